@@ -86,6 +86,9 @@ impl Value {
     pub fn to_json(&self) -> serde_json::Value {
         match self.unpack() {
             Value::Bool(b) => json!({"type": "boolean", "value": b}),
+            Value::Num(n) if n.is_finite() && n == n.trunc() && n.abs() < 9.0e15 => {
+                json!({"type": "number", "value": n as i64})
+            }
             Value::Num(n) if n.is_finite() => json!({"type": "number", "value": n}),
             Value::Num(n) => json!({"type": "number", "value": num_to_string(n)}),
             Value::Str(s) => json!({"type": "string", "value": s}),

@@ -1,0 +1,93 @@
+//! `fourmi expr eval`.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::expr::{Expression, MapContext};
+
+/// `fourmi expr ...`.
+#[derive(Debug, Subcommand)]
+pub enum ExprCmd {
+    /// Evaluate an expression; prints one JSON line such as {"type":"number","value":3}.
+    Eval {
+        /// The expression (omit with --stdin).
+        expr: Option<String>,
+        /// Read one expression per line from standard input; print one result line each.
+        #[arg(long)]
+        stdin: bool,
+        /// A JSON object of answers for ${name}.
+        #[arg(long)]
+        answers: Option<PathBuf>,
+    },
+}
+
+/// Runs an expression subcommand.
+pub fn run(cmd: ExprCmd) -> ExitCode {
+    let ExprCmd::Eval {
+        expr,
+        stdin,
+        answers,
+    } = cmd;
+    let ctx = match answers.as_deref().map(read_answers).transpose() {
+        Ok(ctx) => ctx.unwrap_or_default(),
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut any_error = false;
+    let mut eval_line = |text: &str| {
+        let out = evaluate(text, &ctx);
+        any_error |= out["type"] == "error";
+        println!("{out}");
+    };
+    match (expr, stdin) {
+        (Some(e), false) => eval_line(&e),
+        (None, true) => {
+            for line in std::io::stdin().lock().lines() {
+                match line {
+                    Ok(l) => eval_line(&l),
+                    Err(e) => {
+                        eprintln!("cannot read standard input: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+        }
+        _ => {
+            eprintln!("give one expression, or --stdin (not both)");
+            return ExitCode::from(2);
+        }
+    }
+    if any_error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Evaluates `text` and returns the JSON line (errors included).
+pub fn evaluate(text: &str, ctx: &MapContext) -> serde_json::Value {
+    match Expression::parse(text) {
+        Err(e) => json!({"type": "error", "message": e.to_string()}),
+        Ok(expr) => match expr.eval(ctx) {
+            Ok(v) => v.to_json(),
+            Err(e) => json!({"type": "error", "message": e.message}),
+        },
+    }
+}
+
+fn read_answers(path: &std::path::Path) -> Result<MapContext, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| format!("{} must hold a JSON object of answers", path.display()))?;
+    Ok(MapContext::from_json(obj))
+}

@@ -1,0 +1,599 @@
+//! Turns a raw [`Workbook`] into a [`Form`], reporting every row-level problem.
+
+use std::collections::BTreeMap;
+
+use crate::expr::Expression;
+
+use super::diag::Diagnostic;
+use super::model::{Choice, ChoiceSource, DefaultValue, Form, Item, Kind, Privacy, Text};
+use super::types::{TypeCell, parse_type};
+use super::workbook::{Pos, Row, Sheet, Workbook, is_translatable};
+
+/// The model built so far and every problem met.
+pub struct Built {
+    /// The form (present even with errors, as far as it could be read).
+    pub form: Form,
+    /// Problems, in source order.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Whether `name` is a valid XLSForm / XML name.
+pub fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_alphabetic() || c == '_' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+const NAME_RULE: &str =
+    "names start with a letter or `_` and hold only letters, digits, `_`, `-` and `.`";
+
+/// Builds the model from `wb`; `default_id` is used when the settings give no `form_id`.
+pub fn build(wb: &Workbook, default_id: &str) -> Built {
+    let mut b = Builder {
+        diags: Vec::new(),
+        languages: Vec::new(),
+    };
+    let settings_row = wb.settings.as_ref().and_then(|s| s.rows.first());
+    let setting = |k: &str| {
+        settings_row
+            .map(|r| r.text(k).to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let mut form = Form {
+        id: setting("form_id").unwrap_or_else(|| default_id.to_string()),
+        version: setting("version").unwrap_or_default(),
+        title: settings_row
+            .map(|r| b.text(r, "form_title"))
+            .unwrap_or_default(),
+        default_language: setting("default_language").unwrap_or_default(),
+        languages: Vec::new(),
+        items: Vec::new(),
+        choices: BTreeMap::new(),
+        consent_question: setting("consent_question"),
+        eligibility: None,
+        instance_name: None,
+    };
+    if let Some(row) = settings_row {
+        let root = row.text("name");
+        if !root.is_empty() && !valid_name(root) {
+            b.error(
+                row.pos_of("name"),
+                format!("settings: `{root}` is not a valid form name: {NAME_RULE}"),
+            );
+        }
+        form.eligibility = b.expr(row, "eligibility");
+        form.instance_name = b.expr(row, "instance_name");
+    }
+    match &wb.survey {
+        Some(sheet) => form.items = b.survey(sheet),
+        None => {
+            let hint = wb
+                .others
+                .iter()
+                .find(|s| similar(&s.name, "survey"))
+                .map(|s| format!(" (is the sheet `{}` meant to be `survey`?)", s.name))
+                .unwrap_or_default();
+            b.diags.push(Diagnostic::error(
+                Pos { line: 1, col: 1 },
+                format!("the form has no `survey` sheet{hint}"),
+            ));
+        }
+    }
+    if let Some(sheet) = &wb.choices {
+        let allow_dups = setting("allow_choice_duplicates").is_some_and(|v| truthy(&v));
+        form.choices = b.choices(sheet, allow_dups);
+    }
+    let mut langs = std::mem::take(&mut b.languages);
+    if !form.default_language.is_empty() && !langs.contains(&form.default_language) {
+        langs.insert(0, form.default_language.clone());
+    } else if let Some(i) = langs.iter().position(|l| *l == form.default_language) {
+        let l = langs.remove(i);
+        langs.insert(0, l);
+    }
+    form.languages = langs;
+    Built {
+        form,
+        diags: b.diags,
+    }
+}
+
+/// Case-insensitive edit distance of at most 2 (for "did you mean").
+pub fn similar(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (
+        a.to_lowercase().chars().collect(),
+        b.to_lowercase().chars().collect(),
+    );
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= 2
+}
+
+fn truthy(v: &str) -> bool {
+    matches!(
+        v.trim().to_lowercase().as_str(),
+        "yes" | "true" | "true()" | "1"
+    )
+}
+
+fn falsy(v: &str) -> bool {
+    matches!(
+        v.trim().to_lowercase().as_str(),
+        "no" | "false" | "false()" | "0" | ""
+    )
+}
+
+struct Builder {
+    diags: Vec<Diagnostic>,
+    languages: Vec<String>,
+}
+
+struct Open {
+    item: Item,
+}
+
+impl Builder {
+    fn error(&mut self, pos: Pos, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::error(pos, msg));
+    }
+
+    /// The translated text of `column` in `row`.
+    fn text(&mut self, row: &Row, column: &str) -> Text {
+        let mut t = Text::new();
+        for c in &row.cells {
+            if c.value.is_empty() {
+                continue;
+            }
+            if c.column == column {
+                t.insert(String::new(), c.value.clone());
+            } else if let Some(lang) = c
+                .column
+                .strip_prefix(column)
+                .and_then(|r| r.strip_prefix("::"))
+            {
+                if !self.languages.iter().any(|l| l == lang) {
+                    self.languages.push(lang.to_string());
+                }
+                t.insert(lang.to_string(), c.value.clone());
+            }
+        }
+        if t.contains_key("") && t.len() > 1 && !self.languages.iter().any(|l| l.is_empty()) {
+            self.languages.push(String::new());
+        }
+        t
+    }
+
+    fn expr(&mut self, row: &Row, column: &str) -> Option<Expression> {
+        let cell = row.get(column)?;
+        match Expression::parse(&cell.value) {
+            Ok(e) => {
+                for p in e.check() {
+                    self.error(cell.pos, format!("in `{column}`: {}", p.message));
+                }
+                Some(e)
+            }
+            Err(err) => {
+                self.error(cell.pos, format!("in `{column}`, `{}`: {err}", cell.value));
+                None
+            }
+        }
+    }
+
+    /// `yes`/`no` or an expression (required, read_only).
+    fn flag(&mut self, row: &Row, column: &str) -> Option<Expression> {
+        let v = row.text(column);
+        if falsy(v) {
+            return None;
+        }
+        if truthy(v) {
+            return Expression::parse("true()").ok();
+        }
+        self.expr(row, column)
+    }
+
+    /// Two headers that mean the same column (`name` and `value`).
+    fn duplicate_columns(&mut self, sheet: &Sheet) {
+        let mut seen: Vec<&str> = Vec::new();
+        for c in sheet.columns.iter().filter(|c| !c.is_empty()) {
+            if seen.contains(&c.as_str()) {
+                self.error(sheet.header_pos, format!("the {} sheet has two columns that both mean `{c}` (an alias such as `name`/`value`); rename or remove one", sheet.name));
+            } else {
+                seen.push(c);
+            }
+        }
+    }
+
+    fn survey(&mut self, sheet: &Sheet) -> Vec<Item> {
+        self.duplicate_columns(sheet);
+        if !sheet.columns.iter().any(|c| c == "type") {
+            self.error(sheet.header_pos, "the survey sheet has no `type` column; its first row must name the columns (type, name, label, ...)");
+            return Vec::new();
+        }
+        let mut stack: Vec<Open> = vec![Open {
+            item: Item::new(Kind::Group, "", sheet.header_pos, 1),
+        }];
+        for row in &sheet.rows {
+            let type_text = row.text("type");
+            if type_text.is_empty() {
+                if !row.text("name").is_empty() {
+                    self.error(row.pos, format!("row {}: `{}` has no type; put a type (text, integer, select_one list, ...) in the `type` column", row.number, row.text("name")));
+                }
+                continue;
+            }
+            let tpos = row.pos_of("type");
+            match parse_type(type_text) {
+                TypeCell::Unknown(t) => self.error(
+                    tpos,
+                    format!("row {}: unknown question type `{t}`", row.number),
+                ),
+                TypeCell::Unsupported(why) => {
+                    self.error(tpos, format!("row {}: not supported: {why}", row.number))
+                }
+                TypeCell::MissingList(t) => self.error(
+                    tpos,
+                    format!(
+                        "row {}: `{t}` needs the name of its choice list after the type",
+                        row.number
+                    ),
+                ),
+                TypeCell::End(kind) => {
+                    let open_kind = stack.last().map(|o| o.item.kind);
+                    if stack.len() == 1 || open_kind != Some(kind) {
+                        let what = if kind == Kind::Group {
+                            "end_group"
+                        } else {
+                            "end_repeat"
+                        };
+                        let open = match (stack.len(), open_kind) {
+                            (1, _) => "nothing is open".to_string(),
+                            (_, Some(Kind::Group)) => format!(
+                                "the open block is the group `{}`",
+                                stack.last().map_or("", |o| &o.item.name)
+                            ),
+                            _ => format!(
+                                "the open block is the repeat `{}`",
+                                stack.last().map_or("", |o| &o.item.name)
+                            ),
+                        };
+                        self.error(
+                            tpos,
+                            format!("row {}: `{what}` does not match: {open}", row.number),
+                        );
+                        continue;
+                    }
+                    if let Some(done) = stack.pop() {
+                        if let Some(parent) = stack.last_mut() {
+                            parent.item.children.push(done.item);
+                        }
+                    }
+                }
+                TypeCell::Begin(kind) => {
+                    let item = self.item(row, kind, None, false, &stack);
+                    stack.push(Open { item });
+                }
+                TypeCell::Item {
+                    kind,
+                    choices,
+                    or_other,
+                } => {
+                    let item = self.item(row, kind, choices, or_other, &stack);
+                    if let Some(parent) = stack.last_mut() {
+                        parent.item.children.push(item);
+                    }
+                }
+            }
+        }
+        while stack.len() > 1 {
+            if let Some(open) = stack.pop() {
+                let what = if open.item.kind == Kind::Group {
+                    "group"
+                } else {
+                    "repeat"
+                };
+                self.error(
+                    open.item.pos,
+                    format!(
+                        "row {}: the {what} `{}` is never closed; add an `end_{what}` row",
+                        open.item.row, open.item.name
+                    ),
+                );
+                if let Some(parent) = stack.last_mut() {
+                    parent.item.children.push(open.item);
+                }
+            }
+        }
+        stack.pop().map(|o| o.item.children).unwrap_or_default()
+    }
+
+    fn item(
+        &mut self,
+        row: &Row,
+        kind: Kind,
+        choices: Option<ChoiceSource>,
+        or_other: bool,
+        stack: &[Open],
+    ) -> Item {
+        let mut name = row.text("name").to_string();
+        if kind == Kind::Audit && name.is_empty() {
+            name = "audit".to_string();
+        }
+        let mut item = Item::new(kind, &name, row.pos, row.number);
+        item.type_text = row.text("type").to_string();
+        let npos = row.pos_of("name");
+        if name.is_empty() {
+            self.error(
+                row.pos,
+                format!(
+                    "row {}: this {} has no name; put one in the `name` column",
+                    row.number,
+                    row.text("type")
+                ),
+            );
+        } else if !valid_name(&name) {
+            self.error(
+                npos,
+                format!(
+                    "row {}: `{name}` is not a valid name: {NAME_RULE}",
+                    row.number
+                ),
+            );
+        } else if name == "meta" {
+            self.error(
+                npos,
+                format!(
+                    "row {}: the name `meta` is reserved for the form's metadata; choose another",
+                    row.number
+                ),
+            );
+        } else if let Some(parent) = stack.last() {
+            if parent.item.children.iter().any(|c| c.name == name) {
+                self.error(npos, format!("row {}: the name `{name}` is used twice in the same group; names must be unique", row.number));
+            }
+        }
+        item.choices = choices;
+        item.or_other = or_other;
+        item.label = self.text(row, "label");
+        item.hint = self.text(row, "hint");
+        for col in ["guidance_hint", "image", "audio", "video", "big-image"] {
+            let _ = self.text(row, col);
+        }
+        item.required = self.flag(row, "required");
+        item.required_message = self.text(row, "required_message");
+        item.relevant = self.expr(row, "relevant");
+        item.constraint = self.expr(row, "constraint");
+        item.constraint_message = self.text(row, "constraint_message");
+        item.calculation = self.expr(row, "calculation");
+        item.read_only = self.flag(row, "read_only");
+        item.appearance = row.text("appearance").to_string();
+        item.choice_filter = self.expr(row, "choice_filter");
+        item.repeat_count = self.expr(row, "repeat_count");
+        let default = row.text("default");
+        if !default.is_empty() {
+            item.default = if default.contains("${") || default.contains('(') {
+                match Expression::parse(default) {
+                    Ok(e) => Some(DefaultValue::Dynamic(e)),
+                    Err(err) => {
+                        self.error(
+                            row.pos_of("default"),
+                            format!("in `default`, `{default}`: {err}"),
+                        );
+                        None
+                    }
+                }
+            } else {
+                Some(DefaultValue::Literal(default.to_string()))
+            };
+        }
+        item.parameters = self.parameters(row);
+        let trigger = row.text("trigger");
+        if !trigger.is_empty() {
+            for part in trigger.split([',', ' ']).filter(|p| !p.is_empty()) {
+                match part.strip_prefix("${").and_then(|p| p.strip_suffix('}')) {
+                    Some(n) => item.trigger.push(n.trim().to_string()),
+                    None => self.error(
+                        row.pos_of("trigger"),
+                        format!(
+                            "row {}: `trigger` names questions as ${{name}}; `{part}` is not one",
+                            row.number
+                        ),
+                    ),
+                }
+            }
+        }
+        item.privacy = match row
+            .text("privacy")
+            .trim()
+            .to_lowercase()
+            .replace('-', "_")
+            .as_str()
+        {
+            "" => Privacy::None,
+            "personal" => Privacy::Personal,
+            "quasi_identifier" | "quasi" | "qi" => Privacy::QuasiIdentifier,
+            other => {
+                self.error(
+                    row.pos_of("privacy"),
+                    format!(
+                        "row {}: `privacy` is `personal` or `quasi_identifier`, not `{other}`",
+                        row.number
+                    ),
+                );
+                Privacy::None
+            }
+        };
+        self.item_rules(row, &item);
+        item
+    }
+
+    /// Rules that depend on the kind of item.
+    fn item_rules(&mut self, row: &Row, item: &Item) {
+        let n = row.number;
+        let has_media = ["image", "audio", "video", "big-image"].iter().any(|m| {
+            row.cells.iter().any(|c| {
+                !c.value.is_empty() && (c.column == *m || c.column.starts_with(&format!("{m}::")))
+            })
+        });
+        if item.appearance.contains("search(") {
+            self.error(
+                row.pos_of("appearance"),
+                format!("row {n}: not supported: the search() appearance (external data)"),
+            );
+        }
+        if row
+            .cells
+            .iter()
+            .any(|c| c.column.starts_with("big-image") && !c.value.is_empty())
+            && !row.cells.iter().any(|c| {
+                (c.column == "image" || c.column.starts_with("image::")) && !c.value.is_empty()
+            })
+        {
+            self.error(row.pos, format!("row {n}: a big-image needs an image too"));
+        }
+        if row.get("save_to").is_some() {
+            self.error(
+                row.pos_of("save_to"),
+                format!("row {n}: not supported: `save_to` (entities)"),
+            );
+        }
+        if matches!(&item.choices, Some(ChoiceSource::List(l)) if l.starts_with("${")) {
+            self.error(
+                row.pos_of("type"),
+                format!("row {n}: not supported: choices taken from earlier answers in a repeat"),
+            );
+        }
+        if item.kind.is_question()
+            && item.label.is_empty()
+            && item.hint.is_empty()
+            && !has_media
+            && item.trigger.is_empty()
+            && item.calculation.is_none()
+        {
+            self.error(
+                row.pos,
+                format!(
+                    "row {n}: the question `{}` has no label; add one in the `label` column",
+                    item.name
+                ),
+            );
+        }
+        if item.kind == Kind::Note && item.label.is_empty() && item.hint.is_empty() {
+            self.error(
+                row.pos,
+                format!("row {n}: the note `{}` has no label", item.name),
+            );
+        }
+        if item.kind == Kind::Calculate
+            && row.get("calculation").is_none()
+            && !matches!(item.default, Some(DefaultValue::Dynamic(_)))
+        {
+            self.error(
+                row.pos,
+                format!(
+                    "row {n}: the calculate `{}` has no `calculation`",
+                    item.name
+                ),
+            );
+        }
+        if !item.trigger.is_empty() && item.calculation.is_none() && !item.kind.is_question() {
+            self.error(
+                row.pos_of("trigger"),
+                format!("row {n}: a `trigger` needs a `calculation` to run"),
+            );
+        }
+        if item.kind == Kind::Audit && !item.name.is_empty() && item.name != "audit" {
+            self.error(
+                row.pos_of("name"),
+                format!("row {n}: the audit field must be named `audit`"),
+            );
+        }
+    }
+
+    fn parameters(&mut self, row: &Row) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let text = row.text("parameters");
+        for part in text.split([' ', ',', ';']).filter(|p| !p.trim().is_empty()) {
+            match part.split_once('=') {
+                Some((k, v))
+                    if !k.trim().is_empty() && !v.trim().is_empty() && !v.contains('=') =>
+                {
+                    out.insert(k.trim().to_lowercase(), v.trim().to_string());
+                }
+                _ => self.error(
+                    row.pos_of("parameters"),
+                    format!(
+                        "row {}: parameters are written `key=value`; `{part}` is not",
+                        row.number
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
+    fn choices(&mut self, sheet: &Sheet, allow_dups: bool) -> BTreeMap<String, Vec<Choice>> {
+        self.duplicate_columns(sheet);
+        let mut lists: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
+        let has_list = sheet.columns.iter().any(|c| c == "list_name");
+        if !has_list && !sheet.rows.is_empty() {
+            self.error(
+                sheet.header_pos,
+                "the choices sheet has no `list_name` column",
+            );
+            return lists;
+        }
+        for row in &sheet.rows {
+            let list = row.text("list_name");
+            let name = row.text("name");
+            if list.is_empty() {
+                if !name.is_empty() {
+                    self.error(
+                        row.pos,
+                        format!(
+                            "choices row {}: the choice `{name}` has no `list_name`",
+                            row.number
+                        ),
+                    );
+                }
+                continue;
+            }
+            if name.is_empty() {
+                self.error(row.pos, format!("choices row {}: a choice of list `{list}` has no name; put its value in the `name` column", row.number));
+                continue;
+            }
+            let label = self.text(row, "label");
+            let extra = row
+                .cells
+                .iter()
+                .filter(|c| {
+                    !matches!(c.column.as_str(), "list_name" | "name")
+                        && !c.column.contains("::")
+                        && !is_translatable(&c.column)
+                })
+                .map(|c| (c.column.clone(), c.value.clone()))
+                .collect();
+            let entries = lists.entry(list.to_string()).or_default();
+            if !allow_dups && entries.iter().any(|c| c.name == name) {
+                self.error(row.pos_of("name"), format!("choices row {}: `{name}` is in the list `{list}` twice; choice names must be unique in a list (or set allow_choice_duplicates in the settings)", row.number));
+            }
+            entries.push(Choice {
+                name: name.to_string(),
+                label,
+                extra,
+                pos: row.pos,
+            });
+        }
+        lists
+    }
+}

@@ -1,0 +1,479 @@
+//! Whole-form checks: references, choice lists, cycles, translations, consent settings and the
+//! privacy lint. Row-level problems are found while building (see `build`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::expr::{Axis, Expr, Expression, NodeTest, PathStart};
+
+use super::diag::Diagnostic;
+use super::model::{ChoiceSource, Form, Item, Kind, Privacy, Text};
+use super::workbook::Pos;
+
+/// `${name}` references inside label or hint text.
+pub fn text_references(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        match after.find('}') {
+            Some(j) => {
+                out.push(after[..j].trim().to_string());
+                rest = &after[j + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// Names a form may refer to without defining them (ODK's metadata).
+const BUILT_IN_REFERENCES: &[&str] = &["instanceID"];
+
+/// Runs every whole-form check.
+pub fn check(form: &Form) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let walk = form.walk();
+    let mut by_name: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    for (item, _) in &walk {
+        if !item.name.is_empty() {
+            by_name.entry(item.name.as_str()).or_default().push(item);
+        }
+    }
+    let resolve = |name: &str, pos: Pos, what: &str, out: &mut Vec<Diagnostic>| match by_name
+        .get(name)
+        .map(Vec::len)
+    {
+        _ if BUILT_IN_REFERENCES.contains(&name) => {}
+        _ if name.starts_with("last-saved#") => out.push(Diagnostic::error(
+            pos,
+            format!("{what}: not supported: ${{{name}}} (values from the last saved record)"),
+        )),
+        None | Some(0) => out.push(Diagnostic::error(
+            pos,
+            format!("{what} refers to ${{{name}}}, but no question is named `{name}`"),
+        )),
+        Some(1) => {}
+        Some(_) => out.push(Diagnostic::error(
+            pos,
+            format!(
+                "{what} refers to ${{{name}}}, but several questions are named `{name}`; rename one"
+            ),
+        )),
+    };
+    for (item, parents) in &walk {
+        let row = item.row;
+        for (col, e) in item.expressions() {
+            for r in e.references() {
+                resolve(r, item.pos, &format!("row {row}: `{col}`"), &mut out);
+            }
+        }
+        for (col, text) in [
+            ("label", &item.label),
+            ("hint", &item.hint),
+            ("constraint_message", &item.constraint_message),
+            ("required_message", &item.required_message),
+        ] {
+            for t in text.values() {
+                for r in text_references(t) {
+                    resolve(&r, item.pos, &format!("row {row}: the {col}"), &mut out);
+                }
+            }
+        }
+        for t in &item.trigger {
+            resolve(t, item.pos, &format!("row {row}: `trigger`"), &mut out);
+        }
+        check_choices(form, item, &mut out);
+        out.extend(super::params::check_parameters(item, &form.choices));
+        if item.kind == Kind::Repeat
+            && by_name
+                .get(item.name.as_str())
+                .is_some_and(|v| v.iter().filter(|i| i.kind == Kind::Repeat).count() > 1)
+        {
+            out.push(Diagnostic::error(item.pos, format!("row {row}: the repeat name `{}` is used elsewhere in the form; repeat names must be unique everywhere", item.name)));
+        }
+        if item.kind == Kind::Repeat && item.repeat_count.is_some() {
+            let generated = format!("{}_count", item.name);
+            let siblings = parents
+                .last()
+                .and_then(|p| walk.iter().find(|(i, _)| i.name == *p))
+                .map_or(&form.items, |(p, _)| &p.children);
+            if siblings.iter().any(|s| s.name == generated) {
+                out.push(Diagnostic::error(item.pos, format!("row {row}: `{generated}` is the name fourmi and ODK give to the count of the repeat `{}`; rename that question", item.name)));
+            }
+        }
+        for t in &item.trigger {
+            let visible = by_name
+                .get(t.as_str())
+                .and_then(|v| v.first())
+                .is_some_and(|target| {
+                    target.kind.is_question()
+                        && !(target.calculation.is_some()
+                            && target.label.is_empty()
+                            && target.hint.is_empty())
+                });
+            if by_name.contains_key(t.as_str()) && !visible {
+                out.push(Diagnostic::error(item.pos, format!("row {row}: the trigger ${{{t}}} is not a question the monitor answers, so it can never fire")));
+            }
+        }
+        if item.kind == Kind::Repeat {
+            if let Some(count) = &item.repeat_count {
+                let inside: BTreeSet<&str> = descendants(item).into_iter().collect();
+                if let Some(r) = count
+                    .references()
+                    .iter()
+                    .find(|r| inside.contains(r.as_str()))
+                {
+                    out.push(Diagnostic::error(item.pos, format!("row {row}: the repeat_count of `{}` uses ${{{r}}}, which is inside the repeat itself", item.name)));
+                }
+            }
+        }
+        if item.kind == Kind::Group && !item.children.iter().any(shown) {
+            out.push(Diagnostic::error(
+                item.pos,
+                format!(
+                    "row {row}: the group `{}` is empty; add questions or remove it",
+                    item.name
+                ),
+            ));
+        }
+        for (col, e) in [
+            ("relevant", &item.relevant),
+            ("required", &item.required),
+            ("read_only", &item.read_only),
+        ] {
+            if e.as_ref().is_some_and(uses_self) && item.kind != Kind::Repeat {
+                out.push(Diagnostic::error(item.pos, format!("row {row}: `{col}` of `{}` uses `.`, the question's own answer, which depends on whether it is asked: a cycle", item.name)));
+            }
+        }
+    }
+    out.extend(cycles(form));
+    out.extend(translations(form));
+    out.extend(settings_checks(form, &by_name));
+    out.extend(privacy_lint(form));
+    out
+}
+
+/// Whether an item is shown to the monitor (has a control), so that a group holding it is not empty.
+fn shown(item: &Item) -> bool {
+    match item.kind {
+        Kind::Group | Kind::Repeat => item.kind == Kind::Repeat || item.children.iter().any(shown),
+        Kind::Note => true,
+        k if k.is_question() => {
+            !(item.label.is_empty() && item.hint.is_empty() && item.calculation.is_some())
+        }
+        _ => false,
+    }
+}
+
+fn descendants(item: &Item) -> Vec<&str> {
+    let mut out = Vec::new();
+    for c in &item.children {
+        out.push(c.name.as_str());
+        out.extend(descendants(c));
+    }
+    out
+}
+
+/// Whether the expression reads `.` (the item's own value).
+fn uses_self(e: &Expression) -> bool {
+    let mut found = false;
+    e.ast.walk(&mut |x| {
+        if let Expr::Path(p) = x {
+            if matches!(p.start, PathStart::Context)
+                && p.steps.len() == 1
+                && p.steps[0].axis == Axis::SelfAxis
+            {
+                found = true;
+            }
+        }
+    });
+    found
+}
+
+fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
+    let row = item.row;
+    if let Some(ChoiceSource::File(file)) = &item.choices {
+        let stem = file.rsplit_once('.').map_or(file.as_str(), |p| p.0);
+        if form.choices.contains_key(stem) {
+            out.push(Diagnostic::error(item.pos, format!("row {row}: the choice file {file} and the choice list `{stem}` would have the same name; rename one")));
+        }
+    }
+    let Some(ChoiceSource::List(list)) = &item.choices else {
+        return;
+    };
+    let Some(choices) = form.choices.get(list) else {
+        out.push(Diagnostic::error(
+            item.pos,
+            format!(
+                "row {row}: `{}` uses the choice list `{list}`, which is not on the choices sheet",
+                item.name
+            ),
+        ));
+        return;
+    };
+    if choices.iter().any(|c| c.label.is_empty()) && item.choice_filter.is_none() {
+        if let Some(c) = choices.iter().find(|c| c.label.is_empty()) {
+            out.push(Diagnostic::error(
+                c.pos,
+                format!("the choice `{}` of list `{list}` has no label", c.name),
+            ));
+        }
+    }
+    for c in choices {
+        for t in c.label.values() {
+            for r in text_references(t) {
+                if form.item(&r).is_none() {
+                    out.push(Diagnostic::error(c.pos, format!("the label of choice `{}` refers to ${{{r}}}, but no question is named `{r}`", c.name)));
+                }
+            }
+        }
+    }
+    if item.or_other && item.choice_filter.is_some() {
+        out.push(Diagnostic::error(item.pos, format!("row {row}: `or_other` cannot be combined with a choice_filter; add an `other` choice to the list instead")));
+    }
+    if let Some(filter) = &item.choice_filter {
+        let mut columns: BTreeSet<&str> = ["name", "label"].into_iter().collect();
+        for c in choices {
+            columns.extend(c.extra.keys().map(String::as_str));
+        }
+        filter.ast.walk(&mut |e| {
+            if let Expr::Path(p) = e {
+                if let (PathStart::Context, Some(step)) = (&p.start, p.steps.first()) {
+                    if let (Axis::Child, NodeTest::Name(n)) = (step.axis, &step.test) {
+                        if !columns.contains(n.as_str()) {
+                            out.push(Diagnostic::warning(item.pos, format!("row {row}: the choice_filter of `{}` uses the column `{n}`, which the list `{list}` does not have, so no choice will match; did you mean ${{{n}}}?", item.name)));
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Dependency cycles among calculations, relevance, required, read-only and dynamic defaults.
+fn cycles(form: &Form) -> Vec<Diagnostic> {
+    let walk = form.walk();
+    let mut edges: BTreeMap<&str, (Pos, u32, Vec<&str>)> = BTreeMap::new();
+    for (item, _) in &walk {
+        let mut deps: Vec<&str> = Vec::new();
+        for (col, e) in item.expressions() {
+            // Defaults are set once, when the item first appears: they cannot loop.
+            if matches!(col, "calculation" | "relevant" | "required" | "read_only") {
+                deps.extend(e.references().iter().map(String::as_str));
+            }
+        }
+        edges.insert(item.name.as_str(), (item.pos, item.row, deps));
+    }
+    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
+    let mut out = Vec::new();
+    fn visit<'a>(
+        n: &'a str,
+        edges: &BTreeMap<&'a str, (Pos, u32, Vec<&'a str>)>,
+        state: &mut BTreeMap<&'a str, u8>,
+        stack: &mut Vec<&'a str>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        state.insert(n, 1);
+        stack.push(n);
+        if let Some((pos, row, deps)) = edges.get(n) {
+            for d in deps {
+                match state.get(d).copied().unwrap_or(0) {
+                    0 if edges.contains_key(d) => visit(d, edges, state, stack, out),
+                    1 => {
+                        let start = stack.iter().position(|s| s == d).unwrap_or(0);
+                        let mut chain: Vec<&str> = stack[start..].to_vec();
+                        chain.push(d);
+                        let chain: Vec<String> =
+                            chain.iter().map(|c| format!("${{{c}}}")).collect();
+                        out.push(Diagnostic::error(*pos, format!("row {row}: these depend on each other in a circle: {}; break the cycle", chain.join(" -> "))));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        stack.pop();
+        state.insert(n, 2);
+    }
+    let names: Vec<&str> = edges.keys().copied().collect();
+    for n in names {
+        if state.get(n).copied().unwrap_or(0) == 0 {
+            visit(n, &edges, &mut state, &mut Vec::new(), &mut out);
+        }
+    }
+    out
+}
+
+/// Texts present in some languages and missing in others (warnings).
+fn translations(form: &Form) -> Vec<Diagnostic> {
+    let langs: Vec<&String> = form.languages.iter().filter(|l| !l.is_empty()).collect();
+    let mut out = Vec::new();
+    if langs.len() < 2 {
+        return out;
+    }
+    let mut missing = |what: String, text: &Text, pos: Pos| {
+        if text.is_empty() {
+            return;
+        }
+        for l in &langs {
+            if !text.contains_key(*l) {
+                out.push(Diagnostic::warning(pos, format!("{what} has no {l} text")));
+            }
+        }
+    };
+    for (item, _) in form.walk() {
+        let r = item.row;
+        missing(
+            format!("row {r}: the label of `{}`", item.name),
+            &item.label,
+            item.pos,
+        );
+        missing(
+            format!("row {r}: the hint of `{}`", item.name),
+            &item.hint,
+            item.pos,
+        );
+        missing(
+            format!("row {r}: the constraint message of `{}`", item.name),
+            &item.constraint_message,
+            item.pos,
+        );
+        missing(
+            format!("row {r}: the required message of `{}`", item.name),
+            &item.required_message,
+            item.pos,
+        );
+    }
+    for (list, choices) in &form.choices {
+        for c in choices {
+            missing(
+                format!("the choice `{}` of list `{list}`", c.name),
+                &c.label,
+                c.pos,
+            );
+        }
+    }
+    out
+}
+
+fn settings_checks(form: &Form, by_name: &BTreeMap<&str, Vec<&Item>>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let pos = Pos { line: 1, col: 1 };
+    if let Some(c) = &form.consent_question {
+        match by_name.get(c.as_str()).and_then(|v| v.first()) {
+            None => out.push(Diagnostic::error(pos, format!("settings: consent_question names `{c}`, but no question has that name"))),
+            Some(item) if item.kind != Kind::SelectOne => {
+                out.push(Diagnostic::error(item.pos, format!("settings: the consent question `{c}` must be a select_one (answered `yes` to go on)")))
+            }
+            Some(item) => {
+                let has_yes = matches!(&item.choices, Some(ChoiceSource::List(l)) if form.choices.get(l).is_some_and(|cs| cs.iter().any(|ch| ch.name == "yes")));
+                if !has_yes {
+                    out.push(Diagnostic::error(item.pos, format!("settings: the consent question `{c}` needs a choice named `yes`")));
+                }
+            }
+        }
+    }
+    for (what, e) in [
+        ("eligibility", &form.eligibility),
+        ("instance_name", &form.instance_name),
+    ] {
+        if let Some(e) = e {
+            for r in e.references() {
+                if !by_name.contains_key(r.as_str()) {
+                    out.push(Diagnostic::error(
+                        pos,
+                        format!(
+                            "settings: {what} refers to ${{{r}}}, but no question is named `{r}`"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Words in a question's name that suggest personal data.
+const PERSONAL_NAME_WORDS: &[&str] = &[
+    "name",
+    "surname",
+    "firstname",
+    "nom",
+    "prenom",
+    "phone",
+    "telephone",
+    "mobile",
+    "whatsapp",
+    "email",
+    "courriel",
+    "address",
+    "adresse",
+    "gps",
+    "coordinates",
+    "latitude",
+    "longitude",
+    "passport",
+    "passeport",
+];
+
+/// Phrases in a label (any language) that suggest personal data.
+const PERSONAL_LABEL_PHRASES: &[&str] = &[
+    "your name",
+    "full name",
+    "first name",
+    "last name",
+    "phone number",
+    "telephone number",
+    "e-mail",
+    "email",
+    "home address",
+    "your address",
+    "gps",
+    "votre nom",
+    "nom complet",
+    "prénom",
+    "numéro de téléphone",
+    "adresse",
+    "courriel",
+    "passport",
+    "passeport",
+];
+
+/// Fields that look like they ask for a name, phone number, e-mail or location and are not
+/// marked personal (warnings that say how to mark them).
+fn privacy_lint(form: &Form) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (item, _) in form.walk() {
+        if !item.kind.is_question() || item.privacy == Privacy::Personal {
+            continue;
+        }
+        let lower_name = item.name.to_lowercase();
+        let by_name = lower_name
+            .split(['_', '-', '.'])
+            .find(|w| PERSONAL_NAME_WORDS.contains(w))
+            .map(str::to_string);
+        let by_label = item
+            .label
+            .values()
+            .flat_map(|l| {
+                let l = l.to_lowercase();
+                PERSONAL_LABEL_PHRASES
+                    .iter()
+                    .filter(move |p| l.contains(*p))
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+            })
+            .next();
+        let reason = if item.kind == Kind::Geopoint {
+            Some("a location".to_string())
+        } else {
+            by_name.or(by_label)
+        };
+        if let Some(why) = reason {
+            out.push(Diagnostic::warning(item.pos, format!(
+                "row {}: `{}` looks like it asks for personal data ({why}); if it does, write `personal` in its `privacy` column so it never leaves the laptop",
+                item.row, item.name
+            )));
+        }
+    }
+    out
+}

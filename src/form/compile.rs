@@ -1,0 +1,184 @@
+//! A checked form compiled for running: items in a flat table, references resolved to indexes,
+//! and the dependency graph that lets one answer change recompute only what it can affect.
+
+use std::collections::BTreeMap;
+
+use super::model::{Form, Item, Kind};
+
+/// Index of an item in [`Compiled::items`].
+pub type ItemId = usize;
+
+/// One item in the flat table.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The item (children are reached through [`Node::children`], not `item.children`).
+    pub item: Item,
+    /// The enclosing group or repeat.
+    pub parent: Option<ItemId>,
+    /// Direct children, in order.
+    pub children: Vec<ItemId>,
+    /// The innermost enclosing repeat.
+    pub repeat: Option<ItemId>,
+    /// Items whose answers this item's expressions read.
+    pub reads: Vec<ItemId>,
+}
+
+/// A form ready to run.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The form as checked.
+    pub form: Form,
+    /// Every item, depth first (parents before children).
+    pub items: Vec<Node>,
+    /// Top-level items.
+    pub top: Vec<ItemId>,
+    /// Name to item.
+    pub by_name: BTreeMap<String, ItemId>,
+    /// For each item, the items whose expressions read it, directly.
+    pub dependents: Vec<Vec<ItemId>>,
+    /// Every item in an order where each comes after everything it reads.
+    pub order: Vec<ItemId>,
+    /// Position of each item in `order`.
+    rank: Vec<usize>,
+}
+
+impl Compiled {
+    /// Compiles a form that passed its checks (unknown references are ignored here).
+    pub fn new(form: Form) -> Compiled {
+        let mut items: Vec<Node> = Vec::new();
+        let mut top = Vec::new();
+        fn add(
+            items: &mut Vec<Node>,
+            it: &Item,
+            parent: Option<ItemId>,
+            repeat: Option<ItemId>,
+        ) -> ItemId {
+            let id = items.len();
+            let mut own = it.clone();
+            let kids = std::mem::take(&mut own.children);
+            items.push(Node {
+                item: own,
+                parent,
+                children: Vec::new(),
+                repeat,
+                reads: Vec::new(),
+            });
+            let inner_repeat = if it.kind == Kind::Repeat {
+                Some(id)
+            } else {
+                repeat
+            };
+            for c in &kids {
+                let cid = add(items, c, Some(id), inner_repeat);
+                items[id].children.push(cid);
+            }
+            id
+        }
+        for it in &form.items {
+            top.push(add(&mut items, it, None, None));
+        }
+        let by_name: BTreeMap<String, ItemId> = items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.item.name.clone(), i))
+            .collect();
+        let mut dependents = vec![Vec::new(); items.len()];
+        for (i, node) in items.iter_mut().enumerate() {
+            let mut reads: Vec<ItemId> = node
+                .item
+                .expressions()
+                .iter()
+                .flat_map(|(_, e)| e.references().iter())
+                .chain(node.item.trigger.iter())
+                .chain(label_refs(&node.item).iter())
+                .filter_map(|r| by_name.get(r).copied())
+                .collect();
+            reads.sort_unstable();
+            reads.dedup();
+            for &r in &reads {
+                if r != i {
+                    dependents[r].push(i);
+                }
+            }
+            node.reads = reads;
+        }
+        let order = topological(&items);
+        let mut rank = vec![0; items.len()];
+        for (pos, &id) in order.iter().enumerate() {
+            rank[id] = pos;
+        }
+        Compiled {
+            form,
+            items,
+            top,
+            by_name,
+            dependents,
+            order,
+            rank,
+        }
+    }
+
+    /// Every item that must be recomputed when `changed` changes, in dependency order.
+    pub fn affected(&self, changed: ItemId) -> Vec<ItemId> {
+        let mut seen = vec![false; self.items.len()];
+        let mut stack = vec![changed];
+        let mut out = Vec::new();
+        while let Some(i) = stack.pop() {
+            for &d in &self.dependents[i] {
+                if !seen[d] {
+                    seen[d] = true;
+                    out.push(d);
+                    stack.push(d);
+                }
+            }
+        }
+        out.sort_unstable_by_key(|&i| self.rank[i]);
+        out
+    }
+
+    /// The item named `name`.
+    pub fn id(&self, name: &str) -> Option<ItemId> {
+        self.by_name.get(name).copied()
+    }
+}
+
+fn label_refs(item: &Item) -> Vec<String> {
+    item.label
+        .values()
+        .chain(item.hint.values())
+        .flat_map(|t| super::check::text_references(t))
+        .collect()
+}
+
+/// Kahn's algorithm; items in a cycle (refused by the checks) are appended in table order.
+fn topological(items: &[Node]) -> Vec<ItemId> {
+    let n = items.len();
+    let mut indegree = vec![0usize; n];
+    let mut out_edges = vec![Vec::new(); n];
+    for (i, node) in items.iter().enumerate() {
+        for &r in &node.reads {
+            if r != i {
+                indegree[i] += 1;
+                out_edges[r].push(i);
+            }
+        }
+    }
+    let mut ready: std::collections::VecDeque<ItemId> =
+        (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(i) = ready.pop_front() {
+        order.push(i);
+        for &d in &out_edges[i] {
+            indegree[d] -= 1;
+            if indegree[d] == 0 {
+                ready.push_back(d);
+            }
+        }
+    }
+    if order.len() < n {
+        let mut placed = vec![false; n];
+        order.iter().for_each(|&i| placed[i] = true);
+        order.extend((0..n).filter(|&i| !placed[i]));
+    }
+    order
+}

@@ -1,0 +1,321 @@
+//! The questionnaire model: what a checked form is, whatever file it came from.
+
+use std::collections::BTreeMap;
+
+use crate::expr::Expression;
+
+use super::workbook::Pos;
+
+/// Text in one or more languages: language name (as the form writes it, `French (fr)`) to text.
+/// The key "" holds text from a column without a language.
+pub type Text = BTreeMap<String, String>;
+
+/// Text in `lang`, else in the default language, else any.
+pub fn text_in<'a>(text: &'a Text, lang: &str, default: &str) -> Option<&'a str> {
+    text.get(lang)
+        .or_else(|| text.get(default))
+        .or_else(|| text.get(""))
+        .or_else(|| text.values().next())
+        .map(String::as_str)
+}
+
+/// What kind of row an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Free text.
+    Text,
+    /// Whole number.
+    Integer,
+    /// Number with decimals.
+    Decimal,
+    /// A number on a scale (`parameters`: start, end, step).
+    Range,
+    /// Calendar date.
+    Date,
+    /// Date and time.
+    DateTime,
+    /// Time of day.
+    Time,
+    /// One choice.
+    SelectOne,
+    /// Several choices.
+    SelectMultiple,
+    /// Choices put in order.
+    Rank,
+    /// Text shown, nothing asked.
+    Note,
+    /// A computed value.
+    Calculate,
+    /// A box to tick ("OK").
+    Acknowledge,
+    /// A value kept without being shown.
+    Hidden,
+    /// Typed coordinates `lat lon [alt acc]`.
+    Geopoint,
+    /// When the interview started.
+    Start,
+    /// When it was last changed.
+    End,
+    /// The day of the interview.
+    Today,
+    /// The device's id.
+    DeviceId,
+    /// The monitor's user name.
+    Username,
+    /// The audit log.
+    Audit,
+    /// A group of items (a page when its appearance is `field-list`).
+    Group,
+    /// Items asked again for each instance.
+    Repeat,
+}
+
+impl Kind {
+    /// Whether the monitor answers it (not a note, a calculation, metadata or a container).
+    pub fn is_question(self) -> bool {
+        !matches!(
+            self,
+            Kind::Note
+                | Kind::Calculate
+                | Kind::Hidden
+                | Kind::Start
+                | Kind::End
+                | Kind::Today
+                | Kind::DeviceId
+                | Kind::Username
+                | Kind::Audit
+                | Kind::Group
+                | Kind::Repeat
+        )
+    }
+    /// Whether the app fills it in (start, end, today, deviceid, username, audit).
+    pub fn is_metadata(self) -> bool {
+        matches!(
+            self,
+            Kind::Start | Kind::End | Kind::Today | Kind::DeviceId | Kind::Username | Kind::Audit
+        )
+    }
+    /// Whether its answer is chosen from a list.
+    pub fn is_select(self) -> bool {
+        matches!(self, Kind::SelectOne | Kind::SelectMultiple | Kind::Rank)
+    }
+    /// Whether it holds other items.
+    pub fn is_container(self) -> bool {
+        matches!(self, Kind::Group | Kind::Repeat)
+    }
+}
+
+/// Where a select's choices come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChoiceSource {
+    /// A list on the choices sheet.
+    List(String),
+    /// A CSV file shipped beside the form (`select_one_from_file towns.csv`).
+    File(String),
+}
+
+/// How a field is treated by the export's anonymisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Privacy {
+    /// Ordinary answer.
+    #[default]
+    None,
+    /// Personal data: kept on the laptop, never exported.
+    Personal,
+    /// Could identify someone in combination (age, sex, nationality, place): used by the
+    /// disclosure check.
+    QuasiIdentifier,
+}
+
+/// A default value: fixed text, or an expression evaluated when the item first appears.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    /// Fixed text.
+    Literal(String),
+    /// Computed (`${other}`, `today()`).
+    Dynamic(Expression),
+}
+
+/// One row of the survey sheet, checked; groups and repeats hold their children.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Its kind.
+    pub kind: Kind,
+    /// Its name (unique in the form).
+    pub name: String,
+    /// The type as written.
+    pub type_text: String,
+    /// Where its row is.
+    pub pos: Pos,
+    /// Spreadsheet row number.
+    pub row: u32,
+    /// Label per language.
+    pub label: Text,
+    /// Hint per language.
+    pub hint: Text,
+    /// Where a select's choices come from.
+    pub choices: Option<ChoiceSource>,
+    /// Whether "Other (specify)" is added to the list.
+    pub or_other: bool,
+    /// `required`: `yes`, or an expression.
+    pub required: Option<Expression>,
+    /// Message shown when a required answer is missing.
+    pub required_message: Text,
+    /// When the item is asked.
+    pub relevant: Option<Expression>,
+    /// What a valid answer satisfies (`.` is the answer).
+    pub constraint: Option<Expression>,
+    /// Message shown when the constraint fails.
+    pub constraint_message: Text,
+    /// How a calculate (or a calculated question) gets its value.
+    pub calculation: Option<Expression>,
+    /// Default value.
+    pub default: Option<DefaultValue>,
+    /// Whether the answer cannot be changed.
+    pub read_only: Option<Expression>,
+    /// Appearance (`field-list`, `minimal`, ...).
+    pub appearance: String,
+    /// Which choices are offered (`name = ${country}` style, evaluated per choice).
+    pub choice_filter: Option<Expression>,
+    /// How many instances a repeat has.
+    pub repeat_count: Option<Expression>,
+    /// `parameters`: `start=0 end=10 step=1`, `randomize=true`.
+    pub parameters: BTreeMap<String, String>,
+    /// A calculate with a trigger is computed only when the named questions change.
+    pub trigger: Vec<String>,
+    /// Anonymisation class.
+    pub privacy: Privacy,
+    /// Children of a group or repeat.
+    pub children: Vec<Item>,
+}
+
+impl Item {
+    /// A new item of `kind` named `name` at `pos`.
+    pub fn new(kind: Kind, name: &str, pos: Pos, row: u32) -> Item {
+        Item {
+            kind,
+            name: name.to_string(),
+            type_text: String::new(),
+            pos,
+            row,
+            label: Text::new(),
+            hint: Text::new(),
+            choices: None,
+            or_other: false,
+            required: None,
+            required_message: Text::new(),
+            relevant: None,
+            constraint: None,
+            constraint_message: Text::new(),
+            calculation: None,
+            default: None,
+            read_only: None,
+            appearance: String::new(),
+            choice_filter: None,
+            repeat_count: None,
+            parameters: BTreeMap::new(),
+            trigger: Vec::new(),
+            privacy: Privacy::None,
+            children: Vec::new(),
+        }
+    }
+
+    /// Whether this group is shown as one page.
+    pub fn is_field_list(&self) -> bool {
+        self.appearance
+            .split_whitespace()
+            .any(|a| a == "field-list")
+    }
+
+    /// Every expression of the item with the column it is in.
+    pub fn expressions(&self) -> Vec<(&'static str, &Expression)> {
+        let mut out = Vec::new();
+        let cols: [(&'static str, &Option<Expression>); 7] = [
+            ("required", &self.required),
+            ("relevant", &self.relevant),
+            ("constraint", &self.constraint),
+            ("calculation", &self.calculation),
+            ("read_only", &self.read_only),
+            ("choice_filter", &self.choice_filter),
+            ("repeat_count", &self.repeat_count),
+        ];
+        for (col, e) in cols {
+            if let Some(e) = e {
+                out.push((col, e));
+            }
+        }
+        if let Some(DefaultValue::Dynamic(e)) = &self.default {
+            out.push(("default", e));
+        }
+        out
+    }
+}
+
+/// One choice of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// The value stored.
+    pub name: String,
+    /// The label per language.
+    pub label: Text,
+    /// Other columns (used by choice filters: `country`, `city`).
+    pub extra: BTreeMap<String, String>,
+    /// Where its row is.
+    pub pos: Pos,
+}
+
+/// A checked questionnaire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    /// `form_id`.
+    pub id: String,
+    /// `version`.
+    pub version: String,
+    /// Title per language (`form_title`).
+    pub title: Text,
+    /// The language used when an interview language has no text (settings' `default_language`).
+    pub default_language: String,
+    /// Every language the form has text in, default first ("" for columns without a language).
+    pub languages: Vec<String>,
+    /// The survey's top-level items.
+    pub items: Vec<Item>,
+    /// Choice lists by name.
+    pub choices: BTreeMap<String, Vec<Choice>>,
+    /// fourmi: the consent question (answered `yes` to go on).
+    pub consent_question: Option<String>,
+    /// fourmi: who may be interviewed; false ends the interview as screened out.
+    pub eligibility: Option<Expression>,
+    /// `instance_name`.
+    pub instance_name: Option<Expression>,
+}
+
+impl Form {
+    /// Every item, depth first, with its chain of enclosing containers' names.
+    pub fn walk(&self) -> Vec<(&Item, Vec<&str>)> {
+        fn go<'a>(
+            items: &'a [Item],
+            path: &mut Vec<&'a str>,
+            out: &mut Vec<(&'a Item, Vec<&'a str>)>,
+        ) {
+            for it in items {
+                out.push((it, path.clone()));
+                if it.kind.is_container() {
+                    path.push(&it.name);
+                    go(&it.children, path, out);
+                    path.pop();
+                }
+            }
+        }
+        let mut out = Vec::new();
+        go(&self.items, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// The item named `name`.
+    pub fn item(&self, name: &str) -> Option<&Item> {
+        self.walk()
+            .into_iter()
+            .map(|(i, _)| i)
+            .find(|i| i.name == name)
+    }
+}

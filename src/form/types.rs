@@ -1,0 +1,177 @@
+//! The `type` column: what XLSForm type names mean to fourmi.
+
+use super::model::{ChoiceSource, Kind};
+
+/// What a `type` cell says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeCell {
+    /// A question, note, calculation or metadata field.
+    Item {
+        /// Its kind.
+        kind: Kind,
+        /// Its choices, for selects.
+        choices: Option<ChoiceSource>,
+        /// `or_other` after the list name.
+        or_other: bool,
+    },
+    /// `begin group` / `begin repeat`.
+    Begin(Kind),
+    /// `end group` / `end repeat`.
+    End(Kind),
+    /// An XLSForm type fourmi refuses, with the reason.
+    Unsupported(String),
+    /// Not an XLSForm type at all.
+    Unknown(String),
+    /// A select without its list name.
+    MissingList(String),
+}
+
+/// Reads a `type` cell.
+pub fn parse_type(cell: &str) -> TypeCell {
+    let words: Vec<&str> = cell.split_whitespace().collect();
+    let joined = words.join(" ");
+    let lower = joined.to_lowercase();
+    // Two-word spellings with a space or an underscore.
+    let head: String = match words.as_slice() {
+        [a, b, ..] if matches!(a.to_lowercase().as_str(), "select" | "begin" | "end") => {
+            format!("{}_{}", a.to_lowercase(), b.to_lowercase())
+        }
+        [a, ..] => a.to_lowercase(),
+        [] => String::new(),
+    };
+    let consumed = if head.contains('_') && words.first().is_some_and(|w| !w.contains('_')) {
+        2
+    } else {
+        1
+    };
+    let args: Vec<&str> = words.iter().skip(consumed).copied().collect();
+    let item = |kind| TypeCell::Item {
+        kind,
+        choices: None,
+        or_other: false,
+    };
+    match head.as_str() {
+        "text" | "string" => item(Kind::Text),
+        "integer" | "int" => item(Kind::Integer),
+        "decimal" => item(Kind::Decimal),
+        "range" => item(Kind::Range),
+        "date" => item(Kind::Date),
+        "datetime" => item(Kind::DateTime),
+        "time" => item(Kind::Time),
+        "note" => item(Kind::Note),
+        "calculate" => item(Kind::Calculate),
+        "acknowledge" | "trigger" => item(Kind::Acknowledge),
+        "hidden" => item(Kind::Hidden),
+        "geopoint" | "gps" => item(Kind::Geopoint),
+        "start" => item(Kind::Start),
+        "end" if args.is_empty() && consumed == 1 => item(Kind::End),
+        "today" => item(Kind::Today),
+        "deviceid" | "imei" => item(Kind::DeviceId),
+        "username" => item(Kind::Username),
+        "audit" => item(Kind::Audit),
+        "begin_group" => TypeCell::Begin(Kind::Group),
+        "begin_repeat" => TypeCell::Begin(Kind::Repeat),
+        "end_group" => TypeCell::End(Kind::Group),
+        "end_repeat" => TypeCell::End(Kind::Repeat),
+        "select_one" | "select1" | "select_multiple" | "rank" => {
+            let kind = match head.as_str() {
+                "select_multiple" => Kind::SelectMultiple,
+                "rank" => Kind::Rank,
+                _ => Kind::SelectOne,
+            };
+            match args.as_slice() {
+                [list] => TypeCell::Item {
+                    kind,
+                    choices: Some(ChoiceSource::List(list.to_string())),
+                    or_other: false,
+                },
+                [list, o] if o.eq_ignore_ascii_case("or_other") && kind != Kind::Rank => {
+                    TypeCell::Item {
+                        kind,
+                        choices: Some(ChoiceSource::List(list.to_string())),
+                        or_other: true,
+                    }
+                }
+                [] => TypeCell::MissingList(joined),
+                _ => TypeCell::Unknown(joined),
+            }
+        }
+        "select_one_from_file" | "select_multiple_from_file" => {
+            let kind = if head.starts_with("select_one") {
+                Kind::SelectOne
+            } else {
+                Kind::SelectMultiple
+            };
+            match args.as_slice() {
+                [file] if file.to_lowercase().ends_with(".csv") => TypeCell::Item {
+                    kind,
+                    choices: Some(ChoiceSource::File(file.to_string())),
+                    or_other: false,
+                },
+                [file]
+                    if file.to_lowercase().ends_with(".xml")
+                        || file.to_lowercase().ends_with(".geojson") =>
+                {
+                    TypeCell::Unsupported(format!(
+                        "choices from {file}: only .csv choice files are supported"
+                    ))
+                }
+                [file] => TypeCell::Unknown(format!(
+                    "{joined} (the choice file must end with .csv; `{file}` does not)"
+                )),
+                [] => TypeCell::MissingList(joined),
+                _ => TypeCell::Unknown(joined),
+            }
+        }
+        "select_from" | "select_one_from" | "select_multiple_from" => TypeCell::Unknown(joined),
+        "geotrace" | "geoshape" | "start-geopoint" | "background-geopoint" => {
+            TypeCell::Unsupported(format!("`{lower}` (geotrace, geoshape and GPS capture)"))
+        }
+        "image" | "audio" | "video" | "file" | "background-audio" | "barcode" | "photo" => {
+            TypeCell::Unsupported(format!("`{lower}` (media and barcodes)"))
+        }
+        "select_one_external" | "select_multiple_external" | "xml-external" | "csv-external" => {
+            TypeCell::Unsupported(format!(
+                "`{lower}` (external instances; use select_one_from_file with a .csv)"
+            ))
+        }
+        "phonenumber" | "simserial" | "subscriberid" | "email" => TypeCell::Unsupported(format!(
+            "`{lower}` (device metadata that identifies a person or a phone)"
+        )),
+        "begin_loop" | "end_loop" | "osm" | "begin_osm" => {
+            TypeCell::Unsupported(format!("`{lower}`"))
+        }
+        _ => TypeCell::Unknown(joined),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_with_spaces_and_underscores_mean_the_same() {
+        assert_eq!(parse_type("begin group"), TypeCell::Begin(Kind::Group));
+        assert_eq!(parse_type("begin_repeat"), TypeCell::Begin(Kind::Repeat));
+        assert_eq!(parse_type("select one yn"), parse_type("select_one yn"));
+    }
+
+    #[test]
+    fn or_other_is_read_after_the_list() {
+        assert_eq!(
+            parse_type("select_multiple reasons or_other"),
+            TypeCell::Item {
+                kind: Kind::SelectMultiple,
+                choices: Some(ChoiceSource::List("reasons".into())),
+                or_other: true
+            }
+        );
+    }
+
+    #[test]
+    fn unsupported_types_say_so() {
+        assert!(matches!(parse_type("geoshape"), TypeCell::Unsupported(_)));
+        assert!(matches!(parse_type("selfie"), TypeCell::Unknown(_)));
+        assert!(matches!(parse_type("select_one"), TypeCell::MissingList(_)));
+    }
+}

@@ -1,0 +1,217 @@
+//! The raw XLSForm: sheets of rows of named cells, each cell with where it came from.
+//!
+//! Every reader (TOML, `.xlsx`/`.xls`, markdown tables) produces a [`Workbook`] and every writer
+//! takes one, so converting between formats loses nothing. Column names are normalised here
+//! (aliases such as `list name`, `calculate`, `bind::relevant`), once for all readers.
+
+use std::fmt;
+
+/// A position in a source file: line (or spreadsheet row) and column, both 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    /// Line in a text file, or row in a spreadsheet.
+    pub line: u32,
+    /// Column (character in a text file, column number in a spreadsheet).
+    pub col: u32,
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+/// One cell: the normalised column name, the text, and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// Normalised column name (`label::French (fr)`, `constraint_message`).
+    pub column: String,
+    /// The cell's text, trimmed.
+    pub value: String,
+    /// Where it stands.
+    pub pos: Pos,
+}
+
+/// One row of a sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Row {
+    /// Where the row starts (its first column).
+    pub pos: Pos,
+    /// Spreadsheet row number as XLSForm authors count it (header row is 1).
+    pub number: u32,
+    /// Its non-empty cells, in column order.
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// The cell in `column`, if it is not empty.
+    pub fn get(&self, column: &str) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .find(|c| c.column == column && !c.value.is_empty())
+    }
+
+    /// The text in `column`, or "".
+    pub fn text(&self, column: &str) -> &str {
+        self.get(column).map_or("", |c| c.value.as_str())
+    }
+
+    /// Where `column` is in this row, or the row's start.
+    pub fn pos_of(&self, column: &str) -> Pos {
+        self.get(column).map_or(self.pos, |c| c.pos)
+    }
+
+    /// Whether every cell is empty.
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.value.is_empty())
+    }
+}
+
+/// One sheet: its name as written, its header, its rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sheet {
+    /// The sheet name as written in the source.
+    pub name: String,
+    /// Where the header row stands.
+    pub header_pos: Pos,
+    /// Normalised column names in order (as the header has them).
+    pub columns: Vec<String>,
+    /// The rows below the header (blank rows dropped).
+    pub rows: Vec<Row>,
+}
+
+/// An XLSForm: the survey, choices and settings sheets, and any others as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Workbook {
+    /// `survey`.
+    pub survey: Option<Sheet>,
+    /// `choices`.
+    pub choices: Option<Sheet>,
+    /// `settings` (one row).
+    pub settings: Option<Sheet>,
+    /// Any other sheet (`entities`, `external_choices`, misspellings), kept for the checks.
+    pub others: Vec<Sheet>,
+}
+
+impl Workbook {
+    /// Places a sheet read from a source under its role, by case-insensitive name.
+    pub fn add_sheet(&mut self, sheet: Sheet) {
+        match sheet.name.to_lowercase().as_str() {
+            "survey" if self.survey.is_none() => self.survey = Some(sheet),
+            "choices" if self.choices.is_none() => self.choices = Some(sheet),
+            "settings" if self.settings.is_none() => self.settings = Some(sheet),
+            _ => self.others.push(sheet),
+        }
+    }
+
+    /// The settings sheet's value for `key` (first row), if set.
+    pub fn setting(&self, key: &str) -> Option<&Cell> {
+        self.settings.as_ref()?.rows.first()?.get(key)
+    }
+}
+
+/// Turns a header as written into the column name the model uses.
+///
+/// Known columns are matched case-insensitively and through XLSForm's aliases; a translated
+/// column keeps its language as written (`Label::French (fr)` -> `label::French (fr)`).
+pub fn normalise_column(header: &str) -> String {
+    let h = header.trim();
+    let (base, rest) = match h.split_once("::") {
+        Some((b, r)) => (b.trim(), Some(r.trim())),
+        None => (h, None),
+    };
+    let lower = base.to_lowercase();
+    // bind:: / body:: / control:: prefixes name ordinary columns.
+    if let Some(r) = rest {
+        if matches!(lower.as_str(), "bind" | "body" | "control") {
+            let canon = canonical(&r.to_lowercase()).unwrap_or("");
+            if !canon.is_empty() {
+                return canon.to_string();
+            }
+            return format!("{lower}::{r}");
+        }
+        if lower == "media" {
+            return match r.split_once("::") {
+                Some((m, lang)) => format!("{}::{}", m.trim().to_lowercase(), lang.trim()),
+                None => r.to_lowercase(),
+            };
+        }
+    }
+    let base_name = canonical(&lower).map_or_else(|| base.to_string(), str::to_string);
+    match rest {
+        Some(lang) if is_translatable(&base_name) => format!("{base_name}::{lang}"),
+        Some(r) => format!("{base_name}::{r}"),
+        None => base_name,
+    }
+}
+
+/// Columns that take one value per language.
+pub fn is_translatable(column: &str) -> bool {
+    matches!(
+        column,
+        "label"
+            | "hint"
+            | "guidance_hint"
+            | "constraint_message"
+            | "required_message"
+            | "image"
+            | "audio"
+            | "video"
+            | "big-image"
+            | "title"
+    )
+}
+
+fn canonical(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "type" => "type",
+        "name" | "value" => "name",
+        "label" | "caption" => "label",
+        "hint" => "hint",
+        "guidance_hint" | "guidance hint" => "guidance_hint",
+        "required" => "required",
+        "required_message" | "required message" | "jr:requiredmsg" => "required_message",
+        "relevant" | "relevance" => "relevant",
+        "constraint" => "constraint",
+        "constraint_message" | "constraint message" | "jr:constraintmsg" => "constraint_message",
+        "calculation" | "calculate" => "calculation",
+        "default" => "default",
+        "read_only" | "readonly" | "read only" => "read_only",
+        "appearance" => "appearance",
+        "choice_filter" | "choice filter" => "choice_filter",
+        "repeat_count" | "repeat count" | "jr:count" => "repeat_count",
+        "parameters" | "params" => "parameters",
+        "trigger" => "trigger",
+        "list_name" | "list name" => "list_name",
+        "image" => "image",
+        "audio" => "audio",
+        "video" => "video",
+        "big-image" => "big-image",
+        "privacy" => "privacy",
+        "form_title" | "title" => "form_title",
+        "form_id" | "id_string" => "form_id",
+        "version" => "version",
+        "default_language" => "default_language",
+        "style" => "style",
+        "instance_name" => "instance_name",
+        "allow_choice_duplicates" => "allow_choice_duplicates",
+        "consent_question" => "consent_question",
+        "eligibility" => "eligibility",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_and_case_collapse_to_one_column_name() {
+        assert_eq!(normalise_column("List Name"), "list_name");
+        assert_eq!(normalise_column("calculate"), "calculation");
+        assert_eq!(normalise_column("bind::relevant"), "relevant");
+        assert_eq!(normalise_column("Label::French (fr)"), "label::French (fr)");
+        assert_eq!(normalise_column("media::image::eng"), "image::eng");
+        assert_eq!(normalise_column("jr:constraintMsg"), "constraint_message");
+    }
+}
