@@ -134,29 +134,32 @@ pub struct Step {
 }
 
 impl Expr {
-    /// Calls `f` on this node and every node below it, depth first.
+    /// Calls `f` on this node and every node below it (pre-order), without recursion.
     pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
-        f(self);
-        match self {
-            Expr::Neg(e) => e.walk(f),
-            Expr::Binary(_, a, b) => {
-                a.walk(f);
-                b.walk(f);
-            }
-            Expr::Call { args, .. } => args.iter().for_each(|a| a.walk(f)),
-            Expr::Filter(e, preds) => {
-                e.walk(f);
-                preds.iter().for_each(|p| p.walk(f));
-            }
-            Expr::Path(p) => {
-                if let PathStart::Filter(e) = &p.start {
-                    e.walk(f);
+        let mut stack: Vec<&Expr> = vec![self];
+        while let Some(e) = stack.pop() {
+            f(e);
+            match e {
+                Expr::Neg(x) => stack.push(x),
+                Expr::Binary(_, a, b) => {
+                    stack.push(b);
+                    stack.push(a);
                 }
-                for s in &p.steps {
-                    s.predicates.iter().for_each(|p| p.walk(f));
+                Expr::Call { args, .. } => stack.extend(args.iter().rev()),
+                Expr::Filter(x, preds) => {
+                    stack.extend(preds.iter().rev());
+                    stack.push(x);
                 }
+                Expr::Path(p) => {
+                    for s in p.steps.iter().rev() {
+                        stack.extend(s.predicates.iter().rev());
+                    }
+                    if let PathStart::Filter(x) = &p.start {
+                        stack.push(x);
+                    }
+                }
+                Expr::Num(_) | Expr::Str(_) | Expr::Ref(..) | Expr::Var(_) => {}
             }
-            Expr::Num(_) | Expr::Str(_) | Expr::Ref(..) | Expr::Var(_) => {}
         }
     }
 }

@@ -141,7 +141,17 @@ impl Evaluator<'_> {
                 ErrorKind::Unsupported,
                 format!("variables (${v}) are not supported"),
             )),
-            Expr::Neg(e) => Ok(Value::Num(-self.eval(e)?.to_num())),
+            Expr::Neg(_) => {
+                // Chains of unary minus are unwound in a loop, not by recursion.
+                let mut negations = 0u32;
+                let mut inner = expr;
+                while let Expr::Neg(e) = inner {
+                    negations += 1;
+                    inner = e;
+                }
+                let n = self.eval(inner)?.to_num();
+                Ok(Value::Num(if negations % 2 == 1 { -n } else { n }))
+            }
             Expr::Binary(op, a, b) => self.binary(*op, a, b),
             Expr::Call { name, args, .. } => functions::call(self, name, args),
             Expr::Filter(e, preds) => {
@@ -161,34 +171,45 @@ impl Evaluator<'_> {
         self.focus.map(|f| f.1)
     }
 
+    /// Binary operations. Long chains (`a + b + c ...`, `a or b or c ...`) are followed down their
+    /// spine in a loop, so their length does not grow the stack.
     fn binary(&self, op: Op, a: &Expr, b: &Expr) -> EvalResult {
         match op {
-            Op::Or => Ok(Value::Bool(
-                self.eval(a)?.to_bool() || self.eval(b)?.to_bool(),
-            )),
-            Op::And => Ok(Value::Bool(
-                self.eval(a)?.to_bool() && self.eval(b)?.to_bool(),
-            )),
+            Op::Or | Op::And => {
+                // Right-nested: a op (b op (c ...)); evaluate left to right with short-circuit.
+                let mut node: (&Expr, &Expr) = (a, b);
+                loop {
+                    let left = self.eval(node.0)?.to_bool();
+                    if left == (op == Op::Or) {
+                        return Ok(Value::Bool(left));
+                    }
+                    match node.1 {
+                        Expr::Binary(o, x, y) if *o == op => node = (x, y),
+                        last => return Ok(Value::Bool(self.eval(last)?.to_bool())),
+                    }
+                }
+            }
             Op::Union => Err(EvalError::new(
                 ErrorKind::Unsupported,
                 "the union operator `|` is not supported",
             )),
             _ => {
-                let (x, y) = (self.eval(a)?, self.eval(b)?);
-                Ok(match op {
-                    Op::Eq | Op::Ne => {
-                        Value::Bool(compare_nodes(&x, &y, |x, y| equal(x, y) == (op == Op::Eq)))
+                // Left-nested: ((a op b) op c) ...; collect the right operands down the left spine.
+                let mut rights: Vec<(Op, &Expr)> = vec![(op, b)];
+                let mut leftmost = a;
+                while let Expr::Binary(o, x, y) = leftmost {
+                    if matches!(o, Op::Or | Op::And | Op::Union) {
+                        break;
                     }
-                    Op::Lt => Value::Bool(compare_nodes(&x, &y, |x, y| x.to_num() < y.to_num())),
-                    Op::Le => Value::Bool(compare_nodes(&x, &y, |x, y| x.to_num() <= y.to_num())),
-                    Op::Gt => Value::Bool(compare_nodes(&x, &y, |x, y| x.to_num() > y.to_num())),
-                    Op::Ge => Value::Bool(compare_nodes(&x, &y, |x, y| x.to_num() >= y.to_num())),
-                    Op::Add => Value::Num(x.to_num() + y.to_num()),
-                    Op::Sub => Value::Num(x.to_num() - y.to_num()),
-                    Op::Mul => Value::Num(x.to_num() * y.to_num()),
-                    Op::Div => Value::Num(x.to_num() / y.to_num()),
-                    _ => Value::Num(x.to_num() % y.to_num()),
-                })
+                    rights.push((*o, y));
+                    leftmost = x;
+                }
+                let mut acc = self.eval(leftmost)?;
+                while let Some((o, right)) = rights.pop() {
+                    let y = self.eval(right)?;
+                    acc = apply(o, &acc, &y);
+                }
+                Ok(acc)
             }
         }
     }
@@ -339,6 +360,22 @@ impl Evaluator<'_> {
             }
         }
         Ok(kept)
+    }
+}
+
+/// A comparison or arithmetic operator applied to two values.
+fn apply(op: Op, x: &Value, y: &Value) -> Value {
+    match op {
+        Op::Eq | Op::Ne => Value::Bool(compare_nodes(x, y, |x, y| equal(x, y) == (op == Op::Eq))),
+        Op::Lt => Value::Bool(compare_nodes(x, y, |x, y| x.to_num() < y.to_num())),
+        Op::Le => Value::Bool(compare_nodes(x, y, |x, y| x.to_num() <= y.to_num())),
+        Op::Gt => Value::Bool(compare_nodes(x, y, |x, y| x.to_num() > y.to_num())),
+        Op::Ge => Value::Bool(compare_nodes(x, y, |x, y| x.to_num() >= y.to_num())),
+        Op::Add => Value::Num(x.to_num() + y.to_num()),
+        Op::Sub => Value::Num(x.to_num() - y.to_num()),
+        Op::Mul => Value::Num(x.to_num() * y.to_num()),
+        Op::Div => Value::Num(x.to_num() / y.to_num()),
+        _ => Value::Num(x.to_num() % y.to_num()),
     }
 }
 

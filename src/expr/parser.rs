@@ -28,6 +28,15 @@ impl From<LexError> for ParseError {
 /// Parses one expression.
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
     let toks = lex(src)?;
+    if toks.len() > MAX_TOKENS {
+        return Err(ParseError {
+            message: format!(
+                "the expression is too long ({} parts; at most {MAX_TOKENS})",
+                toks.len()
+            ),
+            span: 0..src.len(),
+        });
+    }
     if toks.is_empty() {
         return Err(ParseError {
             message: "the expression is empty".into(),
@@ -38,6 +47,7 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
         toks,
         pos: 0,
         len: src.len(),
+        depth: 0,
     };
     let e = p.or_expr()?;
     if let Some((t, span)) = p.toks.get(p.pos) {
@@ -95,7 +105,14 @@ struct Parser {
     toks: Vec<(Tok, Span)>,
     pos: usize,
     len: usize,
+    depth: usize,
 }
+
+/// Longer than any real form's expression; the limit bounds the depth of the tree.
+const MAX_TOKENS: usize = 4096;
+
+/// Deeper nesting than any real form uses; the limit keeps hostile input from exhausting the stack.
+const MAX_DEPTH: usize = 64;
 
 const NODE_TYPES: [&str; 4] = ["node", "text", "comment", "processing-instruction"];
 
@@ -141,21 +158,37 @@ impl Parser {
         }
     }
 
+    /// An expression in a nested position (the whole text, parentheses, arguments, predicates).
     fn or_expr(&mut self) -> Result<Expr, ParseError> {
-        let left = self.and_expr()?;
-        if self.eat_op(&[Op::Or]).is_some() {
-            let right = self.or_expr()?;
-            return Ok(Expr::Binary(Op::Or, Box::new(left), Box::new(right)));
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(ParseError {
+                message: "the expression is nested too deeply".into(),
+                span: self.span_here(),
+            });
         }
-        Ok(left)
+        let result = self.right_chain(Op::Or, Self::and_expr);
+        self.depth -= 1;
+        result
     }
     fn and_expr(&mut self) -> Result<Expr, ParseError> {
-        let left = self.eq_expr()?;
-        if self.eat_op(&[Op::And]).is_some() {
-            let right = self.and_expr()?;
-            return Ok(Expr::Binary(Op::And, Box::new(left), Box::new(right)));
+        self.right_chain(Op::And, Self::eq_expr)
+    }
+    /// `a op b op c` as `a op (b op c)`, built without recursion (JavaRosa's tree shape).
+    fn right_chain(
+        &mut self,
+        op: Op,
+        next: fn(&mut Self) -> Result<Expr, ParseError>,
+    ) -> Result<Expr, ParseError> {
+        let mut operands = vec![next(self)?];
+        while self.eat_op(&[op]).is_some() {
+            operands.push(next(self)?);
         }
-        Ok(left)
+        let mut acc = operands.pop().expect("at least one operand");
+        while let Some(left) = operands.pop() {
+            acc = Expr::Binary(op, Box::new(left), Box::new(acc));
+        }
+        Ok(acc)
     }
     fn left_assoc(
         &mut self,
@@ -182,10 +215,15 @@ impl Parser {
         self.left_assoc(&[Op::Mul, Op::Div, Op::Mod], Self::unary_expr)
     }
     fn unary_expr(&mut self) -> Result<Expr, ParseError> {
-        if self.eat_op(&[Op::Sub]).is_some() {
-            return Ok(Expr::Neg(Box::new(self.unary_expr()?)));
+        let mut negations = 0;
+        while self.eat_op(&[Op::Sub]).is_some() {
+            negations += 1;
         }
-        self.left_assoc(&[Op::Union], Self::path_expr)
+        let mut e = self.left_assoc(&[Op::Union], Self::path_expr)?;
+        for _ in 0..negations {
+            e = Expr::Neg(Box::new(e));
+        }
+        Ok(e)
     }
 
     fn path_expr(&mut self) -> Result<Expr, ParseError> {
@@ -442,6 +480,44 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad} should not parse");
         }
+    }
+
+    #[test]
+    fn hostile_nesting_and_length_give_errors_not_crashes() {
+        let deep = format!("{}1{}", "(".repeat(1000), ")".repeat(1000));
+        assert!(
+            parse(&deep)
+                .unwrap_err()
+                .message
+                .contains("nested too deeply")
+        );
+        let minus = format!("{}1", "-".repeat(10_000));
+        assert!(parse(&minus).is_err());
+        assert!(
+            parse(&vec!["1"; 5000].join(" + "))
+                .unwrap_err()
+                .message
+                .contains("too long")
+        );
+    }
+
+    #[test]
+    fn the_longest_allowed_chains_evaluate_in_a_small_stack() {
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(|| {
+                let ctx = crate::expr::MapContext::default();
+                for op in [" + ", " or ", " and ", " = "] {
+                    let e = crate::expr::Expression::parse(&vec!["1"; 2000].join(op)).unwrap();
+                    assert!(e.eval(&ctx).is_ok());
+                    assert!(e.check().is_empty());
+                }
+                let negs =
+                    crate::expr::Expression::parse(&format!("{}1", "-".repeat(4000))).unwrap();
+                assert!(negs.eval(&ctx).is_ok());
+            })
+            .unwrap();
+        assert!(handle.join().is_ok());
     }
 
     #[test]
