@@ -34,7 +34,10 @@ fn agrees_enketo(got: &Result<Value, String>, result_type: &str, expected: &J) -
         },
         "string" => match expected {
             J::String(s) => *s == v.to_str(),
-            other => other.to_string() == v.to_str(),
+            other => {
+                let text = other.to_string();
+                text == v.to_str()
+            }
         },
         "string-length-of-result" => expected.as_u64() == Some(v.to_str().chars().count() as u64),
         "string-matches-regex" => expected

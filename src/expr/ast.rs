@@ -163,3 +163,76 @@ impl Expr {
         }
     }
 }
+
+impl std::fmt::Display for Expr {
+    /// Writes the expression back as text, with every operation in parentheses, so that parsing
+    /// the text gives the same tree.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expr::Num(n) if n.is_finite() && *n >= 0.0 => write!(f, "{n:?}"),
+            Expr::Num(n) => write!(f, "(0 - {:?})", -n),
+            Expr::Str(s) if s.contains('\'') => write!(f, "\"{s}\""),
+            Expr::Str(s) => write!(f, "'{s}'"),
+            Expr::Ref(name, _) => write!(f, "${{{name}}}"),
+            Expr::Var(v) => write!(f, "${v}"),
+            Expr::Neg(e) => write!(f, "-({e})"),
+            Expr::Binary(op, a, b) => write!(f, "({a} {} {b})", super::parser::op_text(*op)),
+            Expr::Call { name, args, .. } => {
+                write!(f, "{name}(")?;
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{a}")?;
+                }
+                f.write_str(")")
+            }
+            Expr::Filter(e, preds) => {
+                write!(f, "({e})")?;
+                preds.iter().try_for_each(|p| write!(f, "[{p}]"))
+            }
+            Expr::Path(p) => {
+                match &p.start {
+                    PathStart::Root => f.write_str("/")?,
+                    PathStart::Context => {}
+                    PathStart::Filter(e) => write!(f, "{e}/")?,
+                }
+                for (i, s) in p.steps.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("/")?;
+                    }
+                    let axis = match s.axis {
+                        Axis::Child => "child",
+                        Axis::SelfAxis => "self",
+                        Axis::Parent => "parent",
+                        Axis::Attribute => "attribute",
+                        Axis::Descendant => "descendant",
+                        Axis::DescendantOrSelf => "descendant-or-self",
+                        Axis::Ancestor => "ancestor",
+                        Axis::AncestorOrSelf => "ancestor-or-self",
+                        Axis::FollowingSibling => "following-sibling",
+                        Axis::PrecedingSibling => "preceding-sibling",
+                        Axis::Following => "following",
+                        Axis::Preceding => "preceding",
+                        Axis::Namespace => "namespace",
+                    };
+                    write!(f, "{axis}::")?;
+                    match &s.test {
+                        NodeTest::Name(n) => f.write_str(n)?,
+                        NodeTest::Node => f.write_str("node()")?,
+                        NodeTest::Text => f.write_str("text()")?,
+                        NodeTest::Comment => f.write_str("comment()")?,
+                        NodeTest::ProcessingInstruction(None) => {
+                            f.write_str("processing-instruction()")?
+                        }
+                        NodeTest::ProcessingInstruction(Some(l)) => {
+                            write!(f, "processing-instruction('{l}')")?
+                        }
+                    }
+                    s.predicates.iter().try_for_each(|p| write!(f, "[{p}]"))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -228,25 +228,17 @@ impl Builder {
             let type_text = row.text("type");
             if type_text.is_empty() {
                 if !row.text("name").is_empty() {
-                    self.error(row.pos, format!("row {}: `{}` has no type; put a type (text, integer, select_one list, ...) in the `type` column", row.number, row.text("name")));
+                    self.error(row.pos, format!("`{}` has no type; put a type (text, integer, select_one list, ...) in the `type` column", row.text("name")));
                 }
                 continue;
             }
             let tpos = row.pos_of("type");
             match parse_type(type_text) {
-                TypeCell::Unknown(t) => self.error(
-                    tpos,
-                    format!("row {}: unknown question type `{t}`", row.number),
-                ),
-                TypeCell::Unsupported(why) => {
-                    self.error(tpos, format!("row {}: not supported: {why}", row.number))
-                }
+                TypeCell::Unknown(t) => self.error(tpos, format!("unknown question type `{t}`")),
+                TypeCell::Unsupported(why) => self.error(tpos, format!("not supported: {why}")),
                 TypeCell::MissingList(t) => self.error(
                     tpos,
-                    format!(
-                        "row {}: `{t}` needs the name of its choice list after the type",
-                        row.number
-                    ),
+                    format!("`{t}` needs the name of its choice list after the type"),
                 ),
                 TypeCell::End(kind) => {
                     let open_kind = stack.last().map(|o| o.item.kind);
@@ -267,10 +259,7 @@ impl Builder {
                                 stack.last().map_or("", |o| &o.item.name)
                             ),
                         };
-                        self.error(
-                            tpos,
-                            format!("row {}: `{what}` does not match: {open}", row.number),
-                        );
+                        self.error(tpos, format!("`{what}` does not match: {open}"));
                         continue;
                     }
                     if let Some(done) = stack.pop() {
@@ -305,8 +294,8 @@ impl Builder {
                 self.error(
                     open.item.pos,
                     format!(
-                        "row {}: the {what} `{}` is never closed; add an `end_{what}` row",
-                        open.item.row, open.item.name
+                        "the {what} `{}` is never closed; add an `end_{what}` row",
+                        open.item.name
                     ),
                 );
                 if let Some(parent) = stack.last_mut() {
@@ -336,30 +325,25 @@ impl Builder {
             self.error(
                 row.pos,
                 format!(
-                    "row {}: this {} has no name; put one in the `name` column",
-                    row.number,
+                    "this {} has no name; put one in the `name` column",
                     row.text("type")
                 ),
             );
         } else if !valid_name(&name) {
-            self.error(
-                npos,
-                format!(
-                    "row {}: `{name}` is not a valid name: {NAME_RULE}",
-                    row.number
-                ),
-            );
+            self.error(npos, format!("`{name}` is not a valid name: {NAME_RULE}"));
         } else if name == "meta" {
             self.error(
                 npos,
-                format!(
-                    "row {}: the name `meta` is reserved for the form's metadata; choose another",
-                    row.number
-                ),
+                "the name `meta` is reserved for the form's metadata; choose another",
             );
         } else if let Some(parent) = stack.last() {
             if parent.item.children.iter().any(|c| c.name == name) {
-                self.error(npos, format!("row {}: the name `{name}` is used twice in the same group; names must be unique", row.number));
+                self.error(
+                    npos,
+                    format!(
+                        "the name `{name}` is used twice in the same group; names must be unique"
+                    ),
+                );
             }
         }
         item.choices = choices;
@@ -404,10 +388,7 @@ impl Builder {
                     Some(n) => item.trigger.push(n.trim().to_string()),
                     None => self.error(
                         row.pos_of("trigger"),
-                        format!(
-                            "row {}: `trigger` names questions as ${{name}}; `{part}` is not one",
-                            row.number
-                        ),
+                        format!("`trigger` names questions as ${{name}}; `{part}` is not one"),
                     ),
                 }
             }
@@ -425,10 +406,7 @@ impl Builder {
             other => {
                 self.error(
                     row.pos_of("privacy"),
-                    format!(
-                        "row {}: `privacy` is `personal` or `quasi_identifier`, not `{other}`",
-                        row.number
-                    ),
+                    format!("`privacy` is `personal` or `quasi_identifier`, not `{other}`"),
                 );
                 Privacy::None
             }
@@ -439,7 +417,6 @@ impl Builder {
 
     /// Rules that depend on the kind of item.
     fn item_rules(&mut self, row: &Row, item: &Item) {
-        let n = row.number;
         let has_media = ["image", "audio", "video", "big-image"].iter().any(|m| {
             row.cells.iter().any(|c| {
                 !c.value.is_empty() && (c.column == *m || c.column.starts_with(&format!("{m}::")))
@@ -448,7 +425,7 @@ impl Builder {
         if item.appearance.contains("search(") {
             self.error(
                 row.pos_of("appearance"),
-                format!("row {n}: not supported: the search() appearance (external data)"),
+                "not supported: the search() appearance (external data)",
             );
         }
         if row
@@ -459,18 +436,15 @@ impl Builder {
                 (c.column == "image" || c.column.starts_with("image::")) && !c.value.is_empty()
             })
         {
-            self.error(row.pos, format!("row {n}: a big-image needs an image too"));
+            self.error(row.pos, "a big-image needs an image too");
         }
         if row.get("save_to").is_some() {
-            self.error(
-                row.pos_of("save_to"),
-                format!("row {n}: not supported: `save_to` (entities)"),
-            );
+            self.error(row.pos_of("save_to"), "not supported: `save_to` (entities)");
         }
         if matches!(&item.choices, Some(ChoiceSource::List(l)) if l.starts_with("${")) {
             self.error(
                 row.pos_of("type"),
-                format!("row {n}: not supported: choices taken from earlier answers in a repeat"),
+                "not supported: choices taken from earlier answers in a repeat",
             );
         }
         if item.kind.is_question()
@@ -483,16 +457,13 @@ impl Builder {
             self.error(
                 row.pos,
                 format!(
-                    "row {n}: the question `{}` has no label; add one in the `label` column",
+                    "the question `{}` has no label; add one in the `label` column",
                     item.name
                 ),
             );
         }
         if item.kind == Kind::Note && item.label.is_empty() && item.hint.is_empty() {
-            self.error(
-                row.pos,
-                format!("row {n}: the note `{}` has no label", item.name),
-            );
+            self.error(row.pos, format!("the note `{}` has no label", item.name));
         }
         if item.kind == Kind::Calculate
             && row.get("calculation").is_none()
@@ -500,23 +471,17 @@ impl Builder {
         {
             self.error(
                 row.pos,
-                format!(
-                    "row {n}: the calculate `{}` has no `calculation`",
-                    item.name
-                ),
+                format!("the calculate `{}` has no `calculation`", item.name),
             );
         }
         if !item.trigger.is_empty() && item.calculation.is_none() && !item.kind.is_question() {
             self.error(
                 row.pos_of("trigger"),
-                format!("row {n}: a `trigger` needs a `calculation` to run"),
+                "a `trigger` needs a `calculation` to run",
             );
         }
         if item.kind == Kind::Audit && !item.name.is_empty() && item.name != "audit" {
-            self.error(
-                row.pos_of("name"),
-                format!("row {n}: the audit field must be named `audit`"),
-            );
+            self.error(row.pos_of("name"), "the audit field must be named `audit`");
         }
     }
 
@@ -532,10 +497,7 @@ impl Builder {
                 }
                 _ => self.error(
                     row.pos_of("parameters"),
-                    format!(
-                        "row {}: parameters are written `key=value`; `{part}` is not",
-                        row.number
-                    ),
+                    format!("parameters are written `key=value`; `{part}` is not"),
                 ),
             }
         }
@@ -558,18 +520,17 @@ impl Builder {
             let name = row.text("name");
             if list.is_empty() {
                 if !name.is_empty() {
-                    self.error(
-                        row.pos,
-                        format!(
-                            "choices row {}: the choice `{name}` has no `list_name`",
-                            row.number
-                        ),
-                    );
+                    self.error(row.pos, format!("the choice `{name}` has no `list_name`"));
                 }
                 continue;
             }
             if name.is_empty() {
-                self.error(row.pos, format!("choices row {}: a choice of list `{list}` has no name; put its value in the `name` column", row.number));
+                self.error(
+                    row.pos,
+                    format!(
+                        "a choice of list `{list}` has no name; put its value in the `name` column"
+                    ),
+                );
                 continue;
             }
             let label = self.text(row, "label");
@@ -585,7 +546,7 @@ impl Builder {
                 .collect();
             let entries = lists.entry(list.to_string()).or_default();
             if !allow_dups && entries.iter().any(|c| c.name == name) {
-                self.error(row.pos_of("name"), format!("choices row {}: `{name}` is in the list `{list}` twice; choice names must be unique in a list (or set allow_choice_duplicates in the settings)", row.number));
+                self.error(row.pos_of("name"), format!("`{name}` is in the list `{list}` twice; choice names must be unique in a list (or set allow_choice_duplicates in the settings)"));
             }
             entries.push(Choice {
                 name: name.to_string(),

@@ -61,10 +61,9 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
         )),
     };
     for (item, parents) in &walk {
-        let row = item.row;
         for (col, e) in item.expressions() {
             for r in e.references() {
-                resolve(r, item.pos, &format!("row {row}: `{col}`"), &mut out);
+                resolve(r, item.pos, &format!("`{col}`"), &mut out);
             }
         }
         for (col, text) in [
@@ -75,12 +74,12 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
         ] {
             for t in text.values() {
                 for r in text_references(t) {
-                    resolve(&r, item.pos, &format!("row {row}: the {col}"), &mut out);
+                    resolve(&r, item.pos, &format!("the {col}"), &mut out);
                 }
             }
         }
         for t in &item.trigger {
-            resolve(t, item.pos, &format!("row {row}: `trigger`"), &mut out);
+            resolve(t, item.pos, "`trigger`", &mut out);
         }
         check_choices(form, item, &mut out);
         out.extend(super::params::check_parameters(item, &form.choices));
@@ -89,7 +88,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                 .get(item.name.as_str())
                 .is_some_and(|v| v.iter().filter(|i| i.kind == Kind::Repeat).count() > 1)
         {
-            out.push(Diagnostic::error(item.pos, format!("row {row}: the repeat name `{}` is used elsewhere in the form; repeat names must be unique everywhere", item.name)));
+            out.push(Diagnostic::error(item.pos, format!("the repeat name `{}` is used elsewhere in the form; repeat names must be unique everywhere", item.name)));
         }
         if item.kind == Kind::Repeat && item.repeat_count.is_some() {
             let generated = format!("{}_count", item.name);
@@ -98,7 +97,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                 .and_then(|p| walk.iter().find(|(i, _)| i.name == *p))
                 .map_or(&form.items, |(p, _)| &p.children);
             if siblings.iter().any(|s| s.name == generated) {
-                out.push(Diagnostic::error(item.pos, format!("row {row}: `{generated}` is the name fourmi and ODK give to the count of the repeat `{}`; rename that question", item.name)));
+                out.push(Diagnostic::error(item.pos, format!("`{generated}` is the name fourmi and ODK give to the count of the repeat `{}`; rename that question", item.name)));
             }
         }
         for t in &item.trigger {
@@ -112,7 +111,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                             && target.hint.is_empty())
                 });
             if by_name.contains_key(t.as_str()) && !visible {
-                out.push(Diagnostic::error(item.pos, format!("row {row}: the trigger ${{{t}}} is not a question the monitor answers, so it can never fire")));
+                out.push(Diagnostic::error(item.pos, format!("the trigger ${{{t}}} is not a question the monitor answers, so it can never fire")));
             }
         }
         if item.kind == Kind::Repeat {
@@ -123,7 +122,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                     .iter()
                     .find(|r| inside.contains(r.as_str()))
                 {
-                    out.push(Diagnostic::error(item.pos, format!("row {row}: the repeat_count of `{}` uses ${{{r}}}, which is inside the repeat itself", item.name)));
+                    out.push(Diagnostic::error(item.pos, format!("the repeat_count of `{}` uses ${{{r}}}, which is inside the repeat itself", item.name)));
                 }
             }
         }
@@ -131,7 +130,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
             out.push(Diagnostic::error(
                 item.pos,
                 format!(
-                    "row {row}: the group `{}` is empty; add questions or remove it",
+                    "the group `{}` is empty; add questions or remove it",
                     item.name
                 ),
             ));
@@ -142,7 +141,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
             ("read_only", &item.read_only),
         ] {
             if e.as_ref().is_some_and(uses_self) && item.kind != Kind::Repeat {
-                out.push(Diagnostic::error(item.pos, format!("row {row}: `{col}` of `{}` uses `.`, the question's own answer, which depends on whether it is asked: a cycle", item.name)));
+                out.push(Diagnostic::error(item.pos, format!("`{col}` of `{}` uses `.`, the question's own answer, which depends on whether it is asked: a cycle", item.name)));
             }
         }
     }
@@ -191,11 +190,10 @@ fn uses_self(e: &Expression) -> bool {
 }
 
 fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
-    let row = item.row;
     if let Some(ChoiceSource::File(file)) = &item.choices {
         let stem = file.rsplit_once('.').map_or(file.as_str(), |p| p.0);
         if form.choices.contains_key(stem) {
-            out.push(Diagnostic::error(item.pos, format!("row {row}: the choice file {file} and the choice list `{stem}` would have the same name; rename one")));
+            out.push(Diagnostic::error(item.pos, format!("the choice file {file} and the choice list `{stem}` would have the same name; rename one")));
         }
     }
     let Some(ChoiceSource::List(list)) = &item.choices else {
@@ -205,7 +203,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::error(
             item.pos,
             format!(
-                "row {row}: `{}` uses the choice list `{list}`, which is not on the choices sheet",
+                "`{}` uses the choice list `{list}`, which is not on the choices sheet",
                 item.name
             ),
         ));
@@ -229,7 +227,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
         }
     }
     if item.or_other && item.choice_filter.is_some() {
-        out.push(Diagnostic::error(item.pos, format!("row {row}: `or_other` cannot be combined with a choice_filter; add an `other` choice to the list instead")));
+        out.push(Diagnostic::error(item.pos, "`or_other` cannot be combined with a choice_filter; add an `other` choice to the list instead"));
     }
     if let Some(filter) = &item.choice_filter {
         let mut columns: BTreeSet<&str> = ["name", "label"].into_iter().collect();
@@ -241,7 +239,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
                 if let (PathStart::Context, Some(step)) = (&p.start, p.steps.first()) {
                     if let (Axis::Child, NodeTest::Name(n)) = (step.axis, &step.test) {
                         if !columns.contains(n.as_str()) {
-                            out.push(Diagnostic::warning(item.pos, format!("row {row}: the choice_filter of `{}` uses the column `{n}`, which the list `{list}` does not have, so no choice will match; did you mean ${{{n}}}?", item.name)));
+                            out.push(Diagnostic::warning(item.pos, format!("the choice_filter of `{}` uses the column `{n}`, which the list `{list}` does not have, so no choice will match; did you mean ${{{n}}}?", item.name)));
                         }
                     }
                 }
@@ -275,7 +273,7 @@ fn cycles(form: &Form) -> Vec<Diagnostic> {
     ) {
         state.insert(n, 1);
         stack.push(n);
-        if let Some((pos, row, deps)) = edges.get(n) {
+        if let Some((pos, _, deps)) = edges.get(n) {
             for d in deps {
                 match state.get(d).copied().unwrap_or(0) {
                     0 if edges.contains_key(d) => visit(d, edges, state, stack, out),
@@ -285,7 +283,13 @@ fn cycles(form: &Form) -> Vec<Diagnostic> {
                         chain.push(d);
                         let chain: Vec<String> =
                             chain.iter().map(|c| format!("${{{c}}}")).collect();
-                        out.push(Diagnostic::error(*pos, format!("row {row}: these depend on each other in a circle: {}; break the cycle", chain.join(" -> "))));
+                        out.push(Diagnostic::error(
+                            *pos,
+                            format!(
+                                "these depend on each other in a circle: {}; break the cycle",
+                                chain.join(" -> ")
+                            ),
+                        ));
                     }
                     _ => {}
                 }
@@ -321,24 +325,19 @@ fn translations(form: &Form) -> Vec<Diagnostic> {
         }
     };
     for (item, _) in form.walk() {
-        let r = item.row;
         missing(
-            format!("row {r}: the label of `{}`", item.name),
+            format!("the label of `{}`", item.name),
             &item.label,
             item.pos,
         );
+        missing(format!("the hint of `{}`", item.name), &item.hint, item.pos);
         missing(
-            format!("row {r}: the hint of `{}`", item.name),
-            &item.hint,
-            item.pos,
-        );
-        missing(
-            format!("row {r}: the constraint message of `{}`", item.name),
+            format!("the constraint message of `{}`", item.name),
             &item.constraint_message,
             item.pos,
         );
         missing(
-            format!("row {r}: the required message of `{}`", item.name),
+            format!("the required message of `{}`", item.name),
             &item.required_message,
             item.pos,
         );
@@ -470,8 +469,7 @@ fn privacy_lint(form: &Form) -> Vec<Diagnostic> {
         };
         if let Some(why) = reason {
             out.push(Diagnostic::warning(item.pos, format!(
-                "row {}: `{}` looks like it asks for personal data ({why}); if it does, write `personal` in its `privacy` column so it never leaves the laptop",
-                item.row, item.name
+                "`{}` looks like it asks for personal data ({why}); if it does, write `personal` in its `privacy` column so it never leaves the laptop", item.name
             )));
         }
     }

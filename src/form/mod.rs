@@ -166,7 +166,7 @@ fn load_choice_files(form: &mut Form, dir: Option<&Path>) -> Vec<Diagnostic> {
             _ => None,
         })
         .collect();
-    for (file, pos, row) in files {
+    for (file, pos, _) in files {
         if form.choices.contains_key(&file) {
             continue;
         }
@@ -176,7 +176,7 @@ fn load_choice_files(form: &mut Form, dir: Option<&Path>) -> Vec<Diagnostic> {
             Ok(choices) => {
                 form.choices.insert(file, choices);
             }
-            Err(msg) => diags.push(Diagnostic::error(pos, format!("row {row}: {msg}"))),
+            Err(msg) => diags.push(Diagnostic::error(pos, msg)),
         }
     }
     diags

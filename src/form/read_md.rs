@@ -102,7 +102,7 @@ fn split_cells(line: &str) -> Vec<(String, u32)> {
                 current.push('|');
             }
             '|' => {
-                cells.push((current.trim().to_string(), start + 2));
+                cells.push((current.trim().replace("<br>", "\n"), start + 2));
                 current.clear();
                 start = i as u32;
             }

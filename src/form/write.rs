@@ -33,7 +33,8 @@ fn columns(sheet: &Sheet) -> Vec<String> {
 
 /// Writes the markdown-table form.
 pub fn write_md(wb: &Workbook) -> String {
-    let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    // Markdown table cells hold one line: a line break is written `<br>` (read back as one).
+    let esc = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
     let mut out = String::new();
     for sheet in sheets(wb) {
         let cols = columns(sheet);
