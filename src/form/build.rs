@@ -27,6 +27,12 @@ pub fn valid_name(name: &str) -> bool {
     chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
+/// Whether a column holds media (`image`, `audio::French (fr)`, ...).
+fn is_media(column: &str) -> bool {
+    let base = column.split("::").next().unwrap_or(column);
+    matches!(base, "image" | "audio" | "video" | "big-image")
+}
+
 const NAME_RULE: &str =
     "names start with a letter or `_` and hold only letters, digits, `_`, `-` and `.`";
 
@@ -67,9 +73,27 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         form.eligibility = b.expr(row, "eligibility");
         form.instance_name = b.expr(row, "instance_name");
     }
-    match &wb.survey {
-        Some(sheet) => form.items = b.survey(sheet),
-        None => {
+    let only_sheet = match (
+        &wb.survey,
+        wb.choices.is_none() && wb.settings.is_none(),
+        wb.others.as_slice(),
+    ) {
+        (None, true, [one]) => Some(one),
+        _ => None,
+    };
+    match (&wb.survey, only_sheet) {
+        (Some(sheet), _) => form.items = b.survey(sheet),
+        (None, Some(sheet)) => {
+            b.diags.push(Diagnostic::warning(
+                sheet.header_pos,
+                format!(
+                    "the form's only sheet, `{}`, is read as the survey; name it `survey`",
+                    sheet.name
+                ),
+            ));
+            form.items = b.survey(sheet);
+        }
+        (None, None) => {
             let hint = wb
                 .others
                 .iter()
@@ -234,6 +258,11 @@ impl Builder {
             }
             let tpos = row.pos_of("type");
             match parse_type(type_text) {
+                TypeCell::Unknown(t)
+                    if row.text("name").is_empty() && row.text("label").is_empty() =>
+                {
+                    self.diags.push(Diagnostic::warning(tpos, format!("this row has an unknown type `{t}` and no name or label, so it is ignored")));
+                }
                 TypeCell::Unknown(t) => self.error(tpos, format!("unknown question type `{t}`")),
                 TypeCell::Unsupported(why) => self.error(tpos, format!("not supported: {why}")),
                 TypeCell::MissingList(t) => self.error(
@@ -317,6 +346,10 @@ impl Builder {
         let mut name = row.text("name").to_string();
         if kind == Kind::Audit && name.is_empty() {
             name = "audit".to_string();
+        }
+        // A note needs no name of its own: nothing refers to it and it holds no answer.
+        if kind == Kind::Note && name.is_empty() {
+            name = format!("note_{}", row.number);
         }
         let mut item = Item::new(kind, &name, row.pos, row.number);
         item.type_text = row.text("type").to_string();
@@ -548,10 +581,17 @@ impl Builder {
             if !allow_dups && entries.iter().any(|c| c.name == name) {
                 self.error(row.pos_of("name"), format!("`{name}` is in the list `{list}` twice; choice names must be unique in a list (or set allow_choice_duplicates in the settings)"));
             }
+            let media = row
+                .cells
+                .iter()
+                .filter(|c| !c.value.is_empty() && is_media(&c.column))
+                .map(|c| (c.column.clone(), c.value.clone()))
+                .collect();
             entries.push(Choice {
                 name: name.to_string(),
                 label,
                 extra,
+                media,
                 pos: row.pos,
             });
         }

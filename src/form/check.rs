@@ -209,8 +209,15 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
         ));
         return;
     };
-    if choices.iter().any(|c| c.label.is_empty()) && item.choice_filter.is_none() {
-        if let Some(c) = choices.iter().find(|c| c.label.is_empty()) {
+    if choices
+        .iter()
+        .any(|c| c.label.is_empty() && c.media.is_empty())
+        && item.choice_filter.is_none()
+    {
+        if let Some(c) = choices
+            .iter()
+            .find(|c| c.label.is_empty() && c.media.is_empty())
+        {
             out.push(Diagnostic::error(
                 c.pos,
                 format!("the choice `{}` of list `{list}` has no label", c.name),
@@ -218,7 +225,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
         }
     }
     for c in choices {
-        for t in c.label.values() {
+        for t in c.label.values().chain(c.media.values()) {
             for r in text_references(t) {
                 if form.item(&r).is_none() {
                     out.push(Diagnostic::error(c.pos, format!("the label of choice `{}` refers to ${{{r}}}, but no question is named `{r}`", c.name)));

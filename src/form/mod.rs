@@ -204,6 +204,7 @@ pub fn read_choice_csv(path: &Path) -> Result<Vec<Choice>, String> {
             name: String::new(),
             label: Text::new(),
             extra: Default::default(),
+            media: Default::default(),
             pos: Pos {
                 line: i as u32 + 2,
                 col: 1,

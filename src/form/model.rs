@@ -260,6 +260,9 @@ pub struct Choice {
     pub label: Text,
     /// Other columns (used by choice filters: `country`, `city`).
     pub extra: BTreeMap<String, String>,
+    /// Media columns (`image`, `audio::French (fr)`, ...) to file names; an image can stand in for
+    /// a label.
+    pub media: BTreeMap<String, String>,
     /// Where its row is.
     pub pos: Pos,
 }

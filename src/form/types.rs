@@ -28,6 +28,9 @@ pub enum TypeCell {
 
 /// Reads a `type` cell.
 pub fn parse_type(cell: &str) -> TypeCell {
+    if let Some(legacy) = legacy_select(cell) {
+        return parse_type(&legacy);
+    }
     let words: Vec<&str> = cell.split_whitespace().collect();
     let joined = words.join(" ");
     let lower = joined.to_lowercase();
@@ -52,6 +55,14 @@ pub fn parse_type(cell: &str) -> TypeCell {
     };
     match head.as_str() {
         "text" | "string" => item(Kind::Text),
+        "phone"
+            if args
+                .first()
+                .is_some_and(|a| a.eq_ignore_ascii_case("number"))
+                && args.len() == 1 =>
+        {
+            item(Kind::Text)
+        }
         "integer" | "int" => item(Kind::Integer),
         "decimal" => item(Kind::Decimal),
         "range" => item(Kind::Range),
@@ -145,6 +156,26 @@ pub fn parse_type(cell: &str) -> TypeCell {
     }
 }
 
+/// Older XLSForm spellings: `select one from LIST`, `select all that apply from LIST`, each with
+/// an optional `or specify other`; rewritten to today's `select_one LIST [or_other]`.
+fn legacy_select(cell: &str) -> Option<String> {
+    let lower = cell.split_whitespace().collect::<Vec<_>>().join(" ");
+    let low = lower.to_lowercase();
+    let (kind, rest) = if let Some(r) = low.strip_prefix("select one from ") {
+        ("select_one", &lower[lower.len() - r.len()..])
+    } else if let Some(r) = low.strip_prefix("select all that apply from ") {
+        ("select_multiple", &lower[lower.len() - r.len()..])
+    } else if let Some(r) = low.strip_prefix("select multiple from ") {
+        ("select_multiple", &lower[lower.len() - r.len()..])
+    } else {
+        return None;
+    };
+    Some(match rest.strip_suffix(" or specify other") {
+        Some(list) => format!("{kind} {list} or_other"),
+        None => format!("{kind} {rest}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +185,18 @@ mod tests {
         assert_eq!(parse_type("begin group"), TypeCell::Begin(Kind::Group));
         assert_eq!(parse_type("begin_repeat"), TypeCell::Begin(Kind::Repeat));
         assert_eq!(parse_type("select one yn"), parse_type("select_one yn"));
+    }
+
+    #[test]
+    fn legacy_select_spellings_are_understood() {
+        assert_eq!(
+            parse_type("select one from sexes or specify other"),
+            parse_type("select_one sexes or_other")
+        );
+        assert_eq!(
+            parse_type("select all that apply from langs"),
+            parse_type("select_multiple langs")
+        );
     }
 
     #[test]
