@@ -121,7 +121,7 @@ pub fn normalise_column(header: &str) -> String {
         if let Some((base, rest)) = h.split_once(':') {
             let lower = base.trim().to_lowercase();
             if matches!(lower.as_str(), "bind" | "body" | "control" | "media")
-                || is_translatable(&canonical(&lower).unwrap_or(""))
+                || is_translatable(canonical(&lower).unwrap_or(""))
             {
                 return normalise_column(&format!("{base}::{rest}"));
             }
