@@ -105,9 +105,9 @@ fn every_problem_is_printed_with_file_line_and_column_and_the_exit_code_is_1() {
         })
     };
     assert!(has(11, "used twice"), "{stdout}");
-    assert!(has(14, "choice list `colours`"), "{stdout}");
-    assert!(has(19, "${nowhere}"), "{stdout}");
-    assert!(has(30, "circle"), "{stdout}");
+    assert!(has(15, "choice list `colours`"), "{stdout}");
+    assert!(has(23, "${nowhere}"), "{stdout}");
+    assert!(has(33, "circle"), "{stdout}");
     assert!(has(39, "string-length"), "{stdout}");
     assert!(has(41, "never closed"), "{stdout}");
 }

@@ -292,7 +292,9 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
             None => Value::Str(ev.ctx.uuid()),
         },
         "random" => Value::Num(ev.ctx.random()),
-        "area" => Value::Num(geo::points(&s(0)).map_or(f64::NAN, |p| geo::area(&p))),
+        "area" => {
+            Value::Num(geo::points(&items(&vals[0]).join(";")).map_or(f64::NAN, |p| geo::area(&p)))
+        }
         "distance" => {
             let text = if vals.len() == 1 {
                 items(&vals[0]).join(";")

@@ -353,6 +353,12 @@ impl Builder {
         }
         let mut item = Item::new(kind, &name, row.pos, row.number);
         item.type_text = row.text("type").to_string();
+        item.cells = row
+            .cells
+            .iter()
+            .filter(|c| !c.value.is_empty())
+            .map(|c| (c.column.clone(), c.pos))
+            .collect();
         let npos = row.pos_of("name");
         if name.is_empty() {
             self.error(

@@ -63,7 +63,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
     for (item, parents) in &walk {
         for (col, e) in item.expressions() {
             for r in e.references() {
-                resolve(r, item.pos, &format!("`{col}`"), &mut out);
+                resolve(r, item.pos_of(col), &format!("`{col}`"), &mut out);
             }
         }
         for (col, text) in [
@@ -74,12 +74,12 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
         ] {
             for t in text.values() {
                 for r in text_references(t) {
-                    resolve(&r, item.pos, &format!("the {col}"), &mut out);
+                    resolve(&r, item.pos_of(col), &format!("the {col}"), &mut out);
                 }
             }
         }
         for t in &item.trigger {
-            resolve(t, item.pos, "`trigger`", &mut out);
+            resolve(t, item.pos_of("trigger"), "`trigger`", &mut out);
         }
         check_choices(form, item, &mut out);
         out.extend(super::params::check_parameters(item, &form.choices));
@@ -88,7 +88,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                 .get(item.name.as_str())
                 .is_some_and(|v| v.iter().filter(|i| i.kind == Kind::Repeat).count() > 1)
         {
-            out.push(Diagnostic::error(item.pos, format!("the repeat name `{}` is used elsewhere in the form; repeat names must be unique everywhere", item.name)));
+            out.push(Diagnostic::error(item.pos_of("name"), format!("the repeat name `{}` is used elsewhere in the form; repeat names must be unique everywhere", item.name)));
         }
         if item.kind == Kind::Repeat && item.repeat_count.is_some() {
             let generated = format!("{}_count", item.name);
@@ -97,7 +97,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                 .and_then(|p| walk.iter().find(|(i, _)| i.name == *p))
                 .map_or(&form.items, |(p, _)| &p.children);
             if siblings.iter().any(|s| s.name == generated) {
-                out.push(Diagnostic::error(item.pos, format!("`{generated}` is the name fourmi and ODK give to the count of the repeat `{}`; rename that question", item.name)));
+                out.push(Diagnostic::error(item.pos_of("repeat_count"), format!("`{generated}` is the name fourmi and ODK give to the count of the repeat `{}`; rename that question", item.name)));
             }
         }
         for t in &item.trigger {
@@ -111,7 +111,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                             && target.hint.is_empty())
                 });
             if by_name.contains_key(t.as_str()) && !visible {
-                out.push(Diagnostic::error(item.pos, format!("the trigger ${{{t}}} is not a question the monitor answers, so it can never fire")));
+                out.push(Diagnostic::error(item.pos_of("trigger"), format!("the trigger ${{{t}}} is not a question the monitor answers, so it can never fire")));
             }
         }
         if item.kind == Kind::Repeat {
@@ -122,7 +122,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                     .iter()
                     .find(|r| inside.contains(r.as_str()))
                 {
-                    out.push(Diagnostic::error(item.pos, format!("the repeat_count of `{}` uses ${{{r}}}, which is inside the repeat itself", item.name)));
+                    out.push(Diagnostic::error(item.pos_of("repeat_count"), format!("the repeat_count of `{}` uses ${{{r}}}, which is inside the repeat itself", item.name)));
                 }
             }
         }
@@ -141,7 +141,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
             ("read_only", &item.read_only),
         ] {
             if e.as_ref().is_some_and(uses_self) && item.kind != Kind::Repeat {
-                out.push(Diagnostic::error(item.pos, format!("`{col}` of `{}` uses `.`, the question's own answer, which depends on whether it is asked: a cycle", item.name)));
+                out.push(Diagnostic::error(item.pos_of(col), format!("`{col}` of `{}` uses `.`, the question's own answer, which depends on whether it is asked: a cycle", item.name)));
             }
         }
     }
@@ -193,7 +193,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
     if let Some(ChoiceSource::File(file)) = &item.choices {
         let stem = file.rsplit_once('.').map_or(file.as_str(), |p| p.0);
         if form.choices.contains_key(stem) {
-            out.push(Diagnostic::error(item.pos, format!("the choice file {file} and the choice list `{stem}` would have the same name; rename one")));
+            out.push(Diagnostic::error(item.pos_of("type"), format!("the choice file {file} and the choice list `{stem}` would have the same name; rename one")));
         }
     }
     let Some(ChoiceSource::List(list)) = &item.choices else {
@@ -201,7 +201,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
     };
     let Some(choices) = form.choices.get(list) else {
         out.push(Diagnostic::error(
-            item.pos,
+            item.pos_of("type"),
             format!(
                 "`{}` uses the choice list `{list}`, which is not on the choices sheet",
                 item.name
@@ -234,7 +234,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
         }
     }
     if item.or_other && item.choice_filter.is_some() {
-        out.push(Diagnostic::error(item.pos, "`or_other` cannot be combined with a choice_filter; add an `other` choice to the list instead"));
+        out.push(Diagnostic::error(item.pos_of("choice_filter"), "`or_other` cannot be combined with a choice_filter; add an `other` choice to the list instead"));
     }
     if let Some(filter) = &item.choice_filter {
         let mut columns: BTreeSet<&str> = ["name", "label"].into_iter().collect();
@@ -246,7 +246,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
                 if let (PathStart::Context, Some(step)) = (&p.start, p.steps.first()) {
                     if let (Axis::Child, NodeTest::Name(n)) = (step.axis, &step.test) {
                         if !columns.contains(n.as_str()) {
-                            out.push(Diagnostic::warning(item.pos, format!("the choice_filter of `{}` uses the column `{n}`, which the list `{list}` does not have, so no choice will match; did you mean ${{{n}}}?", item.name)));
+                            out.push(Diagnostic::warning(item.pos_of("choice_filter"), format!("the choice_filter of `{}` uses the column `{n}`, which the list `{list}` does not have, so no choice will match; did you mean ${{{n}}}?", item.name)));
                         }
                     }
                 }
@@ -267,7 +267,12 @@ fn cycles(form: &Form) -> Vec<Diagnostic> {
                 deps.extend(e.references().iter().map(String::as_str));
             }
         }
-        edges.insert(item.name.as_str(), (item.pos, item.row, deps));
+        let at = ["calculation", "relevant", "required", "read_only"]
+            .iter()
+            .map(|c| item.pos_of(c))
+            .find(|p| *p != item.pos)
+            .unwrap_or(item.pos);
+        edges.insert(item.name.as_str(), (at, item.row, deps));
     }
     let mut state: BTreeMap<&str, u8> = BTreeMap::new();
     let mut out = Vec::new();

@@ -187,6 +187,8 @@ pub struct Item {
     pub privacy: Privacy,
     /// Children of a group or repeat.
     pub children: Vec<Item>,
+    /// Where each of its cells is, by column (for messages that point at the cell).
+    pub cells: BTreeMap<String, Pos>,
 }
 
 impl Item {
@@ -217,7 +219,23 @@ impl Item {
             trigger: Vec::new(),
             privacy: Privacy::None,
             children: Vec::new(),
+            cells: BTreeMap::new(),
         }
+    }
+
+    /// Where the cell of `column` is, or the row's start.
+    pub fn pos_of(&self, column: &str) -> Pos {
+        let translated = format!("{column}::");
+        self.cells
+            .get(column)
+            .or_else(|| {
+                self.cells
+                    .iter()
+                    .find(|(k, _)| k.starts_with(&translated))
+                    .map(|(_, p)| p)
+            })
+            .copied()
+            .unwrap_or(self.pos)
     }
 
     /// Whether this group is shown as one page.

@@ -21,7 +21,12 @@ fn multiple_of(x: f64, base: f64) -> bool {
 pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let p = &item.parameters;
-    let mut err = |m: String| out.push(Diagnostic::error(item.pos, format!("parameters: {m}")));
+    let mut err = |m: String| {
+        out.push(Diagnostic::error(
+            item.pos_of("parameters"),
+            format!("parameters: {m}"),
+        ))
+    };
     let boolean = |k: &str| {
         p.get(k)
             .is_some_and(|v| !matches!(v.to_lowercase().as_str(), "true" | "false"))
