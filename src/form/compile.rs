@@ -136,6 +136,11 @@ impl Compiled {
         out
     }
 
+    /// Position of item `id` in the dependency order.
+    pub fn rank(&self, id: ItemId) -> usize {
+        self.rank[id]
+    }
+
     /// The item named `name`.
     pub fn id(&self, name: &str) -> Option<ItemId> {
         self.by_name.get(name).copied()

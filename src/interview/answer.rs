@@ -1,0 +1,310 @@
+//! Answers as the monitor gives them: parsed and checked per question type, and turned into the
+//! typed values expressions see and the JSON the record keeps.
+
+use serde_json::{Value as J, json};
+
+use crate::expr::{Value, parse_date, parse_datetime, str_to_num};
+use crate::form::{Item, Kind};
+
+/// Why an answer was refused before any constraint ran.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    /// Not a whole number.
+    #[error("enter a whole number")]
+    NotInteger,
+    /// Not a number.
+    #[error("enter a number")]
+    NotNumber,
+    /// Outside a range question's scale, or off its step.
+    #[error("choose a value from {start} to {end} in steps of {step}")]
+    OutOfRange {
+        /// Scale start.
+        start: String,
+        /// Scale end.
+        end: String,
+        /// Step.
+        step: String,
+    },
+    /// Not a date.
+    #[error("enter a date as YYYY-MM-DD")]
+    NotDate,
+    /// Not a date and time.
+    #[error("enter a date and time as YYYY-MM-DDTHH:MM")]
+    NotDateTime,
+    /// Not a time of day.
+    #[error("enter a time as HH:MM")]
+    NotTime,
+    /// A choice that the list does not offer here.
+    #[error("`{0}` is not one of the choices offered")]
+    NotAChoice(String),
+    /// A ranking that does not hold every choice once.
+    #[error("put every choice in order, each once")]
+    BadRanking,
+    /// Not `lat lon [alt acc]`.
+    #[error("enter coordinates as latitude and longitude in degrees, e.g. 12.65 -8.0")]
+    NotGeopoint,
+    /// The item takes no answer (a note, a calculation, metadata, a group).
+    #[error("`{0}` takes no answer")]
+    NotAnswerable(String),
+    /// The item is read-only.
+    #[error("`{0}` cannot be changed")]
+    ReadOnly(String),
+    /// The item is not asked (not relevant), or the interview is closed.
+    #[error("`{0}` is not asked now")]
+    NotAsked(String),
+    /// No item has this name, or no such repeat instance exists.
+    #[error("there is no question `{0}` here")]
+    NoSuchQuestion(String),
+}
+
+/// Checks `text` as an answer to `item` and returns it normalised (the stored text).
+/// `offered` lists the choice names the question offers now (after its choice filter).
+pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, AnswerError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(String::new());
+    }
+    match item.kind {
+        Kind::Text | Kind::Hidden => Ok(text.to_string()),
+        Kind::Integer => {
+            let n: i64 = t
+                .trim_start_matches('+')
+                .parse()
+                .map_err(|_| AnswerError::NotInteger)?;
+            Ok(n.to_string())
+        }
+        Kind::Decimal => {
+            let n = decimal(t).ok_or(AnswerError::NotNumber)?;
+            Ok(crate::expr::num_to_string(n))
+        }
+        Kind::Range => {
+            let n = decimal(t).ok_or(AnswerError::NotNumber)?;
+            let p = |k: &str, d: f64| {
+                item.parameters
+                    .get(k)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(d)
+            };
+            let (start, end, step) = (p("start", 1.0), p("end", 10.0), p("step", 1.0));
+            let (lo, hi) = (start.min(end), start.max(end));
+            let steps = (n - start) / step;
+            if n < lo || n > hi || (steps - steps.round()).abs() > 1e-9 {
+                let f = crate::expr::num_to_string;
+                return Err(AnswerError::OutOfRange {
+                    start: f(start),
+                    end: f(end),
+                    step: f(step),
+                });
+            }
+            Ok(crate::expr::num_to_string(n))
+        }
+        Kind::Date | Kind::Today => parse_date(t)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .ok_or(AnswerError::NotDate),
+        Kind::DateTime | Kind::Start | Kind::End => parse_datetime(t)
+            .filter(|_| t.contains('T'))
+            .map(|d| crate::expr::format_datetime(&d))
+            .ok_or(AnswerError::NotDateTime),
+        Kind::Time => {
+            let ok = chrono::NaiveTime::parse_from_str(t, "%H:%M:%S")
+                .or_else(|_| chrono::NaiveTime::parse_from_str(t, "%H:%M"));
+            ok.map(|tm| tm.format("%H:%M:%S").to_string())
+                .map_err(|_| AnswerError::NotTime)
+        }
+        Kind::SelectOne => {
+            if offered.iter().any(|o| o == t) || (item.or_other && t == "other") {
+                Ok(t.to_string())
+            } else {
+                Err(AnswerError::NotAChoice(t.to_string()))
+            }
+        }
+        Kind::SelectMultiple => {
+            let mut picked: Vec<&str> = Vec::new();
+            for c in t.split_whitespace() {
+                if !(offered.iter().any(|o| o == c) || (item.or_other && c == "other")) {
+                    return Err(AnswerError::NotAChoice(c.to_string()));
+                }
+                if !picked.contains(&c) {
+                    picked.push(c);
+                }
+            }
+            Ok(picked.join(" "))
+        }
+        Kind::Rank => {
+            let order: Vec<&str> = t.split_whitespace().collect();
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            let mut all: Vec<&str> = offered.iter().map(String::as_str).collect();
+            all.sort_unstable();
+            if sorted.len() != order.len() || sorted != all {
+                return Err(AnswerError::BadRanking);
+            }
+            Ok(order.join(" "))
+        }
+        Kind::Geopoint => {
+            let parts: Vec<f64> = t
+                .split_whitespace()
+                .map(|p| p.replace(',', ".").parse::<f64>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| AnswerError::NotGeopoint)?;
+            match parts.as_slice() {
+                [lat, lon, rest @ ..]
+                    if rest.len() <= 2
+                        && (-90.0..=90.0).contains(lat)
+                        && (-180.0..=180.0).contains(lon) =>
+                {
+                    Ok(parts
+                        .iter()
+                        .map(|x| crate::expr::num_to_string(*x))
+                        .collect::<Vec<_>>()
+                        .join(" "))
+                }
+                _ => Err(AnswerError::NotGeopoint),
+            }
+        }
+        Kind::Acknowledge => Ok("OK".to_string()),
+        Kind::Note
+        | Kind::Calculate
+        | Kind::DeviceId
+        | Kind::Username
+        | Kind::Audit
+        | Kind::Group
+        | Kind::Repeat => Err(AnswerError::NotAnswerable(item.name.clone())),
+    }
+}
+
+/// A decimal number as people type it (a comma is a decimal separator).
+fn decimal(t: &str) -> Option<f64> {
+    let n = str_to_num(&t.replace(',', "."));
+    n.is_finite().then_some(n)
+}
+
+/// The value an expression sees for a stored answer of `kind`.
+pub fn typed(kind: Kind, text: &str) -> Value {
+    if text.is_empty() {
+        return Value::Str(String::new());
+    }
+    match kind {
+        Kind::Integer | Kind::Decimal | Kind::Range => Value::Num(str_to_num(text)),
+        Kind::Date | Kind::Today => {
+            parse_date(text).map_or_else(|| Value::Str(text.to_string()), Value::Date)
+        }
+        Kind::DateTime | Kind::Start | Kind::End => {
+            parse_datetime(text).map_or_else(|| Value::Str(text.to_string()), Value::DateTime)
+        }
+        _ => Value::Str(text.to_string()),
+    }
+}
+
+/// The JSON the record keeps for a stored answer: numbers for numeric questions, a list of
+/// choice names for a select_multiple or rank, text otherwise.
+pub fn to_json(kind: Kind, text: &str) -> J {
+    match kind {
+        Kind::Integer => text
+            .parse::<i64>()
+            .map_or_else(|_| json!(text), |n| json!(n)),
+        Kind::Decimal | Kind::Range => {
+            let n = str_to_num(text);
+            if n.is_finite() && n == n.trunc() && n.abs() < 9e15 {
+                json!(n as i64)
+            } else if n.is_finite() {
+                json!(n)
+            } else {
+                json!(text)
+            }
+        }
+        Kind::SelectMultiple | Kind::Rank => {
+            J::Array(text.split_whitespace().map(|s| json!(s)).collect())
+        }
+        _ => json!(text),
+    }
+}
+
+/// Turns a JSON answer (as `records add` takes it) back into the text `normalise` expects.
+pub fn from_json(value: &J) -> String {
+    match value {
+        J::Null => String::new(),
+        J::String(s) => s.clone(),
+        J::Array(items) => items.iter().map(from_json).collect::<Vec<_>>().join(" "),
+        J::Bool(b) => {
+            if *b {
+                "OK".into()
+            } else {
+                String::new()
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{ChoiceSource, Pos};
+
+    fn item(kind: Kind) -> Item {
+        let mut i = Item::new(kind, "q", Pos::default(), 2);
+        i.choices = Some(ChoiceSource::List("l".into()));
+        i
+    }
+
+    #[test]
+    fn numbers_are_checked_and_normalised() {
+        assert_eq!(
+            normalise(&item(Kind::Integer), " 42 ", &[]),
+            Ok("42".into())
+        );
+        assert_eq!(
+            normalise(&item(Kind::Integer), "4.2", &[]),
+            Err(AnswerError::NotInteger)
+        );
+        assert_eq!(
+            normalise(&item(Kind::Decimal), "3,5", &[]),
+            Ok("3.5".into())
+        );
+    }
+
+    #[test]
+    fn selects_accept_only_offered_choices() {
+        let offered = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(
+            normalise(&item(Kind::SelectOne), "b", &offered),
+            Ok("b".into())
+        );
+        assert_eq!(
+            normalise(&item(Kind::SelectOne), "c", &offered),
+            Err(AnswerError::NotAChoice("c".into()))
+        );
+        assert_eq!(
+            normalise(&item(Kind::SelectMultiple), "b a b", &offered),
+            Ok("b a".into())
+        );
+        let mut other = item(Kind::SelectOne);
+        other.or_other = true;
+        assert_eq!(normalise(&other, "other", &offered), Ok("other".into()));
+    }
+
+    #[test]
+    fn impossible_dates_and_coordinates_are_refused() {
+        assert_eq!(
+            normalise(&item(Kind::Date), "2020-02-30", &[]),
+            Err(AnswerError::NotDate)
+        );
+        assert_eq!(
+            normalise(&item(Kind::Geopoint), "12.6 -8.0", &[]),
+            Ok("12.6 -8".into())
+        );
+        assert_eq!(
+            normalise(&item(Kind::Geopoint), "95 0", &[]),
+            Err(AnswerError::NotGeopoint)
+        );
+    }
+
+    #[test]
+    fn json_keeps_numbers_and_lists_typed() {
+        assert_eq!(to_json(Kind::Integer, "7"), json!(7));
+        assert_eq!(to_json(Kind::SelectMultiple, "a b"), json!(["a", "b"]));
+        assert_eq!(from_json(&json!(["a", "b"])), "a b");
+    }
+}
