@@ -164,8 +164,25 @@ struct Builder {
     languages: Vec<String>,
 }
 
+/// A group or repeat being read (or the survey itself), with the names its children use.
 struct Open {
     item: Item,
+    names: std::collections::HashSet<String>,
+}
+
+impl Open {
+    fn new(item: Item) -> Self {
+        Open {
+            item,
+            names: Default::default(),
+        }
+    }
+
+    /// Adds a finished child.
+    fn adopt(&mut self, child: Item) {
+        self.names.insert(child.name.clone());
+        self.item.children.push(child);
+    }
 }
 
 impl Builder {
@@ -245,9 +262,7 @@ impl Builder {
             self.error(sheet.header_pos, "the survey sheet has no `type` column; its first row must name the columns (type, name, label, ...)");
             return Vec::new();
         }
-        let mut stack: Vec<Open> = vec![Open {
-            item: Item::new(Kind::Group, "", sheet.header_pos, 1),
-        }];
+        let mut stack: Vec<Open> = vec![Open::new(Item::new(Kind::Group, "", sheet.header_pos, 1))];
         for row in &sheet.rows {
             let type_text = row.text("type");
             if type_text.is_empty() {
@@ -293,13 +308,13 @@ impl Builder {
                     }
                     if let Some(done) = stack.pop() {
                         if let Some(parent) = stack.last_mut() {
-                            parent.item.children.push(done.item);
+                            parent.adopt(done.item);
                         }
                     }
                 }
                 TypeCell::Begin(kind) => {
                     let item = self.item(row, kind, None, false, &stack);
-                    stack.push(Open { item });
+                    stack.push(Open::new(item));
                 }
                 TypeCell::Item {
                     kind,
@@ -308,7 +323,7 @@ impl Builder {
                 } => {
                     let item = self.item(row, kind, choices, or_other, &stack);
                     if let Some(parent) = stack.last_mut() {
-                        parent.item.children.push(item);
+                        parent.adopt(item);
                     }
                 }
             }
@@ -328,7 +343,7 @@ impl Builder {
                     ),
                 );
                 if let Some(parent) = stack.last_mut() {
-                    parent.item.children.push(open.item);
+                    parent.adopt(open.item);
                 }
             }
         }
@@ -376,7 +391,7 @@ impl Builder {
                 "the name `meta` is reserved for the form's metadata; choose another",
             );
         } else if let Some(parent) = stack.last() {
-            if parent.item.children.iter().any(|c| c.name == name) {
+            if parent.names.contains(&name) {
                 self.error(
                     npos,
                     format!(
@@ -456,11 +471,10 @@ impl Builder {
 
     /// Rules that depend on the kind of item.
     fn item_rules(&mut self, row: &Row, item: &Item) {
-        let has_media = ["image", "audio", "video", "big-image"].iter().any(|m| {
-            row.cells.iter().any(|c| {
-                !c.value.is_empty() && (c.column == *m || c.column.starts_with(&format!("{m}::")))
-            })
-        });
+        let has_media = row
+            .cells
+            .iter()
+            .any(|c| !c.value.is_empty() && is_media(&c.column));
         if item.appearance.contains("search(") {
             self.error(
                 row.pos_of("appearance"),

@@ -7,7 +7,7 @@ use super::workbook::{Cell, Pos, Row, Sheet, Workbook, normalise_column};
 pub fn read_md(text: &str) -> Workbook {
     let mut wb = Workbook::default();
     let mut sheet: Option<Sheet> = None;
-    let mut header: Option<Vec<(String, u32)>> = None;
+    let mut header_read = false;
     let mut number = 1;
     for (i, line) in text.lines().enumerate() {
         let line_no = i as u32 + 1;
@@ -32,7 +32,7 @@ pub fn read_md(text: &str) -> Workbook {
                 },
                 ..Sheet::default()
             });
-            header = None;
+            header_read = false;
             number = 1;
             continue;
         }
@@ -43,23 +43,23 @@ pub fn read_md(text: &str) -> Workbook {
             .iter()
             .map(|(v, c)| (v.clone(), c + indent))
             .collect();
-        match &header {
-            None => {
+        match header_read {
+            false => {
                 current.header_pos = Pos {
                     line: line_no,
                     col: indent + 1,
                 };
                 current.columns = rest.iter().map(|(h, _)| normalise_column(h)).collect();
-                header = Some(rest);
+                header_read = true;
             }
-            Some(h) => {
+            true => {
                 number += 1;
                 let row_cells: Vec<Cell> = rest
                     .iter()
-                    .zip(h.iter())
-                    .filter(|((_, _), (name, _))| !name.trim().is_empty())
-                    .map(|((v, col), (name, _))| Cell {
-                        column: normalise_column(name),
+                    .zip(current.columns.iter())
+                    .filter(|(_, name)| !name.is_empty())
+                    .map(|((v, col), name)| Cell {
+                        column: name.clone(),
                         value: v.clone(),
                         pos: Pos {
                             line: line_no,
