@@ -63,6 +63,13 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         instance_name: None,
     };
     if let Some(row) = settings_row {
+        if let Some(cell) = row
+            .cells
+            .iter()
+            .find(|c| c.column.starts_with("form_title::"))
+        {
+            b.diags.push(Diagnostic::warning(cell.pos, "settings: a form_title per language is fourmi's own; other XLSForm tools (pyxform, Kobo) expect one `form_title`"));
+        }
         let root = row.text("name");
         if !root.is_empty() && !valid_name(root) {
             b.error(
@@ -515,7 +522,7 @@ impl Builder {
                 ),
             );
         }
-        if item.kind == Kind::Note && item.label.is_empty() && item.hint.is_empty() {
+        if item.kind == Kind::Note && item.label.is_empty() && item.hint.is_empty() && !has_media {
             self.error(row.pos, format!("the note `{}` has no label", item.name));
         }
         if item.kind == Kind::Calculate
