@@ -10,3 +10,4 @@ pub mod cli;
 pub mod expr;
 pub mod form;
 pub mod interview;
+pub mod store;

@@ -1,0 +1,356 @@
+//! The store: the only SQL in fourmi. An SQLCipher database (encrypted with a random data key that
+//! each account's passphrase unseals, see [`keyring`]), migrations, accounts and roles, the
+//! device's signing key, recipients, form versions, records and their status, autosave, review,
+//! corrections, and a hash-chained audit trail.
+//!
+//! Every change is one transaction; the database runs in WAL mode with `synchronous = FULL`, so a
+//! change reported as saved survives a power cut. Only one process opens a data folder at a time.
+
+mod accounts;
+mod audit;
+mod files;
+pub mod keyring;
+mod records;
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+pub use audit::{AuditRow, ChainBreak};
+pub use records::{RecordFilter, RecordRow, Status};
+
+/// An account's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Interviews; sees and edits only their own drafts and returned records.
+    Monitor,
+    /// Reviews every record: approves, returns with a comment, withdraws.
+    Supervisor,
+    /// Everything: accounts, recipients, keys, exports.
+    Coordinator,
+}
+
+impl Role {
+    /// The role named `s` (`monitor`, `supervisor`, `coordinator`).
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_lowercase().as_str() {
+            "monitor" => Some(Role::Monitor),
+            "supervisor" => Some(Role::Supervisor),
+            "coordinator" => Some(Role::Coordinator),
+            _ => None,
+        }
+    }
+    /// Its name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Monitor => "monitor",
+            Role::Supervisor => "supervisor",
+            Role::Coordinator => "coordinator",
+        }
+    }
+}
+
+/// What went wrong, in words for the user, with what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Another fourmi window or command has this data open.
+    #[error(
+        "the data in {0} is already open in another fourmi window or command; close it and try again"
+    )]
+    AlreadyOpen(PathBuf),
+    /// No fourmi data here yet.
+    #[error("there is no fourmi data in {0} yet; run the first-time setup (`fourmi setup`)")]
+    NotSetUp(PathBuf),
+    /// Setup already done.
+    #[error("fourmi is already set up in {0}; unlock it with an account instead")]
+    AlreadySetUp(PathBuf),
+    /// Wrong account name or passphrase (deliberately not saying which).
+    #[error("the account name or the passphrase is wrong")]
+    WrongPassphrase,
+    /// Passphrase too short.
+    #[error("a passphrase needs at least {0} characters; a few words make a good one")]
+    WeakPassphrase(usize),
+    /// The account's role does not allow this.
+    #[error("your account cannot {0}")]
+    Forbidden(String),
+    /// No such record, account, or recipient.
+    #[error("{0} was not found")]
+    NotFound(String),
+    /// A status change the record's lifecycle does not allow.
+    #[error("a record that is {from} cannot become {to}")]
+    IllegalTransition {
+        /// Current status.
+        from: String,
+        /// Requested status.
+        to: String,
+    },
+    /// Input that cannot be stored (a bad recipient, a duplicate account, ...).
+    #[error("{0}")]
+    Invalid(String),
+    /// The disk is full: nothing was written, and the last saved state is intact.
+    #[error(
+        "the disk is full: this change was not saved (everything saved before is intact); free some space and try again"
+    )]
+    DiskFull,
+    /// The data cannot be written: nothing was written.
+    #[error(
+        "the data folder cannot be written (read-only?): this change was not saved; everything saved before is intact"
+    )]
+    ReadOnly,
+    /// The database was made by a newer fourmi.
+    #[error(
+        "this data was written by a newer version of fourmi (schema {0}); install that version to open it"
+    )]
+    NewerDatabase(i64),
+    /// Damaged data.
+    #[error("the data is damaged: {0}")]
+    Corrupt(String),
+    /// A file could not be read or written.
+    #[error("cannot use {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Db(String),
+}
+
+impl StoreError {
+    fn io(path: &Path, source: std::io::Error) -> Self {
+        if source.raw_os_error() == Some(28) {
+            return StoreError::DiskFull;
+        }
+        if source.kind() == std::io::ErrorKind::PermissionDenied
+            || source.raw_os_error() == Some(30)
+        {
+            return StoreError::ReadOnly;
+        }
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::DiskFull) => StoreError::DiskFull,
+            Some(C::ReadOnly) | Some(C::CannotOpen) if e.to_string().contains("readonly") => {
+                StoreError::ReadOnly
+            }
+            Some(C::ReadOnly) => StoreError::ReadOnly,
+            Some(C::NotADatabase) => {
+                StoreError::Corrupt("the database cannot be read with this key".into())
+            }
+            Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => {
+                StoreError::Db("the database is busy; try again".into())
+            }
+            _ => StoreError::Db(e.to_string()),
+        }
+    }
+}
+
+/// Result of a store operation.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Who is using the store: the account that unlocked it and the role sealed with its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Account name.
+    pub account: String,
+    /// Role.
+    pub role: Role,
+}
+
+/// What first-run setup needs.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The first coordinator's account name.
+    pub coordinator: String,
+    /// Their passphrase.
+    pub passphrase: String,
+    /// A name for this laptop.
+    pub device_name: String,
+    /// The deployment's age recipients (headquarters' public keys).
+    pub recipients: Vec<String>,
+}
+
+/// An open, unlocked store.
+pub struct Store {
+    conn: Connection,
+    /// The data key, kept while the store is unlocked to seal new accounts' copies; wiped on drop.
+    key: keyring::DataKey,
+    session: Session,
+    dir: PathBuf,
+    device_id: String,
+    _lock: files::DirLock,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("session", &self.session)
+            .finish_non_exhaustive()
+    }
+}
+
+const DB_FILE: &str = "fourmi.db";
+const KEYRING_FILE: &str = "keyring.json";
+
+/// The platform's data folder for fourmi (`~/.local/share/fourmi` on Linux).
+pub fn default_dir() -> PathBuf {
+    directories::ProjectDirs::from("org", "fourmi", "fourmi")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("fourmi-data"))
+}
+
+/// Whether fourmi is set up in `dir`.
+pub fn is_set_up(dir: &Path) -> bool {
+    dir.join(KEYRING_FILE).exists() && dir.join(DB_FILE).exists()
+}
+
+/// Opens the SQLCipher database with the raw key and sets the pragmas.
+fn open_db(path: &Path, key: &keyring::DataKey) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    let hex: Zeroizing<String> = Zeroizing::new(key.iter().map(|b| format!("{b:02x}")).collect());
+    let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
+    conn.execute_batch(&pragma)?;
+    // Reading the schema proves the key is right.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+impl Store {
+    /// First-run setup: creates the folder, the database, the keyring, the first coordinator,
+    /// the device id and the device's Ed25519 signing key, and records the recipients.
+    pub fn setup(dir: &Path, setup: &Setup) -> Result<Store> {
+        if is_set_up(dir) {
+            return Err(StoreError::AlreadySetUp(dir.to_path_buf()));
+        }
+        accounts::check_account_name(&setup.coordinator)?;
+        keyring::check_passphrase(&setup.passphrase)?;
+        for r in &setup.recipients {
+            accounts::check_recipient(r)?;
+        }
+        files::create_private_dir(dir)?;
+        let lock = files::lock_dir(dir)?;
+        let device_id = uuid::Uuid::new_v4().to_string();
+        let key = keyring::new_data_key();
+        let mut ring = keyring::Keyring {
+            version: 1,
+            device_id: device_id.clone(),
+            accounts: Vec::new(),
+        };
+        ring.seal(
+            &setup.coordinator,
+            Role::Coordinator,
+            &setup.passphrase,
+            &key,
+        )?;
+        // A half-finished earlier setup leaves a database without keyring: start it afresh.
+        let db = dir.join(DB_FILE);
+        for stale in [
+            db.clone(),
+            dir.join("fourmi.db-wal"),
+            dir.join("fourmi.db-shm"),
+        ] {
+            if stale.exists() {
+                std::fs::remove_file(&stale).map_err(|e| StoreError::io(&stale, e))?;
+            }
+        }
+        let mut conn = open_db(&db, &key)?;
+        schema::migrate(&mut conn)?;
+        let session = Session {
+            account: setup.coordinator.clone(),
+            role: Role::Coordinator,
+        };
+        let mut store = Store {
+            conn,
+            key,
+            session,
+            dir: dir.to_path_buf(),
+            device_id: device_id.clone(),
+            _lock: lock,
+        };
+        store.init_device(&device_id, &setup.device_name, &setup.recipients)?;
+        // The keyring is written last: until it exists, the folder is not "set up".
+        ring.save(&dir.join(KEYRING_FILE))?;
+        Ok(store)
+    }
+
+    /// Unlocks the store in `dir` as `account`.
+    pub fn open(dir: &Path, account: &str, passphrase: &str) -> Result<Store> {
+        if !is_set_up(dir) {
+            return Err(StoreError::NotSetUp(dir.to_path_buf()));
+        }
+        let lock = files::lock_dir(dir)?;
+        let ring = keyring::Keyring::load(&dir.join(KEYRING_FILE))?;
+        let (key, role) = ring.open(account, passphrase)?;
+        let mut conn = open_db(&dir.join(DB_FILE), &key)?;
+        schema::migrate(&mut conn)?;
+        let session = Session {
+            account: account.to_string(),
+            role,
+        };
+        let store = Store {
+            conn,
+            key,
+            session,
+            dir: dir.to_path_buf(),
+            device_id: ring.device_id.clone(),
+            _lock: lock,
+        };
+        if store.account_disabled(account)? {
+            return Err(StoreError::WrongPassphrase);
+        }
+        store.audit_log("unlock", None, serde_json::json!({}))?;
+        Ok(store)
+    }
+
+    /// Who unlocked the store.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The data folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// This device's id.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// Fails unless the session's role is at least `role`.
+    fn require(&self, role: Role, what: &str) -> Result<()> {
+        if self.session.role >= role {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden(what.to_string()))
+        }
+    }
+
+    /// `PRAGMA integrity_check` says "ok".
+    pub fn integrity_ok(&self) -> Result<bool> {
+        let r: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(r == "ok")
+    }
+}

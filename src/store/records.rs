@@ -1,0 +1,637 @@
+//! Records: one interview each, with its form version, metadata, consent flags, status, revision
+//! and answers; autosave; the status lifecycle; review comments and correction history.
+//!
+//! ```text
+//! draft -> completed -> approved -> exported
+//! completed -> returned (comment) -> draft
+//! draft -> refused | screened_out      (closed, no answers)
+//! any -> withdrawn                     (answers purged, tombstone kept)
+//! ```
+
+use rusqlite::{OptionalExtension, Row, params};
+use serde_json::{Map, Value as J};
+use sha2::{Digest, Sha256};
+
+use crate::interview::{Interview, Outcome, Screen};
+
+use super::audit::append;
+use super::{Result, Role, Store, StoreError};
+
+/// A record's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Being filled.
+    Draft,
+    /// Finalised by the monitor, awaiting review.
+    Completed,
+    /// Sent back by a supervisor with a comment.
+    Returned,
+    /// Approved: ready to export.
+    Approved,
+    /// Carried by a batch.
+    Exported,
+    /// The respondent withdrew consent: answers purged, tombstone kept.
+    Withdrawn,
+    /// Consent refused: closed, no answers.
+    Refused,
+    /// Not eligible: closed, no answers.
+    ScreenedOut,
+}
+
+impl Status {
+    /// All statuses.
+    pub const ALL: [Status; 8] = [
+        Status::Draft,
+        Status::Completed,
+        Status::Returned,
+        Status::Approved,
+        Status::Exported,
+        Status::Withdrawn,
+        Status::Refused,
+        Status::ScreenedOut,
+    ];
+
+    /// Its name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Completed => "completed",
+            Status::Returned => "returned",
+            Status::Approved => "approved",
+            Status::Exported => "exported",
+            Status::Withdrawn => "withdrawn",
+            Status::Refused => "refused",
+            Status::ScreenedOut => "screened_out",
+        }
+    }
+
+    /// The status named `s`.
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Whether the lifecycle allows going from `self` to `to`.
+    pub fn can_become(self, to: Status) -> bool {
+        use Status::*;
+        matches!(
+            (self, to),
+            (Draft, Completed | Refused | ScreenedOut)
+                | (Completed, Approved | Returned)
+                | (Returned, Draft)
+                | (Approved, Exported)
+        ) || (to == Withdrawn && self != Withdrawn)
+    }
+}
+
+/// A record as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RecordRow {
+    /// UUID v7.
+    pub uuid: String,
+    /// Form id.
+    pub form_id: String,
+    /// Form version.
+    pub form_version: String,
+    /// Hash of the form definition it was filled with.
+    pub form_hash: String,
+    /// The monitor's account.
+    pub monitor: String,
+    /// The device.
+    pub device_id: String,
+    /// When the interview started.
+    pub started_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// Last completion.
+    pub completed_at: Option<String>,
+    /// Interview language.
+    pub language: String,
+    /// Interview consent: yes (true), no (false), not asked yet (None).
+    pub consent_interview: Option<bool>,
+    /// When consent was recorded.
+    pub consent_at: Option<String>,
+    /// Consent to be contacted again, if the form asks it.
+    pub consent_recontact: Option<bool>,
+    /// Status.
+    pub status: Status,
+    /// Revision: 1, then one more for each correction after a return.
+    pub revision: i64,
+    /// The answers (see [`Interview::answers_json`]).
+    pub answers: J,
+    /// Where the monitor was (for resuming).
+    #[serde(skip)]
+    pub position: Option<Screen>,
+}
+
+/// Which records to list.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFilter {
+    /// Only these statuses.
+    pub status: Vec<Status>,
+    /// Only this form id.
+    pub form_id: Option<String>,
+    /// Only this monitor.
+    pub monitor: Option<String>,
+    /// Only records started on or after this date (`YYYY-MM-DD`).
+    pub since: Option<String>,
+    /// Only records started on or before this date.
+    pub until: Option<String>,
+    /// Free text searched in the answers and metadata.
+    pub text: Option<String>,
+    /// Page size (0: no limit).
+    pub limit: usize,
+    /// Rows to skip.
+    pub offset: usize,
+}
+
+const COLUMNS: &str = "uuid, form_id, form_version, form_hash, monitor, device_id, started_at, updated_at, completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, position";
+
+fn row_to_record(r: &Row) -> rusqlite::Result<RecordRow> {
+    let status: String = r.get(13)?;
+    let answers: String = r.get(15)?;
+    let position: Option<String> = r.get(16)?;
+    Ok(RecordRow {
+        uuid: r.get(0)?,
+        form_id: r.get(1)?,
+        form_version: r.get(2)?,
+        form_hash: r.get(3)?,
+        monitor: r.get(4)?,
+        device_id: r.get(5)?,
+        started_at: r.get(6)?,
+        updated_at: r.get(7)?,
+        completed_at: r.get(8)?,
+        language: r.get(9)?,
+        consent_interview: r.get(10)?,
+        consent_at: r.get(11)?,
+        consent_recontact: r.get(12)?,
+        status: Status::parse(&status).unwrap_or(Status::Draft),
+        revision: r.get(14)?,
+        answers: serde_json::from_str(&answers).unwrap_or(J::Object(Map::new())),
+        position: position.and_then(|p| serde_json::from_str(&p).ok()),
+    })
+}
+
+fn now() -> String {
+    crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
+}
+
+/// The consent flag the answers give, for the form's consent question.
+fn consent_flag(iv: &Interview) -> Option<bool> {
+    let question = iv.form().form.consent_question.as_deref()?;
+    match iv.answers_json().get(question).and_then(J::as_str) {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    }
+}
+
+impl Store {
+    /// Stores a form definition (its TOML text) once; returns its hash. Every version seen is
+    /// kept, so old records stay readable after a form update.
+    pub fn save_form(&mut self, definition: &str, form_id: &str, version: &str) -> Result<String> {
+        let hash: String = Sha256::digest(definition.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        self.conn.execute(
+            "INSERT OR IGNORE INTO forms (hash, form_id, version, definition, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![hash, form_id, version, definition, now()],
+        )?;
+        Ok(hash)
+    }
+
+    /// A stored form definition.
+    pub fn form_definition(&self, hash: &str) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT definition FROM forms WHERE hash = ?1",
+                [hash],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("the form version {hash}")))
+    }
+
+    /// Starts a record for a new interview, owned by the session's account.
+    pub fn create_record(&mut self, form_hash: &str, iv: &Interview) -> Result<String> {
+        let uuid = uuid::Uuid::now_v7().to_string();
+        let form = &iv.form().form;
+        let at = now();
+        let answers = J::Object(iv.answers_json()).to_string();
+        let position = serde_json::to_string(&iv.current()).ok();
+        let consent = consent_flag(iv);
+        let status = match iv.outcome() {
+            Outcome::Refused => Status::Refused,
+            Outcome::ScreenedOut => Status::ScreenedOut,
+            _ => Status::Draft,
+        };
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at, updated_at, language, consent_interview, consent_at, status, answers, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![uuid, form_hash, form.id, form.version, self.session.account, self.device_id, at, iv.language(), consent, consent.map(|_| at.clone()), status.as_str(), answers, position],
+        )?;
+        append(
+            &tx,
+            &at,
+            &self.session.account,
+            "record create",
+            Some(&uuid),
+            &serde_json::json!({"form": form.id, "version": form.version}),
+        )?;
+        tx.commit()?;
+        Ok(uuid)
+    }
+
+    /// One record (the owner, or any supervisor or coordinator).
+    pub fn record(&self, uuid: &str) -> Result<RecordRow> {
+        let row = self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM records WHERE uuid = ?1"),
+                [uuid],
+                row_to_record,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("the record {uuid}")))?;
+        if self.session.role == Role::Monitor && row.monitor != self.session.account {
+            return Err(StoreError::NotFound(format!("the record {uuid}")));
+        }
+        Ok(row)
+    }
+
+    /// Fails unless the session may see the record.
+    pub(super) fn visible(&self, uuid: &str) -> Result<RecordRow> {
+        self.record(uuid)
+    }
+
+    /// Autosave: the interview's answers, position and language, in one durable transaction.
+    /// A returned record that its monitor edits becomes a draft again; a refusal or a failed
+    /// screening closes it.
+    pub fn autosave(&mut self, uuid: &str, iv: &Interview) -> Result<()> {
+        let rec = self.record(uuid)?;
+        if rec.monitor != self.session.account {
+            return Err(StoreError::Forbidden(
+                "edit another monitor's record".into(),
+            ));
+        }
+        let target = match iv.outcome() {
+            Outcome::Refused => Status::Refused,
+            Outcome::ScreenedOut => Status::ScreenedOut,
+            _ => Status::Draft,
+        };
+        if !(rec.status == Status::Draft
+            || rec.status == Status::Returned && target == Status::Draft)
+        {
+            return Err(StoreError::IllegalTransition {
+                from: rec.status.as_str().into(),
+                to: "edited".into(),
+            });
+        }
+        let at = now();
+        let answers = J::Object(iv.answers_json()).to_string();
+        let position = serde_json::to_string(&iv.current()).ok();
+        let consent = consent_flag(iv);
+        let consent_at = if consent.is_some() && rec.consent_interview.is_none() {
+            Some(at.clone())
+        } else {
+            rec.consent_at.clone()
+        };
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE records SET answers = ?2, position = ?3, language = ?4, updated_at = ?5, consent_interview = ?6, consent_at = ?7, status = ?8 WHERE uuid = ?1",
+            params![uuid, answers, position, iv.language(), at, consent, consent_at, target.as_str()],
+        )?;
+        if rec.status != target {
+            append(
+                &tx,
+                &at,
+                &self.session.account,
+                &format!("status {}", target.as_str()),
+                Some(uuid),
+                &serde_json::json!({"from": rec.status.as_str()}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores the interview's audit events (ODK's names, no answers) in the record's trail.
+    pub fn log_events(
+        &mut self,
+        uuid: &str,
+        events: &[crate::interview::AuditEvent],
+    ) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        self.visible(uuid)?;
+        let tx = self.conn.transaction()?;
+        for e in events {
+            let at = crate::expr::format_datetime(&e.at);
+            append(
+                &tx,
+                &at,
+                &self.session.account,
+                &e.event,
+                Some(uuid),
+                &serde_json::json!({"node": e.node, "elapsed_ms": e.elapsed_ms}),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Completes a draft whose interview is finalised. Completing again after a return adds a
+    /// revision and records every changed answer as a correction (old -> new, who, when).
+    pub fn complete(&mut self, uuid: &str, iv: &Interview) -> Result<()> {
+        if iv.outcome() != Outcome::Completed {
+            return Err(StoreError::Invalid(
+                "the interview is not finalised yet: some answers are missing or invalid".into(),
+            ));
+        }
+        self.autosave_unchecked_status(uuid, iv)?;
+        let rec = self.record(uuid)?;
+        self.transition(&rec, Status::Completed)?;
+        let at = now();
+        let previous: Option<String> = self.conn.query_row(
+            "SELECT submitted_answers FROM records WHERE uuid = ?1",
+            [uuid],
+            |r| r.get(0),
+        )?;
+        let tx = self.conn.transaction()?;
+        let revision = if let Some(prev) = previous {
+            let old: Map<String, J> = serde_json::from_str(&prev).unwrap_or_default();
+            let new = iv.answers_json();
+            let revision = rec.revision + 1;
+            let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let (o, n) = (old.get(k), new.get(k));
+                if o != n && !matches!(k.as_str(), "end" | "start") {
+                    tx.execute(
+                        "INSERT INTO corrections (uuid, revision, field, old_value, new_value, author, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        params![uuid, revision, k, o.map(J::to_string), n.map(J::to_string), self.session.account, at],
+                    )?;
+                }
+            }
+            revision
+        } else {
+            rec.revision
+        };
+        tx.execute(
+            "UPDATE records SET status = 'completed', completed_at = ?2, updated_at = ?2, revision = ?3, submitted_answers = answers WHERE uuid = ?1",
+            params![uuid, at, revision],
+        )?;
+        append(
+            &tx,
+            &at,
+            &self.session.account,
+            "status completed",
+            Some(uuid),
+            &serde_json::json!({"from": rec.status.as_str(), "revision": revision}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Saves the final answers before completion (the status check is `complete`'s).
+    fn autosave_unchecked_status(&mut self, uuid: &str, iv: &Interview) -> Result<()> {
+        let rec = self.record(uuid)?;
+        if rec.monitor != self.session.account {
+            return Err(StoreError::Forbidden(
+                "complete another monitor's record".into(),
+            ));
+        }
+        if rec.status != Status::Draft {
+            return Err(StoreError::IllegalTransition {
+                from: rec.status.as_str().into(),
+                to: Status::Completed.as_str().into(),
+            });
+        }
+        self.autosave(uuid, iv)
+    }
+
+    fn transition(&self, rec: &RecordRow, to: Status) -> Result<()> {
+        if rec.status.can_become(to) {
+            Ok(())
+        } else {
+            Err(StoreError::IllegalTransition {
+                from: rec.status.as_str().into(),
+                to: to.as_str().into(),
+            })
+        }
+    }
+
+    fn set_status(
+        &mut self,
+        uuid: &str,
+        to: Status,
+        detail: serde_json::Value,
+    ) -> Result<RecordRow> {
+        let rec = self.record(uuid)?;
+        self.transition(&rec, to)?;
+        let at = now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE records SET status = ?2, updated_at = ?3 WHERE uuid = ?1",
+            params![uuid, to.as_str(), at],
+        )?;
+        let mut d = detail;
+        d["from"] = J::String(rec.status.as_str().into());
+        append(
+            &tx,
+            &at,
+            &self.session.account,
+            &format!("status {}", to.as_str()),
+            Some(uuid),
+            &d,
+        )?;
+        tx.commit()?;
+        Ok(rec)
+    }
+
+    /// Approves a completed record (supervisors and coordinators).
+    pub fn approve(&mut self, uuid: &str) -> Result<()> {
+        self.require(Role::Supervisor, "approve records")?;
+        self.set_status(uuid, Status::Approved, serde_json::json!({}))
+            .map(|_| ())
+    }
+
+    /// Returns a completed record to its monitor with a comment (supervisors and coordinators).
+    pub fn return_record(&mut self, uuid: &str, comment: &str) -> Result<()> {
+        self.require(Role::Supervisor, "return records")?;
+        if comment.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "say what to correct: a returned record needs a comment".into(),
+            ));
+        }
+        self.set_status(uuid, Status::Returned, serde_json::json!({}))?;
+        self.conn.execute(
+            "INSERT INTO comments (uuid, author, at, comment) VALUES (?1, ?2, ?3, ?4)",
+            params![uuid, self.session.account, now(), comment.trim()],
+        )?;
+        Ok(())
+    }
+
+    /// Reopens a returned record as a draft, for its monitor to correct.
+    pub fn reopen(&mut self, uuid: &str) -> Result<()> {
+        let rec = self.record(uuid)?;
+        if rec.monitor != self.session.account {
+            return Err(StoreError::Forbidden(
+                "reopen another monitor's record".into(),
+            ));
+        }
+        self.set_status(uuid, Status::Draft, serde_json::json!({}))
+            .map(|_| ())
+    }
+
+    /// Marks approved records as exported (coordinators; called by the export).
+    pub fn mark_exported(&mut self, uuid: &str, batch: &str) -> Result<()> {
+        self.require(Role::Coordinator, "export records")?;
+        self.set_status(uuid, Status::Exported, serde_json::json!({"batch": batch}))
+            .map(|_| ())
+    }
+
+    /// The respondent withdrew consent: purges the answers, comments and corrections, keeps a
+    /// tombstone (supervisors and coordinators).
+    pub fn withdraw(&mut self, uuid: &str) -> Result<()> {
+        self.require(Role::Supervisor, "withdraw records")?;
+        let rec = self.record(uuid)?;
+        self.transition(&rec, Status::Withdrawn)?;
+        let at = now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE records SET status = 'withdrawn', answers = '{}', submitted_answers = NULL, position = NULL, updated_at = ?2, consent_interview = 0 WHERE uuid = ?1",
+            params![uuid, at],
+        )?;
+        tx.execute("DELETE FROM comments WHERE uuid = ?1", [uuid])?;
+        tx.execute("DELETE FROM corrections WHERE uuid = ?1", [uuid])?;
+        append(
+            &tx,
+            &at,
+            &self.session.account,
+            "status withdrawn",
+            Some(uuid),
+            &serde_json::json!({"from": rec.status.as_str()}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records matching `filter`, newest first. A monitor sees only their own drafts and
+    /// returned records.
+    pub fn records(&self, filter: &RecordFilter) -> Result<Vec<RecordRow>> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let mut arg = |v: String| {
+            args.push(rusqlite::types::Value::Text(v));
+            format!("?{}", args.len())
+        };
+        let mut statuses = filter.status.clone();
+        if self.session.role == Role::Monitor {
+            clauses.push(format!("monitor = {}", arg(self.session.account.clone())));
+            if statuses.is_empty() {
+                statuses = vec![Status::Draft, Status::Returned];
+            }
+            statuses.retain(|s| matches!(s, Status::Draft | Status::Returned));
+            if statuses.is_empty() {
+                return Ok(Vec::new());
+            }
+        }
+        if !statuses.is_empty() {
+            let list: Vec<String> = statuses
+                .iter()
+                .map(|s| arg(s.as_str().to_string()))
+                .collect();
+            clauses.push(format!("status IN ({})", list.join(", ")));
+        }
+        if let Some(f) = &filter.form_id {
+            clauses.push(format!("form_id = {}", arg(f.clone())));
+        }
+        if let Some(m) = &filter.monitor {
+            clauses.push(format!("monitor = {}", arg(m.clone())));
+        }
+        if let Some(d) = &filter.since {
+            clauses.push(format!("substr(started_at, 1, 10) >= {}", arg(d.clone())));
+        }
+        if let Some(d) = &filter.until {
+            clauses.push(format!("substr(started_at, 1, 10) <= {}", arg(d.clone())));
+        }
+        if let Some(t) = filter.text.as_ref().filter(|t| !t.trim().is_empty()) {
+            let like = format!(
+                "%{}%",
+                t.trim()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let p = arg(like);
+            clauses.push(format!("(answers LIKE {p} ESCAPE '\\' OR uuid LIKE {p} ESCAPE '\\' OR monitor LIKE {p} ESCAPE '\\')"));
+        }
+        let mut sql = format!("SELECT {COLUMNS} FROM records");
+        if !clauses.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&clauses.join(" AND "));
+        }
+        sql.push_str(" ORDER BY updated_at DESC, uuid DESC");
+        if filter.limit > 0 {
+            sql.push_str(&format!(" LIMIT {} OFFSET {}", filter.limit, filter.offset));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), row_to_record)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// How many records have each status (what the session may see).
+    pub fn count_by_status(&self) -> Result<Vec<(Status, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT status, count(*) FROM records WHERE (?1 = 0 OR monitor = ?2) GROUP BY status",
+        )?;
+        let monitor_only = i64::from(self.session.role == Role::Monitor);
+        let rows = stmt.query_map(params![monitor_only, self.session.account], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (s, n) = row?;
+            if let Some(s) = Status::parse(&s) {
+                out.push((s, n));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Review comments of a record, oldest first: (author, when, comment).
+    pub fn comments(&self, uuid: &str) -> Result<Vec<(String, String, String)>> {
+        self.visible(uuid)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT author, at, comment FROM comments WHERE uuid = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([uuid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Corrections of a record: (revision, field, old, new, author, when).
+    #[allow(clippy::type_complexity)]
+    pub fn corrections(
+        &self,
+        uuid: &str,
+    ) -> Result<Vec<(i64, String, Option<String>, Option<String>, String, String)>> {
+        self.visible(uuid)?;
+        let mut stmt = self.conn.prepare("SELECT revision, field, old_value, new_value, author, at FROM corrections WHERE uuid = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([uuid], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,76 @@
+//! Schema migrations: numbered steps that are never edited once shipped. `PRAGMA user_version`
+//! says how many have run; all pending steps run in one transaction, so a failed upgrade leaves
+//! the database as it was; a database newer than this build is refused.
+
+use rusqlite::Connection;
+
+use super::{Result, StoreError};
+
+/// The migrations, in order. Append only.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    "
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE device_key (id INTEGER PRIMARY KEY CHECK (id = 1), secret BLOB NOT NULL, public TEXT NOT NULL);
+    CREATE TABLE accounts (
+        name TEXT PRIMARY KEY, role TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT,
+        disabled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE recipients (recipient TEXT PRIMARY KEY, added_at TEXT NOT NULL, added_by TEXT NOT NULL);
+    CREATE TABLE forms (
+        hash TEXT PRIMARY KEY, form_id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL,
+        first_seen TEXT NOT NULL
+    );
+    CREATE TABLE records (
+        uuid TEXT PRIMARY KEY,
+        form_hash TEXT NOT NULL REFERENCES forms(hash),
+        form_id TEXT NOT NULL, form_version TEXT NOT NULL,
+        monitor TEXT NOT NULL, device_id TEXT NOT NULL,
+        started_at TEXT NOT NULL, updated_at TEXT NOT NULL, completed_at TEXT,
+        language TEXT NOT NULL,
+        consent_interview INTEGER, consent_at TEXT, consent_recontact INTEGER,
+        status TEXT NOT NULL, revision INTEGER NOT NULL DEFAULT 1,
+        answers TEXT NOT NULL, position TEXT,
+        submitted_answers TEXT
+    );
+    CREATE INDEX records_status ON records(status, form_id, updated_at);
+    CREATE INDEX records_monitor ON records(monitor, status);
+    CREATE TABLE comments (
+        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL REFERENCES records(uuid), author TEXT NOT NULL,
+        at TEXT NOT NULL, comment TEXT NOT NULL
+    );
+    CREATE TABLE corrections (
+        id INTEGER PRIMARY KEY, uuid TEXT NOT NULL REFERENCES records(uuid), revision INTEGER NOT NULL,
+        field TEXT NOT NULL, old_value TEXT, new_value TEXT, author TEXT NOT NULL, at TEXT NOT NULL
+    );
+    CREATE INDEX corrections_uuid ON corrections(uuid);
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        uuid TEXT, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+    );
+    CREATE INDEX audit_uuid ON audit(uuid);
+    ",
+];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the database up to date.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest() {
+        return Err(StoreError::NewerDatabase(current));
+    }
+    if current == latest() {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

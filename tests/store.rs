@@ -1,0 +1,415 @@
+//! The encrypted store: setup and unlock, roles, the record lifecycle, corrections, withdrawal,
+//! the audit chain, and what a copied database file reveals (nothing).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fourmi::form::{self, Compiled};
+use fourmi::interview::{Interview, Loc, StartInfo};
+use fourmi::store::{RecordFilter, Role, Setup, Status, Store, StoreError};
+use serde_json::json;
+
+const COORD_PASS: &str = "coordinator passphrase";
+const MON_PASS: &str = "monitor passphrase";
+const SUP_PASS: &str = "supervisor passphrase";
+
+fn setup(dir: &Path) {
+    let mut s = Store::setup(
+        dir,
+        &Setup {
+            coordinator: "chief".into(),
+            passphrase: COORD_PASS.into(),
+            device_name: "laptop 1".into(),
+            recipients: vec![
+                "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into(),
+            ],
+        },
+    )
+    .unwrap();
+    s.add_account("ana", Role::Monitor, MON_PASS).unwrap();
+    s.add_account("sam", Role::Supervisor, SUP_PASS).unwrap();
+}
+
+fn form() -> Arc<Compiled> {
+    let md = "| survey |\n| | type | name | label | required |\n| | text | town | Town | yes |\n| | integer | age | Age | yes |\n";
+    let loaded = form::from_workbook(&form::read_md(md), "mini", None);
+    Arc::new(Compiled::new(loaded.form))
+}
+
+fn info() -> StartInfo {
+    StartInfo {
+        language: String::new(),
+        device_id: "d".into(),
+        username: "ana".into(),
+        opened_at: chrono::Utc::now().fixed_offset(),
+    }
+}
+
+/// A completed record by `ana`, with `town` answered `town`.
+fn completed_record(dir: &Path, town: &str) -> String {
+    let f = form();
+    let mut s = Store::open(dir, "ana", MON_PASS).unwrap();
+    let hash = s.save_form("definition text", "mini", "1").unwrap();
+    let mut iv = Interview::start(f.clone(), info());
+    let uuid = s.create_record(&hash, &iv).unwrap();
+    iv.set_answer(
+        &Loc::top(f.id("town").unwrap()),
+        town,
+        Duration::from_secs(1),
+    )
+    .unwrap();
+    s.autosave(&uuid, &iv).unwrap();
+    iv.set_answer(
+        &Loc::top(f.id("age").unwrap()),
+        "31",
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    iv.finalize(Duration::from_secs(3)).unwrap();
+    s.complete(&uuid, &iv).unwrap();
+    uuid
+}
+
+#[test]
+fn setup_then_unlock_with_the_right_passphrase_only() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    assert!(matches!(
+        Store::open(dir.path(), "chief", "not the passphrase"),
+        Err(StoreError::WrongPassphrase)
+    ));
+    assert!(matches!(
+        Store::open(dir.path(), "nobody", COORD_PASS),
+        Err(StoreError::WrongPassphrase)
+    ));
+    let s = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+    assert_eq!(s.session().role, Role::Monitor);
+    assert!(s.device_pubkey().unwrap().starts_with("fourmi-device "));
+}
+
+#[test]
+fn a_second_opener_is_told_the_data_is_already_open() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let _first = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+    let second = Store::open(dir.path(), "ana", MON_PASS).unwrap_err();
+    assert!(matches!(second, StoreError::AlreadyOpen(_)));
+    assert!(second.to_string().contains("already open"));
+}
+
+#[test]
+fn setting_up_twice_is_refused_and_opening_nothing_says_to_set_up() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        Store::open(dir.path(), "chief", COORD_PASS),
+        Err(StoreError::NotSetUp(_))
+    ));
+    setup(dir.path());
+    let again = Store::setup(
+        dir.path(),
+        &Setup {
+            coordinator: "x1".into(),
+            passphrase: COORD_PASS.into(),
+            device_name: "d".into(),
+            recipients: vec![],
+        },
+    );
+    assert!(matches!(again, Err(StoreError::AlreadySetUp(_))));
+}
+
+#[test]
+fn roles_limit_what_each_account_can_do() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let uuid = completed_record(dir.path(), "Kayes");
+    {
+        let mut ana = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+        assert!(matches!(
+            ana.add_account("eve", Role::Coordinator, "some passphrase"),
+            Err(StoreError::Forbidden(_))
+        ));
+        assert!(matches!(ana.approve(&uuid), Err(StoreError::Forbidden(_))));
+        assert!(
+            ana.records(&RecordFilter::default()).unwrap().is_empty(),
+            "a monitor lists only drafts and returned records"
+        );
+        assert!(ana.device_signing_key().is_err());
+    }
+    let mut sam = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
+    assert_eq!(sam.records(&RecordFilter::default()).unwrap().len(), 1);
+    assert!(matches!(
+        sam.add_recipient("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"),
+        Err(StoreError::Forbidden(_))
+    ));
+    sam.approve(&uuid).unwrap();
+}
+
+#[test]
+fn a_returned_record_is_corrected_by_its_monitor_with_history() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let uuid = completed_record(dir.path(), "Kayes");
+    {
+        let mut sam = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
+        assert!(
+            sam.return_record(&uuid, "  ").is_err(),
+            "a return needs a comment"
+        );
+        sam.return_record(&uuid, "The town is Bamako, check with the respondent")
+            .unwrap();
+    }
+    {
+        let f = form();
+        let mut ana = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+        let listed = ana.records(&RecordFilter::default()).unwrap();
+        assert_eq!((listed.len(), listed[0].status), (1, Status::Returned));
+        assert_eq!(
+            ana.comments(&uuid).unwrap()[0].2,
+            "The town is Bamako, check with the respondent"
+        );
+        let rec = ana.record(&uuid).unwrap();
+        let mut iv = Interview::resume(
+            f.clone(),
+            info(),
+            rec.answers.as_object().unwrap(),
+            rec.position,
+            fourmi::interview::Outcome::InProgress,
+        );
+        iv.set_answer(
+            &Loc::top(f.id("town").unwrap()),
+            "Bamako",
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        ana.autosave(&uuid, &iv).unwrap();
+        assert_eq!(ana.record(&uuid).unwrap().status, Status::Draft);
+        iv.finalize(Duration::from_secs(2)).unwrap();
+        ana.complete(&uuid, &iv).unwrap();
+        let corrections = ana.corrections(&uuid).unwrap();
+        assert_eq!(corrections.len(), 1);
+        let (revision, field, old, new, author, _) = &corrections[0];
+        assert_eq!(
+            (
+                *revision,
+                field.as_str(),
+                old.as_deref(),
+                new.as_deref(),
+                author.as_str()
+            ),
+            (2, "town", Some("\"Kayes\""), Some("\"Bamako\""), "ana")
+        );
+    }
+}
+
+#[test]
+fn every_illegal_status_move_is_refused_and_every_legal_one_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let uuid = completed_record(dir.path(), "Gao");
+    let mut chief = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+    assert!(
+        matches!(
+            chief.mark_exported(&uuid, "b1"),
+            Err(StoreError::IllegalTransition { .. })
+        ),
+        "completed cannot skip approval"
+    );
+    chief.approve(&uuid).unwrap();
+    assert!(matches!(
+        chief.approve(&uuid),
+        Err(StoreError::IllegalTransition { .. })
+    ));
+    assert!(matches!(
+        chief.return_record(&uuid, "x"),
+        Err(StoreError::IllegalTransition { .. })
+    ));
+    chief.mark_exported(&uuid, "b1").unwrap();
+    chief.withdraw(&uuid).unwrap();
+    assert!(matches!(
+        chief.withdraw(&uuid),
+        Err(StoreError::IllegalTransition { .. })
+    ));
+    let actions: Vec<String> = chief
+        .audit_for(&uuid)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    for a in [
+        "record create",
+        "status completed",
+        "status approved",
+        "status exported",
+        "status withdrawn",
+    ] {
+        assert!(
+            actions.contains(&a.to_string()),
+            "{a} missing from {actions:?}"
+        );
+    }
+    // The lifecycle table itself.
+    for from in Status::ALL {
+        for to in Status::ALL {
+            let legal = from.can_become(to);
+            let expected = matches!(
+                (from.as_str(), to.as_str()),
+                ("draft", "completed" | "refused" | "screened_out")
+                    | ("completed", "approved" | "returned")
+                    | ("returned", "draft")
+                    | ("approved", "exported")
+            ) || (to == Status::Withdrawn && from != Status::Withdrawn);
+            assert_eq!(legal, expected, "{from:?} -> {to:?}");
+        }
+    }
+}
+
+#[test]
+fn withdrawal_purges_the_answers_and_keeps_a_tombstone() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let uuid = completed_record(dir.path(), "Mopti");
+    let mut sam = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
+    sam.withdraw(&uuid).unwrap();
+    let rec = sam.record(&uuid).unwrap();
+    assert_eq!(
+        (rec.status, rec.answers.clone()),
+        (Status::Withdrawn, json!({}))
+    );
+}
+
+#[test]
+fn the_audit_chain_shows_where_a_row_was_changed_or_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    completed_record(dir.path(), "Gao");
+    {
+        let s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+        assert_eq!(s.verify_audit().unwrap(), None);
+    }
+    // Tamper from outside, as someone with the key and sqlite would.
+    let ring = fourmi::store::keyring::Keyring::load(&dir.path().join("keyring.json")).unwrap();
+    let (key, _) = ring.open("chief", COORD_PASS).unwrap();
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let conn = rusqlite::Connection::open(dir.path().join("fourmi.db")).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"x'{hex}'\"; UPDATE audit SET actor = 'someone else' WHERE seq = 3;"
+    ))
+    .unwrap();
+    drop(conn);
+    let s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+    let broken = s.verify_audit().unwrap().expect("the change is found");
+    assert_eq!(broken.seq, 3);
+    drop(s);
+    let conn = rusqlite::Connection::open(dir.path().join("fourmi.db")).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"x'{hex}'\"; DELETE FROM audit WHERE seq = 5;"
+    ))
+    .unwrap();
+    drop(conn);
+    let s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+    assert_eq!(
+        s.verify_audit().unwrap().unwrap().seq,
+        3,
+        "the first break is reported first"
+    );
+}
+
+#[test]
+fn a_distinctive_answer_never_appears_in_any_file_and_a_wrong_key_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let canary = "Zzq-canary-7731-Timbuktu";
+    let uuid = completed_record(dir.path(), canary);
+    {
+        // Keep the store open so the WAL is still there while files are read.
+        let s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+        assert_eq!(s.record(&uuid).unwrap().answers["town"], json!(canary));
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(canary.len()).any(|w| w == canary.as_bytes()),
+                "{} holds the answer in clear",
+                path.display()
+            );
+            assert!(
+                !bytes.windows(6).any(|w| w == b"SQLite"),
+                "{} looks like a plain SQLite file",
+                path.display()
+            );
+        }
+    }
+    let conn = rusqlite::Connection::open(dir.path().join("fourmi.db")).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", "00".repeat(32)))
+        .unwrap();
+    assert!(
+        conn.query_row("SELECT count(*) FROM records", [], |r| r.get::<_, i64>(0))
+            .is_err()
+    );
+}
+
+#[test]
+fn a_resumed_draft_comes_back_at_the_exact_position() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let f = form();
+    let uuid;
+    let position;
+    {
+        let mut s = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+        let hash = s.save_form("def", "mini", "1").unwrap();
+        let mut iv = Interview::start(f.clone(), info());
+        uuid = s.create_record(&hash, &iv).unwrap();
+        iv.set_answer(
+            &Loc::top(f.id("town").unwrap()),
+            "Gao",
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        iv.next(Duration::from_secs(2)).unwrap();
+        position = iv.current();
+        s.autosave(&uuid, &iv).unwrap();
+        s.log_events(&uuid, &iv.drain_events()).unwrap();
+    }
+    let s = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+    let rec = s.record(&uuid).unwrap();
+    assert_eq!(rec.position, Some(position.clone()));
+    let iv = Interview::resume(
+        f,
+        info(),
+        rec.answers.as_object().unwrap(),
+        rec.position,
+        fourmi::interview::Outcome::InProgress,
+    );
+    assert_eq!(iv.current(), position);
+    let actions: Vec<String> = s
+        .audit_for(&uuid)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert!(
+        actions.contains(&"form start".to_string()) && actions.contains(&"question".to_string()),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn a_reset_passphrase_opens_and_the_old_one_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    {
+        let mut chief = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+        chief
+            .set_passphrase("ana", "a brand new passphrase")
+            .unwrap();
+        chief.disable_account("sam").unwrap();
+    }
+    assert!(Store::open(dir.path(), "ana", MON_PASS).is_err());
+    assert!(Store::open(dir.path(), "ana", "a brand new passphrase").is_ok());
+    assert!(
+        Store::open(dir.path(), "sam", SUP_PASS).is_err(),
+        "a disabled account cannot unlock"
+    );
+}
