@@ -147,12 +147,11 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         }
         "indexed-repeat" => return indexed_repeat(ev, args),
         "position" => {
-            if let Some(arg) = args.first() {
-                if let Value::Nodes(ns) = ev.eval(arg)? {
-                    if let Some(id) = ns.first().and_then(|n| n.id) {
-                        return Ok(Value::Num(ev.ctx.node_position(id).unwrap_or(0) as f64));
-                    }
-                }
+            if let Some(arg) = args.first()
+                && let Value::Nodes(ns) = ev.eval(arg)?
+                && let Some(id) = ns.first().and_then(|n| n.id)
+            {
+                return Ok(Value::Num(ev.ctx.node_position(id).unwrap_or(0) as f64));
             }
             let p = ev.position().or_else(|| ev.ctx.position()).unwrap_or(1);
             return Ok(Value::Num(p as f64));

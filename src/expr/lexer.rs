@@ -179,13 +179,13 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Span)>, LexError> {
             }
         };
         // A number run straight into a name (`5abc`) is an error; an operator word (`4and`) is not.
-        if let (Some((Tok::Num(_), prev)), Tok::Name(_)) = (out.last(), &tok) {
-            if prev.end == start {
-                return Err(LexError {
-                    message: "a number cannot be followed directly by a name".into(),
-                    span: prev.start..end_of(i + len),
-                });
-            }
+        if let (Some((Tok::Num(_), prev)), Tok::Name(_)) = (out.last(), &tok)
+            && prev.end == start
+        {
+            return Err(LexError {
+                message: "a number cannot be followed directly by a name".into(),
+                span: prev.start..end_of(i + len),
+            });
         }
         out.push((tok, start..end_of(i + len)));
         i += len;

@@ -48,10 +48,10 @@ impl Expression {
         let ast = parse(source)?;
         let mut references = Vec::new();
         ast.walk(&mut |e| {
-            if let Expr::Ref(name, _) = e {
-                if !references.contains(name) {
-                    references.push(name.clone());
-                }
+            if let Expr::Ref(name, _) = e
+                && !references.contains(name)
+            {
+                references.push(name.clone());
             }
         });
         Ok(Expression {

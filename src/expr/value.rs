@@ -121,10 +121,10 @@ pub fn str_to_num(s: &str) -> f64 {
     if let Some(d) = parse_date(t) {
         return (d - epoch()).num_days() as f64;
     }
-    if t.contains('T') {
-        if let Some(dt) = parse_datetime(t) {
-            return dt.timestamp_millis() as f64 / 86_400_000.0;
-        }
+    if t.contains('T')
+        && let Some(dt) = parse_datetime(t)
+    {
+        return dt.timestamp_millis() as f64 / 86_400_000.0;
     }
     f64::NAN
 }

@@ -313,10 +313,10 @@ impl Builder {
                         self.error(tpos, format!("`{what}` does not match: {open}"));
                         continue;
                     }
-                    if let Some(done) = stack.pop() {
-                        if let Some(parent) = stack.last_mut() {
-                            parent.adopt(done.item);
-                        }
+                    if let Some(done) = stack.pop()
+                        && let Some(parent) = stack.last_mut()
+                    {
+                        parent.adopt(done.item);
                     }
                 }
                 TypeCell::Begin(kind) => {
@@ -397,15 +397,13 @@ impl Builder {
                 npos,
                 "the name `meta` is reserved for the form's metadata; choose another",
             );
-        } else if let Some(parent) = stack.last() {
-            if parent.names.contains(&name) {
-                self.error(
-                    npos,
-                    format!(
-                        "the name `{name}` is used twice in the same group; names must be unique"
-                    ),
-                );
-            }
+        } else if let Some(parent) = stack.last()
+            && parent.names.contains(&name)
+        {
+            self.error(
+                npos,
+                format!("the name `{name}` is used twice in the same group; names must be unique"),
+            );
         }
         item.choices = choices;
         item.or_other = or_other;

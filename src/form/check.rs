@@ -114,16 +114,22 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                 out.push(Diagnostic::error(item.pos_of("trigger"), format!("the trigger ${{{t}}} is not a question the monitor answers, so it can never fire")));
             }
         }
-        if item.kind == Kind::Repeat {
-            if let Some(count) = &item.repeat_count {
-                let inside: BTreeSet<&str> = descendants(item).into_iter().collect();
-                if let Some(r) = count
-                    .references()
-                    .iter()
-                    .find(|r| inside.contains(r.as_str()))
-                {
-                    out.push(Diagnostic::error(item.pos_of("repeat_count"), format!("the repeat_count of `{}` uses ${{{r}}}, which is inside the repeat itself", item.name)));
-                }
+        if item.kind == Kind::Repeat
+            && let Some(count) = &item.repeat_count
+        {
+            let inside: BTreeSet<&str> = descendants(item).into_iter().collect();
+            if let Some(r) = count
+                .references()
+                .iter()
+                .find(|r| inside.contains(r.as_str()))
+            {
+                out.push(Diagnostic::error(
+                    item.pos_of("repeat_count"),
+                    format!(
+                        "the repeat_count of `{}` uses ${{{r}}}, which is inside the repeat itself",
+                        item.name
+                    ),
+                ));
             }
         }
         if item.kind == Kind::Group && !item.children.iter().any(shown) {
@@ -177,13 +183,12 @@ fn descendants(item: &Item) -> Vec<&str> {
 fn uses_self(e: &Expression) -> bool {
     let mut found = false;
     e.ast.walk(&mut |x| {
-        if let Expr::Path(p) = x {
-            if matches!(p.start, PathStart::Context)
-                && p.steps.len() == 1
-                && p.steps[0].axis == Axis::SelfAxis
-            {
-                found = true;
-            }
+        if let Expr::Path(p) = x
+            && matches!(p.start, PathStart::Context)
+            && p.steps.len() == 1
+            && p.steps[0].axis == Axis::SelfAxis
+        {
+            found = true;
         }
     });
     found
@@ -213,16 +218,14 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
         .iter()
         .any(|c| c.label.is_empty() && c.media.is_empty())
         && item.choice_filter.is_none()
-    {
-        if let Some(c) = choices
+        && let Some(c) = choices
             .iter()
             .find(|c| c.label.is_empty() && c.media.is_empty())
-        {
-            out.push(Diagnostic::error(
-                c.pos,
-                format!("the choice `{}` of list `{list}` has no label", c.name),
-            ));
-        }
+    {
+        out.push(Diagnostic::error(
+            c.pos,
+            format!("the choice `{}` of list `{list}` has no label", c.name),
+        ));
     }
     for c in choices {
         for t in c.label.values().chain(c.media.values()) {
@@ -242,15 +245,12 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
             columns.extend(c.extra.keys().map(String::as_str));
         }
         filter.ast.walk(&mut |e| {
-            if let Expr::Path(p) = e {
-                if let (PathStart::Context, Some(step)) = (&p.start, p.steps.first()) {
-                    if let (Axis::Child, NodeTest::Name(n)) = (step.axis, &step.test) {
-                        if !columns.contains(n.as_str()) {
+            if let Expr::Path(p) = e
+                && let (PathStart::Context, Some(step)) = (&p.start, p.steps.first())
+                    && let (Axis::Child, NodeTest::Name(n)) = (step.axis, &step.test)
+                        && !columns.contains(n.as_str()) {
                             out.push(Diagnostic::warning(item.pos_of("choice_filter"), format!("the choice_filter of `{}` uses the column `{n}`, which the list `{list}` does not have, so no choice will match; did you mean ${{{n}}}?", item.name)));
                         }
-                    }
-                }
-            }
         });
     }
 }

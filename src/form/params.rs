@@ -84,10 +84,10 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
                     err("`placeholder` must be `start` plus a multiple of `step`".into());
                 }
             }
-            if let Some(&ti) = nums.get("tick_interval") {
-                if !multiple_of(ti, step) {
-                    err("`tick_interval` must be a multiple of `step`".into());
-                }
+            if let Some(&ti) = nums.get("tick_interval")
+                && !multiple_of(ti, step)
+            {
+                err("`tick_interval` must be a multiple of `step`".into());
             }
             if let Some(list) = p.get("tick_labelset") {
                 match choices.get(list) {
@@ -153,20 +153,20 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
                 }
             }
             for k in ["value", "label"] {
-                if let Some(v) = p.get(k) {
-                    if !super::build::valid_name(v) {
-                        err(format!(
-                            "`{k}` must be a column name (letters, digits, `_`, `-`, `.`)"
-                        ));
-                    }
+                if let Some(v) = p.get(k)
+                    && !super::build::valid_name(v)
+                {
+                    err(format!(
+                        "`{k}` must be a column name (letters, digits, `_`, `-`, `.`)"
+                    ));
                 }
             }
         }
         Kind::Text => {
-            if let Some(rows) = p.get("rows") {
-                if rows.parse::<u32>().is_err() {
-                    err("`rows` must be a whole number".into());
-                }
+            if let Some(rows) = p.get("rows")
+                && rows.parse::<u32>().is_err()
+            {
+                err("`rows` must be a whole number".into());
             }
         }
         Kind::Geopoint if p.contains_key("reference-geometry") => {
@@ -188,13 +188,16 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
                     err(format!("`{k}` must be true or false"));
                 }
             }
-            if let Some(v) = p.get("location-priority") {
-                if !matches!(
+            if let Some(v) = p.get("location-priority")
+                && !matches!(
                     v.as_str(),
                     "no-power" | "low-power" | "balanced" | "high-accuracy"
-                ) {
-                    err("`location-priority` must be no-power, low-power, balanced or high-accuracy".into());
-                }
+                )
+            {
+                err(
+                    "`location-priority` must be no-power, low-power, balanced or high-accuracy"
+                        .into(),
+                );
             }
             for k in ["location-min-interval", "location-max-age"] {
                 if matches!(number(p, k), Some(Err(()))) {

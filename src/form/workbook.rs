@@ -117,14 +117,14 @@ impl Workbook {
 pub fn normalise_column(header: &str) -> String {
     let h = header.trim();
     // Older XLSForms separate with one colon: `label:English (en)`, `bind:jr:constraintMsg`.
-    if !h.contains("::") {
-        if let Some((base, rest)) = h.split_once(':') {
-            let lower = base.trim().to_lowercase();
-            if matches!(lower.as_str(), "bind" | "body" | "control" | "media")
-                || is_translatable(canonical(&lower).unwrap_or(""))
-            {
-                return normalise_column(&format!("{base}::{rest}"));
-            }
+    if !h.contains("::")
+        && let Some((base, rest)) = h.split_once(':')
+    {
+        let lower = base.trim().to_lowercase();
+        if matches!(lower.as_str(), "bind" | "body" | "control" | "media")
+            || is_translatable(canonical(&lower).unwrap_or(""))
+        {
+            return normalise_column(&format!("{base}::{rest}"));
         }
     }
     let (base, rest) = match h.split_once("::") {

@@ -303,10 +303,10 @@ impl Interview {
         while let Some(i) = id {
             let node = &self.form.items[i];
             let mut part = node.item.name.clone();
-            if node.item.kind == Kind::Repeat {
-                if let Some(pos) = loc.at.get(self.chains[i].len()) {
-                    part = format!("{part}[{}]", pos + 1);
-                }
+            if node.item.kind == Kind::Repeat
+                && let Some(pos) = loc.at.get(self.chains[i].len())
+            {
+                part = format!("{part}[{}]", pos + 1);
             }
             parts.push(part);
             id = node.parent;

@@ -124,10 +124,10 @@ impl Interview {
             .consent_question
             .as_deref()
             .and_then(|c| self.form.id(c))
+            && within(c)
+            && self.raw(&Loc::top(c)) != "yes"
         {
-            if within(c) && self.raw(&Loc::top(c)) != "yes" {
-                return true;
-            }
+            return true;
         }
         if let Some(rule) = &form.eligibility {
             let ids: Vec<ItemId> = rule
@@ -135,15 +135,15 @@ impl Interview {
                 .iter()
                 .filter_map(|r| self.form.id(r))
                 .collect();
-            if let Some(&gate) = ids.iter().max() {
-                if within(gate) {
-                    let all = ids.iter().all(|&i| !self.raw(&Loc::top(i)).is_empty());
-                    let ok = all
-                        && rule
-                            .eval(&super::context::ItemCtx::new(self, &Loc::top(gate)))
-                            .is_ok_and(|v| v.to_bool());
-                    return !ok;
-                }
+            if let Some(&gate) = ids.iter().max()
+                && within(gate)
+            {
+                let all = ids.iter().all(|&i| !self.raw(&Loc::top(i)).is_empty());
+                let ok = all
+                    && rule
+                        .eval(&super::context::ItemCtx::new(self, &Loc::top(gate)))
+                        .is_ok_and(|v| v.to_bool());
+                return !ok;
             }
         }
         false

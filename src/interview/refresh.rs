@@ -100,16 +100,16 @@ impl Interview {
                 changed = true;
             }
         }
-        if item.kind == Kind::Repeat {
-            if let Some(count) = &item.repeat_count {
-                let n = eval_or(self, loc, count).to_num();
-                let want = if n.is_finite() && n > 0.0 {
-                    (n as usize).min(MAX_REPEATS)
-                } else {
-                    0
-                };
-                changed |= self.resize_repeat(loc, want);
-            }
+        if item.kind == Kind::Repeat
+            && let Some(count) = &item.repeat_count
+        {
+            let n = eval_or(self, loc, count).to_num();
+            let want = if n.is_finite() && n > 0.0 {
+                (n as usize).min(MAX_REPEATS)
+            } else {
+                0
+            };
+            changed |= self.resize_repeat(loc, want);
         }
         changed
     }
@@ -154,10 +154,10 @@ impl Interview {
             for _ in have..want {
                 self.push_instance(loc);
             }
-        } else if let Some(scope) = self.root.get_mut(&self.chains[loc.item].clone(), &loc.at) {
-            if let Some(v) = scope.repeats.get_mut(&loc.item) {
-                v.truncate(want);
-            }
+        } else if let Some(scope) = self.root.get_mut(&self.chains[loc.item].clone(), &loc.at)
+            && let Some(v) = scope.repeats.get_mut(&loc.item)
+        {
+            v.truncate(want);
         }
         true
     }
@@ -265,10 +265,10 @@ impl Interview {
         if !item.kind.is_question() {
             return Err(AnswerError::NotAnswerable(item.name));
         }
-        if let Some(ro) = &item.read_only {
-            if eval_or(self, loc, ro).to_bool() {
-                return Err(AnswerError::ReadOnly(item.name));
-            }
+        if let Some(ro) = &item.read_only
+            && eval_or(self, loc, ro).to_bool()
+        {
+            return Err(AnswerError::ReadOnly(item.name));
         }
         let offered = self.offered(loc);
         let text = normalise(&item, text, &offered)?;
@@ -395,13 +395,12 @@ impl Interview {
             .consent_question
             .as_deref()
             .and_then(|c| form.id(c))
+            && self.raw(&Loc::top(consent)) == "no"
         {
-            if self.raw(&Loc::top(consent)) == "no" {
-                self.clear_from(consent + 1);
-                self.outcome = Outcome::Refused;
-                self.emit("consent refused", None, at);
-                return;
-            }
+            self.clear_from(consent + 1);
+            self.outcome = Outcome::Refused;
+            self.emit("consent refused", None, at);
+            return;
         }
         if let Some(rule) = &form.form.eligibility {
             let ids: Vec<ItemId> = rule

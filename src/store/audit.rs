@@ -147,13 +147,13 @@ impl Store {
                 r.get(0)
             })
             .optional()?;
-        if let Some((s, h)) = head.as_deref().and_then(|h| h.split_once(' ')) {
-            if s.parse::<i64>().ok() != Some(expected_seq - 1) || h != prev {
-                return Ok(Some(ChainBreak {
-                    seq: expected_seq,
-                    reason: "rows were removed from the end".into(),
-                }));
-            }
+        if let Some((s, h)) = head.as_deref().and_then(|h| h.split_once(' '))
+            && (s.parse::<i64>().ok() != Some(expected_seq - 1) || h != prev)
+        {
+            return Ok(Some(ChainBreak {
+                seq: expected_seq,
+                reason: "rows were removed from the end".into(),
+            }));
         }
         Ok(None)
     }
