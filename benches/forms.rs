@@ -15,9 +15,7 @@ mod generated;
 
 fn load_check_compile(c: &mut Criterion) {
     for name in ["4mi-core.toml", "4mi-covid19.toml"] {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("forms")
-            .join(name);
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms").join(name);
         c.bench_function(&format!("load+check+compile {name}"), |b| {
             b.iter(|| {
                 let loaded = form::load(black_box(&path)).unwrap();
@@ -36,11 +34,7 @@ fn load_check_compile(c: &mut Criterion) {
 }
 
 fn one_answer_change(c: &mut Criterion) {
-    let loaded = form::from_workbook(
-        &form::read_md(&generated::thousand_questions()),
-        "gen",
-        None,
-    );
+    let loaded = form::from_workbook(&form::read_md(&generated::thousand_questions()), "gen", None);
     let compiled = Arc::new(Compiled::new(loaded.form));
     let info = StartInfo {
         language: String::new(),
@@ -61,16 +55,12 @@ fn one_answer_change(c: &mut Criterion) {
     }
     let target = Loc::top(compiled.id("q501").unwrap());
     let mut flip = false;
-    c.bench_function(
-        "re-evaluate after one answer change (1000-question form)",
-        |b| {
-            b.iter(|| {
-                flip = !flip;
-                iv.set_answer(&target, if flip { "3" } else { "4" }, Duration::ZERO)
-                    .unwrap();
-            })
-        },
-    );
+    c.bench_function("re-evaluate after one answer change (1000-question form)", |b| {
+        b.iter(|| {
+            flip = !flip;
+            iv.set_answer(&target, if flip { "3" } else { "4" }, Duration::ZERO).unwrap();
+        })
+    });
 }
 
 criterion_group!(benches, load_check_compile, one_answer_change);

@@ -11,9 +11,7 @@ fn main() -> ExitCode {
         None => {
             // The desktop app comes with the interview engine and the store; until then, say so
             // and show what works.
-            println!(
-                "fourmi: the desktop app is not part of this version yet. These commands work:\n"
-            );
+            println!("fourmi: the desktop app is not part of this version yet. These commands work:\n");
             let _ = fourmi::cli::Cli::command().print_help();
             ExitCode::SUCCESS
         }

@@ -13,44 +13,21 @@ fn eval(args: &[&str], stdin: Option<&str>) -> (i32, String) {
         .spawn()
         .expect("fourmi runs");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     } else {
         drop(child.stdin.take());
     }
     let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[test]
 fn one_expression_prints_one_json_line_with_its_type() {
-    assert_eq!(
-        eval(&["1 + 2"], None),
-        (0, "{\"type\":\"number\",\"value\":3}\n".to_string())
-    );
-    assert_eq!(
-        eval(&["concat('a', 'b')"], None).1,
-        "{\"type\":\"string\",\"value\":\"ab\"}\n"
-    );
-    assert_eq!(
-        eval(&["1 = 1"], None).1,
-        "{\"type\":\"boolean\",\"value\":true}\n"
-    );
-    assert_eq!(
-        eval(&["date('2020-07-01') + 1"], None).1,
-        "{\"type\":\"number\",\"value\":18445}\n"
-    );
-    assert_eq!(
-        eval(&["date('2020-07-01')"], None).1,
-        "{\"type\":\"date\",\"value\":\"2020-07-01\"}\n"
-    );
+    assert_eq!(eval(&["1 + 2"], None), (0, "{\"type\":\"number\",\"value\":3}\n".to_string()));
+    assert_eq!(eval(&["concat('a', 'b')"], None).1, "{\"type\":\"string\",\"value\":\"ab\"}\n");
+    assert_eq!(eval(&["1 = 1"], None).1, "{\"type\":\"boolean\",\"value\":true}\n");
+    assert_eq!(eval(&["date('2020-07-01') + 1"], None).1, "{\"type\":\"number\",\"value\":18445}\n");
+    assert_eq!(eval(&["date('2020-07-01')"], None).1, "{\"type\":\"date\",\"value\":\"2020-07-01\"}\n");
 }
 
 #[test]
@@ -68,12 +45,7 @@ fn stdin_gives_one_result_per_line_in_order() {
     assert_eq!(code, 1, "one line failed");
     let types: Vec<String> = out
         .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["type"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["type"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(types, ["number", "string", "error", "boolean"]);
 }
@@ -82,24 +54,11 @@ fn stdin_gives_one_result_per_line_in_order() {
 fn answers_supply_references() {
     let dir = tempfile::tempdir().unwrap();
     let answers = dir.path().join("a.json");
-    std::fs::write(
-        &answers,
-        r#"{"age": 34, "langs": ["fr", "bm"], "city": "bamako"}"#,
-    )
-    .unwrap();
+    std::fs::write(&answers, r#"{"age": 34, "langs": ["fr", "bm"], "city": "bamako"}"#).unwrap();
     let a = answers.display().to_string();
-    let (code, out) = eval(
-        &[
-            "--answers",
-            &a,
-            "${age} >= 18 and selected(${langs}, 'bm') and ${city} = 'bamako'",
-        ],
-        None,
-    );
-    assert_eq!(
-        (code, out.as_str()),
-        (0, "{\"type\":\"boolean\",\"value\":true}\n")
-    );
+    let (code, out) =
+        eval(&["--answers", &a, "${age} >= 18 and selected(${langs}, 'bm') and ${city} = 'bamako'"], None);
+    assert_eq!((code, out.as_str()), (0, "{\"type\":\"boolean\",\"value\":true}\n"));
     let (_, out) = eval(&["--answers", &a, "${missing}"], None);
     assert!(out.contains("no answer is given for ${missing}"));
 }

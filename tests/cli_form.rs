@@ -4,25 +4,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn fourmi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fourmi"))
-        .args(args)
-        .output()
-        .expect("fourmi runs")
+    Command::new(env!("CARGO_BIN_EXE_fourmi")).args(args).output().expect("fourmi runs")
 }
 
 fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
 }
 
 fn bundled(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("forms")
-        .join(name)
-        .display()
-        .to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms").join(name).display().to_string()
 }
 
 fn write(dir: &Path, name: &str, body: &str) -> String {
@@ -33,12 +23,7 @@ fn write(dir: &Path, name: &str, body: &str) -> String {
 
 #[test]
 fn bundled_forms_pass_with_no_problem_at_all() {
-    let out = fourmi(&[
-        "form",
-        "check",
-        &bundled("4mi-core.toml"),
-        &bundled("4mi-covid19.toml"),
-    ]);
+    let out = fourmi(&["form", "check", &bundled("4mi-core.toml"), &bundled("4mi-covid19.toml")]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");
     assert_eq!(stdout, "", "no error and no warning expected");
@@ -100,9 +85,7 @@ fn every_problem_is_printed_with_file_line_and_column_and_the_exit_code_is_1() {
     assert_eq!(out.status.code(), Some(1));
     let lines: Vec<&str> = stdout.lines().collect();
     let has = |line: u32, what: &str| {
-        lines.iter().any(|l| {
-            l.starts_with(&format!("{path}:{line}:")) && l.contains(": error: ") && l.contains(what)
-        })
+        lines.iter().any(|l| l.starts_with(&format!("{path}:{line}:")) && l.contains(": error: ") && l.contains(what))
     };
     assert!(has(11, "used twice"), "{stdout}");
     assert!(has(15, "choice list `colours`"), "{stdout}");
@@ -123,18 +106,13 @@ fn warnings_alone_leave_the_exit_code_at_0() {
     let out = fourmi(&["form", "check", &path]);
     let (stdout, _) = text(&out);
     assert!(out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains(": warning: ") && stdout.contains("`privacy` column"),
-        "{stdout}"
-    );
+    assert!(stdout.contains(": warning: ") && stdout.contains("`privacy` column"), "{stdout}");
 }
 
 #[test]
 fn garbage_files_are_refused_with_a_message_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
-    let bytes: Vec<u8> = (0..4096u32)
-        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-        .collect();
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     for name in ["junk.xlsx", "junk.xls", "junk.toml", "junk.md"] {
         let p = dir.path().join(name);
         std::fs::write(&p, &bytes).unwrap();
@@ -142,10 +120,7 @@ fn garbage_files_are_refused_with_a_message_not_a_crash() {
         let (stdout, stderr) = text(&out);
         assert_eq!(out.status.code(), Some(1), "{name}: {stdout}{stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-        assert!(
-            !(stdout + &stderr).trim().is_empty(),
-            "{name}: says nothing"
-        );
+        assert!(!(stdout + &stderr).trim().is_empty(), "{name}: says nothing");
     }
     let missing = dir.path().join("missing.toml");
     let out = fourmi(&["form", "check", &missing.display().to_string()]);
@@ -179,21 +154,9 @@ fn converting_toml_to_xlsx_to_markdown_and_back_loses_nothing() {
     let d = |n: &str| dir.path().join(n).display().to_string();
     for form in ["4mi-core.toml", "4mi-covid19.toml"] {
         let original = bundled(form);
-        assert!(
-            fourmi(&["form", "convert", &original, &d("a.xlsx")])
-                .status
-                .success()
-        );
-        assert!(
-            fourmi(&["form", "convert", &d("a.xlsx"), &d("b.md")])
-                .status
-                .success()
-        );
-        assert!(
-            fourmi(&["form", "convert", &d("b.md"), &d("c.toml")])
-                .status
-                .success()
-        );
+        assert!(fourmi(&["form", "convert", &original, &d("a.xlsx")]).status.success());
+        assert!(fourmi(&["form", "convert", &d("a.xlsx"), &d("b.md")]).status.success());
+        assert!(fourmi(&["form", "convert", &d("b.md"), &d("c.toml")]).status.success());
         let want = cells(&original);
         for step in ["a.xlsx", "b.md", "c.toml"] {
             let got = cells(&d(step));
@@ -215,12 +178,7 @@ fn converting_toml_to_xlsx_to_markdown_and_back_loses_nothing() {
 #[test]
 fn converting_to_an_unknown_extension_says_which_ones_work() {
     let dir = tempfile::tempdir().unwrap();
-    let out = fourmi(&[
-        "form",
-        "convert",
-        &bundled("4mi-core.toml"),
-        &dir.path().join("x.pdf").display().to_string(),
-    ]);
+    let out = fourmi(&["form", "convert", &bundled("4mi-core.toml"), &dir.path().join("x.pdf").display().to_string()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).1.contains(".toml, .xlsx or .md"));
 }

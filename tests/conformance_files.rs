@@ -28,11 +28,7 @@ fn example_spreadsheets_are_read_and_judged_as_pyxform_does() {
         let accepted_by_pyxform = verdict.starts_with("OK");
         let ours = match form::load(&path) {
             Ok(loaded) => {
-                if loaded
-                    .diags
-                    .iter()
-                    .any(|d| d.message.contains("not supported"))
-                {
+                if loaded.diags.iter().any(|d| d.message.contains("not supported")) {
                     unsupported += 1;
                     continue;
                 }
@@ -60,14 +56,9 @@ fn example_spreadsheets_are_read_and_judged_as_pyxform_does() {
             ));
         }
     }
-    println!(
-        "pyxform example files: {agree}/{supported} agree; {unsupported} use unsupported features"
-    );
+    println!("pyxform example files: {agree}/{supported} agree; {unsupported} use unsupported features");
     for d in &disagreements {
         println!("  {d}");
     }
-    assert!(
-        agree * 100 >= supported * 90,
-        "agreement on example files fell below 90%"
-    );
+    assert!(agree * 100 >= supported * 90, "agreement on example files fell below 90%");
 }

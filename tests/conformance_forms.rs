@@ -18,25 +18,15 @@ fn from_ss_structure(v: &J) -> Workbook {
         return wb;
     };
     for (name, rows) in sheets {
-        let mut sheet = Sheet {
-            name: name.clone(),
-            ..Sheet::default()
-        };
+        let mut sheet = Sheet { name: name.clone(), ..Sheet::default() };
         for (i, r) in rows.as_array().into_iter().flatten().enumerate() {
             let Some(obj) = r.as_object() else { continue };
             let cells = obj
                 .iter()
                 .map(|(k, v)| Cell {
                     column: normalise_column(k),
-                    value: v
-                        .as_str()
-                        .map_or_else(|| v.to_string(), str::to_string)
-                        .trim()
-                        .to_string(),
-                    pos: Pos {
-                        line: i as u32 + 2,
-                        col: 1,
-                    },
+                    value: v.as_str().map_or_else(|| v.to_string(), str::to_string).trim().to_string(),
+                    pos: Pos { line: i as u32 + 2, col: 1 },
                 })
                 .collect::<Vec<_>>();
             for c in &cells {
@@ -44,14 +34,7 @@ fn from_ss_structure(v: &J) -> Workbook {
                     sheet.columns.push(c.column.clone());
                 }
             }
-            sheet.rows.push(Row {
-                pos: Pos {
-                    line: i as u32 + 2,
-                    col: 1,
-                },
-                number: i as u32 + 2,
-                cells,
-            });
+            sheet.rows.push(Row { pos: Pos { line: i as u32 + 2, col: 1 }, number: i as u32 + 2, cells });
         }
         wb.add_sheet(sheet);
     }
@@ -60,9 +43,7 @@ fn from_ss_structure(v: &J) -> Workbook {
 
 fn reference_accepts(case: &J) -> bool {
     let pyxform = case["pyxform_4_5_0"]["accepted"].as_bool().unwrap_or(false);
-    let validate = case["odk_validate_javarosa"]["valid"]
-        .as_bool()
-        .unwrap_or(true);
+    let validate = case["odk_validate_javarosa"]["valid"].as_bool().unwrap_or(true);
     pyxform && validate
 }
 
@@ -81,14 +62,8 @@ fn pyxform_forms_are_accepted_and_rejected_as_the_reference_does() {
             _ => from_ss_structure(&case["form"]),
         };
         let loaded = form::from_workbook(&wb, "test_name", None);
-        let uses_unsupported = loaded
-            .diags
-            .iter()
-            .any(|d| d.message.contains("not supported"))
-            || wb
-                .others
-                .iter()
-                .any(|s| s.name.eq_ignore_ascii_case("entities"));
+        let uses_unsupported = loaded.diags.iter().any(|d| d.message.contains("not supported"))
+            || wb.others.iter().any(|s| s.name.eq_ignore_ascii_case("entities"));
         if uses_unsupported {
             unsupported += 1;
             if std::env::var_os("FOURMI_SHOW_UNSUPPORTED").is_some() {
@@ -97,10 +72,7 @@ fn pyxform_forms_are_accepted_and_rejected_as_the_reference_does() {
                     .iter()
                     .find(|d| d.message.contains("not supported"))
                     .map_or("entities sheet".to_string(), |d| d.message.clone());
-                println!(
-                    "UNSUPPORTED {} :: {why}",
-                    case["id"].as_str().unwrap_or("?")
-                );
+                println!("UNSUPPORTED {} :: {why}", case["id"].as_str().unwrap_or("?"));
             }
             continue;
         }
@@ -111,12 +83,7 @@ fn pyxform_forms_are_accepted_and_rejected_as_the_reference_does() {
             agree += 1;
         } else {
             let id = case["id"].as_str().unwrap_or("?");
-            let category = id
-                .split("::")
-                .next()
-                .unwrap_or(id)
-                .trim_start_matches("tests/")
-                .to_string();
+            let category = id.split("::").next().unwrap_or(id).trim_start_matches("tests/").to_string();
             let detail = if ours {
                 format!(
                     "{id}: we accept; reference: {}",
@@ -149,8 +116,5 @@ fn pyxform_forms_are_accepted_and_rejected_as_the_reference_does() {
             println!("    {d}");
         }
     }
-    assert!(
-        pct >= 98.0,
-        "agreement with pyxform {pct:.1}% is below the 98% target"
-    );
+    assert!(pct >= 98.0, "agreement with pyxform {pct:.1}% is below the 98% target");
 }

@@ -7,23 +7,14 @@ fn check(md: &str) -> Vec<Diagnostic> {
 }
 
 fn errors(md: &str) -> Vec<String> {
-    check(md)
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.message)
-        .collect()
+    check(md).into_iter().filter(|d| d.severity == Severity::Error).map(|d| d.message).collect()
 }
 
 fn warnings(md: &str) -> Vec<String> {
-    check(md)
-        .into_iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .map(|d| d.message)
-        .collect()
+    check(md).into_iter().filter(|d| d.severity == Severity::Warning).map(|d| d.message).collect()
 }
 
-const YN: &str =
-    "| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n| | yn | no | No |\n";
+const YN: &str = "| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n| | yn | no | No |\n";
 
 fn survey(rows: &str) -> String {
     format!(
@@ -33,28 +24,20 @@ fn survey(rows: &str) -> String {
 
 #[test]
 fn a_clean_form_has_no_problem() {
-    let md = survey(
-        "| | select_one yn | q1 | Q1 | | | | | |\n| | text | q2 | Q2 | ${q1} = 'yes' | | | | |\n",
-    );
+    let md = survey("| | select_one yn | q1 | Q1 | | | | | |\n| | text | q2 | Q2 | ${q1} = 'yes' | | | | |\n");
     assert!(check(&md).is_empty(), "{:?}", check(&md));
 }
 
 #[test]
 fn duplicate_names_in_one_group_are_errors() {
-    let e = errors(&survey(
-        "| | text | q | Q | | | | | |\n| | text | q | Q | | | | | |\n",
-    ));
+    let e = errors(&survey("| | text | q | Q | | | | | |\n| | text | q | Q | | | | | |\n"));
     assert!(e.iter().any(|m| m.contains("used twice")), "{e:?}");
 }
 
 #[test]
 fn invalid_names_are_errors_that_state_the_rule() {
     let e = errors(&survey("| | text | 1st | Q | | | | | |\n"));
-    assert!(
-        e.iter()
-            .any(|m| m.contains("not a valid name") && m.contains("start with a letter")),
-        "{e:?}"
-    );
+    assert!(e.iter().any(|m| m.contains("not a valid name") && m.contains("start with a letter")), "{e:?}");
 }
 
 #[test]
@@ -77,13 +60,9 @@ fn a_missing_choice_list_is_an_error() {
 
 #[test]
 fn unmatched_begin_and_end_are_errors() {
-    let e = errors(&survey(
-        "| | begin_group | g | G | | | | | |\n| | text | q | Q | | | | | |\n",
-    ));
+    let e = errors(&survey("| | begin_group | g | G | | | | | |\n| | text | q | Q | | | | | |\n"));
     assert!(e.iter().any(|m| m.contains("never closed")), "{e:?}");
-    let e = errors(&survey(
-        "| | text | q | Q | | | | | |\n| | end_repeat | | | | | | | |\n",
-    ));
+    let e = errors(&survey("| | text | q | Q | | | | | |\n| | end_repeat | | | | | | | |\n"));
     assert!(e.iter().any(|m| m.contains("does not match")), "{e:?}");
 }
 
@@ -92,27 +71,15 @@ fn expression_syntax_and_arity_errors_are_reported() {
     let e = errors(&survey("| | text | q | Q | (1 + | | | | |\n"));
     assert!(e.iter().any(|m| m.contains("in `relevant`")), "{e:?}");
     let e = errors(&survey("| | text | q | Q | | if(1, 2) | | | |\n"));
-    assert!(
-        e.iter().any(|m| m.contains("if() takes 3 arguments")),
-        "{e:?}"
-    );
+    assert!(e.iter().any(|m| m.contains("if() takes 3 arguments")), "{e:?}");
     let e = errors(&survey("| | text | q | Q | | frobnicate(1) | | | |\n"));
-    assert!(
-        e.iter().any(|m| m.contains("no function named frobnicate")),
-        "{e:?}"
-    );
+    assert!(e.iter().any(|m| m.contains("no function named frobnicate")), "{e:?}");
 }
 
 #[test]
 fn cycles_between_calculations_and_relevance_are_errors() {
-    let e = errors(&survey(
-        "| | calculate | a | | | ${b} + 1 | | | |\n| | text | b | B | ${a} > 1 | | | | |\n",
-    ));
-    assert!(
-        e.iter()
-            .any(|m| m.contains("circle") && m.contains("${a}") && m.contains("${b}")),
-        "{e:?}"
-    );
+    let e = errors(&survey("| | calculate | a | | | ${b} + 1 | | | |\n| | text | b | B | ${a} > 1 | | | | |\n"));
+    assert!(e.iter().any(|m| m.contains("circle") && m.contains("${a}") && m.contains("${b}")), "{e:?}");
 }
 
 #[test]
@@ -128,9 +95,7 @@ fn a_constraint_may_read_its_own_answer() {
 
 #[test]
 fn a_choice_filter_on_an_unknown_column_is_a_warning() {
-    let w = warnings(&survey(
-        "| | select_one yn | q | Q | | | | region = 'x' | |\n",
-    ));
+    let w = warnings(&survey("| | select_one yn | q | Q | | | | region = 'x' | |\n"));
     assert!(w.iter().any(|m| m.contains("column `region`")), "{w:?}");
 }
 
@@ -139,33 +104,19 @@ fn a_repeat_count_from_inside_the_repeat_is_an_error() {
     let md = survey(
         "| | begin_repeat | r | R | | | | | ${n} |\n| | integer | n | N | | | | | |\n| | end_repeat | | | | | | | |\n",
     );
-    assert!(
-        errors(&md).iter().any(|m| m.contains("inside the repeat")),
-        "{:?}",
-        errors(&md)
-    );
+    assert!(errors(&md).iter().any(|m| m.contains("inside the repeat")), "{:?}", errors(&md));
 }
 
 #[test]
 fn missing_translations_are_warnings() {
     let md = "| survey |\n| | type | name | label::English (en) | label::French (fr) |\n| | text | q1 | Town | Ville |\n| | text | q2 | Street | |\n";
     let w = warnings(md);
-    assert!(
-        w.iter()
-            .any(|m| m.contains("`q2`") && m.contains("French (fr)")),
-        "{w:?}"
-    );
+    assert!(w.iter().any(|m| m.contains("`q2`") && m.contains("French (fr)")), "{w:?}");
 }
 
 #[test]
 fn unsupported_types_are_errors_that_say_not_supported() {
-    for t in [
-        "geoshape",
-        "image",
-        "barcode",
-        "select_one_external x",
-        "begin_loop",
-    ] {
+    for t in ["geoshape", "image", "barcode", "select_one_external x", "begin_loop"] {
         let e = errors(&survey(&format!("| | {t} | q | Q | | | | | |\n")));
         assert!(e.iter().any(|m| m.contains("not supported")), "{t}: {e:?}");
     }
@@ -174,64 +125,43 @@ fn unsupported_types_are_errors_that_say_not_supported() {
 #[test]
 fn unknown_types_are_errors() {
     let e = errors(&survey("| | selfie | q | Q | | | | | |\n"));
-    assert!(
-        e.iter()
-            .any(|m| m.contains("unknown question type `selfie`")),
-        "{e:?}"
-    );
+    assert!(e.iter().any(|m| m.contains("unknown question type `selfie`")), "{e:?}");
 }
 
 #[test]
 fn unsupported_functions_name_the_alternative() {
-    let e = errors(&survey(
-        "| | calculate | c | | | pulldata('a', 'b', 'c', 'd') | | | |\n",
-    ));
-    assert!(
-        e.iter()
-            .any(|m| m.contains("not supported") && m.contains("select_one_from_file")),
-        "{e:?}"
-    );
+    let e = errors(&survey("| | calculate | c | | | pulldata('a', 'b', 'c', 'd') | | | |\n"));
+    assert!(e.iter().any(|m| m.contains("not supported") && m.contains("select_one_from_file")), "{e:?}");
 }
 
 #[test]
 fn personal_looking_questions_get_a_warning_that_says_how_to_mark_them() {
     let md = "| survey |\n| | type | name | label |\n| | text | full_name | What is your full name? |\n| | geopoint | where | Where are we? |\n";
     let w = warnings(md);
-    assert_eq!(
-        w.iter()
-            .filter(|m| m.contains("write `personal` in its `privacy` column"))
-            .count(),
-        2,
-        "{w:?}"
-    );
+    assert_eq!(w.iter().filter(|m| m.contains("write `personal` in its `privacy` column")).count(), 2, "{w:?}");
     let marked = "| survey |\n| | type | name | label | privacy |\n| | text | full_name | What is your full name? | personal |\n";
     assert!(warnings(marked).is_empty());
 }
 
 #[test]
 fn the_consent_question_must_exist_and_offer_yes() {
-    let md = format!(
-        "{}| settings |\n| | consent_question |\n| | agree |\n",
-        survey("| | text | q | Q | | | | | |\n")
-    );
+    let md = format!("{}| settings |\n| | consent_question |\n| | agree |\n", survey("| | text | q | Q | | | | | |\n"));
     assert!(errors(&md).iter().any(|m| m.contains("consent_question")));
-    let md = format!(
-        "{}| settings |\n| | consent_question |\n| | q |\n",
-        survey("| | select_one yn | q | Q | | | | | |\n")
-    );
+    let md =
+        format!("{}| settings |\n| | consent_question |\n| | q |\n", survey("| | select_one yn | q | Q | | | | | |\n"));
     assert!(errors(&md).is_empty(), "{:?}", errors(&md));
 }
 
 #[test]
 fn choice_files_are_read_from_beside_the_form() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("towns.csv"), "name,label,country\nbamako,Bamako,mali\ngao,Gao,mali\n").unwrap();
+    let form_path = dir.path().join("f.md");
     std::fs::write(
-        dir.path().join("towns.csv"),
-        "name,label,country\nbamako,Bamako,mali\ngao,Gao,mali\n",
+        &form_path,
+        "| survey |\n| | type | name | label |\n| | select_one_from_file towns.csv | town | Town |\n",
     )
     .unwrap();
-    let form_path = dir.path().join("f.md");
-    std::fs::write(&form_path, "| survey |\n| | type | name | label |\n| | select_one_from_file towns.csv | town | Town |\n").unwrap();
     let loaded = form::load(&form_path).unwrap();
     assert!(loaded.is_valid(), "{:?}", loaded.diags);
     assert_eq!(loaded.form.choices["towns.csv"].len(), 2);
@@ -248,14 +178,7 @@ fn compiled_forms_recompute_only_what_an_answer_can_affect_in_dependency_order()
     let loaded = form::from_workbook(&form::read_md(&md), "t", None);
     assert!(loaded.is_valid());
     let compiled = form::Compiled::new(loaded.form);
-    let names = |ids: Vec<usize>| {
-        ids.into_iter()
-            .map(|i| compiled.items[i].item.name.clone())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        names(compiled.affected(compiled.id("a").unwrap())),
-        ["b", "c", "d"]
-    );
+    let names = |ids: Vec<usize>| ids.into_iter().map(|i| compiled.items[i].item.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(compiled.affected(compiled.id("a").unwrap())), ["b", "c", "d"]);
     assert!(compiled.affected(compiled.id("e").unwrap()).is_empty());
 }

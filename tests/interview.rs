@@ -10,9 +10,7 @@ use fourmi::interview::{Interview, Loc, Outcome, ProblemKind, Screen, StartInfo}
 use serde_json::{Map, Value as J, json};
 
 fn bundled(name: &str) -> Arc<Compiled> {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("forms")
-        .join(name);
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms").join(name);
     let loaded = form::load(&path).unwrap();
     assert!(loaded.is_valid());
     Arc::new(Compiled::new(loaded.form))
@@ -67,10 +65,7 @@ fn a_complete_covid_interview_runs_from_consent_to_finalize() {
     assert_eq!(answers["today"], json!("2020-07-15"));
     assert_eq!(answers["deviceid"], json!("dev-1"));
     assert_eq!(answers["username"], json!("mon01"));
-    assert!(
-        !answers.contains_key("c14"),
-        "c14 is asked only when nothing protects the respondent"
-    );
+    assert!(!answers.contains_key("c14"), "c14 is asked only when nothing protects the respondent");
     assert_eq!(answers["end"], json!("2020-07-15T09:10:00.000+00:00"));
 }
 
@@ -88,10 +83,7 @@ fn refusing_consent_closes_the_record_with_no_answers_after_it() {
     assert_eq!(kept["city"], json!("gao"));
     let form = iv.form().clone();
     let age = Loc::top(form.id("age").unwrap());
-    assert!(
-        iv.set_answer(&age, "30", s(6)).is_err(),
-        "nothing can be answered after a refusal"
-    );
+    assert!(iv.set_answer(&age, "30", s(6)).is_err(), "nothing can be answered after a refusal");
     assert_eq!(iv.screens().last(), Some(&Screen::End));
 }
 
@@ -101,17 +93,10 @@ fn nothing_after_consent_is_shown_before_consent_is_given() {
     let form = iv.form().clone();
     let consent = form.id("consent").unwrap();
     let last = iv.screens().last().cloned().unwrap();
-    assert_eq!(
-        last,
-        Screen::Question(Loc::top(consent)),
-        "the screens stop at the consent question"
-    );
+    assert_eq!(last, Screen::Question(Loc::top(consent)), "the screens stop at the consent question");
     iv.set_answer(&Loc::top(consent), "yes", s(1)).unwrap();
     let age = Screen::Question(Loc::top(form.id("age").unwrap()));
-    assert!(
-        iv.screens().contains(&age),
-        "the eligibility screen follows consent"
-    );
+    assert!(iv.screens().contains(&age), "the eligibility screen follows consent");
 }
 
 #[test]
@@ -139,10 +124,7 @@ fn relevance_hides_questions_and_drops_their_answers() {
     iv.set_answer(&b, "kept", s(3)).unwrap();
     assert_eq!(iv.answers_json()["b"], json!("kept"));
     iv.set_answer(&a, "0", s(4)).unwrap();
-    assert!(
-        !iv.answers_json().contains_key("b"),
-        "an irrelevant answer is kept out of the record"
-    );
+    assert!(!iv.answers_json().contains_key("b"), "an irrelevant answer is kept out of the record");
 }
 
 #[test]
@@ -151,12 +133,10 @@ fn calculations_follow_their_inputs_through_chains() {
         "| survey |\n| | type | name | label | calculation |\n| | integer | a | A | |\n| | calculate | b | | ${a} * 2 |\n| | calculate | c | | ${b} + 1 |\n| | note | n | c is ${c} | |\n",
     );
     let mut iv = Interview::start(f.clone(), info("en"));
-    iv.set_answer(&Loc::top(f.id("a").unwrap()), "20", s(1))
-        .unwrap();
+    iv.set_answer(&Loc::top(f.id("a").unwrap()), "20", s(1)).unwrap();
     assert_eq!(iv.answers_json()["c"], json!("41"));
     // As in ODK Collect, an empty answer is NaN in arithmetic, and a NaN result is stored empty.
-    iv.set_answer(&Loc::top(f.id("a").unwrap()), "", s(2))
-        .unwrap();
+    iv.set_answer(&Loc::top(f.id("a").unwrap()), "", s(2)).unwrap();
     assert_eq!(iv.answers_json().get("c"), None);
 }
 
@@ -176,19 +156,12 @@ fn required_and_constraint_block_next_with_the_forms_messages_in_the_interview_l
         (ProblemKind::Constraint, Some("At least 18"))
     );
     assert!(iv.set_language("fr", s(4)));
-    assert_eq!(
-        iv.next(s(5)).unwrap_err()[0].message.as_deref(),
-        Some("Au moins 18")
-    );
+    assert_eq!(iv.next(s(5)).unwrap_err()[0].message.as_deref(), Some("Au moins 18"));
     iv.set_answer(&age, "30", s(6)).unwrap();
-    assert_eq!(
-        iv.next(s(7)).unwrap(),
-        Screen::Question(Loc::top(f.id("t").unwrap()))
-    );
+    assert_eq!(iv.next(s(7)).unwrap(), Screen::Question(Loc::top(f.id("t").unwrap())));
     let events: Vec<String> = iv.drain_events().into_iter().map(|e| e.event).collect();
     assert!(
-        events.contains(&"constraint error".to_string())
-            && events.contains(&"language change".to_string()),
+        events.contains(&"constraint error".to_string()) && events.contains(&"language change".to_string()),
         "{events:?}"
     );
 }
@@ -203,24 +176,13 @@ fn repeats_added_by_the_monitor_hold_their_own_answers_and_feed_counts() {
     let age = f.id("age").unwrap();
     for (i, a) in [30, 12, 5].iter().enumerate() {
         let idx = iv.add_repeat(person, &[], s(i as u64)).unwrap();
-        iv.set_answer(
-            &Loc {
-                item: age,
-                at: vec![idx],
-            },
-            &a.to_string(),
-            s(10),
-        )
-        .unwrap();
+        iv.set_answer(&Loc { item: age, at: vec![idx] }, &a.to_string(), s(10)).unwrap();
     }
     assert_eq!(iv.answers_json()["n"], json!("3"));
     assert_eq!(iv.answers_json()["total"], json!("47"));
     assert!(iv.remove_repeat(person, &[], 1, s(20)));
     assert_eq!(iv.answers_json()["total"], json!("35"));
-    assert_eq!(
-        iv.answers_json()["person"],
-        json!([{"age": 30}, {"age": 5}])
-    );
+    assert_eq!(iv.answers_json()["person"], json!([{"age": 30}, {"age": 5}]));
 }
 
 #[test]
@@ -234,8 +196,7 @@ fn repeat_count_sizes_the_stops_of_the_core_survey() {
     iv.fill(&answers, s(1)).unwrap();
     let stop = f.id("stop").unwrap();
     assert_eq!(iv.repeat_count(stop, &[]), 2);
-    iv.set_answer(&Loc::top(f.id("stops_count").unwrap()), "1", s(2))
-        .unwrap();
+    iv.set_answer(&Loc::top(f.id("stops_count").unwrap()), "1", s(2)).unwrap();
     assert_eq!(iv.repeat_count(stop, &[]), 1);
 }
 
@@ -243,17 +204,11 @@ fn repeat_count_sizes_the_stops_of_the_core_survey() {
 fn choice_filters_cascade_country_city_neighbourhood() {
     let f = bundled("4mi-covid19.toml");
     let mut iv = Interview::start(f.clone(), info("English (en)"));
-    let (country, city, hood) = (
-        Loc::top(f.id("country").unwrap()),
-        Loc::top(f.id("city").unwrap()),
-        Loc::top(f.id("neighbourhood").unwrap()),
-    );
+    let (country, city, hood) =
+        (Loc::top(f.id("country").unwrap()), Loc::top(f.id("city").unwrap()), Loc::top(f.id("neighbourhood").unwrap()));
     iv.set_answer(&country, "niger", s(1)).unwrap();
     assert_eq!(iv.offered(&city), ["niamey", "agadez"]);
-    assert!(
-        iv.set_answer(&city, "bamako", s(2)).is_err(),
-        "Bamako is not offered in Niger"
-    );
+    assert!(iv.set_answer(&city, "bamako", s(2)).is_err(), "Bamako is not offered in Niger");
     iv.set_answer(&country, "mali", s(3)).unwrap();
     iv.set_answer(&city, "bamako", s(4)).unwrap();
     assert!(iv.offered(&hood).contains(&"sotuba_aci".to_string()));
@@ -279,11 +234,7 @@ fn navigation_moves_over_relevant_screens_and_jumps_from_the_hierarchy() {
     let a = Loc::top(f.id("a").unwrap());
     iv.set_answer(&a, "y", s(1)).unwrap();
     let page = iv.next(s(2)).unwrap();
-    assert_eq!(
-        page,
-        Screen::Page(Loc::top(f.id("g").unwrap())),
-        "b is skipped"
-    );
+    assert_eq!(page, Screen::Page(Loc::top(f.id("g").unwrap())), "b is skipped");
     assert_eq!(iv.questions_on(&page).len(), 2);
     assert_eq!(iv.next(s(3)).unwrap(), Screen::End);
     assert_eq!(iv.back(s(4)), page);
@@ -292,16 +243,7 @@ fn navigation_moves_over_relevant_screens_and_jumps_from_the_hierarchy() {
     assert!(iv.jump(&entry.screen, s(5)));
     assert_eq!(iv.current(), Screen::Question(a));
     let names: Vec<String> = iv.drain_events().into_iter().map(|e| e.event).collect();
-    assert_eq!(
-        names,
-        [
-            "form start",
-            "group questions",
-            "end screen",
-            "group questions",
-            "jump"
-        ]
-    );
+    assert_eq!(names, ["form start", "group questions", "end screen", "group questions", "jump"]);
 }
 
 #[test]
@@ -311,15 +253,8 @@ fn audit_time_is_opening_time_plus_monotonic_elapsed_time() {
     let _ = iv.next(Duration::from_millis(90_500));
     let events = iv.drain_events();
     assert_eq!(events.last().unwrap().elapsed_ms, 90_500);
-    assert_eq!(
-        events.last().unwrap().at.to_rfc3339(),
-        "2020-07-15T09:01:30.500+00:00"
-    );
-    assert_eq!(
-        events.last().unwrap().node.as_deref(),
-        Some("/t/b"),
-        "the event is about the question landed on"
-    );
+    assert_eq!(events.last().unwrap().at.to_rfc3339(), "2020-07-15T09:01:30.500+00:00");
+    assert_eq!(events.last().unwrap().node.as_deref(), Some("/t/b"), "the event is about the question landed on");
 }
 
 #[test]
@@ -331,13 +266,7 @@ fn a_resumed_draft_has_the_same_answers_position_and_computed_values() {
     let target = iv.screens()[12].clone();
     assert!(iv.jump(&target, s(31)));
     let saved = iv.answers_json();
-    let again = Interview::resume(
-        f,
-        info("French (fr)"),
-        &saved,
-        Some(iv.current()),
-        iv.outcome(),
-    );
+    let again = Interview::resume(f, info("French (fr)"), &saved, Some(iv.current()), iv.outcome());
     assert_eq!(again.answers_json(), saved);
     assert_eq!(again.current(), target);
     assert_eq!(again.screens(), iv.screens());
@@ -351,8 +280,5 @@ fn fill_reports_every_refused_answer_by_name() {
         .fill(&obj(json!({"monitor": "m1", "mode": "bus", "country": "mali", "city": "bamako", "neighbourhood": "niamakoro", "consent": "yes", "age": "old", "nonsense": 1})), s(1))
         .unwrap_err();
     let names: Vec<&str> = err.iter().map(|e| e.name.as_str()).collect();
-    assert!(
-        names.contains(&"mode") && names.contains(&"age") && names.contains(&"nonsense"),
-        "{err:?}"
-    );
+    assert!(names.contains(&"mode") && names.contains(&"age") && names.contains(&"nonsense"), "{err:?}");
 }

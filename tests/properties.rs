@@ -27,19 +27,9 @@ fn expr_tree() -> impl Strategy<Value = Expr> {
             Just(Op::Div),
             Just(Op::Mod),
         ];
-        let names = prop_oneof![
-            Just("concat"),
-            Just("if"),
-            Just("selected"),
-            Just("coalesce"),
-            Just("string-length")
-        ];
+        let names = prop_oneof![Just("concat"), Just("if"), Just("selected"), Just("coalesce"), Just("string-length")];
         prop_oneof![
-            (ops, inner.clone(), inner.clone()).prop_map(|(op, a, b)| Expr::Binary(
-                op,
-                Box::new(a),
-                Box::new(b)
-            )),
+            (ops, inner.clone(), inner.clone()).prop_map(|(op, a, b)| Expr::Binary(op, Box::new(a), Box::new(b))),
             inner.clone().prop_map(|e| Expr::Neg(Box::new(e))),
             (names, prop::collection::vec(inner, 0..4)).prop_map(|(n, args)| Expr::Call {
                 name: n.to_string(),
@@ -124,15 +114,7 @@ fn row() -> impl Strategy<Value = Vec<String>> {
         Just("bogus"),
         Just(""),
     ];
-    let names = prop_oneof![
-        Just("a"),
-        Just("b"),
-        Just("c"),
-        Just("g"),
-        Just("r"),
-        Just("1bad"),
-        Just("")
-    ];
+    let names = prop_oneof![Just("a"), Just("b"), Just("c"), Just("g"), Just("r"), Just("1bad"), Just("")];
     let exprs = prop_oneof![
         Just(""),
         Just("${a} > 1"),

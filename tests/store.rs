@@ -21,9 +21,7 @@ fn setup(dir: &Path) {
             coordinator: "chief".into(),
             passphrase: COORD_PASS.into(),
             device_name: "laptop 1".into(),
-            recipients: vec![
-                "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into(),
-            ],
+            recipients: vec!["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into()],
         },
     )
     .unwrap();
@@ -52,22 +50,12 @@ fn completed_record(dir: &Path, town: &str) -> String {
     let mut s = Store::open(dir, "ana", MON_PASS).unwrap();
     let hash = s.save_form("definition text", "mini", "1").unwrap();
     let mut iv = Interview::start(f.clone(), info());
-    let uuid = s.create_record(&hash, &iv).unwrap();
-    iv.set_answer(
-        &Loc::top(f.id("town").unwrap()),
-        town,
-        Duration::from_secs(1),
-    )
-    .unwrap();
-    s.autosave(&uuid, &iv).unwrap();
-    iv.set_answer(
-        &Loc::top(f.id("age").unwrap()),
-        "31",
-        Duration::from_secs(2),
-    )
-    .unwrap();
+    let uuid = s.create_record(&hash, &iv, &iv.clone().drain_events()).unwrap();
+    iv.set_answer(&Loc::top(f.id("town").unwrap()), town, Duration::from_secs(1)).unwrap();
+    s.autosave(&uuid, &iv, &[]).unwrap();
+    iv.set_answer(&Loc::top(f.id("age").unwrap()), "31", Duration::from_secs(2)).unwrap();
     iv.finalize(Duration::from_secs(3)).unwrap();
-    s.complete(&uuid, &iv).unwrap();
+    s.complete(&uuid, &iv, &[]).unwrap();
     uuid
 }
 
@@ -75,14 +63,8 @@ fn completed_record(dir: &Path, town: &str) -> String {
 fn setup_then_unlock_with_the_right_passphrase_only() {
     let dir = tempfile::tempdir().unwrap();
     setup(dir.path());
-    assert!(matches!(
-        Store::open(dir.path(), "chief", "not the passphrase"),
-        Err(StoreError::WrongPassphrase)
-    ));
-    assert!(matches!(
-        Store::open(dir.path(), "nobody", COORD_PASS),
-        Err(StoreError::WrongPassphrase)
-    ));
+    assert!(matches!(Store::open(dir.path(), "chief", "not the passphrase"), Err(StoreError::WrongPassphrase)));
+    assert!(matches!(Store::open(dir.path(), "nobody", COORD_PASS), Err(StoreError::WrongPassphrase)));
     let s = Store::open(dir.path(), "ana", MON_PASS).unwrap();
     assert_eq!(s.session().role, Role::Monitor);
     assert!(s.device_pubkey().unwrap().starts_with("fourmi-device "));
@@ -101,19 +83,11 @@ fn a_second_opener_is_told_the_data_is_already_open() {
 #[test]
 fn setting_up_twice_is_refused_and_opening_nothing_says_to_set_up() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(matches!(
-        Store::open(dir.path(), "chief", COORD_PASS),
-        Err(StoreError::NotSetUp(_))
-    ));
+    assert!(matches!(Store::open(dir.path(), "chief", COORD_PASS), Err(StoreError::NotSetUp(_))));
     setup(dir.path());
     let again = Store::setup(
         dir.path(),
-        &Setup {
-            coordinator: "x1".into(),
-            passphrase: COORD_PASS.into(),
-            device_name: "d".into(),
-            recipients: vec![],
-        },
+        &Setup { coordinator: "x1".into(), passphrase: COORD_PASS.into(), device_name: "d".into(), recipients: vec![] },
     );
     assert!(matches!(again, Err(StoreError::AlreadySetUp(_))));
 }
@@ -125,10 +99,7 @@ fn roles_limit_what_each_account_can_do() {
     let uuid = completed_record(dir.path(), "Kayes");
     {
         let mut ana = Store::open(dir.path(), "ana", MON_PASS).unwrap();
-        assert!(matches!(
-            ana.add_account("eve", Role::Coordinator, "some passphrase"),
-            Err(StoreError::Forbidden(_))
-        ));
+        assert!(matches!(ana.add_account("eve", Role::Coordinator, "some passphrase"), Err(StoreError::Forbidden(_))));
         assert!(matches!(ana.approve(&uuid), Err(StoreError::Forbidden(_))));
         assert!(
             ana.records(&RecordFilter::default()).unwrap().is_empty(),
@@ -152,22 +123,15 @@ fn a_returned_record_is_corrected_by_its_monitor_with_history() {
     let uuid = completed_record(dir.path(), "Kayes");
     {
         let mut sam = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
-        assert!(
-            sam.return_record(&uuid, "  ").is_err(),
-            "a return needs a comment"
-        );
-        sam.return_record(&uuid, "The town is Bamako, check with the respondent")
-            .unwrap();
+        assert!(sam.return_record(&uuid, "  ").is_err(), "a return needs a comment");
+        sam.return_record(&uuid, "The town is Bamako, check with the respondent").unwrap();
     }
     {
         let f = form();
         let mut ana = Store::open(dir.path(), "ana", MON_PASS).unwrap();
         let listed = ana.records(&RecordFilter::default()).unwrap();
         assert_eq!((listed.len(), listed[0].status), (1, Status::Returned));
-        assert_eq!(
-            ana.comments(&uuid).unwrap()[0].2,
-            "The town is Bamako, check with the respondent"
-        );
+        assert_eq!(ana.comments(&uuid).unwrap()[0].2, "The town is Bamako, check with the respondent");
         let rec = ana.record(&uuid).unwrap();
         let mut iv = Interview::resume(
             f.clone(),
@@ -176,27 +140,16 @@ fn a_returned_record_is_corrected_by_its_monitor_with_history() {
             rec.position,
             fourmi::interview::Outcome::InProgress,
         );
-        iv.set_answer(
-            &Loc::top(f.id("town").unwrap()),
-            "Bamako",
-            Duration::from_secs(1),
-        )
-        .unwrap();
-        ana.autosave(&uuid, &iv).unwrap();
+        iv.set_answer(&Loc::top(f.id("town").unwrap()), "Bamako", Duration::from_secs(1)).unwrap();
+        ana.autosave(&uuid, &iv, &[]).unwrap();
         assert_eq!(ana.record(&uuid).unwrap().status, Status::Draft);
         iv.finalize(Duration::from_secs(2)).unwrap();
-        ana.complete(&uuid, &iv).unwrap();
+        ana.complete(&uuid, &iv, &[]).unwrap();
         let corrections = ana.corrections(&uuid).unwrap();
         assert_eq!(corrections.len(), 1);
         let (revision, field, old, new, author, _) = &corrections[0];
         assert_eq!(
-            (
-                *revision,
-                field.as_str(),
-                old.as_deref(),
-                new.as_deref(),
-                author.as_str()
-            ),
+            (*revision, field.as_str(), old.as_deref(), new.as_deref(), author.as_str()),
             (2, "town", Some("\"Kayes\""), Some("\"Bamako\""), "ana")
         );
     }
@@ -209,44 +162,18 @@ fn every_illegal_status_move_is_refused_and_every_legal_one_is_audited() {
     let uuid = completed_record(dir.path(), "Gao");
     let mut chief = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
     assert!(
-        matches!(
-            chief.mark_exported(&uuid, "b1"),
-            Err(StoreError::IllegalTransition { .. })
-        ),
+        matches!(chief.mark_exported(&uuid, "b1"), Err(StoreError::IllegalTransition { .. })),
         "completed cannot skip approval"
     );
     chief.approve(&uuid).unwrap();
-    assert!(matches!(
-        chief.approve(&uuid),
-        Err(StoreError::IllegalTransition { .. })
-    ));
-    assert!(matches!(
-        chief.return_record(&uuid, "x"),
-        Err(StoreError::IllegalTransition { .. })
-    ));
+    assert!(matches!(chief.approve(&uuid), Err(StoreError::IllegalTransition { .. })));
+    assert!(matches!(chief.return_record(&uuid, "x"), Err(StoreError::IllegalTransition { .. })));
     chief.mark_exported(&uuid, "b1").unwrap();
     chief.withdraw(&uuid).unwrap();
-    assert!(matches!(
-        chief.withdraw(&uuid),
-        Err(StoreError::IllegalTransition { .. })
-    ));
-    let actions: Vec<String> = chief
-        .audit_for(&uuid)
-        .unwrap()
-        .into_iter()
-        .map(|a| a.action)
-        .collect();
-    for a in [
-        "record create",
-        "status completed",
-        "status approved",
-        "status exported",
-        "status withdrawn",
-    ] {
-        assert!(
-            actions.contains(&a.to_string()),
-            "{a} missing from {actions:?}"
-        );
+    assert!(matches!(chief.withdraw(&uuid), Err(StoreError::IllegalTransition { .. })));
+    let actions: Vec<String> = chief.audit_for(&uuid).unwrap().into_iter().map(|a| a.action).collect();
+    for a in ["record create", "status completed", "status approved", "status exported", "status withdrawn"] {
+        assert!(actions.contains(&a.to_string()), "{a} missing from {actions:?}");
     }
     // The lifecycle table itself.
     for from in Status::ALL {
@@ -272,10 +199,7 @@ fn withdrawal_purges_the_answers_and_keeps_a_tombstone() {
     let mut sam = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
     sam.withdraw(&uuid).unwrap();
     let rec = sam.record(&uuid).unwrap();
-    assert_eq!(
-        (rec.status, rec.answers.clone()),
-        (Status::Withdrawn, json!({}))
-    );
+    assert_eq!((rec.status, rec.answers.clone()), (Status::Withdrawn, json!({})));
 }
 
 #[test]
@@ -292,27 +216,18 @@ fn the_audit_chain_shows_where_a_row_was_changed_or_removed() {
     let (key, _) = ring.open("chief", COORD_PASS).unwrap();
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
     let conn = rusqlite::Connection::open(dir.path().join("fourmi.db")).unwrap();
-    conn.execute_batch(&format!(
-        "PRAGMA key = \"x'{hex}'\"; UPDATE audit SET actor = 'someone else' WHERE seq = 3;"
-    ))
-    .unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\"; UPDATE audit SET actor = 'someone else' WHERE seq = 3;"))
+        .unwrap();
     drop(conn);
     let s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
     let broken = s.verify_audit().unwrap().expect("the change is found");
     assert_eq!(broken.seq, 3);
     drop(s);
     let conn = rusqlite::Connection::open(dir.path().join("fourmi.db")).unwrap();
-    conn.execute_batch(&format!(
-        "PRAGMA key = \"x'{hex}'\"; DELETE FROM audit WHERE seq = 5;"
-    ))
-    .unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\"; DELETE FROM audit WHERE seq = 5;")).unwrap();
     drop(conn);
     let s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
-    assert_eq!(
-        s.verify_audit().unwrap().unwrap().seq,
-        3,
-        "the first break is reported first"
-    );
+    assert_eq!(s.verify_audit().unwrap().unwrap().seq, 3, "the first break is reported first");
 }
 
 #[test]
@@ -333,20 +248,12 @@ fn a_distinctive_answer_never_appears_in_any_file_and_a_wrong_key_opens_nothing(
                 "{} holds the answer in clear",
                 path.display()
             );
-            assert!(
-                !bytes.windows(6).any(|w| w == b"SQLite"),
-                "{} looks like a plain SQLite file",
-                path.display()
-            );
+            assert!(!bytes.windows(6).any(|w| w == b"SQLite"), "{} looks like a plain SQLite file", path.display());
         }
     }
     let conn = rusqlite::Connection::open(dir.path().join("fourmi.db")).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", "00".repeat(32)))
-        .unwrap();
-    assert!(
-        conn.query_row("SELECT count(*) FROM records", [], |r| r.get::<_, i64>(0))
-            .is_err()
-    );
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", "00".repeat(32))).unwrap();
+    assert!(conn.query_row("SELECT count(*) FROM records", [], |r| r.get::<_, i64>(0)).is_err());
 }
 
 #[test]
@@ -360,17 +267,12 @@ fn a_resumed_draft_comes_back_at_the_exact_position() {
         let mut s = Store::open(dir.path(), "ana", MON_PASS).unwrap();
         let hash = s.save_form("def", "mini", "1").unwrap();
         let mut iv = Interview::start(f.clone(), info());
-        uuid = s.create_record(&hash, &iv).unwrap();
-        iv.set_answer(
-            &Loc::top(f.id("town").unwrap()),
-            "Gao",
-            Duration::from_secs(1),
-        )
-        .unwrap();
+        uuid = s.create_record(&hash, &iv, &[]).unwrap();
+        iv.set_answer(&Loc::top(f.id("town").unwrap()), "Gao", Duration::from_secs(1)).unwrap();
         iv.next(Duration::from_secs(2)).unwrap();
         position = iv.current();
-        s.autosave(&uuid, &iv).unwrap();
-        s.log_events(&uuid, &iv.drain_events()).unwrap();
+        let events = iv.drain_events();
+        s.autosave(&uuid, &iv, &events).unwrap();
     }
     let s = Store::open(dir.path(), "ana", MON_PASS).unwrap();
     let rec = s.record(&uuid).unwrap();
@@ -383,16 +285,8 @@ fn a_resumed_draft_comes_back_at_the_exact_position() {
         fourmi::interview::Outcome::InProgress,
     );
     assert_eq!(iv.current(), position);
-    let actions: Vec<String> = s
-        .audit_for(&uuid)
-        .unwrap()
-        .into_iter()
-        .map(|a| a.action)
-        .collect();
-    assert!(
-        actions.contains(&"form start".to_string()) && actions.contains(&"question".to_string()),
-        "{actions:?}"
-    );
+    let actions: Vec<String> = s.audit_for(&uuid).unwrap().into_iter().map(|a| a.action).collect();
+    assert!(actions.contains(&"form start".to_string()) && actions.contains(&"question".to_string()), "{actions:?}");
 }
 
 #[test]
@@ -401,15 +295,10 @@ fn a_reset_passphrase_opens_and_the_old_one_does_not() {
     setup(dir.path());
     {
         let mut chief = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
-        chief
-            .set_passphrase("ana", "a brand new passphrase")
-            .unwrap();
+        chief.set_passphrase("ana", "a brand new passphrase").unwrap();
         chief.disable_account("sam").unwrap();
     }
     assert!(Store::open(dir.path(), "ana", MON_PASS).is_err());
     assert!(Store::open(dir.path(), "ana", "a brand new passphrase").is_ok());
-    assert!(
-        Store::open(dir.path(), "sam", SUP_PASS).is_err(),
-        "a disabled account cannot unlock"
-    );
+    assert!(Store::open(dir.path(), "sam", SUP_PASS).is_err(), "a disabled account cannot unlock");
 }

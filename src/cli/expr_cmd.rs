@@ -27,11 +27,7 @@ pub enum ExprCmd {
 
 /// Runs an expression subcommand.
 pub fn run(cmd: ExprCmd) -> ExitCode {
-    let ExprCmd::Eval {
-        expr,
-        stdin,
-        answers,
-    } = cmd;
+    let ExprCmd::Eval { expr, stdin, answers } = cmd;
     let ctx = match answers.as_deref().map(read_answers).transpose() {
         Ok(ctx) => ctx.unwrap_or_default(),
         Err(msg) => {
@@ -63,11 +59,7 @@ pub fn run(cmd: ExprCmd) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if any_error {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if any_error { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 /// Evaluates `text` and returns the JSON line (errors included).
@@ -82,12 +74,9 @@ pub fn evaluate(text: &str, ctx: &MapContext) -> serde_json::Value {
 }
 
 fn read_answers(path: &std::path::Path) -> Result<MapContext, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| format!("{} must hold a JSON object of answers", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+    let obj = value.as_object().ok_or_else(|| format!("{} must hold a JSON object of answers", path.display()))?;
     Ok(MapContext::from_json(obj))
 }

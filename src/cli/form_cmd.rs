@@ -57,19 +57,12 @@ fn check(files: &[PathBuf]) -> ExitCode {
             }
         }
     }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn convert(input: &std::path::Path, output: &std::path::Path) -> ExitCode {
     let Some(out_format) = Format::of(output) else {
-        eprintln!(
-            "{}: fourmi writes forms as .toml, .xlsx or .md",
-            output.display()
-        );
+        eprintln!("{}: fourmi writes forms as .toml, .xlsx or .md", output.display());
         return ExitCode::from(2);
     };
     let wb = match form::read_workbook(input) {
@@ -83,10 +76,7 @@ fn convert(input: &std::path::Path, output: &std::path::Path) -> ExitCode {
         Format::Toml => std::fs::write(output, form::write_toml(&wb)).map_err(|e| e.to_string()),
         Format::Markdown => std::fs::write(output, form::write_md(&wb)).map_err(|e| e.to_string()),
         Format::Spreadsheet => {
-            if output
-                .extension()
-                .is_some_and(|e| !e.eq_ignore_ascii_case("xlsx"))
-            {
+            if output.extension().is_some_and(|e| !e.eq_ignore_ascii_case("xlsx")) {
                 Err("only .xlsx spreadsheets can be written".to_string())
             } else {
                 form::write_xlsx(&wb, output)

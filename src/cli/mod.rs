@@ -1,7 +1,10 @@
 //! The command line: every non-interactive operation, for coordinators, scripts and tests.
 
+mod admin_cmd;
 mod expr_cmd;
 mod form_cmd;
+mod records_cmd;
+mod session;
 
 use std::process::ExitCode;
 
@@ -9,12 +12,11 @@ use clap::{Parser, Subcommand};
 
 /// fourmi: offline survey field work.
 #[derive(Debug, Parser)]
-#[command(
-    name = "fourmi",
-    version,
-    about = "Offline survey field work: questionnaires, interviews, encrypted batches"
-)]
+#[command(name = "fourmi", version, about = "Offline survey field work: questionnaires, interviews, encrypted batches")]
 pub struct Cli {
+    /// The data folder, account and passphrase (for the commands that use the store).
+    #[command(flatten)]
+    pub store: session::StoreArgs,
     /// What to do; with none, the desktop app opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -29,6 +31,31 @@ pub enum Command {
     /// Evaluate XLSForm expressions.
     #[command(subcommand)]
     Expr(expr_cmd::ExprCmd),
+    /// First-run setup: the data folder, the first coordinator, the device keys and the
+    /// deployment's recipients. The passphrase comes from --passphrase-file.
+    Setup {
+        /// The first coordinator's account name.
+        #[arg(long)]
+        name: String,
+        /// A name for this laptop.
+        #[arg(long, default_value = "laptop")]
+        device: String,
+        /// An age recipient (headquarters' public key, `age1...`); repeat for several.
+        #[arg(long = "recipient")]
+        recipients: Vec<String>,
+    },
+    /// Manage accounts.
+    #[command(subcommand)]
+    Account(admin_cmd::AccountCmd),
+    /// This laptop's identity.
+    #[command(subcommand)]
+    Device(admin_cmd::DeviceCmd),
+    /// Enter, list, review and withdraw records.
+    #[command(subcommand)]
+    Records(records_cmd::RecordsCmd),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(admin_cmd::AuditCmd),
 }
 
 /// Runs a parsed command line; `None` means "open the app".
@@ -37,6 +64,11 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
     let code = match command {
         Command::Form(cmd) => form_cmd::run(cmd),
         Command::Expr(cmd) => expr_cmd::run(cmd),
+        Command::Setup { name, device, recipients } => admin_cmd::setup(&cli.store, &name, &device, &recipients),
+        Command::Account(cmd) => admin_cmd::account(&cli.store, cmd),
+        Command::Device(cmd) => admin_cmd::device(&cli.store, cmd),
+        Command::Records(cmd) => records_cmd::run(&cli.store, cmd),
+        Command::Audit(cmd) => admin_cmd::audit(&cli.store, cmd),
     };
     Some(code)
 }

@@ -222,12 +222,8 @@ impl std::fmt::Display for Expr {
                         NodeTest::Node => f.write_str("node()")?,
                         NodeTest::Text => f.write_str("text()")?,
                         NodeTest::Comment => f.write_str("comment()")?,
-                        NodeTest::ProcessingInstruction(None) => {
-                            f.write_str("processing-instruction()")?
-                        }
-                        NodeTest::ProcessingInstruction(Some(l)) => {
-                            write!(f, "processing-instruction('{l}')")?
-                        }
+                        NodeTest::ProcessingInstruction(None) => f.write_str("processing-instruction()")?,
+                        NodeTest::ProcessingInstruction(Some(l)) => write!(f, "processing-instruction('{l}')")?,
                     }
                     s.predicates.iter().try_for_each(|p| write!(f, "[{p}]"))?;
                 }

@@ -37,10 +37,7 @@ pub struct EvalError {
 impl EvalError {
     /// An error of `kind` saying `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        EvalError {
-            kind,
-            message: message.into(),
-        }
+        EvalError { kind, message: message.into() }
     }
 }
 
@@ -107,11 +104,7 @@ pub trait Context {
     fn node_position(&self, node: usize) -> Option<usize> {
         let parent = self.parent(node)?;
         let name = self.name(node);
-        let same: Vec<usize> = self
-            .children(parent)
-            .into_iter()
-            .filter(|c| self.name(*c) == name)
-            .collect();
+        let same: Vec<usize> = self.children(parent).into_iter().filter(|c| self.name(*c) == name).collect();
         same.iter().position(|c| *c == node).map(|p| p + 1)
     }
 }
@@ -137,10 +130,7 @@ impl Evaluator<'_> {
             Expr::Num(n) => Ok(Value::Num(*n)),
             Expr::Str(s) => Ok(Value::Str(s.clone())),
             Expr::Ref(name, _) => self.ctx.reference(name),
-            Expr::Var(v) => Err(EvalError::new(
-                ErrorKind::Unsupported,
-                format!("variables (${v}) are not supported"),
-            )),
+            Expr::Var(v) => Err(EvalError::new(ErrorKind::Unsupported, format!("variables (${v}) are not supported"))),
             Expr::Neg(_) => {
                 // Chains of unary minus are unwound in a loop, not by recursion.
                 let mut negations = 0u32;
@@ -189,10 +179,7 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            Op::Union => Err(EvalError::new(
-                ErrorKind::Unsupported,
-                "the union operator `|` is not supported",
-            )),
+            Op::Union => Err(EvalError::new(ErrorKind::Unsupported, "the union operator `|` is not supported")),
             _ => {
                 // Left-nested: ((a op b) op c) ...; collect the right operands down the left spine.
                 let mut rights: Vec<(Op, &Expr)> = vec![(op, b)];
@@ -220,15 +207,7 @@ impl Evaluator<'_> {
         for step in steps {
             nodes = self.step(&nodes, step)?;
         }
-        Ok(Value::Nodes(
-            nodes
-                .iter()
-                .map(|&n| Node {
-                    id: Some(n),
-                    value: self.ctx.text(n),
-                })
-                .collect(),
-        ))
+        Ok(Value::Nodes(nodes.iter().map(|&n| Node { id: Some(n), value: self.ctx.text(n) }).collect()))
     }
 
     fn path(&self, p: &Path) -> EvalResult {
@@ -266,21 +245,10 @@ impl Evaluator<'_> {
             nodes = self.step(&nodes, step)?;
         }
         let values = match attribute {
-            Some(a) => nodes
-                .iter()
-                .filter_map(|&n| {
-                    self.ctx
-                        .attribute(n, &a)
-                        .map(|v| Node { id: None, value: v })
-                })
-                .collect(),
-            None => nodes
-                .iter()
-                .map(|&n| Node {
-                    id: Some(n),
-                    value: self.ctx.text(n),
-                })
-                .collect(),
+            Some(a) => {
+                nodes.iter().filter_map(|&n| self.ctx.attribute(n, &a).map(|v| Node { id: None, value: v })).collect()
+            }
+            None => nodes.iter().map(|&n| Node { id: Some(n), value: self.ctx.text(n) }).collect(),
         };
         Ok(Value::Nodes(values))
     }
@@ -288,23 +256,12 @@ impl Evaluator<'_> {
     /// `.` or `..` without a document: the question's own value, or the repeat it is in.
     fn no_document_path(&self, p: &Path) -> EvalResult {
         match p.steps.as_slice() {
-            [
-                Step {
-                    axis: Axis::SelfAxis,
-                    test: NodeTest::Node,
-                    predicates,
-                },
-            ] if predicates.is_empty() => Ok(self
-                .ctx
-                .current_value()
-                .unwrap_or(Value::Str(String::new()))),
-            [
-                Step {
-                    axis: Axis::Parent,
-                    test: NodeTest::Node,
-                    predicates,
-                },
-            ] if predicates.is_empty() => Ok(Value::Nodes(Vec::new())),
+            [Step { axis: Axis::SelfAxis, test: NodeTest::Node, predicates }] if predicates.is_empty() => {
+                Ok(self.ctx.current_value().unwrap_or(Value::Str(String::new())))
+            }
+            [Step { axis: Axis::Parent, test: NodeTest::Node, predicates }] if predicates.is_empty() => {
+                Ok(Value::Nodes(Vec::new()))
+            }
             _ => Err(no_document(p)),
         }
     }
@@ -318,10 +275,7 @@ impl Evaluator<'_> {
                 Axis::Parent => self.ctx.parent(n).into_iter().collect(),
                 _ => return Err(unsupported_step()),
             };
-            let mut matched: Vec<usize> = candidates
-                .into_iter()
-                .filter(|&c| self.matches(c, &step.test))
-                .collect();
+            let mut matched: Vec<usize> = candidates.into_iter().filter(|&c| self.matches(c, &step.test)).collect();
             for pred in &step.predicates {
                 matched = self.filter(matched, pred)?;
             }
@@ -347,10 +301,7 @@ impl Evaluator<'_> {
         let size = nodes.len();
         let mut kept = Vec::new();
         for (i, n) in nodes.into_iter().enumerate() {
-            let inner = Evaluator {
-                ctx: self.ctx,
-                focus: Some((n, i + 1, size)),
-            };
+            let inner = Evaluator { ctx: self.ctx, focus: Some((n, i + 1, size)) };
             let keep = match inner.eval(pred)? {
                 Value::Num(k) => (k - (i + 1) as f64).abs() < 1e-12,
                 other => other.to_bool(),
@@ -382,34 +333,23 @@ fn apply(op: Op, x: &Value, y: &Value) -> Value {
 fn no_document(p: &Path) -> EvalError {
     EvalError::new(
         ErrorKind::Unsupported,
-        format!(
-            "the path at character {} needs a form document; refer to questions as ${{name}}",
-            p.span.start + 1
-        ),
+        format!("the path at character {} needs a form document; refer to questions as ${{name}}", p.span.start + 1),
     )
 }
 
 fn unsupported_step() -> EvalError {
-    EvalError::new(
-        ErrorKind::Unsupported,
-        "only child, parent, self and a final attribute step are supported in paths",
-    )
+    EvalError::new(ErrorKind::Unsupported, "only child, parent, self and a final attribute step are supported in paths")
 }
 
 /// Comparison as JavaRosa does it, widened to XPath's "any pair" rule for nodesets of several nodes.
 /// A boolean operand turns the other into a boolean; an empty nodeset is the empty string.
 fn compare_nodes(x: &Value, y: &Value, f: impl Fn(&Value, &Value) -> bool) -> bool {
     if matches!(x, Value::Bool(_)) || matches!(y, Value::Bool(_)) {
-        return f(
-            &Value::Bool(x.unpack().to_bool()),
-            &Value::Bool(y.unpack().to_bool()),
-        );
+        return f(&Value::Bool(x.unpack().to_bool()), &Value::Bool(y.unpack().to_bool()));
     }
     let spread = |v: &Value| -> Vec<Value> {
         match v {
-            Value::Nodes(ns) if ns.len() > 1 => {
-                ns.iter().map(|n| Value::Str(n.value.clone())).collect()
-            }
+            Value::Nodes(ns) if ns.len() > 1 => ns.iter().map(|n| Value::Str(n.value.clone())).collect(),
             other => vec![other.unpack()],
         }
     };
@@ -425,9 +365,7 @@ pub(crate) fn equal(a: &Value, b: &Value) -> bool {
             let (x, y) = (a.to_num(), b.to_num());
             x == y || (x - y).abs() < 1e-12
         }
-        (Value::Date(_) | Value::DateTime(_), Value::Date(_) | Value::DateTime(_)) => {
-            a.to_num() == b.to_num()
-        }
+        (Value::Date(_) | Value::DateTime(_), Value::Date(_) | Value::DateTime(_)) => a.to_num() == b.to_num(),
         _ => a.to_str() == b.to_str(),
     }
 }

@@ -6,8 +6,7 @@ use super::ast::{Expr, PathStart};
 use super::eval::{ErrorKind, EvalError, EvalResult, Evaluator};
 use super::geo;
 use super::value::{
-    Value, date_from_days, datetime_from_days, num_to_string, parse_date, parse_datetime,
-    parse_time, str_to_num,
+    Value, date_from_days, datetime_from_days, num_to_string, parse_date, parse_datetime, parse_time, str_to_num,
 };
 
 /// Every function fourmi runs, with its fewest and most arguments (`None`: no limit).
@@ -86,14 +85,8 @@ pub const SIGNATURES: &[(&str, usize, Option<usize>)] = &[
 
 /// Functions of ODK that fourmi deliberately does not run, with the reason shown to authors.
 pub const UNSUPPORTED: &[(&str, &str)] = &[
-    (
-        "pulldata",
-        "pulldata() reads external CSV files at run time; use select_one_from_file instead",
-    ),
-    (
-        "instance",
-        "external and secondary instances are not supported; use choice_filter or select_one_from_file",
-    ),
+    ("pulldata", "pulldata() reads external CSV files at run time; use select_one_from_file instead"),
+    ("instance", "external and secondary instances are not supported; use choice_filter or select_one_from_file"),
     ("base64-decode", "base64-decode() is not supported"),
     ("randomize", "randomize() is not supported"),
     ("current", "current() is not supported; use ${name}"),
@@ -114,16 +107,10 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         if let Some((_, why)) = UNSUPPORTED.iter().find(|u| u.0 == name) {
             return Err(EvalError::new(ErrorKind::Unsupported, *why));
         }
-        return Err(EvalError::new(
-            ErrorKind::UnknownFunction,
-            format!("there is no function named {name}()"),
-        ));
+        return Err(EvalError::new(ErrorKind::UnknownFunction, format!("there is no function named {name}()")));
     };
     if args.len() < min || max.is_some_and(|m| args.len() > m) {
-        return Err(EvalError::new(
-            ErrorKind::Arity,
-            arity_message(name, min, max, args.len()),
-        ));
+        return Err(EvalError::new(ErrorKind::Arity, arity_message(name, min, max, args.len())));
     }
     // Lazy ones first.
     match name {
@@ -133,11 +120,7 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         }
         "coalesce" => {
             let a = ev.eval(&args[0])?;
-            return if a.to_str().is_empty() {
-                ev.eval(&args[1])
-            } else {
-                Ok(a)
-            };
+            return if a.to_str().is_empty() { ev.eval(&args[1]) } else { Ok(a) };
         }
         "once" => {
             if let Some(cur) = ev.ctx.current_value().filter(|v| !v.to_str().is_empty()) {
@@ -158,10 +141,7 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         }
         _ => {}
     }
-    let vals = args
-        .iter()
-        .map(|a| ev.eval(a))
-        .collect::<Result<Vec<_>, _>>()?;
+    let vals = args.iter().map(|a| ev.eval(a)).collect::<Result<Vec<_>, _>>()?;
     let s = |i: usize| vals.get(i).map(|v| v.to_str()).unwrap_or_default();
     let n = |i: usize| vals.get(i).map_or(f64::NAN, |v| v.to_num());
     Ok(match name {
@@ -179,13 +159,7 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         "concat" => Value::Str(vals.iter().map(spread_text).collect::<Vec<_>>().concat()),
         "join" => {
             let sep = s(0);
-            Value::Str(
-                vals[1..]
-                    .iter()
-                    .flat_map(items)
-                    .collect::<Vec<_>>()
-                    .join(&sep),
-            )
+            Value::Str(vals[1..].iter().flat_map(items).collect::<Vec<_>>().join(&sep))
         }
         "string-length" => Value::Num(s(0).chars().count() as f64),
         "normalize-space" => Value::Str(s(0).split_whitespace().collect::<Vec<_>>().join(" ")),
@@ -199,27 +173,17 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
             Value::Str(if b.is_empty() {
                 String::new()
             } else {
-                a.split_once(&b)
-                    .map(|p| p.0.to_string())
-                    .unwrap_or_default()
+                a.split_once(&b).map(|p| p.0.to_string()).unwrap_or_default()
             })
         }
         "substring-after" => {
             let (a, b) = (s(0), s(1));
-            Value::Str(
-                a.split_once(&b)
-                    .map(|p| p.1.to_string())
-                    .unwrap_or_default(),
-            )
+            Value::Str(a.split_once(&b).map(|p| p.1.to_string()).unwrap_or_default())
         }
         "translate" => translate(&s(0), &s(1), &s(2)),
         "regex" => {
-            let re = regex::Regex::new(&s(1)).map_err(|e| {
-                EvalError::new(
-                    ErrorKind::Other,
-                    format!("the regular expression is not valid: {e}"),
-                )
-            })?;
+            let re = regex::Regex::new(&s(1))
+                .map_err(|e| EvalError::new(ErrorKind::Other, format!("the regular expression is not valid: {e}")))?;
             Value::Bool(re.is_match(&s(0)))
         }
         "selected" => {
@@ -230,11 +194,7 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         "selected-at" => {
             let i = n(1);
             let list = s(0);
-            let item = if i >= 0.0 {
-                list.split_whitespace().nth(i as usize)
-            } else {
-                None
-            };
+            let item = if i >= 0.0 { list.split_whitespace().nth(i as usize) } else { None };
             Value::Str(item.unwrap_or_default().to_string())
         }
         "jr:choice-name" => choice_name(ev, &args[1], &s(0), &s(1)),
@@ -262,9 +222,7 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
             Value::Nodes(ns) => ns.len() as f64,
             other => f64::from(u8::from(!other.to_str().is_empty())),
         }),
-        "count-non-empty" => {
-            Value::Num(items(&vals[0]).iter().filter(|v| !v.is_empty()).count() as f64)
-        }
+        "count-non-empty" => Value::Num(items(&vals[0]).iter().filter(|v| !v.is_empty()).count() as f64),
         "last" => Value::Num(1.0),
         "checklist" => checklist(&vals),
         "weighted-checklist" => weighted_checklist(&vals),
@@ -291,9 +249,7 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
             None => Value::Str(ev.ctx.uuid()),
         },
         "random" => Value::Num(ev.ctx.random()),
-        "area" => {
-            Value::Num(geo::points(&items(&vals[0]).join(";")).map_or(f64::NAN, |p| geo::area(&p)))
-        }
+        "area" => Value::Num(geo::points(&items(&vals[0]).join(";")).map_or(f64::NAN, |p| geo::area(&p))),
         "distance" => {
             let text = if vals.len() == 1 {
                 items(&vals[0]).join(";")
@@ -303,25 +259,14 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
             Value::Num(geo::points(&text).map_or(f64::NAN, |p| geo::distance(&p)))
         }
         "geofence" => match (geo::points(&s(0)), geo::points(&s(1))) {
-            (Some(pt), Some(shape)) if pt.len() == 1 && shape.len() >= 3 => {
-                Value::Bool(geo::inside(pt[0], &shape))
-            }
+            (Some(pt), Some(shape)) if pt.len() == 1 && shape.len() >= 3 => Value::Bool(geo::inside(pt[0], &shape)),
             _ => {
-                return Err(mismatch(
-                    "geofence() needs a point and a closed shape of at least three points",
-                ));
+                return Err(mismatch("geofence() needs a point and a closed shape of at least three points"));
             }
         },
-        "digest" => digest(
-            &s(0),
-            &s(1),
-            vals.get(2).map_or("base64".into(), Value::to_str),
-        )?,
+        "digest" => digest(&s(0), &s(1), vals.get(2).map_or("base64".into(), Value::to_str))?,
         _ => {
-            return Err(EvalError::new(
-                ErrorKind::UnknownFunction,
-                format!("{name}() is not implemented"),
-            ));
+            return Err(EvalError::new(ErrorKind::UnknownFunction, format!("{name}() is not implemented")));
         }
     })
 }
@@ -333,11 +278,7 @@ pub fn arity_message(name: &str, min: usize, max: Option<usize>, got: usize) -> 
         Some(m) => format!("{min} to {m}"),
         None => format!("at least {min}"),
     };
-    let plural = if wants == "1" {
-        "argument"
-    } else {
-        "arguments"
-    };
+    let plural = if wants == "1" { "argument" } else { "arguments" };
     format!("{name}() takes {wants} {plural}, but {got} were given")
 }
 
@@ -363,18 +304,14 @@ fn digest(text: &str, algorithm: &str, encoding: String) -> EvalResult {
         "SHA-384" => sha2::Sha384::digest(text.as_bytes()).to_vec(),
         "SHA-512" => sha2::Sha512::digest(text.as_bytes()).to_vec(),
         other => {
-            return Err(mismatch(format!(
-                "digest() knows MD5, SHA-1, SHA-256, SHA-384 and SHA-512, not '{other}'"
-            )));
+            return Err(mismatch(format!("digest() knows MD5, SHA-1, SHA-256, SHA-384 and SHA-512, not '{other}'")));
         }
     };
     Ok(Value::Str(match encoding.as_str() {
         "hex" => bytes.iter().map(|b| format!("{b:02x}")).collect(),
         "base64" => base64::engine::general_purpose::STANDARD.encode(bytes),
         other => {
-            return Err(mismatch(format!(
-                "digest() encodes as hex or base64, not '{other}'"
-            )));
+            return Err(mismatch(format!("digest() encodes as hex or base64, not '{other}'")));
         }
     }))
 }
@@ -385,45 +322,24 @@ fn indexed_repeat(ev: &Evaluator, args: &[Expr]) -> EvalResult {
     let index = ev.eval(&args[2])?.to_num();
     if let (Expr::Ref(name, _), Expr::Ref(repeat, _)) = (&args[0], &args[1]) {
         let Value::Nodes(values) = ev.ctx.reference(name)? else {
-            return Err(mismatch(format!(
-                "${{{name}}} is not inside the repeat ${{{repeat}}}"
-            )));
+            return Err(mismatch(format!("${{{name}}} is not inside the repeat ${{{repeat}}}")));
         };
-        let pick = if index >= 1.0 {
-            values.get(index as usize - 1)
-        } else {
-            None
-        };
-        return Ok(Value::Str(
-            pick.map(|n| n.value.clone()).unwrap_or_default(),
-        ));
+        let pick = if index >= 1.0 { values.get(index as usize - 1) } else { None };
+        return Ok(Value::Str(pick.map(|n| n.value.clone()).unwrap_or_default()));
     }
     let (Expr::Path(value), Expr::Path(repeat)) = (&args[0], &args[1]) else {
-        return Err(mismatch(
-            "indexed-repeat() takes a question and the repeat it is in",
-        ));
+        return Err(mismatch("indexed-repeat() takes a question and the repeat it is in"));
     };
     let inside = value.steps.len() > repeat.steps.len()
-        && matches!(
-            (&value.start, &repeat.start),
-            (PathStart::Root, PathStart::Root)
-        )
+        && matches!((&value.start, &repeat.start), (PathStart::Root, PathStart::Root))
         && value.steps[..repeat.steps.len()] == repeat.steps[..];
     if !inside {
-        return Err(mismatch(
-            "the first argument of indexed-repeat() must be inside the repeat",
-        ));
+        return Err(mismatch("the first argument of indexed-repeat() must be inside the repeat"));
     }
     let Value::Nodes(instances) = ev.eval(&args[1])? else {
-        return Err(mismatch(
-            "the second argument of indexed-repeat() must be a repeat",
-        ));
+        return Err(mismatch("the second argument of indexed-repeat() must be a repeat"));
     };
-    let chosen = if index >= 1.0 {
-        instances.get(index as usize - 1).and_then(|n| n.id)
-    } else {
-        None
-    };
+    let chosen = if index >= 1.0 { instances.get(index as usize - 1).and_then(|n| n.id) } else { None };
     let Some(node) = chosen else {
         return Ok(Value::Nodes(Vec::new()));
     };
@@ -512,11 +428,7 @@ fn round(v: &Value, digits: Option<f64>) -> Value {
 }
 
 fn min_max(max: bool, vals: &[Value]) -> Value {
-    let nums: Vec<f64> = vals
-        .iter()
-        .flat_map(items)
-        .map(|t| str_to_num(&t))
-        .collect();
+    let nums: Vec<f64> = vals.iter().flat_map(items).map(|t| str_to_num(&t)).collect();
     if nums.is_empty() || nums.iter().any(|n| n.is_nan()) {
         return Value::Num(f64::NAN);
     }
@@ -527,10 +439,7 @@ fn min_max(max: bool, vals: &[Value]) -> Value {
 fn checklist(vals: &[Value]) -> Value {
     let (min, max) = (vals[0].to_num(), vals[1].to_num());
     let trues = vals[2..].iter().flat_map(|v| match v {
-        Value::Nodes(ns) => ns
-            .iter()
-            .map(|n| Value::Str(n.value.clone()).to_bool())
-            .collect(),
+        Value::Nodes(ns) => ns.iter().map(|n| Value::Str(n.value.clone()).to_bool()).collect(),
         other => vec![other.to_bool()],
     });
     let count = trues.filter(|b| *b).count() as f64;
@@ -539,11 +448,7 @@ fn checklist(vals: &[Value]) -> Value {
 
 fn weighted_checklist(vals: &[Value]) -> Value {
     let (min, max) = (vals[0].to_num(), vals[1].to_num());
-    let total: f64 = vals[2..]
-        .chunks(2)
-        .filter(|p| p.len() == 2 && p[0].to_bool())
-        .map(|p| p[1].to_num())
-        .sum();
+    let total: f64 = vals[2..].chunks(2).filter(|p| p.len() == 2 && p[0].to_bool()).map(|p| p[1].to_num()).sum();
     Value::Bool((min < 0.0 || total >= min) && (max < 0.0 || total <= max))
 }
 
@@ -567,11 +472,8 @@ fn to_date(v: &Value) -> EvalResult {
 fn to_datetime(v: &Value) -> EvalResult {
     match v.unpack() {
         Value::DateTime(dt) => Ok(Value::DateTime(dt)),
-        Value::Date(d) => Ok(parse_datetime(&d.format("%Y-%m-%d").to_string())
-            .map_or(Value::Date(d), Value::DateTime)),
-        Value::Num(n) => datetime_from_days(n)
-            .map(Value::DateTime)
-            .ok_or_else(|| mismatch("not a day number")),
+        Value::Date(d) => Ok(parse_datetime(&d.format("%Y-%m-%d").to_string()).map_or(Value::Date(d), Value::DateTime)),
+        Value::Num(n) => datetime_from_days(n).map(Value::DateTime).ok_or_else(|| mismatch("not a day number")),
         Value::Str(s) if s.trim().is_empty() => Ok(Value::Str(String::new())),
         Value::Str(s) => parse_datetime(&s)
             .filter(|_| s.trim().len() >= 10)
@@ -593,20 +495,14 @@ fn decimal_time(v: &Value) -> EvalResult {
     Ok(Value::Num(secs / 86_400.0))
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// ODK's `format-date`: `%Y %y %m %n %b %d %e %H %h %M %S %3 %a`.
 fn format_date(v: &Value, fmt: &str) -> EvalResult {
     let dt = match v.unpack() {
         Value::Str(s) if s.trim().is_empty() => return Ok(Value::Str(String::new())),
-        Value::Str(s)
-            if !s.contains('T') && parse_date(&s).is_none() && parse_time(&s).is_some() =>
-        {
-            parse_time(&s)
-        }
+        Value::Str(s) if !s.contains('T') && parse_date(&s).is_none() && parse_time(&s).is_some() => parse_time(&s),
         other => match to_datetime(&other) {
             Ok(Value::DateTime(dt)) => Some(dt),
             _ => None,
@@ -649,14 +545,8 @@ mod tests {
 
     #[test]
     fn round_goes_half_up_and_ignores_binary_noise() {
-        assert_eq!(
-            round(&Value::Str("12345.15".into()), Some(1.0)),
-            Value::Num(12345.2)
-        );
-        assert_eq!(
-            round(&Value::Str("-12345.15".into()), Some(1.0)),
-            Value::Num(-12345.1)
-        );
+        assert_eq!(round(&Value::Str("12345.15".into()), Some(1.0)), Value::Num(12345.2));
+        assert_eq!(round(&Value::Str("-12345.15".into()), Some(1.0)), Value::Num(-12345.1));
         assert_eq!(round(&Value::Str("4,6".into()), None), Value::Num(5.0));
     }
 
@@ -668,9 +558,6 @@ mod tests {
 
     #[test]
     fn arity_messages_say_what_is_expected() {
-        assert_eq!(
-            arity_message("if", 3, Some(3), 2),
-            "if() takes 3 arguments, but 2 were given"
-        );
+        assert_eq!(arity_message("if", 3, Some(3), 2), "if() takes 3 arguments, but 2 were given");
     }
 }

@@ -18,14 +18,8 @@ pub fn points(text: &str) -> Option<Vec<(f64, f64)>> {
 
 /// Great-circle distance in metres between two points (haversine).
 pub fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (
-        a.0.to_radians(),
-        a.1.to_radians(),
-        b.0.to_radians(),
-        b.1.to_radians(),
-    );
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * EARTH_RADIUS_M * h.sqrt().asin()
 }
 

@@ -141,28 +141,16 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Span)>, LexError> {
                 let close = chars[i + 1..]
                     .iter()
                     .position(|&(_, q)| q == c)
-                    .ok_or(LexError {
-                        message: "this text has no closing quote".into(),
-                        span: start..src.len(),
-                    })?;
-                let text: String = chars[i + 1..i + 1 + close]
-                    .iter()
-                    .map(|&(_, c)| c)
-                    .collect();
+                    .ok_or(LexError { message: "this text has no closing quote".into(), span: start..src.len() })?;
+                let text: String = chars[i + 1..i + 1 + close].iter().map(|&(_, c)| c).collect();
                 (Tok::Str(text), close + 2)
             }
             '$' if next == Some('{') => {
                 let close = chars[i + 2..]
                     .iter()
                     .position(|&(_, q)| q == '}')
-                    .ok_or(LexError {
-                        message: "`${` has no closing `}`".into(),
-                        span: start..src.len(),
-                    })?;
-                let name: String = chars[i + 2..i + 2 + close]
-                    .iter()
-                    .map(|&(_, c)| c)
-                    .collect();
+                    .ok_or(LexError { message: "`${` has no closing `}`".into(), span: start..src.len() })?;
+                let name: String = chars[i + 2..i + 2 + close].iter().map(|&(_, c)| c).collect();
                 (Tok::Ref(name.trim().to_string()), close + 3)
             }
             '$' if next.is_some_and(is_name_start) => {
@@ -172,10 +160,7 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Span)>, LexError> {
             }
             c if is_name_start(c) => lex_name(&chars, i, operator_position),
             _ => {
-                return Err(LexError {
-                    message: format!("`{c}` cannot stand here"),
-                    span: start..end_of(i + 1),
-                });
+                return Err(LexError { message: format!("`{c}` cannot stand here"), span: start..end_of(i + 1) });
             }
         };
         // A number run straight into a name (`5abc`) is an error; an operator word (`4and`) is not.
@@ -197,9 +182,7 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Span)>, LexError> {
 fn operator_may_follow(prev: Option<&Tok>) -> bool {
     match prev {
         None => false,
-        Some(Tok::At | Tok::ColonColon | Tok::LParen | Tok::LBracket | Tok::Comma | Tok::Op(_)) => {
-            false
-        }
+        Some(Tok::At | Tok::ColonColon | Tok::LParen | Tok::LBracket | Tok::Comma | Tok::Op(_)) => false,
         Some(Tok::Slash | Tok::SlashSlash) => false,
         Some(_) => true,
     }
@@ -217,23 +200,13 @@ fn lex_number(chars: &[(usize, char)], i: usize) -> (Tok, usize) {
         }
     }
     let text: String = chars[i..i + n].iter().map(|&(_, c)| c).collect();
-    let text = if text.ends_with('.') {
-        format!("{text}0")
-    } else {
-        text
-    };
+    let text = if text.ends_with('.') { format!("{text}0") } else { text };
     (Tok::Num(text.parse().unwrap_or(f64::NAN)), n)
 }
 
 fn name_len(chars: &[(usize, char)], i: usize) -> usize {
     let mut n = 0;
-    while chars.get(i + n).is_some_and(|&(_, c)| {
-        if n == 0 {
-            is_name_start(c)
-        } else {
-            is_name_char(c)
-        }
-    }) {
+    while chars.get(i + n).is_some_and(|&(_, c)| if n == 0 { is_name_start(c) } else { is_name_char(c) }) {
         n += 1;
     }
     n
@@ -243,12 +216,7 @@ fn lex_name(chars: &[(usize, char)], i: usize, operator_position: bool) -> (Tok,
     let n = name_len(chars, i);
     let word: String = chars[i..i + n].iter().map(|&(_, c)| c).collect();
     if operator_position {
-        for (w, op) in [
-            ("and", Op::And),
-            ("or", Op::Or),
-            ("div", Op::Div),
-            ("mod", Op::Mod),
-        ] {
+        for (w, op) in [("and", Op::And), ("or", Op::Or), ("div", Op::Div), ("mod", Op::Mod)] {
             if word.starts_with(w) {
                 return (Tok::Op(op), w.len());
             }
@@ -262,10 +230,7 @@ fn lex_name(chars: &[(usize, char)], i: usize, operator_position: bool) -> (Tok,
     }
     if colon && after.is_some_and(is_name_start) {
         let m = name_len(chars, i + n + 1);
-        let local: String = chars[i + n + 1..i + n + 1 + m]
-            .iter()
-            .map(|&(_, c)| c)
-            .collect();
+        let local: String = chars[i + n + 1..i + n + 1 + m].iter().map(|&(_, c)| c).collect();
         return (Tok::Name(format!("{word}:{local}")), n + 1 + m);
     }
     (Tok::Name(word), n)
@@ -287,14 +252,7 @@ mod tests {
 
     #[test]
     fn star_is_a_name_test_at_the_start_and_a_product_after_an_operand() {
-        assert_eq!(
-            toks("* * *"),
-            vec![
-                Tok::Name("*".into()),
-                Tok::Op(Op::Mul),
-                Tok::Name("*".into())
-            ]
-        );
+        assert_eq!(toks("* * *"), vec![Tok::Name("*".into()), Tok::Op(Op::Mul), Tok::Name("*".into())]);
     }
 
     #[test]

@@ -19,9 +19,7 @@ pub use eval::{Context, ErrorKind, EvalError, EvalResult, eval};
 pub use functions::{SIGNATURES, UNSUPPORTED, arity_message, signature};
 pub use lexer::{Op, Span};
 pub use parser::{ParseError, op_text, parse};
-pub use value::{
-    Node, Value, format_datetime, num_to_string, parse_date, parse_datetime, str_to_num,
-};
+pub use value::{Node, Value, format_datetime, num_to_string, parse_date, parse_datetime, str_to_num};
 
 /// A parsed expression with the questions it reads.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,11 +52,7 @@ impl Expression {
                 references.push(name.clone());
             }
         });
-        Ok(Expression {
-            source: source.to_string(),
-            ast,
-            references,
-        })
+        Ok(Expression { source: source.to_string(), ast, references })
     }
 
     /// The `${names}` it reads, each once, in order of appearance.
@@ -94,9 +88,8 @@ impl Expression {
                     out.push(Problem { message, span: span.clone() });
                 }
             },
-            Expr::Binary(Op::Union, ..) => {
-                out.push(Problem { message: "not supported: the union operator `|`".into(), span: 0..self.source.len() })
-            }
+            Expr::Binary(Op::Union, ..) => out
+                .push(Problem { message: "not supported: the union operator `|`".into(), span: 0..self.source.len() }),
             Expr::Path(p) => {
                 let bad_axis = p.steps.iter().any(|s| {
                     !matches!(s.axis, Axis::Child | Axis::SelfAxis | Axis::Parent | Axis::Attribute)
@@ -104,7 +97,8 @@ impl Expression {
                 });
                 if bad_axis {
                     out.push(Problem {
-                        message: "not supported: this path syntax (axes, `//`, text()); refer to questions as ${name}".into(),
+                        message: "not supported: this path syntax (axes, `//`, text()); refer to questions as ${name}"
+                            .into(),
                         span: p.span.clone(),
                     });
                 }
@@ -133,10 +127,7 @@ impl MapContext {
     /// Builds a context from a JSON object of answers: strings, numbers, booleans, and arrays
     /// (a select_multiple as a list of choice names, or the values of a question in a repeat).
     pub fn from_json(answers: &serde_json::Map<String, serde_json::Value>) -> MapContext {
-        let answers = answers
-            .iter()
-            .map(|(k, v)| (k.clone(), json_to_value(v)))
-            .collect();
+        let answers = answers.iter().map(|(k, v)| (k.clone(), json_to_value(v))).collect();
         MapContext { answers, now: None }
     }
 }
@@ -148,38 +139,25 @@ fn json_to_value(v: &serde_json::Value) -> Value {
         J::Number(n) => Value::Num(n.as_f64().unwrap_or(f64::NAN)),
         J::String(s) => Value::Str(s.clone()),
         J::Null => Value::Str(String::new()),
-        J::Array(items) if items.iter().all(|i| i.is_string()) => Value::Str(
-            items
-                .iter()
-                .filter_map(|i| i.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        J::Array(items) => Value::Nodes(
-            items
-                .iter()
-                .map(|i| Node {
-                    id: None,
-                    value: json_to_value(i).to_str(),
-                })
-                .collect(),
-        ),
+        J::Array(items) if items.iter().all(|i| i.is_string()) => {
+            Value::Str(items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(" "))
+        }
+        J::Array(items) => {
+            Value::Nodes(items.iter().map(|i| Node { id: None, value: json_to_value(i).to_str() }).collect())
+        }
         J::Object(_) => Value::Str(v.to_string()),
     }
 }
 
 impl Context for MapContext {
     fn reference(&self, name: &str) -> EvalResult {
-        self.answers.get(name).cloned().ok_or_else(|| {
-            EvalError::new(
-                ErrorKind::UnknownReference,
-                format!("no answer is given for ${{{name}}}"),
-            )
-        })
+        self.answers
+            .get(name)
+            .cloned()
+            .ok_or_else(|| EvalError::new(ErrorKind::UnknownReference, format!("no answer is given for ${{{name}}}")))
     }
     fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
-        self.now
-            .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
+        self.now.unwrap_or_else(|| chrono::Utc::now().fixed_offset())
     }
     fn uuid(&self) -> String {
         uuid::Uuid::new_v4().to_string()

@@ -18,10 +18,7 @@ pub struct ParseError {
 
 impl From<LexError> for ParseError {
     fn from(e: LexError) -> Self {
-        ParseError {
-            message: e.message,
-            span: e.span,
-        }
+        ParseError { message: e.message, span: e.span }
     }
 }
 
@@ -30,31 +27,17 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
     let toks = lex(src)?;
     if toks.len() > MAX_TOKENS {
         return Err(ParseError {
-            message: format!(
-                "the expression is too long ({} parts; at most {MAX_TOKENS})",
-                toks.len()
-            ),
+            message: format!("the expression is too long ({} parts; at most {MAX_TOKENS})", toks.len()),
             span: 0..src.len(),
         });
     }
     if toks.is_empty() {
-        return Err(ParseError {
-            message: "the expression is empty".into(),
-            span: 0..src.len(),
-        });
+        return Err(ParseError { message: "the expression is empty".into(), span: 0..src.len() });
     }
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        len: src.len(),
-        depth: 0,
-    };
+    let mut p = Parser { toks, pos: 0, len: src.len(), depth: 0 };
     let e = p.or_expr()?;
     if let Some((t, span)) = p.toks.get(p.pos) {
-        return Err(ParseError {
-            message: format!("unexpected {} here", describe(t)),
-            span: span.clone(),
-        });
+        return Err(ParseError { message: format!("unexpected {} here", describe(t)), span: span.clone() });
     }
     Ok(e)
 }
@@ -124,9 +107,7 @@ impl Parser {
         self.toks.get(self.pos + k).map(|t| &t.0)
     }
     fn span_here(&self) -> Span {
-        self.toks
-            .get(self.pos)
-            .map_or(self.len..self.len, |t| t.1.clone())
+        self.toks.get(self.pos).map_or(self.len..self.len, |t| t.1.clone())
     }
     fn err<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
         let message = message.into();
@@ -134,10 +115,7 @@ impl Parser {
             Some(t) => format!("{message}, found {}", describe(t)),
             None => format!("{message}, but the expression ends"),
         };
-        Err(ParseError {
-            message,
-            span: self.span_here(),
-        })
+        Err(ParseError { message, span: self.span_here() })
     }
     fn eat(&mut self, t: &Tok) -> bool {
         if self.peek() == Some(t) {
@@ -162,10 +140,7 @@ impl Parser {
     fn or_expr(&mut self) -> Result<Expr, ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ParseError {
-                message: "the expression is nested too deeply".into(),
-                span: self.span_here(),
-            });
+            return Err(ParseError { message: "the expression is nested too deeply".into(), span: self.span_here() });
         }
         let result = self.right_chain(Op::Or, Self::and_expr);
         self.depth -= 1;
@@ -175,11 +150,7 @@ impl Parser {
         self.right_chain(Op::And, Self::eq_expr)
     }
     /// `a op b op c` as `a op (b op c)`, built without recursion (JavaRosa's tree shape).
-    fn right_chain(
-        &mut self,
-        op: Op,
-        next: fn(&mut Self) -> Result<Expr, ParseError>,
-    ) -> Result<Expr, ParseError> {
+    fn right_chain(&mut self, op: Op, next: fn(&mut Self) -> Result<Expr, ParseError>) -> Result<Expr, ParseError> {
         let mut operands = vec![next(self)?];
         while self.eat_op(&[op]).is_some() {
             operands.push(next(self)?);
@@ -190,11 +161,7 @@ impl Parser {
         }
         Ok(acc)
     }
-    fn left_assoc(
-        &mut self,
-        ops: &[Op],
-        next: fn(&mut Self) -> Result<Expr, ParseError>,
-    ) -> Result<Expr, ParseError> {
+    fn left_assoc(&mut self, ops: &[Op], next: fn(&mut Self) -> Result<Expr, ParseError>) -> Result<Expr, ParseError> {
         let mut left = next(self)?;
         while let Some(op) = self.eat_op(ops) {
             let right = next(self)?;
@@ -231,11 +198,7 @@ impl Parser {
         match self.peek() {
             Some(Tok::Slash) => {
                 self.pos += 1;
-                let steps = if self.starts_step() {
-                    self.relative_steps()?
-                } else {
-                    Vec::new()
-                };
+                let steps = if self.starts_step() { self.relative_steps()? } else { Vec::new() };
                 Ok(self.path(PathStart::Root, steps, start_span))
             }
             Some(Tok::SlashSlash) => {
@@ -254,11 +217,7 @@ impl Parser {
                 while self.peek() == Some(&Tok::LBracket) {
                     preds.push(self.predicate()?);
                 }
-                let filtered = if preds.is_empty() {
-                    primary
-                } else {
-                    Expr::Filter(Box::new(primary), preds)
-                };
+                let filtered = if preds.is_empty() { primary } else { Expr::Filter(Box::new(primary), preds) };
                 let mut steps = Vec::new();
                 if self.eat(&Tok::Slash) {
                     steps = self.relative_steps()?;
@@ -279,22 +238,12 @@ impl Parser {
     }
 
     fn path(&self, start: PathStart, steps: Vec<Step>, from: Span) -> Expr {
-        let end = self
-            .toks
-            .get(self.pos.saturating_sub(1))
-            .map_or(from.end, |t| t.1.end);
-        Expr::Path(Path {
-            start,
-            steps,
-            span: from.start..end,
-        })
+        let end = self.toks.get(self.pos.saturating_sub(1)).map_or(from.end, |t| t.1.end);
+        Expr::Path(Path { start, steps, span: from.start..end })
     }
 
     fn starts_step(&self) -> bool {
-        matches!(
-            self.peek(),
-            Some(Tok::Name(_) | Tok::Dot | Tok::DotDot | Tok::At)
-        )
+        matches!(self.peek(), Some(Tok::Name(_) | Tok::Dot | Tok::DotDot | Tok::At))
     }
 
     fn starts_function_call(&self) -> bool {
@@ -317,18 +266,10 @@ impl Parser {
 
     fn step(&mut self) -> Result<Step, ParseError> {
         if self.eat(&Tok::Dot) {
-            return Ok(Step {
-                axis: Axis::SelfAxis,
-                test: NodeTest::Node,
-                predicates: Vec::new(),
-            });
+            return Ok(Step { axis: Axis::SelfAxis, test: NodeTest::Node, predicates: Vec::new() });
         }
         if self.eat(&Tok::DotDot) {
-            return Ok(Step {
-                axis: Axis::Parent,
-                test: NodeTest::Node,
-                predicates: Vec::new(),
-            });
+            return Ok(Step { axis: Axis::Parent, test: NodeTest::Node, predicates: Vec::new() });
         }
         let axis = if self.eat(&Tok::At) {
             Axis::Attribute
@@ -346,11 +287,7 @@ impl Parser {
         while self.peek() == Some(&Tok::LBracket) {
             predicates.push(self.predicate()?);
         }
-        Ok(Step {
-            axis,
-            test,
-            predicates,
-        })
+        Ok(Step { axis, test, predicates })
     }
 
     fn node_test(&mut self) -> Result<NodeTest, ParseError> {
@@ -430,8 +367,7 @@ impl Parser {
                             break;
                         }
                         if !self.eat(&Tok::Comma) {
-                            return self
-                                .err(format!("expected `,` or `)` in the call to {name}()"));
+                            return self.err(format!("expected `,` or `)` in the call to {name}()"));
                         }
                     }
                 }
@@ -446,11 +382,7 @@ impl Parser {
 }
 
 fn descendant_or_self() -> Step {
-    Step {
-        axis: Axis::DescendantOrSelf,
-        test: NodeTest::Node,
-        predicates: Vec::new(),
-    }
+    Step { axis: Axis::DescendantOrSelf, test: NodeTest::Node, predicates: Vec::new() }
 }
 
 #[cfg(test)]
@@ -460,24 +392,13 @@ mod tests {
     #[test]
     fn precedence_follows_xpath() {
         let e = parse("1 + 2 * 3 = 7 and true()").unwrap();
-        let Expr::Binary(Op::And, left, _) = e else {
-            panic!("and at the top")
-        };
+        let Expr::Binary(Op::And, left, _) = e else { panic!("and at the top") };
         assert!(matches!(*left, Expr::Binary(Op::Eq, ..)));
     }
 
     #[test]
     fn unbalanced_and_empty_expressions_are_refused() {
-        for bad in [
-            "(((3))",
-            ")",
-            "   ",
-            "5 == 5",
-            "8|-9",
-            "rel/ative/",
-            "a:b:c",
-            "function ( 4, 5",
-        ] {
+        for bad in ["(((3))", ")", "   ", "5 == 5", "8|-9", "rel/ative/", "a:b:c", "function ( 4, 5"] {
             assert!(parse(bad).is_err(), "{bad} should not parse");
         }
     }
@@ -485,20 +406,10 @@ mod tests {
     #[test]
     fn hostile_nesting_and_length_give_errors_not_crashes() {
         let deep = format!("{}1{}", "(".repeat(1000), ")".repeat(1000));
-        assert!(
-            parse(&deep)
-                .unwrap_err()
-                .message
-                .contains("nested too deeply")
-        );
+        assert!(parse(&deep).unwrap_err().message.contains("nested too deeply"));
         let minus = format!("{}1", "-".repeat(10_000));
         assert!(parse(&minus).is_err());
-        assert!(
-            parse(&vec!["1"; 5000].join(" + "))
-                .unwrap_err()
-                .message
-                .contains("too long")
-        );
+        assert!(parse(&vec!["1"; 5000].join(" + ")).unwrap_err().message.contains("too long"));
     }
 
     #[test]
@@ -512,8 +423,7 @@ mod tests {
                     assert!(e.eval(&ctx).is_ok());
                     assert!(e.check().is_empty());
                 }
-                let negs =
-                    crate::expr::Expression::parse(&format!("{}1", "-".repeat(4000))).unwrap();
+                let negs = crate::expr::Expression::parse(&format!("{}1", "-".repeat(4000))).unwrap();
                 assert!(negs.eval(&ctx).is_ok());
             })
             .unwrap();
@@ -522,14 +432,7 @@ mod tests {
 
     #[test]
     fn full_xpath_syntax_parses() {
-        for good in [
-            "a/.//../z",
-            "descendant::*",
-            "@ns:*",
-            "f()[3]['x'!='y']",
-            "(p)/e/p",
-            "*****",
-        ] {
+        for good in ["a/.//../z", "descendant::*", "@ns:*", "f()[3]['x'!='y']", "(p)/e/p", "*****"] {
             assert!(parse(good).is_ok(), "{good} should parse");
         }
     }

@@ -106,14 +106,8 @@ pub fn str_to_num(s: &str) -> f64 {
     if t.is_empty() {
         return f64::NAN;
     }
-    if t.chars()
-        .all(|c| c.is_ascii_digit() || c == '-' || c == '.')
-    {
-        let norm = if t.ends_with('.') {
-            format!("{t}0")
-        } else {
-            t.to_string()
-        };
+    if t.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '.') {
+        let norm = if t.ends_with('.') { format!("{t}0") } else { t.to_string() };
         if let Ok(n) = norm.parse() {
             return n;
         }
@@ -134,11 +128,7 @@ pub fn num_to_string(n: f64) -> String {
     if n.is_nan() {
         "NaN".into()
     } else if n.is_infinite() {
-        if n > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        }
+        if n > 0.0 { "Infinity".into() } else { "-Infinity".into() }
     } else if n == n.trunc() && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else if n.abs() >= 1e-3 && n.abs() < 1e7 {
@@ -162,9 +152,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let t = s.trim();
     let mut parts = t.splitn(3, '-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    let digits = |p: &str, lo: usize, hi: usize| {
-        (lo..=hi).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
-    };
+    let digits = |p: &str, lo: usize, hi: usize| (lo..=hi).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
     if !digits(y, 4, 4) || !digits(m, 1, 2) || !digits(d, 1, 2) {
         return None;
     }
@@ -178,11 +166,7 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Some(dt);
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f%:z",
-        "%Y-%m-%dT%H:%M:%S%.f%z",
-        "%Y-%m-%dT%H:%M%:z",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%:z"] {
         if let Ok(dt) = DateTime::parse_from_str(t, fmt) {
             return Some(dt);
         }
@@ -195,10 +179,7 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
     if let Some(stripped) = t.strip_suffix('Z') {
         return parse_datetime(&format!("{stripped}+00:00"));
     }
-    parse_date(t).map(|d| {
-        Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN))
-            .fixed_offset()
-    })
+    parse_date(t).map(|d| Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)).fixed_offset())
 }
 
 /// Parses a time of day (`10:20:30.000+03:00`) into an instant on 1970-01-01.
@@ -220,9 +201,7 @@ pub fn datetime_from_days(days: f64) -> Option<DateTime<FixedOffset>> {
         return None;
     }
     let ms = (days * 86_400_000.0).round() as i64;
-    Utc.timestamp_millis_opt(ms)
-        .single()
-        .map(|d| d.fixed_offset())
+    Utc.timestamp_millis_opt(ms).single().map(|d| d.fixed_offset())
 }
 
 #[cfg(test)]
@@ -250,9 +229,6 @@ mod tests {
     #[test]
     fn impossible_dates_are_refused() {
         assert!(parse_date("1983-09-31").is_none());
-        assert_eq!(
-            parse_date("1996-02-29"),
-            NaiveDate::from_ymd_opt(1996, 2, 29)
-        );
+        assert_eq!(parse_date("1996-02-29"), NaiveDate::from_ymd_opt(1996, 2, 29));
     }
 }

@@ -33,27 +33,17 @@ fn is_media(column: &str) -> bool {
     matches!(base, "image" | "audio" | "video" | "big-image")
 }
 
-const NAME_RULE: &str =
-    "names start with a letter or `_` and hold only letters, digits, `_`, `-` and `.`";
+const NAME_RULE: &str = "names start with a letter or `_` and hold only letters, digits, `_`, `-` and `.`";
 
 /// Builds the model from `wb`; `default_id` is used when the settings give no `form_id`.
 pub fn build(wb: &Workbook, default_id: &str) -> Built {
-    let mut b = Builder {
-        diags: Vec::new(),
-        languages: Vec::new(),
-    };
+    let mut b = Builder { diags: Vec::new(), languages: Vec::new() };
     let settings_row = wb.settings.as_ref().and_then(|s| s.rows.first());
-    let setting = |k: &str| {
-        settings_row
-            .map(|r| r.text(k).to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let setting = |k: &str| settings_row.map(|r| r.text(k).to_string()).filter(|v| !v.is_empty());
     let mut form = Form {
         id: setting("form_id").unwrap_or_else(|| default_id.to_string()),
         version: setting("version").unwrap_or_default(),
-        title: settings_row
-            .map(|r| b.text(r, "form_title"))
-            .unwrap_or_default(),
+        title: settings_row.map(|r| b.text(r, "form_title")).unwrap_or_default(),
         default_language: setting("default_language").unwrap_or_default(),
         languages: Vec::new(),
         items: Vec::new(),
@@ -63,28 +53,17 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         instance_name: None,
     };
     if let Some(row) = settings_row {
-        if let Some(cell) = row
-            .cells
-            .iter()
-            .find(|c| c.column.starts_with("form_title::"))
-        {
+        if let Some(cell) = row.cells.iter().find(|c| c.column.starts_with("form_title::")) {
             b.diags.push(Diagnostic::warning(cell.pos, "settings: a form_title per language is fourmi's own; other XLSForm tools (pyxform, Kobo) expect one `form_title`"));
         }
         let root = row.text("name");
         if !root.is_empty() && !valid_name(root) {
-            b.error(
-                row.pos_of("name"),
-                format!("settings: `{root}` is not a valid form name: {NAME_RULE}"),
-            );
+            b.error(row.pos_of("name"), format!("settings: `{root}` is not a valid form name: {NAME_RULE}"));
         }
         form.eligibility = b.expr(row, "eligibility");
         form.instance_name = b.expr(row, "instance_name");
     }
-    let only_sheet = match (
-        &wb.survey,
-        wb.choices.is_none() && wb.settings.is_none(),
-        wb.others.as_slice(),
-    ) {
+    let only_sheet = match (&wb.survey, wb.choices.is_none() && wb.settings.is_none(), wb.others.as_slice()) {
         (None, true, [one]) => Some(one),
         _ => None,
     };
@@ -93,10 +72,7 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         (None, Some(sheet)) => {
             b.diags.push(Diagnostic::warning(
                 sheet.header_pos,
-                format!(
-                    "the form's only sheet, `{}`, is read as the survey; name it `survey`",
-                    sheet.name
-                ),
+                format!("the form's only sheet, `{}`, is read as the survey; name it `survey`", sheet.name),
             ));
             form.items = b.survey(sheet);
         }
@@ -107,10 +83,7 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
                 .find(|s| similar(&s.name, "survey"))
                 .map(|s| format!(" (is the sheet `{}` meant to be `survey`?)", s.name))
                 .unwrap_or_default();
-            b.diags.push(Diagnostic::error(
-                Pos { line: 1, col: 1 },
-                format!("the form has no `survey` sheet{hint}"),
-            ));
+            b.diags.push(Diagnostic::error(Pos { line: 1, col: 1 }, format!("the form has no `survey` sheet{hint}")));
         }
     }
     if let Some(sheet) = &wb.choices {
@@ -125,27 +98,17 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         langs.insert(0, l);
     }
     form.languages = langs;
-    Built {
-        form,
-        diags: b.diags,
-    }
+    Built { form, diags: b.diags }
 }
 
 /// Case-insensitive edit distance of at most 2 (for "did you mean").
 pub fn similar(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (
-        a.to_lowercase().chars().collect(),
-        b.to_lowercase().chars().collect(),
-    );
+    let (a, b): (Vec<char>, Vec<char>) = (a.to_lowercase().chars().collect(), b.to_lowercase().chars().collect());
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
+            cur.push((prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
         }
         prev = cur;
     }
@@ -153,17 +116,11 @@ pub fn similar(a: &str, b: &str) -> bool {
 }
 
 fn truthy(v: &str) -> bool {
-    matches!(
-        v.trim().to_lowercase().as_str(),
-        "yes" | "true" | "true()" | "1"
-    )
+    matches!(v.trim().to_lowercase().as_str(), "yes" | "true" | "true()" | "1")
 }
 
 fn falsy(v: &str) -> bool {
-    matches!(
-        v.trim().to_lowercase().as_str(),
-        "no" | "false" | "false()" | "0" | ""
-    )
+    matches!(v.trim().to_lowercase().as_str(), "no" | "false" | "false()" | "0" | "")
 }
 
 struct Builder {
@@ -179,10 +136,7 @@ struct Open {
 
 impl Open {
     fn new(item: Item) -> Self {
-        Open {
-            item,
-            names: Default::default(),
-        }
+        Open { item, names: Default::default() }
     }
 
     /// Adds a finished child.
@@ -206,11 +160,7 @@ impl Builder {
             }
             if c.column == column {
                 t.insert(String::new(), c.value.clone());
-            } else if let Some(lang) = c
-                .column
-                .strip_prefix(column)
-                .and_then(|r| r.strip_prefix("::"))
-            {
+            } else if let Some(lang) = c.column.strip_prefix(column).and_then(|r| r.strip_prefix("::")) {
                 if !self.languages.iter().any(|l| l == lang) {
                     self.languages.push(lang.to_string());
                 }
@@ -266,7 +216,10 @@ impl Builder {
     fn survey(&mut self, sheet: &Sheet) -> Vec<Item> {
         self.duplicate_columns(sheet);
         if !sheet.columns.iter().any(|c| c == "type") {
-            self.error(sheet.header_pos, "the survey sheet has no `type` column; its first row must name the columns (type, name, label, ...)");
+            self.error(
+                sheet.header_pos,
+                "the survey sheet has no `type` column; its first row must name the columns (type, name, label, ...)",
+            );
             return Vec::new();
         }
         let mut stack: Vec<Open> = vec![Open::new(Item::new(Kind::Group, "", sheet.header_pos, 1))];
@@ -274,41 +227,41 @@ impl Builder {
             let type_text = row.text("type");
             if type_text.is_empty() {
                 if !row.text("name").is_empty() {
-                    self.error(row.pos, format!("`{}` has no type; put a type (text, integer, select_one list, ...) in the `type` column", row.text("name")));
+                    self.error(
+                        row.pos,
+                        format!(
+                            "`{}` has no type; put a type (text, integer, select_one list, ...) in the `type` column",
+                            row.text("name")
+                        ),
+                    );
                 }
                 continue;
             }
             let tpos = row.pos_of("type");
             match parse_type(type_text) {
-                TypeCell::Unknown(t)
-                    if row.text("name").is_empty() && row.text("label").is_empty() =>
-                {
-                    self.diags.push(Diagnostic::warning(tpos, format!("this row has an unknown type `{t}` and no name or label, so it is ignored")));
+                TypeCell::Unknown(t) if row.text("name").is_empty() && row.text("label").is_empty() => {
+                    self.diags.push(Diagnostic::warning(
+                        tpos,
+                        format!("this row has an unknown type `{t}` and no name or label, so it is ignored"),
+                    ));
                 }
                 TypeCell::Unknown(t) => self.error(tpos, format!("unknown question type `{t}`")),
                 TypeCell::Unsupported(why) => self.error(tpos, format!("not supported: {why}")),
-                TypeCell::MissingList(t) => self.error(
-                    tpos,
-                    format!("`{t}` needs the name of its choice list after the type"),
-                ),
+                TypeCell::MissingList(t) => {
+                    self.error(tpos, format!("`{t}` needs the name of its choice list after the type"))
+                }
                 TypeCell::End(kind) => {
                     let open_kind = stack.last().map(|o| o.item.kind);
                     if stack.len() == 1 || open_kind != Some(kind) {
-                        let what = if kind == Kind::Group {
-                            "end_group"
-                        } else {
-                            "end_repeat"
-                        };
+                        let what = if kind == Kind::Group { "end_group" } else { "end_repeat" };
                         let open = match (stack.len(), open_kind) {
                             (1, _) => "nothing is open".to_string(),
-                            (_, Some(Kind::Group)) => format!(
-                                "the open block is the group `{}`",
-                                stack.last().map_or("", |o| &o.item.name)
-                            ),
-                            _ => format!(
-                                "the open block is the repeat `{}`",
-                                stack.last().map_or("", |o| &o.item.name)
-                            ),
+                            (_, Some(Kind::Group)) => {
+                                format!("the open block is the group `{}`", stack.last().map_or("", |o| &o.item.name))
+                            }
+                            _ => {
+                                format!("the open block is the repeat `{}`", stack.last().map_or("", |o| &o.item.name))
+                            }
                         };
                         self.error(tpos, format!("`{what}` does not match: {open}"));
                         continue;
@@ -323,11 +276,7 @@ impl Builder {
                     let item = self.item(row, kind, None, false, &stack);
                     stack.push(Open::new(item));
                 }
-                TypeCell::Item {
-                    kind,
-                    choices,
-                    or_other,
-                } => {
+                TypeCell::Item { kind, choices, or_other } => {
                     let item = self.item(row, kind, choices, or_other, &stack);
                     if let Some(parent) = stack.last_mut() {
                         parent.adopt(item);
@@ -337,17 +286,10 @@ impl Builder {
         }
         while stack.len() > 1 {
             if let Some(open) = stack.pop() {
-                let what = if open.item.kind == Kind::Group {
-                    "group"
-                } else {
-                    "repeat"
-                };
+                let what = if open.item.kind == Kind::Group { "group" } else { "repeat" };
                 self.error(
                     open.item.pos,
-                    format!(
-                        "the {what} `{}` is never closed; add an `end_{what}` row",
-                        open.item.name
-                    ),
+                    format!("the {what} `{}` is never closed; add an `end_{what}` row", open.item.name),
                 );
                 if let Some(parent) = stack.last_mut() {
                     parent.adopt(open.item);
@@ -357,14 +299,7 @@ impl Builder {
         stack.pop().map(|o| o.item.children).unwrap_or_default()
     }
 
-    fn item(
-        &mut self,
-        row: &Row,
-        kind: Kind,
-        choices: Option<ChoiceSource>,
-        or_other: bool,
-        stack: &[Open],
-    ) -> Item {
+    fn item(&mut self, row: &Row, kind: Kind, choices: Option<ChoiceSource>, or_other: bool, stack: &[Open]) -> Item {
         let mut name = row.text("name").to_string();
         if kind == Kind::Audit && name.is_empty() {
             name = "audit".to_string();
@@ -375,35 +310,18 @@ impl Builder {
         }
         let mut item = Item::new(kind, &name, row.pos, row.number);
         item.type_text = row.text("type").to_string();
-        item.cells = row
-            .cells
-            .iter()
-            .filter(|c| !c.value.is_empty())
-            .map(|c| (c.column.clone(), c.pos))
-            .collect();
+        item.cells = row.cells.iter().filter(|c| !c.value.is_empty()).map(|c| (c.column.clone(), c.pos)).collect();
         let npos = row.pos_of("name");
         if name.is_empty() {
-            self.error(
-                row.pos,
-                format!(
-                    "this {} has no name; put one in the `name` column",
-                    row.text("type")
-                ),
-            );
+            self.error(row.pos, format!("this {} has no name; put one in the `name` column", row.text("type")));
         } else if !valid_name(&name) {
             self.error(npos, format!("`{name}` is not a valid name: {NAME_RULE}"));
         } else if name == "meta" {
-            self.error(
-                npos,
-                "the name `meta` is reserved for the form's metadata; choose another",
-            );
+            self.error(npos, "the name `meta` is reserved for the form's metadata; choose another");
         } else if let Some(parent) = stack.last()
             && parent.names.contains(&name)
         {
-            self.error(
-                npos,
-                format!("the name `{name}` is used twice in the same group; names must be unique"),
-            );
+            self.error(npos, format!("the name `{name}` is used twice in the same group; names must be unique"));
         }
         item.choices = choices;
         item.or_other = or_other;
@@ -428,10 +346,7 @@ impl Builder {
                 match Expression::parse(default) {
                     Ok(e) => Some(DefaultValue::Dynamic(e)),
                     Err(err) => {
-                        self.error(
-                            row.pos_of("default"),
-                            format!("in `default`, `{default}`: {err}"),
-                        );
+                        self.error(row.pos_of("default"), format!("in `default`, `{default}`: {err}"));
                         None
                     }
                 }
@@ -452,13 +367,7 @@ impl Builder {
                 }
             }
         }
-        item.privacy = match row
-            .text("privacy")
-            .trim()
-            .to_lowercase()
-            .replace('-', "_")
-            .as_str()
-        {
+        item.privacy = match row.text("privacy").trim().to_lowercase().replace('-', "_").as_str() {
             "" => Privacy::None,
             "personal" => Privacy::Personal,
             "quasi_identifier" | "quasi" | "qi" => Privacy::QuasiIdentifier,
@@ -476,23 +385,15 @@ impl Builder {
 
     /// Rules that depend on the kind of item.
     fn item_rules(&mut self, row: &Row, item: &Item) {
-        let has_media = row
-            .cells
-            .iter()
-            .any(|c| !c.value.is_empty() && is_media(&c.column));
+        let has_media = row.cells.iter().any(|c| !c.value.is_empty() && is_media(&c.column));
         if item.appearance.contains("search(") {
-            self.error(
-                row.pos_of("appearance"),
-                "not supported: the search() appearance (external data)",
-            );
+            self.error(row.pos_of("appearance"), "not supported: the search() appearance (external data)");
         }
-        if row
-            .cells
-            .iter()
-            .any(|c| c.column.starts_with("big-image") && !c.value.is_empty())
-            && !row.cells.iter().any(|c| {
-                (c.column == "image" || c.column.starts_with("image::")) && !c.value.is_empty()
-            })
+        if row.cells.iter().any(|c| c.column.starts_with("big-image") && !c.value.is_empty())
+            && !row
+                .cells
+                .iter()
+                .any(|c| (c.column == "image" || c.column.starts_with("image::")) && !c.value.is_empty())
         {
             self.error(row.pos, "a big-image needs an image too");
         }
@@ -500,10 +401,7 @@ impl Builder {
             self.error(row.pos_of("save_to"), "not supported: `save_to` (entities)");
         }
         if matches!(&item.choices, Some(ChoiceSource::List(l)) if l.starts_with("${")) {
-            self.error(
-                row.pos_of("type"),
-                "not supported: choices taken from earlier answers in a repeat",
-            );
+            self.error(row.pos_of("type"), "not supported: choices taken from earlier answers in a repeat");
         }
         if item.kind.is_question()
             && item.label.is_empty()
@@ -512,13 +410,7 @@ impl Builder {
             && item.trigger.is_empty()
             && item.calculation.is_none()
         {
-            self.error(
-                row.pos,
-                format!(
-                    "the question `{}` has no label; add one in the `label` column",
-                    item.name
-                ),
-            );
+            self.error(row.pos, format!("the question `{}` has no label; add one in the `label` column", item.name));
         }
         if item.kind == Kind::Note && item.label.is_empty() && item.hint.is_empty() && !has_media {
             self.error(row.pos, format!("the note `{}` has no label", item.name));
@@ -527,16 +419,10 @@ impl Builder {
             && row.get("calculation").is_none()
             && !matches!(item.default, Some(DefaultValue::Dynamic(_)))
         {
-            self.error(
-                row.pos,
-                format!("the calculate `{}` has no `calculation`", item.name),
-            );
+            self.error(row.pos, format!("the calculate `{}` has no `calculation`", item.name));
         }
         if !item.trigger.is_empty() && item.calculation.is_none() && !item.kind.is_question() {
-            self.error(
-                row.pos_of("trigger"),
-                "a `trigger` needs a `calculation` to run",
-            );
+            self.error(row.pos_of("trigger"), "a `trigger` needs a `calculation` to run");
         }
         if item.kind == Kind::Audit && !item.name.is_empty() && item.name != "audit" {
             self.error(row.pos_of("name"), "the audit field must be named `audit`");
@@ -548,15 +434,12 @@ impl Builder {
         let text = row.text("parameters");
         for part in text.split([' ', ',', ';']).filter(|p| !p.trim().is_empty()) {
             match part.split_once('=') {
-                Some((k, v))
-                    if !k.trim().is_empty() && !v.trim().is_empty() && !v.contains('=') =>
-                {
+                Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() && !v.contains('=') => {
                     out.insert(k.trim().to_lowercase(), v.trim().to_string());
                 }
-                _ => self.error(
-                    row.pos_of("parameters"),
-                    format!("parameters are written `key=value`; `{part}` is not"),
-                ),
+                _ => {
+                    self.error(row.pos_of("parameters"), format!("parameters are written `key=value`; `{part}` is not"))
+                }
             }
         }
         out
@@ -567,10 +450,7 @@ impl Builder {
         let mut lists: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
         let has_list = sheet.columns.iter().any(|c| c == "list_name");
         if !has_list && !sheet.rows.is_empty() {
-            self.error(
-                sheet.header_pos,
-                "the choices sheet has no `list_name` column",
-            );
+            self.error(sheet.header_pos, "the choices sheet has no `list_name` column");
             return lists;
         }
         for row in &sheet.rows {
@@ -585,9 +465,7 @@ impl Builder {
             if name.is_empty() {
                 self.error(
                     row.pos,
-                    format!(
-                        "a choice of list `{list}` has no name; put its value in the `name` column"
-                    ),
+                    format!("a choice of list `{list}` has no name; put its value in the `name` column"),
                 );
                 continue;
             }
@@ -612,13 +490,7 @@ impl Builder {
                 .filter(|c| !c.value.is_empty() && is_media(&c.column))
                 .map(|c| (c.column.clone(), c.value.clone()))
                 .collect();
-            entries.push(Choice {
-                name: name.to_string(),
-                label,
-                extra,
-                media,
-                pos: row.pos,
-            });
+            entries.push(Choice { name: name.to_string(), label, extra, media, pos: row.pos });
         }
         lists
     }

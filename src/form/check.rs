@@ -39,25 +39,19 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
             by_name.entry(item.name.as_str()).or_default().push(item);
         }
     }
-    let resolve = |name: &str, pos: Pos, what: &str, out: &mut Vec<Diagnostic>| match by_name
-        .get(name)
-        .map(Vec::len)
-    {
+    let resolve = |name: &str, pos: Pos, what: &str, out: &mut Vec<Diagnostic>| match by_name.get(name).map(Vec::len) {
         _ if BUILT_IN_REFERENCES.contains(&name) => {}
         _ if name.starts_with("last-saved#") => out.push(Diagnostic::error(
             pos,
             format!("{what}: not supported: ${{{name}}} (values from the last saved record)"),
         )),
-        None | Some(0) => out.push(Diagnostic::error(
-            pos,
-            format!("{what} refers to ${{{name}}}, but no question is named `{name}`"),
-        )),
+        None | Some(0) => {
+            out.push(Diagnostic::error(pos, format!("{what} refers to ${{{name}}}, but no question is named `{name}`")))
+        }
         Some(1) => {}
         Some(_) => out.push(Diagnostic::error(
             pos,
-            format!(
-                "{what} refers to ${{{name}}}, but several questions are named `{name}`; rename one"
-            ),
+            format!("{what} refers to ${{{name}}}, but several questions are named `{name}`; rename one"),
         )),
     };
     for (item, parents) in &walk {
@@ -84,11 +78,15 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
         check_choices(form, item, &mut out);
         out.extend(super::params::check_parameters(item, &form.choices));
         if item.kind == Kind::Repeat
-            && by_name
-                .get(item.name.as_str())
-                .is_some_and(|v| v.iter().filter(|i| i.kind == Kind::Repeat).count() > 1)
+            && by_name.get(item.name.as_str()).is_some_and(|v| v.iter().filter(|i| i.kind == Kind::Repeat).count() > 1)
         {
-            out.push(Diagnostic::error(item.pos_of("name"), format!("the repeat name `{}` is used elsewhere in the form; repeat names must be unique everywhere", item.name)));
+            out.push(Diagnostic::error(
+                item.pos_of("name"),
+                format!(
+                    "the repeat name `{}` is used elsewhere in the form; repeat names must be unique everywhere",
+                    item.name
+                ),
+            ));
         }
         if item.kind == Kind::Repeat && item.repeat_count.is_some() {
             let generated = format!("{}_count", item.name);
@@ -101,51 +99,35 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
             }
         }
         for t in &item.trigger {
-            let visible = by_name
-                .get(t.as_str())
-                .and_then(|v| v.first())
-                .is_some_and(|target| {
-                    target.kind.is_question()
-                        && !(target.calculation.is_some()
-                            && target.label.is_empty()
-                            && target.hint.is_empty())
-                });
+            let visible = by_name.get(t.as_str()).and_then(|v| v.first()).is_some_and(|target| {
+                target.kind.is_question()
+                    && !(target.calculation.is_some() && target.label.is_empty() && target.hint.is_empty())
+            });
             if by_name.contains_key(t.as_str()) && !visible {
-                out.push(Diagnostic::error(item.pos_of("trigger"), format!("the trigger ${{{t}}} is not a question the monitor answers, so it can never fire")));
+                out.push(Diagnostic::error(
+                    item.pos_of("trigger"),
+                    format!("the trigger ${{{t}}} is not a question the monitor answers, so it can never fire"),
+                ));
             }
         }
         if item.kind == Kind::Repeat
             && let Some(count) = &item.repeat_count
         {
             let inside: BTreeSet<&str> = descendants(item).into_iter().collect();
-            if let Some(r) = count
-                .references()
-                .iter()
-                .find(|r| inside.contains(r.as_str()))
-            {
+            if let Some(r) = count.references().iter().find(|r| inside.contains(r.as_str())) {
                 out.push(Diagnostic::error(
                     item.pos_of("repeat_count"),
-                    format!(
-                        "the repeat_count of `{}` uses ${{{r}}}, which is inside the repeat itself",
-                        item.name
-                    ),
+                    format!("the repeat_count of `{}` uses ${{{r}}}, which is inside the repeat itself", item.name),
                 ));
             }
         }
         if item.kind == Kind::Group && !item.children.iter().any(shown) {
             out.push(Diagnostic::error(
                 item.pos,
-                format!(
-                    "the group `{}` is empty; add questions or remove it",
-                    item.name
-                ),
+                format!("the group `{}` is empty; add questions or remove it", item.name),
             ));
         }
-        for (col, e) in [
-            ("relevant", &item.relevant),
-            ("required", &item.required),
-            ("read_only", &item.read_only),
-        ] {
+        for (col, e) in [("relevant", &item.relevant), ("required", &item.required), ("read_only", &item.read_only)] {
             if e.as_ref().is_some_and(uses_self) && item.kind != Kind::Repeat {
                 out.push(Diagnostic::error(item.pos_of(col), format!("`{col}` of `{}` uses `.`, the question's own answer, which depends on whether it is asked: a cycle", item.name)));
             }
@@ -163,9 +145,7 @@ fn shown(item: &Item) -> bool {
     match item.kind {
         Kind::Group | Kind::Repeat => item.kind == Kind::Repeat || item.children.iter().any(shown),
         Kind::Note => true,
-        k if k.is_question() => {
-            !(item.label.is_empty() && item.hint.is_empty() && item.calculation.is_some())
-        }
+        k if k.is_question() => !(item.label.is_empty() && item.hint.is_empty() && item.calculation.is_some()),
         _ => false,
     }
 }
@@ -198,7 +178,10 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
     if let Some(ChoiceSource::File(file)) = &item.choices {
         let stem = file.rsplit_once('.').map_or(file.as_str(), |p| p.0);
         if form.choices.contains_key(stem) {
-            out.push(Diagnostic::error(item.pos_of("type"), format!("the choice file {file} and the choice list `{stem}` would have the same name; rename one")));
+            out.push(Diagnostic::error(
+                item.pos_of("type"),
+                format!("the choice file {file} and the choice list `{stem}` would have the same name; rename one"),
+            ));
         }
     }
     let Some(ChoiceSource::List(list)) = &item.choices else {
@@ -207,37 +190,33 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
     let Some(choices) = form.choices.get(list) else {
         out.push(Diagnostic::error(
             item.pos_of("type"),
-            format!(
-                "`{}` uses the choice list `{list}`, which is not on the choices sheet",
-                item.name
-            ),
+            format!("`{}` uses the choice list `{list}`, which is not on the choices sheet", item.name),
         ));
         return;
     };
-    if choices
-        .iter()
-        .any(|c| c.label.is_empty() && c.media.is_empty())
+    if choices.iter().any(|c| c.label.is_empty() && c.media.is_empty())
         && item.choice_filter.is_none()
-        && let Some(c) = choices
-            .iter()
-            .find(|c| c.label.is_empty() && c.media.is_empty())
+        && let Some(c) = choices.iter().find(|c| c.label.is_empty() && c.media.is_empty())
     {
-        out.push(Diagnostic::error(
-            c.pos,
-            format!("the choice `{}` of list `{list}` has no label", c.name),
-        ));
+        out.push(Diagnostic::error(c.pos, format!("the choice `{}` of list `{list}` has no label", c.name)));
     }
     for c in choices {
         for t in c.label.values().chain(c.media.values()) {
             for r in text_references(t) {
                 if form.item(&r).is_none() {
-                    out.push(Diagnostic::error(c.pos, format!("the label of choice `{}` refers to ${{{r}}}, but no question is named `{r}`", c.name)));
+                    out.push(Diagnostic::error(
+                        c.pos,
+                        format!("the label of choice `{}` refers to ${{{r}}}, but no question is named `{r}`", c.name),
+                    ));
                 }
             }
         }
     }
     if item.or_other && item.choice_filter.is_some() {
-        out.push(Diagnostic::error(item.pos_of("choice_filter"), "`or_other` cannot be combined with a choice_filter; add an `other` choice to the list instead"));
+        out.push(Diagnostic::error(
+            item.pos_of("choice_filter"),
+            "`or_other` cannot be combined with a choice_filter; add an `other` choice to the list instead",
+        ));
     }
     if let Some(filter) = &item.choice_filter {
         let mut columns: BTreeSet<&str> = ["name", "label"].into_iter().collect();
@@ -293,14 +272,10 @@ fn cycles(form: &Form) -> Vec<Diagnostic> {
                         let start = stack.iter().position(|s| s == d).unwrap_or(0);
                         let mut chain: Vec<&str> = stack[start..].to_vec();
                         chain.push(d);
-                        let chain: Vec<String> =
-                            chain.iter().map(|c| format!("${{{c}}}")).collect();
+                        let chain: Vec<String> = chain.iter().map(|c| format!("${{{c}}}")).collect();
                         out.push(Diagnostic::error(
                             *pos,
-                            format!(
-                                "these depend on each other in a circle: {}; break the cycle",
-                                chain.join(" -> ")
-                            ),
+                            format!("these depend on each other in a circle: {}; break the cycle", chain.join(" -> ")),
                         ));
                     }
                     _ => {}
@@ -337,30 +312,14 @@ fn translations(form: &Form) -> Vec<Diagnostic> {
         }
     };
     for (item, _) in form.walk() {
-        missing(
-            format!("the label of `{}`", item.name),
-            &item.label,
-            item.pos,
-        );
+        missing(format!("the label of `{}`", item.name), &item.label, item.pos);
         missing(format!("the hint of `{}`", item.name), &item.hint, item.pos);
-        missing(
-            format!("the constraint message of `{}`", item.name),
-            &item.constraint_message,
-            item.pos,
-        );
-        missing(
-            format!("the required message of `{}`", item.name),
-            &item.required_message,
-            item.pos,
-        );
+        missing(format!("the constraint message of `{}`", item.name), &item.constraint_message, item.pos);
+        missing(format!("the required message of `{}`", item.name), &item.required_message, item.pos);
     }
     for (list, choices) in &form.choices {
         for c in choices {
-            missing(
-                format!("the choice `{}` of list `{list}`", c.name),
-                &c.label,
-                c.pos,
-            );
+            missing(format!("the choice `{}` of list `{list}`", c.name), &c.label, c.pos);
         }
     }
     out
@@ -371,30 +330,32 @@ fn settings_checks(form: &Form, by_name: &BTreeMap<&str, Vec<&Item>>) -> Vec<Dia
     let pos = Pos { line: 1, col: 1 };
     if let Some(c) = &form.consent_question {
         match by_name.get(c.as_str()).and_then(|v| v.first()) {
-            None => out.push(Diagnostic::error(pos, format!("settings: consent_question names `{c}`, but no question has that name"))),
-            Some(item) if item.kind != Kind::SelectOne => {
-                out.push(Diagnostic::error(item.pos, format!("settings: the consent question `{c}` must be a select_one (answered `yes` to go on)")))
-            }
+            None => out.push(Diagnostic::error(
+                pos,
+                format!("settings: consent_question names `{c}`, but no question has that name"),
+            )),
+            Some(item) if item.kind != Kind::SelectOne => out.push(Diagnostic::error(
+                item.pos,
+                format!("settings: the consent question `{c}` must be a select_one (answered `yes` to go on)"),
+            )),
             Some(item) => {
                 let has_yes = matches!(&item.choices, Some(ChoiceSource::List(l)) if form.choices.get(l).is_some_and(|cs| cs.iter().any(|ch| ch.name == "yes")));
                 if !has_yes {
-                    out.push(Diagnostic::error(item.pos, format!("settings: the consent question `{c}` needs a choice named `yes`")));
+                    out.push(Diagnostic::error(
+                        item.pos,
+                        format!("settings: the consent question `{c}` needs a choice named `yes`"),
+                    ));
                 }
             }
         }
     }
-    for (what, e) in [
-        ("eligibility", &form.eligibility),
-        ("instance_name", &form.instance_name),
-    ] {
+    for (what, e) in [("eligibility", &form.eligibility), ("instance_name", &form.instance_name)] {
         if let Some(e) = e {
             for r in e.references() {
                 if !by_name.contains_key(r.as_str()) {
                     out.push(Diagnostic::error(
                         pos,
-                        format!(
-                            "settings: {what} refers to ${{{r}}}, but no question is named `{r}`"
-                        ),
+                        format!("settings: {what} refers to ${{{r}}}, but no question is named `{r}`"),
                     ));
                 }
             }
@@ -458,27 +419,16 @@ fn privacy_lint(form: &Form) -> Vec<Diagnostic> {
             continue;
         }
         let lower_name = item.name.to_lowercase();
-        let by_name = lower_name
-            .split(['_', '-', '.'])
-            .find(|w| PERSONAL_NAME_WORDS.contains(w))
-            .map(str::to_string);
+        let by_name = lower_name.split(['_', '-', '.']).find(|w| PERSONAL_NAME_WORDS.contains(w)).map(str::to_string);
         let by_label = item
             .label
             .values()
             .flat_map(|l| {
                 let l = l.to_lowercase();
-                PERSONAL_LABEL_PHRASES
-                    .iter()
-                    .filter(move |p| l.contains(*p))
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
+                PERSONAL_LABEL_PHRASES.iter().filter(move |p| l.contains(*p)).map(|p| p.to_string()).collect::<Vec<_>>()
             })
             .next();
-        let reason = if item.kind == Kind::Geopoint {
-            Some("a location".to_string())
-        } else {
-            by_name.or(by_label)
-        };
+        let reason = if item.kind == Kind::Geopoint { Some("a location".to_string()) } else { by_name.or(by_label) };
         if let Some(why) = reason {
             out.push(Diagnostic::warning(item.pos, format!(
                 "`{}` looks like it asks for personal data ({why}); if it does, write `personal` in its `privacy` column so it never leaves the laptop", item.name

@@ -47,27 +47,12 @@ impl Compiled {
     pub fn new(form: Form) -> Compiled {
         let mut items: Vec<Node> = Vec::new();
         let mut top = Vec::new();
-        fn add(
-            items: &mut Vec<Node>,
-            it: &Item,
-            parent: Option<ItemId>,
-            repeat: Option<ItemId>,
-        ) -> ItemId {
+        fn add(items: &mut Vec<Node>, it: &Item, parent: Option<ItemId>, repeat: Option<ItemId>) -> ItemId {
             let id = items.len();
             let mut own = it.clone();
             let kids = std::mem::take(&mut own.children);
-            items.push(Node {
-                item: own,
-                parent,
-                children: Vec::new(),
-                repeat,
-                reads: Vec::new(),
-            });
-            let inner_repeat = if it.kind == Kind::Repeat {
-                Some(id)
-            } else {
-                repeat
-            };
+            items.push(Node { item: own, parent, children: Vec::new(), repeat, reads: Vec::new() });
+            let inner_repeat = if it.kind == Kind::Repeat { Some(id) } else { repeat };
             for c in &kids {
                 let cid = add(items, c, Some(id), inner_repeat);
                 items[id].children.push(cid);
@@ -77,11 +62,8 @@ impl Compiled {
         for it in &form.items {
             top.push(add(&mut items, it, None, None));
         }
-        let by_name: BTreeMap<String, ItemId> = items
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.item.name.clone(), i))
-            .collect();
+        let by_name: BTreeMap<String, ItemId> =
+            items.iter().enumerate().map(|(i, n)| (n.item.name.clone(), i)).collect();
         let mut dependents = vec![Vec::new(); items.len()];
         for (i, node) in items.iter_mut().enumerate() {
             let mut reads: Vec<ItemId> = node
@@ -107,15 +89,7 @@ impl Compiled {
         for (pos, &id) in order.iter().enumerate() {
             rank[id] = pos;
         }
-        Compiled {
-            form,
-            items,
-            top,
-            by_name,
-            dependents,
-            order,
-            rank,
-        }
+        Compiled { form, items, top, by_name, dependents, order, rank }
     }
 
     /// Every item that must be recomputed when `changed` changes, in dependency order.
@@ -148,11 +122,7 @@ impl Compiled {
 }
 
 fn label_refs(item: &Item) -> Vec<String> {
-    item.label
-        .values()
-        .chain(item.hint.values())
-        .flat_map(|t| super::check::text_references(t))
-        .collect()
+    item.label.values().chain(item.hint.values()).flat_map(|t| super::check::text_references(t)).collect()
 }
 
 /// Kahn's algorithm; items in a cycle (refused by the checks) are appended in table order.
@@ -168,8 +138,7 @@ fn topological(items: &[Node]) -> Vec<ItemId> {
             }
         }
     }
-    let mut ready: std::collections::VecDeque<ItemId> =
-        (0..n).filter(|&i| indegree[i] == 0).collect();
+    let mut ready: std::collections::VecDeque<ItemId> = (0..n).filter(|&i| indegree[i] == 0).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(i) = ready.pop_front() {
         order.push(i);

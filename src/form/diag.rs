@@ -27,19 +27,11 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `pos`.
     pub fn error(pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            pos,
-            message: message.into(),
-        }
+        Diagnostic { severity: Severity::Error, pos, message: message.into() }
     }
     /// A warning at `pos`.
     pub fn warning(pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            pos,
-            message: message.into(),
-        }
+        Diagnostic { severity: Severity::Warning, pos, message: message.into() }
     }
     /// `file:line:col: error: message`.
     pub fn render(&self, file: &str) -> String {
@@ -47,10 +39,7 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        format!(
-            "{file}:{}:{}: {sev}: {}",
-            self.pos.line, self.pos.col, self.message
-        )
+        format!("{file}:{}:{}: {sev}: {}", self.pos.line, self.pos.col, self.message)
     }
 }
 

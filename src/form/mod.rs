@@ -85,32 +85,18 @@ impl Format {
 /// Reads a form file into its raw workbook.
 pub fn read_workbook(path: &Path) -> Result<Workbook, LoadError> {
     let format = Format::of(path).ok_or_else(|| LoadError::UnknownFormat(path.to_path_buf()))?;
-    let syntax = |pos: Pos, message: String| LoadError::Syntax {
-        path: path.to_path_buf(),
-        pos,
-        message,
-    };
+    let syntax = |pos: Pos, message: String| LoadError::Syntax { path: path.to_path_buf(), pos, message };
     match format {
         Format::Spreadsheet => {
             if let Err(source) = std::fs::metadata(path) {
-                return Err(LoadError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                });
+                return Err(LoadError::Io { path: path.to_path_buf(), source });
             }
             read_xlsx(path).map_err(|m| syntax(Pos { line: 1, col: 1 }, m))
         }
         Format::Toml | Format::Markdown => {
-            let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                syntax(
-                    Pos { line: 1, col: 1 },
-                    format!("the file is not UTF-8 text ({e})"),
-                )
-            })?;
+            let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+            let text = String::from_utf8(bytes)
+                .map_err(|e| syntax(Pos { line: 1, col: 1 }, format!("the file is not UTF-8 text ({e})")))?;
             if format == Format::Toml {
                 read_toml(&text).map_err(|(pos, m)| syntax(pos, m))
             } else {
@@ -188,12 +174,8 @@ pub fn read_choice_csv(path: &Path) -> Result<Vec<Choice>, String> {
     let shown = path.display();
     let mut reader = csv::Reader::from_path(path)
         .map_err(|e| format!("cannot read the choice file {shown}: {e}; put it beside the form"))?;
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| format!("{shown}: {e}"))?
-        .iter()
-        .map(normalise_column)
-        .collect();
+    let headers: Vec<String> =
+        reader.headers().map_err(|e| format!("{shown}: {e}"))?.iter().map(normalise_column).collect();
     if !headers.iter().any(|h| h == "name") {
         return Err(format!("the choice file {shown} has no `name` column"));
     }
@@ -205,10 +187,7 @@ pub fn read_choice_csv(path: &Path) -> Result<Vec<Choice>, String> {
             label: Text::new(),
             extra: Default::default(),
             media: Default::default(),
-            pos: Pos {
-                line: i as u32 + 2,
-                col: 1,
-            },
+            pos: Pos { line: i as u32 + 2, col: 1 },
         };
         for (h, v) in headers.iter().zip(rec.iter()) {
             if h == "name" {
@@ -226,4 +205,52 @@ pub fn read_choice_csv(path: &Path) -> Result<Vec<Choice>, String> {
         }
     }
     Ok(out)
+}
+
+/// The form as one self-contained TOML text, as the store keeps every version: the workbook,
+/// with the choices of `select_one_from_file` CSV files added to the choices sheet (under the
+/// file's name), so the definition needs no other file to be read again.
+pub fn portable_definition(wb: &Workbook, form: &Form) -> String {
+    let mut wb = wb.clone();
+    let files: Vec<String> = form
+        .walk()
+        .into_iter()
+        .filter_map(|(i, _)| match &i.choices {
+            Some(ChoiceSource::File(f)) => Some(f.clone()),
+            _ => None,
+        })
+        .collect();
+    let sheet = wb.choices.get_or_insert_with(|| Sheet { name: "choices".into(), ..Sheet::default() });
+    for file in files {
+        if sheet.rows.iter().any(|r| r.text("list_name") == file) {
+            continue;
+        }
+        for c in form.choices.get(&file).into_iter().flatten() {
+            let mut cells = vec![
+                Cell { column: "list_name".into(), value: file.clone(), pos: Pos::default() },
+                Cell { column: "name".into(), value: c.name.clone(), pos: Pos::default() },
+            ];
+            for (lang, text) in &c.label {
+                let column = if lang.is_empty() { "label".to_string() } else { format!("label::{lang}") };
+                cells.push(Cell { column, value: text.clone(), pos: Pos::default() });
+            }
+            for (k, v) in &c.extra {
+                cells.push(Cell { column: k.clone(), value: v.clone(), pos: Pos::default() });
+            }
+            sheet.rows.push(Row { pos: Pos::default(), number: 0, cells });
+        }
+    }
+    write_toml(&wb)
+}
+
+/// Reads a stored definition back into a compiled form.
+pub fn from_definition(definition: &str) -> Result<Compiled, String> {
+    let wb = read_toml(definition).map_err(|(pos, m)| format!("{pos}: {m}"))?;
+    let loaded = from_workbook(&wb, "form", None);
+    if !loaded.is_valid() {
+        let first =
+            loaded.diags.iter().find(|d| d.severity == Severity::Error).map(|d| d.to_string()).unwrap_or_default();
+        return Err(format!("the stored form has errors: {first}"));
+    }
+    Ok(Compiled::new(loaded.form))
 }

@@ -90,10 +90,7 @@ impl Kind {
     }
     /// Whether the app fills it in (start, end, today, deviceid, username, audit).
     pub fn is_metadata(self) -> bool {
-        matches!(
-            self,
-            Kind::Start | Kind::End | Kind::Today | Kind::DeviceId | Kind::Username | Kind::Audit
-        )
+        matches!(self, Kind::Start | Kind::End | Kind::Today | Kind::DeviceId | Kind::Username | Kind::Audit)
     }
     /// Whether its answer is chosen from a list.
     pub fn is_select(self) -> bool {
@@ -228,21 +225,14 @@ impl Item {
         let translated = format!("{column}::");
         self.cells
             .get(column)
-            .or_else(|| {
-                self.cells
-                    .iter()
-                    .find(|(k, _)| k.starts_with(&translated))
-                    .map(|(_, p)| p)
-            })
+            .or_else(|| self.cells.iter().find(|(k, _)| k.starts_with(&translated)).map(|(_, p)| p))
             .copied()
             .unwrap_or(self.pos)
     }
 
     /// Whether this group is shown as one page.
     pub fn is_field_list(&self) -> bool {
-        self.appearance
-            .split_whitespace()
-            .any(|a| a == "field-list")
+        self.appearance.split_whitespace().any(|a| a == "field-list")
     }
 
     /// Every expression of the item with the column it is in.
@@ -313,11 +303,7 @@ pub struct Form {
 impl Form {
     /// Every item, depth first, with its chain of enclosing containers' names.
     pub fn walk(&self) -> Vec<(&Item, Vec<&str>)> {
-        fn go<'a>(
-            items: &'a [Item],
-            path: &mut Vec<&'a str>,
-            out: &mut Vec<(&'a Item, Vec<&'a str>)>,
-        ) {
+        fn go<'a>(items: &'a [Item], path: &mut Vec<&'a str>, out: &mut Vec<(&'a Item, Vec<&'a str>)>) {
             for it in items {
                 out.push((it, path.clone()));
                 if it.kind.is_container() {
@@ -334,9 +320,6 @@ impl Form {
 
     /// The item named `name`.
     pub fn item(&self, name: &str) -> Option<&Item> {
-        self.walk()
-            .into_iter()
-            .map(|(i, _)| i)
-            .find(|i| i.name == name)
+        self.walk().into_iter().map(|(i, _)| i).find(|i| i.name == name)
     }
 }

@@ -21,16 +21,8 @@ fn multiple_of(x: f64, base: f64) -> bool {
 pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let p = &item.parameters;
-    let mut err = |m: String| {
-        out.push(Diagnostic::error(
-            item.pos_of("parameters"),
-            format!("parameters: {m}"),
-        ))
-    };
-    let boolean = |k: &str| {
-        p.get(k)
-            .is_some_and(|v| !matches!(v.to_lowercase().as_str(), "true" | "false"))
-    };
+    let mut err = |m: String| out.push(Diagnostic::error(item.pos_of("parameters"), format!("parameters: {m}")));
+    let boolean = |k: &str| p.get(k).is_some_and(|v| !matches!(v.to_lowercase().as_str(), "true" | "false"));
     match item.kind {
         Kind::Range => {
             let mut nums = BTreeMap::new();
@@ -43,19 +35,9 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
                     None => {}
                 }
             }
-            let known = [
-                "start",
-                "end",
-                "step",
-                "tick_interval",
-                "placeholder",
-                "tick_labelset",
-            ];
+            let known = ["start", "end", "step", "tick_interval", "placeholder", "tick_labelset"];
             if let Some(k) = p.keys().find(|k| !known.contains(&k.as_str())) {
-                err(format!(
-                    "`{k}` is not a range parameter; use {}",
-                    known.join(", ")
-                ));
+                err(format!("`{k}` is not a range parameter; use {}", known.join(", ")));
             }
             let start = nums.get("start").copied().unwrap_or(1.0);
             let end = nums.get("end").copied().unwrap_or(10.0);
@@ -66,15 +48,9 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
             } else if step.abs() > hi - lo {
                 err("`step` must not be larger than the range (the difference between `start` and `end`)".into());
             }
-            let ticky = ["tick_interval", "placeholder", "tick_labelset"]
-                .iter()
-                .any(|k| p.contains_key(*k));
+            let ticky = ["tick_interval", "placeholder", "tick_labelset"].iter().any(|k| p.contains_key(*k));
             let appearance = item.appearance.split_whitespace().collect::<Vec<_>>();
-            if ticky
-                && !appearance
-                    .iter()
-                    .all(|a| matches!(*a, "vertical" | "no-ticks"))
-            {
+            if ticky && !appearance.iter().all(|a| matches!(*a, "vertical" | "no-ticks")) {
                 err("tick_interval, placeholder and tick_labelset only work with the appearances vertical, no-ticks, or none".into());
             }
             if let Some(&ph) = nums.get("placeholder") {
@@ -91,27 +67,22 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
             }
             if let Some(list) = p.get("tick_labelset") {
                 match choices.get(list) {
-                    None => err(format!(
-                        "`tick_labelset` names the list `{list}`, which is not on the choices sheet"
-                    )),
+                    None => err(format!("`tick_labelset` names the list `{list}`, which is not on the choices sheet")),
                     Some(cs) => {
                         let base = nums.get("tick_interval").copied().unwrap_or(step);
                         let no_ticks = appearance.contains(&"no-ticks");
                         for c in cs {
                             let Ok(v) = c.name.parse::<f64>() else {
-                                err(format!(
-                                    "the tick_labelset choice `{}` must be a number",
-                                    c.name
-                                ));
+                                err(format!("the tick_labelset choice `{}` must be a number", c.name));
                                 continue;
                             };
                             if v < lo || v > hi {
-                                err(format!(
-                                    "the tick_labelset choice {} must be between `start` and `end`",
-                                    c.name
-                                ));
+                                err(format!("the tick_labelset choice {} must be between `start` and `end`", c.name));
                             } else if no_ticks && v != start && v != end {
-                                err("with the no-ticks appearance, tick_labelset choices may only be `start` and `end`".into());
+                                err(
+                                    "with the no-ticks appearance, tick_labelset choices may only be `start` and `end`"
+                                        .into(),
+                                );
                             } else if !no_ticks && !multiple_of(v - start, base) {
                                 err(format!(
                                     "the tick_labelset choice {} must be `start` plus a multiple of the tick interval",
@@ -128,17 +99,9 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
             if matches!(item.choices, Some(ChoiceSource::File(_))) {
                 allowed.extend(["value", "label"]);
             }
-            let bad: Vec<&str> = p
-                .keys()
-                .map(String::as_str)
-                .filter(|k| !allowed.contains(k))
-                .collect();
+            let bad: Vec<&str> = p.keys().map(String::as_str).filter(|k| !allowed.contains(k)).collect();
             if !bad.is_empty() {
-                err(format!(
-                    "this question type takes {}; not {}",
-                    allowed.join(", "),
-                    bad.join(", ")
-                ));
+                err(format!("this question type takes {}; not {}", allowed.join(", "), bad.join(", ")));
             }
             if boolean("randomize") {
                 err("`randomize` must be true or false".into());
@@ -156,9 +119,7 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
                 if let Some(v) = p.get(k)
                     && !super::build::valid_name(v)
                 {
-                    err(format!(
-                        "`{k}` must be a column name (letters, digits, `_`, `-`, `.`)"
-                    ));
+                    err(format!("`{k}` must be a column name (letters, digits, `_`, `-`, `.`)"));
                 }
             }
         }
@@ -189,15 +150,9 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
                 }
             }
             if let Some(v) = p.get("location-priority")
-                && !matches!(
-                    v.as_str(),
-                    "no-power" | "low-power" | "balanced" | "high-accuracy"
-                )
+                && !matches!(v.as_str(), "no-power" | "low-power" | "balanced" | "high-accuracy")
             {
-                err(
-                    "`location-priority` must be no-power, low-power, balanced or high-accuracy"
-                        .into(),
-                );
+                err("`location-priority` must be no-power, low-power, balanced or high-accuracy".into());
             }
             for k in ["location-min-interval", "location-max-age"] {
                 if matches!(number(p, k), Some(Err(()))) {

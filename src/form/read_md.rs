@@ -24,14 +24,7 @@ pub fn read_md(text: &str) -> Workbook {
             if let Some(s) = sheet.take() {
                 wb.add_sheet(s);
             }
-            sheet = Some(Sheet {
-                name: first.clone(),
-                header_pos: Pos {
-                    line: line_no,
-                    col: 1,
-                },
-                ..Sheet::default()
-            });
+            sheet = Some(Sheet { name: first.clone(), header_pos: Pos { line: line_no, col: 1 }, ..Sheet::default() });
             header_read = false;
             number = 1;
             continue;
@@ -39,16 +32,10 @@ pub fn read_md(text: &str) -> Workbook {
         let Some(current) = sheet.as_mut() else {
             continue;
         };
-        let rest: Vec<(String, u32)> = cells[1..]
-            .iter()
-            .map(|(v, c)| (v.clone(), c + indent))
-            .collect();
+        let rest: Vec<(String, u32)> = cells[1..].iter().map(|(v, c)| (v.clone(), c + indent)).collect();
         match header_read {
             false => {
-                current.header_pos = Pos {
-                    line: line_no,
-                    col: indent + 1,
-                };
+                current.header_pos = Pos { line: line_no, col: indent + 1 };
                 current.columns = rest.iter().map(|(h, _)| normalise_column(h)).collect();
                 header_read = true;
             }
@@ -61,20 +48,10 @@ pub fn read_md(text: &str) -> Workbook {
                     .map(|((v, col), name)| Cell {
                         column: name.clone(),
                         value: v.clone(),
-                        pos: Pos {
-                            line: line_no,
-                            col: *col,
-                        },
+                        pos: Pos { line: line_no, col: *col },
                     })
                     .collect();
-                let row = Row {
-                    pos: Pos {
-                        line: line_no,
-                        col: indent + 1,
-                    },
-                    number,
-                    cells: row_cells,
-                };
+                let row = Row { pos: Pos { line: line_no, col: indent + 1 }, number, cells: row_cells };
                 if !row.is_blank() {
                     current.rows.push(row);
                 }

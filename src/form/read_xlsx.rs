@@ -8,8 +8,7 @@ use super::workbook::{Cell, Pos, Row, Sheet, Workbook, normalise_column};
 
 /// Reads every sheet of a spreadsheet. The first non-empty row of a sheet is its header.
 pub fn read_xlsx(path: &Path) -> Result<Workbook, String> {
-    let mut book =
-        open_workbook_auto(path).map_err(|e| format!("cannot read this spreadsheet: {e}"))?;
+    let mut book = open_workbook_auto(path).map_err(|e| format!("cannot read this spreadsheet: {e}"))?;
     let mut wb = Workbook::default();
     for name in book.sheet_names().to_vec() {
         let range = match book.worksheet_range(&name) {
@@ -17,10 +16,7 @@ pub fn read_xlsx(path: &Path) -> Result<Workbook, String> {
             Err(e) => return Err(format!("cannot read sheet '{name}': {e}")),
         };
         let (row0, col0) = range.start().unwrap_or((0, 0));
-        let mut sheet = Sheet {
-            name: name.clone(),
-            ..Sheet::default()
-        };
+        let mut sheet = Sheet { name: name.clone(), ..Sheet::default() };
         let mut header: Option<Vec<String>> = None;
         for (r, cells) in range.rows().enumerate() {
             let row_no = row0 + r as u32 + 1;
@@ -30,10 +26,7 @@ pub fn read_xlsx(path: &Path) -> Result<Workbook, String> {
                     if texts.iter().all(|t| t.is_empty()) {
                         continue;
                     }
-                    sheet.header_pos = Pos {
-                        line: row_no,
-                        col: col0 + 1,
-                    };
+                    sheet.header_pos = Pos { line: row_no, col: col0 + 1 };
                     let cols: Vec<String> = texts.iter().map(|t| normalise_column(t)).collect();
                     sheet.columns = cols.clone();
                     header = Some(cols);
@@ -46,20 +39,10 @@ pub fn read_xlsx(path: &Path) -> Result<Workbook, String> {
                         .map(|(i, value)| Cell {
                             column: h[i].clone(),
                             value,
-                            pos: Pos {
-                                line: row_no,
-                                col: col0 + i as u32 + 1,
-                            },
+                            pos: Pos { line: row_no, col: col0 + i as u32 + 1 },
                         })
                         .collect();
-                    let row = Row {
-                        pos: Pos {
-                            line: row_no,
-                            col: col0 + 1,
-                        },
-                        number: row_no,
-                        cells: row_cells,
-                    };
+                    let row = Row { pos: Pos { line: row_no, col: col0 + 1 }, number: row_no, cells: row_cells };
                     if !row.is_blank() {
                         sheet.rows.push(row);
                     }
@@ -80,9 +63,7 @@ fn cell_text(d: &Data) -> String {
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTime(dt) => match dt.as_datetime() {
-            Some(ndt) if ndt.time() == chrono::NaiveTime::MIN => {
-                ndt.date().format("%Y-%m-%d").to_string()
-            }
+            Some(ndt) if ndt.time() == chrono::NaiveTime::MIN => ndt.date().format("%Y-%m-%d").to_string(),
             Some(ndt) => ndt.format("%Y-%m-%dT%H:%M:%S").to_string(),
             None => dt.as_f64().to_string(),
         },

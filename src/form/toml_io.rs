@@ -27,9 +27,7 @@ use super::workbook::{Cell, Pos, Row, Sheet, Workbook, normalise_column};
 pub fn read_toml(text: &str) -> Result<Workbook, (Pos, String)> {
     let lines = LineIndex::new(text);
     let doc = DeTable::parse(text).map_err(|e| {
-        let pos = e
-            .span()
-            .map_or(Pos { line: 1, col: 1 }, |s| lines.pos(s.start));
+        let pos = e.span().map_or(Pos { line: 1, col: 1 }, |s| lines.pos(s.start));
         (pos, format!("this is not valid TOML: {}", e.message()))
     })?;
     let mut wb = Workbook::default();
@@ -47,18 +45,11 @@ pub fn read_toml(text: &str) -> Result<Workbook, (Pos, String)> {
                 }
             }
             DeValue::Array(items) => {
-                let mut sheet = Sheet {
-                    name,
-                    header_pos: at,
-                    ..Sheet::default()
-                };
+                let mut sheet = Sheet { name, header_pos: at, ..Sheet::default() };
                 for (i, item) in items.iter().enumerate() {
                     let item_at = lines.pos(item.span().start);
                     let DeValue::Table(t) = item.get_ref() else {
-                        return Err((
-                            item_at,
-                            format!("each entry of `{}` must be a table of columns", sheet.name),
-                        ));
+                        return Err((item_at, format!("each entry of `{}` must be a table of columns", sheet.name)));
                     };
                     let row = table_row(t, &lines, item_at, i as u32 + 2);
                     for c in &row.cells {
@@ -71,12 +62,7 @@ pub fn read_toml(text: &str) -> Result<Workbook, (Pos, String)> {
                 sheet
             }
             _ => {
-                return Err((
-                    at,
-                    format!(
-                        "`{name}` must be a table ([settings]) or an array of tables ([[survey]])"
-                    ),
-                ));
+                return Err((at, format!("`{name}` must be a table ([settings]) or an array of tables ([[survey]])")));
             }
         };
         wb.add_sheet(sheet);
@@ -99,18 +85,10 @@ fn table_row(t: &DeTable, lines: &LineIndex, at: Pos, number: u32) -> Row {
                     });
                 }
             }
-            other => cells.push(Cell {
-                column,
-                value: scalar_text(other),
-                pos,
-            }),
+            other => cells.push(Cell { column, value: scalar_text(other), pos }),
         }
     }
-    Row {
-        pos: at,
-        number,
-        cells,
-    }
+    Row { pos: at, number, cells }
 }
 
 fn scalar_text(v: &DeValue) -> String {
@@ -120,11 +98,7 @@ fn scalar_text(v: &DeValue) -> String {
         DeValue::Float(f) => f.to_string(),
         DeValue::Boolean(b) => if *b { "yes" } else { "no" }.to_string(),
         DeValue::Datetime(d) => d.to_string(),
-        DeValue::Array(a) => a
-            .iter()
-            .map(|x| scalar_text(x.get_ref()))
-            .collect::<Vec<_>>()
-            .join(" "),
+        DeValue::Array(a) => a.iter().map(|x| scalar_text(x.get_ref())).collect::<Vec<_>>().join(" "),
         DeValue::Table(_) => String::new(),
     }
 }
@@ -140,23 +114,14 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex {
-            starts,
-            text: text.to_string(),
-        }
+        LineIndex { starts, text: text.to_string() }
     }
     /// The 1-based line and character column of byte `offset`.
     pub fn pos(&self, offset: usize) -> Pos {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let col = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .map_or(0, |s| s.chars().count());
-        Pos {
-            line: line as u32,
-            col: col as u32 + 1,
-        }
+        let col = self.text.get(start..offset.min(self.text.len())).map_or(0, |s| s.chars().count());
+        Pos { line: line as u32, col: col as u32 + 1 }
     }
 }
 
@@ -169,10 +134,7 @@ pub fn write_toml(wb: &Workbook) -> String {
             write_cells(&mut out, row);
         }
     }
-    let sheets = [&wb.survey, &wb.choices]
-        .into_iter()
-        .flatten()
-        .chain(wb.others.iter());
+    let sheets = [&wb.survey, &wb.choices].into_iter().flatten().chain(wb.others.iter());
     for sheet in sheets {
         let key = quote_key(&sheet.name.to_lowercase());
         for row in &sheet.rows {
@@ -189,18 +151,12 @@ fn write_cells(out: &mut String, row: &Row) {
             Some((base, lang)) => format!("{}.{}", quote_key(base), quote_key(lang)),
             None => quote_key(&c.column),
         };
-        out.push_str(&format!(
-            "{key} = {}\n",
-            toml::Value::String(c.value.clone())
-        ));
+        out.push_str(&format!("{key} = {}\n", toml::Value::String(c.value.clone())));
     }
 }
 
 fn quote_key(k: &str) -> String {
-    if !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
         k.to_string()
     } else {
         toml::Value::String(k.to_string()).to_string()

@@ -42,25 +42,12 @@ pub fn parse_type(cell: &str) -> TypeCell {
         [a, ..] => a.to_lowercase(),
         [] => String::new(),
     };
-    let consumed = if head.contains('_') && words.first().is_some_and(|w| !w.contains('_')) {
-        2
-    } else {
-        1
-    };
+    let consumed = if head.contains('_') && words.first().is_some_and(|w| !w.contains('_')) { 2 } else { 1 };
     let args: Vec<&str> = words.iter().skip(consumed).copied().collect();
-    let item = |kind| TypeCell::Item {
-        kind,
-        choices: None,
-        or_other: false,
-    };
+    let item = |kind| TypeCell::Item { kind, choices: None, or_other: false };
     match head.as_str() {
         "text" | "string" => item(Kind::Text),
-        "phone"
-            if args
-                .first()
-                .is_some_and(|a| a.eq_ignore_ascii_case("number"))
-                && args.len() == 1 =>
-        {
+        "phone" if args.first().is_some_and(|a| a.eq_ignore_ascii_case("number")) && args.len() == 1 => {
             item(Kind::Text)
         }
         "integer" | "int" => item(Kind::Integer),
@@ -91,45 +78,26 @@ pub fn parse_type(cell: &str) -> TypeCell {
                 _ => Kind::SelectOne,
             };
             match args.as_slice() {
-                [list] => TypeCell::Item {
-                    kind,
-                    choices: Some(ChoiceSource::List(list.to_string())),
-                    or_other: false,
-                },
+                [list] => TypeCell::Item { kind, choices: Some(ChoiceSource::List(list.to_string())), or_other: false },
                 [list, o] if o.eq_ignore_ascii_case("or_other") && kind != Kind::Rank => {
-                    TypeCell::Item {
-                        kind,
-                        choices: Some(ChoiceSource::List(list.to_string())),
-                        or_other: true,
-                    }
+                    TypeCell::Item { kind, choices: Some(ChoiceSource::List(list.to_string())), or_other: true }
                 }
                 [] => TypeCell::MissingList(joined),
                 _ => TypeCell::Unknown(joined),
             }
         }
         "select_one_from_file" | "select_multiple_from_file" => {
-            let kind = if head.starts_with("select_one") {
-                Kind::SelectOne
-            } else {
-                Kind::SelectMultiple
-            };
+            let kind = if head.starts_with("select_one") { Kind::SelectOne } else { Kind::SelectMultiple };
             match args.as_slice() {
-                [file] if file.to_lowercase().ends_with(".csv") => TypeCell::Item {
-                    kind,
-                    choices: Some(ChoiceSource::File(file.to_string())),
-                    or_other: false,
-                },
-                [file]
-                    if file.to_lowercase().ends_with(".xml")
-                        || file.to_lowercase().ends_with(".geojson") =>
-                {
-                    TypeCell::Unsupported(format!(
-                        "choices from {file}: only .csv choice files are supported"
-                    ))
+                [file] if file.to_lowercase().ends_with(".csv") => {
+                    TypeCell::Item { kind, choices: Some(ChoiceSource::File(file.to_string())), or_other: false }
                 }
-                [file] => TypeCell::Unknown(format!(
-                    "{joined} (the choice file must end with .csv; `{file}` does not)"
-                )),
+                [file] if file.to_lowercase().ends_with(".xml") || file.to_lowercase().ends_with(".geojson") => {
+                    TypeCell::Unsupported(format!("choices from {file}: only .csv choice files are supported"))
+                }
+                [file] => {
+                    TypeCell::Unknown(format!("{joined} (the choice file must end with .csv; `{file}` does not)"))
+                }
                 [] => TypeCell::MissingList(joined),
                 _ => TypeCell::Unknown(joined),
             }
@@ -142,16 +110,12 @@ pub fn parse_type(cell: &str) -> TypeCell {
             TypeCell::Unsupported(format!("`{lower}` (media and barcodes)"))
         }
         "select_one_external" | "select_multiple_external" | "xml-external" | "csv-external" => {
-            TypeCell::Unsupported(format!(
-                "`{lower}` (external instances; use select_one_from_file with a .csv)"
-            ))
+            TypeCell::Unsupported(format!("`{lower}` (external instances; use select_one_from_file with a .csv)"))
         }
-        "phonenumber" | "simserial" | "subscriberid" | "email" => TypeCell::Unsupported(format!(
-            "`{lower}` (device metadata that identifies a person or a phone)"
-        )),
-        "begin_loop" | "end_loop" | "osm" | "begin_osm" => {
-            TypeCell::Unsupported(format!("`{lower}`"))
+        "phonenumber" | "simserial" | "subscriberid" | "email" => {
+            TypeCell::Unsupported(format!("`{lower}` (device metadata that identifies a person or a phone)"))
         }
+        "begin_loop" | "end_loop" | "osm" | "begin_osm" => TypeCell::Unsupported(format!("`{lower}`")),
         _ => TypeCell::Unknown(joined),
     }
 }
@@ -189,14 +153,8 @@ mod tests {
 
     #[test]
     fn legacy_select_spellings_are_understood() {
-        assert_eq!(
-            parse_type("select one from sexes or specify other"),
-            parse_type("select_one sexes or_other")
-        );
-        assert_eq!(
-            parse_type("select all that apply from langs"),
-            parse_type("select_multiple langs")
-        );
+        assert_eq!(parse_type("select one from sexes or specify other"), parse_type("select_one sexes or_other"));
+        assert_eq!(parse_type("select all that apply from langs"), parse_type("select_multiple langs"));
     }
 
     #[test]

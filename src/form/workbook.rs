@@ -46,9 +46,7 @@ pub struct Row {
 impl Row {
     /// The cell in `column`, if it is not empty.
     pub fn get(&self, column: &str) -> Option<&Cell> {
-        self.cells
-            .iter()
-            .find(|c| c.column == column && !c.value.is_empty())
+        self.cells.iter().find(|c| c.column == column && !c.value.is_empty())
     }
 
     /// The text in `column`, or "".

@@ -67,10 +67,7 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
     match item.kind {
         Kind::Text | Kind::Hidden => Ok(text.to_string()),
         Kind::Integer => {
-            let n: i64 = t
-                .trim_start_matches('+')
-                .parse()
-                .map_err(|_| AnswerError::NotInteger)?;
+            let n: i64 = t.trim_start_matches('+').parse().map_err(|_| AnswerError::NotInteger)?;
             Ok(n.to_string())
         }
         Kind::Decimal => {
@@ -79,28 +76,17 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
         }
         Kind::Range => {
             let n = decimal(t).ok_or(AnswerError::NotNumber)?;
-            let p = |k: &str, d: f64| {
-                item.parameters
-                    .get(k)
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .unwrap_or(d)
-            };
+            let p = |k: &str, d: f64| item.parameters.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(d);
             let (start, end, step) = (p("start", 1.0), p("end", 10.0), p("step", 1.0));
             let (lo, hi) = (start.min(end), start.max(end));
             let steps = (n - start) / step;
             if n < lo || n > hi || (steps - steps.round()).abs() > 1e-9 {
                 let f = crate::expr::num_to_string;
-                return Err(AnswerError::OutOfRange {
-                    start: f(start),
-                    end: f(end),
-                    step: f(step),
-                });
+                return Err(AnswerError::OutOfRange { start: f(start), end: f(end), step: f(step) });
             }
             Ok(crate::expr::num_to_string(n))
         }
-        Kind::Date | Kind::Today => parse_date(t)
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .ok_or(AnswerError::NotDate),
+        Kind::Date | Kind::Today => parse_date(t).map(|d| d.format("%Y-%m-%d").to_string()).ok_or(AnswerError::NotDate),
         Kind::DateTime | Kind::Start | Kind::End => parse_datetime(t)
             .filter(|_| t.contains('T'))
             .map(|d| crate::expr::format_datetime(&d))
@@ -108,8 +94,7 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
         Kind::Time => {
             let ok = chrono::NaiveTime::parse_from_str(t, "%H:%M:%S")
                 .or_else(|_| chrono::NaiveTime::parse_from_str(t, "%H:%M"));
-            ok.map(|tm| tm.format("%H:%M:%S").to_string())
-                .map_err(|_| AnswerError::NotTime)
+            ok.map(|tm| tm.format("%H:%M:%S").to_string()).map_err(|_| AnswerError::NotTime)
         }
         Kind::SelectOne => {
             if offered.iter().any(|o| o == t) || (item.or_other && t == "other") {
@@ -150,27 +135,17 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
                 .map_err(|_| AnswerError::NotGeopoint)?;
             match parts.as_slice() {
                 [lat, lon, rest @ ..]
-                    if rest.len() <= 2
-                        && (-90.0..=90.0).contains(lat)
-                        && (-180.0..=180.0).contains(lon) =>
+                    if rest.len() <= 2 && (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon) =>
                 {
-                    Ok(parts
-                        .iter()
-                        .map(|x| crate::expr::num_to_string(*x))
-                        .collect::<Vec<_>>()
-                        .join(" "))
+                    Ok(parts.iter().map(|x| crate::expr::num_to_string(*x)).collect::<Vec<_>>().join(" "))
                 }
                 _ => Err(AnswerError::NotGeopoint),
             }
         }
         Kind::Acknowledge => Ok("OK".to_string()),
-        Kind::Note
-        | Kind::Calculate
-        | Kind::DeviceId
-        | Kind::Username
-        | Kind::Audit
-        | Kind::Group
-        | Kind::Repeat => Err(AnswerError::NotAnswerable(item.name.clone())),
+        Kind::Note | Kind::Calculate | Kind::DeviceId | Kind::Username | Kind::Audit | Kind::Group | Kind::Repeat => {
+            Err(AnswerError::NotAnswerable(item.name.clone()))
+        }
     }
 }
 
@@ -187,9 +162,7 @@ pub fn typed(kind: Kind, text: &str) -> Value {
     }
     match kind {
         Kind::Integer | Kind::Decimal | Kind::Range => Value::Num(str_to_num(text)),
-        Kind::Date | Kind::Today => {
-            parse_date(text).map_or_else(|| Value::Str(text.to_string()), Value::Date)
-        }
+        Kind::Date | Kind::Today => parse_date(text).map_or_else(|| Value::Str(text.to_string()), Value::Date),
         Kind::DateTime | Kind::Start | Kind::End => {
             parse_datetime(text).map_or_else(|| Value::Str(text.to_string()), Value::DateTime)
         }
@@ -201,9 +174,7 @@ pub fn typed(kind: Kind, text: &str) -> Value {
 /// choice names for a select_multiple or rank, text otherwise.
 pub fn to_json(kind: Kind, text: &str) -> J {
     match kind {
-        Kind::Integer => text
-            .parse::<i64>()
-            .map_or_else(|_| json!(text), |n| json!(n)),
+        Kind::Integer => text.parse::<i64>().map_or_else(|_| json!(text), |n| json!(n)),
         Kind::Decimal | Kind::Range => {
             let n = str_to_num(text);
             if n.is_finite() && n == n.trunc() && n.abs() < 9e15 {
@@ -214,9 +185,7 @@ pub fn to_json(kind: Kind, text: &str) -> J {
                 json!(text)
             }
         }
-        Kind::SelectMultiple | Kind::Rank => {
-            J::Array(text.split_whitespace().map(|s| json!(s)).collect())
-        }
+        Kind::SelectMultiple | Kind::Rank => J::Array(text.split_whitespace().map(|s| json!(s)).collect()),
         _ => json!(text),
     }
 }
@@ -251,35 +220,17 @@ mod tests {
 
     #[test]
     fn numbers_are_checked_and_normalised() {
-        assert_eq!(
-            normalise(&item(Kind::Integer), " 42 ", &[]),
-            Ok("42".into())
-        );
-        assert_eq!(
-            normalise(&item(Kind::Integer), "4.2", &[]),
-            Err(AnswerError::NotInteger)
-        );
-        assert_eq!(
-            normalise(&item(Kind::Decimal), "3,5", &[]),
-            Ok("3.5".into())
-        );
+        assert_eq!(normalise(&item(Kind::Integer), " 42 ", &[]), Ok("42".into()));
+        assert_eq!(normalise(&item(Kind::Integer), "4.2", &[]), Err(AnswerError::NotInteger));
+        assert_eq!(normalise(&item(Kind::Decimal), "3,5", &[]), Ok("3.5".into()));
     }
 
     #[test]
     fn selects_accept_only_offered_choices() {
         let offered = vec!["a".to_string(), "b".to_string()];
-        assert_eq!(
-            normalise(&item(Kind::SelectOne), "b", &offered),
-            Ok("b".into())
-        );
-        assert_eq!(
-            normalise(&item(Kind::SelectOne), "c", &offered),
-            Err(AnswerError::NotAChoice("c".into()))
-        );
-        assert_eq!(
-            normalise(&item(Kind::SelectMultiple), "b a b", &offered),
-            Ok("b a".into())
-        );
+        assert_eq!(normalise(&item(Kind::SelectOne), "b", &offered), Ok("b".into()));
+        assert_eq!(normalise(&item(Kind::SelectOne), "c", &offered), Err(AnswerError::NotAChoice("c".into())));
+        assert_eq!(normalise(&item(Kind::SelectMultiple), "b a b", &offered), Ok("b a".into()));
         let mut other = item(Kind::SelectOne);
         other.or_other = true;
         assert_eq!(normalise(&other, "other", &offered), Ok("other".into()));
@@ -287,18 +238,9 @@ mod tests {
 
     #[test]
     fn impossible_dates_and_coordinates_are_refused() {
-        assert_eq!(
-            normalise(&item(Kind::Date), "2020-02-30", &[]),
-            Err(AnswerError::NotDate)
-        );
-        assert_eq!(
-            normalise(&item(Kind::Geopoint), "12.6 -8.0", &[]),
-            Ok("12.6 -8".into())
-        );
-        assert_eq!(
-            normalise(&item(Kind::Geopoint), "95 0", &[]),
-            Err(AnswerError::NotGeopoint)
-        );
+        assert_eq!(normalise(&item(Kind::Date), "2020-02-30", &[]), Err(AnswerError::NotDate));
+        assert_eq!(normalise(&item(Kind::Geopoint), "12.6 -8.0", &[]), Ok("12.6 -8".into()));
+        assert_eq!(normalise(&item(Kind::Geopoint), "95 0", &[]), Err(AnswerError::NotGeopoint));
     }
 
     #[test]

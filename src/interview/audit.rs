@@ -22,12 +22,7 @@ pub struct AuditEvent {
 
 impl AuditEvent {
     /// An event `elapsed` after `opened_at`.
-    pub fn new(
-        event: &str,
-        node: Option<String>,
-        opened_at: DateTime<FixedOffset>,
-        elapsed: Duration,
-    ) -> Self {
+    pub fn new(event: &str, node: Option<String>, opened_at: DateTime<FixedOffset>, elapsed: Duration) -> Self {
         let at = opened_at + chrono::Duration::from_std(elapsed).unwrap_or_default();
         AuditEvent {
             event: event.to_string(),

@@ -20,12 +20,7 @@ pub(crate) struct ItemCtx<'a> {
 
 impl<'a> ItemCtx<'a> {
     pub fn new(iv: &'a Interview, at: &'a Loc) -> Self {
-        ItemCtx {
-            iv,
-            at,
-            now: iv.clock,
-            dot: None,
-        }
+        ItemCtx { iv, at, now: iv.clock, dot: None }
     }
 }
 
@@ -33,47 +28,22 @@ impl Context for ItemCtx<'_> {
     fn reference(&self, name: &str) -> EvalResult {
         let form = &self.iv.form;
         let Some(id) = form.id(name) else {
-            return Err(EvalError::new(
-                ErrorKind::UnknownReference,
-                format!("no question is named `{name}`"),
-            ));
+            return Err(EvalError::new(ErrorKind::UnknownReference, format!("no question is named `{name}`")));
         };
         let target_chain = &self.iv.chains[id];
         let here_chain = &self.iv.chains[self.at.item];
-        let common = target_chain
-            .iter()
-            .zip(here_chain)
-            .take_while(|(a, b)| a == b)
-            .count()
-            .min(self.at.at.len());
+        let common = target_chain.iter().zip(here_chain).take_while(|(a, b)| a == b).count().min(self.at.at.len());
         let prefix = &self.at.at[..common];
         if form.items[id].item.kind == Kind::Repeat && target_chain.len() == common {
             let instances = self.iv.repeat_count(id, prefix);
-            return Ok(Value::Nodes(
-                (0..instances)
-                    .map(|_| Node {
-                        id: None,
-                        value: String::new(),
-                    })
-                    .collect(),
-            ));
+            return Ok(Value::Nodes((0..instances).map(|_| Node { id: None, value: String::new() }).collect()));
         }
         if target_chain.len() == common {
-            return Ok(self.iv.value(&Loc {
-                item: id,
-                at: prefix.to_vec(),
-            }));
+            return Ok(self.iv.value(&Loc { item: id, at: prefix.to_vec() }));
         }
         // The target is inside a repeat this item is not in: all its instances.
-        let values = self
-            .iv
-            .locs(id, prefix)
-            .iter()
-            .map(|l| Node {
-                id: None,
-                value: self.iv.value(l).to_str(),
-            })
-            .collect();
+        let values =
+            self.iv.locs(id, prefix).iter().map(|l| Node { id: None, value: self.iv.value(l).to_str() }).collect();
         Ok(Value::Nodes(values))
     }
 
@@ -122,10 +92,7 @@ pub(crate) fn offered<'a>(iv: &'a Interview, loc: &Loc) -> Vec<&'a Choice> {
     let outer = ItemCtx::new(iv, loc);
     list.iter()
         .filter(|c| {
-            let ctx = ChoiceCtx {
-                outer: &outer,
-                choice: c,
-            };
+            let ctx = ChoiceCtx { outer: &outer, choice: c };
             filter.eval(&ctx).map(|v| v.to_bool()).unwrap_or(false)
         })
         .collect()
@@ -144,12 +111,7 @@ impl ChoiceCtx<'_> {
         if let Some(l) = self.outer.iv.text(&self.choice.label) {
             cols.push(("label", l.to_string()));
         }
-        cols.extend(
-            self.choice
-                .extra
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.clone())),
-        );
+        cols.extend(self.choice.extra.iter().map(|(k, v)| (k.as_str(), v.clone())));
         cols
     }
 }
@@ -165,29 +127,19 @@ impl Context for ChoiceCtx<'_> {
         Some(0)
     }
     fn children(&self, node: usize) -> Vec<usize> {
-        if node == 0 {
-            (1..=self.columns().len()).collect()
-        } else {
-            Vec::new()
-        }
+        if node == 0 { (1..=self.columns().len()).collect() } else { Vec::new() }
     }
     fn parent(&self, node: usize) -> Option<usize> {
         (node > 0).then_some(0)
     }
     fn name(&self, node: usize) -> String {
-        self.columns()
-            .get(node.wrapping_sub(1))
-            .map(|c| c.0.to_string())
-            .unwrap_or_default()
+        self.columns().get(node.wrapping_sub(1)).map(|c| c.0.to_string()).unwrap_or_default()
     }
     fn text(&self, node: usize) -> String {
         if node == 0 {
             return self.choice.name.clone();
         }
-        self.columns()
-            .get(node - 1)
-            .map(|c| c.1.clone())
-            .unwrap_or_default()
+        self.columns().get(node - 1).map(|c| c.1.clone()).unwrap_or_default()
     }
     fn current_value(&self) -> Option<Value> {
         self.outer.current_value()

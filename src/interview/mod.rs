@@ -114,9 +114,7 @@ impl Interview {
     }
 
     fn empty(form: Arc<Compiled>, info: &StartInfo) -> Interview {
-        let chains = (0..form.items.len())
-            .map(|i| repeat_chain(&form, i))
-            .collect();
+        let chains = (0..form.items.len()).map(|i| repeat_chain(&form, i)).collect();
         let language = if form.form.languages.contains(&info.language) {
             info.language.clone()
         } else {
@@ -178,10 +176,7 @@ impl Interview {
 
     /// The stored text of an item instance ("" when unanswered).
     pub fn raw(&self, loc: &Loc) -> &str {
-        self.root
-            .get(&self.chains[loc.item], &loc.at)
-            .and_then(|s| s.values.get(&loc.item))
-            .map_or("", String::as_str)
+        self.root.get(&self.chains[loc.item], &loc.at).and_then(|s| s.values.get(&loc.item)).map_or("", String::as_str)
     }
 
     /// The value of an item instance as expressions see it ("" when not relevant).
@@ -222,10 +217,7 @@ impl Interview {
 
     fn collect_locs(&self, id: ItemId, chain: &[ItemId], at: &mut Vec<usize>, out: &mut Vec<Loc>) {
         if at.len() >= chain.len() {
-            out.push(Loc {
-                item: id,
-                at: at[..chain.len()].to_vec(),
-            });
+            out.push(Loc { item: id, at: at[..chain.len()].to_vec() });
             return;
         }
         let depth = at.len();
@@ -242,30 +234,19 @@ impl Interview {
 
     /// How many instances a repeat has in the scope `at` (the indexes of the repeats around it).
     pub fn repeat_count(&self, repeat: ItemId, at: &[usize]) -> usize {
-        self.root
-            .get(&self.chains[repeat], at)
-            .and_then(|s| s.repeats.get(&repeat))
-            .map_or(0, Vec::len)
+        self.root.get(&self.chains[repeat], at).and_then(|s| s.repeats.get(&repeat)).map_or(0, Vec::len)
     }
 
     /// The choice names item instance `loc` offers now (after its choice filter).
     pub fn offered(&self, loc: &Loc) -> Vec<String> {
-        context::offered(self, loc)
-            .into_iter()
-            .map(|c| c.name.clone())
-            .collect()
+        context::offered(self, loc).into_iter().map(|c| c.name.clone()).collect()
     }
 
     /// The choices item instance `loc` offers now, with their labels in the interview language.
     pub fn choices(&self, loc: &Loc) -> Vec<(String, String)> {
         context::offered(self, loc)
             .into_iter()
-            .map(|c| {
-                (
-                    c.name.clone(),
-                    self.text(&c.label).unwrap_or(&c.name).to_string(),
-                )
-            })
+            .map(|c| (c.name.clone(), self.text(&c.label).unwrap_or(&c.name).to_string()))
             .collect()
     }
 
@@ -292,8 +273,7 @@ impl Interview {
 
     fn emit(&mut self, event: &'static str, node: Option<&Loc>, at: Elapsed) {
         let node = node.map(|l| self.path_of(l));
-        self.events
-            .push(AuditEvent::new(event, node, self.opened_at, at));
+        self.events.push(AuditEvent::new(event, node, self.opened_at, at));
     }
 
     /// The XPath-like path of an item instance, for audit events: `/4mi_core/incident[2]/perpetrators`.

@@ -62,10 +62,7 @@ impl Interview {
     pub fn screens(&self) -> Vec<Screen> {
         let mut out = Vec::new();
         let top = self.form.top.clone();
-        if !self.walk(&top, &[], &mut out)
-            && self.outcome != Outcome::Refused
-            && self.outcome != Outcome::ScreenedOut
-        {
+        if !self.walk(&top, &[], &mut out) && self.outcome != Outcome::Refused && self.outcome != Outcome::ScreenedOut {
             out.push(Screen::End);
         }
         if matches!(self.outcome, Outcome::Refused | Outcome::ScreenedOut) {
@@ -77,10 +74,7 @@ impl Interview {
     /// Adds the screens of `ids` (at repeat indexes `at`); returns true when a gate stops the walk.
     fn walk(&self, ids: &[ItemId], at: &[usize], out: &mut Vec<Screen>) -> bool {
         for &id in ids {
-            let loc = Loc {
-                item: id,
-                at: at.to_vec(),
-            };
+            let loc = Loc { item: id, at: at.to_vec() };
             let item = &self.form.items[id].item;
             if !self.is_relevant(&loc) {
                 continue;
@@ -98,10 +92,7 @@ impl Interview {
                         }
                     }
                     if item.repeat_count.is_none() && self.outcome == Outcome::InProgress {
-                        out.push(Screen::AddRepeat {
-                            repeat: id,
-                            at: at.to_vec(),
-                        });
+                        out.push(Screen::AddRepeat { repeat: id, at: at.to_vec() });
                     }
                 }
                 k if k.is_question() || k == Kind::Note => out.push(Screen::Question(loc)),
@@ -120,29 +111,20 @@ impl Interview {
         let last = self.last_descendant(id);
         let within = |x: ItemId| x >= id && x <= last;
         let form = &self.form.form;
-        if let Some(c) = form
-            .consent_question
-            .as_deref()
-            .and_then(|c| self.form.id(c))
+        if let Some(c) = form.consent_question.as_deref().and_then(|c| self.form.id(c))
             && within(c)
             && self.raw(&Loc::top(c)) != "yes"
         {
             return true;
         }
         if let Some(rule) = &form.eligibility {
-            let ids: Vec<ItemId> = rule
-                .references()
-                .iter()
-                .filter_map(|r| self.form.id(r))
-                .collect();
+            let ids: Vec<ItemId> = rule.references().iter().filter_map(|r| self.form.id(r)).collect();
             if let Some(&gate) = ids.iter().max()
                 && within(gate)
             {
                 let all = ids.iter().all(|&i| !self.raw(&Loc::top(i)).is_empty());
-                let ok = all
-                    && rule
-                        .eval(&super::context::ItemCtx::new(self, &Loc::top(gate)))
-                        .is_ok_and(|v| v.to_bool());
+                let ok =
+                    all && rule.eval(&super::context::ItemCtx::new(self, &Loc::top(gate))).is_ok_and(|v| v.to_bool());
                 return !ok;
             }
         }
@@ -165,12 +147,7 @@ impl Interview {
             return self.position.clone();
         }
         let key = self.position.key();
-        screens
-            .iter()
-            .find(|s| s.key() >= key)
-            .or(screens.last())
-            .cloned()
-            .unwrap_or(Screen::End)
+        screens.iter().find(|s| s.key() >= key).or(screens.last()).cloned().unwrap_or(Screen::End)
     }
 
     /// The question instances shown on a screen.
@@ -188,10 +165,7 @@ impl Interview {
 
     fn page_items(&self, id: ItemId, at: &[usize], out: &mut Vec<Loc>) {
         for &c in &self.form.items[id].children {
-            let loc = Loc {
-                item: c,
-                at: at.to_vec(),
-            };
+            let loc = Loc { item: c, at: at.to_vec() };
             if !self.is_relevant(&loc) {
                 continue;
             }
@@ -206,10 +180,7 @@ impl Interview {
 
     /// Problems on the current screen.
     pub fn screen_problems(&self, screen: &Screen) -> Vec<Problem> {
-        self.questions_on(screen)
-            .iter()
-            .flat_map(|l| self.problems_of(l))
-            .collect()
+        self.questions_on(screen).iter().flat_map(|l| self.problems_of(l)).collect()
     }
 
     fn land(&mut self, screen: Screen, at: Elapsed) {
@@ -234,10 +205,7 @@ impl Interview {
         let current = self.current();
         let problems = self.screen_problems(&current);
         if !problems.is_empty() {
-            for p in problems
-                .iter()
-                .filter(|p| p.kind == ProblemKind::Constraint)
-            {
+            for p in problems.iter().filter(|p| p.kind == ProblemKind::Constraint) {
                 let loc = p.loc.clone();
                 self.emit("constraint error", Some(&loc), at);
             }
@@ -256,10 +224,7 @@ impl Interview {
         let current = self.current();
         let screens = self.screens();
         let i = screens.iter().position(|s| *s == current).unwrap_or(0);
-        let prev = screens
-            .get(i.saturating_sub(1))
-            .cloned()
-            .unwrap_or(Screen::End);
+        let prev = screens.get(i.saturating_sub(1)).cloned().unwrap_or(Screen::End);
         self.land(prev.clone(), at);
         prev
     }
@@ -282,10 +247,7 @@ impl Interview {
     /// Adds an instance to a repeat the monitor controls and moves to its first screen.
     pub fn add_repeat(&mut self, repeat: ItemId, at_scope: &[usize], at: Elapsed) -> Option<usize> {
         let node = self.form.items.get(repeat)?;
-        let loc = Loc {
-            item: repeat,
-            at: at_scope.to_vec(),
-        };
+        let loc = Loc { item: repeat, at: at_scope.to_vec() };
         if node.item.kind != Kind::Repeat
             || node.item.repeat_count.is_some()
             || self.outcome != Outcome::InProgress
@@ -303,49 +265,26 @@ impl Interview {
         }
         let mut inner = at_scope.to_vec();
         inner.push(index);
-        self.emit(
-            "add repeat",
-            Some(&Loc {
-                item: repeat,
-                at: inner.clone(),
-            }),
-            at,
-        );
+        self.emit("add repeat", Some(&Loc { item: repeat, at: inner.clone() }), at);
         let first = self.screens().into_iter().find(|s| match s {
             Screen::Question(l) | Screen::Page(l) => l.at.starts_with(&inner),
             _ => false,
         });
-        let target = first.unwrap_or(Screen::AddRepeat {
-            repeat,
-            at: at_scope.to_vec(),
-        });
+        let target = first.unwrap_or(Screen::AddRepeat { repeat, at: at_scope.to_vec() });
         self.position = target;
         Some(index)
     }
 
     /// Removes instance `index` of a repeat the monitor controls.
-    pub fn remove_repeat(
-        &mut self,
-        repeat: ItemId,
-        at_scope: &[usize],
-        index: usize,
-        at: Elapsed,
-    ) -> bool {
+    pub fn remove_repeat(&mut self, repeat: ItemId, at_scope: &[usize], index: usize, at: Elapsed) -> bool {
         let Some(node) = self.form.items.get(repeat) else {
             return false;
         };
-        if node.item.kind != Kind::Repeat
-            || node.item.repeat_count.is_some()
-            || self.outcome != Outcome::InProgress
-        {
+        if node.item.kind != Kind::Repeat || node.item.repeat_count.is_some() || self.outcome != Outcome::InProgress {
             return false;
         }
         let chain = self.chains[repeat].clone();
-        let removed = match self
-            .root
-            .get_mut(&chain, at_scope)
-            .and_then(|s| s.repeats.get_mut(&repeat))
-        {
+        let removed = match self.root.get_mut(&chain, at_scope).and_then(|s| s.repeats.get_mut(&repeat)) {
             Some(v) if index < v.len() => {
                 v.remove(index);
                 true
@@ -356,14 +295,7 @@ impl Interview {
             self.tick(at);
             let mut inner = at_scope.to_vec();
             inner.push(index);
-            self.emit(
-                "delete repeat",
-                Some(&Loc {
-                    item: repeat,
-                    at: inner,
-                }),
-                at,
-            );
+            self.emit("delete repeat", Some(&Loc { item: repeat, at: inner }), at);
             self.recompute_all();
         }
         removed
@@ -377,19 +309,10 @@ impl Interview {
         out
     }
 
-    fn hierarchy_of(
-        &self,
-        ids: &[ItemId],
-        at: &[usize],
-        depth: usize,
-        out: &mut Vec<HierarchyEntry>,
-    ) {
+    fn hierarchy_of(&self, ids: &[ItemId], at: &[usize], depth: usize, out: &mut Vec<HierarchyEntry>) {
         let screens = self.screens();
         for &id in ids {
-            let loc = Loc {
-                item: id,
-                at: at.to_vec(),
-            };
+            let loc = Loc { item: id, at: at.to_vec() };
             if !self.is_relevant(&loc) {
                 continue;
             }
@@ -421,12 +344,7 @@ impl Interview {
                         for i in 0..self.repeat_count(id, at) {
                             let mut inner = at.to_vec();
                             inner.push(i);
-                            self.hierarchy_of(
-                                &self.form.items[id].children,
-                                &inner,
-                                depth + 1,
-                                out,
-                            );
+                            self.hierarchy_of(&self.form.items[id].children, &inner, depth + 1, out);
                         }
                     }
                 }
@@ -465,13 +383,7 @@ impl Interview {
         match super::context::choice_list(self, loc.item) {
             Some(list) => raw
                 .split_whitespace()
-                .map(|n| {
-                    list.iter()
-                        .find(|c| c.name == n)
-                        .and_then(|c| self.text(&c.label))
-                        .unwrap_or(n)
-                        .to_string()
-                })
+                .map(|n| list.iter().find(|c| c.name == n).and_then(|c| self.text(&c.label)).unwrap_or(n).to_string())
                 .collect::<Vec<_>>()
                 .join(", "),
             None => raw.to_string(),

@@ -5,9 +5,7 @@ use serde_json::{Map, Value as J};
 
 use crate::form::{ItemId, Kind};
 
-use super::{
-    AnswerError, Elapsed, Interview, Loc, Outcome, Scope, Screen, StartInfo, from_json, to_json,
-};
+use super::{AnswerError, Elapsed, Interview, Loc, Outcome, Scope, Screen, StartInfo, from_json, to_json};
 
 /// An answer `fill` could not take: the question's name (with the repeat instance) and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -32,10 +30,7 @@ impl Interview {
             if self.chains[id] != chain {
                 continue;
             }
-            let loc = Loc {
-                item: id,
-                at: at.to_vec(),
-            };
+            let loc = Loc { item: id, at: at.to_vec() };
             let kind = node.item.kind;
             match kind {
                 Kind::Group | Kind::Note => {}
@@ -82,8 +77,7 @@ impl Interview {
         iv.root = root;
         iv.outcome = outcome;
         iv.recompute_all();
-        iv.position =
-            position.unwrap_or_else(|| iv.screens().first().cloned().unwrap_or(Screen::End));
+        iv.position = position.unwrap_or_else(|| iv.screens().first().cloned().unwrap_or(Screen::End));
         iv.emit("form resume", None, std::time::Duration::ZERO);
         iv
     }
@@ -126,11 +120,7 @@ impl Interview {
     pub fn fill(&mut self, answers: &Map<String, J>, at: Elapsed) -> Result<(), Vec<FillError>> {
         let mut errors = Vec::new();
         self.fill_scope(&[], &[], answers, "", at, &mut errors);
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
     fn fill_scope(
@@ -142,10 +132,7 @@ impl Interview {
         elapsed: Elapsed,
         errors: &mut Vec<FillError>,
     ) {
-        let err = |name: &str, message: String| FillError {
-            name: format!("{prefix}{name}"),
-            message,
-        };
+        let err = |name: &str, message: String| FillError { name: format!("{prefix}{name}"), message };
         for key in answers.keys() {
             let known = self.form.id(key).is_some_and(|id| self.chains[id] == chain);
             if !known {
@@ -160,17 +147,11 @@ impl Interview {
             let Some(value) = answers.get(&item.name) else {
                 continue;
             };
-            let loc = Loc {
-                item: id,
-                at: at.to_vec(),
-            };
+            let loc = Loc { item: id, at: at.to_vec() };
             match item.kind {
                 Kind::Repeat => {
                     let J::Array(instances) = value else {
-                        errors.push(err(
-                            &item.name,
-                            "a repeat takes a list of objects, one per instance".into(),
-                        ));
+                        errors.push(err(&item.name, "a repeat takes a list of objects, one per instance".into()));
                         continue;
                     };
                     for (i, inst) in instances.iter().enumerate() {
@@ -178,10 +159,7 @@ impl Interview {
                             match self.add_repeat(id, at, elapsed) {
                                 Some(ix) => ix,
                                 None => {
-                                    errors.push(err(
-                                        &item.name,
-                                        "this repeat is not asked now".into(),
-                                    ));
+                                    errors.push(err(&item.name, "this repeat is not asked now".into()));
                                     break;
                                 }
                             }
@@ -190,11 +168,7 @@ impl Interview {
                         } else {
                             errors.push(err(
                                 &item.name,
-                                format!(
-                                    "has {} instances here, not {}",
-                                    self.repeat_count(id, at),
-                                    instances.len()
-                                ),
+                                format!("has {} instances here, not {}", self.repeat_count(id, at), instances.len()),
                             ));
                             break;
                         };
@@ -223,10 +197,9 @@ impl Interview {
                             errors.push(err(&item.name, message));
                         }
                     }
-                    Err(AnswerError::NotAsked(_)) => errors.push(err(
-                        &item.name,
-                        "this question is not asked given the other answers".into(),
-                    )),
+                    Err(AnswerError::NotAsked(_)) => {
+                        errors.push(err(&item.name, "this question is not asked given the other answers".into()))
+                    }
                     Err(e) => errors.push(err(&item.name, e.to_string())),
                 },
                 Kind::Note => errors.push(err(&item.name, "a note takes no answer".into())),

@@ -7,33 +7,21 @@ use crate::expr::Value;
 use crate::form::{DefaultValue, ItemId, Kind};
 
 use super::context::ItemCtx;
-use super::{
-    AnswerError, Elapsed, Interview, Loc, Outcome, Problem, ProblemKind, Scope, normalise,
-};
+use super::{AnswerError, Elapsed, Interview, Loc, Outcome, Problem, ProblemKind, Scope, normalise};
 
 /// Result of evaluating an expression, errors read as false / empty (a form bug must not stop an
 /// interview; `fourmi form check` reports such expressions before the form is used).
 fn eval_or(iv: &Interview, loc: &Loc, e: &crate::expr::Expression) -> Value {
-    e.eval(&ItemCtx::new(iv, loc))
-        .unwrap_or(Value::Str(String::new()))
+    e.eval(&ItemCtx::new(iv, loc)).unwrap_or(Value::Str(String::new()))
 }
 
 impl Interview {
     /// Sets defaults in a new scope (the top level, or a repeat instance at `at`) and computes
     /// everything inside it.
     pub(crate) fn init_scope(&mut self, chain: &[ItemId], at: &[usize]) {
-        let inside: Vec<ItemId> = self
-            .form
-            .order
-            .iter()
-            .copied()
-            .filter(|&id| self.chains[id] == chain)
-            .collect();
+        let inside: Vec<ItemId> = self.form.order.iter().copied().filter(|&id| self.chains[id] == chain).collect();
         for id in inside {
-            let loc = Loc {
-                item: id,
-                at: at.to_vec(),
-            };
+            let loc = Loc { item: id, at: at.to_vec() };
             let value = match &self.form.items[id].item.default {
                 Some(DefaultValue::Literal(v)) => Some(v.clone()),
                 Some(DefaultValue::Dynamic(e)) => Some(eval_or(self, &loc, e).to_str()),
@@ -85,11 +73,7 @@ impl Interview {
             }
             return changed;
         }
-        if let Some(calc) = item
-            .calculation
-            .as_ref()
-            .filter(|_| item.trigger.is_empty())
-        {
+        if let Some(calc) = item.calculation.as_ref().filter(|_| item.trigger.is_empty()) {
             let v = eval_or(self, loc, calc);
             let text = match v.unpack() {
                 Value::Num(n) if n.is_nan() => String::new(),
@@ -104,11 +88,7 @@ impl Interview {
             && let Some(count) = &item.repeat_count
         {
             let n = eval_or(self, loc, count).to_num();
-            let want = if n.is_finite() && n > 0.0 {
-                (n as usize).min(MAX_REPEATS)
-            } else {
-                0
-            };
+            let want = if n.is_finite() && n > 0.0 { (n as usize).min(MAX_REPEATS) } else { 0 };
             changed |= self.resize_repeat(loc, want);
         }
         changed
@@ -180,13 +160,7 @@ impl Interview {
         self.init_scope(&inner_chain, &at);
         // Compute everything inside the new instance, in dependency order.
         let inside: BTreeSet<ItemId> = self.descendants(repeat.item).into_iter().collect();
-        let order: Vec<ItemId> = self
-            .form
-            .order
-            .iter()
-            .copied()
-            .filter(|i| inside.contains(i))
-            .collect();
+        let order: Vec<ItemId> = self.form.order.iter().copied().filter(|i| inside.contains(i)).collect();
         for id in order {
             for l in self.locs(id, &at) {
                 self.refresh(&l);
@@ -244,17 +218,9 @@ impl Interview {
 
     /// Sets an answer (text as the monitor typed or chose it; "" clears it) and recomputes what it
     /// affects. Refusing consent or failing the eligibility screen closes the interview.
-    pub fn set_answer(
-        &mut self,
-        loc: &Loc,
-        text: &str,
-        at: Elapsed,
-    ) -> Result<Outcome, AnswerError> {
-        let node = self
-            .form
-            .items
-            .get(loc.item)
-            .ok_or_else(|| AnswerError::NoSuchQuestion(format!("#{}", loc.item)))?;
+    pub fn set_answer(&mut self, loc: &Loc, text: &str, at: Elapsed) -> Result<Outcome, AnswerError> {
+        let node =
+            self.form.items.get(loc.item).ok_or_else(|| AnswerError::NoSuchQuestion(format!("#{}", loc.item)))?;
         let item = node.item.clone();
         if self.outcome != Outcome::InProgress
             || !self.is_relevant(loc)
@@ -284,12 +250,8 @@ impl Interview {
             .filter(|&d| self.form.items[d].item.trigger.contains(&item.name))
             .collect();
         for d in triggered {
-            let common = self.chains[d]
-                .iter()
-                .zip(&self.chains[loc.item])
-                .take_while(|(a, b)| a == b)
-                .count()
-                .min(loc.at.len());
+            let common =
+                self.chains[d].iter().zip(&self.chains[loc.item]).take_while(|(a, b)| a == b).count().min(loc.at.len());
             for l in self.locs(d, &loc.at[..common]) {
                 if let Some(calc) = self.form.items[d].item.calculation.clone() {
                     let v = eval_or(self, &l, &calc).to_str();
@@ -320,16 +282,10 @@ impl Interview {
         let raw = self.raw(loc);
         let ctx = ItemCtx::new(self, loc);
         if raw.is_empty() {
-            let required = item
-                .required
-                .as_ref()
-                .map(|e| e.eval(&ctx).map(|v| v.to_bool()));
+            let required = item.required.as_ref().map(|e| e.eval(&ctx).map(|v| v.to_bool()));
             return match required {
                 Some(Ok(true)) => vec![problem(ProblemKind::Required, &item.required_message)],
-                Some(Err(e)) => vec![problem(
-                    ProblemKind::FormError(e.message),
-                    &item.required_message,
-                )],
+                Some(Err(e)) => vec![problem(ProblemKind::FormError(e.message), &item.required_message)],
                 _ => Vec::new(),
             };
         }
@@ -337,10 +293,7 @@ impl Interview {
             Some(Ok(v)) if !v.to_bool() => {
                 vec![problem(ProblemKind::Constraint, &item.constraint_message)]
             }
-            Some(Err(e)) => vec![problem(
-                ProblemKind::FormError(e.message),
-                &item.constraint_message,
-            )],
+            Some(Err(e)) => vec![problem(ProblemKind::FormError(e.message), &item.constraint_message)],
             _ => Vec::new(),
         }
     }
@@ -390,11 +343,7 @@ impl Interview {
             return;
         }
         let form = self.form.clone();
-        if let Some(consent) = form
-            .form
-            .consent_question
-            .as_deref()
-            .and_then(|c| form.id(c))
+        if let Some(consent) = form.form.consent_question.as_deref().and_then(|c| form.id(c))
             && self.raw(&Loc::top(consent)) == "no"
         {
             self.clear_from(consent + 1);
@@ -403,19 +352,11 @@ impl Interview {
             return;
         }
         if let Some(rule) = &form.form.eligibility {
-            let ids: Vec<ItemId> = rule
-                .references()
-                .iter()
-                .filter_map(|r| form.id(r))
-                .collect();
+            let ids: Vec<ItemId> = rule.references().iter().filter_map(|r| form.id(r)).collect();
             let answered = ids.iter().all(|&id| !self.raw(&Loc::top(id)).is_empty());
             if answered && !ids.is_empty() {
                 let root = Loc::top(ids[0]);
-                if !rule
-                    .eval(&ItemCtx::new(self, &root))
-                    .map(|v| v.to_bool())
-                    .unwrap_or(false)
-                {
+                if !rule.eval(&ItemCtx::new(self, &root)).map(|v| v.to_bool()).unwrap_or(false) {
                     let first = ids.iter().copied().min().unwrap_or(0);
                     self.clear_from(first);
                     self.outcome = Outcome::ScreenedOut;

@@ -20,10 +20,7 @@ pub struct Loc {
 impl Loc {
     /// The item at the top level (outside any repeat).
     pub fn top(item: ItemId) -> Loc {
-        Loc {
-            item,
-            at: Vec::new(),
-        }
+        Loc { item, at: Vec::new() }
     }
 }
 

@@ -25,9 +25,7 @@ pub struct Account {
 /// Account names: 2 to 40 letters, digits, `.`, `_`, `-` (they appear in records and audit trails).
 pub fn check_account_name(name: &str) -> Result<()> {
     let ok = (2..=40).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(())
     } else {
@@ -39,13 +37,9 @@ pub fn check_account_name(name: &str) -> Result<()> {
 
 /// An age X25519 recipient (`age1...`), as `age-keygen` prints it.
 pub fn check_recipient(r: &str) -> Result<()> {
-    age::x25519::Recipient::from_str(r.trim())
-        .map(|_| ())
-        .map_err(|_| {
-            StoreError::Invalid(format!(
-                "`{r}` is not an age recipient (it starts with age1 and is printed by age-keygen)"
-            ))
-        })
+    age::x25519::Recipient::from_str(r.trim()).map(|_| ()).map_err(|_| {
+        StoreError::Invalid(format!("`{r}` is not an age recipient (it starts with age1 and is printed by age-keygen)"))
+    })
 }
 
 fn now() -> String {
@@ -53,52 +47,45 @@ fn now() -> String {
 }
 
 impl Store {
-    pub(super) fn init_device(
-        &mut self,
-        device_id: &str,
-        device_name: &str,
-        recipients: &[String],
-    ) -> Result<()> {
+    pub(super) fn init_device(&mut self, device_id: &str, device_name: &str, recipients: &[String]) -> Result<()> {
         let signing = SigningKey::generate(&mut rand::rngs::OsRng);
         let secret = Zeroizing::new(signing.to_bytes());
         let public = public_line(&signing, device_id);
         let at = now();
         let account = self.session.account.clone();
         let tx = self.conn.transaction()?;
-        tx.execute("INSERT INTO meta (key, value) VALUES ('device_id', ?1), ('device_name', ?2), ('created_at', ?3)", params![device_id, device_name, at])?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('device_id', ?1), ('device_name', ?2), ('created_at', ?3)",
+            params![device_id, device_name, at],
+        )?;
         tx.execute(
             "INSERT INTO device_key (id, secret, public) VALUES (1, ?1, ?2)",
             params![secret.as_slice(), public],
         )?;
-        tx.execute("INSERT INTO accounts (name, role, created_at, created_by) VALUES (?1, 'coordinator', ?2, NULL)", params![account, at])?;
+        tx.execute(
+            "INSERT INTO accounts (name, role, created_at, created_by) VALUES (?1, 'coordinator', ?2, NULL)",
+            params![account, at],
+        )?;
         for r in recipients {
-            tx.execute("INSERT OR IGNORE INTO recipients (recipient, added_at, added_by) VALUES (?1, ?2, ?3)", params![r.trim(), at, account])?;
+            tx.execute(
+                "INSERT OR IGNORE INTO recipients (recipient, added_at, added_by) VALUES (?1, ?2, ?3)",
+                params![r.trim(), at, account],
+            )?;
         }
         tx.commit()?;
-        self.audit_log(
-            "setup",
-            None,
-            serde_json::json!({"device_name": device_name, "recipients": recipients.len()}),
-        )
+        self.audit_log("setup", None, serde_json::json!({"device_name": device_name, "recipients": recipients.len()}))
     }
 
     /// The line to register this laptop at headquarters: `fourmi-device <device id> <public key, base64>`.
     pub fn device_pubkey(&self) -> Result<String> {
-        Ok(self
-            .conn
-            .query_row("SELECT public FROM device_key WHERE id = 1", [], |r| {
-                r.get(0)
-            })?)
+        Ok(self.conn.query_row("SELECT public FROM device_key WHERE id = 1", [], |r| r.get(0))?)
     }
 
     /// The device's signing key (for signing batches; coordinators only).
     pub fn device_signing_key(&self) -> Result<SigningKey> {
         self.require(Role::Coordinator, "use the device's signing key")?;
-        let bytes: Zeroizing<Vec<u8>> = Zeroizing::new(self.conn.query_row(
-            "SELECT secret FROM device_key WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )?);
+        let bytes: Zeroizing<Vec<u8>> =
+            Zeroizing::new(self.conn.query_row("SELECT secret FROM device_key WHERE id = 1", [], |r| r.get(0))?);
         let arr: [u8; 32] = bytes
             .as_slice()
             .try_into()
@@ -108,11 +95,7 @@ impl Store {
 
     /// The device's name, given at setup.
     pub fn device_name(&self) -> Result<String> {
-        Ok(self.conn.query_row(
-            "SELECT value FROM meta WHERE key = 'device_name'",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = 'device_name'", [], |r| r.get(0))?)
     }
 
     /// Adds an account (coordinators only).
@@ -120,27 +103,17 @@ impl Store {
         self.require(Role::Coordinator, "manage accounts")?;
         check_account_name(name)?;
         check_passphrase(passphrase)?;
-        let exists: Option<String> = self
-            .conn
-            .query_row("SELECT name FROM accounts WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let exists: Option<String> =
+            self.conn.query_row("SELECT name FROM accounts WHERE name = ?1", [name], |r| r.get(0)).optional()?;
         if exists.is_some() {
-            return Err(StoreError::Invalid(format!(
-                "an account named `{name}` already exists"
-            )));
+            return Err(StoreError::Invalid(format!("an account named `{name}` already exists")));
         }
         self.reseal(name, role, passphrase)?;
         self.conn.execute(
             "INSERT INTO accounts (name, role, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
             params![name, role.as_str(), now(), self.session.account],
         )?;
-        self.audit_log(
-            "account add",
-            None,
-            serde_json::json!({"account": name, "role": role.as_str()}),
-        )
+        self.audit_log("account add", None, serde_json::json!({"account": name, "role": role.as_str()}))
     }
 
     /// Sets a new passphrase: one's own, or anyone's for a coordinator (a reset).
@@ -148,34 +121,21 @@ impl Store {
         if name != self.session.account {
             self.require(Role::Coordinator, "reset another account's passphrase")?;
         }
-        let role: Option<String> = self
-            .conn
-            .query_row("SELECT role FROM accounts WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let role = role
-            .and_then(|r| Role::parse(&r))
-            .ok_or_else(|| StoreError::NotFound(format!("the account `{name}`")))?;
+        let role: Option<String> =
+            self.conn.query_row("SELECT role FROM accounts WHERE name = ?1", [name], |r| r.get(0)).optional()?;
+        let role =
+            role.and_then(|r| Role::parse(&r)).ok_or_else(|| StoreError::NotFound(format!("the account `{name}`")))?;
         self.reseal(name, role, passphrase)?;
-        self.audit_log(
-            "passphrase change",
-            None,
-            serde_json::json!({"account": name}),
-        )
+        self.audit_log("passphrase change", None, serde_json::json!({"account": name}))
     }
 
     /// Disables an account (it can no longer unlock); coordinators only, not themselves.
     pub fn disable_account(&mut self, name: &str) -> Result<()> {
         self.require(Role::Coordinator, "manage accounts")?;
         if name == self.session.account {
-            return Err(StoreError::Invalid(
-                "you cannot disable the account you are using".into(),
-            ));
+            return Err(StoreError::Invalid("you cannot disable the account you are using".into()));
         }
-        let n = self
-            .conn
-            .execute("UPDATE accounts SET disabled = 1 WHERE name = ?1", [name])?;
+        let n = self.conn.execute("UPDATE accounts SET disabled = 1 WHERE name = ?1", [name])?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("the account `{name}`")));
         }
@@ -183,11 +143,7 @@ impl Store {
         let mut ring = Keyring::load(&path)?;
         ring.accounts.retain(|a| a.account != name);
         ring.save(&path)?;
-        self.audit_log(
-            "account disable",
-            None,
-            serde_json::json!({"account": name}),
-        )
+        self.audit_log("account disable", None, serde_json::json!({"account": name}))
     }
 
     fn reseal(&self, name: &str, role: Role, passphrase: &str) -> Result<()> {
@@ -199,9 +155,7 @@ impl Store {
 
     /// Every account (coordinators and supervisors; a monitor sees only their own).
     pub fn accounts(&self) -> Result<Vec<Account>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT name, role, created_at, disabled FROM accounts ORDER BY name")?;
+        let mut stmt = self.conn.prepare("SELECT name, role, created_at, disabled FROM accounts ORDER BY name")?;
         let rows = stmt.query_map([], |r| {
             Ok(Account {
                 name: r.get(0)?,
@@ -212,31 +166,21 @@ impl Store {
         })?;
         let all: Vec<Account> = rows.collect::<std::result::Result<_, _>>()?;
         Ok(if self.session.role == Role::Monitor {
-            all.into_iter()
-                .filter(|a| a.name == self.session.account)
-                .collect()
+            all.into_iter().filter(|a| a.name == self.session.account).collect()
         } else {
             all
         })
     }
 
     pub(super) fn account_disabled(&self, name: &str) -> Result<bool> {
-        let d: Option<bool> = self
-            .conn
-            .query_row(
-                "SELECT disabled FROM accounts WHERE name = ?1",
-                [name],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let d: Option<bool> =
+            self.conn.query_row("SELECT disabled FROM accounts WHERE name = ?1", [name], |r| r.get(0)).optional()?;
         Ok(d.unwrap_or(true))
     }
 
     /// The deployment's recipients.
     pub fn recipients(&self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT recipient FROM recipients ORDER BY added_at, recipient")?;
+        let mut stmt = self.conn.prepare("SELECT recipient FROM recipients ORDER BY added_at, recipient")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -249,28 +193,17 @@ impl Store {
             "INSERT OR IGNORE INTO recipients (recipient, added_at, added_by) VALUES (?1, ?2, ?3)",
             params![recipient.trim(), now(), self.session.account],
         )?;
-        self.audit_log(
-            "recipient add",
-            None,
-            serde_json::json!({"recipient": recipient.trim()}),
-        )
+        self.audit_log("recipient add", None, serde_json::json!({"recipient": recipient.trim()}))
     }
 
     /// Removes a recipient (coordinators only).
     pub fn remove_recipient(&mut self, recipient: &str) -> Result<()> {
         self.require(Role::Coordinator, "manage the deployment's keys")?;
-        let n = self.conn.execute(
-            "DELETE FROM recipients WHERE recipient = ?1",
-            [recipient.trim()],
-        )?;
+        let n = self.conn.execute("DELETE FROM recipients WHERE recipient = ?1", [recipient.trim()])?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("the recipient {recipient}")));
         }
-        self.audit_log(
-            "recipient remove",
-            None,
-            serde_json::json!({"recipient": recipient.trim()}),
-        )
+        self.audit_log("recipient remove", None, serde_json::json!({"recipient": recipient.trim()}))
     }
 }
 

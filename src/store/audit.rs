@@ -33,25 +33,9 @@ pub struct ChainBreak {
     pub reason: String,
 }
 
-fn hash_row(
-    prev: &str,
-    seq: i64,
-    at: &str,
-    actor: &str,
-    action: &str,
-    uuid: Option<&str>,
-    detail: &str,
-) -> String {
+fn hash_row(prev: &str, seq: i64, at: &str, actor: &str, action: &str, uuid: Option<&str>, detail: &str) -> String {
     let mut h = Sha256::new();
-    for part in [
-        prev,
-        &seq.to_string(),
-        at,
-        actor,
-        action,
-        uuid.unwrap_or(""),
-        detail,
-    ] {
+    for part in [prev, &seq.to_string(), at, actor, action, uuid.unwrap_or(""), detail] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
@@ -67,11 +51,8 @@ pub(super) fn append(
     uuid: Option<&str>,
     detail: &serde_json::Value,
 ) -> Result<()> {
-    let head: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
+    let head: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
     let (prev_seq, prev_hash) = match head.as_deref().and_then(|h| h.split_once(' ')) {
         Some((s, h)) => (s.parse::<i64>().unwrap_or(0), h.to_string()),
         None => (0, "0".repeat(64)),
@@ -83,34 +64,25 @@ pub(super) fn append(
         "INSERT INTO audit (seq, at, actor, action, uuid, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![seq, at, actor, action, uuid, detail, prev_hash, hash],
     )?;
-    conn.execute("INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [format!("{seq} {hash}")])?;
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [format!("{seq} {hash}")],
+    )?;
     Ok(())
 }
 
 impl Store {
     /// Appends an audit row now, as the session's account.
-    pub(super) fn audit_log(
-        &self,
-        action: &str,
-        uuid: Option<&str>,
-        detail: serde_json::Value,
-    ) -> Result<()> {
+    pub(super) fn audit_log(&self, action: &str, uuid: Option<&str>, detail: serde_json::Value) -> Result<()> {
         let at = crate::expr::format_datetime(&chrono::Utc::now().fixed_offset());
-        append(
-            &self.conn,
-            &at,
-            &self.session.account,
-            action,
-            uuid,
-            &detail,
-        )
+        append(&self.conn, &at, &self.session.account, action, uuid, &detail)
     }
 
     /// Checks the whole chain: `Ok(None)` when intact, or where it breaks.
     pub fn verify_audit(&self) -> Result<Option<ChainBreak>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, at, actor, action, uuid, detail, prev_hash, hash FROM audit ORDER BY seq",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, at, actor, action, uuid, detail, prev_hash, hash FROM audit ORDER BY seq")?;
         let mut rows = stmt.query([])?;
         let mut expected_seq = 1;
         let mut prev = "0".repeat(64);
@@ -120,40 +92,26 @@ impl Store {
             let (uuid, detail): (Option<String>, String) = (r.get(4)?, r.get(5)?);
             let (prev_hash, hash): (String, String) = (r.get(6)?, r.get(7)?);
             if seq != expected_seq {
-                return Ok(Some(ChainBreak {
-                    seq: expected_seq,
-                    reason: format!("row {expected_seq} is missing"),
-                }));
+                return Ok(Some(ChainBreak { seq: expected_seq, reason: format!("row {expected_seq} is missing") }));
             }
             if prev_hash != prev {
                 return Ok(Some(ChainBreak {
                     seq,
-                    reason: "it does not follow the row before (a row was removed or replaced)"
-                        .into(),
+                    reason: "it does not follow the row before (a row was removed or replaced)".into(),
                 }));
             }
             if hash_row(&prev, seq, &at, &actor, &action, uuid.as_deref(), &detail) != hash {
-                return Ok(Some(ChainBreak {
-                    seq,
-                    reason: "its content was changed".into(),
-                }));
+                return Ok(Some(ChainBreak { seq, reason: "its content was changed".into() }));
             }
             prev = hash;
             expected_seq += 1;
         }
-        let head: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let head: Option<String> =
+            self.conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
         if let Some((s, h)) = head.as_deref().and_then(|h| h.split_once(' '))
             && (s.parse::<i64>().ok() != Some(expected_seq - 1) || h != prev)
         {
-            return Ok(Some(ChainBreak {
-                seq: expected_seq,
-                reason: "rows were removed from the end".into(),
-            }));
+            return Ok(Some(ChainBreak { seq: expected_seq, reason: "rows were removed from the end".into() }));
         }
         Ok(None)
     }
@@ -161,9 +119,8 @@ impl Store {
     /// The audit rows of one record, oldest first (supervisors and coordinators, or the owner).
     pub fn audit_for(&self, uuid: &str) -> Result<Vec<AuditRow>> {
         self.visible(uuid)?;
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, at, actor, action, uuid, detail FROM audit WHERE uuid = ?1 ORDER BY seq",
-        )?;
+        let mut stmt =
+            self.conn.prepare("SELECT seq, at, actor, action, uuid, detail FROM audit WHERE uuid = ?1 ORDER BY seq")?;
         let rows = stmt.query_map([uuid], |r| {
             Ok(AuditRow {
                 seq: r.get(0)?,

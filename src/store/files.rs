@@ -22,20 +22,14 @@ pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
 /// file is always either the old or the new content, never half of one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let tmp = path.with_extension("tmp");
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&tmp)
-        .map_err(|e| StoreError::io(&tmp, e))?;
+    let mut f =
+        OpenOptions::new().write(true).create(true).truncate(true).open(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
     }
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| StoreError::io(&tmp, e))?;
+    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| StoreError::io(&tmp, e))?;
     drop(f);
     std::fs::rename(&tmp, path).map_err(|e| StoreError::io(path, e))?;
     if let Some(parent) = path.parent()

@@ -78,10 +78,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }
 
 fn derive(
@@ -121,36 +118,18 @@ pub fn check_passphrase(passphrase: &str) -> Result<(), StoreError> {
 
 impl Keyring {
     /// Seals `key` for `account` with `role` under `passphrase` (replacing an earlier seal).
-    pub fn seal(
-        &mut self,
-        account: &str,
-        role: Role,
-        passphrase: &str,
-        key: &DataKey,
-    ) -> Result<(), StoreError> {
+    pub fn seal(&mut self, account: &str, role: Role, passphrase: &str, key: &DataKey) -> Result<(), StoreError> {
         check_passphrase(passphrase)?;
         let mut salt = [0u8; 16];
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut salt);
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let wrapping = derive(passphrase, &salt, KDF_MEMORY_KIB, KDF_PASSES, KDF_LANES)?;
-        let inner = Inner {
-            account: account.to_string(),
-            role,
-            key: hex(key.as_ref()),
-        };
-        let plain = Zeroizing::new(
-            serde_json::to_vec(&inner).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        );
+        let inner = Inner { account: account.to_string(), role, key: hex(key.as_ref()) };
+        let plain = Zeroizing::new(serde_json::to_vec(&inner).map_err(|e| StoreError::Corrupt(e.to_string()))?);
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
         let sealed = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: &plain,
-                    aad: &aad(&self.device_id, account),
-                },
-            )
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: &aad(&self.device_id, account) })
             .map_err(|_| StoreError::Corrupt("sealing the key failed".into()))?;
         self.accounts.retain(|a| a.account != account);
         self.accounts.push(Sealed {
@@ -168,43 +147,23 @@ impl Keyring {
     /// Opens `account`'s seal with `passphrase`: the data key and the role sealed with it.
     /// A wrong passphrase and an unknown account give the same error, on purpose.
     pub fn open(&self, account: &str, passphrase: &str) -> Result<(DataKey, Role), StoreError> {
-        let s = self
-            .accounts
-            .iter()
-            .find(|a| a.account == account)
-            .ok_or(StoreError::WrongPassphrase)?;
+        let s = self.accounts.iter().find(|a| a.account == account).ok_or(StoreError::WrongPassphrase)?;
         let bad = || StoreError::Corrupt(format!("the keyring entry of `{account}` is damaged"));
         let salt = unhex(&s.salt).ok_or_else(bad)?;
         let nonce = unhex(&s.nonce).filter(|n| n.len() == 24).ok_or_else(bad)?;
         let sealed = unhex(&s.sealed).ok_or_else(bad)?;
-        let wrapping = derive(
-            passphrase,
-            &salt,
-            s.memory_kib.max(8),
-            s.passes.max(1),
-            s.lanes.max(1),
-        )?;
+        let wrapping = derive(passphrase, &salt, s.memory_kib.max(8), s.passes.max(1), s.lanes.max(1))?;
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
         let plain = Zeroizing::new(
             cipher
-                .decrypt(
-                    XNonce::from_slice(&nonce),
-                    Payload {
-                        msg: &sealed,
-                        aad: &aad(&self.device_id, account),
-                    },
-                )
+                .decrypt(XNonce::from_slice(&nonce), Payload { msg: &sealed, aad: &aad(&self.device_id, account) })
                 .map_err(|_| StoreError::WrongPassphrase)?,
         );
         let inner: Inner = serde_json::from_slice(&plain).map_err(|_| bad())?;
         if inner.account != account {
             return Err(bad());
         }
-        let bytes = Zeroizing::new(
-            unhex(&inner.key)
-                .filter(|k| k.len() == 32)
-                .ok_or_else(bad)?,
-        );
+        let bytes = Zeroizing::new(unhex(&inner.key).filter(|k| k.len() == 32).ok_or_else(bad)?);
         let mut key = Zeroizing::new([0u8; 32]);
         key.copy_from_slice(&bytes);
         Ok((key, inner.role))
@@ -213,14 +172,12 @@ impl Keyring {
     /// Reads the keyring file.
     pub fn load(path: &Path) -> Result<Keyring, StoreError> {
         let text = std::fs::read_to_string(path).map_err(|e| StoreError::io(path, e))?;
-        serde_json::from_str(&text)
-            .map_err(|e| StoreError::Corrupt(format!("{} is damaged: {e}", path.display())))
+        serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{} is damaged: {e}", path.display())))
     }
 
     /// Writes the keyring file atomically (a temporary file, flushed, then renamed).
     pub fn save(&self, path: &Path) -> Result<(), StoreError> {
-        let text =
-            serde_json::to_string_pretty(self).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let text = serde_json::to_string_pretty(self).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         super::files::write_atomically(path, text.as_bytes())
     }
 }
@@ -231,51 +188,25 @@ mod tests {
 
     #[test]
     fn the_right_passphrase_opens_the_key_and_its_role() {
-        let mut ring = Keyring {
-            version: 1,
-            device_id: "d".into(),
-            accounts: vec![],
-        };
+        let mut ring = Keyring { version: 1, device_id: "d".into(), accounts: vec![] };
         let key = new_data_key();
-        ring.seal("ana", Role::Monitor, "correct horse battery", &key)
-            .unwrap();
+        ring.seal("ana", Role::Monitor, "correct horse battery", &key).unwrap();
         let (k, role) = ring.open("ana", "correct horse battery").unwrap();
         assert_eq!(*k, *key);
         assert_eq!(role, Role::Monitor);
-        assert!(matches!(
-            ring.open("ana", "wrong passphrase!"),
-            Err(StoreError::WrongPassphrase)
-        ));
-        assert!(matches!(
-            ring.open("bob", "correct horse battery"),
-            Err(StoreError::WrongPassphrase)
-        ));
+        assert!(matches!(ring.open("ana", "wrong passphrase!"), Err(StoreError::WrongPassphrase)));
+        assert!(matches!(ring.open("bob", "correct horse battery"), Err(StoreError::WrongPassphrase)));
     }
 
     #[test]
     fn a_seal_moved_to_another_account_does_not_open() {
-        let mut ring = Keyring {
-            version: 1,
-            device_id: "d".into(),
-            accounts: vec![],
-        };
+        let mut ring = Keyring { version: 1, device_id: "d".into(), accounts: vec![] };
         let key = new_data_key();
-        ring.seal("ana", Role::Monitor, "monitor passphrase", &key)
-            .unwrap();
-        ring.seal("chief", Role::Coordinator, "coordinator pass", &key)
-            .unwrap();
+        ring.seal("ana", Role::Monitor, "monitor passphrase", &key).unwrap();
+        ring.seal("chief", Role::Coordinator, "coordinator pass", &key).unwrap();
         // Copy the coordinator's seal onto the monitor's entry: the name bound into it differs.
-        let chief = ring
-            .accounts
-            .iter()
-            .find(|a| a.account == "chief")
-            .unwrap()
-            .clone();
-        let ana = ring
-            .accounts
-            .iter_mut()
-            .find(|a| a.account == "ana")
-            .unwrap();
+        let chief = ring.accounts.iter().find(|a| a.account == "chief").unwrap().clone();
+        let ana = ring.accounts.iter_mut().find(|a| a.account == "ana").unwrap();
         ana.sealed = chief.sealed;
         ana.nonce = chief.nonce;
         ana.salt = chief.salt;
@@ -285,9 +216,6 @@ mod tests {
     #[test]
     fn short_passphrases_are_refused() {
         let mut ring = Keyring::default();
-        assert!(matches!(
-            ring.seal("a", Role::Monitor, "short", &new_data_key()),
-            Err(StoreError::WeakPassphrase(_))
-        ));
+        assert!(matches!(ring.seal("a", Role::Monitor, "short", &new_data_key()), Err(StoreError::WeakPassphrase(_))));
     }
 }

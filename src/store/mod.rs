@@ -59,9 +59,7 @@ impl Role {
 #[non_exhaustive]
 pub enum StoreError {
     /// Another fourmi window or command has this data open.
-    #[error(
-        "the data in {0} is already open in another fourmi window or command; close it and try again"
-    )]
+    #[error("the data in {0} is already open in another fourmi window or command; close it and try again")]
     AlreadyOpen(PathBuf),
     /// No fourmi data here yet.
     #[error("there is no fourmi data in {0} yet; run the first-time setup (`fourmi setup`)")]
@@ -103,9 +101,7 @@ pub enum StoreError {
     )]
     ReadOnly,
     /// The database was made by a newer fourmi.
-    #[error(
-        "this data was written by a newer version of fourmi (schema {0}); install that version to open it"
-    )]
+    #[error("this data was written by a newer version of fourmi (schema {0}); install that version to open it")]
     NewerDatabase(i64),
     /// Damaged data.
     #[error("the data is damaged: {0}")]
@@ -128,15 +124,10 @@ impl StoreError {
         if source.raw_os_error() == Some(28) {
             return StoreError::DiskFull;
         }
-        if source.kind() == std::io::ErrorKind::PermissionDenied
-            || source.raw_os_error() == Some(30)
-        {
+        if source.kind() == std::io::ErrorKind::PermissionDenied || source.raw_os_error() == Some(30) {
             return StoreError::ReadOnly;
         }
-        StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        StoreError::Io { path: path.to_path_buf(), source }
     }
 }
 
@@ -145,16 +136,10 @@ impl From<rusqlite::Error> for StoreError {
         use rusqlite::ErrorCode as C;
         match e.sqlite_error_code() {
             Some(C::DiskFull) => StoreError::DiskFull,
-            Some(C::ReadOnly) | Some(C::CannotOpen) if e.to_string().contains("readonly") => {
-                StoreError::ReadOnly
-            }
+            Some(C::ReadOnly) | Some(C::CannotOpen) if e.to_string().contains("readonly") => StoreError::ReadOnly,
             Some(C::ReadOnly) => StoreError::ReadOnly,
-            Some(C::NotADatabase) => {
-                StoreError::Corrupt("the database cannot be read with this key".into())
-            }
-            Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => {
-                StoreError::Db("the database is busy; try again".into())
-            }
+            Some(C::NotADatabase) => StoreError::Corrupt("the database cannot be read with this key".into()),
+            Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => StoreError::Db("the database is busy; try again".into()),
             _ => StoreError::Db(e.to_string()),
         }
     }
@@ -198,10 +183,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("dir", &self.dir)
-            .field("session", &self.session)
-            .finish_non_exhaustive()
+        f.debug_struct("Store").field("dir", &self.dir).field("session", &self.session).finish_non_exhaustive()
     }
 }
 
@@ -227,9 +209,7 @@ fn open_db(path: &Path, key: &keyring::DataKey) -> Result<Connection> {
     let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
     conn.execute_batch(&pragma)?;
     // Reading the schema proves the key is right.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
@@ -251,42 +231,19 @@ impl Store {
         let lock = files::lock_dir(dir)?;
         let device_id = uuid::Uuid::new_v4().to_string();
         let key = keyring::new_data_key();
-        let mut ring = keyring::Keyring {
-            version: 1,
-            device_id: device_id.clone(),
-            accounts: Vec::new(),
-        };
-        ring.seal(
-            &setup.coordinator,
-            Role::Coordinator,
-            &setup.passphrase,
-            &key,
-        )?;
+        let mut ring = keyring::Keyring { version: 1, device_id: device_id.clone(), accounts: Vec::new() };
+        ring.seal(&setup.coordinator, Role::Coordinator, &setup.passphrase, &key)?;
         // A half-finished earlier setup leaves a database without keyring: start it afresh.
         let db = dir.join(DB_FILE);
-        for stale in [
-            db.clone(),
-            dir.join("fourmi.db-wal"),
-            dir.join("fourmi.db-shm"),
-        ] {
+        for stale in [db.clone(), dir.join("fourmi.db-wal"), dir.join("fourmi.db-shm")] {
             if stale.exists() {
                 std::fs::remove_file(&stale).map_err(|e| StoreError::io(&stale, e))?;
             }
         }
         let mut conn = open_db(&db, &key)?;
         schema::migrate(&mut conn)?;
-        let session = Session {
-            account: setup.coordinator.clone(),
-            role: Role::Coordinator,
-        };
-        let mut store = Store {
-            conn,
-            key,
-            session,
-            dir: dir.to_path_buf(),
-            device_id: device_id.clone(),
-            _lock: lock,
-        };
+        let session = Session { account: setup.coordinator.clone(), role: Role::Coordinator };
+        let mut store = Store { conn, key, session, dir: dir.to_path_buf(), device_id: device_id.clone(), _lock: lock };
         store.init_device(&device_id, &setup.device_name, &setup.recipients)?;
         // The keyring is written last: until it exists, the folder is not "set up".
         ring.save(&dir.join(KEYRING_FILE))?;
@@ -303,18 +260,9 @@ impl Store {
         let (key, role) = ring.open(account, passphrase)?;
         let mut conn = open_db(&dir.join(DB_FILE), &key)?;
         schema::migrate(&mut conn)?;
-        let session = Session {
-            account: account.to_string(),
-            role,
-        };
-        let store = Store {
-            conn,
-            key,
-            session,
-            dir: dir.to_path_buf(),
-            device_id: ring.device_id.clone(),
-            _lock: lock,
-        };
+        let session = Session { account: account.to_string(), role };
+        let store =
+            Store { conn, key, session, dir: dir.to_path_buf(), device_id: ring.device_id.clone(), _lock: lock };
         if store.account_disabled(account)? {
             return Err(StoreError::WrongPassphrase);
         }
@@ -339,18 +287,12 @@ impl Store {
 
     /// Fails unless the session's role is at least `role`.
     fn require(&self, role: Role, what: &str) -> Result<()> {
-        if self.session.role >= role {
-            Ok(())
-        } else {
-            Err(StoreError::Forbidden(what.to_string()))
-        }
+        if self.session.role >= role { Ok(()) } else { Err(StoreError::Forbidden(what.to_string())) }
     }
 
     /// `PRAGMA integrity_check` says "ok".
     pub fn integrity_ok(&self) -> Result<bool> {
-        let r: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let r: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         Ok(r == "ok")
     }
 }

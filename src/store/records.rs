@@ -12,7 +12,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde_json::{Map, Value as J};
 use sha2::{Digest, Sha256};
 
-use crate::interview::{Interview, Outcome, Screen};
+use crate::interview::{AuditEvent, Interview, Outcome, Screen};
 
 use super::audit::append;
 use super::{Result, Role, Store, StoreError};
@@ -172,6 +172,15 @@ fn row_to_record(r: &Row) -> rusqlite::Result<RecordRow> {
     })
 }
 
+/// Writes an interview's audit events (ODK's names, no answers) into the record's trail.
+fn write_events(tx: &rusqlite::Connection, actor: &str, uuid: &str, events: &[AuditEvent]) -> Result<()> {
+    for e in events {
+        let at = crate::expr::format_datetime(&e.at);
+        append(tx, &at, actor, &e.event, Some(uuid), &serde_json::json!({"node": e.node, "elapsed_ms": e.elapsed_ms}))?;
+    }
+    Ok(())
+}
+
 fn now() -> String {
     crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
 }
@@ -190,10 +199,7 @@ impl Store {
     /// Stores a form definition (its TOML text) once; returns its hash. Every version seen is
     /// kept, so old records stay readable after a form update.
     pub fn save_form(&mut self, definition: &str, form_id: &str, version: &str) -> Result<String> {
-        let hash: String = Sha256::digest(definition.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hash: String = Sha256::digest(definition.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         self.conn.execute(
             "INSERT OR IGNORE INTO forms (hash, form_id, version, definition, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![hash, form_id, version, definition, now()],
@@ -204,17 +210,15 @@ impl Store {
     /// A stored form definition.
     pub fn form_definition(&self, hash: &str) -> Result<String> {
         self.conn
-            .query_row(
-                "SELECT definition FROM forms WHERE hash = ?1",
-                [hash],
-                |r| r.get(0),
-            )
+            .query_row("SELECT definition FROM forms WHERE hash = ?1", [hash], |r| r.get(0))
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("the form version {hash}")))
     }
 
-    /// Starts a record for a new interview, owned by the session's account.
-    pub fn create_record(&mut self, form_hash: &str, iv: &Interview) -> Result<String> {
+    /// Creates the record of an interview, owned by the session's account, with the status its
+    /// outcome gives (a finalised interview is stored completed), and its audit events: all in
+    /// one transaction.
+    pub fn create_record(&mut self, form_hash: &str, iv: &Interview, events: &[AuditEvent]) -> Result<String> {
         let uuid = uuid::Uuid::now_v7().to_string();
         let form = &iv.form().form;
         let at = now();
@@ -224,22 +228,41 @@ impl Store {
         let status = match iv.outcome() {
             Outcome::Refused => Status::Refused,
             Outcome::ScreenedOut => Status::ScreenedOut,
-            _ => Status::Draft,
+            Outcome::Completed => Status::Completed,
+            Outcome::InProgress => Status::Draft,
         };
+        let completed = (status == Status::Completed).then(|| at.clone());
+        let submitted = completed.as_ref().map(|_| answers.clone());
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at, updated_at, language, consent_interview, consent_at, status, answers, position)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![uuid, form_hash, form.id, form.version, self.session.account, self.device_id, at, iv.language(), consent, consent.map(|_| at.clone()), status.as_str(), answers, position],
+            "INSERT INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at, updated_at,
+                language, consent_interview, consent_at, status, answers, position, completed_at, submitted_answers)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                uuid,
+                form_hash,
+                form.id,
+                form.version,
+                self.session.account,
+                self.device_id,
+                at,
+                iv.language(),
+                consent,
+                consent.map(|_| at.clone()),
+                status.as_str(),
+                answers,
+                position,
+                completed,
+                submitted
+            ],
         )?;
-        append(
-            &tx,
-            &at,
-            &self.session.account,
-            "record create",
-            Some(&uuid),
-            &serde_json::json!({"form": form.id, "version": form.version}),
-        )?;
+        let detail = serde_json::json!({"form": form.id, "version": form.version});
+        append(&tx, &at, &self.session.account, "record create", Some(&uuid), &detail)?;
+        write_events(&tx, &self.session.account, &uuid, events)?;
+        if status != Status::Draft {
+            let action = format!("status {}", status.as_str());
+            append(&tx, &at, &self.session.account, &action, Some(&uuid), &serde_json::json!({"from": "draft"}))?;
+        }
         tx.commit()?;
         Ok(uuid)
     }
@@ -248,11 +271,7 @@ impl Store {
     pub fn record(&self, uuid: &str) -> Result<RecordRow> {
         let row = self
             .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM records WHERE uuid = ?1"),
-                [uuid],
-                row_to_record,
-            )
+            .query_row(&format!("SELECT {COLUMNS} FROM records WHERE uuid = ?1"), [uuid], row_to_record)
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("the record {uuid}")))?;
         if self.session.role == Role::Monitor && row.monitor != self.session.account {
@@ -269,25 +288,18 @@ impl Store {
     /// Autosave: the interview's answers, position and language, in one durable transaction.
     /// A returned record that its monitor edits becomes a draft again; a refusal or a failed
     /// screening closes it.
-    pub fn autosave(&mut self, uuid: &str, iv: &Interview) -> Result<()> {
+    pub fn autosave(&mut self, uuid: &str, iv: &Interview, events: &[AuditEvent]) -> Result<()> {
         let rec = self.record(uuid)?;
         if rec.monitor != self.session.account {
-            return Err(StoreError::Forbidden(
-                "edit another monitor's record".into(),
-            ));
+            return Err(StoreError::Forbidden("edit another monitor's record".into()));
         }
         let target = match iv.outcome() {
             Outcome::Refused => Status::Refused,
             Outcome::ScreenedOut => Status::ScreenedOut,
             _ => Status::Draft,
         };
-        if !(rec.status == Status::Draft
-            || rec.status == Status::Returned && target == Status::Draft)
-        {
-            return Err(StoreError::IllegalTransition {
-                from: rec.status.as_str().into(),
-                to: "edited".into(),
-            });
+        if !(rec.status == Status::Draft || rec.status == Status::Returned && target == Status::Draft) {
+            return Err(StoreError::IllegalTransition { from: rec.status.as_str().into(), to: "edited".into() });
         }
         let at = now();
         let answers = J::Object(iv.answers_json()).to_string();
@@ -313,53 +325,25 @@ impl Store {
                 &serde_json::json!({"from": rec.status.as_str()}),
             )?;
         }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Stores the interview's audit events (ODK's names, no answers) in the record's trail.
-    pub fn log_events(
-        &mut self,
-        uuid: &str,
-        events: &[crate::interview::AuditEvent],
-    ) -> Result<()> {
-        if events.is_empty() {
-            return Ok(());
-        }
-        self.visible(uuid)?;
-        let tx = self.conn.transaction()?;
-        for e in events {
-            let at = crate::expr::format_datetime(&e.at);
-            append(
-                &tx,
-                &at,
-                &self.session.account,
-                &e.event,
-                Some(uuid),
-                &serde_json::json!({"node": e.node, "elapsed_ms": e.elapsed_ms}),
-            )?;
-        }
+        write_events(&tx, &self.session.account, uuid, events)?;
         tx.commit()?;
         Ok(())
     }
 
     /// Completes a draft whose interview is finalised. Completing again after a return adds a
     /// revision and records every changed answer as a correction (old -> new, who, when).
-    pub fn complete(&mut self, uuid: &str, iv: &Interview) -> Result<()> {
+    pub fn complete(&mut self, uuid: &str, iv: &Interview, events: &[AuditEvent]) -> Result<()> {
         if iv.outcome() != Outcome::Completed {
             return Err(StoreError::Invalid(
                 "the interview is not finalised yet: some answers are missing or invalid".into(),
             ));
         }
-        self.autosave_unchecked_status(uuid, iv)?;
+        self.autosave_unchecked_status(uuid, iv, events)?;
         let rec = self.record(uuid)?;
         self.transition(&rec, Status::Completed)?;
         let at = now();
-        let previous: Option<String> = self.conn.query_row(
-            "SELECT submitted_answers FROM records WHERE uuid = ?1",
-            [uuid],
-            |r| r.get(0),
-        )?;
+        let previous: Option<String> =
+            self.conn.query_row("SELECT submitted_answers FROM records WHERE uuid = ?1", [uuid], |r| r.get(0))?;
         let tx = self.conn.transaction()?;
         let revision = if let Some(prev) = previous {
             let old: Map<String, J> = serde_json::from_str(&prev).unwrap_or_default();
@@ -398,12 +382,10 @@ impl Store {
     }
 
     /// Saves the final answers before completion (the status check is `complete`'s).
-    fn autosave_unchecked_status(&mut self, uuid: &str, iv: &Interview) -> Result<()> {
+    fn autosave_unchecked_status(&mut self, uuid: &str, iv: &Interview, events: &[AuditEvent]) -> Result<()> {
         let rec = self.record(uuid)?;
         if rec.monitor != self.session.account {
-            return Err(StoreError::Forbidden(
-                "complete another monitor's record".into(),
-            ));
+            return Err(StoreError::Forbidden("complete another monitor's record".into()));
         }
         if rec.status != Status::Draft {
             return Err(StoreError::IllegalTransition {
@@ -411,44 +393,26 @@ impl Store {
                 to: Status::Completed.as_str().into(),
             });
         }
-        self.autosave(uuid, iv)
+        self.autosave(uuid, iv, events)
     }
 
     fn transition(&self, rec: &RecordRow, to: Status) -> Result<()> {
         if rec.status.can_become(to) {
             Ok(())
         } else {
-            Err(StoreError::IllegalTransition {
-                from: rec.status.as_str().into(),
-                to: to.as_str().into(),
-            })
+            Err(StoreError::IllegalTransition { from: rec.status.as_str().into(), to: to.as_str().into() })
         }
     }
 
-    fn set_status(
-        &mut self,
-        uuid: &str,
-        to: Status,
-        detail: serde_json::Value,
-    ) -> Result<RecordRow> {
+    fn set_status(&mut self, uuid: &str, to: Status, detail: serde_json::Value) -> Result<RecordRow> {
         let rec = self.record(uuid)?;
         self.transition(&rec, to)?;
         let at = now();
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE records SET status = ?2, updated_at = ?3 WHERE uuid = ?1",
-            params![uuid, to.as_str(), at],
-        )?;
+        tx.execute("UPDATE records SET status = ?2, updated_at = ?3 WHERE uuid = ?1", params![uuid, to.as_str(), at])?;
         let mut d = detail;
         d["from"] = J::String(rec.status.as_str().into());
-        append(
-            &tx,
-            &at,
-            &self.session.account,
-            &format!("status {}", to.as_str()),
-            Some(uuid),
-            &d,
-        )?;
+        append(&tx, &at, &self.session.account, &format!("status {}", to.as_str()), Some(uuid), &d)?;
         tx.commit()?;
         Ok(rec)
     }
@@ -456,17 +420,14 @@ impl Store {
     /// Approves a completed record (supervisors and coordinators).
     pub fn approve(&mut self, uuid: &str) -> Result<()> {
         self.require(Role::Supervisor, "approve records")?;
-        self.set_status(uuid, Status::Approved, serde_json::json!({}))
-            .map(|_| ())
+        self.set_status(uuid, Status::Approved, serde_json::json!({})).map(|_| ())
     }
 
     /// Returns a completed record to its monitor with a comment (supervisors and coordinators).
     pub fn return_record(&mut self, uuid: &str, comment: &str) -> Result<()> {
         self.require(Role::Supervisor, "return records")?;
         if comment.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "say what to correct: a returned record needs a comment".into(),
-            ));
+            return Err(StoreError::Invalid("say what to correct: a returned record needs a comment".into()));
         }
         self.set_status(uuid, Status::Returned, serde_json::json!({}))?;
         self.conn.execute(
@@ -480,19 +441,15 @@ impl Store {
     pub fn reopen(&mut self, uuid: &str) -> Result<()> {
         let rec = self.record(uuid)?;
         if rec.monitor != self.session.account {
-            return Err(StoreError::Forbidden(
-                "reopen another monitor's record".into(),
-            ));
+            return Err(StoreError::Forbidden("reopen another monitor's record".into()));
         }
-        self.set_status(uuid, Status::Draft, serde_json::json!({}))
-            .map(|_| ())
+        self.set_status(uuid, Status::Draft, serde_json::json!({})).map(|_| ())
     }
 
     /// Marks approved records as exported (coordinators; called by the export).
     pub fn mark_exported(&mut self, uuid: &str, batch: &str) -> Result<()> {
         self.require(Role::Coordinator, "export records")?;
-        self.set_status(uuid, Status::Exported, serde_json::json!({"batch": batch}))
-            .map(|_| ())
+        self.set_status(uuid, Status::Exported, serde_json::json!({"batch": batch})).map(|_| ())
     }
 
     /// The respondent withdrew consent: purges the answers, comments and corrections, keeps a
@@ -542,10 +499,7 @@ impl Store {
             }
         }
         if !statuses.is_empty() {
-            let list: Vec<String> = statuses
-                .iter()
-                .map(|s| arg(s.as_str().to_string()))
-                .collect();
+            let list: Vec<String> = statuses.iter().map(|s| arg(s.as_str().to_string())).collect();
             clauses.push(format!("status IN ({})", list.join(", ")));
         }
         if let Some(f) = &filter.form_id {
@@ -561,15 +515,11 @@ impl Store {
             clauses.push(format!("substr(started_at, 1, 10) <= {}", arg(d.clone())));
         }
         if let Some(t) = filter.text.as_ref().filter(|t| !t.trim().is_empty()) {
-            let like = format!(
-                "%{}%",
-                t.trim()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+            let like = format!("%{}%", t.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
             let p = arg(like);
-            clauses.push(format!("(answers LIKE {p} ESCAPE '\\' OR uuid LIKE {p} ESCAPE '\\' OR monitor LIKE {p} ESCAPE '\\')"));
+            clauses.push(format!(
+                "(answers LIKE {p} ESCAPE '\\' OR uuid LIKE {p} ESCAPE '\\' OR monitor LIKE {p} ESCAPE '\\')"
+            ));
         }
         let mut sql = format!("SELECT {COLUMNS} FROM records");
         if !clauses.is_empty() {
@@ -587,9 +537,8 @@ impl Store {
 
     /// How many records have each status (what the session may see).
     pub fn count_by_status(&self) -> Result<Vec<(Status, i64)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT status, count(*) FROM records WHERE (?1 = 0 OR monitor = ?2) GROUP BY status",
-        )?;
+        let mut stmt =
+            self.conn.prepare("SELECT status, count(*) FROM records WHERE (?1 = 0 OR monitor = ?2) GROUP BY status")?;
         let monitor_only = i64::from(self.session.role == Role::Monitor);
         let rows = stmt.query_map(params![monitor_only, self.session.account], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
@@ -607,9 +556,7 @@ impl Store {
     /// Review comments of a record, oldest first: (author, when, comment).
     pub fn comments(&self, uuid: &str) -> Result<Vec<(String, String, String)>> {
         self.visible(uuid)?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT author, at, comment FROM comments WHERE uuid = ?1 ORDER BY id")?;
+        let mut stmt = self.conn.prepare("SELECT author, at, comment FROM comments WHERE uuid = ?1 ORDER BY id")?;
         let rows = stmt.query_map([uuid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
@@ -621,17 +568,11 @@ impl Store {
         uuid: &str,
     ) -> Result<Vec<(i64, String, Option<String>, Option<String>, String, String)>> {
         self.visible(uuid)?;
-        let mut stmt = self.conn.prepare("SELECT revision, field, old_value, new_value, author, at FROM corrections WHERE uuid = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([uuid], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })?;
+        let mut stmt = self.conn.prepare(
+            "SELECT revision, field, old_value, new_value, author, at FROM corrections WHERE uuid = ?1 ORDER BY id",
+        )?;
+        let rows =
+            stmt.query_map([uuid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 }

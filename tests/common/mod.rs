@@ -43,34 +43,16 @@ pub struct XmlDoc {
 impl XmlDoc {
     pub fn parse(xml: &str) -> Option<XmlDoc> {
         let doc = roxmltree::Document::parse(xml).ok()?;
-        let mut d = XmlDoc {
-            names: vec![],
-            parents: vec![],
-            children: vec![],
-            texts: vec![],
-            attrs: vec![],
-            context: 0,
-        };
+        let mut d =
+            XmlDoc { names: vec![], parents: vec![], children: vec![], texts: vec![], attrs: vec![], context: 0 };
         fn add(d: &mut XmlDoc, n: roxmltree::Node, parent: Option<usize>) -> usize {
             let id = d.names.len();
-            d.names.push(if n.is_root() {
-                String::new()
-            } else {
-                n.tag_name().name().to_string()
-            });
+            d.names.push(if n.is_root() { String::new() } else { n.tag_name().name().to_string() });
             d.parents.push(parent);
             d.children.push(vec![]);
-            let text: String = n
-                .descendants()
-                .filter(|c| c.is_text())
-                .filter_map(|c| c.text())
-                .collect();
+            let text: String = n.descendants().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
             d.texts.push(text);
-            d.attrs.push(
-                n.attributes()
-                    .map(|a| (a.name().to_string(), a.value().to_string()))
-                    .collect(),
-            );
+            d.attrs.push(n.attributes().map(|a| (a.name().to_string(), a.value().to_string())).collect());
             for c in n.children().filter(|c| c.is_element()) {
                 let cid = add(d, c, Some(id));
                 d.children[id].push(cid);
@@ -84,10 +66,7 @@ impl XmlDoc {
 
 impl Context for XmlDoc {
     fn reference(&self, name: &str) -> EvalResult {
-        Err(EvalError::new(
-            ErrorKind::UnknownReference,
-            format!("no ${{{name}}} in a document"),
-        ))
+        Err(EvalError::new(ErrorKind::UnknownReference, format!("no ${{{name}}} in a document")))
     }
     fn root(&self) -> Option<usize> {
         Some(0)
@@ -111,10 +90,7 @@ impl Context for XmlDoc {
         self.texts[node].clone()
     }
     fn attribute(&self, node: usize, name: &str) -> Option<String> {
-        self.attrs[node]
-            .iter()
-            .find(|a| a.0 == name)
-            .map(|a| a.1.clone())
+        self.attrs[node].iter().find(|a| a.0 == name).map(|a| a.1.clone())
     }
     fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
         chrono::Utc::now().fixed_offset()
@@ -126,9 +102,6 @@ pub struct Empty;
 
 impl Context for Empty {
     fn reference(&self, name: &str) -> EvalResult {
-        Err(EvalError::new(
-            ErrorKind::UnknownReference,
-            format!("no ${{{name}}}"),
-        ))
+        Err(EvalError::new(ErrorKind::UnknownReference, format!("no ${{{name}}}")))
     }
 }

@@ -1,0 +1,143 @@
+//! `fourmi setup`, `fourmi account ...`, `fourmi device pubkey`, `fourmi audit verify`.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::session::{StoreArgs, read_passphrase};
+use crate::store::{Role, Setup, Store};
+
+/// `fourmi account ...`.
+#[derive(Debug, Subcommand)]
+pub enum AccountCmd {
+    /// Add an account (coordinators).
+    Add {
+        /// Account name.
+        name: String,
+        /// monitor, supervisor or coordinator.
+        #[arg(long)]
+        role: String,
+        /// The new account's passphrase: a file, or - for standard input.
+        #[arg(long)]
+        new_passphrase_file: String,
+    },
+    /// List accounts.
+    List,
+    /// Set a new passphrase (your own, or anyone's as a coordinator).
+    Passwd {
+        /// Account name.
+        name: String,
+        /// The new passphrase: a file, or - for standard input.
+        #[arg(long)]
+        new_passphrase_file: String,
+    },
+}
+
+/// `fourmi device ...`.
+#[derive(Debug, Subcommand)]
+pub enum DeviceCmd {
+    /// Print the device's public signing key, one line, to register the laptop at headquarters.
+    Pubkey,
+}
+
+/// `fourmi audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Check the audit trail's hash chain; exit 1 and say where when it is broken.
+    Verify,
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("fourmi: {msg}");
+    ExitCode::from(1)
+}
+
+/// `fourmi setup`.
+pub fn setup(args: &StoreArgs, name: &str, device: &str, recipients: &[String]) -> ExitCode {
+    let Some(source) = args.passphrase_file.as_deref() else {
+        return fail("give the coordinator's new passphrase with --passphrase-file FILE (or - for standard input)");
+    };
+    let pass = match read_passphrase(source) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let dir = args.dir();
+    let setup = Setup {
+        coordinator: name.to_string(),
+        passphrase: pass.to_string(),
+        device_name: device.to_string(),
+        recipients: recipients.to_vec(),
+    };
+    match Store::setup(&dir, &setup) {
+        Ok(store) => {
+            println!("fourmi is set up in {}", dir.display());
+            println!("coordinator: {name}");
+            if let Ok(line) = store.device_pubkey() {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `fourmi account ...`.
+pub fn account(args: &StoreArgs, cmd: AccountCmd) -> ExitCode {
+    let mut store = match args.open() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let result = match cmd {
+        AccountCmd::Add { name, role, new_passphrase_file } => {
+            let Some(role) = Role::parse(&role) else {
+                return fail(format!("`{role}` is not a role: use monitor, supervisor or coordinator"));
+            };
+            read_passphrase(&new_passphrase_file)
+                .and_then(|p| store.add_account(&name, role, &p).map_err(|e| e.to_string()))
+                .map(|_| println!("added {name} ({})", role.as_str()))
+        }
+        AccountCmd::List => store.accounts().map_err(|e| e.to_string()).map(|list| {
+            for a in list {
+                println!(
+                    "{}\t{}\t{}{}",
+                    a.name,
+                    a.role.as_str(),
+                    a.created_at,
+                    if a.disabled { "\tdisabled" } else { "" }
+                );
+            }
+        }),
+        AccountCmd::Passwd { name, new_passphrase_file } => read_passphrase(&new_passphrase_file)
+            .and_then(|p| store.set_passphrase(&name, &p).map_err(|e| e.to_string()))
+            .map(|_| println!("passphrase of {name} changed")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+/// `fourmi device pubkey`.
+pub fn device(args: &StoreArgs, cmd: DeviceCmd) -> ExitCode {
+    let DeviceCmd::Pubkey = cmd;
+    match args.open().and_then(|s| s.device_pubkey().map_err(|e| e.to_string())) {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// `fourmi audit verify`.
+pub fn audit(args: &StoreArgs, cmd: AuditCmd) -> ExitCode {
+    let AuditCmd::Verify = cmd;
+    match args.open().and_then(|s| s.verify_audit().map_err(|e| e.to_string())) {
+        Ok(None) => {
+            println!("the audit trail is intact");
+            ExitCode::SUCCESS
+        }
+        Ok(Some(b)) => fail(format!("the audit trail is broken at row {}: {}", b.seq, b.reason)),
+        Err(e) => fail(e),
+    }
+}

@@ -1,0 +1,60 @@
+//! What the store commands share: the data folder, the account, reading passphrases, unlocking.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::Args;
+use zeroize::Zeroizing;
+
+use crate::store::{self, Store};
+
+/// Options every store command takes.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// The data folder (default: the platform's data folder for fourmi).
+    #[arg(long, global = true, env = "FOURMI_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The account to unlock with.
+    #[arg(long, short = 'u', global = true, env = "FOURMI_USER")]
+    pub user: Option<String>,
+    /// A file holding the passphrase (its first line), or `-` for standard input.
+    #[arg(long, global = true)]
+    pub passphrase_file: Option<String>,
+}
+
+impl StoreArgs {
+    /// The data folder.
+    pub fn dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(store::default_dir)
+    }
+
+    /// Unlocks the store with `--user` and `--passphrase-file`.
+    pub fn open(&self) -> Result<Store, String> {
+        let user = self.user.as_deref().ok_or("say which account to unlock with: --user NAME")?;
+        let pass = read_passphrase(
+            self.passphrase_file
+                .as_deref()
+                .ok_or("give the passphrase with --passphrase-file FILE (or - for standard input)")?,
+        )?;
+        Store::open(&self.dir(), user, &pass).map_err(|e| e.to_string())
+    }
+}
+
+/// Reads a passphrase: the first line of a file, or of standard input for `-`.
+pub fn read_passphrase(source: &str) -> Result<Zeroizing<String>, String> {
+    let mut text = Zeroizing::new(String::new());
+    if source == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read the passphrase from standard input: {e}"))?;
+    } else {
+        let mut f =
+            std::fs::File::open(source).map_err(|e| format!("cannot read the passphrase file {source}: {e}"))?;
+        f.read_to_string(&mut text).map_err(|e| format!("cannot read the passphrase file {source}: {e}"))?;
+    }
+    let line = Zeroizing::new(text.lines().next().unwrap_or("").to_string());
+    if line.is_empty() {
+        return Err(format!("the passphrase in {source} is empty"));
+    }
+    Ok(line)
+}
