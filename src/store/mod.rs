@@ -100,6 +100,11 @@ pub enum StoreError {
         "the data folder cannot be written (read-only?): this change was not saved; everything saved before is intact"
     )]
     ReadOnly,
+    /// Writing to the disk failed for another reason (a failing disk, a removed USB drive).
+    #[error(
+        "writing to the disk failed (code {0}): this change was not saved; everything saved before is intact; check the disk and free space"
+    )]
+    DiskIo(i32),
     /// The database was made by a newer fourmi.
     #[error("this data was written by a newer version of fourmi (schema {0}); install that version to open it")]
     NewerDatabase(i64),
@@ -140,6 +145,15 @@ impl From<rusqlite::Error> for StoreError {
             Some(C::ReadOnly) => StoreError::ReadOnly,
             Some(C::NotADatabase) => StoreError::Corrupt("the database cannot be read with this key".into()),
             Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => StoreError::Db("the database is busy; try again".into()),
+            Some(C::SystemIoFailure) => {
+                // SQLite reports a failed write as an I/O error; errno still says why.
+                let ext = if let rusqlite::Error::SqliteFailure(f, _) = &e { f.extended_code } else { 0 };
+                match std::io::Error::last_os_error().raw_os_error() {
+                    Some(28) => StoreError::DiskFull,
+                    Some(30) | Some(13) => StoreError::ReadOnly,
+                    _ => StoreError::DiskIo(ext),
+                }
+            }
             _ => StoreError::Db(e.to_string()),
         }
     }
