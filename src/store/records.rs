@@ -187,8 +187,13 @@ fn now() -> String {
 
 /// The consent flag the answers give, for the form's consent question.
 fn consent_flag(iv: &Interview) -> Option<bool> {
+    consent_from(iv, &iv.answers_json())
+}
+
+/// The consent flag in already computed answers.
+fn consent_from(iv: &Interview, answers: &Map<String, J>) -> Option<bool> {
     let question = iv.form().form.consent_question.as_deref()?;
-    match iv.answers_json().get(question).and_then(J::as_str) {
+    match answers.get(question).and_then(J::as_str) {
         Some("yes") => Some(true),
         Some("no") => Some(false),
         _ => None,
@@ -219,54 +224,84 @@ impl Store {
     /// outcome gives (a finalised interview is stored completed), and its audit events: all in
     /// one transaction.
     pub fn create_record(&mut self, form_hash: &str, iv: &Interview, events: &[AuditEvent]) -> Result<String> {
-        let uuid = uuid::Uuid::now_v7().to_string();
-        let form = &iv.form().form;
-        let at = now();
-        let answers = J::Object(iv.answers_json()).to_string();
-        let position = serde_json::to_string(&iv.current()).ok();
-        let consent = consent_flag(iv);
-        let status = match iv.outcome() {
-            Outcome::Refused => Status::Refused,
-            Outcome::ScreenedOut => Status::ScreenedOut,
-            Outcome::Completed => Status::Completed,
-            Outcome::InProgress => Status::Draft,
-        };
-        let completed = (status == Status::Completed).then(|| at.clone());
-        let submitted = completed.as_ref().map(|_| answers.clone());
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at, updated_at,
-                language, consent_interview, consent_at, status, answers, position, completed_at, submitted_answers)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
-                uuid,
-                form_hash,
-                form.id,
-                form.version,
-                self.session.account,
-                self.device_id,
-                at,
-                iv.language(),
-                consent,
-                consent.map(|_| at.clone()),
-                status.as_str(),
-                answers,
-                position,
-                completed,
-                submitted
-            ],
-        )?;
-        let detail = serde_json::json!({"form": form.id, "version": form.version});
-        append(&tx, &at, &self.session.account, "record create", Some(&uuid), &detail)?;
-        write_events(&tx, &self.session.account, &uuid, events)?;
-        if status != Status::Draft {
-            let action = format!("status {}", status.as_str());
-            append(&tx, &at, &self.session.account, &action, Some(&uuid), &serde_json::json!({"from": "draft"}))?;
-        }
+        let uuid = insert_record(&tx, &self.session.account, &self.device_id, form_hash, iv, events)?;
         tx.commit()?;
         Ok(uuid)
     }
 
+    /// Creates many records in one transaction (back-office entry of a large file, demo data).
+    pub fn create_records(
+        &mut self,
+        form_hash: &str,
+        interviews: &[(Interview, Vec<AuditEvent>)],
+    ) -> Result<Vec<String>> {
+        let tx = self.conn.transaction()?;
+        let mut out = Vec::with_capacity(interviews.len());
+        for (iv, events) in interviews {
+            out.push(insert_record(&tx, &self.session.account, &self.device_id, form_hash, iv, events)?);
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// Inserts one record and its audit rows on `tx`.
+fn insert_record(
+    tx: &rusqlite::Connection,
+    account: &str,
+    device_id: &str,
+    form_hash: &str,
+    iv: &Interview,
+    events: &[AuditEvent],
+) -> Result<String> {
+    let uuid = uuid::Uuid::now_v7().to_string();
+    let form = &iv.form().form;
+    let at = now();
+    let answers = J::Object(iv.answers_json()).to_string();
+    let position = serde_json::to_string(&iv.current()).ok();
+    let consent = consent_flag(iv);
+    let status = match iv.outcome() {
+        Outcome::Refused => Status::Refused,
+        Outcome::ScreenedOut => Status::ScreenedOut,
+        Outcome::Completed => Status::Completed,
+        Outcome::InProgress => Status::Draft,
+    };
+    let completed = (status == Status::Completed).then(|| at.clone());
+    let submitted = completed.as_ref().map(|_| answers.clone());
+    tx.execute(
+        "INSERT INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at, updated_at,
+                language, consent_interview, consent_at, status, answers, position, completed_at, submitted_answers)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            uuid,
+            form_hash,
+            form.id,
+            form.version,
+            account,
+            device_id,
+            at,
+            iv.language(),
+            consent,
+            consent.map(|_| at.clone()),
+            status.as_str(),
+            answers,
+            position,
+            completed,
+            submitted
+        ],
+    )?;
+    let detail = serde_json::json!({"form": form.id, "version": form.version});
+    append(tx, &at, account, "record create", Some(&uuid), &detail)?;
+    write_events(tx, account, &uuid, events)?;
+    if status != Status::Draft {
+        let action = format!("status {}", status.as_str());
+        append(tx, &at, account, &action, Some(&uuid), &serde_json::json!({"from": "draft"}))?;
+    }
+    Ok(uuid)
+}
+
+impl Store {
     /// One record (the owner, or any supervisor or coordinator).
     pub fn record(&self, uuid: &str) -> Result<RecordRow> {
         let row = self
@@ -289,40 +324,47 @@ impl Store {
     /// A returned record that its monitor edits becomes a draft again; a refusal or a failed
     /// screening closes it.
     pub fn autosave(&mut self, uuid: &str, iv: &Interview, events: &[AuditEvent]) -> Result<()> {
-        let rec = self.record(uuid)?;
-        if rec.monitor != self.session.account {
+        // Only what the checks need: autosave runs on every answer change.
+        let (monitor, status, consent_before, consent_at_before): (String, String, Option<bool>, Option<String>) = self
+            .conn
+            .prepare_cached("SELECT monitor, status, consent_interview, consent_at FROM records WHERE uuid = ?1")?
+            .query_row([uuid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("the record {uuid}")))?;
+        if monitor != self.session.account {
             return Err(StoreError::Forbidden("edit another monitor's record".into()));
         }
+        let current = Status::parse(&status).unwrap_or(Status::Draft);
         let target = match iv.outcome() {
             Outcome::Refused => Status::Refused,
             Outcome::ScreenedOut => Status::ScreenedOut,
             _ => Status::Draft,
         };
-        if !(rec.status == Status::Draft || rec.status == Status::Returned && target == Status::Draft) {
-            return Err(StoreError::IllegalTransition { from: rec.status.as_str().into(), to: "edited".into() });
+        if !(current == Status::Draft || current == Status::Returned && target == Status::Draft) {
+            return Err(StoreError::IllegalTransition { from: current.as_str().into(), to: "edited".into() });
         }
         let at = now();
-        let answers = J::Object(iv.answers_json()).to_string();
+        let answers_map = iv.answers_json();
+        let consent = consent_from(iv, &answers_map);
+        let answers = J::Object(answers_map).to_string();
         let position = serde_json::to_string(&iv.current()).ok();
-        let consent = consent_flag(iv);
-        let consent_at = if consent.is_some() && rec.consent_interview.is_none() {
-            Some(at.clone())
-        } else {
-            rec.consent_at.clone()
-        };
+        let consent_at =
+            if consent.is_some() && consent_before.is_none() { Some(at.clone()) } else { consent_at_before };
+        let rec_status = current;
         let tx = self.conn.transaction()?;
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE records SET answers = ?2, position = ?3, language = ?4, updated_at = ?5, consent_interview = ?6, consent_at = ?7, status = ?8 WHERE uuid = ?1",
-            params![uuid, answers, position, iv.language(), at, consent, consent_at, target.as_str()],
+        )?
+        .execute(params![uuid, answers, position, iv.language(), at, consent, consent_at, target.as_str()],
         )?;
-        if rec.status != target {
+        if rec_status != target {
             append(
                 &tx,
                 &at,
                 &self.session.account,
                 &format!("status {}", target.as_str()),
                 Some(uuid),
-                &serde_json::json!({"from": rec.status.as_str()}),
+                &serde_json::json!({"from": rec_status.as_str()}),
             )?;
         }
         write_events(&tx, &self.session.account, uuid, events)?;
@@ -478,7 +520,7 @@ impl Store {
         Ok(())
     }
 
-    /// Records matching `filter`, newest first. A monitor sees only their own drafts and
+    /// Records matching `filter`, the most recently started first. A monitor sees only their own drafts and
     /// returned records.
     pub fn records(&self, filter: &RecordFilter) -> Result<Vec<RecordRow>> {
         let mut clauses: Vec<String> = Vec::new();
@@ -526,7 +568,7 @@ impl Store {
             sql.push_str(" WHERE ");
             sql.push_str(&clauses.join(" AND "));
         }
-        sql.push_str(" ORDER BY updated_at DESC, uuid DESC");
+        sql.push_str(" ORDER BY started_at DESC, uuid DESC");
         if filter.limit > 0 {
             sql.push_str(&format!(" LIMIT {} OFFSET {}", filter.limit, filter.offset));
         }

@@ -33,7 +33,7 @@ const MIGRATIONS: &[&str] = &[
         answers TEXT NOT NULL, position TEXT,
         submitted_answers TEXT
     );
-    CREATE INDEX records_status ON records(status, form_id, updated_at);
+    CREATE INDEX records_status ON records(status, form_id, started_at);
     CREATE INDEX records_monitor ON records(monitor, status);
     CREATE TABLE comments (
         id INTEGER PRIMARY KEY, uuid TEXT NOT NULL REFERENCES records(uuid), author TEXT NOT NULL,
