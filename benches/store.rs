@@ -33,7 +33,7 @@ fn interview(f: &Arc<Compiled>, i: usize) -> Interview {
     let city = ["bamako", "gao", "kayes", "mopti", "timbuktu"][i % 5];
     let answers = serde_json::json!({"monitor": format!("mon{:02}", i % 20), "mode": "phone", "country": "mali", "city": city,
         "neighbourhood": format!("{city}_centre"), "consent": "yes", "age": 18 + i % 50, "arrived_within_year": "yes",
-        "sex": if i % 2 == 0 { "male" } else { "female" }, "nationality": "guinea", "c1": "yes", "c17": "yes"});
+        "sex": if i.is_multiple_of(2) { "male" } else { "female" }, "nationality": "guinea", "c1": "yes", "c17": "yes"});
     let _ = iv.fill(answers.as_object().unwrap(), Duration::ZERO);
     iv
 }
