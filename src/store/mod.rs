@@ -219,6 +219,8 @@ pub fn is_set_up(dir: &Path) -> bool {
 /// Opens the SQLCipher database with the raw key and sets the pragmas.
 fn open_db(path: &Path, key: &keyring::DataKey) -> Result<Connection> {
     let conn = Connection::open(path)?;
+    // SQLCipher would otherwise print its own errors (a wrong key) on standard error.
+    let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
     let hex: Zeroizing<String> = Zeroizing::new(key.iter().map(|b| format!("{b:02x}")).collect());
     let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
     conn.execute_batch(&pragma)?;
