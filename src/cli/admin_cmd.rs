@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::session::{StoreArgs, read_passphrase};
+use super::session::{StoreArgs, fail, read_passphrase};
 use crate::store::{Role, Setup, Store};
 
 /// `fourmi account ...`.
@@ -45,11 +45,6 @@ pub enum DeviceCmd {
 pub enum AuditCmd {
     /// Check the audit trail's hash chain; exit 1 and say where when it is broken.
     Verify,
-}
-
-fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("fourmi: {msg}");
-    ExitCode::from(1)
 }
 
 /// `fourmi setup`.

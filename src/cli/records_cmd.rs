@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use clap::Subcommand;
 use serde_json::{Map, Value as J, json};
 
-use super::session::StoreArgs;
+use super::session::{StoreArgs, fail};
 use crate::form::{self, Compiled};
 use crate::interview::{Interview, Loc, Outcome, ProblemKind, StartInfo};
 use crate::store::{RecordFilter, Status, Store};
@@ -72,11 +72,6 @@ pub enum RecordsCmd {
         #[arg(long)]
         form: PathBuf,
     },
-}
-
-fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("fourmi: {msg}");
-    ExitCode::from(1)
 }
 
 /// Runs a records subcommand.

@@ -58,3 +58,9 @@ pub fn read_passphrase(source: &str) -> Result<Zeroizing<String>, String> {
     }
     Ok(line)
 }
+
+/// Prints `fourmi: <message>` on standard error and returns exit code 1.
+pub fn fail(msg: impl std::fmt::Display) -> std::process::ExitCode {
+    eprintln!("fourmi: {msg}");
+    std::process::ExitCode::from(1)
+}
