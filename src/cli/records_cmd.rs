@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Subcommand;
-use serde_json::{Map, Value as J, json};
+use serde_json::{Value as J, json};
 
 use super::session::{StoreArgs, fail};
 use crate::form::{self, Compiled};
@@ -254,7 +254,6 @@ fn autosave_loop(store: &mut Store, form_path: &Path) -> ExitCode {
     };
     println!("record {uuid}");
     let clock = Instant::now();
-    let mut stored = Map::new();
     for n in 1u64.. {
         if iv.set_answer(&Loc::top(target), &n.to_string(), clock.elapsed()).is_err() {
             return fail("the question cannot be answered");
@@ -263,7 +262,6 @@ fn autosave_loop(store: &mut Store, form_path: &Path) -> ExitCode {
         if let Err(e) = store.autosave(&uuid, &iv, &events) {
             return fail(e);
         }
-        stored.insert("n".into(), json!(n));
         println!("saved {n}");
         std::thread::sleep(Duration::from_millis(1));
     }

@@ -75,7 +75,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
         for t in &item.trigger {
             resolve(t, item.pos_of("trigger"), "`trigger`", &mut out);
         }
-        check_choices(form, item, &mut out);
+        check_choices(form, item, &by_name, &mut out);
         out.extend(super::params::check_parameters(item, &form.choices));
         if item.kind == Kind::Repeat
             && by_name.get(item.name.as_str()).is_some_and(|v| v.iter().filter(|i| i.kind == Kind::Repeat).count() > 1)
@@ -174,7 +174,7 @@ fn uses_self(e: &Expression) -> bool {
     found
 }
 
-fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
+fn check_choices(form: &Form, item: &Item, by_name: &BTreeMap<&str, Vec<&Item>>, out: &mut Vec<Diagnostic>) {
     if let Some(ChoiceSource::File(file)) = &item.choices {
         let stem = file.rsplit_once('.').map_or(file.as_str(), |p| p.0);
         if form.choices.contains_key(stem) {
@@ -194,8 +194,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
         ));
         return;
     };
-    if choices.iter().any(|c| c.label.is_empty() && c.media.is_empty())
-        && item.choice_filter.is_none()
+    if item.choice_filter.is_none()
         && let Some(c) = choices.iter().find(|c| c.label.is_empty() && c.media.is_empty())
     {
         out.push(Diagnostic::error(c.pos, format!("the choice `{}` of list `{list}` has no label", c.name)));
@@ -203,7 +202,7 @@ fn check_choices(form: &Form, item: &Item, out: &mut Vec<Diagnostic>) {
     for c in choices {
         for t in c.label.values().chain(c.media.values()) {
             for r in text_references(t) {
-                if form.item(&r).is_none() {
+                if !by_name.contains_key(r.as_str()) {
                     out.push(Diagnostic::error(
                         c.pos,
                         format!("the label of choice `{}` refers to ${{{r}}}, but no question is named `{r}`", c.name),

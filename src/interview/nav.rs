@@ -305,12 +305,19 @@ impl Interview {
     pub fn hierarchy(&self) -> Vec<HierarchyEntry> {
         let mut out = Vec::new();
         let top = self.form.top.clone();
-        self.hierarchy_of(&top, &[], 0, &mut out);
+        let screens = self.screens();
+        self.hierarchy_of(&top, &[], 0, &screens, &mut out);
         out
     }
 
-    fn hierarchy_of(&self, ids: &[ItemId], at: &[usize], depth: usize, out: &mut Vec<HierarchyEntry>) {
-        let screens = self.screens();
+    fn hierarchy_of(
+        &self,
+        ids: &[ItemId],
+        at: &[usize],
+        depth: usize,
+        screens: &[Screen],
+        out: &mut Vec<HierarchyEntry>,
+    ) {
         for &id in ids {
             let loc = Loc { item: id, at: at.to_vec() };
             if !self.is_relevant(&loc) {
@@ -339,12 +346,12 @@ impl Interview {
                         screen: screen.clone().unwrap_or(Screen::End),
                     });
                     if item.kind == Kind::Group {
-                        self.hierarchy_of(&self.form.items[id].children, at, depth + 1, out);
+                        self.hierarchy_of(&self.form.items[id].children, at, depth + 1, screens, out);
                     } else {
                         for i in 0..self.repeat_count(id, at) {
                             let mut inner = at.to_vec();
                             inner.push(i);
-                            self.hierarchy_of(&self.form.items[id].children, &inner, depth + 1, out);
+                            self.hierarchy_of(&self.form.items[id].children, &inner, depth + 1, screens, out);
                         }
                     }
                 }
