@@ -1,13 +1,16 @@
 //! fourmi: offline survey field work.
 //!
 //! Layers, from the bottom: [`expr`] (the XLSForm expression language), [`form`] (questionnaires:
-//! model, readers, checks, compilation), [`interview`] (a form being filled; pure) and [`cli`]
-//! (the command line). See `docs/architecture.md`.
+//! model, readers, checks, compilation), [`interview`] (a form being filled; pure), [`store`] (the
+//! encrypted database), and on top [`cli`] (the command line) and [`ui`] (the desktop app, with its
+//! words in [`i18n`]). See `docs/architecture.md`.
 
 #![warn(missing_docs)]
 
 pub mod cli;
 pub mod expr;
 pub mod form;
+pub mod i18n;
 pub mod interview;
 pub mod store;
+pub mod ui;

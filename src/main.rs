@@ -2,18 +2,19 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = fourmi::cli::Cli::parse();
+    let dir = cli.store.dir();
     match fourmi::cli::run(cli) {
         Some(code) => code,
-        None => {
-            // The desktop app comes with the interview engine and the store; until then, say so
-            // and show what works.
-            println!("fourmi: the desktop app is not part of this version yet. These commands work:\n");
-            let _ = fourmi::cli::Cli::command().print_help();
-            ExitCode::SUCCESS
-        }
+        None => match fourmi::ui::run(dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("fourmi: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }

@@ -6,6 +6,7 @@
 //! errors into the flat, dependency-ordered table the interview engine runs.
 
 mod build;
+mod bundled;
 mod check;
 mod compile;
 mod diag;
@@ -21,6 +22,7 @@ mod write;
 use std::path::{Path, PathBuf};
 
 pub use build::{similar, valid_name};
+pub use bundled::BUNDLED;
 pub use check::text_references;
 pub use compile::{Compiled, ItemId, Node};
 pub use diag::{Diagnostic, Severity, has_errors};

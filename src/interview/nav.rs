@@ -396,4 +396,31 @@ impl Interview {
             None => raw.to_string(),
         }
     }
+
+    /// `text` in the interview language with each `${name}` replaced by that answer as the
+    /// monitor reads it (from the same repeat instance as `at` where it is inside one).
+    pub fn render(&self, text: &crate::form::Text, at: &Loc) -> String {
+        let raw = self.text(text).unwrap_or("");
+        let mut out = String::new();
+        let mut rest = raw;
+        while let Some(i) = rest.find("${") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            let Some(j) = after.find('}') else {
+                out.push_str(&rest[i..]);
+                rest = "";
+                break;
+            };
+            match self.form.id(after[..j].trim()) {
+                Some(id) => {
+                    let depth = self.chain(id).len().min(at.at.len());
+                    out.push_str(&self.display(&Loc { item: id, at: at.at[..depth].to_vec() }));
+                }
+                None => out.push_str(&rest[i..i + 3 + j]),
+            }
+            rest = &after[j + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
 }

@@ -124,6 +124,19 @@ pub struct RecordRow {
     pub position: Option<Screen>,
 }
 
+/// What [`Store::tally`] groups records by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TallyBy {
+    /// Their status.
+    Status,
+    /// Their form.
+    Form,
+    /// Their monitor.
+    Monitor,
+    /// The day the interview started.
+    Day,
+}
+
 /// Which records to list.
 #[derive(Debug, Clone, Default)]
 pub struct RecordFilter {
@@ -520,9 +533,9 @@ impl Store {
         Ok(())
     }
 
-    /// Records matching `filter`, the most recently started first. A monitor sees only their own drafts and
-    /// returned records.
-    pub fn records(&self, filter: &RecordFilter) -> Result<Vec<RecordRow>> {
+    /// The `WHERE` clause and its arguments for `filter`, with the monitor's own limits; `None`
+    /// when the session may see nothing the filter asks for.
+    pub(super) fn filter_sql(&self, filter: &RecordFilter) -> Option<(String, Vec<rusqlite::types::Value>)> {
         let mut clauses: Vec<String> = Vec::new();
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         let mut arg = |v: String| {
@@ -537,7 +550,7 @@ impl Store {
             }
             statuses.retain(|s| matches!(s, Status::Draft | Status::Returned));
             if statuses.is_empty() {
-                return Ok(Vec::new());
+                return None;
             }
         }
         if !statuses.is_empty() {
@@ -563,18 +576,54 @@ impl Store {
                 "(answers LIKE {p} ESCAPE '\\' OR uuid LIKE {p} ESCAPE '\\' OR monitor LIKE {p} ESCAPE '\\')"
             ));
         }
-        let mut sql = format!("SELECT {COLUMNS} FROM records");
-        if !clauses.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&clauses.join(" AND "));
-        }
-        sql.push_str(" ORDER BY started_at DESC, uuid DESC");
+        let sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+        Some((sql, args))
+    }
+
+    /// Records matching `filter`, the most recently started first. A monitor sees only their own drafts and
+    /// returned records.
+    pub fn records(&self, filter: &RecordFilter) -> Result<Vec<RecordRow>> {
+        let Some((clause, args)) = self.filter_sql(filter) else {
+            return Ok(Vec::new());
+        };
+        let mut sql = format!("SELECT {COLUMNS} FROM records{clause} ORDER BY started_at DESC, uuid DESC");
         if filter.limit > 0 {
             sql.push_str(&format!(" LIMIT {} OFFSET {}", filter.limit, filter.offset));
         }
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), row_to_record)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// How many records match `filter` (ignoring its page).
+    pub fn count_records(&self, filter: &RecordFilter) -> Result<i64> {
+        let Some((clause, args)) = self.filter_sql(filter) else {
+            return Ok(0);
+        };
+        let sql = format!("SELECT count(*) FROM records{clause}");
+        Ok(self.conn.query_row(&sql, rusqlite::params_from_iter(args), |r| r.get(0))?)
+    }
+
+    /// Counts of the records matching `filter`, grouped by `by`, largest first.
+    pub fn tally(&self, filter: &RecordFilter, by: TallyBy) -> Result<Vec<(String, i64)>> {
+        let Some((clause, args)) = self.filter_sql(filter) else {
+            return Ok(Vec::new());
+        };
+        let (key, order) = match by {
+            TallyBy::Status => ("status", "2 DESC, 1"),
+            TallyBy::Form => ("form_id", "2 DESC, 1"),
+            TallyBy::Monitor => ("monitor", "2 DESC, 1"),
+            TallyBy::Day => ("substr(started_at, 1, 10)", "1"),
+        };
+        let sql = format!("SELECT {key}, count(*) FROM records{clause} GROUP BY 1 ORDER BY {order}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The monitors who have records the session may see.
+    pub fn monitors(&self) -> Result<Vec<String>> {
+        Ok(self.tally(&RecordFilter::default(), TallyBy::Monitor)?.into_iter().map(|(m, _)| m).collect())
     }
 
     /// How many records have each status (what the session may see).

@@ -1,0 +1,236 @@
+# fourmi: the desktop app's words, English.
+
+ui-language = Interface language
+lock-button = Lock (Ctrl+L)
+notice-dismiss = Dismiss
+home-signed-in = { $name } ({ $role })
+
+role-monitor = monitor
+role-supervisor = supervisor
+role-coordinator = coordinator
+
+status-draft = Draft
+status-completed = Awaiting review
+status-returned = Returned
+status-approved = Approved
+status-exported = Exported
+status-withdrawn = Withdrawn
+status-refused = Refused
+status-screened_out = Screened out
+
+## First run
+setup-title = Welcome to fourmi: first-time setup
+setup-intro = Create the coordinator account of this laptop. Its passphrase protects every interview stored here: choose a few words nobody can guess, and keep them safe. Without a passphrase nobody, not even you, can read the data.
+setup-language = Language
+setup-name = Coordinator account name
+setup-passphrase = Passphrase
+setup-passphrase-again = Passphrase again
+setup-device = Name of this laptop
+setup-recipients = Headquarters' public keys (age recipients), one per line
+setup-recipients-hint = Batches exported from this laptop can be opened only with these keys. You can add them later in Settings.
+setup-button = Set up fourmi
+setup-need-name = Enter a name for the coordinator account.
+setup-mismatch = The two passphrases differ; type them again.
+
+## Unlock
+unlock-title = Unlock fourmi
+unlock-name = Account name
+unlock-passphrase = Passphrase
+unlock-button = Unlock
+unlock-locked = fourmi locked itself. Everything was saved; unlock to go on.
+
+## Navigation
+nav-home = Home
+nav-new-interview = New interview
+nav-records = Records
+nav-tallies = Tallies
+nav-export = Export
+nav-settings = Accounts and settings
+
+## Home
+home-title = Home
+home-no-records = No records yet.
+home-to-finish = Your interviews to finish
+home-nothing-to-finish = Nothing to finish.
+home-continue = Continue
+home-correct = Correct
+home-start = Start a new interview
+home-to-review = Awaiting your review
+home-nothing-to-review = Nothing to review.
+home-review = Review
+home-export = Export
+home-ready = { $n ->
+    [one] One approved record is ready to export.
+   *[other] { $n } approved records are ready to export.
+}
+
+## New interview
+start-title = New interview
+start-form = Questionnaire
+start-form-problem = A questionnaire could not be loaded: { $detail }
+start-language = Interview language
+start-button = Start the interview
+
+## Interview
+iv-progress = { $n } / { $total }
+iv-language = Interview language
+iv-jump = Jump list (Ctrl+J)
+iv-jump-title = Jump to
+iv-jump-end = Review and finalise
+iv-close = Save and close
+iv-closed-saved = The interview is saved as a draft; continue it from Home.
+iv-back = < Back (Alt+Left)
+iv-next = Next (Enter) >
+iv-keys = Keys: 1-9 pick a choice · Enter next · Alt+Left back · Ctrl+J jump list
+iv-remove-repeat = Remove { $what } { $n }
+iv-add-repeat = Add another "{ $what }"? ({ $n } so far)
+iv-add-repeat-yes = Add (1)
+iv-add-repeat-no = No more, go on (2)
+iv-acknowledge = OK
+iv-clear = Clear answer
+iv-now = Now
+iv-hint-integer = a whole number
+iv-hint-decimal = a number
+iv-hint-geopoint = latitude longitude, e.g. 12.65 -8.0
+iv-rank-up = Move up
+iv-rank-down = Move down
+iv-rank-keep = Keep this order
+iv-required = This question needs an answer.
+iv-constraint = This answer is not valid here.
+iv-form-error = The questionnaire has an error here ({ $detail }); tell your coordinator.
+iv-review-title = Review before finalising
+iv-review-ready = Every required answer is given. Finalise to send the interview for review.
+iv-review-blocking = { $n ->
+    [one] One answer still needs attention:
+   *[other] { $n } answers still need attention:
+}
+iv-go-there = Go there
+iv-finalize = Finalise (Ctrl+Enter)
+iv-review-answers = All answers
+iv-finalised = Interview finalised and saved; it now awaits review.
+iv-refused = The respondent did not consent.
+iv-screened-out = The respondent is not eligible for this survey.
+iv-closed-nothing-kept = The interview is closed. No answers were kept.
+iv-back-home = Back to Home (Enter)
+iv-returned-comment = Returned by { $who } on { $when }: { $comment }
+
+## Answer messages (in the interview language)
+ans-not-integer = Enter a whole number.
+ans-not-number = Enter a number.
+ans-out-of-range = Choose a value from { $start } to { $end } in steps of { $step }.
+ans-not-date = Enter a date as YYYY-MM-DD.
+ans-not-datetime = Enter a date and time as YYYY-MM-DDTHH:MM.
+ans-not-time = Enter a time as HH:MM.
+ans-not-a-choice = "{ $choice }" is not one of the choices offered.
+ans-bad-ranking = Put every choice in order, each once.
+ans-not-geopoint = Enter coordinates as latitude and longitude in degrees, e.g. 12.65 -8.0.
+ans-not-answerable = This item takes no answer.
+ans-read-only = This answer cannot be changed.
+ans-not-asked = This question is not asked now.
+
+## Records
+records-title = Records
+records-all = All
+records-status = Status
+records-form = Questionnaire
+records-monitor = Monitor
+records-since = From
+records-until = To
+records-search = Search
+records-apply = Apply
+records-count = { $n ->
+    [one] One record
+   *[other] { $n } records
+}
+records-prev = < Previous
+records-next = Next >
+records-page = Page { $n } of { $total }
+records-started = Started
+records-rev = Rev.
+records-uuid = Record
+
+## One record
+record-title = Record
+record-revision = Revision { $n }
+record-answers = Answers
+record-no-answers = No answers are kept for this record.
+record-approve = Approve
+record-approved = Record approved.
+record-comment = Comment for the monitor
+record-return = Return to the monitor
+record-comment-needed = Write what the monitor should correct before returning the record.
+record-returned = Record returned to its monitor.
+record-withdraw-confirm = The respondent withdrew consent
+record-withdraw = Withdraw: delete the answers
+record-withdrawn = The answers were deleted; a tombstone is kept so headquarters deletes them too.
+record-corrections = Corrections
+record-correction = Revision { $rev }: { $field }: { $old } -> { $new } ({ $who }, { $when })
+record-comments = Comments
+record-audit = Audit trail ({ $n } events)
+
+## Tallies
+tallies-title = Tallies
+tallies-by-status = By status
+tallies-by-form = By questionnaire
+tallies-by-monitor = By monitor
+tallies-by-day = By day (last 31 days with interviews)
+
+## Export
+export-title = Export
+export-intro = A batch carries approved records whose interview consent is recorded, encrypted for headquarters and signed by this laptop.
+export-count = { $n ->
+    [one] One record would be exported.
+   *[other] { $n } records would be exported.
+}
+export-recipients = { $n ->
+    [one] Encrypted for one headquarters key.
+   *[other] Encrypted for { $n } headquarters keys.
+}
+export-no-recipients = No headquarters key is set: add one in Accounts and settings before exporting.
+export-not-yet = Writing batches comes in the next version of fourmi; until then records stay approved on this laptop.
+
+## Settings
+settings-title = Accounts and settings
+settings-text-size = Text size
+settings-lock-minutes = Lock after minutes without use
+settings-not-saved = The setting could not be saved ({ $detail }); it applies until fourmi closes.
+settings-accounts = Accounts
+settings-disabled = disabled
+settings-reset = Reset passphrase
+settings-disable = Disable
+settings-account-disabled = The account { $name } is disabled.
+settings-add-title = Add an account
+settings-reset-title = New passphrase for { $name }
+settings-account-name = Account name
+settings-role = Role
+settings-add-button = Add the account
+settings-reset-button = Set the passphrase
+settings-cancel = Cancel
+settings-account-added = The account { $name } was added.
+settings-passphrase-set = The passphrase of { $name } was changed.
+settings-recipients = Headquarters' public keys (age recipients)
+settings-remove = Remove
+settings-new-recipient = New key
+settings-add-recipient = Add the key
+settings-recipient-added = The key was added.
+settings-recipient-removed = The key was removed.
+settings-device = This laptop
+settings-device-hint = Send this line to headquarters so that they can check the batches this laptop signs.
+
+## Errors
+err-already-open = The data in { $dir } is already open in another fourmi window or command. Close it and try again.
+err-not-set-up = There is no fourmi data in { $dir } yet. Run the first-time setup.
+err-already-set-up = fourmi is already set up in { $dir }. Unlock it with an account instead.
+err-wrong-passphrase = The account name or the passphrase is wrong. Check both and try again.
+err-weak-passphrase = A passphrase needs at least { $n } characters; a few words make a good one.
+err-forbidden = Your account cannot { $what }.
+err-not-found = { $what } was not found.
+err-transition = A record that is { $from } cannot become { $to }.
+err-invalid = { $detail }
+err-disk-full = The disk is full: this change was not saved (everything saved before is intact). Free some space and try again.
+err-read-only = The data folder cannot be written: this change was not saved; everything saved before is intact.
+err-disk-io = Writing to the disk failed (code { $code }): this change was not saved; everything saved before is intact. Check the disk.
+err-newer = This data was written by a newer version of fourmi (schema { $version }). Install that version to open it.
+err-corrupt = The data is damaged: { $detail }. Do not delete anything; ask your coordinator.
+err-io = Cannot use { $path }: { $detail }
+err-db = Database error: { $detail }

@@ -1,0 +1,236 @@
+# fourmi : les mots de l'application, en français.
+
+ui-language = Langue de l'interface
+lock-button = Verrouiller (Ctrl+L)
+notice-dismiss = Fermer
+home-signed-in = { $name } ({ $role })
+
+role-monitor = enquêteur
+role-supervisor = superviseur
+role-coordinator = coordinateur
+
+status-draft = Brouillon
+status-completed = À vérifier
+status-returned = Renvoyé
+status-approved = Approuvé
+status-exported = Exporté
+status-withdrawn = Retiré
+status-refused = Refusé
+status-screened_out = Non éligible
+
+## Premier lancement
+setup-title = Bienvenue dans fourmi : première configuration
+setup-intro = Créez le compte coordinateur de cet ordinateur. Sa phrase secrète protège tous les entretiens enregistrés ici : choisissez quelques mots que personne ne peut deviner et gardez-les en lieu sûr. Sans phrase secrète, personne, pas même vous, ne peut lire les données.
+setup-language = Langue
+setup-name = Nom du compte coordinateur
+setup-passphrase = Phrase secrète
+setup-passphrase-again = Phrase secrète, à nouveau
+setup-device = Nom de cet ordinateur
+setup-recipients = Clés publiques du siège (destinataires age), une par ligne
+setup-recipients-hint = Les lots exportés de cet ordinateur ne s'ouvrent qu'avec ces clés. Vous pourrez les ajouter plus tard dans les réglages.
+setup-button = Configurer fourmi
+setup-need-name = Saisissez un nom pour le compte coordinateur.
+setup-mismatch = Les deux phrases secrètes diffèrent ; saisissez-les à nouveau.
+
+## Déverrouillage
+unlock-title = Déverrouiller fourmi
+unlock-name = Nom du compte
+unlock-passphrase = Phrase secrète
+unlock-button = Déverrouiller
+unlock-locked = fourmi s'est verrouillé. Tout a été enregistré ; déverrouillez pour continuer.
+
+## Navigation
+nav-home = Accueil
+nav-new-interview = Nouvel entretien
+nav-records = Fiches
+nav-tallies = Décomptes
+nav-export = Export
+nav-settings = Comptes et réglages
+
+## Accueil
+home-title = Accueil
+home-no-records = Aucune fiche pour l'instant.
+home-to-finish = Vos entretiens à terminer
+home-nothing-to-finish = Rien à terminer.
+home-continue = Continuer
+home-correct = Corriger
+home-start = Commencer un nouvel entretien
+home-to-review = En attente de votre vérification
+home-nothing-to-review = Rien à vérifier.
+home-review = Vérifier
+home-export = Export
+home-ready = { $n ->
+    [one] Une fiche approuvée est prête à exporter.
+   *[other] { $n } fiches approuvées sont prêtes à exporter.
+}
+
+## Nouvel entretien
+start-title = Nouvel entretien
+start-form = Questionnaire
+start-form-problem = Un questionnaire n'a pas pu être chargé : { $detail }
+start-language = Langue de l'entretien
+start-button = Commencer l'entretien
+
+## Entretien
+iv-progress = { $n } / { $total }
+iv-language = Langue de l'entretien
+iv-jump = Liste des questions (Ctrl+J)
+iv-jump-title = Aller à
+iv-jump-end = Vérifier et finaliser
+iv-close = Enregistrer et fermer
+iv-closed-saved = L'entretien est enregistré comme brouillon ; reprenez-le depuis l'accueil.
+iv-back = < Précédent (Alt+Gauche)
+iv-next = Suivant (Entrée) >
+iv-keys = Touches : 1-9 choisir · Entrée suivant · Alt+Gauche précédent · Ctrl+J liste
+iv-remove-repeat = Supprimer { $what } { $n }
+iv-add-repeat = Ajouter un autre « { $what } » ? ({ $n } pour l'instant)
+iv-add-repeat-yes = Ajouter (1)
+iv-add-repeat-no = Non, continuer (2)
+iv-acknowledge = OK
+iv-clear = Effacer la réponse
+iv-now = Maintenant
+iv-hint-integer = un nombre entier
+iv-hint-decimal = un nombre
+iv-hint-geopoint = latitude longitude, p. ex. 12.65 -8.0
+iv-rank-up = Monter
+iv-rank-down = Descendre
+iv-rank-keep = Garder cet ordre
+iv-required = Cette question demande une réponse.
+iv-constraint = Cette réponse n'est pas valable ici.
+iv-form-error = Le questionnaire a une erreur ici ({ $detail }) ; prévenez votre coordinateur.
+iv-review-title = Vérification avant de finaliser
+iv-review-ready = Toutes les réponses obligatoires sont données. Finalisez pour envoyer l'entretien à la vérification.
+iv-review-blocking = { $n ->
+    [one] Une réponse demande encore votre attention :
+   *[other] { $n } réponses demandent encore votre attention :
+}
+iv-go-there = Y aller
+iv-finalize = Finaliser (Ctrl+Entrée)
+iv-review-answers = Toutes les réponses
+iv-finalised = Entretien finalisé et enregistré ; il attend maintenant la vérification.
+iv-refused = La personne n'a pas donné son consentement.
+iv-screened-out = La personne n'est pas éligible pour cette enquête.
+iv-closed-nothing-kept = L'entretien est clos. Aucune réponse n'a été gardée.
+iv-back-home = Retour à l'accueil (Entrée)
+iv-returned-comment = Renvoyé par { $who } le { $when } : { $comment }
+
+## Messages sur les réponses (dans la langue de l'entretien)
+ans-not-integer = Saisissez un nombre entier.
+ans-not-number = Saisissez un nombre.
+ans-out-of-range = Choisissez une valeur de { $start } à { $end } par pas de { $step }.
+ans-not-date = Saisissez une date sous la forme AAAA-MM-JJ.
+ans-not-datetime = Saisissez une date et une heure sous la forme AAAA-MM-JJTHH:MM.
+ans-not-time = Saisissez une heure sous la forme HH:MM.
+ans-not-a-choice = « { $choice } » ne fait pas partie des choix proposés.
+ans-bad-ranking = Classez chaque choix, une fois chacun.
+ans-not-geopoint = Saisissez les coordonnées en degrés, latitude puis longitude, p. ex. 12.65 -8.0.
+ans-not-answerable = Cet élément n'attend pas de réponse.
+ans-read-only = Cette réponse ne peut pas être modifiée.
+ans-not-asked = Cette question n'est pas posée maintenant.
+
+## Fiches
+records-title = Fiches
+records-all = Toutes
+records-status = Statut
+records-form = Questionnaire
+records-monitor = Enquêteur
+records-since = Du
+records-until = Au
+records-search = Rechercher
+records-apply = Appliquer
+records-count = { $n ->
+    [one] Une fiche
+   *[other] { $n } fiches
+}
+records-prev = < Précédente
+records-next = Suivante >
+records-page = Page { $n } sur { $total }
+records-started = Début
+records-rev = Rév.
+records-uuid = Fiche
+
+## Une fiche
+record-title = Fiche
+record-revision = Révision { $n }
+record-answers = Réponses
+record-no-answers = Aucune réponse n'est gardée pour cette fiche.
+record-approve = Approuver
+record-approved = Fiche approuvée.
+record-comment = Commentaire pour l'enquêteur
+record-return = Renvoyer à l'enquêteur
+record-comment-needed = Écrivez ce que l'enquêteur doit corriger avant de renvoyer la fiche.
+record-returned = Fiche renvoyée à son enquêteur.
+record-withdraw-confirm = La personne a retiré son consentement
+record-withdraw = Retirer : effacer les réponses
+record-withdrawn = Les réponses ont été effacées ; une trace est gardée pour que le siège les efface aussi.
+record-corrections = Corrections
+record-correction = Révision { $rev } : { $field } : { $old } -> { $new } ({ $who }, { $when })
+record-comments = Commentaires
+record-audit = Journal d'audit ({ $n } événements)
+
+## Décomptes
+tallies-title = Décomptes
+tallies-by-status = Par statut
+tallies-by-form = Par questionnaire
+tallies-by-monitor = Par enquêteur
+tallies-by-day = Par jour (31 derniers jours avec entretiens)
+
+## Export
+export-title = Export
+export-intro = Un lot contient les fiches approuvées dont le consentement à l'entretien est enregistré, chiffrées pour le siège et signées par cet ordinateur.
+export-count = { $n ->
+    [one] Une fiche serait exportée.
+   *[other] { $n } fiches seraient exportées.
+}
+export-recipients = { $n ->
+    [one] Chiffré pour une clé du siège.
+   *[other] Chiffré pour { $n } clés du siège.
+}
+export-no-recipients = Aucune clé du siège n'est définie : ajoutez-en une dans Comptes et réglages avant d'exporter.
+export-not-yet = L'écriture des lots arrive dans la prochaine version de fourmi ; d'ici là, les fiches restent approuvées sur cet ordinateur.
+
+## Réglages
+settings-title = Comptes et réglages
+settings-text-size = Taille du texte
+settings-lock-minutes = Verrouiller après ces minutes sans utilisation
+settings-not-saved = Le réglage n'a pas pu être enregistré ({ $detail }) ; il s'applique jusqu'à la fermeture de fourmi.
+settings-accounts = Comptes
+settings-disabled = désactivé
+settings-reset = Nouvelle phrase secrète
+settings-disable = Désactiver
+settings-account-disabled = Le compte { $name } est désactivé.
+settings-add-title = Ajouter un compte
+settings-reset-title = Nouvelle phrase secrète pour { $name }
+settings-account-name = Nom du compte
+settings-role = Rôle
+settings-add-button = Ajouter le compte
+settings-reset-button = Définir la phrase secrète
+settings-cancel = Annuler
+settings-account-added = Le compte { $name } a été ajouté.
+settings-passphrase-set = La phrase secrète de { $name } a été changée.
+settings-recipients = Clés publiques du siège (destinataires age)
+settings-remove = Retirer
+settings-new-recipient = Nouvelle clé
+settings-add-recipient = Ajouter la clé
+settings-recipient-added = La clé a été ajoutée.
+settings-recipient-removed = La clé a été retirée.
+settings-device = Cet ordinateur
+settings-device-hint = Envoyez cette ligne au siège pour qu'il puisse vérifier les lots que cet ordinateur signe.
+
+## Erreurs
+err-already-open = Les données de { $dir } sont déjà ouvertes dans une autre fenêtre ou commande fourmi. Fermez-la et réessayez.
+err-not-set-up = Il n'y a pas encore de données fourmi dans { $dir }. Lancez la première configuration.
+err-already-set-up = fourmi est déjà configuré dans { $dir }. Déverrouillez-le avec un compte.
+err-wrong-passphrase = Le nom du compte ou la phrase secrète est faux. Vérifiez les deux et réessayez.
+err-weak-passphrase = Une phrase secrète demande au moins { $n } caractères ; quelques mots font une bonne phrase.
+err-forbidden = Votre compte ne peut pas : { $what }.
+err-not-found = Introuvable : { $what }.
+err-transition = Une fiche « { $from } » ne peut pas devenir « { $to } ».
+err-invalid = { $detail }
+err-disk-full = Le disque est plein : cette modification n'a pas été enregistrée (tout ce qui l'a été avant est intact). Libérez de la place et réessayez.
+err-read-only = Le dossier des données ne peut pas être écrit : cette modification n'a pas été enregistrée ; tout ce qui l'a été avant est intact.
+err-disk-io = L'écriture sur le disque a échoué (code { $code }) : cette modification n'a pas été enregistrée ; tout ce qui l'a été avant est intact. Vérifiez le disque.
+err-newer = Ces données ont été écrites par une version plus récente de fourmi (schéma { $version }). Installez cette version pour les ouvrir.
+err-corrupt = Les données sont endommagées : { $detail }. N'effacez rien ; prévenez votre coordinateur.
+err-io = Impossible d'utiliser { $path } : { $detail }
+err-db = Erreur de base de données : { $detail }

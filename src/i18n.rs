@@ -1,0 +1,199 @@
+//! The user interface's words in English and French, through Fluent (`assets/i18n/*.ftl`).
+//!
+//! Nothing here knows egui: the desktop app asks for a message by id, with arguments, in the
+//! language the user chose. A missing message shows its id (and a test checks that every id the
+//! app uses exists in every language).
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+
+/// A language of the user interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// French.
+    Fr,
+}
+
+impl Lang {
+    /// Every language, in the order offered.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    /// The language's own name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+        }
+    }
+
+    /// The BCP 47 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("../assets/i18n/en.ftl"),
+            Lang::Fr => include_str!("../assets/i18n/fr.ftl"),
+        }
+    }
+}
+
+/// The messages of every language, and the one in use.
+pub struct Tr {
+    lang: Lang,
+    bundles: Vec<FluentBundle<FluentResource>>,
+}
+
+impl std::fmt::Debug for Tr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tr").field("lang", &self.lang).finish_non_exhaustive()
+    }
+}
+
+impl Tr {
+    /// Loads every language's messages and uses `lang`.
+    pub fn new(lang: Lang) -> Tr {
+        let bundles = Lang::ALL.iter().map(|l| bundle(*l)).collect();
+        Tr { lang, bundles }
+    }
+
+    /// The language in use.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Switches language; every message asked for afterwards follows.
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+
+    /// The message `id`.
+    pub fn t(&self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// The message `id` with arguments (`{ $name }` in the message).
+    pub fn ta(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (k, v) in args {
+            fa.set(*k, v.clone());
+        }
+        self.format(id, Some(&fa))
+    }
+
+    /// Whether every language has message `id`.
+    pub fn has(&self, id: &str) -> bool {
+        self.bundles.iter().all(|b| b.has_message(id))
+    }
+
+    /// The ids of every message of `lang`.
+    pub fn ids(&self, lang: Lang) -> Vec<String> {
+        let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+        let res = FluentResource::try_new(Lang::ALL[index].source().to_string()).unwrap_or_else(|(r, _)| r);
+        res.entries()
+            .filter_map(|e| match e {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
+        let index = Lang::ALL.iter().position(|l| *l == self.lang).unwrap_or(0);
+        // Fall back to English when a translation is missing.
+        for b in [&self.bundles[index], &self.bundles[0]] {
+            if let Some(pattern) = b.get_message(id).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                return b.format_pattern(pattern, args, &mut errors).into_owned();
+            }
+        }
+        id.to_string()
+    }
+}
+
+fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
+    let mut b = FluentBundle::new(vec![id]);
+    // egui draws Unicode isolation marks as boxes.
+    b.set_use_isolating(false);
+    // The files are part of the binary and tested; a syntax error keeps the messages that parsed.
+    let res = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(r, _)| r);
+    let _ = b.add_resource(res);
+    b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_every_language_and_parses() {
+        for lang in Lang::ALL {
+            if let Err((_, errors)) = FluentResource::try_new(lang.source().to_string()) {
+                panic!("{} has syntax errors: {errors:?}", lang.code());
+            }
+        }
+        let tr = Tr::new(Lang::En);
+        let en = tr.ids(Lang::En);
+        let fr = tr.ids(Lang::Fr);
+        let missing_fr: Vec<_> = en.iter().filter(|i| !fr.contains(i)).collect();
+        let missing_en: Vec<_> = fr.iter().filter(|i| !en.contains(i)).collect();
+        assert!(missing_fr.is_empty(), "missing in French: {missing_fr:?}");
+        assert!(missing_en.is_empty(), "missing in English: {missing_en:?}");
+    }
+
+    #[test]
+    fn every_message_the_app_asks_for_exists() {
+        let tr = Tr::new(Lang::En);
+        let mut missing = Vec::new();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+        let mut stack = vec![dir];
+        // Message ids appear as `.t("id")`, `.ta("id", ..)`, or as literals passed on.
+        let re = regex::Regex::new(
+            r#""((?:nav|home|records|record|settings|tallies|iv|start|setup|unlock|export|err|ans|ui|lock|notice)-[a-z0-9-]+)""#,
+        )
+        .unwrap();
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    for c in re.captures_iter(&text) {
+                        if !tr.has(&c[1]) {
+                            missing.push(format!("{}: {}", p.display(), &c[1]));
+                        }
+                    }
+                }
+            }
+        }
+        for s in crate::store::Status::ALL {
+            if !tr.has(&format!("status-{}", s.as_str())) {
+                missing.push(format!("status-{}", s.as_str()));
+            }
+        }
+        for r in [crate::store::Role::Monitor, crate::store::Role::Supervisor, crate::store::Role::Coordinator] {
+            if !tr.has(&format!("role-{}", r.as_str())) {
+                missing.push(format!("role-{}", r.as_str()));
+            }
+        }
+        assert!(missing.is_empty(), "messages used but not defined: {missing:#?}");
+    }
+
+    #[test]
+    fn switching_language_changes_the_words_and_arguments_fill_in() {
+        let mut tr = Tr::new(Lang::En);
+        let en = tr.t("unlock-button");
+        tr.set_lang(Lang::Fr);
+        assert_ne!(en, tr.t("unlock-button"));
+        assert!(tr.ta("home-signed-in", &[("name", "ana".into()), ("role", "x".into())]).contains("ana"));
+        assert_eq!(tr.t("no-such-message"), "no-such-message");
+    }
+}

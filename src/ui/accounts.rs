@@ -1,0 +1,211 @@
+//! Accounts and settings: the interface language, text size and lock delay (everyone); accounts,
+//! passphrase resets, recipients and the device's public key (coordinators).
+
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use super::workspace::Go;
+use super::{Prefs, errors, style};
+use crate::i18n::{Lang, Tr};
+use crate::store::{Role, Store};
+
+/// The settings screen.
+pub struct SettingsPage {
+    name: String,
+    role: Role,
+    passphrase: Zeroizing<String>,
+    again: Zeroizing<String>,
+    reset_for: Option<String>,
+    recipient: String,
+    message: Option<(bool, String)>,
+}
+
+impl SettingsPage {
+    /// The screen, with empty forms.
+    pub fn new(_store: &Store) -> SettingsPage {
+        SettingsPage {
+            name: String::new(),
+            role: Role::Monitor,
+            passphrase: Zeroizing::new(String::new()),
+            again: Zeroizing::new(String::new()),
+            reset_for: None,
+            recipient: String::new(),
+            message: None,
+        }
+    }
+
+    fn done(&mut self, tr: &Tr, r: crate::store::Result<()>, ok: String) {
+        self.message = Some(match r {
+            Ok(()) => (false, ok),
+            Err(e) => (true, errors::message(tr, &e)),
+        });
+    }
+
+    /// Draws the screen.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        store: &mut Store,
+        tr: &mut Tr,
+        prefs: &mut Prefs,
+        dir: &Path,
+    ) -> Option<Go> {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading(tr.t("settings-title"));
+            if let Some((error, m)) = &self.message {
+                ui.colored_label(if *error { style::ERROR } else { style::OK }, m);
+            }
+            let before = prefs.clone();
+            ui.horizontal(|ui| {
+                ui.label(tr.t("ui-language"));
+                for l in Lang::ALL {
+                    ui.radio_value(&mut prefs.lang, l, l.name());
+                }
+            });
+            ui.horizontal(|ui| {
+                let l = ui.label(tr.t("settings-text-size"));
+                ui.add(egui::Slider::new(&mut prefs.scale, 0.8..=2.0).step_by(0.05)).labelled_by(l.id);
+            });
+            ui.horizontal(|ui| {
+                let l = ui.label(tr.t("settings-lock-minutes"));
+                ui.add(egui::Slider::new(&mut prefs.lock_minutes, 1..=120)).labelled_by(l.id);
+            });
+            if *prefs != before {
+                tr.set_lang(prefs.lang);
+                if let Err(e) = prefs.save(dir) {
+                    self.message = Some((true, tr.ta("settings-not-saved", &[("detail", e.to_string().into())])));
+                }
+            }
+            if store.session().role == Role::Coordinator {
+                ui.separator();
+                self.accounts(ui, store, tr);
+                ui.separator();
+                self.recipients(ui, store, tr);
+                ui.separator();
+                ui.label(egui::RichText::new(tr.t("settings-device")).strong());
+                if let Ok(name) = store.device_name() {
+                    ui.label(name);
+                }
+                match store.device_pubkey() {
+                    Ok(k) => {
+                        ui.add(egui::TextEdit::singleline(&mut k.as_str()).desired_width(f32::INFINITY));
+                    }
+                    Err(e) => {
+                        ui.colored_label(style::ERROR, errors::message(tr, &e));
+                    }
+                }
+                ui.colored_label(style::HINT, tr.t("settings-device-hint"));
+            }
+        });
+        None
+    }
+
+    fn accounts(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
+        ui.label(egui::RichText::new(tr.t("settings-accounts")).strong());
+        let accounts = store.accounts().unwrap_or_default();
+        let mut disable = None;
+        egui::Grid::new("accounts").striped(true).num_columns(4).show(ui, |ui| {
+            for a in &accounts {
+                ui.label(&a.name);
+                ui.label(tr.t(&format!("role-{}", a.role.as_str())));
+                ui.label(if a.disabled { tr.t("settings-disabled") } else { String::new() });
+                ui.horizontal(|ui| {
+                    if !a.disabled && ui.small_button(tr.t("settings-reset")).clicked() {
+                        self.reset_for = Some(a.name.clone());
+                    }
+                    if !a.disabled
+                        && a.name != store.session().account
+                        && ui.small_button(tr.t("settings-disable")).clicked()
+                    {
+                        disable = Some(a.name.clone());
+                    }
+                });
+                ui.end_row();
+            }
+        });
+        if let Some(name) = disable {
+            let r = store.disable_account(&name);
+            self.done(tr, r, tr.ta("settings-account-disabled", &[("name", name.into())]));
+        }
+        ui.add_space(6.0);
+        let title = match &self.reset_for {
+            Some(n) => tr.ta("settings-reset-title", &[("name", n.clone().into())]),
+            None => tr.t("settings-add-title"),
+        };
+        ui.label(egui::RichText::new(title).strong());
+        egui::Grid::new("add-account").num_columns(2).show(ui, |ui| {
+            if self.reset_for.is_none() {
+                super::setup::field(ui, &tr.t("settings-account-name"), &mut self.name, false);
+                ui.label(tr.t("settings-role"));
+                ui.horizontal(|ui| {
+                    for r in [Role::Monitor, Role::Supervisor, Role::Coordinator] {
+                        ui.radio_value(&mut self.role, r, tr.t(&format!("role-{}", r.as_str())));
+                    }
+                });
+                ui.end_row();
+            }
+            super::setup::field(ui, &tr.t("setup-passphrase"), &mut self.passphrase, true);
+            super::setup::field(ui, &tr.t("setup-passphrase-again"), &mut self.again, true);
+        });
+        ui.horizontal(|ui| {
+            let key = if self.reset_for.is_some() { "settings-reset-button" } else { "settings-add-button" };
+            if ui.button(tr.t(key)).clicked() {
+                if *self.passphrase != *self.again {
+                    self.message = Some((true, tr.t("setup-mismatch")));
+                    return;
+                }
+                match self.reset_for.clone() {
+                    Some(name) => {
+                        let r = store.set_passphrase(&name, &self.passphrase);
+                        self.done(tr, r, tr.ta("settings-passphrase-set", &[("name", name.into())]));
+                    }
+                    None => {
+                        let name = self.name.trim().to_string();
+                        let r = store.add_account(&name, self.role, &self.passphrase);
+                        self.done(tr, r, tr.ta("settings-account-added", &[("name", name.into())]));
+                    }
+                }
+                if self.message.as_ref().is_some_and(|(e, _)| !e) {
+                    self.name.clear();
+                    self.passphrase.clear();
+                    self.again.clear();
+                    self.reset_for = None;
+                }
+            }
+            if self.reset_for.is_some() && ui.button(tr.t("settings-cancel")).clicked() {
+                self.reset_for = None;
+            }
+        });
+    }
+
+    fn recipients(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
+        ui.label(egui::RichText::new(tr.t("settings-recipients")).strong());
+        let list = store.recipients().unwrap_or_default();
+        let mut remove = None;
+        for r in &list {
+            ui.horizontal(|ui| {
+                ui.monospace(r);
+                if ui.small_button(tr.t("settings-remove")).clicked() {
+                    remove = Some(r.clone());
+                }
+            });
+        }
+        if let Some(r) = remove {
+            let res = store.remove_recipient(&r);
+            self.done(tr, res, tr.t("settings-recipient-removed"));
+        }
+        ui.horizontal(|ui| {
+            let l = ui.label(tr.t("settings-new-recipient"));
+            ui.add(egui::TextEdit::singleline(&mut self.recipient).hint_text("age1...").desired_width(420.0))
+                .labelled_by(l.id);
+            if ui.button(tr.t("settings-add-recipient")).clicked() {
+                let r = store.add_recipient(self.recipient.trim());
+                self.done(tr, r, tr.t("settings-recipient-added"));
+                if self.message.as_ref().is_some_and(|(e, _)| !e) {
+                    self.recipient.clear();
+                }
+            }
+        });
+    }
+}

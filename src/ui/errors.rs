@@ -1,0 +1,33 @@
+//! Store errors in the user's language, saying what happened and what to do.
+
+use fluent_bundle::FluentValue;
+
+use crate::i18n::Tr;
+use crate::store::StoreError;
+
+/// The message for `e` in the interface language.
+pub fn message(tr: &Tr, e: &StoreError) -> String {
+    let dir = |p: &std::path::Path| FluentValue::from(p.display().to_string());
+    match e {
+        StoreError::AlreadyOpen(p) => tr.ta("err-already-open", &[("dir", dir(p))]),
+        StoreError::NotSetUp(p) => tr.ta("err-not-set-up", &[("dir", dir(p))]),
+        StoreError::AlreadySetUp(p) => tr.ta("err-already-set-up", &[("dir", dir(p))]),
+        StoreError::WrongPassphrase => tr.t("err-wrong-passphrase"),
+        StoreError::WeakPassphrase(n) => tr.ta("err-weak-passphrase", &[("n", (*n as i64).into())]),
+        StoreError::Forbidden(what) => tr.ta("err-forbidden", &[("what", what.clone().into())]),
+        StoreError::NotFound(what) => tr.ta("err-not-found", &[("what", what.clone().into())]),
+        StoreError::IllegalTransition { from, to } => {
+            tr.ta("err-transition", &[("from", from.clone().into()), ("to", to.clone().into())])
+        }
+        StoreError::Invalid(m) => tr.ta("err-invalid", &[("detail", m.clone().into())]),
+        StoreError::DiskFull => tr.t("err-disk-full"),
+        StoreError::ReadOnly => tr.t("err-read-only"),
+        StoreError::DiskIo(code) => tr.ta("err-disk-io", &[("code", (*code as i64).into())]),
+        StoreError::NewerDatabase(v) => tr.ta("err-newer", &[("version", (*v).into())]),
+        StoreError::Corrupt(m) => tr.ta("err-corrupt", &[("detail", m.clone().into())]),
+        StoreError::Io { path, source } => {
+            tr.ta("err-io", &[("path", dir(path)), ("detail", source.to_string().into())])
+        }
+        StoreError::Db(m) => tr.ta("err-db", &[("detail", m.clone().into())]),
+    }
+}

@@ -1,0 +1,125 @@
+//! Home: counts at a glance and what the account has to do next: drafts and returned records to
+//! finish (everyone who interviews), records awaiting review (supervisors), records ready to
+//! export (coordinators).
+
+use super::catalog::Catalog;
+use super::workspace::Go;
+use super::{errors, style};
+use crate::i18n::Tr;
+use crate::store::{RecordFilter, RecordRow, Role, Status, Store};
+
+/// The home screen's data, read when it opens.
+pub struct Home {
+    counts: Vec<(Status, i64)>,
+    mine: Vec<RecordRow>,
+    to_review: Vec<RecordRow>,
+    ready: i64,
+    error: Option<String>,
+}
+
+/// A one-line description of a record: form, when, status.
+pub fn describe(rec: &RecordRow, catalog: &Catalog, tr: &Tr) -> String {
+    let when = rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " ");
+    let title = catalog.title(&rec.form_id, tr.lang().code());
+    format!("{title} · {when} · {} · {}", rec.monitor, tr.t(&format!("status-{}", rec.status.as_str())))
+}
+
+impl Home {
+    /// Reads what the home screen shows.
+    pub fn new(store: &Store, _catalog: &Catalog, tr: &Tr) -> Home {
+        let session = store.session().clone();
+        let read = || -> crate::store::Result<Home> {
+            let counts = store.count_by_status()?;
+            let mine = store.records(&RecordFilter {
+                status: vec![Status::Draft, Status::Returned],
+                monitor: Some(session.account.clone()),
+                limit: 50,
+                ..RecordFilter::default()
+            })?;
+            let to_review = if session.role >= Role::Supervisor {
+                store.records(&RecordFilter {
+                    status: vec![Status::Completed],
+                    limit: 20,
+                    ..RecordFilter::default()
+                })?
+            } else {
+                Vec::new()
+            };
+            let ready = counts.iter().find(|(s, _)| *s == Status::Approved).map_or(0, |(_, n)| *n);
+            Ok(Home { counts, mine, to_review, ready, error: None })
+        };
+        read().unwrap_or_else(|e| Home {
+            counts: Vec::new(),
+            mine: Vec::new(),
+            to_review: Vec::new(),
+            ready: 0,
+            error: Some(errors::message(tr, &e)),
+        })
+    }
+
+    /// Draws the screen.
+    pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, catalog: &mut Catalog, tr: &Tr) -> Option<Go> {
+        let role = store.session().role;
+        let mut go = None;
+        ui.heading(tr.t("home-title"));
+        if let Some(e) = &self.error {
+            ui.colored_label(style::ERROR, e);
+        }
+        ui.horizontal_wrapped(|ui| {
+            for (status, n) in &self.counts {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.vertical(|ui| {
+                        ui.label(egui::RichText::new(n.to_string()).size(22.0).strong());
+                        ui.label(tr.t(&format!("status-{}", status.as_str())));
+                    });
+                });
+            }
+            if self.counts.is_empty() {
+                ui.label(tr.t("home-no-records"));
+            }
+        });
+        ui.add_space(10.0);
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.label(egui::RichText::new(tr.t("home-to-finish")).strong());
+            if self.mine.is_empty() {
+                ui.colored_label(style::HINT, tr.t("home-nothing-to-finish"));
+            }
+            for rec in &self.mine {
+                ui.horizontal(|ui| {
+                    let key = if rec.status == Status::Returned { "home-correct" } else { "home-continue" };
+                    if ui.button(tr.t(key)).clicked() {
+                        go = Some(Go::Resume(rec.uuid.clone()));
+                    }
+                    ui.label(describe(rec, catalog, tr));
+                });
+            }
+            if ui.button(tr.t("home-start")).clicked() {
+                go = Some(Go::Start);
+            }
+            if role >= Role::Supervisor {
+                ui.add_space(10.0);
+                ui.label(egui::RichText::new(tr.t("home-to-review")).strong());
+                if self.to_review.is_empty() {
+                    ui.colored_label(style::HINT, tr.t("home-nothing-to-review"));
+                }
+                for rec in &self.to_review {
+                    ui.horizontal(|ui| {
+                        if ui.button(tr.t("home-review")).clicked() {
+                            go = Some(Go::Record(rec.uuid.clone()));
+                        }
+                        ui.label(describe(rec, catalog, tr));
+                    });
+                }
+            }
+            if role == Role::Coordinator {
+                ui.add_space(10.0);
+                ui.label(egui::RichText::new(tr.t("home-export")).strong());
+                ui.label(tr.ta("home-ready", &[("n", self.ready.into())]));
+                if ui.button(tr.t("nav-export")).clicked() {
+                    go = Some(Go::Export);
+                }
+            }
+        });
+        go
+    }
+}

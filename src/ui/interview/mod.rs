@@ -1,0 +1,486 @@
+//! The interview screen: one question or one field-list page at a time, the jump list, repeats,
+//! the review page and finalising. Every accepted change is saved by the store at once.
+
+mod review;
+mod widgets;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use fluent_bundle::FluentValue;
+
+use super::workspace::Go;
+use super::{errors, style};
+use crate::form::Compiled;
+use crate::i18n::{Lang, Tr};
+use crate::interview::{AnswerError, AuditEvent, Interview, Loc, Outcome, Problem, ProblemKind, Screen, StartInfo};
+use crate::store::{Status, Store};
+
+pub use widgets::{Draft, question};
+
+/// The interface language closest to a form language (`French (fr)`, `fr`, `Français`).
+pub fn lang_of(form_language: &str) -> Lang {
+    let l = form_language.to_lowercase();
+    if l == "fr" || l.contains("(fr") || l.starts_with("fr") { Lang::Fr } else { Lang::En }
+}
+
+/// An interview being filled.
+pub struct InterviewPage {
+    uuid: String,
+    iv: Interview,
+    clock: Instant,
+    screens: Vec<Screen>,
+    drafts: HashMap<Loc, Draft>,
+    errors: HashMap<Loc, String>,
+    blocked: Vec<Problem>,
+    pending: Vec<AuditEvent>,
+    jump_open: bool,
+    comments: Vec<(String, String, String)>,
+    save_error: Option<String>,
+    /// Fourmi's own messages in the interview language.
+    tr_iv: Tr,
+    title: String,
+}
+
+/// Starts an interview on `form` (not stored yet): metadata, defaults, the monitor's account.
+pub fn begin(store: &Store, form: Arc<Compiled>, language: &str) -> Interview {
+    let info = StartInfo {
+        language: language.to_string(),
+        device_id: store.device_id().to_string(),
+        username: store.session().account.clone(),
+        opened_at: chrono::Local::now().fixed_offset(),
+    };
+    Interview::start(form, info)
+}
+
+impl InterviewPage {
+    /// Stores a new interview started on the form `hash` and opens it.
+    pub fn create(store: &mut Store, hash: &str, mut iv: Interview, clock: Instant) -> crate::store::Result<Self> {
+        let events = iv.drain_events();
+        let uuid = store.create_record(hash, &iv, &events)?;
+        Ok(Self::open(uuid, iv, clock, Vec::new()))
+    }
+
+    /// Reopens a draft or returned record where it was left.
+    pub fn resume(store: &Store, form: Arc<Compiled>, uuid: &str) -> Result<Self, String> {
+        let rec = store.record(uuid).map_err(|e| e.to_string())?;
+        let info = StartInfo {
+            language: rec.language.clone(),
+            device_id: store.device_id().to_string(),
+            username: store.session().account.clone(),
+            opened_at: chrono::Local::now().fixed_offset(),
+        };
+        let answers = rec.answers.as_object().cloned().unwrap_or_default();
+        let iv = Interview::resume(form, info, &answers, rec.position.clone(), Outcome::InProgress);
+        let comments = if rec.status == Status::Returned || rec.revision > 1 || !answers.is_empty() {
+            store.comments(uuid).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        Ok(Self::open(uuid.to_string(), iv, Instant::now(), comments))
+    }
+
+    fn open(uuid: String, iv: Interview, clock: Instant, comments: Vec<(String, String, String)>) -> Self {
+        let f = &iv.form().form;
+        let title = crate::form::text_in(&f.title, iv.language(), &f.default_language).unwrap_or(&f.id).to_string();
+        let tr_iv = Tr::new(lang_of(iv.language()));
+        let screens = iv.screens();
+        InterviewPage {
+            uuid,
+            iv,
+            clock,
+            screens,
+            drafts: HashMap::new(),
+            errors: HashMap::new(),
+            blocked: Vec::new(),
+            pending: Vec::new(),
+            jump_open: false,
+            comments,
+            save_error: None,
+            tr_iv,
+            title,
+        }
+    }
+
+    /// The record's UUID.
+    pub fn uuid(&self) -> &str {
+        &self.uuid
+    }
+
+    /// The question names on the screen shown now.
+    pub fn current_questions(&self) -> Vec<String> {
+        let items = &self.iv.form().items;
+        match self.iv.current() {
+            s @ (Screen::Question(_) | Screen::Page(_)) => {
+                self.iv.questions_on(&s).iter().map(|l| items[l.item].item.name.clone()).collect()
+            }
+            Screen::AddRepeat { repeat, .. } => vec![format!("+{}", items[repeat].item.name)],
+            Screen::End => vec!["#end".into()],
+        }
+    }
+
+    /// Saves the interview (answers, position, language, events) in one transaction.
+    fn save(&mut self, store: &mut Store, tr: &Tr) {
+        self.screens = self.iv.screens();
+        self.pending.extend(self.iv.drain_events());
+        match store.autosave(&self.uuid, &self.iv, &self.pending) {
+            Ok(()) => {
+                self.pending.clear();
+                self.save_error = None;
+            }
+            Err(e) => self.save_error = Some(errors::message(tr, &e)),
+        }
+    }
+
+    fn answer(&mut self, store: &mut Store, tr: &Tr, loc: &Loc, text: &str) {
+        let at = self.clock.elapsed();
+        match self.iv.set_answer(loc, text, at) {
+            Ok(_) => {
+                self.errors.remove(loc);
+                self.blocked.retain(|p| p.loc != *loc);
+                self.save(store, tr);
+            }
+            Err(e) => {
+                self.errors.insert(loc.clone(), answer_error(&self.tr_iv, &e));
+            }
+        }
+    }
+
+    fn moved(&mut self, store: &mut Store, tr: &Tr) {
+        self.drafts.clear();
+        self.errors.clear();
+        self.save(store, tr);
+    }
+
+    fn next(&mut self, store: &mut Store, tr: &Tr) {
+        match self.iv.next(self.clock.elapsed()) {
+            Ok(_) => {
+                self.blocked.clear();
+                self.moved(store, tr);
+            }
+            Err(problems) => {
+                self.blocked = problems;
+                self.save(store, tr);
+            }
+        }
+    }
+
+    fn back(&mut self, store: &mut Store, tr: &Tr) {
+        self.iv.back(self.clock.elapsed());
+        self.blocked.clear();
+        self.moved(store, tr);
+    }
+
+    fn jump(&mut self, store: &mut Store, tr: &Tr, screen: &Screen) {
+        if self.iv.jump(screen, self.clock.elapsed()) {
+            self.moved(store, tr);
+        }
+    }
+
+    fn finalize(&mut self, store: &mut Store, tr: &Tr) -> Option<Go> {
+        match self.iv.finalize(self.clock.elapsed()) {
+            Ok(()) => {
+                self.pending.extend(self.iv.drain_events());
+                match store.complete(&self.uuid, &self.iv, &self.pending) {
+                    Ok(()) => Some(Go::HomeWith(tr.t("iv-finalised"))),
+                    Err(e) => {
+                        self.save_error = Some(errors::message(tr, &e));
+                        None
+                    }
+                }
+            }
+            Err(problems) => {
+                self.blocked = problems;
+                None
+            }
+        }
+    }
+
+    /// The message to show for `p`: the form's own, or fourmi's in the interview language.
+    fn problem_text(&self, p: &Problem) -> String {
+        if let Some(m) = &p.message {
+            return m.clone();
+        }
+        match &p.kind {
+            ProblemKind::Required => self.tr_iv.t("iv-required"),
+            ProblemKind::Constraint => self.tr_iv.t("iv-constraint"),
+            ProblemKind::FormError(d) => self.tr_iv.ta("iv-form-error", &[("detail", d.clone().into())]),
+        }
+    }
+
+    /// Draws the page; returns where to go when the interview is left.
+    pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
+        let screen = self.iv.current();
+        let mut go = None;
+        go = go.or(self.header(ui, store, tr, &screen));
+        if let Some(e) = &self.save_error {
+            ui.colored_label(style::ERROR, e);
+        }
+        for (who, when, comment) in &self.comments {
+            let text = tr.ta(
+                "iv-returned-comment",
+                &[("who", who.clone().into()), ("when", when.clone().into()), ("comment", comment.clone().into())],
+            );
+            ui.colored_label(style::ERROR, text);
+        }
+        ui.separator();
+        match self.iv.outcome() {
+            Outcome::Refused | Outcome::ScreenedOut => return go.or(self.closed(ui, tr)),
+            _ => {}
+        }
+        egui::Panel::bottom("panel-interview-nav").show(ui, |ui| {
+            go = go.take().or(self.nav_bar(ui, store, tr));
+        });
+        if self.jump_open {
+            let mut target = None;
+            egui::Panel::left("jump-list").default_size(340.0).size_range(220.0..=480.0).resizable(true).show(
+                ui,
+                |ui| {
+                    target = review::jump_list(ui, &self.iv, tr);
+                },
+            );
+            if let Some(s) = target {
+                self.jump(store, tr, &s);
+            }
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                let r = self.body(ui, store, tr, &screen);
+                go = go.take().or(r);
+            });
+        });
+        go = go.or(self.keys(ui, store, tr, &screen));
+        go
+    }
+
+    fn header(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr, _screen: &Screen) -> Option<Go> {
+        let mut go = None;
+        ui.horizontal(|ui| {
+            ui.heading(&self.title);
+            let pos = self.screens.iter().position(|s| *s == self.iv.current()).unwrap_or(0);
+            let total = self.screens.len().max(1);
+            let frac = (pos + 1) as f32 / total as f32;
+            ui.add(
+                egui::ProgressBar::new(frac)
+                    .desired_width(160.0)
+                    .text(tr.ta("iv-progress", &[("n", (pos as i64 + 1).into()), ("total", (total as i64).into())])),
+            );
+            let mut lang = self.iv.language().to_string();
+            let langs = self.iv.form().form.languages.clone();
+            if langs.len() > 1 {
+                let l = ui.label(tr.t("iv-language"));
+                egui::ComboBox::from_id_salt("combo-interview-language")
+                    .selected_text(&lang)
+                    .show_ui(ui, |ui| {
+                        for l in &langs {
+                            ui.selectable_value(&mut lang, l.clone(), l);
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                if lang != self.iv.language() && self.iv.set_language(&lang, self.clock.elapsed()) {
+                    self.tr_iv = Tr::new(lang_of(&lang));
+                    let f = &self.iv.form().form;
+                    self.title =
+                        crate::form::text_in(&f.title, &lang, &f.default_language).unwrap_or(&f.id).to_string();
+                    self.drafts.clear();
+                    self.save(store, tr);
+                }
+            }
+            if ui.selectable_label(self.jump_open, tr.t("iv-jump")).clicked() {
+                self.jump_open = !self.jump_open;
+            }
+            if ui.button(tr.t("iv-close")).clicked() {
+                go = Some(Go::HomeWith(tr.t("iv-closed-saved")));
+            }
+        });
+        go
+    }
+
+    fn closed(&mut self, ui: &mut egui::Ui, tr: &Tr) -> Option<Go> {
+        let key = if self.iv.outcome() == Outcome::Refused { "iv-refused" } else { "iv-screened-out" };
+        ui.heading(self.tr_iv.t(key));
+        ui.label(self.tr_iv.t("iv-closed-nothing-kept"));
+        ui.add_space(8.0);
+        let go = ui.button(tr.t("iv-back-home")).clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter));
+        go.then_some(Go::Home)
+    }
+
+    fn body(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr, screen: &Screen) -> Option<Go> {
+        let digit = if ui.ctx().egui_wants_keyboard_input() { None } else { digit_pressed(ui) };
+        match screen {
+            Screen::Question(_) | Screen::Page(_) => {
+                if let Screen::Page(group) = screen {
+                    let item = &self.iv.form().items[group.item].item;
+                    let label = self.iv.render(&item.label, group);
+                    if !label.is_empty() {
+                        ui.heading(label);
+                    }
+                }
+                let locs = self.iv.questions_on(screen);
+                let single = locs.len() == 1;
+                for loc in locs {
+                    let draft = self.drafts.entry(loc.clone()).or_default();
+                    let changed = question(ui, &self.iv, &loc, draft, if single { digit } else { None }, &self.tr_iv);
+                    if let Some(text) = changed {
+                        self.answer(store, tr, &loc, &text);
+                    }
+                    self.problem_lines(ui, &loc);
+                    ui.add_space(10.0);
+                }
+                None
+            }
+            Screen::AddRepeat { repeat, at } => {
+                let item = &self.iv.form().items[*repeat].item;
+                let label = self.iv.render(&item.label, &Loc { item: *repeat, at: at.clone() });
+                let label = if label.is_empty() { item.name.clone() } else { label };
+                let n = self.iv.repeat_count(*repeat, at);
+                ui.heading(self.tr_iv.ta("iv-add-repeat", &[("what", label.into()), ("n", (n as i64).into())]));
+                ui.horizontal(|ui| {
+                    let add = ui.button(tr.t("iv-add-repeat-yes")).clicked() || digit == Some(1);
+                    if add && self.iv.add_repeat(*repeat, at, self.clock.elapsed()).is_some() {
+                        // Go straight to the new instance's first question.
+                        let _ = self.iv.next(self.clock.elapsed());
+                        self.moved(store, tr);
+                    }
+                    if ui.button(tr.t("iv-add-repeat-no")).clicked() || digit == Some(2) {
+                        self.next(store, tr);
+                    }
+                });
+                None
+            }
+            Screen::End => {
+                let action = review::end_page(ui, &self.iv, tr, &self.tr_iv, |p| self.problem_text(p));
+                match action {
+                    Some(review::Action::Jump(s)) => {
+                        self.jump(store, tr, &s);
+                        None
+                    }
+                    Some(review::Action::Finalize) => self.finalize(store, tr),
+                    None => None,
+                }
+            }
+        }
+    }
+
+    fn problem_lines(&self, ui: &mut egui::Ui, loc: &Loc) {
+        if let Some(e) = self.errors.get(loc) {
+            ui.colored_label(style::ERROR, e);
+            return;
+        }
+        let answered = !self.iv.raw(loc).is_empty();
+        for p in self.iv.problems_of(loc) {
+            let shown = match p.kind {
+                ProblemKind::Constraint | ProblemKind::FormError(_) => answered,
+                ProblemKind::Required => self.blocked.iter().any(|b| b.loc == *loc),
+            };
+            if shown {
+                ui.colored_label(style::ERROR, self.problem_text(&p));
+            }
+        }
+    }
+
+    fn nav_bar(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
+        let screen = self.iv.current();
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            let first = self.screens.first() == Some(&screen);
+            if ui.add_enabled(!first, egui::Button::new(tr.t("iv-back"))).clicked() {
+                self.back(store, tr);
+            }
+            if screen != Screen::End && ui.button(tr.t("iv-next")).clicked() {
+                self.next(store, tr);
+            }
+            if screen != Screen::End && ui.button(tr.t("iv-jump-end")).clicked() {
+                self.jump(store, tr, &Screen::End);
+            }
+            if let Screen::Question(loc) | Screen::Page(loc) = &screen
+                && let Some((repeat, scope, index)) = self.enclosing_repeat(loc)
+            {
+                let item = &self.iv.form().items[repeat].item;
+                let label = self.iv.render(&item.label, loc);
+                let label = if label.is_empty() { item.name.clone() } else { label };
+                if ui
+                    .button(tr.ta("iv-remove-repeat", &[("what", label.into()), ("n", (index as i64 + 1).into())]))
+                    .clicked()
+                    && self.iv.remove_repeat(repeat, &scope, index, self.clock.elapsed())
+                {
+                    self.moved(store, tr);
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.colored_label(style::HINT, tr.t("iv-keys"));
+            });
+        });
+        None
+    }
+
+    /// The innermost monitor-controlled repeat around `loc`: (repeat, its scope, instance index).
+    fn enclosing_repeat(&self, loc: &Loc) -> Option<(usize, Vec<usize>, usize)> {
+        let chain = self.iv.chain(loc.item);
+        let repeat = *chain.last()?;
+        if self.iv.form().items[repeat].item.repeat_count.is_some() {
+            return None;
+        }
+        let depth = chain.len();
+        let index = *loc.at.get(depth - 1)?;
+        Some((repeat, loc.at[..depth - 1].to_vec(), index))
+    }
+
+    fn keys(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr, screen: &Screen) -> Option<Go> {
+        let (enter, ctrl_enter, back, jump) = ui.input_mut(|i| {
+            (
+                i.key_pressed(egui::Key::Enter) && !i.modifiers.command,
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter),
+                i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowLeft)
+                    || i.consume_key(egui::Modifiers::NONE, egui::Key::PageUp),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::J),
+            )
+        });
+        if jump {
+            self.jump_open = !self.jump_open;
+        }
+        if back {
+            self.back(store, tr);
+        } else if ctrl_enter && *screen == Screen::End {
+            return self.finalize(store, tr);
+        } else if enter && *screen != Screen::End && self.iv.current() == *screen && !multiline_focused(ui) {
+            self.next(store, tr);
+        }
+        None
+    }
+}
+
+/// The digit key (1-9) pressed this frame, if any.
+fn digit_pressed(ui: &egui::Ui) -> Option<usize> {
+    use egui::Key::*;
+    let keys = [Num1, Num2, Num3, Num4, Num5, Num6, Num7, Num8, Num9];
+    ui.input(|i| keys.iter().position(|k| i.key_pressed(*k) && i.modifiers.is_none()).map(|p| p + 1))
+}
+
+fn multiline_focused(ui: &egui::Ui) -> bool {
+    // A single-line box gives up the keyboard on Enter; a multi-line one keeps it.
+    ui.ctx().egui_wants_keyboard_input()
+}
+
+/// An answer refused before any constraint, in the interview language.
+pub fn answer_error(tr: &Tr, e: &AnswerError) -> String {
+    match e {
+        AnswerError::NotInteger => tr.t("ans-not-integer"),
+        AnswerError::NotNumber => tr.t("ans-not-number"),
+        AnswerError::OutOfRange { start, end, step } => tr.ta(
+            "ans-out-of-range",
+            &[("start", start.clone().into()), ("end", end.clone().into()), ("step", step.clone().into())],
+        ),
+        AnswerError::NotDate => tr.t("ans-not-date"),
+        AnswerError::NotDateTime => tr.t("ans-not-datetime"),
+        AnswerError::NotTime => tr.t("ans-not-time"),
+        AnswerError::NotAChoice(c) => tr.ta("ans-not-a-choice", &[("choice", FluentValue::from(c.clone()))]),
+        AnswerError::BadRanking => tr.t("ans-bad-ranking"),
+        AnswerError::NotGeopoint => tr.t("ans-not-geopoint"),
+        AnswerError::NotAnswerable(_) | AnswerError::NoSuchQuestion(_) => tr.t("ans-not-answerable"),
+        AnswerError::ReadOnly(_) => tr.t("ans-read-only"),
+        AnswerError::NotAsked(_) => tr.t("ans-not-asked"),
+    }
+}

@@ -1,0 +1,94 @@
+//! The hierarchy of the whole record (the jump list) and the review page before finalising.
+
+use crate::form::Kind;
+use crate::i18n::Tr;
+use crate::interview::{Interview, Problem, Screen};
+
+use super::super::style;
+
+/// What the monitor asked for on the review page.
+pub enum Action {
+    /// Go to a screen.
+    Jump(Screen),
+    /// Finalise the interview.
+    Finalize,
+}
+
+/// The jump list: every relevant item with its answer; a click returns the screen to go to.
+pub fn jump_list(ui: &mut egui::Ui, iv: &Interview, tr: &Tr) -> Option<Screen> {
+    ui.heading(tr.t("iv-jump-title"));
+    let mut target = None;
+    egui::ScrollArea::vertical().id_salt("jump-scroll").show(ui, |ui| {
+        for e in iv.hierarchy() {
+            let indent = e.depth as f32 * 14.0;
+            ui.horizontal(|ui| {
+                ui.add_space(indent);
+                let text = match e.kind {
+                    Kind::Group | Kind::Repeat => egui::RichText::new(&e.label).strong(),
+                    _ if e.answer.is_empty() => egui::RichText::new(format!("{}: —", e.label)),
+                    _ => egui::RichText::new(format!("{}: {}", e.label, e.answer)),
+                };
+                let text = if e.problem { text.color(style::ERROR) } else { text };
+                let item = egui::Button::selectable(iv.current() == e.screen, text).wrap_mode(egui::TextWrapMode::Wrap);
+                if ui.add(item).clicked() {
+                    target = Some(e.screen.clone());
+                }
+            });
+        }
+    });
+    target
+}
+
+/// The last page: what still blocks finalising (each with a way to go there), then the
+/// finalise button.
+pub fn end_page(
+    ui: &mut egui::Ui,
+    iv: &Interview,
+    tr: &Tr,
+    tr_iv: &Tr,
+    message: impl Fn(&Problem) -> String,
+) -> Option<Action> {
+    let mut action = None;
+    ui.heading(tr_iv.t("iv-review-title"));
+    let blocking = iv.blocking();
+    if blocking.is_empty() {
+        ui.colored_label(style::OK, tr_iv.t("iv-review-ready"));
+    } else {
+        ui.colored_label(style::ERROR, tr_iv.ta("iv-review-blocking", &[("n", (blocking.len() as i64).into())]));
+        let hierarchy = iv.hierarchy();
+        for p in &blocking {
+            let entry = hierarchy.iter().find(|e| e.loc == p.loc);
+            let label = entry.map_or(p.name.clone(), |e| e.label.clone());
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(&label).strong());
+                ui.colored_label(style::ERROR, message(p));
+                if let Some(e) = entry
+                    && ui.small_button(tr.t("iv-go-there")).clicked()
+                {
+                    action = Some(Action::Jump(e.screen.clone()));
+                }
+            });
+        }
+    }
+    ui.add_space(8.0);
+    let finalize = ui.add_enabled(blocking.is_empty(), egui::Button::new(tr.t("iv-finalize")));
+    if finalize.clicked() {
+        action = Some(Action::Finalize);
+    }
+    ui.add_space(12.0);
+    ui.separator();
+    ui.label(egui::RichText::new(tr_iv.t("iv-review-answers")).strong());
+    for e in iv.hierarchy() {
+        if matches!(e.kind, Kind::Group | Kind::Repeat | Kind::Note) {
+            continue;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.add_space(e.depth as f32 * 14.0);
+            ui.label(format!("{}:", e.label));
+            ui.label(
+                egui::RichText::new(if e.answer.is_empty() { "—".to_string() } else { e.answer.clone() }).strong(),
+            );
+        });
+    }
+    action
+}

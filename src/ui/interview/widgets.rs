@@ -1,0 +1,181 @@
+//! One widget per question type. Each draws the question (label, hint, the answer widget) and
+//! returns the new stored text when the monitor changed the answer; the page gives it to the
+//! interview engine, which checks it and saves it.
+
+use crate::form::Kind;
+use crate::i18n::Tr;
+use crate::interview::{Interview, Loc};
+
+use super::super::style;
+
+/// What the monitor typed or picked for one question, before the engine accepted it.
+#[derive(Debug, Default, Clone)]
+pub struct Draft {
+    /// The text in an entry box.
+    pub text: String,
+    /// Whether `text` was initialised from the stored answer.
+    pub loaded: bool,
+}
+
+/// Draws the question at `loc`. `digit` is a number key pressed (1-9) when no text box has the
+/// keyboard: it picks that choice. Returns the new answer text if it changed.
+pub fn question(
+    ui: &mut egui::Ui,
+    iv: &Interview,
+    loc: &Loc,
+    draft: &mut Draft,
+    digit: Option<usize>,
+    tr: &Tr,
+) -> Option<String> {
+    let item = &iv.form().items[loc.item].item;
+    if !draft.loaded {
+        draft.text = iv.raw(loc).to_string();
+        draft.loaded = true;
+    }
+    let label = iv.render(&item.label, loc);
+    let label = if label.is_empty() { item.name.clone() } else { label };
+    let heading = ui.label(egui::RichText::new(&label).size(19.0).strong());
+    let hint = iv.render(&item.hint, loc);
+    if !hint.is_empty() {
+        ui.colored_label(style::HINT, hint);
+    }
+    let read_only = item.read_only.is_some();
+    ui.add_space(4.0);
+    let changed = ui
+        .add_enabled_ui(!read_only, |ui| match item.kind {
+            Kind::SelectOne => select_one(ui, iv, loc, digit),
+            Kind::SelectMultiple => select_multiple(ui, iv, loc, digit),
+            Kind::Rank => rank(ui, iv, loc, tr),
+            Kind::Acknowledge => {
+                let mut on = !iv.raw(loc).is_empty();
+                let r = ui.checkbox(&mut on, tr.t("iv-acknowledge"));
+                (r.changed() || digit == Some(1))
+                    .then(|| if on || digit == Some(1) { "OK".into() } else { String::new() })
+            }
+            Kind::Range => range(ui, iv, loc, heading.id),
+            Kind::Note => None,
+            _ => entry(ui, item.kind, &item.appearance, draft, heading.id, tr),
+        })
+        .inner;
+    if !iv.raw(loc).is_empty() && !read_only && item.kind != Kind::Note && ui.small_button(tr.t("iv-clear")).clicked() {
+        draft.text.clear();
+        return Some(String::new());
+    }
+    changed
+}
+
+fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, digit: Option<usize>) -> Option<String> {
+    let current = iv.raw(loc);
+    let mut picked = None;
+    for (i, (name, label)) in iv.choices(loc).into_iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(format!("{:>2}", i + 1)).monospace().color(style::HINT));
+            if ui.radio(current == name, &label).clicked() || digit == Some(i + 1) {
+                picked = Some(name.clone());
+            }
+        });
+    }
+    picked.filter(|p| p != current)
+}
+
+fn select_multiple(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, digit: Option<usize>) -> Option<String> {
+    let mut chosen: Vec<String> = iv.raw(loc).split_whitespace().map(str::to_string).collect();
+    let mut changed = false;
+    for (i, (name, label)) in iv.choices(loc).into_iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(format!("{:>2}", i + 1)).monospace().color(style::HINT));
+            let mut on = chosen.contains(&name);
+            if ui.checkbox(&mut on, &label).changed() || digit == Some(i + 1) {
+                if chosen.contains(&name) {
+                    chosen.retain(|c| *c != name);
+                } else {
+                    chosen.push(name.clone());
+                }
+                changed = true;
+            }
+        });
+    }
+    changed.then(|| chosen.join(" "))
+}
+
+fn rank(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, tr: &Tr) -> Option<String> {
+    let choices = iv.choices(loc);
+    let raw = iv.raw(loc);
+    let mut order: Vec<String> = if raw.is_empty() {
+        choices.iter().map(|(n, _)| n.clone()).collect()
+    } else {
+        raw.split_whitespace().map(str::to_string).collect()
+    };
+    let mut changed = false;
+    let n = order.len();
+    let mut swap = None;
+    for (i, name) in order.iter().enumerate() {
+        let label = choices.iter().find(|(c, _)| c == name).map_or(name.as_str(), |(_, l)| l.as_str());
+        ui.horizontal(|ui| {
+            ui.label(format!("{}. {label}", i + 1));
+            if ui.add_enabled(i > 0, egui::Button::new(tr.t("iv-rank-up")).small()).clicked() {
+                swap = Some((i - 1, i));
+            }
+            if ui.add_enabled(i + 1 < n, egui::Button::new(tr.t("iv-rank-down")).small()).clicked() {
+                swap = Some((i, i + 1));
+            }
+        });
+    }
+    if let Some((a, b)) = swap {
+        order.swap(a, b);
+        changed = true;
+    }
+    if raw.is_empty() && ui.button(tr.t("iv-rank-keep")).clicked() {
+        changed = true;
+    }
+    changed.then(|| order.join(" "))
+}
+
+fn range(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, label: egui::Id) -> Option<String> {
+    let p = &iv.form().items[loc.item].item.parameters;
+    let num = |k: &str, d: f64| p.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(d);
+    let (start, end, step) = (num("start", 1.0), num("end", 10.0), num("step", 1.0));
+    let raw = iv.raw(loc);
+    let mut v: f64 = raw.parse().unwrap_or(start);
+    let (lo, hi) = if start <= end { (start, end) } else { (end, start) };
+    let r = ui.add(egui::Slider::new(&mut v, lo..=hi).step_by(step.abs())).labelled_by(label);
+    let text = if v.fract() == 0.0 { format!("{}", v as i64) } else { format!("{v}") };
+    (r.changed() || r.clicked()).then_some(text).filter(|t| t != raw)
+}
+
+fn entry(
+    ui: &mut egui::Ui,
+    kind: Kind,
+    appearance: &str,
+    draft: &mut Draft,
+    label: egui::Id,
+    tr: &Tr,
+) -> Option<String> {
+    let hint = match kind {
+        Kind::Integer => tr.t("iv-hint-integer"),
+        Kind::Decimal => tr.t("iv-hint-decimal"),
+        Kind::Date => "YYYY-MM-DD".into(),
+        Kind::DateTime => "YYYY-MM-DDTHH:MM".into(),
+        Kind::Time => "HH:MM".into(),
+        Kind::Geopoint => tr.t("iv-hint-geopoint"),
+        _ => String::new(),
+    };
+    let multiline = kind == Kind::Text && appearance.contains("multiline");
+    let edit = if multiline {
+        egui::TextEdit::multiline(&mut draft.text).desired_rows(4)
+    } else {
+        egui::TextEdit::singleline(&mut draft.text)
+    };
+    let r = ui.add(edit.hint_text(hint).desired_width(420.0)).labelled_by(label);
+    let mut changed = r.changed();
+    if matches!(kind, Kind::Date | Kind::DateTime | Kind::Time) && ui.button(tr.t("iv-now")).clicked() {
+        let now = chrono::Local::now();
+        draft.text = match kind {
+            Kind::Date => now.format("%Y-%m-%d").to_string(),
+            Kind::Time => now.format("%H:%M").to_string(),
+            _ => now.format("%Y-%m-%dT%H:%M").to_string(),
+        };
+        changed = true;
+    }
+    changed.then(|| draft.text.trim().to_string())
+}

@@ -1,0 +1,204 @@
+//! The desktop app (egui + eframe): first-run setup, unlock, and, once unlocked, the screens of
+//! each role. One module per screen; [`App`] routes between them and owns the opened store.
+//!
+//! Every word comes from [`crate::i18n`]; every change a user makes is saved by the store at once,
+//! so locking, closing the window or an error message never loses work.
+
+mod accounts;
+mod catalog;
+mod errors;
+mod export;
+mod home;
+mod interview;
+mod prefs;
+mod record_view;
+mod records;
+mod setup;
+mod start;
+mod style;
+mod tallies;
+mod unlock;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use prefs::Prefs;
+
+use crate::i18n::{Lang, Tr};
+
+/// Where the app is.
+enum Phase {
+    /// No data yet: first-run setup.
+    Setup(setup::SetupForm),
+    /// Data present, locked.
+    Unlock(unlock::UnlockForm),
+    /// Unlocked.
+    Open(Box<workspace::Workspace>),
+}
+
+/// The fourmi desktop app.
+pub struct App {
+    dir: PathBuf,
+    tr: Tr,
+    prefs: Prefs,
+    phase: Phase,
+    last_input: Instant,
+    applied: Option<(f32, Lang)>,
+}
+
+impl App {
+    /// The app on the data folder `dir`: the setup screen when nothing is there yet, the unlock
+    /// screen otherwise.
+    pub fn new(dir: PathBuf) -> App {
+        let prefs = Prefs::load(&dir);
+        let tr = Tr::new(prefs.lang);
+        let phase = if crate::store::is_set_up(&dir) {
+            Phase::Unlock(unlock::UnlockForm::default())
+        } else {
+            Phase::Setup(setup::SetupForm::new())
+        };
+        App { dir, tr, prefs, phase, last_input: Instant::now(), applied: None }
+    }
+
+    /// The data folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The account unlocked, if any.
+    pub fn account(&self) -> Option<&str> {
+        match &self.phase {
+            Phase::Open(w) => Some(w.account()),
+            _ => None,
+        }
+    }
+
+    /// The question names on the interview screen shown now (empty elsewhere); tests use it to
+    /// know which answer to give.
+    pub fn current_questions(&self) -> Vec<String> {
+        match &self.phase {
+            Phase::Open(w) => w.current_questions(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The record of the interview shown now, if any.
+    pub fn current_record(&self) -> Option<&str> {
+        match &self.phase {
+            Phase::Open(w) => w.current_record(),
+            _ => None,
+        }
+    }
+
+    /// Locks: closes the store (releasing the data folder) and shows the unlock screen.
+    pub fn lock(&mut self) {
+        if let Phase::Open(w) = &self.phase {
+            let name = w.account().to_string();
+            self.phase = Phase::Unlock(unlock::UnlockForm::for_account(&name, &self.tr.t("unlock-locked")));
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("fourmi");
+            if let Phase::Open(w) = &self.phase {
+                let role = self.tr.t(&format!("role-{}", w.role().as_str()));
+                ui.label(self.tr.ta("home-signed-in", &[("name", w.account().into()), ("role", role.into())]));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if matches!(self.phase, Phase::Open(_)) && ui.button(self.tr.t("lock-button")).clicked() {
+                    self.lock();
+                }
+                let mut lang = self.tr.lang();
+                ui.horizontal(|ui| {
+                    let label = ui.label(self.tr.t("ui-language"));
+                    egui::ComboBox::from_id_salt("combo-ui-language")
+                        .selected_text(lang.name())
+                        .show_ui(ui, |ui| {
+                            for l in Lang::ALL {
+                                ui.selectable_value(&mut lang, l, l.name());
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                });
+                if lang != self.tr.lang() {
+                    self.tr.set_lang(lang);
+                    self.prefs.lang = lang;
+                    let _ = self.prefs.save(&self.dir);
+                }
+            });
+        });
+    }
+
+    fn check_inactivity(&mut self, ctx: &egui::Context) {
+        let active = ctx.input(|i| !i.events.is_empty() || i.pointer.is_moving() || i.pointer.any_down());
+        if active {
+            self.last_input = Instant::now();
+        }
+        if matches!(self.phase, Phase::Open(_)) {
+            let limit = Duration::from_secs(u64::from(self.prefs.lock_minutes) * 60);
+            if self.last_input.elapsed() >= limit {
+                self.lock();
+            } else {
+                ctx.request_repaint_after(Duration::from_secs(15));
+            }
+        }
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        if self.applied.is_some_and(|(_, l)| l == self.prefs.lang) && self.tr.lang() != self.prefs.lang {
+            // Chosen on the setup screen or the settings: remember it.
+            self.prefs.lang = self.tr.lang();
+            let _ = self.prefs.save(&self.dir);
+        }
+        if self.applied != Some((self.prefs.scale, self.prefs.lang)) {
+            style::apply(&ctx, self.prefs.scale);
+            self.tr.set_lang(self.prefs.lang);
+            self.applied = Some((self.prefs.scale, self.prefs.lang));
+        }
+        self.check_inactivity(&ctx);
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::L)) {
+            self.lock();
+        }
+        egui::Panel::top("top-bar").show(ui, |ui| self.top_bar(ui));
+        let next = match &mut self.phase {
+            Phase::Setup(form) => egui::CentralPanel::default()
+                .show(ui, |ui| form.ui(ui, &mut self.tr, &self.dir))
+                .inner
+                .map(|store| Phase::Open(Box::new(workspace::Workspace::new(store, &self.dir, &self.tr)))),
+            Phase::Unlock(form) => egui::CentralPanel::default()
+                .show(ui, |ui| form.ui(ui, &self.tr, &self.dir))
+                .inner
+                .map(|store| Phase::Open(Box::new(workspace::Workspace::new(store, &self.dir, &self.tr)))),
+            Phase::Open(w) => {
+                w.ui(ui, &mut self.tr, &mut self.prefs, &self.dir);
+                None
+            }
+        };
+        if let Some(p) = next {
+            if matches!(self.phase, Phase::Setup(_)) {
+                self.prefs.lang = self.tr.lang();
+                let _ = self.prefs.save(&self.dir);
+            }
+            self.phase = p;
+        }
+    }
+}
+
+/// Opens the app window on the data folder `dir`.
+pub fn run(dir: PathBuf) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("fourmi")
+            .with_inner_size([1100.0, 760.0])
+            .with_min_inner_size([640.0, 480.0]),
+        ..Default::default()
+    };
+    eframe::run_native("fourmi", options, Box::new(move |_cc| Ok(Box::new(App::new(dir)))))
+        .map_err(|e| format!("the window could not be opened: {e}"))
+}

@@ -1,0 +1,168 @@
+//! One record for review: every answer as labelled text, the review actions (approve, return
+//! with a comment, withdraw), the corrections made after returns, comments and the audit trail.
+
+use super::catalog::Catalog;
+use super::workspace::Go;
+use super::{errors, home, style};
+use crate::i18n::Tr;
+use crate::interview::{HierarchyEntry, Interview, Outcome, StartInfo};
+use crate::store::{AuditRow, RecordRow, Role, Status, Store};
+
+/// A correction: (revision, field, old, new, author, when).
+type Correction = (i64, String, Option<String>, Option<String>, String, String);
+
+/// The record view.
+pub struct RecordView {
+    rec: RecordRow,
+    summary: String,
+    answers: Vec<HierarchyEntry>,
+    comments: Vec<(String, String, String)>,
+    corrections: Vec<Correction>,
+    audit: Vec<AuditRow>,
+    comment: String,
+    confirm_withdraw: bool,
+    error: Option<String>,
+}
+
+impl RecordView {
+    /// Reads record `uuid` and renders its answers with the form version it was filled with.
+    pub fn new(store: &Store, catalog: &mut Catalog, uuid: &str, tr: &Tr) -> Result<RecordView, String> {
+        let err = |e: crate::store::StoreError| errors::message(tr, &e);
+        let rec = store.record(uuid).map_err(err)?;
+        let form = catalog.by_hash(store, &rec.form_hash)?;
+        let info = StartInfo {
+            language: rec.language.clone(),
+            device_id: rec.device_id.clone(),
+            username: rec.monitor.clone(),
+            opened_at: chrono::Local::now().fixed_offset(),
+        };
+        let answers = rec.answers.as_object().cloned().unwrap_or_default();
+        let iv = Interview::resume(form, info, &answers, None, Outcome::InProgress);
+        let summary = home::describe(&rec, catalog, tr);
+        Ok(RecordView {
+            summary,
+            answers: iv.hierarchy(),
+            comments: store.comments(uuid).map_err(err)?,
+            corrections: store.corrections(uuid).map_err(err)?,
+            audit: store.audit_for(uuid).unwrap_or_default(),
+            rec,
+            comment: String::new(),
+            confirm_withdraw: false,
+            error: None,
+        })
+    }
+
+    /// Draws the screen.
+    pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
+        let mut go = None;
+        ui.heading(tr.t("record-title"));
+        ui.label(&self.summary);
+        ui.monospace(&self.rec.uuid);
+        ui.label(tr.ta("record-revision", &[("n", self.rec.revision.into())]));
+        if let Some(e) = &self.error {
+            ui.colored_label(style::ERROR, e);
+        }
+        if store.session().role >= Role::Supervisor {
+            go = self.review_actions(ui, store, tr);
+        }
+        ui.separator();
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.label(egui::RichText::new(tr.t("record-answers")).strong());
+            if self.answers.iter().all(|e| e.answer.is_empty()) {
+                ui.colored_label(style::HINT, tr.t("record-no-answers"));
+            }
+            egui::Grid::new("answers").striped(true).num_columns(2).show(ui, |ui| {
+                for e in &self.answers {
+                    if e.answer.is_empty() {
+                        continue;
+                    }
+                    ui.label(format!("{}{}", "  ".repeat(e.depth), e.label));
+                    ui.label(egui::RichText::new(&e.answer).strong());
+                    ui.end_row();
+                }
+            });
+            if !self.corrections.is_empty() {
+                ui.add_space(8.0);
+                ui.label(egui::RichText::new(tr.t("record-corrections")).strong());
+                for (rev, field, old, new, who, when) in &self.corrections {
+                    ui.label(tr.ta(
+                        "record-correction",
+                        &[
+                            ("rev", (*rev).into()),
+                            ("field", field.clone().into()),
+                            ("old", old.clone().unwrap_or_else(|| "—".into()).into()),
+                            ("new", new.clone().unwrap_or_else(|| "—".into()).into()),
+                            ("who", who.clone().into()),
+                            ("when", when.clone().into()),
+                        ],
+                    ));
+                }
+            }
+            if !self.comments.is_empty() {
+                ui.add_space(8.0);
+                ui.label(egui::RichText::new(tr.t("record-comments")).strong());
+                for (who, when, text) in &self.comments {
+                    ui.label(format!("{when} · {who}: {text}"));
+                }
+            }
+            ui.add_space(8.0);
+            egui::CollapsingHeader::new(tr.ta("record-audit", &[("n", (self.audit.len() as i64).into())])).show(
+                ui,
+                |ui| {
+                    for a in &self.audit {
+                        ui.monospace(format!("{} {} {}", a.at, a.actor, a.action));
+                    }
+                },
+            );
+        });
+        go
+    }
+
+    fn review_actions(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
+        let uuid = self.rec.uuid.clone();
+        let mut go = None;
+        if self.rec.status == Status::Withdrawn {
+            return None;
+        }
+        if self.rec.status != Status::Completed {
+            self.withdraw_row(ui, store, tr, &uuid, &mut go);
+            return go;
+        }
+        ui.horizontal(|ui| {
+            if ui.button(tr.t("record-approve")).clicked() {
+                match store.approve(&uuid) {
+                    Ok(()) => go = Some(Go::HomeWith(tr.t("record-approved"))),
+                    Err(e) => self.error = Some(errors::message(tr, &e)),
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label(tr.t("record-comment"));
+            ui.add(egui::TextEdit::singleline(&mut self.comment).desired_width(360.0)).labelled_by(l.id);
+            if ui.button(tr.t("record-return")).clicked() {
+                if self.comment.trim().is_empty() {
+                    self.error = Some(tr.t("record-comment-needed"));
+                } else {
+                    match store.return_record(&uuid, self.comment.trim()) {
+                        Ok(()) => go = Some(Go::HomeWith(tr.t("record-returned"))),
+                        Err(e) => self.error = Some(errors::message(tr, &e)),
+                    }
+                }
+            }
+        });
+        self.withdraw_row(ui, store, tr, &uuid, &mut go);
+        go
+    }
+
+    fn withdraw_row(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr, uuid: &str, go: &mut Option<Go>) {
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut self.confirm_withdraw, tr.t("record-withdraw-confirm"));
+            if ui.add_enabled(self.confirm_withdraw, egui::Button::new(tr.t("record-withdraw"))).clicked() {
+                match store.withdraw(uuid) {
+                    Ok(()) => *go = Some(Go::HomeWith(tr.t("record-withdrawn"))),
+                    Err(e) => self.error = Some(errors::message(tr, &e)),
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,222 @@
+//! The records table (supervisors and coordinators): every record on the laptop, filtered by
+//! status, form, monitor, dates and free text, one page at a time so it stays quick with 100k.
+
+use egui_extras::{Column, TableBuilder};
+
+use super::catalog::Catalog;
+use super::workspace::Go;
+use super::{errors, style};
+use crate::i18n::Tr;
+use crate::store::{RecordFilter, RecordRow, Status, Store, TallyBy};
+
+/// Rows per page.
+pub const PAGE: usize = 50;
+
+/// The table's filters and the page shown.
+pub struct RecordsPage {
+    status: Option<Status>,
+    form: Option<String>,
+    monitor: Option<String>,
+    since: String,
+    until: String,
+    text: String,
+    page: usize,
+    forms: Vec<String>,
+    monitors: Vec<String>,
+    rows: Vec<RecordRow>,
+    total: i64,
+    dirty: bool,
+    error: Option<String>,
+}
+
+impl RecordsPage {
+    /// The first page of all records.
+    pub fn new(store: &Store) -> RecordsPage {
+        let all = RecordFilter::default();
+        let forms = store.tally(&all, TallyBy::Form).map(|v| v.into_iter().map(|(f, _)| f).collect());
+        RecordsPage {
+            status: None,
+            form: None,
+            monitor: None,
+            since: String::new(),
+            until: String::new(),
+            text: String::new(),
+            page: 0,
+            forms: forms.unwrap_or_default(),
+            monitors: store.monitors().unwrap_or_default(),
+            rows: Vec::new(),
+            total: 0,
+            dirty: true,
+            error: None,
+        }
+    }
+
+    fn filter(&self) -> RecordFilter {
+        let date = |s: &str| {
+            let s = s.trim();
+            (!s.is_empty()).then(|| s.to_string())
+        };
+        RecordFilter {
+            status: self.status.into_iter().collect(),
+            form_id: self.form.clone(),
+            monitor: self.monitor.clone(),
+            since: date(&self.since),
+            until: date(&self.until),
+            text: date(&self.text),
+            limit: PAGE,
+            offset: self.page * PAGE,
+        }
+    }
+
+    /// Reads the page if a filter changed.
+    pub fn refresh(&mut self, store: &Store, tr: &Tr) {
+        if !self.dirty {
+            return;
+        }
+        self.dirty = false;
+        let filter = self.filter();
+        match store.count_records(&filter).and_then(|n| Ok((n, store.records(&filter)?))) {
+            Ok((n, rows)) => {
+                self.total = n;
+                self.rows = rows;
+                self.error = None;
+            }
+            Err(e) => self.error = Some(errors::message(tr, &e)),
+        }
+    }
+
+    /// Draws the screen.
+    pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, catalog: &mut Catalog, tr: &Tr) -> Option<Go> {
+        self.refresh(store, tr);
+        let mut go = None;
+        ui.heading(tr.t("records-title"));
+        self.filters(ui, tr, catalog);
+        if let Some(e) = &self.error {
+            ui.colored_label(style::ERROR, e);
+        }
+        let pages = ((self.total as usize).div_ceil(PAGE)).max(1);
+        ui.horizontal(|ui| {
+            ui.label(tr.ta("records-count", &[("n", self.total.into())]));
+            if ui.add_enabled(self.page > 0, egui::Button::new(tr.t("records-prev"))).clicked() {
+                self.page -= 1;
+                self.dirty = true;
+            }
+            ui.label(tr.ta("records-page", &[("n", (self.page as i64 + 1).into()), ("total", (pages as i64).into())]));
+            if ui.add_enabled(self.page + 1 < pages, egui::Button::new(tr.t("records-next"))).clicked() {
+                self.page += 1;
+                self.dirty = true;
+            }
+        });
+        let lang = tr.lang().code();
+        TableBuilder::new(ui)
+            .striped(true)
+            .column(Column::auto().at_least(140.0))
+            .column(Column::auto().at_least(120.0))
+            .column(Column::auto().at_least(90.0))
+            .column(Column::auto().at_least(90.0))
+            .column(Column::auto())
+            .column(Column::remainder())
+            .header(24.0, |mut h| {
+                for key in [
+                    "records-started",
+                    "records-form",
+                    "records-monitor",
+                    "records-status",
+                    "records-rev",
+                    "records-uuid",
+                ] {
+                    h.col(|ui| {
+                        ui.strong(tr.t(key));
+                    });
+                }
+            })
+            .body(|mut body| {
+                for rec in &self.rows {
+                    body.row(24.0, |mut row| {
+                        row.col(|ui| {
+                            let when = rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " ");
+                            if ui.link(when).clicked() {
+                                go = Some(Go::Record(rec.uuid.clone()));
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(catalog.title(&rec.form_id, lang));
+                        });
+                        row.col(|ui| {
+                            ui.label(&rec.monitor);
+                        });
+                        row.col(|ui| {
+                            ui.label(tr.t(&format!("status-{}", rec.status.as_str())));
+                        });
+                        row.col(|ui| {
+                            ui.label(rec.revision.to_string());
+                        });
+                        row.col(|ui| {
+                            ui.monospace(&rec.uuid);
+                        });
+                    });
+                }
+            });
+        go
+    }
+
+    fn filters(&mut self, ui: &mut egui::Ui, tr: &Tr, catalog: &Catalog) {
+        let before = (self.status, self.form.clone(), self.monitor.clone());
+        let all = tr.t("records-all");
+        ui.horizontal_wrapped(|ui| {
+            let l = ui.label(tr.t("records-status"));
+            let shown = self.status.map_or(all.clone(), |s| tr.t(&format!("status-{}", s.as_str())));
+            egui::ComboBox::from_id_salt("f-status")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.status, None, &all);
+                    for s in Status::ALL {
+                        ui.selectable_value(&mut self.status, Some(s), tr.t(&format!("status-{}", s.as_str())));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let l2 = ui.label(tr.t("records-form"));
+            let shown = self.form.as_deref().map_or(all.clone(), |f| catalog.title(f, tr.lang().code()));
+            egui::ComboBox::from_id_salt("f-form")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.form, None, &all);
+                    for f in &self.forms {
+                        ui.selectable_value(&mut self.form, Some(f.clone()), catalog.title(f, tr.lang().code()));
+                    }
+                })
+                .response
+                .labelled_by(l2.id);
+            let l3 = ui.label(tr.t("records-monitor"));
+            egui::ComboBox::from_id_salt("f-monitor")
+                .selected_text(self.monitor.clone().unwrap_or(all.clone()))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.monitor, None, &all);
+                    for m in &self.monitors {
+                        ui.selectable_value(&mut self.monitor, Some(m.clone()), m);
+                    }
+                })
+                .response
+                .labelled_by(l3.id);
+        });
+        let mut apply = false;
+        ui.horizontal_wrapped(|ui| {
+            for (key, value, hint) in [
+                ("records-since", &mut self.since, "YYYY-MM-DD"),
+                ("records-until", &mut self.until, "YYYY-MM-DD"),
+                ("records-search", &mut self.text, ""),
+            ] {
+                let l = ui.label(tr.t(key));
+                let r =
+                    ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(120.0)).labelled_by(l.id);
+                apply |= r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            }
+            apply |= ui.button(tr.t("records-apply")).clicked();
+        });
+        if apply || before != (self.status, self.form.clone(), self.monitor.clone()) {
+            self.page = 0;
+            self.dirty = true;
+        }
+    }
+}

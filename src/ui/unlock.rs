@@ -1,0 +1,56 @@
+//! Unlocking: an account name and its passphrase open the encrypted store.
+
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use super::{errors, setup::field, style};
+use crate::i18n::Tr;
+use crate::store::Store;
+
+/// The unlock screen's fields.
+#[derive(Default)]
+pub struct UnlockForm {
+    name: String,
+    passphrase: Zeroizing<String>,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+impl UnlockForm {
+    /// The form with the account filled in and a notice (after a lock).
+    pub fn for_account(name: &str, notice: &str) -> UnlockForm {
+        UnlockForm { name: name.to_string(), notice: Some(notice.to_string()), ..UnlockForm::default() }
+    }
+
+    /// Draws the screen; returns the store once unlocked.
+    pub fn ui(&mut self, ui: &mut egui::Ui, tr: &Tr, dir: &Path) -> Option<Store> {
+        ui.heading(tr.t("unlock-title"));
+        if let Some(n) = &self.notice {
+            ui.colored_label(style::HINT, n);
+        }
+        ui.add_space(8.0);
+        egui::Grid::new("grid-unlock").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+            field(ui, &tr.t("unlock-name"), &mut self.name, false);
+            field(ui, &tr.t("unlock-passphrase"), &mut self.passphrase, true);
+        });
+        if let Some(e) = &self.error {
+            ui.colored_label(style::ERROR, e);
+        }
+        let submit = ui.button(tr.t("unlock-button")).clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if !submit {
+            return None;
+        }
+        match Store::open(dir, self.name.trim(), &self.passphrase) {
+            Ok(store) => {
+                self.passphrase.clear();
+                Some(store)
+            }
+            Err(e) => {
+                self.passphrase.clear();
+                self.error = Some(errors::message(tr, &e));
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The unlocked app: the opened store, the forms, the navigation between the screens a role may
+//! use, and a notice line for what just happened.
+
+use std::path::Path;
+
+use super::catalog::Catalog;
+use super::interview::InterviewPage;
+use super::{Prefs, accounts, export, home, record_view, records, start, style, tallies};
+use crate::i18n::Tr;
+use crate::store::{Role, Store};
+
+/// Where a screen asks to go.
+pub enum Go {
+    /// Home.
+    Home,
+    /// Home, with a notice.
+    HomeWith(String),
+    /// Choose a questionnaire for a new interview.
+    Start,
+    /// An interview, started or resumed.
+    Interview(Box<InterviewPage>),
+    /// Resume the draft or returned record with this UUID.
+    Resume(String),
+    /// The records table.
+    Records,
+    /// One record for review.
+    Record(String),
+    /// Tallies.
+    Tallies,
+    /// Export.
+    Export,
+    /// Accounts and settings.
+    Settings,
+}
+
+enum Page {
+    Home(home::Home),
+    Start(start::StartForm),
+    Interview(Box<InterviewPage>),
+    Records(records::RecordsPage),
+    Record(Box<record_view::RecordView>),
+    Tallies(tallies::Tallies),
+    Export(export::ExportPage),
+    Settings(accounts::SettingsPage),
+}
+
+/// The unlocked app.
+pub struct Workspace {
+    store: Store,
+    catalog: Catalog,
+    page: Page,
+    notice: Option<(bool, String)>,
+}
+
+impl Workspace {
+    /// Opens the home screen of the store's account.
+    pub fn new(store: Store, dir: &Path, tr: &Tr) -> Workspace {
+        let catalog = Catalog::load(dir);
+        let page = Page::Home(home::Home::new(&store, &catalog, tr));
+        Workspace { store, catalog, page, notice: None }
+    }
+
+    /// The account unlocked.
+    pub fn account(&self) -> &str {
+        &self.store.session().account
+    }
+
+    /// Its role.
+    pub fn role(&self) -> Role {
+        self.store.session().role
+    }
+
+    /// The question names on the interview screen shown now.
+    pub fn current_questions(&self) -> Vec<String> {
+        match &self.page {
+            Page::Interview(p) => p.current_questions(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The record of the interview shown now.
+    pub fn current_record(&self) -> Option<&str> {
+        match &self.page {
+            Page::Interview(p) => Some(p.uuid()),
+            _ => None,
+        }
+    }
+
+    /// Draws the unlocked app.
+    pub fn ui(&mut self, ui: &mut egui::Ui, tr: &mut Tr, prefs: &mut Prefs, dir: &Path) {
+        let in_interview = matches!(self.page, Page::Interview(_));
+        let mut go = None;
+        if !in_interview {
+            egui::Panel::left("nav").exact_size(190.0).resizable(false).show(ui, |ui| {
+                go = self.nav(ui, tr);
+            });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some((error, text)) = self.notice.clone() {
+                let color = if error { style::ERROR } else { style::OK };
+                ui.horizontal(|ui| {
+                    ui.colored_label(color, text);
+                    if ui.small_button("×").on_hover_text(tr.t("notice-dismiss")).clicked() {
+                        self.notice = None;
+                    }
+                });
+                ui.separator();
+            }
+            let store = &mut self.store;
+            let catalog = &mut self.catalog;
+            let r = match &mut self.page {
+                Page::Home(p) => p.ui(ui, store, catalog, tr),
+                Page::Start(p) => p.ui(ui, store, catalog, tr),
+                Page::Interview(p) => p.ui(ui, store, tr),
+                Page::Records(p) => p.ui(ui, store, catalog, tr),
+                Page::Record(p) => p.ui(ui, store, tr),
+                Page::Tallies(p) => p.ui(ui, store, tr),
+                Page::Export(p) => p.ui(ui, store, catalog, tr),
+                Page::Settings(p) => p.ui(ui, store, tr, prefs, dir),
+            };
+            go = go.take().or(r);
+        });
+        if let Some(g) = go {
+            self.go(g, tr);
+        }
+    }
+
+    fn nav(&mut self, ui: &mut egui::Ui, tr: &Tr) -> Option<Go> {
+        let role = self.role();
+        let mut go = None;
+        ui.add_space(6.0);
+        let mut item = |ui: &mut egui::Ui, on: bool, key: &str, to: fn() -> Go| {
+            let r = ui.add_sized([170.0, 30.0], egui::Button::selectable(on, tr.t(key)));
+            if r.clicked() {
+                go = Some(to());
+            }
+        };
+        item(ui, matches!(self.page, Page::Home(_)), "nav-home", || Go::Home);
+        item(ui, matches!(self.page, Page::Start(_)), "nav-new-interview", || Go::Start);
+        if role >= Role::Supervisor {
+            item(ui, matches!(self.page, Page::Records(_) | Page::Record(_)), "nav-records", || Go::Records);
+            item(ui, matches!(self.page, Page::Tallies(_)), "nav-tallies", || Go::Tallies);
+        }
+        if role == Role::Coordinator {
+            item(ui, matches!(self.page, Page::Export(_)), "nav-export", || Go::Export);
+        }
+        item(ui, matches!(self.page, Page::Settings(_)), "nav-settings", || Go::Settings);
+        go
+    }
+
+    fn go(&mut self, go: Go, tr: &Tr) {
+        let store = &mut self.store;
+        let page = match go {
+            Go::Home => {
+                self.notice = None;
+                Page::Home(home::Home::new(store, &self.catalog, tr))
+            }
+            Go::HomeWith(text) => {
+                self.notice = Some((false, text));
+                Page::Home(home::Home::new(store, &self.catalog, tr))
+            }
+            Go::Start => Page::Start(start::StartForm::new(&self.catalog)),
+            Go::Interview(p) => {
+                self.notice = None;
+                Page::Interview(p)
+            }
+            Go::Resume(uuid) => {
+                let opened = store
+                    .record(&uuid)
+                    .map_err(|e| super::errors::message(tr, &e))
+                    .and_then(|rec| self.catalog.by_hash(store, &rec.form_hash))
+                    .and_then(|form| InterviewPage::resume(store, form, &uuid));
+                match opened {
+                    Ok(p) => Page::Interview(Box::new(p)),
+                    Err(e) => {
+                        self.notice = Some((true, e));
+                        return;
+                    }
+                }
+            }
+            Go::Records => Page::Records(records::RecordsPage::new(store)),
+            Go::Record(uuid) => match record_view::RecordView::new(store, &mut self.catalog, &uuid, tr) {
+                Ok(v) => Page::Record(Box::new(v)),
+                Err(e) => {
+                    self.notice = Some((true, e));
+                    return;
+                }
+            },
+            Go::Tallies => Page::Tallies(tallies::Tallies::new(store, tr)),
+            Go::Export => Page::Export(export::ExportPage::new(store)),
+            Go::Settings => Page::Settings(accounts::SettingsPage::new(store)),
+        };
+        self.page = page;
+    }
+}

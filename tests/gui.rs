@@ -1,0 +1,307 @@
+//! The desktop app driven through egui_kittest by what a user sees: labels, buttons, keys.
+//! Every test runs the real app on a real SQLCipher data folder in a temporary directory.
+
+use std::path::Path;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use fourmi::form::Kind;
+use fourmi::store::{Role, Setup, Status, Store};
+use fourmi::ui::App;
+
+const PASS: &str = "correct horse battery";
+
+fn app(dir: &Path) -> Harness<'static, App> {
+    let dir = dir.to_path_buf();
+    Harness::builder().with_size(egui::vec2(1200.0, 900.0)).build_eframe(move |_cc| App::new(dir))
+}
+
+/// Replaces the text of the box labelled `label`.
+fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn click(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn press(h: &mut Harness<'_, App>, key: egui::Key) {
+    h.key_press(key);
+    h.run();
+}
+
+fn visible(h: &Harness<'_, App>, text: &str) -> bool {
+    h.query_by_label_contains(text).is_some()
+}
+
+/// A data folder set up with a coordinator `chief`, a monitor `ana` and a supervisor `sam`.
+fn prepared() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let setup = Setup {
+        coordinator: "chief".into(),
+        passphrase: PASS.into(),
+        device_name: "test laptop".into(),
+        recipients: Vec::new(),
+    };
+    let mut store = Store::setup(tmp.path(), &setup).unwrap();
+    store.add_account("ana", Role::Monitor, PASS).unwrap();
+    store.add_account("sam", Role::Supervisor, PASS).unwrap();
+    tmp
+}
+
+fn unlock(h: &mut Harness<'_, App>, name: &str) {
+    type_into(h, "Account name", name);
+    type_into(h, "Passphrase", PASS);
+    click(h, "Unlock");
+    assert_eq!(h.state().account(), Some(name), "unlocked as {name}");
+}
+
+fn start_covid(h: &mut Harness<'_, App>) {
+    click(h, "New interview");
+    h.get_by_label_contains("4Mi COVID-19").click();
+    h.run();
+    click(h, "Start the interview");
+    assert!(h.state().current_record().is_some(), "an interview is open");
+}
+
+fn kind_of(name: &str) -> Kind {
+    let form = fourmi::form::load(Path::new("forms/4mi-covid19.toml")).unwrap().form;
+    form.walk().into_iter().find(|(i, _)| i.name == name).map(|(i, _)| i.kind).unwrap()
+}
+
+/// Answers the screen shown: text boxes by typing, choices with the digit key 1 (the first
+/// choice), then Enter for the next screen.
+fn answer_screen(h: &mut Harness<'_, App>) {
+    let names = h.state().current_questions();
+    for name in &names {
+        match kind_of(name) {
+            Kind::Text => {
+                h.get_all_by_role(egui::accesskit::Role::TextInput).next().unwrap().click();
+                h.run();
+                h.get_all_by_role(egui::accesskit::Role::TextInput).next().unwrap().type_text("note");
+                h.run();
+            }
+            Kind::Integer => {
+                h.get_all_by_role(egui::accesskit::Role::TextInput).next().unwrap().click();
+                h.run();
+                h.get_all_by_role(egui::accesskit::Role::TextInput).next().unwrap().type_text("27");
+                h.run();
+                // Leave the box so the digit keys pick choices again.
+                press(h, egui::Key::Escape);
+            }
+            Kind::SelectOne | Kind::SelectMultiple => press(h, egui::Key::Num1),
+            _ => {}
+        }
+    }
+    press(h, egui::Key::Enter);
+}
+
+/// Answers every screen up to the review page.
+fn answer_to_end(h: &mut Harness<'_, App>) {
+    for _ in 0..200 {
+        let names = h.state().current_questions();
+        if names == ["#end"] {
+            return;
+        }
+        if names.contains(&"consent".to_string()) {
+            click(h, "Yes");
+            press(h, egui::Key::Enter);
+            continue;
+        }
+        answer_screen(h);
+        assert_ne!(h.state().current_questions(), names, "the screen with {names:?} did not move on");
+    }
+    panic!("the interview never reached its end");
+}
+
+fn open_store(dir: &Path, name: &str) -> Store {
+    Store::open(dir, name, PASS).unwrap()
+}
+
+#[test]
+fn first_run_setup_creates_the_coordinator_and_opens_home() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = app(tmp.path());
+    h.run();
+    assert!(visible(&h, "first-time setup"));
+    type_into(&mut h, "Coordinator account name", "chief");
+    type_into(&mut h, "Passphrase", PASS);
+    type_into(&mut h, "Passphrase again", "something else");
+    click(&mut h, "Set up fourmi");
+    assert!(visible(&h, "The two passphrases differ"), "a mismatch is explained");
+    type_into(&mut h, "Passphrase again", PASS);
+    type_into(&mut h, "Name of this laptop", "bamako-1");
+    click(&mut h, "Set up fourmi");
+    assert_eq!(h.state().account(), Some("chief"));
+    assert!(visible(&h, "Your interviews to finish"));
+    drop(h);
+    let store = open_store(tmp.path(), "chief");
+    assert_eq!(store.session().role, Role::Coordinator);
+    assert_eq!(store.device_name().unwrap(), "bamako-1");
+}
+
+#[test]
+fn a_wrong_passphrase_is_refused_with_a_plain_message() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    type_into(&mut h, "Account name", "ana");
+    type_into(&mut h, "Passphrase", "not the passphrase");
+    click(&mut h, "Unlock");
+    assert_eq!(h.state().account(), None);
+    assert!(visible(&h, "The account name or the passphrase is wrong"));
+}
+
+#[test]
+fn a_complete_covid_interview_from_consent_to_finalise() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    answer_to_end(&mut h);
+    assert!(visible(&h, "Every required answer is given"));
+    click(&mut h, "Finalise (Ctrl+Enter)");
+    assert!(visible(&h, "Interview finalised and saved"));
+    drop(h);
+    let store = open_store(tmp.path(), "sam");
+    let recs = store.records(&Default::default()).unwrap();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].status, Status::Completed);
+    assert_eq!(recs[0].consent_interview, Some(true));
+    assert_eq!(recs[0].answers["age"], 27);
+    assert_eq!(recs[0].monitor, "ana");
+}
+
+#[test]
+fn a_consent_refusal_closes_the_interview_with_no_answers() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    for _ in 0..20 {
+        if h.state().current_questions().contains(&"consent".to_string()) {
+            break;
+        }
+        answer_screen(&mut h);
+    }
+    click(&mut h, "No");
+    assert!(visible(&h, "The respondent did not consent."));
+    assert!(visible(&h, "No answers were kept."));
+    click(&mut h, "Back to Home (Enter)");
+    drop(h);
+    let store = open_store(tmp.path(), "sam");
+    let recs = store.records(&Default::default()).unwrap();
+    assert_eq!(recs[0].status, Status::Refused);
+    assert_eq!(recs[0].consent_interview, Some(false));
+    assert!(recs[0].answers.get("age").is_none());
+}
+
+#[test]
+fn an_interview_resumes_where_it_was_left_after_closing_the_app() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    for _ in 0..20 {
+        if h.state().current_questions().contains(&"age".to_string()) {
+            break;
+        }
+        if h.state().current_questions().contains(&"consent".to_string()) {
+            click(&mut h, "Yes");
+            press(&mut h, egui::Key::Enter);
+        } else {
+            answer_screen(&mut h);
+        }
+    }
+    answer_screen(&mut h);
+    let left_at = h.state().current_questions();
+    assert_eq!(left_at, ["arrived_within_year"]);
+    // Closing the window: nothing else is done.
+    drop(h);
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    click(&mut h, "Continue");
+    assert_eq!(h.state().current_questions(), left_at);
+    press(&mut h, egui::Key::PageUp);
+    assert_eq!(h.state().current_questions(), ["age"]);
+    assert_eq!(h.get_all_by_role(egui::accesskit::Role::TextInput).next().unwrap().value().as_deref(), Some("27"));
+}
+
+#[test]
+fn a_supervisor_returns_a_record_and_the_monitor_corrects_it() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    answer_to_end(&mut h);
+    click(&mut h, "Finalise (Ctrl+Enter)");
+    click(&mut h, "Lock (Ctrl+L)");
+    assert_eq!(h.state().account(), None);
+
+    unlock(&mut h, "sam");
+    click(&mut h, "Review");
+    assert!(visible(&h, "How old are you?"), "the record shows labelled answers");
+    click(&mut h, "Return to the monitor");
+    assert!(visible(&h, "Write what the monitor should correct"), "a return needs a comment");
+    type_into(&mut h, "Comment for the monitor", "Age looks wrong: ask again");
+    click(&mut h, "Return to the monitor");
+    assert!(visible(&h, "Record returned to its monitor."));
+    click(&mut h, "Lock (Ctrl+L)");
+
+    unlock(&mut h, "ana");
+    click(&mut h, "Correct");
+    assert!(visible(&h, "Age looks wrong: ask again"), "the monitor sees the comment");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::J);
+    h.run();
+    h.get_by_label_contains("How old are you?: 27").click();
+    h.run();
+    assert_eq!(h.state().current_questions(), ["age"]);
+    type_into(&mut h, "How old are you?", "31");
+    // Straight to the review page through the jump list, then finalise.
+    click(&mut h, "Review and finalise");
+    click(&mut h, "Finalise (Ctrl+Enter)");
+    drop(h);
+    let store = open_store(tmp.path(), "sam");
+    let rec = store.records(&Default::default()).unwrap().remove(0);
+    assert_eq!(rec.status, Status::Completed);
+    assert_eq!(rec.revision, 2);
+    assert_eq!(rec.answers["age"], 31);
+    let corrections = store.corrections(&rec.uuid).unwrap();
+    assert!(
+        corrections
+            .iter()
+            .any(|c| c.1 == "age" && c.2.as_deref() == Some("27") && c.3.as_deref() == Some("31") && c.4 == "ana"),
+        "{corrections:?}"
+    );
+}
+
+#[test]
+fn switching_language_applies_at_once_to_the_app_and_the_interview() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    click(&mut h, "Interface language");
+    click(&mut h, "Français");
+    assert!(visible(&h, "Nouvel entretien"), "the navigation is in French");
+    click(&mut h, "Nouvel entretien");
+    h.get_by_label_contains("4Mi COVID-19").click();
+    h.run();
+    click(&mut h, "Commencer l'entretien");
+    assert!(visible(&h, "Code de l'enquêteur"), "the interview starts in French");
+    click(&mut h, "Langue de l'entretien");
+    click(&mut h, "English (en)");
+    assert!(visible(&h, "Monitor code"), "labels follow the interview language");
+    assert!(visible(&h, "Suivant (Entrée)"), "the app's own words stay French");
+}
