@@ -88,6 +88,7 @@ iv-add-repeat-yes = Add (1)
 iv-add-repeat-no = No more, go on (2)
 iv-acknowledge = OK
 iv-clear = Clear answer
+iv-no-choices = No choice is offered yet: answer the questions before this one.
 iv-now = Now
 iv-hint-integer = a whole number
 iv-hint-decimal = a number

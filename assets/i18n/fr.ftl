@@ -88,6 +88,7 @@ iv-add-repeat-yes = Ajouter (1)
 iv-add-repeat-no = Non, continuer (2)
 iv-acknowledge = OK
 iv-clear = Effacer la réponse
+iv-no-choices = Aucun choix n'est encore proposé : répondez d'abord aux questions précédentes.
 iv-now = Maintenant
 iv-hint-integer = un nombre entier
 iv-hint-decimal = un nombre

@@ -51,7 +51,7 @@ impl SettingsPage {
         prefs: &mut Prefs,
         dir: &Path,
     ) -> Option<Go> {
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             ui.heading(tr.t("settings-title"));
             if let Some((error, m)) = &self.message {
                 ui.colored_label(if *error { style::ERROR } else { style::OK }, m);

@@ -111,18 +111,17 @@ impl App {
                     self.lock();
                 }
                 let mut lang = self.tr.lang();
-                ui.horizontal(|ui| {
-                    let label = ui.label(self.tr.t("ui-language"));
-                    egui::ComboBox::from_id_salt("combo-ui-language")
-                        .selected_text(lang.name())
-                        .show_ui(ui, |ui| {
-                            for l in Lang::ALL {
-                                ui.selectable_value(&mut lang, l, l.name());
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
-                });
+                // Right to left: the box first, then its label on its left.
+                let combo = egui::ComboBox::from_id_salt("combo-ui-language")
+                    .selected_text(lang.name())
+                    .show_ui(ui, |ui| {
+                        for l in Lang::ALL {
+                            ui.selectable_value(&mut lang, l, l.name());
+                        }
+                    })
+                    .response;
+                let label = ui.label(self.tr.t("ui-language"));
+                combo.labelled_by(label.id);
                 if lang != self.tr.lang() {
                     self.tr.set_lang(lang);
                     self.prefs.lang = lang;

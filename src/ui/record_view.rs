@@ -66,18 +66,19 @@ impl RecordView {
             go = self.review_actions(ui, store, tr);
         }
         ui.separator();
-        egui::ScrollArea::vertical().show(ui, |ui| {
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             ui.label(egui::RichText::new(tr.t("record-answers")).strong());
             if self.answers.iter().all(|e| e.answer.is_empty()) {
                 ui.colored_label(style::HINT, tr.t("record-no-answers"));
             }
-            egui::Grid::new("answers").striped(true).num_columns(2).show(ui, |ui| {
+            let half = (ui.available_width() / 2.0 - 12.0).max(160.0);
+            egui::Grid::new("answers").striped(true).num_columns(2).max_col_width(half).show(ui, |ui| {
                 for e in &self.answers {
                     if e.answer.is_empty() {
                         continue;
                     }
-                    ui.label(format!("{}{}", "  ".repeat(e.depth), e.label));
-                    ui.label(egui::RichText::new(&e.answer).strong());
+                    ui.add(egui::Label::new(format!("{}{}", "  ".repeat(e.depth), e.label)).wrap());
+                    ui.add(egui::Label::new(egui::RichText::new(&e.answer).strong()).wrap());
                     ui.end_row();
                 }
             });

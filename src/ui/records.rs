@@ -152,7 +152,7 @@ impl RecordsPage {
                             ui.label(rec.revision.to_string());
                         });
                         row.col(|ui| {
-                            ui.monospace(&rec.uuid);
+                            ui.add(egui::Label::new(egui::RichText::new(&rec.uuid).monospace()).truncate());
                         });
                     });
                 }

@@ -15,6 +15,7 @@ pub struct UnlockForm {
     passphrase: Zeroizing<String>,
     error: Option<String>,
     notice: Option<String>,
+    focused: bool,
 }
 
 impl UnlockForm {
@@ -30,10 +31,21 @@ impl UnlockForm {
             ui.colored_label(style::HINT, n);
         }
         ui.add_space(8.0);
-        egui::Grid::new("grid-unlock").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-            field(ui, &tr.t("unlock-name"), &mut self.name, false);
-            field(ui, &tr.t("unlock-passphrase"), &mut self.passphrase, true);
-        });
+        let (name, pass) = egui::Grid::new("grid-unlock")
+            .num_columns(2)
+            .spacing([12.0, 8.0])
+            .show(ui, |ui| {
+                (
+                    field(ui, &tr.t("unlock-name"), &mut self.name, false),
+                    field(ui, &tr.t("unlock-passphrase"), &mut self.passphrase, true),
+                )
+            })
+            .inner;
+        if !self.focused {
+            // Ready to type: the name, or the passphrase when the name is known.
+            if self.name.is_empty() { name.request_focus() } else { pass.request_focus() }
+            self.focused = true;
+        }
         if let Some(e) = &self.error {
             ui.colored_label(style::ERROR, e);
         }

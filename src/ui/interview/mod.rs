@@ -288,7 +288,7 @@ impl InterviewPage {
                     self.save(store, tr);
                 }
             }
-            if ui.selectable_label(self.jump_open, tr.t("iv-jump")).clicked() {
+            if ui.add(egui::Button::selectable(self.jump_open, tr.t("iv-jump"))).clicked() {
                 self.jump_open = !self.jump_open;
             }
             if ui.button(tr.t("iv-close")).clicked() {
@@ -308,7 +308,8 @@ impl InterviewPage {
     }
 
     fn body(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr, screen: &Screen) -> Option<Go> {
-        let digit = if ui.ctx().egui_wants_keyboard_input() { None } else { digit_pressed(ui) };
+        // `Some(0)`: digits are live but none was pressed.
+        let digit = if ui.ctx().egui_wants_keyboard_input() { None } else { Some(digit_pressed(ui).unwrap_or(0)) };
         match screen {
             Screen::Question(_) | Screen::Page(_) => {
                 if let Screen::Page(group) = screen {

@@ -17,8 +17,9 @@ pub struct Draft {
     pub loaded: bool,
 }
 
-/// Draws the question at `loc`. `digit` is a number key pressed (1-9) when no text box has the
-/// keyboard: it picks that choice. Returns the new answer text if it changed.
+/// Draws the question at `loc`. `digit` is `Some` when the question is alone on its screen and
+/// no text box has the keyboard: `Some(n)` with n in 1-9 is a number key pressed, which picks
+/// that choice (`Some(0)`: none pressed). Returns the new answer text if it changed.
 pub fn question(
     ui: &mut egui::Ui,
     iv: &Interview,
@@ -28,21 +29,39 @@ pub fn question(
     tr: &Tr,
 ) -> Option<String> {
     let item = &iv.form().items[loc.item].item;
+    // A question shown for the first time on a one-question screen takes the keyboard.
+    let focus = !draft.loaded && digit.is_some();
     if !draft.loaded {
         draft.text = iv.raw(loc).to_string();
         draft.loaded = true;
     }
     let label = iv.render(&item.label, loc);
     let label = if label.is_empty() { item.name.clone() } else { label };
-    let heading = ui.label(egui::RichText::new(&label).size(19.0).strong());
+    let read_only = item.read_only.is_some();
+    let mut cleared = false;
+    let heading = ui
+        .horizontal_wrapped(|ui| {
+            let heading = ui.label(egui::RichText::new(&label).size(19.0).strong());
+            let clearable = !iv.raw(loc).is_empty() && !read_only && item.kind != Kind::Note;
+            cleared = clearable && ui.small_button(tr.t("iv-clear")).clicked();
+            heading
+        })
+        .inner;
     let hint = iv.render(&item.hint, loc);
     if !hint.is_empty() {
         ui.colored_label(style::HINT, hint);
     }
-    let read_only = item.read_only.is_some();
+    if cleared {
+        draft.text.clear();
+        return Some(String::new());
+    }
     ui.add_space(4.0);
     let changed = ui
         .add_enabled_ui(!read_only, |ui| match item.kind {
+            k if k.is_select() && iv.choices(loc).is_empty() => {
+                ui.colored_label(style::HINT, tr.t("iv-no-choices"));
+                None
+            }
             Kind::SelectOne => select_one(ui, iv, loc, digit),
             Kind::SelectMultiple => select_multiple(ui, iv, loc, digit),
             Kind::Rank => rank(ui, iv, loc, tr),
@@ -54,13 +73,9 @@ pub fn question(
             }
             Kind::Range => range(ui, iv, loc, heading.id),
             Kind::Note => None,
-            _ => entry(ui, item.kind, &item.appearance, draft, heading.id, tr),
+            _ => entry(ui, item.kind, &item.appearance, draft, heading.id, tr, focus),
         })
         .inner;
-    if !iv.raw(loc).is_empty() && !read_only && item.kind != Kind::Note && ui.small_button(tr.t("iv-clear")).clicked() {
-        draft.text.clear();
-        return Some(String::new());
-    }
     changed
 }
 
@@ -150,6 +165,7 @@ fn entry(
     draft: &mut Draft,
     label: egui::Id,
     tr: &Tr,
+    focus: bool,
 ) -> Option<String> {
     let hint = match kind {
         Kind::Integer => tr.t("iv-hint-integer"),
@@ -167,6 +183,9 @@ fn entry(
         egui::TextEdit::singleline(&mut draft.text)
     };
     let r = ui.add(edit.hint_text(hint).desired_width(420.0)).labelled_by(label);
+    if focus {
+        r.request_focus();
+    }
     let mut changed = r.changed();
     if matches!(kind, Kind::Date | Kind::DateTime | Kind::Time) && ui.button(tr.t("iv-now")).clicked() {
         let now = chrono::Local::now();
