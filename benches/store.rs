@@ -3,67 +3,16 @@
 //! 100k records then listing one filtered page (time here; peak memory printed by a fresh child
 //! process of this benchmark).
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group};
-use fourmi::form::{self, Compiled};
-use fourmi::interview::{Interview, Loc, StartInfo};
+use fourmi::interview::Loc;
 use fourmi::store::{RecordFilter, Role, Setup, Status, Store};
 
-const PASS: &str = "benchmark passphrase";
-
-fn covid() -> Arc<Compiled> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms/4mi-covid19.toml");
-    Arc::new(Compiled::new(form::load(&path).unwrap().form))
-}
-
-fn info() -> StartInfo {
-    StartInfo {
-        language: "English (en)".into(),
-        device_id: "bench".into(),
-        username: "chief".into(),
-        opened_at: chrono::Utc::now().fixed_offset(),
-    }
-}
-
-fn interview(f: &Arc<Compiled>, i: usize) -> Interview {
-    let mut iv = Interview::start(f.clone(), info());
-    let city = ["bamako", "gao", "kayes", "mopti", "timbuktu"][i % 5];
-    let answers = serde_json::json!({"monitor": format!("mon{:02}", i % 20), "mode": "phone", "country": "mali", "city": city,
-        "neighbourhood": format!("{city}_centre"), "consent": "yes", "age": 18 + i % 50, "arrived_within_year": "yes",
-        "sex": if i.is_multiple_of(2) { "male" } else { "female" }, "nationality": "guinea", "c1": "yes", "c17": "yes"});
-    let _ = iv.fill(answers.as_object().unwrap(), Duration::ZERO);
-    iv
-}
-
-/// A data folder with 100k records (built once, kept under target/ between runs).
-fn fixture_100k() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-fixtures/store-100k");
-    if fourmi::store::is_set_up(&dir) {
-        return dir;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut s = Store::setup(
-        &dir,
-        &Setup {
-            coordinator: "chief".into(),
-            passphrase: PASS.into(),
-            device_name: "bench".into(),
-            recipients: vec![],
-        },
-    )
-    .unwrap();
-    let f = covid();
-    let hash = s.save_form("benchmark definition", "4mi_covid19", "1").unwrap();
-    for chunk in 0..100 {
-        let batch: Vec<(Interview, Vec<_>)> =
-            (0..1000).map(|i| (interview(&f, chunk * 1000 + i), Vec::new())).collect();
-        s.create_records(&hash, &batch).unwrap();
-    }
-    dir
-}
+#[path = "fixtures.rs"]
+mod fixtures;
+use fixtures::{PASS, covid, fixture_100k, interview};
 
 fn autosave_vs_plain_upsert(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();

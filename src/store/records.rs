@@ -586,10 +586,13 @@ impl Store {
         let Some((clause, args)) = self.filter_sql(filter) else {
             return Ok(Vec::new());
         };
-        let mut sql = format!("SELECT {COLUMNS} FROM records{clause} ORDER BY started_at DESC, uuid DESC");
-        if filter.limit > 0 {
-            sql.push_str(&format!(" LIMIT {} OFFSET {}", filter.limit, filter.offset));
-        }
+        // The page is chosen from the indexes first; only its rows are read whole.
+        let order = "ORDER BY started_at DESC, uuid DESC";
+        let page =
+            if filter.limit > 0 { format!(" LIMIT {} OFFSET {}", filter.limit, filter.offset) } else { String::new() };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM records WHERE rowid IN (SELECT rowid FROM records{clause} {order}{page}) {order}"
+        );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), row_to_record)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)

@@ -50,6 +50,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_uuid ON audit(uuid);
     ",
+    // 2: pages of the records table in start order without sorting whole rows.
+    "
+    CREATE INDEX records_started ON records(started_at, uuid);
+    DROP INDEX records_monitor;
+    CREATE INDEX records_monitor ON records(monitor, status, started_at, uuid);
+    ",
 ];
 
 /// The schema version this build writes.

@@ -9,6 +9,29 @@ use super::{errors, style};
 use crate::i18n::Tr;
 use crate::store::{RecordFilter, RecordRow, Status, Store, TallyBy};
 
+/// One row of the table, worded once when the page is read.
+struct Line {
+    uuid: String,
+    when: String,
+    form: String,
+    monitor: String,
+    status: String,
+    revision: String,
+}
+
+impl Line {
+    fn of(rec: &RecordRow, catalog: &Catalog, tr: &Tr) -> Line {
+        Line {
+            uuid: rec.uuid.clone(),
+            when: rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " "),
+            form: catalog.title(&rec.form_id, tr.lang().code()),
+            monitor: rec.monitor.clone(),
+            status: tr.t(&format!("status-{}", rec.status.as_str())),
+            revision: rec.revision.to_string(),
+        }
+    }
+}
+
 /// Rows per page.
 pub const PAGE: usize = 50;
 
@@ -23,7 +46,9 @@ pub struct RecordsPage {
     page: usize,
     forms: Vec<String>,
     monitors: Vec<String>,
-    rows: Vec<RecordRow>,
+    rows: Vec<Line>,
+    /// The interface language the lines were written in.
+    lang: Option<crate::i18n::Lang>,
     total: i64,
     dirty: bool,
     error: Option<String>,
@@ -45,6 +70,7 @@ impl RecordsPage {
             forms: forms.unwrap_or_default(),
             monitors: store.monitors().unwrap_or_default(),
             rows: Vec::new(),
+            lang: None,
             total: 0,
             dirty: true,
             error: None,
@@ -68,17 +94,18 @@ impl RecordsPage {
         }
     }
 
-    /// Reads the page if a filter changed.
-    pub fn refresh(&mut self, store: &Store, tr: &Tr) {
-        if !self.dirty {
+    /// Reads the page if a filter changed, and words its lines in the interface language.
+    pub fn refresh(&mut self, store: &Store, catalog: &Catalog, tr: &Tr) {
+        if !self.dirty && self.lang == Some(tr.lang()) {
             return;
         }
         self.dirty = false;
+        self.lang = Some(tr.lang());
         let filter = self.filter();
         match store.count_records(&filter).and_then(|n| Ok((n, store.records(&filter)?))) {
             Ok((n, rows)) => {
                 self.total = n;
-                self.rows = rows;
+                self.rows = rows.iter().map(|r| Line::of(r, catalog, tr)).collect();
                 self.error = None;
             }
             Err(e) => self.error = Some(errors::message(tr, &e)),
@@ -87,7 +114,7 @@ impl RecordsPage {
 
     /// Draws the screen.
     pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, catalog: &mut Catalog, tr: &Tr) -> Option<Go> {
-        self.refresh(store, tr);
+        self.refresh(store, catalog, tr);
         let mut go = None;
         ui.heading(tr.t("records-title"));
         self.filters(ui, tr, catalog);
@@ -107,7 +134,6 @@ impl RecordsPage {
                 self.dirty = true;
             }
         });
-        let lang = tr.lang().code();
         TableBuilder::new(ui)
             .striped(true)
             .column(Column::auto().at_least(140.0))
@@ -131,28 +157,20 @@ impl RecordsPage {
                 }
             })
             .body(|mut body| {
-                for rec in &self.rows {
+                for line in &self.rows {
                     body.row(24.0, |mut row| {
                         row.col(|ui| {
-                            let when = rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " ");
-                            if ui.link(when).clicked() {
-                                go = Some(Go::Record(rec.uuid.clone()));
+                            if ui.link(&line.when).clicked() {
+                                go = Some(Go::Record(line.uuid.clone()));
                             }
                         });
+                        for text in [&line.form, &line.monitor, &line.status, &line.revision] {
+                            row.col(|ui| {
+                                ui.label(text);
+                            });
+                        }
                         row.col(|ui| {
-                            ui.label(catalog.title(&rec.form_id, lang));
-                        });
-                        row.col(|ui| {
-                            ui.label(&rec.monitor);
-                        });
-                        row.col(|ui| {
-                            ui.label(tr.t(&format!("status-{}", rec.status.as_str())));
-                        });
-                        row.col(|ui| {
-                            ui.label(rec.revision.to_string());
-                        });
-                        row.col(|ui| {
-                            ui.add(egui::Label::new(egui::RichText::new(&rec.uuid).monospace()).truncate());
+                            ui.add(egui::Label::new(egui::RichText::new(&line.uuid).monospace()).truncate());
                         });
                     });
                 }

@@ -43,7 +43,11 @@ impl UnlockForm {
             .inner;
         if !self.focused {
             // Ready to type: the name, or the passphrase when the name is known.
-            if self.name.is_empty() { name.request_focus() } else { pass.request_focus() }
+            if self.name.is_empty() {
+                name.request_focus()
+            } else {
+                pass.request_focus()
+            }
             self.focused = true;
         }
         if let Some(e) = &self.error {

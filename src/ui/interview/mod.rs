@@ -14,7 +14,9 @@ use super::workspace::Go;
 use super::{errors, style};
 use crate::form::Compiled;
 use crate::i18n::{Lang, Tr};
-use crate::interview::{AnswerError, AuditEvent, Interview, Loc, Outcome, Problem, ProblemKind, Screen, StartInfo};
+use crate::interview::{
+    AnswerError, AuditEvent, HierarchyEntry, Interview, Loc, Outcome, Problem, ProblemKind, Screen, StartInfo,
+};
 use crate::store::{Status, Store};
 
 pub use widgets::{Draft, question};
@@ -25,12 +27,44 @@ pub fn lang_of(form_language: &str) -> Lang {
     if l == "fr" || l.contains("(fr") || l.starts_with("fr") { Lang::Fr } else { Lang::En }
 }
 
+/// What the page shows, computed once per change (not per frame): the current screen, its
+/// questions, every screen (for progress), the hierarchy when asked for, and the measured height
+/// of each question (to draw only those in view on long pages).
+struct View {
+    current: Screen,
+    locs: Vec<Loc>,
+    screens: Vec<Screen>,
+    hierarchy: Option<Vec<HierarchyEntry>>,
+    heights: Vec<f32>,
+}
+
+impl View {
+    fn of(iv: &Interview) -> View {
+        let screens = iv.screens();
+        let current = iv.current();
+        let locs = match current {
+            Screen::Question(_) | Screen::Page(_) => iv.questions_on(&current),
+            _ => Vec::new(),
+        };
+        View { heights: vec![QUESTION_HEIGHT; locs.len()], current, locs, screens, hierarchy: None }
+    }
+
+    fn hierarchy(&mut self, iv: &Interview) -> &[HierarchyEntry] {
+        self.hierarchy.get_or_insert_with(|| iv.hierarchy())
+    }
+}
+
+/// The height a question is assumed to take before it was drawn once.
+const QUESTION_HEIGHT: f32 = 90.0;
+/// Pages with more questions than this draw only those in view.
+const LONG_PAGE: usize = 30;
+
 /// An interview being filled.
 pub struct InterviewPage {
     uuid: String,
     iv: Interview,
     clock: Instant,
-    screens: Vec<Screen>,
+    view: View,
     drafts: HashMap<Loc, Draft>,
     errors: HashMap<Loc, String>,
     blocked: Vec<Problem>,
@@ -85,12 +119,12 @@ impl InterviewPage {
         let f = &iv.form().form;
         let title = crate::form::text_in(&f.title, iv.language(), &f.default_language).unwrap_or(&f.id).to_string();
         let tr_iv = Tr::new(lang_of(iv.language()));
-        let screens = iv.screens();
+        let view = View::of(&iv);
         InterviewPage {
             uuid,
             iv,
             clock,
-            screens,
+            view,
             drafts: HashMap::new(),
             errors: HashMap::new(),
             blocked: Vec::new(),
@@ -111,18 +145,23 @@ impl InterviewPage {
     /// The question names on the screen shown now.
     pub fn current_questions(&self) -> Vec<String> {
         let items = &self.iv.form().items;
-        match self.iv.current() {
-            s @ (Screen::Question(_) | Screen::Page(_)) => {
-                self.iv.questions_on(&s).iter().map(|l| items[l.item].item.name.clone()).collect()
+        match &self.view.current {
+            Screen::Question(_) | Screen::Page(_) => {
+                self.view.locs.iter().map(|l| items[l.item].item.name.clone()).collect()
             }
-            Screen::AddRepeat { repeat, .. } => vec![format!("+{}", items[repeat].item.name)],
+            Screen::AddRepeat { repeat, .. } => vec![format!("+{}", items[*repeat].item.name)],
             Screen::End => vec!["#end".into()],
         }
     }
 
     /// Saves the interview (answers, position, language, events) in one transaction.
     fn save(&mut self, store: &mut Store, tr: &Tr) {
-        self.screens = self.iv.screens();
+        let heights = std::mem::take(&mut self.view.heights);
+        let was = self.view.current.clone();
+        self.view = View::of(&self.iv);
+        if self.view.current == was && heights.len() == self.view.locs.len() {
+            self.view.heights = heights;
+        }
         self.pending.extend(self.iv.drain_events());
         match store.autosave(&self.uuid, &self.iv, &self.pending) {
             Ok(()) => {
@@ -211,7 +250,7 @@ impl InterviewPage {
 
     /// Draws the page; returns where to go when the interview is left.
     pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
-        let screen = self.iv.current();
+        let screen = self.view.current.clone();
         let mut go = None;
         go = go.or(self.header(ui, store, tr, &screen));
         if let Some(e) = &self.save_error {
@@ -234,10 +273,12 @@ impl InterviewPage {
         });
         if self.jump_open {
             let mut target = None;
+            let current = self.view.current.clone();
+            let entries = self.view.hierarchy(&self.iv);
             egui::Panel::left("jump-list").default_size(340.0).size_range(220.0..=480.0).resizable(true).show(
                 ui,
                 |ui| {
-                    target = review::jump_list(ui, &self.iv, tr);
+                    target = review::jump_list(ui, entries, &current, tr);
                 },
             );
             if let Some(s) = target {
@@ -245,8 +286,8 @@ impl InterviewPage {
             }
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-                let r = self.body(ui, store, tr, &screen);
+            egui::ScrollArea::vertical().auto_shrink([false, false]).show_viewport(ui, |ui, viewport| {
+                let r = self.body(ui, store, tr, &screen, viewport);
                 go = go.take().or(r);
             });
         });
@@ -258,8 +299,8 @@ impl InterviewPage {
         let mut go = None;
         ui.horizontal(|ui| {
             ui.heading(&self.title);
-            let pos = self.screens.iter().position(|s| *s == self.iv.current()).unwrap_or(0);
-            let total = self.screens.len().max(1);
+            let pos = self.view.screens.iter().position(|s| *s == self.view.current).unwrap_or(0);
+            let total = self.view.screens.len().max(1);
             let frac = (pos + 1) as f32 / total as f32;
             ui.add(
                 egui::ProgressBar::new(frac)
@@ -288,7 +329,7 @@ impl InterviewPage {
                     self.save(store, tr);
                 }
             }
-            if ui.add(egui::Button::selectable(self.jump_open, tr.t("iv-jump"))).clicked() {
+            if ui.add(egui::Button::new(tr.t("iv-jump")).selected(self.jump_open)).clicked() {
                 self.jump_open = !self.jump_open;
             }
             if ui.button(tr.t("iv-close")).clicked() {
@@ -307,7 +348,14 @@ impl InterviewPage {
         go.then_some(Go::Home)
     }
 
-    fn body(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr, screen: &Screen) -> Option<Go> {
+    fn body(
+        &mut self,
+        ui: &mut egui::Ui,
+        store: &mut Store,
+        tr: &Tr,
+        screen: &Screen,
+        viewport: egui::Rect,
+    ) -> Option<Go> {
         // `Some(0)`: digits are live but none was pressed.
         let digit = if ui.ctx().egui_wants_keyboard_input() { None } else { Some(digit_pressed(ui).unwrap_or(0)) };
         match screen {
@@ -319,16 +367,30 @@ impl InterviewPage {
                         ui.heading(label);
                     }
                 }
-                let locs = self.iv.questions_on(screen);
+                let locs = self.view.locs.clone();
                 let single = locs.len() == 1;
-                for loc in locs {
-                    let draft = self.drafts.entry(loc.clone()).or_default();
-                    let changed = question(ui, &self.iv, &loc, draft, if single { digit } else { None }, &self.tr_iv);
-                    if let Some(text) = changed {
-                        self.answer(store, tr, &loc, &text);
+                let long = locs.len() > LONG_PAGE;
+                let top = ui.min_rect().top();
+                let margin = 200.0;
+                for (i, loc) in locs.iter().enumerate() {
+                    let y = ui.cursor().top() - top;
+                    let h = self.view.heights.get(i).copied().unwrap_or(QUESTION_HEIGHT);
+                    if long && (y + h < viewport.min.y - margin || y > viewport.max.y + margin) {
+                        // Out of view: keep its place without drawing it.
+                        ui.add_space(h);
+                        continue;
                     }
-                    self.problem_lines(ui, &loc);
+                    let before = ui.cursor().top();
+                    let draft = self.drafts.entry(loc.clone()).or_default();
+                    let changed = question(ui, &self.iv, loc, draft, if single { digit } else { None }, &self.tr_iv);
+                    self.problem_lines(ui, loc);
                     ui.add_space(10.0);
+                    if let Some(slot) = self.view.heights.get_mut(i) {
+                        *slot = ui.cursor().top() - before;
+                    }
+                    if let Some(text) = changed {
+                        self.answer(store, tr, loc, &text);
+                    }
                 }
                 None
             }
@@ -352,7 +414,8 @@ impl InterviewPage {
                 None
             }
             Screen::End => {
-                let action = review::end_page(ui, &self.iv, tr, &self.tr_iv, |p| self.problem_text(p));
+                let hierarchy = self.view.hierarchy(&self.iv).to_vec();
+                let action = review::end_page(ui, &self.iv, &hierarchy, tr, &self.tr_iv, |p| self.problem_text(p));
                 match action {
                     Some(review::Action::Jump(s)) => {
                         self.jump(store, tr, &s);
@@ -383,10 +446,10 @@ impl InterviewPage {
     }
 
     fn nav_bar(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
-        let screen = self.iv.current();
+        let screen = self.view.current.clone();
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            let first = self.screens.first() == Some(&screen);
+            let first = self.view.screens.first() == Some(&screen);
             if ui.add_enabled(!first, egui::Button::new(tr.t("iv-back"))).clicked() {
                 self.back(store, tr);
             }
@@ -446,7 +509,7 @@ impl InterviewPage {
             self.back(store, tr);
         } else if ctrl_enter && *screen == Screen::End {
             return self.finalize(store, tr);
-        } else if enter && *screen != Screen::End && self.iv.current() == *screen && !multiline_focused(ui) {
+        } else if enter && *screen != Screen::End && self.view.current == *screen && !multiline_focused(ui) {
             self.next(store, tr);
         }
         None

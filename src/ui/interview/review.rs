@@ -2,7 +2,7 @@
 
 use crate::form::Kind;
 use crate::i18n::Tr;
-use crate::interview::{Interview, Problem, Screen};
+use crate::interview::{HierarchyEntry, Interview, Problem, Screen};
 
 use super::super::style;
 
@@ -15,27 +15,34 @@ pub enum Action {
 }
 
 /// The jump list: every relevant item with its answer; a click returns the screen to go to.
-pub fn jump_list(ui: &mut egui::Ui, iv: &Interview, tr: &Tr) -> Option<Screen> {
+pub fn jump_list(ui: &mut egui::Ui, entries: &[HierarchyEntry], current: &Screen, tr: &Tr) -> Option<Screen> {
     ui.heading(tr.t("iv-jump-title"));
     let mut target = None;
-    egui::ScrollArea::vertical().id_salt("jump-scroll").show(ui, |ui| {
-        for e in iv.hierarchy() {
-            let indent = e.depth as f32 * 14.0;
-            ui.horizontal(|ui| {
-                ui.add_space(indent);
-                let text = match e.kind {
-                    Kind::Group | Kind::Repeat => egui::RichText::new(&e.label).strong(),
-                    _ if e.answer.is_empty() => egui::RichText::new(format!("{}: —", e.label)),
-                    _ => egui::RichText::new(format!("{}: {}", e.label, e.answer)),
-                };
-                let text = if e.problem { text.color(style::ERROR) } else { text };
-                let item = egui::Button::selectable(iv.current() == e.screen, text).wrap_mode(egui::TextWrapMode::Wrap);
-                if ui.add(item).clicked() {
-                    target = Some(e.screen.clone());
-                }
-            });
-        }
-    });
+    let row = ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
+    // One line per entry, so only the lines in view are drawn.
+    egui::ScrollArea::vertical().id_salt("jump-scroll").auto_shrink([false, false]).show_rows(
+        ui,
+        row,
+        entries.len(),
+        |ui, range| {
+            for e in &entries[range] {
+                ui.horizontal(|ui| {
+                    ui.add_space(e.depth as f32 * 14.0);
+                    let text = match e.kind {
+                        Kind::Group | Kind::Repeat => egui::RichText::new(&e.label).strong(),
+                        _ if e.answer.is_empty() => egui::RichText::new(format!("{}: —", e.label)),
+                        _ => egui::RichText::new(format!("{}: {}", e.label, e.answer)),
+                    };
+                    let text = if e.problem { text.color(style::ERROR) } else { text };
+                    let item =
+                        egui::Button::selectable(*current == e.screen, text).wrap_mode(egui::TextWrapMode::Truncate);
+                    if ui.add(item).on_hover_text(format!("{}: {}", e.label, e.answer)).clicked() {
+                        target = Some(e.screen.clone());
+                    }
+                });
+            }
+        },
+    );
     target
 }
 
@@ -44,6 +51,7 @@ pub fn jump_list(ui: &mut egui::Ui, iv: &Interview, tr: &Tr) -> Option<Screen> {
 pub fn end_page(
     ui: &mut egui::Ui,
     iv: &Interview,
+    hierarchy: &[HierarchyEntry],
     tr: &Tr,
     tr_iv: &Tr,
     message: impl Fn(&Problem) -> String,
@@ -55,7 +63,6 @@ pub fn end_page(
         ui.colored_label(style::OK, tr_iv.t("iv-review-ready"));
     } else {
         ui.colored_label(style::ERROR, tr_iv.ta("iv-review-blocking", &[("n", (blocking.len() as i64).into())]));
-        let hierarchy = iv.hierarchy();
         for p in &blocking {
             let entry = hierarchy.iter().find(|e| e.loc == p.loc);
             let label = entry.map_or(p.name.clone(), |e| e.label.clone());
@@ -78,7 +85,7 @@ pub fn end_page(
     ui.add_space(12.0);
     ui.separator();
     ui.label(egui::RichText::new(tr_iv.t("iv-review-answers")).strong());
-    for e in iv.hierarchy() {
+    for e in hierarchy {
         if matches!(e.kind, Kind::Group | Kind::Repeat | Kind::Note) {
             continue;
         }
