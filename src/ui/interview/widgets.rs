@@ -56,27 +56,25 @@ pub fn question(
         return Some(String::new());
     }
     ui.add_space(4.0);
-    let changed = ui
-        .add_enabled_ui(!read_only, |ui| match item.kind {
-            k if k.is_select() && iv.choices(loc).is_empty() => {
-                ui.colored_label(style::HINT, tr.t("iv-no-choices"));
-                None
-            }
-            Kind::SelectOne => select_one(ui, iv, loc, digit),
-            Kind::SelectMultiple => select_multiple(ui, iv, loc, digit),
-            Kind::Rank => rank(ui, iv, loc, tr),
-            Kind::Acknowledge => {
-                let mut on = !iv.raw(loc).is_empty();
-                let r = ui.checkbox(&mut on, tr.t("iv-acknowledge"));
-                (r.changed() || digit == Some(1))
-                    .then(|| if on || digit == Some(1) { "OK".into() } else { String::new() })
-            }
-            Kind::Range => range(ui, iv, loc, heading.id),
-            Kind::Note => None,
-            _ => entry(ui, item.kind, &item.appearance, draft, heading.id, tr, focus),
-        })
-        .inner;
-    changed
+
+    ui.add_enabled_ui(!read_only, |ui| match item.kind {
+        k if k.is_select() && iv.choices(loc).is_empty() => {
+            ui.colored_label(style::HINT, tr.t("iv-no-choices"));
+            None
+        }
+        Kind::SelectOne => select_one(ui, iv, loc, digit),
+        Kind::SelectMultiple => select_multiple(ui, iv, loc, digit),
+        Kind::Rank => rank(ui, iv, loc, tr),
+        Kind::Acknowledge => {
+            let mut on = !iv.raw(loc).is_empty();
+            let r = ui.checkbox(&mut on, tr.t("iv-acknowledge"));
+            (r.changed() || digit == Some(1)).then(|| if on || digit == Some(1) { "OK".into() } else { String::new() })
+        }
+        Kind::Range => range(ui, iv, loc, heading.id),
+        Kind::Note => None,
+        _ => entry(ui, item.kind, &item.appearance, draft, heading.id, tr, focus),
+    })
+    .inner
 }
 
 fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, digit: Option<usize>) -> Option<String> {
