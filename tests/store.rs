@@ -302,3 +302,42 @@ fn a_reset_passphrase_opens_and_the_old_one_does_not() {
     assert!(Store::open(dir.path(), "ana", "a brand new passphrase").is_ok());
     assert!(Store::open(dir.path(), "sam", SUP_PASS).is_err(), "a disabled account cannot unlock");
 }
+
+#[test]
+fn records_come_in_pages_newest_first_and_are_counted_with_the_same_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let uuids: Vec<String> = (0..7).map(|i| completed_record(dir.path(), &format!("town{i}"))).collect();
+    let s = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
+    let page = |offset| RecordFilter { limit: 3, offset, ..RecordFilter::default() };
+    let seen: Vec<String> = (0..3).flat_map(|p| s.records(&page(p * 3)).unwrap()).map(|r| r.uuid).collect();
+    let mut newest_first = uuids.clone();
+    newest_first.reverse();
+    assert_eq!(seen, newest_first, "pages follow each other without gap or repeat");
+    assert_eq!(s.count_records(&page(0)).unwrap(), 7, "the count ignores the page");
+    let town3 = RecordFilter { text: Some("town3".into()), ..RecordFilter::default() };
+    assert_eq!(s.count_records(&town3).unwrap(), 1);
+}
+
+#[test]
+fn tallies_group_what_the_session_may_see() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let first = completed_record(dir.path(), "gao");
+    completed_record(dir.path(), "kayes");
+    let mut s = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
+    s.approve(&first).unwrap();
+    let all = RecordFilter::default();
+    let by_status = s.tally(&all, fourmi::store::TallyBy::Status).unwrap();
+    assert_eq!(by_status, vec![("approved".to_string(), 1), ("completed".to_string(), 1)]);
+    assert_eq!(s.tally(&all, fourmi::store::TallyBy::Monitor).unwrap(), vec![("ana".to_string(), 2)]);
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    assert_eq!(s.tally(&all, fourmi::store::TallyBy::Day).unwrap(), vec![(today, 2)]);
+    assert_eq!(s.monitors().unwrap(), vec!["ana".to_string()]);
+    drop(s);
+    let ana = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+    assert!(
+        ana.tally(&all, fourmi::store::TallyBy::Status).unwrap().is_empty(),
+        "a monitor sees only drafts and returns"
+    );
+}

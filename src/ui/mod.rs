@@ -199,5 +199,9 @@ pub fn run(dir: PathBuf) -> Result<(), String> {
         ..Default::default()
     };
     eframe::run_native("fourmi", options, Box::new(move |_cc| Ok(Box::new(App::new(dir)))))
-        .map_err(|e| format!("the window could not be opened: {e}"))
+        .map_err(|e| {
+            format!(
+                "the window could not be opened ({e}); fourmi needs a desktop session (X11 or Wayland with OpenGL). The commands work without one: fourmi --help"
+            )
+        })
 }

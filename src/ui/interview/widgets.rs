@@ -8,6 +8,9 @@ use crate::interview::{Interview, Loc};
 
 use super::super::style;
 
+/// Text size of choices: large enough to read at arm's length in daylight.
+const CHOICE_SIZE: f32 = 16.0;
+
 /// What the monitor typed or picked for one question, before the engine accepted it.
 #[derive(Debug, Default, Clone)]
 pub struct Draft {
@@ -83,7 +86,9 @@ fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, digit: Option<usize>
     for (i, (name, label)) in iv.choices(loc).into_iter().enumerate() {
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(format!("{:>2}", i + 1)).monospace().color(style::HINT));
-            if ui.radio(current == name, &label).clicked() || digit == Some(i + 1) {
+            if ui.radio(current == name, egui::RichText::new(&label).size(CHOICE_SIZE)).clicked()
+                || digit == Some(i + 1)
+            {
                 picked = Some(name.clone());
             }
         });
@@ -98,7 +103,7 @@ fn select_multiple(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, digit: Option<u
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(format!("{:>2}", i + 1)).monospace().color(style::HINT));
             let mut on = chosen.contains(&name);
-            if ui.checkbox(&mut on, &label).changed() || digit == Some(i + 1) {
+            if ui.checkbox(&mut on, egui::RichText::new(&label).size(CHOICE_SIZE)).changed() || digit == Some(i + 1) {
                 if chosen.contains(&name) {
                     chosen.retain(|c| *c != name);
                 } else {
