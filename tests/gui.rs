@@ -13,7 +13,7 @@ const PASS: &str = "correct horse battery";
 
 fn app(dir: &Path) -> Harness<'static, App> {
     let dir = dir.to_path_buf();
-    Harness::builder().with_size(egui::vec2(1200.0, 900.0)).build_eframe(move |_cc| App::new(dir))
+    Harness::builder().with_size(egui::vec2(1200.0, 900.0)).with_max_steps(200).build_eframe(move |_cc| App::new(dir))
 }
 
 /// Replaces the text of the box labelled `label`.
@@ -304,4 +304,28 @@ fn switching_language_applies_at_once_to_the_app_and_the_interview() {
     click(&mut h, "English (en)");
     assert!(visible(&h, "Monitor code"), "labels follow the interview language");
     assert!(visible(&h, "Suivant (Entrée)"), "the app's own words stay French");
+}
+
+#[test]
+fn the_records_table_finds_records_by_text_and_opens_them() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    answer_to_end(&mut h);
+    click(&mut h, "Finalise (Ctrl+Enter)");
+    click(&mut h, "Lock (Ctrl+L)");
+    unlock(&mut h, "sam");
+    click(&mut h, "Records");
+    assert!(visible(&h, "One record"));
+    type_into(&mut h, "Search", "no such text anywhere");
+    click(&mut h, "Apply");
+    assert!(visible(&h, "0 records"), "a search that matches nothing says so");
+    type_into(&mut h, "Search", "ana");
+    click(&mut h, "Apply");
+    assert!(visible(&h, "One record"));
+    h.get_all_by_role(egui::accesskit::Role::Link).next().unwrap().click();
+    h.run();
+    assert!(visible(&h, "How old are you?"), "the record opens with its answers");
 }

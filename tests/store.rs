@@ -341,3 +341,22 @@ fn tallies_group_what_the_session_may_see() {
         "a monitor sees only drafts and returns"
     );
 }
+
+#[test]
+fn a_reader_on_another_thread_sees_the_same_page_with_the_same_rights() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    for town in ["gao", "kayes", "mopti"] {
+        completed_record(dir.path(), town);
+    }
+    let s = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
+    let filter = RecordFilter { text: Some("kayes".into()), limit: 10, ..RecordFilter::default() };
+    let reader = s.reader().unwrap();
+    let (n, rows) = std::thread::spawn(move || reader.page(&filter).unwrap()).join().unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(rows[0].answers["town"], "kayes");
+    drop(s);
+    let ana = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+    let (n, _) = ana.reader().unwrap().page(&RecordFilter::default()).unwrap();
+    assert_eq!(n, 0, "a monitor's reader sees only the monitor's drafts and returns");
+}

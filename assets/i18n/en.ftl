@@ -139,6 +139,8 @@ records-since = From
 records-until = To
 records-search = Search
 records-apply = Apply
+records-reading = Reading the records...
+records-stop = Stop
 records-count = { $n ->
     [one] One record
    *[other] { $n } records

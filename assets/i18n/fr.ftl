@@ -139,6 +139,8 @@ records-since = Du
 records-until = Au
 records-search = Rechercher
 records-apply = Appliquer
+records-reading = Lecture des fiches...
+records-stop = Arrêter
 records-count = { $n ->
     [one] Une fiche
    *[other] { $n } fiches

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 pub use audit::{AuditRow, ChainBreak};
-pub use records::{RecordFilter, RecordRow, Status, TallyBy};
+pub use records::{Cancel, Reader, RecordFilter, RecordRow, Status, TallyBy};
 
 /// An account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

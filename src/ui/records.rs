@@ -7,7 +7,15 @@ use super::catalog::Catalog;
 use super::workspace::Go;
 use super::{errors, style};
 use crate::i18n::Tr;
-use crate::store::{RecordFilter, RecordRow, Status, Store, TallyBy};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use crate::store::{Cancel, RecordFilter, RecordRow, Status, Store, TallyBy};
+
+/// A page being read on another thread, and how to stop it.
+struct Reading {
+    result: Receiver<crate::store::Result<(i64, Vec<RecordRow>)>>,
+    cancel: Cancel,
+}
 
 /// One row of the table, worded once when the page is read.
 struct Line {
@@ -51,6 +59,7 @@ pub struct RecordsPage {
     lang: Option<crate::i18n::Lang>,
     total: i64,
     dirty: bool,
+    reading: Option<Reading>,
     error: Option<String>,
 }
 
@@ -73,6 +82,7 @@ impl RecordsPage {
             lang: None,
             total: 0,
             dirty: true,
+            reading: None,
             error: None,
         }
     }
@@ -94,21 +104,47 @@ impl RecordsPage {
         }
     }
 
-    /// Reads the page if a filter changed, and words its lines in the interface language.
+    /// Starts reading the page on another thread when a filter changed (a text search reads
+    /// every record), and takes the result when it is there.
     pub fn refresh(&mut self, store: &Store, catalog: &Catalog, tr: &Tr) {
-        if !self.dirty && self.lang == Some(tr.lang()) {
-            return;
-        }
-        self.dirty = false;
-        self.lang = Some(tr.lang());
-        let filter = self.filter();
-        match store.count_records(&filter).and_then(|n| Ok((n, store.records(&filter)?))) {
-            Ok((n, rows)) => {
-                self.total = n;
-                self.rows = rows.iter().map(|r| Line::of(r, catalog, tr)).collect();
-                self.error = None;
+        if self.dirty {
+            self.dirty = false;
+            if let Some(old) = self.reading.take() {
+                old.cancel.cancel();
             }
-            Err(e) => self.error = Some(errors::message(tr, &e)),
+            let filter = self.filter();
+            match store.reader() {
+                Ok(reader) => {
+                    let (tx, rx) = channel();
+                    let cancel = reader.cancel_handle();
+                    std::thread::spawn(move || {
+                        let _ = tx.send(reader.page(&filter));
+                    });
+                    self.reading = Some(Reading { result: rx, cancel });
+                }
+                Err(e) => self.error = Some(errors::message(tr, &e)),
+            }
+        }
+        if let Some(reading) = &self.reading {
+            match reading.result.try_recv() {
+                Ok(Ok((n, rows))) => {
+                    self.total = n;
+                    self.rows = rows.iter().map(|r| Line::of(r, catalog, tr)).collect();
+                    self.lang = Some(tr.lang());
+                    self.error = None;
+                    self.reading = None;
+                }
+                Ok(Err(e)) => {
+                    self.error = Some(errors::message(tr, &e));
+                    self.reading = None;
+                }
+                Err(TryRecvError::Empty) => {}
+                Err(TryRecvError::Disconnected) => self.reading = None,
+            }
+        }
+        if self.reading.is_none() && self.lang != Some(tr.lang()) && !self.rows.is_empty() {
+            // Switched language: the lines are worded again on the next read.
+            self.dirty = true;
         }
     }
 
@@ -120,6 +156,18 @@ impl RecordsPage {
         self.filters(ui, tr, catalog);
         if let Some(e) = &self.error {
             ui.colored_label(style::ERROR, e);
+        }
+        if self.reading.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr.t("records-reading"));
+                if ui.button(tr.t("records-stop")).clicked()
+                    && let Some(r) = self.reading.take()
+                {
+                    r.cancel.cancel();
+                }
+            });
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
         }
         let pages = ((self.total as usize).div_ceil(PAGE)).max(1);
         ui.horizontal(|ui| {
