@@ -20,6 +20,8 @@ struct Reading {
 /// One row of the table, worded once when the page is read.
 struct Line {
     uuid: String,
+    /// The first 8 characters of the UUID (the record view shows it whole).
+    short: String,
     when: String,
     form: String,
     monitor: String,
@@ -31,6 +33,7 @@ impl Line {
     fn of(rec: &RecordRow, catalog: &Catalog, tr: &Tr) -> Line {
         Line {
             uuid: rec.uuid.clone(),
+            short: rec.uuid.chars().take(8).collect(),
             when: rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " "),
             form: catalog.title(&rec.form_id, tr.lang().code()),
             monitor: rec.monitor.clone(),
@@ -184,11 +187,11 @@ impl RecordsPage {
         });
         TableBuilder::new(ui)
             .striped(true)
-            .column(Column::auto().at_least(140.0))
-            .column(Column::auto().at_least(120.0))
-            .column(Column::auto().at_least(90.0))
-            .column(Column::auto().at_least(90.0))
-            .column(Column::auto())
+            .column(Column::exact(140.0))
+            .column(Column::exact(160.0))
+            .column(Column::exact(110.0))
+            .column(Column::exact(130.0))
+            .column(Column::exact(50.0))
             .column(Column::remainder())
             .header(24.0, |mut h| {
                 for key in [
@@ -218,7 +221,7 @@ impl RecordsPage {
                             });
                         }
                         row.col(|ui| {
-                            ui.add(egui::Label::new(egui::RichText::new(&line.uuid).monospace()).truncate());
+                            ui.monospace(&line.short);
                         });
                     });
                 }
