@@ -20,7 +20,8 @@ struct Reading {
 /// One row of the table, worded once when the page is read.
 struct Line {
     uuid: String,
-    /// The first 8 characters of the UUID (the record view shows it whole).
+    /// The last 8 characters of the UUID: its random part (a UUID v7 begins with the time, alike
+    /// for records of the same hour). The record view shows it whole.
     short: String,
     when: String,
     form: String,
@@ -33,7 +34,7 @@ impl Line {
     fn of(rec: &RecordRow, catalog: &Catalog, tr: &Tr) -> Line {
         Line {
             uuid: rec.uuid.clone(),
-            short: rec.uuid.chars().take(8).collect(),
+            short: rec.uuid.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect(),
             when: rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " "),
             form: catalog.title(&rec.form_id, tr.lang().code()),
             monitor: rec.monitor.clone(),
