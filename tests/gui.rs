@@ -329,3 +329,21 @@ fn the_records_table_finds_records_by_text_and_opens_them() {
     h.run();
     assert!(visible(&h, "How old are you?"), "the record opens with its answers");
 }
+
+#[test]
+fn a_coordinator_adds_a_monitor_who_can_then_unlock() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "chief");
+    click(&mut h, "Accounts and settings");
+    type_into(&mut h, "Account name", "fatou");
+    type_into(&mut h, "Passphrase", PASS);
+    type_into(&mut h, "Passphrase again", PASS);
+    click(&mut h, "Add the account");
+    assert!(visible(&h, "The account fatou was added."));
+    click(&mut h, "Lock (Ctrl+L)");
+    unlock(&mut h, "fatou");
+    assert!(visible(&h, "fatou (monitor)"));
+    assert!(h.query_by_label("Records").is_none(), "a monitor has no records table");
+}
