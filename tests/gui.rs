@@ -102,22 +102,46 @@ fn answer_screen(h: &mut Harness<'_, App>) {
     press(h, egui::Key::Enter);
 }
 
-/// Answers every screen up to the review page.
-fn answer_to_end(h: &mut Harness<'_, App>) {
+/// Answers screen after screen (consent: Yes) until `stop` holds for the questions shown.
+fn answer_until(h: &mut Harness<'_, App>, stop: impl Fn(&[String]) -> bool) {
     for _ in 0..200 {
         let names = h.state().current_questions();
-        if names == ["#end"] {
+        if stop(&names) {
             return;
         }
         if names.contains(&"consent".to_string()) {
             click(h, "Yes");
             press(h, egui::Key::Enter);
-            continue;
+        } else {
+            answer_screen(h);
         }
-        answer_screen(h);
         assert_ne!(h.state().current_questions(), names, "the screen with {names:?} did not move on");
     }
-    panic!("the interview never reached its end");
+    panic!("the interview never got there");
+}
+
+/// Answers every screen up to the review page.
+fn answer_to_end(h: &mut Harness<'_, App>) {
+    answer_until(h, |names| names == ["#end"]);
+}
+
+/// `ana` unlocks a prepared data folder and starts a COVID-19 interview.
+fn ana_starts_covid() -> (tempfile::TempDir, Harness<'static, App>) {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    (tmp, h)
+}
+
+/// A data folder with one COVID-19 interview finalised by `ana` through the app, locked after.
+fn finalised_by_ana() -> (tempfile::TempDir, Harness<'static, App>) {
+    let (tmp, mut h) = ana_starts_covid();
+    answer_to_end(&mut h);
+    click(&mut h, "Finalise (Ctrl+Enter)");
+    click(&mut h, "Lock (Ctrl+L)");
+    (tmp, h)
 }
 
 fn open_store(dir: &Path, name: &str) -> Store {
@@ -160,11 +184,7 @@ fn a_wrong_passphrase_is_refused_with_a_plain_message() {
 
 #[test]
 fn a_complete_covid_interview_from_consent_to_finalise() {
-    let tmp = prepared();
-    let mut h = app(tmp.path());
-    h.run();
-    unlock(&mut h, "ana");
-    start_covid(&mut h);
+    let (tmp, mut h) = ana_starts_covid();
     answer_to_end(&mut h);
     assert!(visible(&h, "Every required answer is given"));
     click(&mut h, "Finalise (Ctrl+Enter)");
@@ -181,17 +201,8 @@ fn a_complete_covid_interview_from_consent_to_finalise() {
 
 #[test]
 fn a_consent_refusal_closes_the_interview_with_no_answers() {
-    let tmp = prepared();
-    let mut h = app(tmp.path());
-    h.run();
-    unlock(&mut h, "ana");
-    start_covid(&mut h);
-    for _ in 0..20 {
-        if h.state().current_questions().contains(&"consent".to_string()) {
-            break;
-        }
-        answer_screen(&mut h);
-    }
+    let (tmp, mut h) = ana_starts_covid();
+    answer_until(&mut h, |names| names.contains(&"consent".to_string()));
     click(&mut h, "No");
     assert!(visible(&h, "The respondent did not consent."));
     assert!(visible(&h, "No answers were kept."));
@@ -206,22 +217,8 @@ fn a_consent_refusal_closes_the_interview_with_no_answers() {
 
 #[test]
 fn an_interview_resumes_where_it_was_left_after_closing_the_app() {
-    let tmp = prepared();
-    let mut h = app(tmp.path());
-    h.run();
-    unlock(&mut h, "ana");
-    start_covid(&mut h);
-    for _ in 0..20 {
-        if h.state().current_questions().contains(&"age".to_string()) {
-            break;
-        }
-        if h.state().current_questions().contains(&"consent".to_string()) {
-            click(&mut h, "Yes");
-            press(&mut h, egui::Key::Enter);
-        } else {
-            answer_screen(&mut h);
-        }
-    }
+    let (tmp, mut h) = ana_starts_covid();
+    answer_until(&mut h, |names| names.contains(&"age".to_string()));
     answer_screen(&mut h);
     let left_at = h.state().current_questions();
     assert_eq!(left_at, ["arrived_within_year"]);
@@ -239,14 +236,7 @@ fn an_interview_resumes_where_it_was_left_after_closing_the_app() {
 
 #[test]
 fn a_supervisor_returns_a_record_and_the_monitor_corrects_it() {
-    let tmp = prepared();
-    let mut h = app(tmp.path());
-    h.run();
-    unlock(&mut h, "ana");
-    start_covid(&mut h);
-    answer_to_end(&mut h);
-    click(&mut h, "Finalise (Ctrl+Enter)");
-    click(&mut h, "Lock (Ctrl+L)");
+    let (tmp, mut h) = finalised_by_ana();
     assert_eq!(h.state().account(), None);
 
     unlock(&mut h, "sam");
@@ -308,14 +298,7 @@ fn switching_language_applies_at_once_to_the_app_and_the_interview() {
 
 #[test]
 fn the_records_table_finds_records_by_text_and_opens_them() {
-    let tmp = prepared();
-    let mut h = app(tmp.path());
-    h.run();
-    unlock(&mut h, "ana");
-    start_covid(&mut h);
-    answer_to_end(&mut h);
-    click(&mut h, "Finalise (Ctrl+Enter)");
-    click(&mut h, "Lock (Ctrl+L)");
+    let (_tmp, mut h) = finalised_by_ana();
     unlock(&mut h, "sam");
     click(&mut h, "Records");
     assert!(visible(&h, "One record"));

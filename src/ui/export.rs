@@ -3,6 +3,7 @@
 //! batch feature's; until it lands this screen shows what would be carried and says so.
 
 use super::catalog::Catalog;
+use super::controls::filter_combo;
 use super::workspace::Go;
 use super::{errors, style};
 use crate::i18n::Tr;
@@ -46,18 +47,9 @@ impl ExportPage {
         let before = (self.form.clone(), self.since.clone(), self.until.clone());
         let all = tr.t("records-all");
         ui.horizontal_wrapped(|ui| {
-            let l = ui.label(tr.t("records-form"));
-            let shown = self.form.as_deref().map_or(all.clone(), |f| catalog.title(f, tr.lang().code()));
-            egui::ComboBox::from_id_salt("x-form")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.form, None, &all);
-                    for f in &self.forms {
-                        ui.selectable_value(&mut self.form, Some(f.clone()), catalog.title(f, tr.lang().code()));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            let forms: Vec<(String, String)> =
+                self.forms.iter().map(|f| (f.clone(), catalog.title(f, tr.lang().code()))).collect();
+            filter_combo(ui, "x-form", &tr.t("records-form"), &all, &mut self.form, &forms);
             for (key, value) in [("records-since", &mut self.since), ("records-until", &mut self.until)] {
                 let l = ui.label(tr.t(key));
                 ui.add(egui::TextEdit::singleline(value).hint_text("YYYY-MM-DD").desired_width(110.0))

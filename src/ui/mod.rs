@@ -6,6 +6,7 @@
 
 mod accounts;
 mod catalog;
+mod controls;
 mod errors;
 mod export;
 mod home;

@@ -4,6 +4,7 @@
 use egui_extras::{Column, TableBuilder};
 
 use super::catalog::Catalog;
+use super::controls::filter_combo;
 use super::workspace::Go;
 use super::{errors, style};
 use crate::i18n::Tr;
@@ -234,41 +235,14 @@ impl RecordsPage {
         let before = (self.status, self.form.clone(), self.monitor.clone());
         let all = tr.t("records-all");
         ui.horizontal_wrapped(|ui| {
-            let l = ui.label(tr.t("records-status"));
-            let shown = self.status.map_or(all.clone(), |s| tr.t(&format!("status-{}", s.as_str())));
-            egui::ComboBox::from_id_salt("f-status")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.status, None, &all);
-                    for s in Status::ALL {
-                        ui.selectable_value(&mut self.status, Some(s), tr.t(&format!("status-{}", s.as_str())));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-            let l2 = ui.label(tr.t("records-form"));
-            let shown = self.form.as_deref().map_or(all.clone(), |f| catalog.title(f, tr.lang().code()));
-            egui::ComboBox::from_id_salt("f-form")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.form, None, &all);
-                    for f in &self.forms {
-                        ui.selectable_value(&mut self.form, Some(f.clone()), catalog.title(f, tr.lang().code()));
-                    }
-                })
-                .response
-                .labelled_by(l2.id);
-            let l3 = ui.label(tr.t("records-monitor"));
-            egui::ComboBox::from_id_salt("f-monitor")
-                .selected_text(self.monitor.clone().unwrap_or(all.clone()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.monitor, None, &all);
-                    for m in &self.monitors {
-                        ui.selectable_value(&mut self.monitor, Some(m.clone()), m);
-                    }
-                })
-                .response
-                .labelled_by(l3.id);
+            let statuses: Vec<(Status, String)> =
+                Status::ALL.iter().map(|s| (*s, tr.t(&format!("status-{}", s.as_str())))).collect();
+            filter_combo(ui, "f-status", &tr.t("records-status"), &all, &mut self.status, &statuses);
+            let forms: Vec<(String, String)> =
+                self.forms.iter().map(|f| (f.clone(), catalog.title(f, tr.lang().code()))).collect();
+            filter_combo(ui, "f-form", &tr.t("records-form"), &all, &mut self.form, &forms);
+            let monitors: Vec<(String, String)> = self.monitors.iter().map(|m| (m.clone(), m.clone())).collect();
+            filter_combo(ui, "f-monitor", &tr.t("records-monitor"), &all, &mut self.monitor, &monitors);
         });
         let mut apply = false;
         ui.horizontal_wrapped(|ui| {
