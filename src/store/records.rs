@@ -337,7 +337,29 @@ impl Store {
     /// A returned record that its monitor edits becomes a draft again; a refusal or a failed
     /// screening closes it.
     pub fn autosave(&mut self, uuid: &str, iv: &Interview, events: &[AuditEvent]) -> Result<()> {
-        // Only what the checks need: autosave runs on every answer change.
+        if iv.outcome() == Outcome::InProgress || iv.outcome() == Outcome::Completed {
+            // The common case, one statement: the monitor's own draft stays a draft. The status
+            // is left out of the SET so that no index is touched; the checks are in the WHERE.
+            let at = now();
+            let answers_map = iv.answers_json();
+            let consent = consent_from(iv, &answers_map);
+            let answers = J::Object(answers_map).to_string();
+            let position = serde_json::to_string(&iv.current()).ok();
+            let tx = self.conn.transaction()?;
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE records SET answers = ?2, position = ?3, language = ?4, updated_at = ?5, consent_interview = ?6, \
+                     consent_at = CASE WHEN ?6 IS NOT NULL AND consent_interview IS NULL THEN ?5 ELSE consent_at END \
+                     WHERE uuid = ?1 AND monitor = ?7 AND status = 'draft'",
+                )?
+                .execute(params![uuid, answers, position, iv.language(), at, consent, self.session.account])?;
+            if changed == 1 {
+                write_events(&tx, &self.session.account, uuid, events)?;
+                tx.commit()?;
+                return Ok(());
+            }
+            // Not a draft of this monitor: the checks below say why, or handle a returned record.
+        }
         let (monitor, status, consent_before, consent_at_before): (String, String, Option<bool>, Option<String>) = self
             .conn
             .prepare_cached("SELECT monitor, status, consent_interview, consent_at FROM records WHERE uuid = ?1")?
