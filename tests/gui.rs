@@ -330,3 +330,27 @@ fn a_coordinator_adds_a_monitor_who_can_then_unlock() {
     assert!(visible(&h, "fatou (monitor)"));
     assert!(h.query_by_label("Records").is_none(), "a monitor has no records table");
 }
+
+#[test]
+fn the_app_locks_itself_after_a_while_without_input_and_keeps_the_interview() {
+    let tmp = prepared();
+    let dir = tmp.path().to_path_buf();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .with_max_steps(200)
+        .build_eframe(move |_cc| App::new(dir).lock_after(std::time::Duration::from_millis(1500)));
+    h.run();
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    answer_screen(&mut h);
+    let at = h.state().current_questions();
+    std::thread::sleep(std::time::Duration::from_millis(1700));
+    h.step();
+    h.run();
+    assert_eq!(h.state().account(), None, "locked");
+    assert!(visible(&h, "fourmi locked itself. Everything was saved"));
+    type_into(&mut h, "Passphrase", PASS);
+    click(&mut h, "Unlock");
+    click(&mut h, "Continue");
+    assert_eq!(h.state().current_questions(), at, "the interview goes on where it was");
+}

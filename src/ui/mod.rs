@@ -46,6 +46,8 @@ pub struct App {
     phase: Phase,
     last_input: Instant,
     applied: Option<(f32, Lang)>,
+    /// Overrides the preference's lock delay (minutes) with any duration.
+    lock_after: Option<Duration>,
 }
 
 impl App {
@@ -59,7 +61,13 @@ impl App {
         } else {
             Phase::Setup(setup::SetupForm::new())
         };
-        App { dir, tr, prefs, phase, last_input: Instant::now(), applied: None }
+        App { dir, tr, prefs, phase, last_input: Instant::now(), applied: None, lock_after: None }
+    }
+
+    /// Locks after `idle` without input instead of the minutes of the preferences.
+    pub fn lock_after(mut self, idle: Duration) -> App {
+        self.lock_after = Some(idle);
+        self
     }
 
     /// The data folder.
@@ -138,7 +146,7 @@ impl App {
             self.last_input = Instant::now();
         }
         if matches!(self.phase, Phase::Open(_)) {
-            let limit = Duration::from_secs(u64::from(self.prefs.lock_minutes) * 60);
+            let limit = self.lock_after.unwrap_or(Duration::from_secs(u64::from(self.prefs.lock_minutes) * 60));
             if self.last_input.elapsed() >= limit {
                 self.lock();
             } else {
