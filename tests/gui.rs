@@ -354,3 +354,90 @@ fn the_app_locks_itself_after_a_while_without_input_and_keeps_the_interview() {
     click(&mut h, "Continue");
     assert_eq!(h.state().current_questions(), at, "the interview goes on where it was");
 }
+
+const EVERY_TYPE: &str = "| settings |
+| | form_id | form_title |
+| | every_type | Every type |
+| survey |
+| | type | name | label | parameters |
+| | note | intro | Every widget, one per screen | |
+| | text | t | A text | |
+| | integer | i | A whole number | |
+| | decimal | d | A decimal | |
+| | range | r | A range | start=1 end=5 step=1 |
+| | date | day | A date | |
+| | time | hour | A time | |
+| | dateTime | when | A date and time | |
+| | select_one yn | one | One choice | |
+| | select_multiple fruit | many | Several choices | |
+| | rank fruit | order | An order | |
+| | acknowledge | ok | Acknowledge this | |
+| | geopoint | place | A place | |
+| choices |
+| | list_name | name | label |
+| | yn | yes | Yes |
+| | yn | no | No |
+| | fruit | mango | Mango |
+| | fruit | papaya | Papaya |
+| | fruit | guava | Guava |
+";
+
+#[test]
+fn every_question_type_has_a_widget_that_stores_a_typed_answer() {
+    let tmp = prepared();
+    std::fs::create_dir_all(tmp.path().join("forms")).unwrap();
+    std::fs::write(tmp.path().join("forms/every_type.md"), EVERY_TYPE).unwrap();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    click(&mut h, "New interview");
+    h.get_by_label_contains("Every type").click();
+    h.run();
+    click(&mut h, "Start the interview");
+    assert!(visible(&h, "Every widget, one per screen"));
+    press(&mut h, egui::Key::Enter);
+    for (label, text) in [("A text", "market day"), ("A whole number", "12"), ("A decimal", "2.5")] {
+        type_into(&mut h, label, text);
+        press(&mut h, egui::Key::Enter);
+    }
+    h.get_by_role(egui::accesskit::Role::Slider).set_value_accesskit(4.0);
+    h.run();
+    press(&mut h, egui::Key::Enter);
+    type_into(&mut h, "A date", "not a date");
+    assert!(visible(&h, "Enter a date as YYYY-MM-DD."), "a malformed date is explained");
+    type_into(&mut h, "A date", "2026-11-28");
+    press(&mut h, egui::Key::Enter);
+    type_into(&mut h, "A time", "14:30");
+    press(&mut h, egui::Key::Enter);
+    type_into(&mut h, "A date and time", "2026-11-28T14:30");
+    press(&mut h, egui::Key::Enter);
+    press(&mut h, egui::Key::Num2);
+    press(&mut h, egui::Key::Enter);
+    press(&mut h, egui::Key::Num1);
+    press(&mut h, egui::Key::Num3);
+    press(&mut h, egui::Key::Enter);
+    h.get_all_by_label("Move up").nth(1).unwrap().click();
+    h.run();
+    press(&mut h, egui::Key::Enter);
+    click(&mut h, "OK");
+    press(&mut h, egui::Key::Enter);
+    type_into(&mut h, "A place", "12.65 -8.0");
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_questions(), ["#end"]);
+    click(&mut h, "Finalise (Ctrl+Enter)");
+    drop(h);
+    let store = open_store(tmp.path(), "sam");
+    let a = store.records(&Default::default()).unwrap().remove(0).answers;
+    assert_eq!(a["t"], "market day");
+    assert_eq!(a["i"], 12);
+    assert_eq!(a["d"], 2.5);
+    assert_eq!(a["r"], 4);
+    assert_eq!(a["day"], "2026-11-28");
+    assert_eq!(a["hour"].as_str().map(|s| &s[..5]), Some("14:30"));
+    assert!(a["when"].as_str().unwrap().starts_with("2026-11-28T14:30"));
+    assert_eq!(a["one"], "no");
+    assert_eq!(a["many"], serde_json::json!(["mango", "guava"]));
+    assert_eq!(a["order"], serde_json::json!(["papaya", "mango", "guava"]));
+    assert_eq!(a["ok"], "OK");
+    assert_eq!(a["place"].as_str().map(|s| s.starts_with("12.65 -8")), Some(true));
+}
