@@ -182,3 +182,17 @@ fn compiled_forms_recompute_only_what_an_answer_can_affect_in_dependency_order()
     assert_eq!(names(compiled.affected(compiled.id("a").unwrap())), ["b", "c", "d"]);
     assert!(compiled.affected(compiled.id("e").unwrap()).is_empty());
 }
+
+#[test]
+fn a_recontact_question_must_be_a_yes_no_select_one() {
+    let md = "| settings |\n| | recontact_question |\n| | phone_ok |\n| survey |\n| | type | name | label |\n| | text | phone_ok | OK to call? |\n";
+    let loaded = fourmi::form::from_workbook(&fourmi::form::read_md(md), "f", None);
+    assert!(
+        loaded.diags.iter().any(|d| d.message.contains("recontact_question must be a select_one")),
+        "{:?}",
+        loaded.diags
+    );
+    let md = md.replace("phone_ok |\n| survey", "nowhere |\n| survey");
+    let loaded = fourmi::form::from_workbook(&fourmi::form::read_md(&md), "f", None);
+    assert!(loaded.diags.iter().any(|d| d.message.contains("recontact_question names `nowhere`")));
+}

@@ -360,3 +360,24 @@ fn a_reader_on_another_thread_sees_the_same_page_with_the_same_rights() {
     let (n, _) = ana.reader().unwrap().page(&RecordFilter::default()).unwrap();
     assert_eq!(n, 0, "a monitor's reader sees only the monitor's drafts and returns");
 }
+
+#[test]
+fn the_recontact_question_named_in_the_settings_sets_the_recontact_flag() {
+    let md = "| settings |\n| | form_id | recontact_question |\n| | mini | may_call |\n| survey |\n| | type | name | label |\n| | text | town | Town |\n| | select_one yn | may_call | May we call you again? |\n| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n| | yn | no | No |\n";
+    let loaded = form::from_workbook(&form::read_md(md), "mini", None);
+    assert!(loaded.is_valid(), "{:?}", loaded.diags);
+    let f = Arc::new(Compiled::new(loaded.form));
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let mut s = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+    let hash = s.save_form("definition", "mini", "1").unwrap();
+    let mut iv = Interview::start(f.clone(), info());
+    let uuid = s.create_record(&hash, &iv, &[]).unwrap();
+    assert_eq!(s.record(&uuid).unwrap().consent_recontact, None, "not asked yet");
+    iv.set_answer(&Loc::top(f.id("may_call").unwrap()), "no", Duration::from_secs(1)).unwrap();
+    s.autosave(&uuid, &iv, &[]).unwrap();
+    assert_eq!(s.record(&uuid).unwrap().consent_recontact, Some(false));
+    iv.set_answer(&Loc::top(f.id("may_call").unwrap()), "yes", Duration::from_secs(2)).unwrap();
+    s.autosave(&uuid, &iv, &[]).unwrap();
+    assert_eq!(s.record(&uuid).unwrap().consent_recontact, Some(true));
+}

@@ -49,6 +49,7 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         items: Vec::new(),
         choices: BTreeMap::new(),
         consent_question: setting("consent_question"),
+        recontact_question: setting("recontact_question"),
         eligibility: None,
         instance_name: None,
     };

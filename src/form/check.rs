@@ -327,25 +327,11 @@ fn translations(form: &Form) -> Vec<Diagnostic> {
 fn settings_checks(form: &Form, by_name: &BTreeMap<&str, Vec<&Item>>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let pos = Pos { line: 1, col: 1 };
-    if let Some(c) = &form.consent_question {
-        match by_name.get(c.as_str()).and_then(|v| v.first()) {
-            None => out.push(Diagnostic::error(
-                pos,
-                format!("settings: consent_question names `{c}`, but no question has that name"),
-            )),
-            Some(item) if item.kind != Kind::SelectOne => out.push(Diagnostic::error(
-                item.pos,
-                format!("settings: the consent question `{c}` must be a select_one (answered `yes` to go on)"),
-            )),
-            Some(item) => {
-                let has_yes = matches!(&item.choices, Some(ChoiceSource::List(l)) if form.choices.get(l).is_some_and(|cs| cs.iter().any(|ch| ch.name == "yes")));
-                if !has_yes {
-                    out.push(Diagnostic::error(
-                        item.pos,
-                        format!("settings: the consent question `{c}` needs a choice named `yes`"),
-                    ));
-                }
-            }
+    for (setting, question) in
+        [("consent_question", &form.consent_question), ("recontact_question", &form.recontact_question)]
+    {
+        if let Some(c) = question {
+            yes_question_checks(form, by_name, setting, c, &mut out);
         }
     }
     for (what, e) in [("eligibility", &form.eligibility), ("instance_name", &form.instance_name)] {
@@ -435,4 +421,33 @@ fn privacy_lint(form: &Form) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// A setting naming a yes/no question: it must exist, be a select_one and offer `yes`.
+fn yes_question_checks(
+    form: &Form,
+    by_name: &BTreeMap<&str, Vec<&Item>>,
+    setting: &str,
+    c: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let pos = Pos { line: 1, col: 1 };
+    match by_name.get(c).and_then(|v| v.first()) {
+        None => {
+            out.push(Diagnostic::error(pos, format!("settings: {setting} names `{c}`, but no question has that name")))
+        }
+        Some(item) if item.kind != Kind::SelectOne => out.push(Diagnostic::error(
+            item.pos,
+            format!("settings: the question `{c}` named by {setting} must be a select_one with a `yes` choice"),
+        )),
+        Some(item) => {
+            let has_yes = matches!(&item.choices, Some(ChoiceSource::List(l)) if form.choices.get(l).is_some_and(|cs| cs.iter().any(|ch| ch.name == "yes")));
+            if !has_yes {
+                out.push(Diagnostic::error(
+                    item.pos,
+                    format!("settings: the question `{c}` named by {setting} needs a choice named `yes`"),
+                ));
+            }
+        }
+    }
 }

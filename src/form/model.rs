@@ -294,6 +294,9 @@ pub struct Form {
     pub choices: BTreeMap<String, Vec<Choice>>,
     /// fourmi: the consent question (answered `yes` to go on).
     pub consent_question: Option<String>,
+    /// fourmi: the question asking consent to be contacted again (a `yes` / `no` select_one); its
+    /// answer is kept as the record's re-contact consent flag.
+    pub recontact_question: Option<String>,
     /// fourmi: who may be interviewed; false ends the interview as screened out.
     pub eligibility: Option<Expression>,
     /// `instance_name`.

@@ -205,6 +205,7 @@ fn canonical(lower: &str) -> Option<&'static str> {
         "instance_name" => "instance_name",
         "allow_choice_duplicates" => "allow_choice_duplicates",
         "consent_question" => "consent_question",
+        "recontact_question" => "recontact_question",
         "eligibility" => "eligibility",
         _ => return None,
     })

@@ -198,14 +198,17 @@ fn now() -> String {
     crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
 }
 
-/// The consent flag the answers give, for the form's consent question.
-fn consent_flag(iv: &Interview) -> Option<bool> {
-    consent_from(iv, &iv.answers_json())
-}
-
 /// The consent flag in already computed answers.
 fn consent_from(iv: &Interview, answers: &Map<String, J>) -> Option<bool> {
-    let question = iv.form().form.consent_question.as_deref()?;
+    yes_no(answers, iv.form().form.consent_question.as_deref()?)
+}
+
+/// The re-contact consent flag in already computed answers.
+fn recontact_from(iv: &Interview, answers: &Map<String, J>) -> Option<bool> {
+    yes_no(answers, iv.form().form.recontact_question.as_deref()?)
+}
+
+fn yes_no(answers: &Map<String, J>, question: &str) -> Option<bool> {
     match answers.get(question).and_then(J::as_str) {
         Some("yes") => Some(true),
         Some("no") => Some(false),
@@ -271,9 +274,11 @@ fn insert_record(
     let uuid = uuid::Uuid::now_v7().to_string();
     let form = &iv.form().form;
     let at = now();
-    let answers = J::Object(iv.answers_json()).to_string();
+    let answers_map = iv.answers_json();
+    let consent = consent_from(iv, &answers_map);
+    let recontact = recontact_from(iv, &answers_map);
+    let answers = J::Object(answers_map).to_string();
     let position = serde_json::to_string(&iv.current()).ok();
-    let consent = consent_flag(iv);
     let status = match iv.outcome() {
         Outcome::Refused => Status::Refused,
         Outcome::ScreenedOut => Status::ScreenedOut,
@@ -284,8 +289,9 @@ fn insert_record(
     let submitted = completed.as_ref().map(|_| answers.clone());
     tx.execute(
         "INSERT INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at, updated_at,
-                language, consent_interview, consent_at, status, answers, position, completed_at, submitted_answers)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                language, consent_interview, consent_at, status, answers, position, completed_at, submitted_answers,
+                consent_recontact)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             uuid,
             form_hash,
@@ -301,7 +307,8 @@ fn insert_record(
             answers,
             position,
             completed,
-            submitted
+            submitted,
+            recontact
         ],
     )?;
     let detail = serde_json::json!({"form": form.id, "version": form.version});
@@ -343,16 +350,17 @@ impl Store {
             let at = now();
             let answers_map = iv.answers_json();
             let consent = consent_from(iv, &answers_map);
+            let recontact = recontact_from(iv, &answers_map);
             let answers = J::Object(answers_map).to_string();
             let position = serde_json::to_string(&iv.current()).ok();
             let tx = self.conn.transaction()?;
             let changed = tx
                 .prepare_cached(
                     "UPDATE records SET answers = ?2, position = ?3, language = ?4, updated_at = ?5, consent_interview = ?6, \
-                     consent_at = CASE WHEN ?6 IS NOT NULL AND consent_interview IS NULL THEN ?5 ELSE consent_at END \
+                     consent_recontact = ?8, consent_at = CASE WHEN ?6 IS NOT NULL AND consent_interview IS NULL THEN ?5 ELSE consent_at END \
                      WHERE uuid = ?1 AND monitor = ?7 AND status = 'draft'",
                 )?
-                .execute(params![uuid, answers, position, iv.language(), at, consent, self.session.account])?;
+                .execute(params![uuid, answers, position, iv.language(), at, consent, self.session.account, recontact])?;
             if changed == 1 {
                 write_events(&tx, &self.session.account, uuid, events)?;
                 tx.commit()?;
@@ -381,6 +389,7 @@ impl Store {
         let at = now();
         let answers_map = iv.answers_json();
         let consent = consent_from(iv, &answers_map);
+        let recontact = recontact_from(iv, &answers_map);
         let answers = J::Object(answers_map).to_string();
         let position = serde_json::to_string(&iv.current()).ok();
         let consent_at =
@@ -388,9 +397,9 @@ impl Store {
         let rec_status = current;
         let tx = self.conn.transaction()?;
         tx.prepare_cached(
-            "UPDATE records SET answers = ?2, position = ?3, language = ?4, updated_at = ?5, consent_interview = ?6, consent_at = ?7, status = ?8 WHERE uuid = ?1",
+            "UPDATE records SET answers = ?2, position = ?3, language = ?4, updated_at = ?5, consent_interview = ?6, consent_at = ?7, status = ?8, consent_recontact = ?9 WHERE uuid = ?1",
         )?
-        .execute(params![uuid, answers, position, iv.language(), at, consent, consent_at, target.as_str()],
+        .execute(params![uuid, answers, position, iv.language(), at, consent, consent_at, target.as_str(), recontact],
         )?;
         if rec_status != target {
             append(
