@@ -10,6 +10,7 @@ mod accounts;
 mod audit;
 mod files;
 pub mod keyring;
+mod queries;
 mod records;
 mod schema;
 
@@ -20,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 pub use audit::{AuditRow, ChainBreak};
-pub use records::{Cancel, Reader, RecordFilter, RecordRow, Status, TallyBy};
+pub use queries::{Cancel, Reader, RecordFilter, TallyBy};
+pub use records::{RecordRow, Status};
 
 /// An account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

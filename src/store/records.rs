@@ -124,43 +124,9 @@ pub struct RecordRow {
     pub position: Option<Screen>,
 }
 
-/// What [`Store::tally`] groups records by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TallyBy {
-    /// Their status.
-    Status,
-    /// Their form.
-    Form,
-    /// Their monitor.
-    Monitor,
-    /// The day the interview started.
-    Day,
-}
+pub(super) const COLUMNS: &str = "uuid, form_id, form_version, form_hash, monitor, device_id, started_at, updated_at, completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, position";
 
-/// Which records to list.
-#[derive(Debug, Clone, Default)]
-pub struct RecordFilter {
-    /// Only these statuses.
-    pub status: Vec<Status>,
-    /// Only this form id.
-    pub form_id: Option<String>,
-    /// Only this monitor.
-    pub monitor: Option<String>,
-    /// Only records started on or after this date (`YYYY-MM-DD`).
-    pub since: Option<String>,
-    /// Only records started on or before this date.
-    pub until: Option<String>,
-    /// Free text searched in the answers and metadata.
-    pub text: Option<String>,
-    /// Page size (0: no limit).
-    pub limit: usize,
-    /// Rows to skip.
-    pub offset: usize,
-}
-
-const COLUMNS: &str = "uuid, form_id, form_version, form_hash, monitor, device_id, started_at, updated_at, completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, position";
-
-fn row_to_record(r: &Row) -> rusqlite::Result<RecordRow> {
+pub(super) fn row_to_record(r: &Row) -> rusqlite::Result<RecordRow> {
     let status: String = r.get(13)?;
     let answers: String = r.get(15)?;
     let position: Option<String> = r.get(16)?;
@@ -196,6 +162,27 @@ fn write_events(tx: &rusqlite::Connection, actor: &str, uuid: &str, events: &[Au
 
 fn now() -> String {
     crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
+}
+
+/// What a save writes of an interview: its answers as JSON text, its position, and the consent
+/// flags the answers give.
+struct Snapshot {
+    answers: String,
+    position: Option<String>,
+    consent: Option<bool>,
+    recontact: Option<bool>,
+}
+
+impl Snapshot {
+    fn of(iv: &Interview) -> Snapshot {
+        let answers = iv.answers_json();
+        Snapshot {
+            consent: consent_from(iv, &answers),
+            recontact: recontact_from(iv, &answers),
+            answers: J::Object(answers).to_string(),
+            position: serde_json::to_string(&iv.current()).ok(),
+        }
+    }
 }
 
 /// The consent flag in already computed answers.
@@ -274,11 +261,7 @@ fn insert_record(
     let uuid = uuid::Uuid::now_v7().to_string();
     let form = &iv.form().form;
     let at = now();
-    let answers_map = iv.answers_json();
-    let consent = consent_from(iv, &answers_map);
-    let recontact = recontact_from(iv, &answers_map);
-    let answers = J::Object(answers_map).to_string();
-    let position = serde_json::to_string(&iv.current()).ok();
+    let Snapshot { answers, position, consent, recontact } = Snapshot::of(iv);
     let status = match iv.outcome() {
         Outcome::Refused => Status::Refused,
         Outcome::ScreenedOut => Status::ScreenedOut,
@@ -348,11 +331,7 @@ impl Store {
             // The common case, one statement: the monitor's own draft stays a draft. The status
             // is left out of the SET so that no index is touched; the checks are in the WHERE.
             let at = now();
-            let answers_map = iv.answers_json();
-            let consent = consent_from(iv, &answers_map);
-            let recontact = recontact_from(iv, &answers_map);
-            let answers = J::Object(answers_map).to_string();
-            let position = serde_json::to_string(&iv.current()).ok();
+            let Snapshot { answers, position, consent, recontact } = Snapshot::of(iv);
             let tx = self.conn.transaction()?;
             let changed = tx
                 .prepare_cached(
@@ -387,11 +366,7 @@ impl Store {
             return Err(StoreError::IllegalTransition { from: current.as_str().into(), to: "edited".into() });
         }
         let at = now();
-        let answers_map = iv.answers_json();
-        let consent = consent_from(iv, &answers_map);
-        let recontact = recontact_from(iv, &answers_map);
-        let answers = J::Object(answers_map).to_string();
-        let position = serde_json::to_string(&iv.current()).ok();
+        let Snapshot { answers, position, consent, recontact } = Snapshot::of(iv);
         let consent_at =
             if consent.is_some() && consent_before.is_none() { Some(at.clone()) } else { consent_at_before };
         let rec_status = current;
@@ -563,148 +538,6 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
-
-    /// Records matching `filter`, the most recently started first. A monitor sees only their own drafts and
-    /// returned records.
-    pub fn records(&self, filter: &RecordFilter) -> Result<Vec<RecordRow>> {
-        select_page(&self.conn, &self.session, filter)
-    }
-
-    /// How many records match `filter` (ignoring its page).
-    pub fn count_records(&self, filter: &RecordFilter) -> Result<i64> {
-        count(&self.conn, &self.session, filter)
-    }
-
-    /// A second, read-only connection for long queries on another thread (a search over every
-    /// record), with the same rights as this session.
-    pub fn reader(&self) -> Result<Reader> {
-        let conn = super::open_db(&self.dir.join(super::DB_FILE), &self.key)?;
-        conn.execute_batch("PRAGMA query_only = ON;")?;
-        Ok(Reader { conn, session: self.session.clone() })
-    }
-
-    /// Counts of the records matching `filter`, grouped by `by`, largest first.
-    pub fn tally(&self, filter: &RecordFilter, by: TallyBy) -> Result<Vec<(String, i64)>> {
-        let Some((clause, args)) = filter_sql(&self.session, filter) else {
-            return Ok(Vec::new());
-        };
-        let (key, order) = match by {
-            TallyBy::Status => ("status", "2 DESC, 1"),
-            TallyBy::Form => ("form_id", "2 DESC, 1"),
-            TallyBy::Monitor => ("monitor", "2 DESC, 1"),
-            TallyBy::Day => ("substr(started_at, 1, 10)", "1"),
-        };
-        let sql = format!("SELECT {key}, count(*) FROM records{clause} GROUP BY 1 ORDER BY {order}");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    }
-
-    /// The monitors who have records the session may see.
-    pub fn monitors(&self) -> Result<Vec<String>> {
-        Ok(self.tally(&RecordFilter::default(), TallyBy::Monitor)?.into_iter().map(|(m, _)| m).collect())
-    }
-}
-
-/// A read-only connection to the store for long queries on another thread.
-pub struct Reader {
-    conn: rusqlite::Connection,
-    session: super::Session,
-}
-
-/// Stops a query a [`Reader`] is running, from any thread.
-pub struct Cancel(rusqlite::InterruptHandle);
-
-impl Cancel {
-    /// Stops the query now; it returns an error.
-    pub fn cancel(&self) {
-        self.0.interrupt();
-    }
-}
-
-impl Reader {
-    /// A handle that cancels the running query.
-    pub fn cancel_handle(&self) -> Cancel {
-        Cancel(self.conn.get_interrupt_handle())
-    }
-
-    /// How many records match `filter`, and its page.
-    pub fn page(&self, filter: &RecordFilter) -> Result<(i64, Vec<RecordRow>)> {
-        Ok((count(&self.conn, &self.session, filter)?, select_page(&self.conn, &self.session, filter)?))
-    }
-}
-
-/// The `WHERE` clause and its arguments for `filter`, with the monitor's own limits; `None`
-/// when the session may see nothing the filter asks for.
-fn filter_sql(session: &super::Session, filter: &RecordFilter) -> Option<(String, Vec<rusqlite::types::Value>)> {
-    let mut clauses: Vec<String> = Vec::new();
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
-    let mut arg = |v: String| {
-        args.push(rusqlite::types::Value::Text(v));
-        format!("?{}", args.len())
-    };
-    let mut statuses = filter.status.clone();
-    if session.role == Role::Monitor {
-        clauses.push(format!("monitor = {}", arg(session.account.clone())));
-        if statuses.is_empty() {
-            statuses = vec![Status::Draft, Status::Returned];
-        }
-        statuses.retain(|s| matches!(s, Status::Draft | Status::Returned));
-        if statuses.is_empty() {
-            return None;
-        }
-    }
-    if !statuses.is_empty() {
-        let list: Vec<String> = statuses.iter().map(|s| arg(s.as_str().to_string())).collect();
-        clauses.push(format!("status IN ({})", list.join(", ")));
-    }
-    if let Some(f) = &filter.form_id {
-        clauses.push(format!("form_id = {}", arg(f.clone())));
-    }
-    if let Some(m) = &filter.monitor {
-        clauses.push(format!("monitor = {}", arg(m.clone())));
-    }
-    if let Some(d) = &filter.since {
-        clauses.push(format!("substr(started_at, 1, 10) >= {}", arg(d.clone())));
-    }
-    if let Some(d) = &filter.until {
-        clauses.push(format!("substr(started_at, 1, 10) <= {}", arg(d.clone())));
-    }
-    if let Some(t) = filter.text.as_ref().filter(|t| !t.trim().is_empty()) {
-        let like = format!("%{}%", t.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let p = arg(like);
-        clauses.push(format!(
-            "(answers LIKE {p} ESCAPE '\\' OR uuid LIKE {p} ESCAPE '\\' OR monitor LIKE {p} ESCAPE '\\')"
-        ));
-    }
-    let sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-    Some((sql, args))
-}
-
-/// The page of records `filter` asks for, newest first; the page is chosen from the indexes
-/// first, and only its rows are read whole.
-fn select_page(conn: &rusqlite::Connection, session: &super::Session, filter: &RecordFilter) -> Result<Vec<RecordRow>> {
-    let Some((clause, args)) = filter_sql(session, filter) else {
-        return Ok(Vec::new());
-    };
-    let order = "ORDER BY started_at DESC, uuid DESC";
-    let page =
-        if filter.limit > 0 { format!(" LIMIT {} OFFSET {}", filter.limit, filter.offset) } else { String::new() };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM records WHERE rowid IN (SELECT rowid FROM records{clause} {order}{page}) {order}"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), row_to_record)?;
-    Ok(rows.collect::<std::result::Result<_, _>>()?)
-}
-
-/// How many records match `filter`, ignoring its page.
-fn count(conn: &rusqlite::Connection, session: &super::Session, filter: &RecordFilter) -> Result<i64> {
-    let Some((clause, args)) = filter_sql(session, filter) else {
-        return Ok(0);
-    };
-    Ok(conn
-        .query_row(&format!("SELECT count(*) FROM records{clause}"), rusqlite::params_from_iter(args), |r| r.get(0))?)
 }
 
 impl Store {
