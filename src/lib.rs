@@ -7,8 +7,10 @@
 
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod cli;
 pub mod expr;
+pub mod flat;
 pub mod form;
 pub mod i18n;
 pub mod interview;

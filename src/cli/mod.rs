@@ -1,8 +1,11 @@
 //! The command line: every non-interactive operation, for coordinators, scripts and tests.
 
 mod admin_cmd;
+mod batch_cmd;
 mod expr_cmd;
+mod flat_cmd;
 mod form_cmd;
+mod hq_cmd;
 mod records_cmd;
 mod session;
 
@@ -56,6 +59,14 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(admin_cmd::AuditCmd),
+    /// Write the next batch of approved records (encrypted to headquarters, signed by this
+    /// laptop) into a folder, or write a past batch again (coordinators).
+    Export(batch_cmd::ExportArgs),
+    /// The batches written on this laptop, newest first.
+    Batches,
+    /// Headquarters: set up, register laptops, import batches, write flat files.
+    #[command(subcommand)]
+    Hq(hq_cmd::HqCmd),
 }
 
 /// Runs a parsed command line; `None` means "open the app".
@@ -69,6 +80,9 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         Command::Device(cmd) => admin_cmd::device(&cli.store, cmd),
         Command::Records(cmd) => records_cmd::run(&cli.store, cmd),
         Command::Audit(cmd) => admin_cmd::audit(&cli.store, cmd),
+        Command::Export(args) => batch_cmd::export(&cli.store, args),
+        Command::Batches => batch_cmd::batches(&cli.store),
+        Command::Hq(cmd) => hq_cmd::run(&cli.store, cmd),
     };
     Some(code)
 }

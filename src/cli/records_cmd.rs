@@ -65,6 +65,9 @@ pub enum RecordsCmd {
         /// Record UUID.
         uuid: String,
     },
+    /// Write this laptop's approved and exported records of one form as flat files (CSV or
+    /// XLSX, codebook, Stata do-file), anonymised as a batch is (coordinators).
+    Export(super::flat_cmd::FlatArgs),
     /// Test hook: answer one question again and again, printing each value once it is saved.
     #[command(hide = true)]
     AutosaveLoop {
@@ -96,6 +99,7 @@ pub fn run(args: &StoreArgs, cmd: RecordsCmd) -> ExitCode {
         RecordsCmd::Withdraw { uuid } => {
             store.withdraw(&uuid).map(|_| println!("{uuid}\twithdrawn")).map_err(|e| e.to_string())
         }
+        RecordsCmd::Export(args) => super::flat_cmd::laptop_export(&store, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,7 +8,10 @@
 
 mod accounts;
 mod audit;
+mod batches;
 mod files;
+pub use files::write_atomically;
+pub mod hq;
 pub mod keyring;
 mod queries;
 mod records;
@@ -21,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 pub use audit::{AuditRow, ChainBreak};
+pub use batches::{BatchRow, ExportRecord, ExportSet, Selection, StatusChange, Tombstone};
 pub use queries::{Cancel, Reader, RecordFilter, TallyBy};
 pub use records::{RecordRow, Status};
 

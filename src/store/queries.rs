@@ -83,8 +83,8 @@ impl Store {
 
 /// A read-only connection to the store for long queries on another thread.
 pub struct Reader {
-    conn: rusqlite::Connection,
-    session: Session,
+    pub(super) conn: rusqlite::Connection,
+    pub(super) session: Session,
 }
 
 /// Stops a query a [`Reader`] is running, from any thread.
@@ -111,7 +111,7 @@ impl Reader {
 
 /// The `WHERE` clause and its arguments for `filter`, with the monitor's own limits; `None`
 /// when the session may see nothing the filter asks for.
-fn filter_sql(session: &Session, filter: &RecordFilter) -> Option<(String, Vec<rusqlite::types::Value>)> {
+pub(super) fn filter_sql(session: &Session, filter: &RecordFilter) -> Option<(String, Vec<rusqlite::types::Value>)> {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     let mut arg = |v: String| {

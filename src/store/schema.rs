@@ -56,6 +56,19 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX records_monitor;
     CREATE INDEX records_monitor ON records(monitor, status, started_at, uuid);
     ",
+    // 3: the batch ledger: every batch written (or begun and failed), and what it carried.
+    "
+    CREATE TABLE batches (
+        seq INTEGER PRIMARY KEY, state TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+        file TEXT, digest TEXT, records INTEGER NOT NULL DEFAULT 0, tombstones INTEGER NOT NULL DEFAULT 0,
+        reexport_of INTEGER REFERENCES batches(seq), note TEXT
+    );
+    CREATE TABLE batch_items (
+        seq INTEGER NOT NULL REFERENCES batches(seq), uuid TEXT NOT NULL, kind TEXT NOT NULL,
+        PRIMARY KEY (seq, uuid)
+    );
+    CREATE INDEX batch_items_uuid ON batch_items(uuid, kind);
+    ",
 ];
 
 /// The schema version this build writes.

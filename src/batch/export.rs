@@ -1,0 +1,209 @@
+//! Writing a batch: read what it carries, anonymise it (the report comes first), serialise,
+//! encrypt to the deployment's recipients, sign, and write through a temporary file renamed at
+//! the end, so a pulled USB stick never leaves a half batch that looks whole.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ed25519_dalek::SigningKey;
+
+use crate::form::Compiled;
+use crate::store::hq::Record;
+use crate::store::{ExportSet, Selection, Store, Tombstone};
+
+use super::anonymise::{Options, Report, anonymise};
+use super::envelope::{self, Header};
+use super::payload::{self, BatchLine};
+use super::{BatchError, Result, sha256_hex};
+
+/// A batch ready to be written: anonymised records, withdrawals, form versions, and the report.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The records, anonymised.
+    pub records: Vec<Record>,
+    /// The withdrawals.
+    pub tombstones: Vec<Tombstone>,
+    /// The form versions: (hash, definition).
+    pub forms: Vec<(String, String)>,
+    /// What anonymisation did.
+    pub report: Report,
+    /// Approved records left out for want of recorded consent.
+    pub without_consent: i64,
+}
+
+/// Who writes the batch, and for whom.
+pub struct Signer {
+    /// This laptop.
+    pub device_id: String,
+    /// The batch number.
+    pub seq: i64,
+    /// The batch it repeats.
+    pub reexport_of: Option<i64>,
+    /// The device's signing key (wiped when dropped).
+    pub key: SigningKey,
+    /// The deployment's recipients.
+    pub recipients: Vec<String>,
+    /// When.
+    pub created_at: String,
+}
+
+/// A written batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The file.
+    pub path: PathBuf,
+    /// SHA-256 of the whole file.
+    pub digest: String,
+    /// The records it carries.
+    pub records: Vec<String>,
+    /// The withdrawals it carries.
+    pub tombstones: Vec<String>,
+}
+
+/// Anonymises what `set` carries and builds the report.
+pub fn prepare(set: ExportSet, opts: &Options) -> Result<Prepared> {
+    let mut compiled: HashMap<String, Compiled> = HashMap::new();
+    for (hash, definition) in &set.forms {
+        let form = crate::form::from_definition(definition)
+            .map_err(|e| BatchError::Invalid(format!("the stored form version {hash}: {e}")))?;
+        compiled.insert(hash.clone(), form);
+    }
+    let mut records: Vec<Record> = set
+        .records
+        .into_iter()
+        .map(|r| {
+            let row = r.row;
+            Record {
+                uuid: row.uuid,
+                form_hash: row.form_hash,
+                form_id: row.form_id,
+                form_version: row.form_version,
+                monitor: row.monitor,
+                device_id: row.device_id,
+                started_at: row.started_at,
+                completed_at: row.completed_at,
+                language: row.language,
+                consent_interview: row.consent_interview == Some(true),
+                consent_at: row.consent_at,
+                consent_recontact: row.consent_recontact,
+                status: row.status.as_str().to_string(),
+                revision: row.revision,
+                answers: match row.answers {
+                    serde_json::Value::Object(m) => m,
+                    _ => serde_json::Map::new(),
+                },
+                history: r.history,
+            }
+        })
+        .collect();
+    let report = anonymise(&mut records, &compiled, opts);
+    Ok(Prepared { records, tombstones: set.tombstones, forms: set.forms, report, without_consent: set.without_consent })
+}
+
+/// The batch file's name: `fourmi-<first 8 of the device id>-<number>.batch`.
+pub fn file_name(device_id: &str, seq: i64) -> String {
+    let short: String = device_id.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+    format!("fourmi-{short}-{seq:05}.batch")
+}
+
+/// The whole batch file; `progress` counts the records serialised.
+pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &AtomicUsize) -> Result<Vec<u8>> {
+    let line = BatchLine {
+        format: 1,
+        device_id: signer.device_id.clone(),
+        seq: signer.seq,
+        created_at: signer.created_at.clone(),
+        coarsen: coarsen.to_string(),
+    };
+    let plain =
+        zeroize::Zeroizing::new(payload::write(&line, &prepared.forms, &prepared.records, &prepared.tombstones, |n| {
+            progress.store(n, Ordering::Relaxed)
+        }));
+    let body = envelope::encrypt(&plain, &signer.recipients)?;
+    let header = Header {
+        format: 1,
+        device_id: signer.device_id.clone(),
+        seq: signer.seq,
+        reexport_of: signer.reexport_of,
+        created_at: signer.created_at.clone(),
+        recipients: signer.recipients.clone(),
+        payload_sha256: String::new(),
+        payload_bytes: 0,
+    };
+    Ok(envelope::seal(header, &signer.key, &body))
+}
+
+/// Writes the batch into `dir` (a temporary file, flushed, then renamed).
+pub fn write(prepared: &Prepared, signer: &Signer, dir: &Path, progress: &AtomicUsize) -> Result<Written> {
+    let path = dir.join(file_name(&signer.device_id, signer.seq));
+    if path.exists() {
+        return Err(BatchError::Io(format!(
+            "{} already exists: this laptop's data was restored from a backup? Move that file away and export again",
+            path.display()
+        )));
+    }
+    if !dir.is_dir() {
+        return Err(BatchError::Io(format!(
+            "the folder {} does not exist (is the USB stick plugged in?)",
+            dir.display()
+        )));
+    }
+    let bytes = encode(prepared, signer, prepared.report.coarsen.as_str(), progress)?;
+    crate::store::write_atomically(&path, &bytes)?;
+    Ok(Written {
+        path,
+        digest: sha256_hex(&bytes),
+        records: prepared.records.iter().map(|r| r.uuid.clone()).collect(),
+        tombstones: prepared.tombstones.iter().map(|t| t.uuid.clone()).collect(),
+    })
+}
+
+/// Everything at once, as the command line does it: the next batch number, the selection read,
+/// anonymised, written into `dir`, and the ledger updated (or the batch marked failed).
+pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Path) -> Result<(Written, Prepared)> {
+    if matches!(selection, Selection::Reviewed(_)) {
+        return Err(BatchError::Io("a batch carries what no batch carried yet, or a past batch again".into()));
+    }
+    let set = store.export_set(selection)?;
+    let prepared = prepare(set, opts)?;
+    if prepared.records.is_empty() && prepared.tombstones.is_empty() {
+        return Err(BatchError::Io(
+            "there is nothing to export: no approved record with consent that an earlier batch did not carry".into(),
+        ));
+    }
+    let reexport_of = match selection {
+        Selection::Again(seq) => Some(*seq),
+        Selection::Next(_) | Selection::Reviewed(_) => None,
+    };
+    let signer = signer(store, reexport_of)?;
+    let seq = signer.seq;
+    match write(&prepared, &signer, dir, &AtomicUsize::new(0)) {
+        Ok(w) => {
+            store.finish_batch(seq, &w.path.to_string_lossy(), &w.digest, &w.records, &w.tombstones)?;
+            Ok((w, prepared))
+        }
+        Err(e) => {
+            let _ = store.fail_batch(seq, &e.to_string());
+            Err(e)
+        }
+    }
+}
+
+/// Takes the next batch number and what signing needs (coordinators).
+pub fn signer(store: &mut Store, reexport_of: Option<i64>) -> Result<Signer> {
+    let recipients = store.recipients()?;
+    if recipients.is_empty() {
+        return Err(BatchError::NoRecipients);
+    }
+    let key = store.device_signing_key()?;
+    let seq = store.begin_batch(reexport_of)?;
+    Ok(Signer {
+        device_id: store.device_id().to_string(),
+        seq,
+        reexport_of,
+        key,
+        recipients,
+        created_at: crate::expr::format_datetime(&chrono::Utc::now().fixed_offset()),
+    })
+}

@@ -1,0 +1,103 @@
+//! Headquarters checks every record of a batch against the form definition it was filled with
+//! before anything is merged: known questions at the right level, answers of the question's
+//! type, choices from the question's list, interview consent, the laptop that signed.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value as J};
+
+use crate::form::{ChoiceSource, Compiled, ItemId, Kind};
+use crate::store::hq::{Incoming, Record};
+
+use super::envelope::Header;
+use super::payload::BatchLine;
+use super::{BatchError, Result, sha256_hex};
+
+/// A date or date-time coarsened by the export (`2026`, `2026-11`, `2026-11-28`).
+static COARSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}(-\d{2})?$").unwrap());
+
+/// Checks the payload against the signed header and every record against its form; returns the
+/// compiled forms by hash.
+pub fn validate(header: &Header, line: &BatchLine, incoming: &Incoming) -> Result<HashMap<String, Compiled>> {
+    if line.device_id != header.device_id || line.seq != header.seq || line.format != header.format {
+        return Err(BatchError::Invalid("the payload belongs to another batch than its signed header".into()));
+    }
+    let mut forms = HashMap::new();
+    for (hash, definition) in &incoming.forms {
+        if &sha256_hex(definition.as_bytes()) != hash {
+            return Err(BatchError::Invalid(format!("the form version {hash} does not match its hash")));
+        }
+        let compiled = crate::form::from_definition(definition)
+            .map_err(|e| BatchError::Invalid(format!("the form version {hash}: {e}")))?;
+        forms.insert(hash.clone(), compiled);
+    }
+    for rec in &incoming.records {
+        check_record(rec, header, &forms).map_err(|why| BatchError::Invalid(format!("record {}: {why}", rec.uuid)))?;
+    }
+    for t in &incoming.tombstones {
+        if uuid::Uuid::parse_str(&t.uuid).is_err() {
+            return Err(BatchError::Invalid(format!("a withdrawal names `{}`, which is not a record id", t.uuid)));
+        }
+    }
+    Ok(forms)
+}
+
+fn check_record(rec: &Record, header: &Header, forms: &HashMap<String, Compiled>) -> std::result::Result<(), String> {
+    uuid::Uuid::parse_str(&rec.uuid).map_err(|_| "its id is not a UUID".to_string())?;
+    let form = forms.get(&rec.form_hash).ok_or("its form version is not in the batch")?;
+    if form.form.id != rec.form_id || form.form.version != rec.form_version {
+        return Err("its form id or version differs from its form definition".into());
+    }
+    if !rec.consent_interview {
+        return Err("it has no interview consent".into());
+    }
+    if rec.device_id != header.device_id {
+        return Err("it was not recorded on the laptop that signed the batch".into());
+    }
+    if !matches!(rec.status.as_str(), "approved" | "exported") || rec.revision < 1 {
+        return Err(format!("status `{}` revision {} cannot be exported", rec.status, rec.revision));
+    }
+    check_scope(form, None, &rec.answers)
+}
+
+fn check_scope(form: &Compiled, repeat: Option<ItemId>, answers: &Map<String, J>) -> std::result::Result<(), String> {
+    for (name, value) in answers {
+        let id = form.id(name).ok_or_else(|| format!("`{name}` is not a question of its form"))?;
+        let node = &form.items[id];
+        if node.repeat != repeat {
+            return Err(format!("`{name}` is answered outside its repeat"));
+        }
+        match (node.item.kind, value) {
+            (Kind::Repeat, J::Array(instances)) => {
+                for inst in instances {
+                    let J::Object(inner) = inst else {
+                        return Err(format!("`{name}` holds something else than instances"));
+                    };
+                    check_scope(form, Some(id), inner)?;
+                }
+            }
+            (Kind::Repeat | Kind::Group | Kind::Note, _) => return Err(format!("`{name}` cannot hold an answer")),
+            (Kind::SelectMultiple | Kind::Rank, v) if !v.is_array() => return Err(format!("`{name}` is not a list")),
+            (_, J::Object(_)) => return Err(format!("`{name}` holds an object")),
+            (kind, J::String(s))
+                if matches!(kind, Kind::Date | Kind::Today | Kind::DateTime | Kind::Start | Kind::End)
+                    && COARSE.is_match(s) => {}
+            (_, v) => {
+                let text = crate::interview::from_json(v);
+                let offered: Vec<String> = match &node.item.choices {
+                    Some(ChoiceSource::List(l)) | Some(ChoiceSource::File(l)) => form
+                        .form
+                        .choices
+                        .get(l)
+                        .map(|cs| cs.iter().map(|c| c.name.clone()).collect())
+                        .unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                crate::interview::normalise(&node.item, &text, &offered).map_err(|e| format!("`{name}`: {}", e))?;
+            }
+        }
+    }
+    Ok(())
+}

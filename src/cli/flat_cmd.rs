@@ -1,0 +1,116 @@
+//! `fourmi hq export csv|xlsx` and `fourmi records export csv|xlsx`: flat files for analysis.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::batch::anonymise::Options;
+use crate::batch::export::prepare;
+use crate::flat::{Filler, Values, codebook, write};
+use crate::form::Compiled;
+use crate::store::hq::{Hq, Record};
+use crate::store::{RecordFilter, Selection, Store};
+
+/// The file kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlatFormat {
+    /// One CSV file per table, a codebook CSV and a Stata do-file.
+    Csv,
+    /// One workbook with a sheet per table and the codebook.
+    Xlsx,
+}
+
+/// What to write.
+#[derive(Debug, Args)]
+pub struct FlatArgs {
+    /// csv or xlsx.
+    #[arg(value_enum)]
+    format: FlatFormat,
+    /// The form id.
+    #[arg(long)]
+    form: String,
+    /// The folder to write into (created if missing).
+    #[arg(long)]
+    to: PathBuf,
+    /// Write choice labels in this language (as the form names it, `French (fr)`) instead of
+    /// choice names.
+    #[arg(long)]
+    labels: Option<String>,
+}
+
+/// Fills the tables from `records` and writes the files; prints what was written.
+fn write_all(
+    form: &Compiled,
+    args: &FlatArgs,
+    records: impl FnOnce(&mut Filler) -> Result<usize, String>,
+) -> Result<(), String> {
+    std::fs::create_dir_all(&args.to).map_err(|e| format!("cannot create {}: {e}", args.to.display()))?;
+    let values = args.labels.clone().map_or(Values::Names, Values::Labels);
+    let lang = args.labels.clone().unwrap_or_else(|| form.form.default_language.clone());
+    let mut filler = Filler::new(form, values);
+    let n = records(&mut filler)?;
+    let entries = codebook::entries(form, &filler.tables, &lang);
+    let id = &form.form.id;
+    let mut files: Vec<PathBuf> = Vec::new();
+    match args.format {
+        FlatFormat::Csv => {
+            files.extend(write::csv_files(&filler.tables, &args.to)?);
+            let cb = args.to.join(format!("{id}-codebook.csv"));
+            write::codebook_csv(&entries, &cb)?;
+            files.push(cb);
+            let dofile = args.to.join(format!("{id}.do"));
+            std::fs::write(&dofile, codebook::do_file(&filler.tables, &entries))
+                .map_err(|e| format!("cannot write {}: {e}", dofile.display()))?;
+            files.push(dofile);
+        }
+        FlatFormat::Xlsx => {
+            let path = args.to.join(format!("{id}.xlsx"));
+            write::xlsx(&filler.tables, &entries, &path)?;
+            files.push(path);
+        }
+    }
+    println!("{n} record(s) of {id}");
+    if filler.unplaced > 0 {
+        println!(
+            "note: {} answer(s) to questions the newest version of the form no longer has are not in the tables",
+            filler.unplaced
+        );
+    }
+    for f in files {
+        println!("written: {}", f.display());
+    }
+    Ok(())
+}
+
+fn compile(definition: &str) -> Result<Compiled, String> {
+    crate::form::from_definition(definition)
+}
+
+/// `fourmi hq export`: every record of the form at headquarters, with the newest version's columns.
+pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
+    let versions = hq.form_versions(&args.form).map_err(|e| e.to_string())?;
+    let Some((_, _, definition)) = versions.last() else {
+        let known = hq.form_ids().map_err(|e| e.to_string())?;
+        return Err(format!("no records of a form `{}` here (forms: {})", args.form, known.join(", ")));
+    };
+    let form = compile(definition)?;
+    write_all(&form, args, |filler| hq.each_record(&args.form, |r| filler.add(&r)).map_err(|e| e.to_string()))
+}
+
+/// `fourmi records export`: this laptop's approved and exported records of the form, anonymised
+/// as a batch is (coordinators).
+pub fn laptop_export(store: &Store, args: &FlatArgs) -> Result<(), String> {
+    let filter = RecordFilter { form_id: Some(args.form.clone()), ..RecordFilter::default() };
+    let set = store.export_set(&Selection::Reviewed(filter)).map_err(|e| e.to_string())?;
+    let newest = set.records.last().map(|r| r.row.form_hash.clone());
+    let Some(definition) = newest.and_then(|h| set.forms.iter().find(|(x, _)| *x == h).map(|(_, d)| d.clone())) else {
+        return Err(format!("no approved record of a form `{}` on this laptop", args.form));
+    };
+    let form = compile(&definition)?;
+    let prepared = prepare(set, &Options::default()).map_err(|e| e.to_string())?;
+    let records: Vec<Record> = prepared.records;
+    write_all(&form, args, |filler| {
+        records.iter().for_each(|r| filler.add(r));
+        Ok(records.len())
+    })
+}

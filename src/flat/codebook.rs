@@ -1,0 +1,220 @@
+//! The codebook (one line per column: table, variable, Stata name, label, type, choices) and a
+//! Stata do-file that reads the CSV files and applies the variable and value labels.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use crate::form::{Compiled, Kind, text_in};
+
+use super::{Source, Table, choice_names};
+
+/// One column described.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The table (file) it is in.
+    pub table: String,
+    /// Its header.
+    pub variable: String,
+    /// Its name in Stata.
+    pub stata: String,
+    /// The question's label (or what a key holds).
+    pub label: String,
+    /// Its type (`select_one yes_no`, `integer`, `0/1`, `key`, ...).
+    pub kind: String,
+    /// For a select_one: `name=label` pairs, `; `-separated.
+    pub choices: String,
+    /// For a select_one: (name, label) pairs, for value labels.
+    pairs: Vec<(String, String)>,
+    /// Whether it holds numbers.
+    pub numeric: bool,
+}
+
+impl Entry {
+    /// The codebook's column headers.
+    pub const HEADERS: [&'static str; 6] = ["table", "variable", "stata_name", "label", "type", "choices"];
+
+    /// Its cells, in [`Entry::HEADERS`] order.
+    pub fn cells(&self) -> [String; 6] {
+        [
+            self.table.clone(),
+            self.variable.clone(),
+            self.stata.clone(),
+            self.label.clone(),
+            self.kind.clone(),
+            self.choices.clone(),
+        ]
+    }
+}
+
+const STATA_RESERVED: [&str; 21] = [
+    "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long", "_n", "_N", "_pi", "_pred",
+    "_rc", "_skip", "strL", "using", "with", "str",
+];
+
+/// A valid, unused Stata variable name for `header` (as Stata's `strtoname()` would make it,
+/// at most 32 characters).
+pub fn stata_name(header: &str, taken: &mut HashSet<String>) -> String {
+    let mut s: String = header.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) || STATA_RESERVED.contains(&s.as_str()) {
+        s.insert(0, '_');
+    }
+    let base: String = s.chars().take(32).collect();
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        let suffix = format!("_{n}");
+        name = format!("{}{suffix}", base.chars().take(32 - suffix.len()).collect::<String>());
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// The codebook of `tables`, labels in `lang` (the form's default where it has none).
+pub fn entries(form: &Compiled, tables: &[Table], lang: &str) -> Vec<Entry> {
+    let default = &form.form.default_language;
+    let label_of = |id: usize| -> String {
+        text_in(&form.items[id].item.label, lang, default).unwrap_or(&form.items[id].item.name).to_string()
+    };
+    let choice_label = |id: usize, name: &str| -> String {
+        let list = match &form.items[id].item.choices {
+            Some(crate::form::ChoiceSource::List(l)) | Some(crate::form::ChoiceSource::File(l)) => {
+                form.form.choices.get(l)
+            }
+            None => None,
+        };
+        list.and_then(|cs| cs.iter().find(|c| c.name == name))
+            .and_then(|c| text_in(&c.label, lang, default))
+            .unwrap_or(name)
+            .to_string()
+    };
+    let mut out = Vec::new();
+    for t in tables {
+        let mut taken = HashSet::new();
+        for c in &t.columns {
+            let stata = stata_name(&c.name, &mut taken);
+            let (label, kind, pairs, numeric) = match &c.source {
+                Source::Answer(id) => {
+                    let item = &form.items[*id].item;
+                    let pairs: Vec<(String, String)> = if item.kind == Kind::SelectOne {
+                        choice_names(form, *id)
+                            .into_iter()
+                            .map(|n| (choice_label(*id, &n), n))
+                            .map(|(l, n)| (n, l))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let numeric = matches!(item.kind, Kind::Integer | Kind::Decimal | Kind::Range);
+                    (label_of(*id), item.type_text.clone(), pairs, numeric)
+                }
+                Source::Option(id, opt) => {
+                    (format!("{}: {}", label_of(*id), choice_label(*id, opt)), "0/1".to_string(), Vec::new(), true)
+                }
+                Source::Meta(m) => {
+                    (meta_label(m).to_string(), "key".to_string(), Vec::new(), matches!(*m, "_index" | "_revision"))
+                }
+            };
+            let choices = pairs.iter().map(|(n, l)| format!("{n}={l}")).collect::<Vec<_>>().join("; ");
+            out.push(Entry {
+                table: t.name.clone(),
+                variable: c.name.clone(),
+                stata,
+                label,
+                kind,
+                choices,
+                pairs,
+                numeric,
+            });
+        }
+    }
+    out
+}
+
+fn meta_label(m: &str) -> &'static str {
+    match m {
+        "_uuid" => "Row id (the record's UUID; for a repeat, the record's UUID and the instance path)",
+        "_index" => "Row number (for a repeat: the instance number within its parent)",
+        "_parent_uuid" => "The _uuid of the parent row",
+        "_parent_table_name" => "The table of the parent row",
+        "_submission_uuid" => "The record's UUID",
+        "_form_version" => "Form version",
+        "_monitor" => "Monitor",
+        "_device_id" => "Laptop",
+        "_started_at" => "Interview start",
+        "_completed_at" => "Interview completion",
+        "_language" => "Interview language",
+        "_consent_recontact" => "Consent to be contacted again (1 yes, 0 no)",
+        "_revision" => "Revision",
+        "_status" => "Status when exported",
+        _ => "",
+    }
+}
+
+/// Stata's compound quotes, which hold any text but a newline.
+fn quoted(s: &str) -> String {
+    let one_line: String = s.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+    format!("`\"{}\"'", one_line.chars().take(80).collect::<String>())
+}
+
+/// A do-file that imports each table's CSV file (in the do-file's folder), applies the labels,
+/// and saves a `.dta` beside it.
+pub fn do_file(tables: &[Table], entries: &[Entry]) -> String {
+    let mut s = String::from(
+        "* Written by fourmi: reads the CSV files in this folder and labels them.\n* Run it from this folder: do \"<this file>\"\nversion 14\nclear all\nset more off\n",
+    );
+    let mut label_n = 0;
+    for t in tables {
+        let cols: Vec<&Entry> = entries.iter().filter(|e| e.table == t.name).collect();
+        let _ = writeln!(s, "\n* table {}", t.name);
+        let _ = writeln!(
+            s,
+            "import delimited using \"{}.csv\", varnames(nonames) rowrange(2) stringcols(_all) encoding(\"utf-8\") bindquote(strict) clear",
+            t.name
+        );
+        for (i, e) in cols.iter().enumerate() {
+            let _ = writeln!(s, "rename v{} {}", i + 1, e.stata);
+        }
+        for e in &cols {
+            let _ = writeln!(s, "label variable {} {}", e.stata, quoted(&e.label));
+            if e.numeric {
+                let _ = writeln!(s, "destring {}, replace", e.stata);
+            }
+            if !e.pairs.is_empty() {
+                label_n += 1;
+                let lbl = format!("L{label_n}");
+                let values: Vec<String> =
+                    e.pairs.iter().enumerate().map(|(i, (_, l))| format!("{} {}", i + 1, quoted(l))).collect();
+                let _ = writeln!(s, "label define {lbl} {}, replace", values.join(" "));
+                let _ = writeln!(s, "generate long _fourmi_v = .");
+                for (i, (n, _)) in e.pairs.iter().enumerate() {
+                    let _ = writeln!(s, "replace _fourmi_v = {} if {} == {}", i + 1, e.stata, quoted(n));
+                }
+                let _ = writeln!(s, "order _fourmi_v, before({})", e.stata);
+                let _ = writeln!(s, "drop {}", e.stata);
+                let _ = writeln!(s, "rename _fourmi_v {}", e.stata);
+                let _ = writeln!(s, "label values {} {lbl}", e.stata);
+                let _ = writeln!(s, "label variable {} {}", e.stata, quoted(&e.label));
+            }
+        }
+        let _ = writeln!(s, "save \"{}.dta\", replace", t.name);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stata_names_are_valid_short_and_unique() {
+        let mut taken = HashSet::new();
+        assert_eq!(stata_name("group/question", &mut taken), "group_question");
+        assert_eq!(stata_name("group_question", &mut taken), "group_question_2");
+        assert_eq!(stata_name("1st", &mut taken), "_1st");
+        assert_eq!(stata_name("in", &mut taken), "_in");
+        let long = stata_name(&"x".repeat(40), &mut taken);
+        assert_eq!(long.len(), 32);
+        assert_eq!(stata_name(&"x".repeat(40), &mut taken).len(), 32);
+    }
+}

@@ -1,0 +1,418 @@
+//! The headquarters database: registered laptops, the batches imported from each, the form
+//! versions they carried, and the merged records and withdrawals. A plain SQLite file (it lives
+//! on headquarters' own machine; the records in it are already anonymised).
+//!
+//! Merging is idempotent and order-independent: a record is kept at its highest revision, a
+//! withdrawal deletes the record and stays, so that an older batch imported later cannot bring
+//! it back.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Map, Value as J};
+
+use super::batches::{StatusChange, Tombstone};
+use super::{Result, StoreError, files};
+
+/// A record as a batch carries it and headquarters keeps it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Record {
+    /// UUID v7.
+    pub uuid: String,
+    /// Hash of the form definition it was filled with.
+    pub form_hash: String,
+    /// Form id.
+    pub form_id: String,
+    /// Form version.
+    pub form_version: String,
+    /// The monitor's account.
+    pub monitor: String,
+    /// The laptop.
+    pub device_id: String,
+    /// When the interview started.
+    pub started_at: String,
+    /// When it was completed.
+    pub completed_at: Option<String>,
+    /// Interview language.
+    pub language: String,
+    /// Interview consent (always true in a batch).
+    pub consent_interview: bool,
+    /// When consent was given.
+    pub consent_at: Option<String>,
+    /// Consent to be contacted again, if asked.
+    pub consent_recontact: Option<bool>,
+    /// Status when exported (`approved`).
+    pub status: String,
+    /// Revision.
+    pub revision: i64,
+    /// The answers, by question name (repeats as lists of objects).
+    pub answers: Map<String, J>,
+    /// Status changes.
+    pub history: Vec<StatusChange>,
+}
+
+/// What one batch brings to headquarters.
+#[derive(Debug, Clone, Default)]
+pub struct Incoming {
+    /// Form versions: (hash, definition).
+    pub forms: Vec<(String, String)>,
+    /// Records.
+    pub records: Vec<Record>,
+    /// Withdrawals.
+    pub tombstones: Vec<Tombstone>,
+}
+
+/// What a merge changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// New records.
+    pub imported: usize,
+    /// Records replaced by a later revision.
+    pub updated: usize,
+    /// Records already there at this revision (or later), or already withdrawn.
+    pub unchanged: usize,
+    /// Records deleted by a withdrawal.
+    pub deleted: usize,
+}
+
+/// A registered laptop.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Device {
+    /// Its device id.
+    pub device_id: String,
+    /// Its Ed25519 public key, base64.
+    pub public_key: String,
+    /// A name given at registration.
+    pub name: String,
+    /// The batch numbers imported from it.
+    pub imported: Vec<i64>,
+}
+
+impl Device {
+    /// Batch numbers below the highest imported that have not been imported.
+    pub fn missing(&self) -> Vec<i64> {
+        let max = self.imported.iter().copied().max().unwrap_or(0);
+        (1..max).filter(|s| !self.imported.contains(s)).collect()
+    }
+}
+
+/// Parses the line `fourmi device pubkey` prints: `fourmi-device <device id> <public key>`.
+pub fn parse_device_line(line: &str) -> Result<(String, [u8; 32])> {
+    use base64::Engine;
+    let bad = || {
+        StoreError::Invalid(format!(
+            "`{}` is not a device line: copy the whole line `fourmi device pubkey` prints on the laptop (fourmi-device <id> <key>)",
+            line.trim()
+        ))
+    };
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    let [tag, id, key] = parts.as_slice() else { return Err(bad()) };
+    if *tag != "fourmi-device" || uuid::Uuid::parse_str(id).is_err() {
+        return Err(bad());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD.decode(key).map_err(|_| bad())?;
+    let key: [u8; 32] = bytes.try_into().map_err(|_| bad())?;
+    ed25519_dalek::VerifyingKey::from_bytes(&key).map_err(|_| bad())?;
+    Ok((id.to_string(), key))
+}
+
+const HQ_FILE: &str = "hq.db";
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS devices (
+        device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, name TEXT NOT NULL, added_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS imports (
+        device_id TEXT NOT NULL REFERENCES devices(device_id), seq INTEGER NOT NULL, digest TEXT NOT NULL,
+        file TEXT NOT NULL, imported_at TEXT NOT NULL, counts TEXT NOT NULL, PRIMARY KEY (device_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS forms (
+        hash TEXT PRIMARY KEY, form_id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS records (
+        uuid TEXT PRIMARY KEY, form_hash TEXT NOT NULL REFERENCES forms(hash), form_id TEXT NOT NULL,
+        form_version TEXT NOT NULL, monitor TEXT NOT NULL, device_id TEXT NOT NULL, started_at TEXT NOT NULL,
+        completed_at TEXT, language TEXT NOT NULL, consent_interview INTEGER NOT NULL, consent_at TEXT,
+        consent_recontact INTEGER, status TEXT NOT NULL, revision INTEGER NOT NULL, answers TEXT NOT NULL,
+        history TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS records_form ON records(form_id, started_at, uuid);
+    CREATE TABLE IF NOT EXISTS tombstones (
+        uuid TEXT PRIMARY KEY, form_id TEXT NOT NULL, withdrawn_at TEXT NOT NULL
+    );
+";
+
+/// An open headquarters database.
+pub struct Hq {
+    conn: Connection,
+    dir: PathBuf,
+    _lock: files::DirLock,
+}
+
+fn now() -> String {
+    crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
+}
+
+impl Hq {
+    /// Creates the headquarters database in `dir`, remembering the identity file and its recipient.
+    pub fn init(dir: &Path, identity_file: &Path, recipient: &str) -> Result<Hq> {
+        if dir.join(HQ_FILE).exists() {
+            return Err(StoreError::AlreadySetUp(dir.to_path_buf()));
+        }
+        files::create_private_dir(dir)?;
+        let hq = Hq::connect(dir)?;
+        hq.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('identity_file', ?1), ('recipient', ?2), ('created_at', ?3)",
+            params![identity_file.to_string_lossy(), recipient, now()],
+        )?;
+        Ok(hq)
+    }
+
+    /// Opens the headquarters database in `dir`.
+    pub fn open(dir: &Path) -> Result<Hq> {
+        if !dir.join(HQ_FILE).exists() {
+            return Err(StoreError::Invalid(format!(
+                "there is no headquarters database in {}; create it with `fourmi hq init --data-dir {} --identity FILE`",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        Hq::connect(dir)
+    }
+
+    fn connect(dir: &Path) -> Result<Hq> {
+        let lock = files::lock_dir(dir)?;
+        let conn = Connection::open(dir.join(HQ_FILE))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Hq { conn, dir: dir.to_path_buf(), _lock: lock })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn meta(&self, key: &str) -> Result<String> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::Corrupt(format!("the headquarters database has no {key}")))
+    }
+
+    /// The identity file given at `hq init`.
+    pub fn identity_file(&self) -> Result<PathBuf> {
+        self.meta("identity_file").map(PathBuf::from)
+    }
+
+    /// The age recipient of that identity.
+    pub fn recipient(&self) -> Result<String> {
+        self.meta("recipient")
+    }
+
+    /// Registers a laptop from its device line; registering the same key again changes nothing,
+    /// a different key for a known device is refused.
+    pub fn add_device(&mut self, line: &str, name: &str) -> Result<String> {
+        use base64::Engine;
+        let (id, key) = parse_device_line(line)?;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(key);
+        let known: Option<String> = self
+            .conn
+            .query_row("SELECT public_key FROM devices WHERE device_id = ?1", [&id], |r| r.get(0))
+            .optional()?;
+        match known {
+            Some(k) if k == b64 => Ok(id),
+            Some(_) => Err(StoreError::Invalid(format!(
+                "the laptop {id} is already registered with another key; a laptop's key never changes, so check where this line comes from"
+            ))),
+            None => {
+                self.conn.execute(
+                    "INSERT INTO devices (device_id, public_key, name, added_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, b64, name, now()],
+                )?;
+                Ok(id)
+            }
+        }
+    }
+
+    /// A registered laptop's public key.
+    pub fn device_key(&self, device_id: &str) -> Result<Option<[u8; 32]>> {
+        use base64::Engine;
+        let key: Option<String> = self
+            .conn
+            .query_row("SELECT public_key FROM devices WHERE device_id = ?1", [device_id], |r| r.get(0))
+            .optional()?;
+        Ok(key.and_then(|k| base64::engine::general_purpose::STANDARD.decode(k).ok()?.try_into().ok()))
+    }
+
+    /// The registered laptops and the batches imported from each.
+    pub fn devices(&self) -> Result<Vec<Device>> {
+        let mut stmt = self.conn.prepare("SELECT device_id, public_key, name FROM devices ORDER BY name, device_id")?;
+        let mut seqs = self.conn.prepare("SELECT seq FROM imports WHERE device_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (device_id, public_key, name) = row?;
+            let imported = seqs.query_map([&device_id], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+            out.push(Device { device_id, public_key, name, imported });
+        }
+        Ok(out)
+    }
+
+    /// The digest of batch `seq` of `device_id`, if it was imported.
+    pub fn imported_digest(&self, device_id: &str, seq: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT digest FROM imports WHERE device_id = ?1 AND seq = ?2", params![device_id, seq], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Merges one batch in one transaction and records its import.
+    pub fn merge(&mut self, device_id: &str, seq: i64, digest: &str, file: &str, batch: &Incoming) -> Result<Counts> {
+        let mut counts = Counts::default();
+        let tx = self.conn.transaction()?;
+        {
+            let mut form = tx.prepare_cached(
+                "INSERT OR IGNORE INTO forms (hash, form_id, version, definition) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (hash, definition) in &batch.forms {
+                let (id, version) = batch
+                    .records
+                    .iter()
+                    .find(|r| &r.form_hash == hash)
+                    .map(|r| (r.form_id.as_str(), r.form_version.as_str()))
+                    .unwrap_or(("", ""));
+                form.execute(params![hash, id, version, definition])?;
+            }
+            let mut gone = tx.prepare_cached("SELECT 1 FROM tombstones WHERE uuid = ?1")?;
+            let mut revision = tx.prepare_cached("SELECT revision FROM records WHERE uuid = ?1")?;
+            let mut put = tx.prepare_cached(
+                "INSERT OR REPLACE INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at,
+                 completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, history)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?;
+            for r in &batch.records {
+                if gone.exists([&r.uuid])? {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                let have: Option<i64> = revision.query_row([&r.uuid], |x| x.get(0)).optional()?;
+                match have {
+                    Some(rev) if rev >= r.revision => {
+                        counts.unchanged += 1;
+                        continue;
+                    }
+                    Some(_) => counts.updated += 1,
+                    None => counts.imported += 1,
+                }
+                let history = serde_json::to_string(&r.history).unwrap_or_else(|_| "[]".into());
+                put.execute(params![
+                    r.uuid,
+                    r.form_hash,
+                    r.form_id,
+                    r.form_version,
+                    r.monitor,
+                    r.device_id,
+                    r.started_at,
+                    r.completed_at,
+                    r.language,
+                    r.consent_interview,
+                    r.consent_at,
+                    r.consent_recontact,
+                    r.status,
+                    r.revision,
+                    J::Object(r.answers.clone()).to_string(),
+                    history
+                ])?;
+            }
+            let mut tomb = tx
+                .prepare_cached("INSERT OR IGNORE INTO tombstones (uuid, form_id, withdrawn_at) VALUES (?1, ?2, ?3)")?;
+            let mut delete = tx.prepare_cached("DELETE FROM records WHERE uuid = ?1")?;
+            for t in &batch.tombstones {
+                tomb.execute(params![t.uuid, t.form_id, t.withdrawn_at])?;
+                counts.deleted += delete.execute([&t.uuid])?;
+            }
+        }
+        let counts_json = serde_json::to_string(&counts).unwrap_or_default();
+        tx.execute(
+            "INSERT OR IGNORE INTO imports (device_id, seq, digest, file, imported_at, counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![device_id, seq, digest, file, now(), counts_json],
+        )?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
+    /// The form versions of `form_id` (hash, version, definition), oldest first.
+    pub fn form_versions(&self, form_id: &str) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT f.hash, f.version, f.definition FROM forms f WHERE f.form_id = ?1
+             ORDER BY (SELECT min(started_at) FROM records r WHERE r.form_hash = f.hash), f.version",
+        )?;
+        let rows = stmt.query_map([form_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The form ids with records.
+    pub fn form_ids(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT DISTINCT form_id FROM forms ORDER BY form_id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Every record of `form_id`, in start order, given one at a time to `each`.
+    pub fn each_record(&self, form_id: &str, mut each: impl FnMut(Record)) -> Result<usize> {
+        let mut stmt = self.conn.prepare(
+            "SELECT uuid, form_hash, form_id, form_version, monitor, device_id, started_at, completed_at, language,
+             consent_interview, consent_at, consent_recontact, status, revision, answers, history
+             FROM records WHERE form_id = ?1 ORDER BY started_at, uuid",
+        )?;
+        let mut rows = stmt.query([form_id])?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            let answers: String = r.get(14)?;
+            let history: String = r.get(15)?;
+            each(Record {
+                uuid: r.get(0)?,
+                form_hash: r.get(1)?,
+                form_id: r.get(2)?,
+                form_version: r.get(3)?,
+                monitor: r.get(4)?,
+                device_id: r.get(5)?,
+                started_at: r.get(6)?,
+                completed_at: r.get(7)?,
+                language: r.get(8)?,
+                consent_interview: r.get(9)?,
+                consent_at: r.get(10)?,
+                consent_recontact: r.get(11)?,
+                status: r.get(12)?,
+                revision: r.get(13)?,
+                answers: serde_json::from_str(&answers).unwrap_or_default(),
+                history: serde_json::from_str(&history).unwrap_or_default(),
+            });
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Every record and withdrawal as text lines, sorted: two databases with the same lines
+    /// hold the same data (import counts and times aside).
+    pub fn dump(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT 'record ' || uuid || ' ' || revision || ' ' || form_hash || ' ' || answers || ' ' || history FROM records",
+            "SELECT 'tombstone ' || uuid || ' ' || withdrawn_at FROM tombstones",
+            "SELECT 'form ' || hash FROM forms",
+        ] {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}

@@ -1,0 +1,607 @@
+//! Batches end to end, on real SQLCipher folders and real files: export on the laptop, import at
+//! headquarters, the stock `age` tool, tampering, replay and order, consent and withdrawal.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use fourmi::batch::BatchError;
+use fourmi::batch::anonymise::{Coarsen, Options};
+use fourmi::batch::export::export;
+use fourmi::batch::import::{Identity, import_file};
+use fourmi::store::hq::Hq;
+use fourmi::store::{RecordFilter, Selection, Status, Store};
+use rand::{Rng, SeedableRng};
+
+/// A form with a personal question, free text, quasi-identifiers, a multi-select and a repeat.
+const FORM: &str = r#"
+[settings]
+form_id = "fieldtest"
+version = "1"
+default_language = "English (en)"
+consent_question = "consent"
+
+[[survey]]
+type = "select_one yes_no"
+name = "consent"
+label."English (en)" = "Do you agree to take part?"
+label."French (fr)" = "Acceptez-vous ?"
+required = "yes"
+
+[[survey]]
+type = "text"
+name = "respondent_name"
+label."English (en)" = "Name"
+label."French (fr)" = "Nom"
+privacy = "personal"
+
+[[survey]]
+type = "select_one sex"
+name = "sex"
+label."English (en)" = "Sex"
+label."French (fr)" = "Sexe"
+privacy = "quasi_identifier"
+
+[[survey]]
+type = "integer"
+name = "age"
+label."English (en)" = "Age"
+label."French (fr)" = "Âge"
+privacy = "quasi_identifier"
+
+[[survey]]
+type = "begin_group"
+name = "journey"
+label."English (en)" = "Journey"
+label."French (fr)" = "Voyage"
+
+[[survey]]
+type = "select_multiple who"
+name = "helped"
+label."English (en)" = "Who helped you?"
+label."French (fr)" = "Qui vous a aidé ?"
+
+[[survey]]
+type = "text"
+name = "story"
+label."English (en)" = "Anything else?"
+label."French (fr)" = "Autre chose ?"
+
+[[survey]]
+type = "end_group"
+
+[[survey]]
+type = "begin_repeat"
+name = "incident"
+label."English (en)" = "Incident"
+label."French (fr)" = "Incident"
+
+[[survey]]
+type = "select_one itype"
+name = "itype"
+label."English (en)" = "What happened?"
+label."French (fr)" = "Que s'est-il passé ?"
+
+[[survey]]
+type = "select_multiple who"
+name = "perp"
+label."English (en)" = "Who did it?"
+label."French (fr)" = "Qui ?"
+
+[[survey]]
+type = "end_repeat"
+
+[[choices]]
+list_name = "yes_no"
+name = "yes"
+label."English (en)" = "Yes"
+label."French (fr)" = "Oui"
+
+[[choices]]
+list_name = "yes_no"
+name = "no"
+label."English (en)" = "No"
+label."French (fr)" = "Non"
+
+[[choices]]
+list_name = "sex"
+name = "female"
+label."English (en)" = "Female"
+label."French (fr)" = "Femme"
+
+[[choices]]
+list_name = "sex"
+name = "male"
+label."English (en)" = "Male"
+label."French (fr)" = "Homme"
+
+[[choices]]
+list_name = "who"
+name = "police"
+label."English (en)" = "Police"
+label."French (fr)" = "Police"
+
+[[choices]]
+list_name = "who"
+name = "smuggler"
+label."English (en)" = "Smuggler"
+label."French (fr)" = "Passeur"
+
+[[choices]]
+list_name = "who"
+name = "ngo"
+label."English (en)" = "NGO"
+label."French (fr)" = "ONG"
+
+[[choices]]
+list_name = "itype"
+name = "robbery"
+label."English (en)" = "Robbery"
+label."French (fr)" = "Vol"
+
+[[choices]]
+list_name = "itype"
+name = "detention"
+label."English (en)" = "Detention"
+label."French (fr)" = "Détention"
+"#;
+
+const PASS: &str = "coordinator passphrase";
+
+struct Laptop {
+    dir: tempfile::TempDir,
+}
+
+impl Laptop {
+    /// A laptop set up with a coordinator, a monitor and a supervisor, encrypting to `recipients`.
+    fn new(recipients: &[String]) -> Laptop {
+        let laptop = Laptop { dir: tempfile::tempdir().unwrap() };
+        std::fs::write(laptop.path("chief.pass"), format!("{PASS}\n")).unwrap();
+        std::fs::write(laptop.path("ana.pass"), "monitor passphrase 1\n").unwrap();
+        std::fs::write(laptop.path("form.toml"), FORM).unwrap();
+        let mut args = vec!["setup".to_string(), "--name".into(), "chief".into()];
+        for r in recipients {
+            args.extend(["--recipient".to_string(), r.clone()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&laptop.run(&args, "chief"));
+        let pass = laptop.path("ana.pass");
+        ok(&laptop.run(&["account", "add", "ana", "--role", "monitor", "--new-passphrase-file", &pass], "chief"));
+        laptop
+    }
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+    fn run(&self, args: &[&str], user: &str) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_fourmi"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(self.data())
+            .args(["--user", user, "--passphrase-file"])
+            .arg(self.path(&format!("{user}.pass")))
+            .output()
+            .unwrap()
+    }
+    /// Enters finalised records (JSON objects) as the monitor; returns their ids.
+    fn enter(&self, records: &[serde_json::Value]) -> Vec<String> {
+        let file = self.path("answers.jsonl");
+        let text: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+        std::fs::write(&file, text.join("\n")).unwrap();
+        let out =
+            self.run(&["records", "add", "--form", &self.path("form.toml"), "--answers", &file, "--finalize"], "ana");
+        ok(&out);
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').next().unwrap().to_string()).collect()
+    }
+    fn open(&self) -> Store {
+        Store::open(&self.data(), "chief", PASS).unwrap_or_else(|e| panic!("unlocking the laptop: {e}"))
+    }
+    /// Enters and approves records.
+    fn approved(&self, records: &[serde_json::Value]) -> Vec<String> {
+        let ids = self.enter(records);
+        let mut store = self.open();
+        for id in &ids {
+            store.approve(id).unwrap();
+        }
+        ids
+    }
+    fn device_line(&self) -> String {
+        self.open().device_pubkey().unwrap()
+    }
+    /// Writes the next batch into `to`.
+    fn export(&self, to: &Path) -> PathBuf {
+        std::fs::create_dir_all(to).unwrap();
+        let mut store = self.open();
+        export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), to).unwrap().0.path
+    }
+}
+
+fn ok(out: &Output) {
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+/// Headquarters: an identity file and a database.
+struct Headquarters {
+    dir: tempfile::TempDir,
+    recipient: String,
+}
+
+impl Headquarters {
+    fn new() -> Headquarters {
+        let dir = tempfile::tempdir().unwrap();
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public().to_string();
+        use age::secrecy::ExposeSecret;
+        let text = format!("# created: test\n# public key: {recipient}\n{}\n", identity.to_string().expose_secret());
+        std::fs::write(dir.path().join("hq-identity.txt"), text).unwrap();
+        let hq = Headquarters { dir, recipient };
+        Hq::init(&hq.db_dir(), &hq.identity_file(), &hq.recipient).unwrap();
+        hq
+    }
+    fn identity_file(&self) -> PathBuf {
+        self.dir.path().join("hq-identity.txt")
+    }
+    fn db_dir(&self) -> PathBuf {
+        self.dir.path().join("db")
+    }
+    fn open(&self) -> Hq {
+        Hq::open(&self.db_dir()).unwrap()
+    }
+    fn register(&self, laptop: &Laptop) {
+        self.open().add_device(&laptop.device_line(), "laptop").unwrap();
+    }
+    fn import(&self, file: &Path) -> Result<fourmi::batch::import::Imported, BatchError> {
+        let identity = Identity::read(&self.identity_file()).unwrap();
+        import_file(&mut self.open(), &identity, file)
+    }
+    fn dump(&self) -> Vec<String> {
+        self.open().dump().unwrap()
+    }
+}
+
+fn answers(i: usize) -> serde_json::Value {
+    let sex = if i.is_multiple_of(2) { "female" } else { "male" };
+    serde_json::json!({
+        "consent": "yes",
+        "respondent_name": format!("Aminata {i}"),
+        "sex": sex,
+        "age": 20 + i % 3,
+        "helped": ["police", "ngo"],
+        "story": format!("call me on +223 76 12 34 {:02} or write to a{i}@example.org", i % 100),
+        "incident": [
+            {"itype": "robbery", "perp": ["police"]},
+            {"itype": "detention", "perp": ["police", "smuggler"]}
+        ]
+    })
+}
+
+#[test]
+fn approved_records_arrive_at_headquarters_field_by_field_without_personal_data() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    let ids = laptop.approved(&(0..6).map(answers).collect::<Vec<_>>());
+    let out = tempfile::tempdir().unwrap();
+    let file = laptop.export(out.path());
+    hq.register(&laptop);
+    let imported = hq.import(&file).unwrap();
+    assert_eq!((imported.seq, imported.counts.imported, imported.counts.unchanged), (1, 6, 0));
+
+    let store = laptop.open();
+    let mut at_hq = Vec::new();
+    hq.open().each_record("fieldtest", |r| at_hq.push(r)).unwrap();
+    assert_eq!(at_hq.len(), 6);
+    for r in &at_hq {
+        let local = store.record(&r.uuid).unwrap();
+        assert_eq!(local.status, Status::Exported, "exported records change status on the laptop");
+        let mut expected = local.answers.as_object().unwrap().clone();
+        assert!(expected.remove("respondent_name").is_some());
+        let story = expected["story"].as_str().unwrap().to_string();
+        assert!(story.contains("+223"));
+        expected["story"] = serde_json::json!("call me on [phone] or write to [email]");
+        assert_eq!(r.answers, expected, "answers equal, minus the personal name and the scrubbed contacts");
+        assert_eq!(
+            (&r.form_id, &r.form_version, &r.form_hash, &r.monitor, &r.device_id),
+            (&local.form_id, &local.form_version, &local.form_hash, &local.monitor, &local.device_id)
+        );
+        assert_eq!(
+            (&r.started_at, &r.completed_at, &r.language),
+            (&local.started_at, &local.completed_at, &local.language)
+        );
+        assert_eq!((r.consent_interview, r.revision), (true, local.revision));
+        let statuses: Vec<&str> = r.history.iter().map(|h| h.status.as_str()).collect();
+        assert_eq!(statuses, ["completed", "approved"]);
+    }
+    assert!(ids.iter().all(|id| at_hq.iter().any(|r| &r.uuid == id)));
+    let ledger = store.batches().unwrap();
+    assert_eq!((ledger[0].seq, ledger[0].state.as_str(), ledger[0].records), (1, "written", 6));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(!bytes.windows(7).any(|w| w == b"Aminata"), "nothing readable in the file");
+}
+
+#[test]
+fn the_stock_age_tool_decrypts_a_batch_with_the_headquarters_identity() {
+    if Command::new("age").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: the `age` command is not installed (apt install age)");
+        return;
+    }
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1)]);
+    let out = tempfile::tempdir().unwrap();
+    let file = laptop.export(out.path());
+    let script = format!("tail -n +5 '{}' | age -d -i '{}'", file.display(), hq.identity_file().display());
+    let plain = Command::new("sh").arg("-c").arg(script).output().unwrap();
+    ok(&plain);
+    let text = String::from_utf8(plain.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines[0]["kind"], "batch");
+    assert_eq!(lines[0]["seq"], 1);
+    assert!(lines.iter().any(|l| l["kind"] == "record" && l["answers"]["sex"] == "male"));
+    assert_eq!(lines.last().unwrap()["kind"], "end");
+}
+
+#[test]
+fn flipped_bytes_and_truncations_anywhere_are_refused_and_import_nothing() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1), answers(2)]);
+    let out = tempfile::tempdir().unwrap();
+    let file = laptop.export(out.path());
+    hq.register(&laptop);
+    let good = std::fs::read(&file).unwrap();
+    let bad = out.path().join("bad.batch");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    for round in 0..300 {
+        let mut bytes = good.clone();
+        if round % 10 == 9 {
+            bytes.truncate(rng.gen_range(0..good.len()));
+        } else {
+            let at = if round < 40 { rng.gen_range(0..400.min(good.len())) } else { rng.gen_range(0..good.len()) };
+            bytes[at] ^= 1 << rng.gen_range(0..8);
+        }
+        std::fs::write(&bad, &bytes).unwrap();
+        let result = hq.import(&bad);
+        assert!(result.is_err(), "round {round}: a changed batch was accepted");
+    }
+    assert!(hq.dump().is_empty(), "nothing was imported");
+    assert_eq!(hq.import(&file).unwrap().counts.imported, 2, "the untouched file still imports");
+}
+
+#[test]
+fn a_batch_from_an_unknown_laptop_or_for_another_headquarters_is_refused() {
+    let hq = Headquarters::new();
+    let other = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1)]);
+    let out = tempfile::tempdir().unwrap();
+    let file = laptop.export(out.path());
+    assert!(matches!(hq.import(&file), Err(BatchError::UnknownDevice(_))));
+    other.register(&laptop);
+    let err = other.import(&file).unwrap_err();
+    assert!(matches!(err, BatchError::NotForUs(_)), "{err}");
+    assert!(err.to_string().contains("not encrypted for this headquarters"));
+    assert!(hq.dump().is_empty() && other.dump().is_empty());
+}
+
+#[test]
+fn importing_again_or_in_another_order_gives_the_same_database() {
+    let hq_a = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq_a.recipient));
+    let out = tempfile::tempdir().unwrap();
+    let first = laptop.approved(&[answers(1), answers(2), answers(3)]);
+    let b1 = laptop.export(&out.path().join("1"));
+    laptop.approved(&[answers(4), answers(5)]);
+    laptop.open().withdraw(&first[0]).unwrap();
+    let b2 = laptop.export(&out.path().join("2"));
+    laptop.approved(&[answers(6)]);
+    let b3 = laptop.export(&out.path().join("3"));
+
+    hq_a.register(&laptop);
+    for f in [&b1, &b2, &b3] {
+        hq_a.import(f).unwrap();
+    }
+    let once = hq_a.dump();
+    assert_eq!(once.iter().filter(|l| l.starts_with("record ")).count(), 5, "six records, one withdrawn");
+    assert!(once.iter().any(|l| l.starts_with(&format!("tombstone {}", first[0]))));
+    for f in [&b3, &b1, &b2] {
+        let again = hq_a.import(f).unwrap();
+        assert_eq!((again.counts.imported, again.counts.updated, again.counts.deleted), (0, 0, 0));
+    }
+    assert_eq!(hq_a.dump(), once, "importing every batch again changes nothing");
+
+    // Another headquarters with the same identity, batches one at a time in other orders.
+    for order in [[&b3, &b2, &b1], [&b2, &b3, &b1], [&b1, &b3, &b2]] {
+        let hq_b = Headquarters { dir: tempfile::tempdir().unwrap(), recipient: hq_a.recipient.clone() };
+        std::fs::copy(hq_a.identity_file(), hq_b.identity_file()).unwrap();
+        Hq::init(&hq_b.db_dir(), &hq_b.identity_file(), &hq_b.recipient).unwrap();
+        hq_b.register(&laptop);
+        for f in order {
+            hq_b.import(f).unwrap();
+        }
+        assert_eq!(hq_b.dump(), once);
+    }
+}
+
+#[test]
+fn a_withdrawal_on_the_laptop_deletes_the_record_at_headquarters_after_the_next_import() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    hq.register(&laptop);
+    let out = tempfile::tempdir().unwrap();
+    let ids = laptop.approved(&[answers(1), answers(2)]);
+    hq.import(&laptop.export(&out.path().join("1"))).unwrap();
+    laptop.open().withdraw(&ids[1]).unwrap();
+    let second = hq.import(&laptop.export(&out.path().join("2"))).unwrap();
+    assert_eq!((second.counts.deleted, second.counts.imported), (1, 0));
+    let mut left = Vec::new();
+    hq.open().each_record("fieldtest", |r| left.push(r.uuid)).unwrap();
+    assert_eq!(left, vec![ids[0].clone()]);
+    // The withdrawal is carried once: the next batch has nothing to carry.
+    let mut store = laptop.open();
+    let nothing = export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), out.path());
+    assert!(nothing.is_err());
+}
+
+#[test]
+fn records_without_interview_consent_never_leave_the_laptop() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    // The same questionnaire without a consent setting: its records have no recorded consent.
+    let no_consent = FORM.replace("consent_question = \"consent\"\n", "").replace("fieldtest", "noconsent");
+    std::fs::write(laptop.path("form.toml"), no_consent).unwrap();
+    let without = laptop.approved(&[answers(1)]);
+    std::fs::write(laptop.path("form.toml"), FORM).unwrap();
+    let with = laptop.approved(&[answers(2)]);
+    let mut store = laptop.open();
+    let out = tempfile::tempdir().unwrap();
+    let (written, prepared) =
+        export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), out.path()).unwrap();
+    assert_eq!(written.records, with);
+    assert_eq!(prepared.without_consent, 1);
+    assert_eq!(store.record(&without[0]).unwrap().status, Status::Approved, "left on the laptop, approved");
+}
+
+#[test]
+fn a_reexport_carries_the_same_records_under_a_new_number() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    hq.register(&laptop);
+    let ids = laptop.approved(&[answers(1), answers(2)]);
+    let out = tempfile::tempdir().unwrap();
+    laptop.export(out.path());
+    let mut store = laptop.open();
+    let (again, _) = export(&mut store, &Selection::Again(1), &Options::default(), out.path()).unwrap();
+    assert_eq!(again.records, ids);
+    let imported = hq.import(&again.path).unwrap();
+    assert_eq!((imported.seq, imported.counts.imported), (2, 2));
+    assert_eq!(store.batches().unwrap()[0].reexport_of, Some(1));
+}
+
+#[test]
+fn a_second_batch_with_a_number_already_imported_is_refused_as_out_of_sequence() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    hq.register(&laptop);
+    laptop.approved(&[answers(1)]);
+    // A backup of the laptop's data, taken before the first export...
+    let backup = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(laptop.data()).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, backup.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let first = laptop.export(&out.path().join("a"));
+    hq.import(&first).unwrap();
+    // ... restored, and another batch written: it gets the same number.
+    for entry in std::fs::read_dir(backup.path()).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, laptop.data().join(p.file_name().unwrap())).unwrap();
+    }
+    laptop.approved(&[answers(2)]);
+    let second = laptop.export(&out.path().join("b"));
+    let before = hq.dump();
+    let err = hq.import(&second).unwrap_err();
+    assert!(matches!(err, BatchError::OutOfSequence { seq: 1, .. }), "{err}");
+    assert_eq!(hq.dump(), before);
+}
+
+#[test]
+fn the_report_lists_small_groups_and_coarsens_timestamps() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    // Five women aged 20 (i = 0, 6, 12, 18, 24 give sex female, age 20), and one man aged 21.
+    let mut records: Vec<serde_json::Value> = [0, 6, 12, 18, 24].iter().map(|&i| answers(i)).collect();
+    records.push(answers(1));
+    laptop.approved(&records);
+    let store = laptop.open();
+    let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &Options { coarsen: Coarsen::Month, k: 5 }).unwrap();
+    let form = &prepared.report.forms[0];
+    assert_eq!(form.personal, ["respondent_name"]);
+    assert_eq!(form.dropped, 6);
+    assert_eq!(form.quasi, ["sex", "age"]);
+    assert_eq!(form.small_groups, vec![(vec!["male".to_string(), "21".to_string()], 1)]);
+    assert_eq!((prepared.report.phones, prepared.report.emails), (6, 6));
+    assert!(prepared.records.iter().all(|r| r.started_at.len() == 7 && r.history.iter().all(|h| h.at.len() == 7)));
+}
+
+#[test]
+fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1), answers(2)]);
+    let out = tempfile::tempdir().unwrap();
+    let to = out.path().display().to_string();
+    let export = laptop.run(&["export", "--to", &to], "chief");
+    ok(&export);
+    let text = String::from_utf8_lossy(&export.stdout).into_owned();
+    assert!(text.contains("personal questions, not exported: respondent_name"), "{text}");
+    let batch = text.lines().find_map(|l| l.strip_prefix("written: ")).unwrap().to_string();
+
+    let hq_dir = out.path().join("hq");
+    let fourmi = |args: &[&str]| -> Output {
+        Command::new(env!("CARGO_BIN_EXE_fourmi")).args(args).arg("--data-dir").arg(&hq_dir).output().unwrap()
+    };
+    ok(&fourmi(&["hq", "init", "--identity", &hq.identity_file().display().to_string()]));
+    let line = laptop.device_line();
+    ok(&fourmi(&["hq", "devices", "add", &line, "--name", "bamako-1"]));
+    let imported = fourmi(&["hq", "import", &batch]);
+    ok(&imported);
+    assert!(String::from_utf8_lossy(&imported.stdout).contains("2 imported, 0 updated, 0 unchanged, 0 deleted"));
+
+    let flat = out.path().join("flat");
+    ok(&fourmi(&["hq", "export", "csv", "--form", "fieldtest", "--to", &flat.display().to_string()]));
+    let mut main = csv::Reader::from_path(flat.join("fieldtest.csv")).unwrap();
+    let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();
+    for h in [
+        "consent",
+        "sex",
+        "age",
+        "journey/helped",
+        "journey/helped/police",
+        "journey/helped/smuggler",
+        "journey/story",
+        "_uuid",
+    ] {
+        assert!(headers.contains(&h.to_string()), "{h} in {headers:?}");
+    }
+    assert!(!headers.iter().any(|h| h.contains("respondent_name")), "no column for personal data");
+    let rows: Vec<csv::StringRecord> = main.records().map(Result::unwrap).collect();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    assert_eq!(&rows[0][col("journey/helped")], "police ngo");
+    assert_eq!((&rows[0][col("journey/helped/police")], &rows[0][col("journey/helped/smuggler")]), ("1", "0"));
+    let mut rep = csv::Reader::from_path(flat.join("fieldtest-incident.csv")).unwrap();
+    let rh: Vec<String> = rep.headers().unwrap().iter().map(str::to_string).collect();
+    assert!(rh.contains(&"incident/perp/smuggler".to_string()) && rh.contains(&"_parent_uuid".to_string()));
+    let reps: Vec<csv::StringRecord> = rep.records().map(Result::unwrap).collect();
+    assert_eq!(reps.len(), 4, "two incidents per record");
+    let parent = rh.iter().position(|h| h == "_parent_uuid").unwrap();
+    assert!(rows.iter().any(|r| r[col("_uuid")] == reps[0][parent]));
+    let codebook = std::fs::read_to_string(flat.join("fieldtest-codebook.csv")).unwrap();
+    assert!(codebook.contains("fieldtest,sex,sex,Sex,select_one sex,female=Female; male=Male"), "{codebook}");
+    let dofile = std::fs::read_to_string(flat.join("fieldtest.do")).unwrap();
+    assert!(dofile.contains("rename v4 journey_helped"), "{dofile}");
+    assert!(dofile.contains("label define L2 1 `\"Female\"' 2 `\"Male\"', replace"), "{dofile}");
+    assert!(dofile.contains("save \"fieldtest-incident.dta\", replace"));
+
+    let xl = out.path().join("xl");
+    ok(&fourmi(&[
+        "hq",
+        "export",
+        "xlsx",
+        "--form",
+        "fieldtest",
+        "--to",
+        &xl.display().to_string(),
+        "--labels",
+        "French (fr)",
+    ]));
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(xl.join("fieldtest.xlsx")).unwrap();
+    assert_eq!(wb.sheet_names(), ["fieldtest", "fieldtest-incident", "codebook"]);
+    let sheet = wb.worksheet_range("fieldtest").unwrap();
+    let sex_col = headers.iter().position(|h| h == "sex").unwrap();
+    let values: Vec<String> = sheet.rows().skip(1).map(|r| r[sex_col].to_string()).collect();
+    assert_eq!(values, ["Homme", "Femme"]);
+}
