@@ -441,3 +441,50 @@ fn every_question_type_has_a_widget_that_stores_a_typed_answer() {
     assert_eq!(a["ok"], "OK");
     assert_eq!(a["place"].as_str().map(|s| s.starts_with("12.65 -8")), Some(true));
 }
+
+/// Runs frames until `text` shows (work on another thread), for at most a few seconds.
+fn wait_for(h: &mut Harness<'_, App>, text: &str) {
+    for _ in 0..200 {
+        h.step();
+        if visible(h, text) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("`{text}` never showed");
+}
+
+#[test]
+fn a_coordinator_checks_the_report_then_writes_a_batch_and_sees_it_in_the_ledger() {
+    let tmp = prepared();
+    let hq = age::x25519::Identity::generate();
+    open_store(tmp.path(), "chief").add_recipient(&hq.to_public().to_string()).unwrap();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    answer_to_end(&mut h);
+    click(&mut h, "Finalise (Ctrl+Enter)");
+    click(&mut h, "Lock (Ctrl+L)");
+    unlock(&mut h, "chief");
+    click(&mut h, "Records");
+    h.get_all_by_role(egui::accesskit::Role::Link).next().unwrap().click();
+    h.run();
+    click(&mut h, "Approve");
+    h.get_all_by_label("Export").next().unwrap().click();
+    h.run();
+    assert!(visible(&h, "One record would be exported"));
+    click(&mut h, "Check the batch");
+    wait_for(&mut h, "Before writing: what leaves the laptop");
+    assert!(visible(&h, "One record and 0 withdrawals"), "the report counts what the batch carries");
+    assert!(visible(&h, "shared by fewer than 5 records"), "the disclosure check flags a lone record");
+    let out = tempfile::tempdir().unwrap();
+    type_into(&mut h, "Write into the folder", &out.path().display().to_string());
+    click(&mut h, "Write the batch");
+    wait_for(&mut h, "Batch 1 written");
+    let files: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "one batch file and no temporary file left: {files:?}");
+    assert!(files[0].extension().is_some_and(|e| e == "batch"));
+    assert!(visible(&h, "Write batch 1 again"), "the ledger lists the batch");
+    assert_eq!(h.state().account(), Some("chief"));
+}

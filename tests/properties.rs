@@ -149,3 +149,36 @@ fn row() -> impl Strategy<Value = Vec<String>> {
             ]
         })
 }
+
+/// Bytes shaped like a batch's first lines, then anything.
+fn batch_like() -> impl Strategy<Value = Vec<u8>> {
+    (
+        prop::sample::select(vec!["fourmi-batch 1\n", "fourmi-batch 2\n", "", "fourmi-batch 1"]),
+        "[{}\":,a-z0-9\\[\\] ]{0,80}",
+        prop::collection::vec(any::<u8>(), 0..300),
+    )
+        .prop_map(|(magic, header, rest)| {
+            let mut v = magic.as_bytes().to_vec();
+            v.extend_from_slice(header.as_bytes());
+            v.extend_from_slice(b"\nsignature AAAA\nage\n");
+            v.extend(rest);
+            v
+        })
+}
+
+proptest! {
+    #[test]
+    fn batch_envelopes_of_any_bytes_are_refused_without_panicking(bytes in prop_oneof![batch_like(), prop::collection::vec(any::<u8>(), 0..400)]) {
+        let _ = fourmi::batch::envelope::open(&bytes);
+    }
+
+    #[test]
+    fn batch_payloads_of_any_lines_are_refused_without_panicking(lines in prop::collection::vec(prop_oneof![
+        Just(r#"{"kind":"batch","format":1,"device_id":"d","seq":1,"created_at":"t","coarsen":"none"}"#.to_string()),
+        Just(r#"{"kind":"end","records":0,"tombstones":0}"#.to_string()),
+        Just(r#"{"kind":"tombstone","uuid":"x","form_id":"f","withdrawn_at":"t"}"#.to_string()),
+        "[{}\":,a-z0-9]{0,40}",
+    ], 0..6)) {
+        let _ = fourmi::batch::payload::read(lines.join("\n").as_bytes());
+    }
+}

@@ -63,6 +63,8 @@ home-ready = { $n ->
     [one] One approved record is ready to export.
    *[other] { $n } approved records are ready to export.
 }
+home-last-batch = Last batch: number { $seq }, { $when }, { $n } records.
+home-no-batch = No batch written yet.
 
 ## New interview
 start-title = New interview
@@ -190,7 +192,43 @@ export-recipients = { $n ->
    *[other] Encrypted for { $n } headquarters keys.
 }
 export-no-recipients = No headquarters key is set: add one in Accounts and settings before exporting.
-export-not-yet = Writing batches comes in the next version of fourmi; until then records stay approved on this laptop.
+export-check = Check the batch
+export-checking = Reading and anonymising the records...
+export-coarsen = Timestamps
+export-coarsen-none = as recorded
+export-coarsen-day = day only
+export-coarsen-month = month only
+export-k = Smallest group (k)
+export-folder = Write into the folder
+export-write = Write the batch
+export-nothing = There is nothing to export: every approved record with consent was carried by an earlier batch.
+export-writing = Writing: { $n } / { $total } records
+export-done = Batch { $seq } written: { $n } records, now marked exported. File: { $file }
+export-another = Done
+export-again-of = Writing again what batch { $seq } carried (as a new batch).
+export-next-instead = Export new records instead
+export-again = Write batch { $seq } again
+export-ledger = Batches written on this laptop
+export-ledger-empty = No batch yet.
+export-ledger-written = Batch { $seq }, { $when }, by { $who }: { $n } records, { $w } withdrawals
+export-ledger-failed = Batch { $seq }, { $when }: not written (the number is not used again)
+export-report = Before writing: what leaves the laptop
+export-report-counts = { $n ->
+    [one] One record
+   *[other] { $n } records
+} and { $w ->
+    [one] one withdrawal
+   *[other] { $w } withdrawals
+}.
+export-report-no-consent = { $n } approved records have no recorded interview consent: they stay on this laptop.
+export-report-scrubbed = Free text: { $phones } phone numbers and { $emails } e-mail addresses replaced.
+export-report-form = Questionnaire { $form }: { $n } records
+export-report-no-personal = No question is marked personal.
+export-report-personal = Not exported (personal): { $list } ({ $n } answers dropped).
+export-report-no-quasi = No question is marked quasi-identifier: no k-anonymity check.
+export-report-k-ok = Every combination of { $list } is shared by at least { $k } records.
+export-report-k-small = { $n } combinations of { $list } are shared by fewer than { $k } records (count - answers):
+export-report-more = ... and { $n } more.
 
 ## Settings
 settings-title = Accounts and settings

@@ -63,6 +63,8 @@ home-ready = { $n ->
     [one] Une fiche approuvée est prête à exporter.
    *[other] { $n } fiches approuvées sont prêtes à exporter.
 }
+home-last-batch = Dernier lot : numéro { $seq }, { $when }, { $n } fiches.
+home-no-batch = Aucun lot écrit pour l'instant.
 
 ## Nouvel entretien
 start-title = Nouvel entretien
@@ -190,7 +192,43 @@ export-recipients = { $n ->
    *[other] Chiffré pour { $n } clés du siège.
 }
 export-no-recipients = Aucune clé du siège n'est définie : ajoutez-en une dans Comptes et réglages avant d'exporter.
-export-not-yet = L'écriture des lots arrive dans la prochaine version de fourmi ; d'ici là, les fiches restent approuvées sur cet ordinateur.
+export-check = Vérifier le lot
+export-checking = Lecture et anonymisation des fiches...
+export-coarsen = Horodatages
+export-coarsen-none = tels quels
+export-coarsen-day = jour seulement
+export-coarsen-month = mois seulement
+export-k = Plus petit groupe (k)
+export-folder = Écrire dans le dossier
+export-write = Écrire le lot
+export-nothing = Rien à exporter : chaque fiche approuvée avec consentement est déjà partie dans un lot précédent.
+export-writing = Écriture : { $n } / { $total } fiches
+export-done = Lot { $seq } écrit : { $n } fiches, désormais marquées exportées. Fichier : { $file }
+export-another = Terminé
+export-again-of = Nouvelle écriture de ce que contenait le lot { $seq } (comme un nouveau lot).
+export-next-instead = Exporter plutôt les nouvelles fiches
+export-again = Réécrire le lot { $seq }
+export-ledger = Lots écrits sur cet ordinateur
+export-ledger-empty = Aucun lot pour l'instant.
+export-ledger-written = Lot { $seq }, { $when }, par { $who } : { $n } fiches, { $w } retraits
+export-ledger-failed = Lot { $seq }, { $when } : non écrit (le numéro ne sera pas réutilisé)
+export-report = Avant d'écrire : ce qui quitte l'ordinateur
+export-report-counts = { $n ->
+    [one] Une fiche
+   *[other] { $n } fiches
+} et { $w ->
+    [one] un retrait
+   *[other] { $w } retraits
+}.
+export-report-no-consent = { $n } fiches approuvées n'ont pas de consentement enregistré : elles restent sur cet ordinateur.
+export-report-scrubbed = Texte libre : { $phones } numéros de téléphone et { $emails } adresses e-mail remplacés.
+export-report-form = Questionnaire { $form } : { $n } fiches
+export-report-no-personal = Aucune question n'est marquée personnelle.
+export-report-personal = Non exporté (personnel) : { $list } ({ $n } réponses retirées).
+export-report-no-quasi = Aucune question n'est marquée quasi-identifiante : pas de contrôle de k-anonymat.
+export-report-k-ok = Chaque combinaison de { $list } est partagée par au moins { $k } fiches.
+export-report-k-small = { $n } combinaisons de { $list } sont partagées par moins de { $k } fiches (nombre - réponses) :
+export-report-more = ... et { $n } de plus.
 
 ## Réglages
 settings-title = Comptes et réglages

@@ -1,13 +1,36 @@
-//! Export (coordinators): choosing what goes into the next batch: approved records whose
-//! interview consent is recorded, by form and date. Writing the encrypted, signed batch is the
-//! batch feature's; until it lands this screen shows what would be carried and says so.
+//! Export (coordinators): choose the records (approved, with interview consent; by form and
+//! dates), check what anonymisation does (the report comes first), then write the encrypted,
+//! signed batch into a folder with progress, off the UI thread. The ledger lists past batches,
+//! each of which can be written again.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use super::catalog::Catalog;
 use super::controls::filter_combo;
 use super::workspace::Go;
 use super::{errors, style};
+use crate::batch::BatchError;
+use crate::batch::anonymise::{Coarsen, Options};
+use crate::batch::export::{Prepared, Written, prepare, signer, write};
 use crate::i18n::Tr;
-use crate::store::{RecordFilter, Status, Store, TallyBy};
+use crate::store::{BatchRow, RecordFilter, Selection, Status, Store, TallyBy};
+
+/// Where the export is.
+enum Step {
+    /// Choosing.
+    Choose,
+    /// Reading and anonymising on another thread.
+    Checking(Receiver<Result<Prepared, BatchError>>),
+    /// The report is shown; the batch can be written.
+    Checked(Box<Prepared>),
+    /// Writing on another thread.
+    Writing { seq: i64, total: usize, done: Arc<AtomicUsize>, result: Receiver<Result<Written, BatchError>> },
+    /// Written.
+    Done { seq: i64, written: Written },
+}
 
 /// The export screen.
 pub struct ExportPage {
@@ -16,7 +39,19 @@ pub struct ExportPage {
     until: String,
     forms: Vec<String>,
     count: Option<i64>,
+    coarsen: Coarsen,
+    k: usize,
+    folder: String,
+    again: Option<i64>,
+    step: Step,
+    ledger: Vec<BatchRow>,
     error: Option<String>,
+}
+
+fn default_folder() -> String {
+    directories::UserDirs::new()
+        .map(|d| d.document_dir().unwrap_or(d.home_dir()).display().to_string())
+        .unwrap_or_default()
 }
 
 impl ExportPage {
@@ -26,7 +61,20 @@ impl ExportPage {
             .tally(&RecordFilter { status: vec![Status::Approved], ..RecordFilter::default() }, TallyBy::Form)
             .map(|v| v.into_iter().map(|(f, _)| f).collect())
             .unwrap_or_default();
-        ExportPage { form: None, since: String::new(), until: String::new(), forms, count: None, error: None }
+        ExportPage {
+            form: None,
+            since: String::new(),
+            until: String::new(),
+            forms,
+            count: None,
+            coarsen: Coarsen::None,
+            k: 5,
+            folder: default_folder(),
+            again: None,
+            step: Step::Choose,
+            ledger: store.batches().unwrap_or_default(),
+            error: None,
+        }
     }
 
     fn filter(&self) -> RecordFilter {
@@ -40,10 +88,125 @@ impl ExportPage {
         }
     }
 
+    fn selection(&self) -> Selection {
+        match self.again {
+            Some(seq) => Selection::Again(seq),
+            None => Selection::Next(self.filter()),
+        }
+    }
+
+    /// Reads and anonymises on another thread.
+    fn check(&mut self, store: &Store, tr: &Tr) {
+        let opts = Options { coarsen: self.coarsen, k: self.k.max(1) };
+        let selection = self.selection();
+        match store.reader() {
+            Ok(reader) => {
+                let (tx, rx) = channel();
+                std::thread::spawn(move || {
+                    let _ = tx
+                        .send(reader.export_set(&selection).map_err(BatchError::from).and_then(|s| prepare(s, &opts)));
+                });
+                self.step = Step::Checking(rx);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(errors::message(tr, &e)),
+        }
+    }
+
+    /// Takes the next batch number here, then writes on another thread.
+    fn write(&mut self, store: &mut Store, prepared: Box<Prepared>) {
+        let signer = match signer(store, self.again) {
+            Ok(s) => s,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                self.step = Step::Checked(prepared);
+                return;
+            }
+        };
+        let seq = signer.seq;
+        let dir = PathBuf::from(self.folder.trim());
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = prepared.records.len();
+        let (tx, rx) = channel();
+        let progress = done.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(write(&prepared, &signer, &dir, &progress));
+        });
+        self.step = Step::Writing { seq, total, done, result: rx };
+    }
+
+    /// Takes what the threads finished.
+    fn poll(&mut self, store: &mut Store, tr: &Tr) {
+        let step = std::mem::replace(&mut self.step, Step::Choose);
+        self.step = match step {
+            Step::Checking(rx) => match rx.try_recv() {
+                Ok(Ok(p)) => Step::Checked(Box::new(p)),
+                Ok(Err(e)) => {
+                    self.error = Some(e.to_string());
+                    Step::Choose
+                }
+                Err(TryRecvError::Empty) => Step::Checking(rx),
+                Err(TryRecvError::Disconnected) => Step::Choose,
+            },
+            Step::Writing { seq, total, done, result } => match result.try_recv() {
+                Ok(Ok(written)) => {
+                    let file = written.path.display().to_string();
+                    match store.finish_batch(seq, &file, &written.digest, &written.records, &written.tombstones) {
+                        Ok(()) => {
+                            self.ledger = store.batches().unwrap_or_default();
+                            self.count = None;
+                            self.again = None;
+                            Step::Done { seq, written }
+                        }
+                        Err(e) => {
+                            self.error = Some(errors::message(tr, &e));
+                            Step::Choose
+                        }
+                    }
+                }
+                Ok(Err(e)) => {
+                    let _ = store.fail_batch(seq, &e.to_string());
+                    self.ledger = store.batches().unwrap_or_default();
+                    self.error = Some(e.to_string());
+                    Step::Choose
+                }
+                Err(TryRecvError::Empty) => Step::Writing { seq, total, done, result },
+                Err(TryRecvError::Disconnected) => Step::Choose,
+            },
+            other => other,
+        };
+    }
+
     /// Draws the screen.
     pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, catalog: &mut Catalog, tr: &Tr) -> Option<Go> {
+        self.poll(store, tr);
         ui.heading(tr.t("export-title"));
         ui.label(tr.t("export-intro"));
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            match self.again {
+                Some(seq) => {
+                    ui.horizontal(|ui| {
+                        ui.label(egui::RichText::new(tr.ta("export-again-of", &[("seq", seq.into())])).strong());
+                        if ui.button(tr.t("export-next-instead")).clicked() {
+                            self.again = None;
+                            self.step = Step::Choose;
+                        }
+                    });
+                }
+                None => self.choose(ui, store, catalog, tr),
+            }
+            self.options(ui, tr);
+            if let Some(e) = &self.error {
+                ui.colored_label(style::ERROR, e);
+            }
+            self.step_ui(ui, store, tr);
+            ui.add_space(12.0);
+            self.ledger_ui(ui, tr);
+        });
+        None
+    }
+
+    fn choose(&mut self, ui: &mut egui::Ui, store: &Store, catalog: &Catalog, tr: &Tr) {
         let before = (self.form.clone(), self.since.clone(), self.until.clone());
         let all = tr.t("records-all");
         ui.horizontal_wrapped(|ui| {
@@ -58,17 +221,13 @@ impl ExportPage {
         });
         if self.count.is_none() || before != (self.form.clone(), self.since.clone(), self.until.clone()) {
             match store.count_records(&self.filter()) {
-                Ok(n) => {
-                    self.count = Some(n);
-                    self.error = None;
-                }
+                Ok(n) => self.count = Some(n),
                 Err(e) => self.error = Some(errors::message(tr, &e)),
             }
+            if matches!(self.step, Step::Checked(_)) {
+                self.step = Step::Choose;
+            }
         }
-        if let Some(e) = &self.error {
-            ui.colored_label(style::ERROR, e);
-        }
-        ui.add_space(6.0);
         ui.label(egui::RichText::new(tr.ta("export-count", &[("n", self.count.unwrap_or(0).into())])).strong());
         match store.recipients() {
             Ok(r) if r.is_empty() => {
@@ -81,7 +240,183 @@ impl ExportPage {
                 ui.colored_label(style::ERROR, errors::message(tr, &e));
             }
         }
-        ui.colored_label(style::HINT, tr.t("export-not-yet"));
-        None
+    }
+
+    fn options(&mut self, ui: &mut egui::Ui, tr: &Tr) {
+        let before = (self.coarsen, self.k);
+        ui.horizontal_wrapped(|ui| {
+            let l = ui.label(tr.t("export-coarsen"));
+            egui::ComboBox::from_id_salt("x-coarsen")
+                .selected_text(tr.t(&format!("export-coarsen-{}", self.coarsen.as_str())))
+                .show_ui(ui, |ui| {
+                    for c in [Coarsen::None, Coarsen::Day, Coarsen::Month] {
+                        ui.selectable_value(&mut self.coarsen, c, tr.t(&format!("export-coarsen-{}", c.as_str())));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let l = ui.label(tr.t("export-k"));
+            ui.add(egui::DragValue::new(&mut self.k).range(1..=100)).labelled_by(l.id);
+        });
+        if before != (self.coarsen, self.k) && matches!(self.step, Step::Checked(_)) {
+            self.step = Step::Choose;
+        }
+    }
+
+    fn step_ui(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
+        ui.add_space(6.0);
+        match &self.step {
+            Step::Choose => {
+                if ui.button(tr.t("export-check")).clicked() {
+                    self.check(store, tr);
+                }
+            }
+            Step::Checking(_) => {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(tr.t("export-checking"));
+                });
+                ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+            }
+            Step::Checked(prepared) => {
+                report_ui(ui, prepared, tr);
+                ui.add_space(6.0);
+                ui.horizontal(|ui| {
+                    let l = ui.label(tr.t("export-folder"));
+                    ui.add(egui::TextEdit::singleline(&mut self.folder).desired_width(420.0)).labelled_by(l.id);
+                });
+                let empty = prepared.records.is_empty() && prepared.tombstones.is_empty();
+                if empty {
+                    ui.colored_label(style::HINT, tr.t("export-nothing"));
+                } else if ui.button(tr.t("export-write")).clicked()
+                    && let Step::Checked(p) = std::mem::replace(&mut self.step, Step::Choose)
+                {
+                    self.write(store, p);
+                }
+            }
+            Step::Writing { total, done, .. } => {
+                let n = done.load(Ordering::Relaxed);
+                let fraction = if *total == 0 { 1.0 } else { n as f32 / *total as f32 };
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .text(tr.ta("export-writing", &[("n", (n as i64).into()), ("total", (*total as i64).into())])),
+                );
+                ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+            }
+            Step::Done { seq, written } => {
+                ui.colored_label(
+                    style::OK,
+                    tr.ta(
+                        "export-done",
+                        &[
+                            ("seq", (*seq).into()),
+                            ("n", (written.records.len() as i64).into()),
+                            ("file", written.path.display().to_string().into()),
+                        ],
+                    ),
+                );
+                if ui.button(tr.t("export-another")).clicked() {
+                    self.step = Step::Choose;
+                }
+            }
+        }
+    }
+
+    fn ledger_ui(&mut self, ui: &mut egui::Ui, tr: &Tr) {
+        ui.label(egui::RichText::new(tr.t("export-ledger")).strong());
+        if self.ledger.is_empty() {
+            ui.colored_label(style::HINT, tr.t("export-ledger-empty"));
+        }
+        let busy = matches!(self.step, Step::Checking(_) | Step::Writing { .. });
+        let mut again = None;
+        for b in &self.ledger {
+            ui.horizontal(|ui| {
+                let when = b.created_at.get(..16).unwrap_or(&b.created_at).replace('T', " ");
+                let line = match b.state.as_str() {
+                    "written" => tr.ta(
+                        "export-ledger-written",
+                        &[
+                            ("seq", b.seq.into()),
+                            ("when", when.into()),
+                            ("who", b.created_by.clone().into()),
+                            ("n", b.records.into()),
+                            ("w", b.tombstones.into()),
+                        ],
+                    ),
+                    _ => tr.ta("export-ledger-failed", &[("seq", b.seq.into()), ("when", when.into())]),
+                };
+                ui.label(line);
+                if b.state == "written"
+                    && ui
+                        .add_enabled(!busy, egui::Button::new(tr.ta("export-again", &[("seq", b.seq.into())])))
+                        .clicked()
+                {
+                    again = Some(b.seq);
+                }
+            });
+        }
+        if let Some(seq) = again {
+            self.again = Some(seq);
+            self.step = Step::Choose;
+        }
+    }
+}
+
+/// The anonymisation report.
+fn report_ui(ui: &mut egui::Ui, p: &Prepared, tr: &Tr) {
+    let r = &p.report;
+    ui.label(egui::RichText::new(tr.t("export-report")).strong());
+    ui.label(tr.ta(
+        "export-report-counts",
+        &[("n", (p.records.len() as i64).into()), ("w", (p.tombstones.len() as i64).into())],
+    ));
+    if p.without_consent > 0 {
+        ui.colored_label(style::HINT, tr.ta("export-report-no-consent", &[("n", p.without_consent.into())]));
+    }
+    ui.label(
+        tr.ta("export-report-scrubbed", &[("phones", (r.phones as i64).into()), ("emails", (r.emails as i64).into())]),
+    );
+    for f in &r.forms {
+        ui.add_space(4.0);
+        ui.label(
+            egui::RichText::new(
+                tr.ta("export-report-form", &[("form", f.form_id.clone().into()), ("n", (f.records as i64).into())]),
+            )
+            .strong(),
+        );
+        if f.personal.is_empty() {
+            ui.label(tr.t("export-report-no-personal"));
+        } else {
+            ui.label(tr.ta(
+                "export-report-personal",
+                &[("list", f.personal.join(", ").into()), ("n", (f.dropped as i64).into())],
+            ));
+        }
+        if f.quasi.is_empty() {
+            ui.label(tr.t("export-report-no-quasi"));
+        } else if f.small_groups.is_empty() {
+            ui.colored_label(
+                style::OK,
+                tr.ta("export-report-k-ok", &[("k", (r.k as i64).into()), ("list", f.quasi.join(", ").into())]),
+            );
+        } else {
+            ui.colored_label(
+                style::ERROR,
+                tr.ta(
+                    "export-report-k-small",
+                    &[
+                        ("k", (r.k as i64).into()),
+                        ("list", f.quasi.join(", ").into()),
+                        ("n", (f.small_groups.len() as i64).into()),
+                    ],
+                ),
+            );
+            for (values, n) in f.small_groups.iter().take(20) {
+                ui.label(format!("  {n} - {}", values.join(" | ")));
+            }
+            if f.small_groups.len() > 20 {
+                ui.label(tr.ta("export-report-more", &[("n", (f.small_groups.len() as i64 - 20).into())]));
+            }
+        }
     }
 }

@@ -14,6 +14,8 @@ pub struct Home {
     mine: Vec<RecordRow>,
     to_review: Vec<RecordRow>,
     ready: i64,
+    /// The last batch written (coordinators): number, when, records.
+    last_batch: Option<(i64, String, i64)>,
     error: Option<String>,
 }
 
@@ -46,13 +48,23 @@ impl Home {
                 Vec::new()
             };
             let ready = counts.iter().find(|(s, _)| *s == Status::Approved).map_or(0, |(_, n)| *n);
-            Ok(Home { counts, mine, to_review, ready, error: None })
+            let last_batch = if session.role == Role::Coordinator {
+                store
+                    .batches()?
+                    .into_iter()
+                    .find(|b| b.state == "written")
+                    .map(|b| (b.seq, b.created_at.get(..16).unwrap_or(&b.created_at).replace('T', " "), b.records))
+            } else {
+                None
+            };
+            Ok(Home { counts, mine, to_review, ready, last_batch, error: None })
         };
         read().unwrap_or_else(|e| Home {
             counts: Vec::new(),
             mine: Vec::new(),
             to_review: Vec::new(),
             ready: 0,
+            last_batch: None,
             error: Some(errors::message(tr, &e)),
         })
     }
@@ -115,6 +127,13 @@ impl Home {
                 ui.add_space(10.0);
                 ui.label(egui::RichText::new(tr.t("home-export")).strong());
                 ui.label(tr.ta("home-ready", &[("n", self.ready.into())]));
+                match &self.last_batch {
+                    Some((seq, when, n)) => ui.label(tr.ta(
+                        "home-last-batch",
+                        &[("seq", (*seq).into()), ("when", when.clone().into()), ("n", (*n).into())],
+                    )),
+                    None => ui.label(tr.t("home-no-batch")),
+                };
                 if ui.button(tr.t("nav-export")).clicked() {
                     go = Some(Go::Export);
                 }
