@@ -605,3 +605,52 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
     let values: Vec<String> = sheet.rows().skip(1).map(|r| r[sex_col].to_string()).collect();
     assert_eq!(values, ["Homme", "Femme"]);
 }
+
+#[test]
+fn the_laptop_writes_its_own_reviewed_records_as_anonymised_flat_files() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1)]);
+    let out = tempfile::tempdir().unwrap();
+    laptop.export(&out.path().join("batch"));
+    laptop.approved(&[answers(2)]);
+    let to = out.path().join("flat");
+    let run =
+        laptop.run(&["records", "export", "csv", "--form", "fieldtest", "--to", &to.display().to_string()], "chief");
+    ok(&run);
+    let mut main = csv::Reader::from_path(to.join("fieldtest.csv")).unwrap();
+    let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();
+    assert!(!headers.iter().any(|h| h.contains("respondent_name")));
+    let rows: Vec<csv::StringRecord> = main.records().map(Result::unwrap).collect();
+    let status = headers.iter().position(|h| h == "_status").unwrap();
+    let mut statuses: Vec<&str> = rows.iter().map(|r| &r[status]).collect();
+    statuses.sort();
+    assert_eq!(statuses, ["approved", "exported"], "approved and exported records, one row each");
+    let story = headers.iter().position(|h| h == "journey/story").unwrap();
+    assert!(rows.iter().all(|r| r[story].contains("[phone]") && !r[story].contains("@")));
+    let denied =
+        laptop.run(&["records", "export", "csv", "--form", "fieldtest", "--to", &to.display().to_string()], "ana");
+    assert!(!denied.status.success(), "monitors cannot write flat files");
+}
+
+#[test]
+fn a_bundled_covid_interview_with_its_metadata_round_trips() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    let covid = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms/4mi-covid19.toml");
+    std::fs::copy(covid, laptop.path("form.toml")).unwrap();
+    let bamako: serde_json::Value = serde_json::from_str(
+        r#"{"monitor": "mon01", "mode": "phone", "country": "mali", "city": "bamako", "neighbourhood": "niamakoro", "consent": "yes", "age": 24, "arrived_within_year": "yes", "sex": "male", "nationality": "guinea", "c1": "yes", "c2": "yes", "c3": "agree", "c4": "agree", "c5": "agree", "c6": ["ngo_un"], "c7": ["media"], "c10": ["ngo_un"], "c11": ["fever"], "c12": ["older"], "c13": ["mask"], "c15": "no", "c17": "dont_know", "c18": ["money"], "c19": ["none"], "c20": ["movement"], "c21": "same", "c23": "no", "c26": "no", "c29": "same", "situation": "better", "smuggler_need": "dont_know", "covid_factor_leaving": "no", "destination": "mali"}"#,
+    )
+    .unwrap();
+    let ids = laptop.approved(&[bamako]);
+    let out = tempfile::tempdir().unwrap();
+    let file = laptop.export(out.path());
+    hq.register(&laptop);
+    assert_eq!(hq.import(&file).unwrap().counts.imported, 1);
+    let local = laptop.open().record(&ids[0]).unwrap();
+    let mut at_hq = Vec::new();
+    hq.open().each_record("4mi_covid19", |r| at_hq.push(r)).unwrap();
+    assert!(local.answers.as_object().unwrap().contains_key("deviceid"), "the metadata travels");
+    assert_eq!(serde_json::Value::Object(at_hq[0].answers.clone()), local.answers);
+}

@@ -113,8 +113,12 @@ static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Replaces e-mail addresses and phone numbers (8 to 15 digits, with the usual separators; not
-/// dates or year ranges) in `text`; returns the counts replaced.
-pub fn scrub(text: &str) -> (String, usize, usize) {
+/// dates or year ranges) in `text`; returns the text and the counts replaced, or `None` when
+/// there was nothing to replace.
+pub fn scrub(text: &str) -> Option<(String, usize, usize)> {
+    if !text.contains('@') && text.bytes().filter(u8::is_ascii_digit).count() < 8 {
+        return None;
+    }
     let mut emails = 0;
     let step = EMAIL.replace_all(text, |_: &regex::Captures| {
         emails += 1;
@@ -131,17 +135,59 @@ pub fn scrub(text: &str) -> (String, usize, usize) {
             m.to_string()
         }
     });
-    (out.into_owned(), phones, emails)
+    (phones + emails > 0).then(|| (out.into_owned(), phones, emails))
 }
 
-/// What anonymisation needs to know of a form.
+/// What to do to one answer.
+enum Act {
+    /// Personal: drop it.
+    Drop,
+    /// Free text: scrub it.
+    Scrub,
+    /// A date-time: coarsen it.
+    Time,
+    /// A date: coarsen it to the month.
+    Date,
+    /// A repeat with something to do inside.
+    Repeat(Vec<(String, Act)>),
+}
+
+/// What anonymisation needs to know of a form: what to do to which answers (found once per
+/// form, so each record costs one lookup per question that needs something, not per answer).
 pub struct Plan<'a> {
     form: &'a Compiled,
     quasi: Vec<String>,
+    acts: Vec<(String, Act)>,
+}
+
+fn acts(form: &Compiled, scope: Option<usize>) -> Vec<(String, Act)> {
+    let mut out = Vec::new();
+    for (id, node) in form.items.iter().enumerate() {
+        if node.repeat != scope {
+            continue;
+        }
+        let act = match (node.item.privacy, node.item.kind) {
+            (Privacy::Personal, _) => Act::Drop,
+            (_, Kind::Text) => Act::Scrub,
+            (_, Kind::Start | Kind::End | Kind::DateTime) => Act::Time,
+            (_, Kind::Date | Kind::Today) => Act::Date,
+            (_, Kind::Repeat) => {
+                let inner = acts(form, Some(id));
+                if inner.is_empty() {
+                    continue;
+                }
+                Act::Repeat(inner)
+            }
+            _ => continue,
+        };
+        out.push((node.item.name.clone(), act));
+    }
+    out
 }
 
 impl<'a> Plan<'a> {
-    /// The plan for `form`: its personal questions, and its top-level quasi-identifiers.
+    /// The plan for `form`: its personal questions, free text, dates, and its top-level
+    /// quasi-identifiers.
     pub fn new(form: &'a Compiled) -> Plan<'a> {
         let quasi = form
             .items
@@ -149,103 +195,203 @@ impl<'a> Plan<'a> {
             .filter(|n| n.item.privacy == Privacy::QuasiIdentifier && n.repeat.is_none() && n.item.kind.is_question())
             .map(|n| n.item.name.clone())
             .collect();
-        Plan { form, quasi }
+        Plan { form, quasi, acts: acts(form, None) }
     }
 
     fn personal(&self) -> Vec<String> {
         self.form.items.iter().filter(|n| n.item.privacy == Privacy::Personal).map(|n| n.item.name.clone()).collect()
     }
 
-    /// Anonymises one record in place, counting what it does in `report` and `form_report`.
-    pub fn apply(&self, rec: &mut Record, opts: &Options, report: &mut Report, form_report: &mut FormReport) {
+    /// Anonymises one record in place, counting what it does in `tally`.
+    fn apply(&self, rec: &mut Record, opts: &Options, tally: &mut Tally) {
         let c = opts.coarsen;
-        rec.started_at = c.apply(&rec.started_at);
-        for t in [&mut rec.completed_at, &mut rec.consent_at].into_iter().flatten() {
-            *t = c.apply(t);
-        }
-        for h in &mut rec.history {
-            h.at = c.apply(&h.at);
-        }
-        self.scope(&mut rec.answers, opts, report, form_report);
-    }
-
-    fn scope(&self, answers: &mut Map<String, J>, opts: &Options, report: &mut Report, form_report: &mut FormReport) {
-        answers.retain(|name, _| {
-            let personal = self.form.id(name).is_some_and(|id| self.form.items[id].item.privacy == Privacy::Personal);
-            form_report.dropped += usize::from(personal);
-            !personal
-        });
-        for (name, value) in answers.iter_mut() {
-            let Some(id) = self.form.id(name) else { continue };
-            match (self.form.items[id].item.kind, value) {
-                (Kind::Repeat, J::Array(instances)) => {
-                    for inst in instances {
-                        if let J::Object(inner) = inst {
-                            self.scope(inner, opts, report, form_report);
-                        }
-                    }
-                }
-                (Kind::Text, J::String(s)) => {
-                    let (clean, phones, emails) = scrub(s);
-                    if phones + emails > 0 {
-                        *s = clean;
-                        report.phones += phones;
-                        report.emails += emails;
-                    }
-                }
-                (Kind::Start | Kind::End | Kind::DateTime, J::String(s)) => *s = opts.coarsen.apply(s),
-                (Kind::Date | Kind::Today, J::String(s)) if opts.coarsen == Coarsen::Month => {
-                    *s = opts.coarsen.apply(s)
-                }
-                _ => {}
+        if c != Coarsen::None {
+            rec.started_at = c.apply(&rec.started_at);
+            for t in [&mut rec.completed_at, &mut rec.consent_at].into_iter().flatten() {
+                *t = c.apply(t);
+            }
+            for h in &mut rec.history {
+                h.at = c.apply(&h.at);
             }
         }
-    }
-
-    /// The k-anonymity check over `records` (already anonymised): combinations of
-    /// quasi-identifier answers that fewer than `k` records share, smallest first.
-    pub fn small_groups(&self, records: &[&Record], k: usize) -> Vec<(Vec<String>, usize)> {
-        if self.quasi.is_empty() {
-            return Vec::new();
-        }
-        let mut groups: HashMap<Vec<String>, usize> = HashMap::new();
-        for r in records {
-            let key = self
-                .quasi
-                .iter()
-                .map(|q| r.answers.get(q).map(crate::interview::from_json).unwrap_or_else(|| "-".into()))
-                .collect();
-            *groups.entry(key).or_default() += 1;
-        }
-        let mut small: Vec<(Vec<String>, usize)> = groups.into_iter().filter(|(_, n)| *n < k).collect();
-        small.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
-        small
+        tally.records += 1;
+        scope(&self.acts, &mut rec.answers, opts, tally);
     }
 }
 
-/// Anonymises `records` (each with its compiled form, by hash) and builds the report.
+/// Appends the grouping key of `answers` over the quasi-identifiers `quasi` to `key`: the
+/// answers' text, each followed by a separator no answer holds.
+fn group_key(quasi: &[String], answers: &Map<String, J>, key: &mut String) {
+    key.clear();
+    for q in quasi {
+        match answers.get(q) {
+            Some(J::String(s)) => key.push_str(s),
+            Some(v) => key.push_str(&crate::interview::from_json(v)),
+            None => key.push('-'),
+        }
+        key.push('\u{1f}');
+    }
+}
+
+/// The groups smaller than `k`, smallest first, each as its answers and its size.
+fn small_groups(groups: HashMap<String, usize>, k: usize) -> Vec<(Vec<String>, usize)> {
+    let mut small: Vec<(Vec<String>, usize)> = groups
+        .into_iter()
+        .filter(|(_, n)| *n < k)
+        .map(|(key, n)| (key.trim_end_matches('\u{1f}').split('\u{1f}').map(str::to_string).collect(), n))
+        .collect();
+    small.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    small
+}
+
+/// What anonymising some records did.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    records: usize,
+    dropped: usize,
+    phones: usize,
+    emails: usize,
+}
+
+/// What one thread's pass found: per plan, what it did; per form, the records in each group of
+/// quasi-identifier answers.
+struct Pass {
+    tallies: Vec<Tally>,
+    groups: Vec<HashMap<String, usize>>,
+}
+
+/// Anonymises `records` with the plan of each one's form version (by index in `plans`), and
+/// counts the groups of quasi-identifier answers with the quasi-identifiers of each form's
+/// newest version (`form_of[plan]`, `quasi[form]`).
+fn pass(
+    records: &mut [Record],
+    plans: &[(&String, Plan)],
+    form_of: &[usize],
+    quasi: &[&[String]],
+    opts: &Options,
+) -> Pass {
+    let mut out = Pass { tallies: vec![Tally::default(); plans.len()], groups: vec![HashMap::new(); quasi.len()] };
+    let mut last = 0;
+    let mut key = String::new();
+    for rec in records {
+        if plans.get(last).is_none_or(|(h, _)| **h != rec.form_hash) {
+            match plans.iter().position(|(h, _)| **h == rec.form_hash) {
+                Some(i) => last = i,
+                None => continue,
+            }
+        }
+        plans[last].1.apply(rec, opts, &mut out.tallies[last]);
+        let form = form_of[last];
+        if !quasi[form].is_empty() {
+            group_key(quasi[form], &rec.answers, &mut key);
+            match out.groups[form].get_mut(&key) {
+                Some(n) => *n += 1,
+                None => {
+                    out.groups[form].insert(key.clone(), 1);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn scope(acts: &[(String, Act)], answers: &mut Map<String, J>, opts: &Options, tally: &mut Tally) {
+    for (name, act) in acts {
+        match act {
+            Act::Drop => {
+                if answers.shift_remove(name).is_some() {
+                    tally.dropped += 1;
+                }
+            }
+            Act::Scrub => {
+                if let Some(J::String(s)) = answers.get_mut(name)
+                    && let Some((clean, phones, emails)) = scrub(s)
+                {
+                    *s = clean;
+                    tally.phones += phones;
+                    tally.emails += emails;
+                }
+            }
+            Act::Time if opts.coarsen != Coarsen::None => {
+                if let Some(J::String(s)) = answers.get_mut(name) {
+                    *s = opts.coarsen.apply(s);
+                }
+            }
+            Act::Date if opts.coarsen == Coarsen::Month => {
+                if let Some(J::String(s)) = answers.get_mut(name) {
+                    *s = opts.coarsen.apply(s);
+                }
+            }
+            Act::Repeat(inner) => {
+                if let Some(J::Array(instances)) = answers.get_mut(name) {
+                    for inst in instances {
+                        if let J::Object(obj) = inst {
+                            scope(inner, obj, opts, tally);
+                        }
+                    }
+                }
+            }
+            Act::Time | Act::Date => {}
+        }
+    }
+}
+
+/// Anonymises `records` (each with its compiled form, by hash) and builds the report. The
+/// records are anonymised and grouped in two halves on two threads.
 pub fn anonymise(records: &mut [Record], forms: &HashMap<String, Compiled>, opts: &Options) -> Report {
     let mut report = Report { coarsen: opts.coarsen, k: opts.k, ..Report::default() };
-    let mut per_form: BTreeMap<String, FormReport> = BTreeMap::new();
-    let plans: HashMap<&String, Plan> = forms.iter().map(|(h, f)| (h, Plan::new(f))).collect();
-    for rec in records.iter_mut() {
-        let Some(plan) = plans.get(&rec.form_hash) else { continue };
-        let fr = per_form.entry(rec.form_id.clone()).or_insert_with(|| FormReport {
-            form_id: rec.form_id.clone(),
+    let plans: Vec<(&String, Plan)> = forms.iter().map(|(h, f)| (h, Plan::new(f))).collect();
+    // The forms (by id), and for each the plan of its newest version (that of its last record).
+    let mut form_ids: Vec<&str> = plans.iter().map(|(_, p)| p.form.form.id.as_str()).collect();
+    form_ids.sort_unstable();
+    form_ids.dedup();
+    let form_of: Vec<usize> =
+        plans.iter().map(|(_, p)| form_ids.iter().position(|f| *f == p.form.form.id).unwrap_or(0)).collect();
+    let mut newest: Vec<Option<usize>> = vec![None; form_ids.len()];
+    for rec in records.iter().rev() {
+        if let Some(i) = plans.iter().position(|(h, _)| **h == rec.form_hash)
+            && newest[form_of[i]].is_none()
+        {
+            newest[form_of[i]] = Some(i);
+            if newest.iter().all(Option::is_some) {
+                break;
+            }
+        }
+    }
+    let quasi: Vec<&[String]> = newest.iter().map(|n| n.map_or(&[][..], |i| plans[i].1.quasi.as_slice())).collect();
+    let half = records.len() / 2;
+    let (a, b) = records.split_at_mut(half);
+    let (pa, pb) = std::thread::scope(|s| {
+        let first = s.spawn(|| pass(a, &plans, &form_of, &quasi, opts));
+        let second = pass(b, &plans, &form_of, &quasi, opts);
+        (first.join(), second)
+    });
+    let Ok(pa) = pa else { return report };
+    let mut per_form: BTreeMap<usize, FormReport> = BTreeMap::new();
+    for (i, (_, plan)) in plans.iter().enumerate() {
+        let (ta, tb) = (pa.tallies[i], pb.tallies[i]);
+        report.phones += ta.phones + tb.phones;
+        report.emails += ta.emails + tb.emails;
+        if ta.records + tb.records == 0 {
+            continue;
+        }
+        let fr = per_form.entry(form_of[i]).or_insert_with(|| FormReport {
+            form_id: plan.form.form.id.clone(),
             personal: plan.personal(),
-            quasi: plan.quasi.clone(),
+            quasi: quasi[form_of[i]].to_vec(),
             ..FormReport::default()
         });
-        fr.records += 1;
-        plan.apply(rec, opts, &mut report, fr);
+        fr.records += ta.records + tb.records;
+        fr.dropped += ta.dropped + tb.dropped;
     }
-    for fr in per_form.values_mut() {
-        // The check runs over every version of the form together, with the newest plan's
-        // quasi-identifiers.
-        let of_form: Vec<&Record> = records.iter().filter(|r| r.form_id == fr.form_id).collect();
-        if let Some(plan) = of_form.last().and_then(|r| plans.get(&r.form_hash)) {
-            fr.small_groups = plan.small_groups(&of_form, opts.k);
+    let mut groups = pa.groups;
+    for (mine, theirs) in groups.iter_mut().zip(pb.groups) {
+        for (key, n) in theirs {
+            *mine.entry(key).or_default() += n;
         }
+    }
+    for (form, fr) in per_form.iter_mut() {
+        fr.small_groups = small_groups(std::mem::take(&mut groups[*form]), opts.k);
     }
     report.forms = per_form.into_values().collect();
     report
@@ -257,12 +403,13 @@ mod tests {
 
     #[test]
     fn phone_numbers_and_emails_are_scrubbed_but_not_dates() {
-        let (out, p, e) = scrub("call +223 76 12 34 56 or ami@example.org, left 2019-2020 on 2020-01-02");
+        let (out, p, e) = scrub("call +223 76 12 34 56 or ami@example.org, left 2019-2020 on 2020-01-02").unwrap();
         assert_eq!(out, "call [phone] or [email], left 2019-2020 on 2020-01-02");
         assert_eq!((p, e), (1, 1));
-        assert_eq!(scrub("paid 50000 CFA twice").0, "paid 50000 CFA twice");
-        assert_eq!(scrub("his number 76123456").0, "his number [phone]");
-        assert_eq!(scrub("0022376123456").1, 1);
+        assert_eq!(scrub("paid 50000 CFA twice"), None);
+        assert_eq!(scrub("from 2019-2020 to 2021-2022"), None);
+        assert_eq!(scrub("his number 76123456").unwrap().0, "his number [phone]");
+        assert_eq!(scrub("0022376123456").unwrap().1, 1);
     }
 
     #[test]

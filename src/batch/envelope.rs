@@ -66,41 +66,83 @@ fn signed_bytes(header_line: &[u8]) -> Vec<u8> {
     msg
 }
 
-/// Encrypts `plaintext` with age to `recipients` (each `age1…`).
-pub fn encrypt(plaintext: &[u8], recipients: &[String]) -> Result<Vec<u8>> {
-    let parsed: Vec<age::x25519::Recipient> = recipients
-        .iter()
-        .map(|r| {
-            age::x25519::Recipient::from_str(r.trim())
-                .map_err(|_| BatchError::Io(format!("`{r}` is not an age recipient; fix it in the settings")))
-        })
-        .collect::<Result<_>>()?;
-    if parsed.is_empty() {
-        return Err(BatchError::NoRecipients);
-    }
-    let encryptor = age::Encryptor::with_recipients(parsed.iter().map(|r| r as &dyn age::Recipient))
-        .map_err(|e| BatchError::Io(format!("cannot encrypt: {e}")))?;
-    let mut out = Vec::with_capacity(plaintext.len() + 1024);
-    let mut w = encryptor.wrap_output(&mut out).map_err(|e| BatchError::Io(format!("cannot encrypt: {e}")))?;
-    w.write_all(plaintext)
-        .and_then(|_| w.finish().map(|_| ()))
-        .map_err(|e| BatchError::Io(format!("cannot encrypt: {e}")))?;
-    Ok(out)
+/// The age part being written: encrypted as it comes, hashed as it is encrypted.
+pub struct Encryptor {
+    inner: age::stream::StreamWriter<Hashing>,
 }
 
-/// The whole file: header lines signed with `key`, then `body` (the age part). The header's
-/// digest and length are set from `body`.
-pub fn seal(mut header: Header, key: &SigningKey, body: &[u8]) -> Vec<u8> {
+struct Hashing {
+    out: Vec<u8>,
+    hash: sha2::Sha256,
+}
+
+impl Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        self.hash.update(buf);
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Encryptor {
+    /// Starts an age file to `recipients` (each `age1…`); `size_hint` is the expected plaintext size.
+    pub fn new(recipients: &[String], size_hint: usize) -> Result<Encryptor> {
+        let parsed: Vec<age::x25519::Recipient> = recipients
+            .iter()
+            .map(|r| {
+                age::x25519::Recipient::from_str(r.trim())
+                    .map_err(|_| BatchError::Io(format!("`{r}` is not an age recipient; fix it in the settings")))
+            })
+            .collect::<Result<_>>()?;
+        if parsed.is_empty() {
+            return Err(BatchError::NoRecipients);
+        }
+        let fail = |e: &dyn std::fmt::Display| BatchError::Io(format!("cannot encrypt: {e}"));
+        let encryptor =
+            age::Encryptor::with_recipients(parsed.iter().map(|r| r as &dyn age::Recipient)).map_err(|e| fail(&e))?;
+        let sink = Hashing { out: Vec::with_capacity(size_hint + size_hint / 4096 + 1024), hash: Default::default() };
+        Ok(Encryptor { inner: encryptor.wrap_output(sink).map_err(|e| fail(&e))? })
+    }
+
+    /// Ends the file: the age part and its SHA-256 in hex.
+    pub fn finish(self) -> Result<(Vec<u8>, String)> {
+        use sha2::Digest;
+        let sink = self.inner.finish().map_err(|e| BatchError::Io(format!("cannot encrypt: {e}")))?;
+        let digest = sink.hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok((sink.out, digest))
+    }
+}
+
+impl Write for Encryptor {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Encrypts `plaintext` with age to `recipients`; returns the age file and its SHA-256.
+pub fn encrypt(plaintext: &[u8], recipients: &[String]) -> Result<(Vec<u8>, String)> {
+    let mut e = Encryptor::new(recipients, plaintext.len())?;
+    e.write_all(plaintext).map_err(|err| BatchError::Io(format!("cannot encrypt: {err}")))?;
+    e.finish()
+}
+
+/// The file's first four lines, signed with `key`, for an age part of `body_len` bytes whose
+/// SHA-256 is `body_sha256`; the age part follows them.
+pub fn seal(mut header: Header, key: &SigningKey, body_sha256: &str, body_len: usize) -> Vec<u8> {
     header.recipients.sort();
-    header.payload_sha256 = sha256_hex(body);
-    header.payload_bytes = body.len() as u64;
+    header.payload_sha256 = body_sha256.to_string();
+    header.payload_bytes = body_len as u64;
     let line = serde_json::to_string(&header).unwrap_or_default();
     let signature = key.sign(&signed_bytes(line.as_bytes()));
     let sig = base64::engine::general_purpose::STANDARD.encode(signature.to_bytes());
-    let mut out = Vec::with_capacity(body.len() + line.len() + 200);
-    out.extend_from_slice(format!("{MAGIC}\n{line}\nsignature {sig}\nage\n").as_bytes());
-    out.extend_from_slice(body);
-    out
+    format!("{MAGIC}\n{line}\nsignature {sig}\nage\n").into_bytes()
 }
 
 /// Splits a file into its parts, without trusting any of them yet.

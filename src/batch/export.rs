@@ -15,7 +15,7 @@ use crate::store::{ExportSet, Selection, Store, Tombstone};
 use super::anonymise::{Options, Report, anonymise};
 use super::envelope::{self, Header};
 use super::payload::{self, BatchLine};
-use super::{BatchError, Result, sha256_hex};
+use super::{BatchError, Result};
 
 /// A batch ready to be written: anonymised records, withdrawals, form versions, and the report.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub struct Signer {
 pub struct Written {
     /// The file.
     pub path: PathBuf,
-    /// SHA-256 of the whole file.
+    /// SHA-256 of its age part (the header's `payload_sha256`, which headquarters records too).
     pub digest: String,
     /// The records it carries.
     pub records: Vec<String>,
@@ -107,8 +107,18 @@ pub fn file_name(device_id: &str, seq: i64) -> String {
     format!("fourmi-{short}-{seq:05}.batch")
 }
 
-/// The whole batch file; `progress` counts the records serialised.
-pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &AtomicUsize) -> Result<Vec<u8>> {
+/// A batch file in two parts: the signed first lines, and the age part.
+pub struct Sealed {
+    /// The four signed lines.
+    pub head: Vec<u8>,
+    /// The age part.
+    pub body: Vec<u8>,
+    /// SHA-256 of the age part, as the signed header gives it.
+    pub payload_sha256: String,
+}
+
+/// The batch file; `progress` counts the records serialised and encrypted.
+pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &AtomicUsize) -> Result<Sealed> {
     let line = BatchLine {
         format: 1,
         device_id: signer.device_id.clone(),
@@ -116,11 +126,12 @@ pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &At
         created_at: signer.created_at.clone(),
         coarsen: coarsen.to_string(),
     };
-    let plain =
-        zeroize::Zeroizing::new(payload::write(&line, &prepared.forms, &prepared.records, &prepared.tombstones, |n| {
-            progress.store(n, Ordering::Relaxed)
-        }));
-    let body = envelope::encrypt(&plain, &signer.recipients)?;
+    let mut enc = envelope::Encryptor::new(&signer.recipients, prepared.records.len() * 1024)?;
+    payload::write_to(&mut enc, &line, &prepared.forms, &prepared.records, &prepared.tombstones, |n| {
+        progress.store(n, Ordering::Relaxed)
+    })
+    .map_err(|e| BatchError::Io(format!("cannot encrypt: {e}")))?;
+    let (body, digest) = enc.finish()?;
     let header = Header {
         format: 1,
         device_id: signer.device_id.clone(),
@@ -131,7 +142,7 @@ pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &At
         payload_sha256: String::new(),
         payload_bytes: 0,
     };
-    Ok(envelope::seal(header, &signer.key, &body))
+    Ok(Sealed { head: envelope::seal(header, &signer.key, &digest, body.len()), body, payload_sha256: digest })
 }
 
 /// Writes the batch into `dir` (a temporary file, flushed, then renamed).
@@ -149,11 +160,11 @@ pub fn write(prepared: &Prepared, signer: &Signer, dir: &Path, progress: &Atomic
             dir.display()
         )));
     }
-    let bytes = encode(prepared, signer, prepared.report.coarsen.as_str(), progress)?;
-    crate::store::write_atomically(&path, &bytes)?;
+    let sealed = encode(prepared, signer, prepared.report.coarsen.as_str(), progress)?;
+    crate::store::write_parts_atomically(&path, &[&sealed.head, &sealed.body])?;
     Ok(Written {
         path,
-        digest: sha256_hex(&bytes),
+        digest: sealed.payload_sha256.clone(),
         records: prepared.records.iter().map(|r| r.uuid.clone()).collect(),
         tombstones: prepared.tombstones.iter().map(|t| t.uuid.clone()).collect(),
     })

@@ -49,32 +49,80 @@ enum In {
     End { records: usize, tombstones: usize },
 }
 
-/// Writes the payload; `progress` is called after each record.
-pub fn write(
+/// Records serialised per chunk: big enough to amortise the threads, small enough for a smooth
+/// progress bar and little memory in flight.
+const CHUNK: usize = 1000;
+
+fn line(out: &mut Vec<u8>, item: &Out) {
+    // Serialising these plain structs into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, item);
+    out.push(b'\n');
+}
+
+/// Writes the payload into `sink`; `progress` is called with the records written so far. The
+/// records are serialised on two threads, chunk by chunk, while `sink` (the encryption) takes
+/// the chunks in order on this one.
+pub fn write_to(
+    sink: &mut dyn std::io::Write,
     batch: &BatchLine,
     forms: &[(String, String)],
     records: &[Record],
     tombstones: &[Tombstone],
     mut progress: impl FnMut(usize),
+) -> std::io::Result<()> {
+    let mut head = Vec::new();
+    line(&mut head, &Out::Batch(batch));
+    for (hash, definition) in forms {
+        line(&mut head, &Out::Form { hash, definition });
+    }
+    sink.write_all(&head)?;
+    let chunks: Vec<&[Record]> = records.chunks(CHUNK).collect();
+    std::thread::scope(|scope| -> std::io::Result<()> {
+        let mut lanes = Vec::new();
+        for lane in 0..2 {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<zeroize::Zeroizing<Vec<u8>>>(2);
+            let mine: Vec<&[Record]> = chunks.iter().skip(lane).step_by(2).copied().collect();
+            scope.spawn(move || {
+                for chunk in mine {
+                    let mut buf = zeroize::Zeroizing::new(Vec::with_capacity(chunk.len() * 1200));
+                    for r in chunk {
+                        line(&mut buf, &Out::Record(r));
+                    }
+                    if tx.send(buf).is_err() {
+                        return;
+                    }
+                }
+            });
+            lanes.push(rx);
+        }
+        let mut done = 0;
+        for (i, chunk) in chunks.iter().enumerate() {
+            let buf = lanes[i % 2].recv().map_err(|_| std::io::Error::other("a serialising thread stopped"))?;
+            sink.write_all(&buf)?;
+            done += chunk.len();
+            progress(done);
+        }
+        Ok(())
+    })?;
+    let mut tail = Vec::new();
+    for t in tombstones {
+        line(&mut tail, &Out::Tombstone(t));
+    }
+    line(&mut tail, &Out::End { records: records.len(), tombstones: tombstones.len() });
+    sink.write_all(&tail)
+}
+
+/// The payload in memory.
+pub fn write(
+    batch: &BatchLine,
+    forms: &[(String, String)],
+    records: &[Record],
+    tombstones: &[Tombstone],
+    progress: impl FnMut(usize),
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(records.len() * 1024 + 4096);
-    let mut line = |item: &Out| {
-        // Serialising these plain structs cannot fail.
-        let _ = serde_json::to_writer(&mut out, item);
-        out.push(b'\n');
-    };
-    line(&Out::Batch(batch));
-    for (hash, definition) in forms {
-        line(&Out::Form { hash, definition });
-    }
-    for (i, r) in records.iter().enumerate() {
-        line(&Out::Record(r));
-        progress(i + 1);
-    }
-    for t in tombstones {
-        line(&Out::Tombstone(t));
-    }
-    line(&Out::End { records: records.len(), tombstones: tombstones.len() });
+    // Writing into memory cannot fail.
+    let _ = write_to(&mut out, batch, forms, records, tombstones, progress);
     out
 }
 

@@ -84,6 +84,8 @@ fn check_scope(form: &Compiled, repeat: Option<ItemId>, answers: &Map<String, J>
             (kind, J::String(s))
                 if matches!(kind, Kind::Date | Kind::Today | Kind::DateTime | Kind::Start | Kind::End)
                     && COARSE.is_match(s) => {}
+            // Metadata and calculations are the engine's own values, not typed answers.
+            (kind, J::String(_) | J::Number(_) | J::Bool(_)) if kind.is_metadata() || kind == Kind::Calculate => {}
             (_, v) => {
                 let text = crate::interview::from_json(v);
                 let offered: Vec<String> = match &node.item.choices {

@@ -21,6 +21,12 @@ pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
 /// Writes `bytes` to `path` through a temporary file that is flushed to disk and renamed, so the
 /// file is always either the old or the new content, never half of one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    write_parts_atomically(path, &[bytes])
+}
+
+/// [`write_atomically`] for content in several parts (a header and a large body, without
+/// joining them in memory first).
+pub fn write_parts_atomically(path: &Path, parts: &[&[u8]]) -> Result<(), StoreError> {
     let tmp = path.with_extension("tmp");
     let mut f =
         OpenOptions::new().write(true).create(true).truncate(true).open(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
@@ -29,7 +35,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         use std::os::unix::fs::PermissionsExt;
         let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
     }
-    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| StoreError::io(&tmp, e))?;
+    parts.iter().try_for_each(|p| f.write_all(p)).and_then(|_| f.sync_all()).map_err(|e| StoreError::io(&tmp, e))?;
     drop(f);
     std::fs::rename(&tmp, path).map_err(|e| StoreError::io(path, e))?;
     if let Some(parent) = path.parent()
@@ -56,9 +62,17 @@ pub fn lock_dir(dir: &Path) -> Result<DirLock, StoreError> {
         .truncate(false)
         .open(&path)
         .map_err(|e| StoreError::io(&path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(DirLock { _file: file }),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::AlreadyOpen(dir.to_path_buf())),
-        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::io(&path, e)),
+    // A lock just released can stay held for a moment by a child process between its fork and
+    // its exec (it shares the parent's open files until then): try again for a second.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(DirLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::AlreadyOpen(dir.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::io(&path, e)),
+        }
     }
 }

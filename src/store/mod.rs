@@ -10,7 +10,7 @@ mod accounts;
 mod audit;
 mod batches;
 mod files;
-pub use files::write_atomically;
+pub use files::{write_atomically, write_parts_atomically};
 pub mod hq;
 pub mod keyring;
 mod queries;

@@ -1,0 +1,284 @@
+//! Batch benchmarks, 100k COVID-19 records filled through the engine:
+//! - export (anonymise, serialise, encrypt, sign) against the stock `age` tool encrypting the
+//!   same JSON lines (target: within 2 times);
+//! - headquarters import (verify, decrypt, validate, merge into SQLite) against `sqlite3`'s
+//!   `.import` of the same rows as CSV into the same table (target: within 2 times).
+//!
+//! The `age` and `sqlite3` comparisons are skipped, saying so, when the tools are missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::AtomicUsize;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, criterion_group};
+use ed25519_dalek::SigningKey;
+use fourmi::batch::anonymise::Options;
+use fourmi::batch::export::{Prepared, Signer, encode, prepare};
+use fourmi::batch::import::{Identity, import_file};
+use fourmi::store::hq::Hq;
+use fourmi::store::{ExportRecord, ExportSet, RecordRow, Status, StatusChange};
+
+#[path = "fixtures.rs"]
+mod fixtures;
+use fixtures::{covid, interview};
+
+const N: usize = 100_000;
+
+struct Bench {
+    set: ExportSet,
+    device: String,
+    key: SigningKey,
+    identity_file: PathBuf,
+    recipient: String,
+    dir: tempfile::TempDir,
+}
+
+fn setup() -> Bench {
+    let definition =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms/4mi-covid19.toml")).unwrap();
+    let hash = fourmi::batch::sha256_hex(definition.as_bytes());
+    let f = covid();
+    let device = uuid::Uuid::new_v4().to_string();
+    let records = (0..N)
+        .map(|i| {
+            let iv = interview(&f, i);
+            let at = format!("2026-11-{:02}T10:{:02}:00.000+00:00", 1 + i % 28, i % 60);
+            ExportRecord {
+                row: RecordRow {
+                    uuid: uuid::Uuid::now_v7().to_string(),
+                    form_id: f.form.id.clone(),
+                    form_version: f.form.version.clone(),
+                    form_hash: hash.clone(),
+                    monitor: format!("mon{:02}", i % 20),
+                    device_id: device.clone(),
+                    started_at: at.clone(),
+                    updated_at: at.clone(),
+                    completed_at: Some(at.clone()),
+                    language: "English (en)".into(),
+                    consent_interview: Some(true),
+                    consent_at: Some(at.clone()),
+                    consent_recontact: None,
+                    status: Status::Approved,
+                    revision: 1,
+                    answers: serde_json::Value::Object(iv.answers_json()),
+                    position: None,
+                },
+                history: vec![
+                    StatusChange { status: "completed".into(), at: at.clone(), by: "ana".into() },
+                    StatusChange { status: "approved".into(), at, by: "sam".into() },
+                ],
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    use age::secrecy::ExposeSecret;
+    let identity_file = dir.path().join("hq.txt");
+    std::fs::write(&identity_file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+    Bench {
+        set: ExportSet { records, tombstones: vec![], forms: vec![(hash, definition)], without_consent: 0 },
+        device,
+        key: SigningKey::generate(&mut rand::rngs::OsRng),
+        identity_file,
+        recipient,
+        dir,
+    }
+}
+
+impl Bench {
+    fn signer(&self) -> Signer {
+        Signer {
+            device_id: self.device.clone(),
+            seq: 1,
+            reexport_of: None,
+            key: self.key.clone(),
+            recipients: vec![self.recipient.clone()],
+            created_at: "2026-11-28T12:00:00.000+00:00".into(),
+        }
+    }
+    fn device_line(&self) -> String {
+        use base64::Engine;
+        let public = base64::engine::general_purpose::STANDARD.encode(self.key.verifying_key().to_bytes());
+        format!("fourmi-device {} {public}", self.device)
+    }
+    /// A fresh headquarters database with the laptop registered.
+    fn hq(&self, at: &Path) -> Hq {
+        let mut hq = Hq::init(at, &self.identity_file, &self.recipient).unwrap();
+        hq.add_device(&self.device_line(), "bench").unwrap();
+        hq
+    }
+}
+
+fn tool(name: &str) -> bool {
+    let ok = Command::new(name).arg("--version").output().is_ok();
+    if !ok {
+        eprintln!("SKIPPED: `{name}` is not installed, its comparison is not run");
+    }
+    ok
+}
+
+fn export_vs_age(c: &mut Criterion, b: &Bench, prepared: &Prepared) {
+    let mut g = c.benchmark_group("batch export, 100k records");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    let opts = Options::default();
+    g.bench_function("fourmi: anonymise + serialise + encrypt + sign", |bch| {
+        bch.iter_batched(
+            || b.set.clone(),
+            |set| {
+                let p = prepare(set, &opts).unwrap();
+                let sealed = encode(&p, &b.signer(), "none", &AtomicUsize::new(0)).unwrap();
+                // Returned, so that freeing them is not timed (the age tool's exit frees at once).
+                (p, sealed)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    if tool("age") {
+        let plain = b.dir.path().join("payload.jsonl");
+        let line = fourmi::batch::payload::BatchLine {
+            format: 1,
+            device_id: b.device.clone(),
+            seq: 1,
+            created_at: "x".into(),
+            coarsen: "none".into(),
+        };
+        let bytes = fourmi::batch::payload::write(&line, &prepared.forms, &prepared.records, &[], |_| {});
+        eprintln!("payload: {} MB of JSON lines", bytes.len() / 1_000_000);
+        std::fs::write(&plain, bytes).unwrap();
+        let out = b.dir.path().join("payload.age");
+        g.bench_function("age CLI: encrypt the same JSON lines", |bch| {
+            bch.iter(|| {
+                let s = Command::new("age").args(["-r", &b.recipient, "-o"]).arg(&out).arg(&plain).status().unwrap();
+                assert!(s.success());
+            })
+        });
+    }
+    g.finish();
+}
+
+fn import_vs_sqlite(c: &mut Criterion, b: &Bench, prepared: &Prepared) {
+    let file = b.dir.path().join("batch.batch");
+    let sealed = encode(prepared, &b.signer(), "none", &AtomicUsize::new(0)).unwrap();
+    std::fs::write(&file, [sealed.head, sealed.body].concat()).unwrap();
+    let identity = Identity::read(&b.identity_file).unwrap();
+    let mut g = c.benchmark_group("headquarters import, 100k records");
+    g.sample_size(10).measurement_time(Duration::from_secs(30));
+    g.bench_function("fourmi hq import: verify + decrypt + validate + merge", |bch| {
+        bch.iter_batched(
+            || {
+                let at = tempfile::tempdir().unwrap();
+                let hq = b.hq(at.path());
+                (at, hq)
+            },
+            |(_at, mut hq)| {
+                let done = import_file(&mut hq, &identity, &file).unwrap();
+                assert_eq!(done.counts.imported, N);
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    if tool("sqlite3") {
+        // The same rows as the records table, as CSV, imported by sqlite3 into the same table.
+        let csv_file = b.dir.path().join("records.csv");
+        let mut w = csv::Writer::from_path(&csv_file).unwrap();
+        for r in &prepared.records {
+            let answers = serde_json::Value::Object(r.answers.clone()).to_string();
+            let history = serde_json::to_string(&r.history).unwrap();
+            w.write_record([
+                r.uuid.as_str(),
+                &r.form_hash,
+                &r.form_id,
+                &r.form_version,
+                &r.monitor,
+                &r.device_id,
+                &r.started_at,
+                r.completed_at.as_deref().unwrap_or(""),
+                &r.language,
+                "1",
+                r.consent_at.as_deref().unwrap_or(""),
+                "",
+                &r.status,
+                "1",
+                &answers,
+                &history,
+            ])
+            .unwrap();
+        }
+        w.flush().unwrap();
+        g.bench_function("sqlite3 .import of the same rows as CSV", |bch| {
+            bch.iter_batched(
+                || {
+                    let at = tempfile::tempdir().unwrap();
+                    drop(b.hq(at.path()));
+                    at
+                },
+                |at| {
+                    let db = at.path().join("hq.db");
+                    let s = Command::new("sqlite3")
+                        .arg(&db)
+                        .arg(format!(".import --csv {} records", csv_file.display()))
+                        .status()
+                        .unwrap();
+                    assert!(s.success());
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+/// One pass with each stage timed, printed (where the export's time goes).
+fn stages(b: &Bench) {
+    use std::time::Instant;
+    let set = b.set.clone();
+    let t = Instant::now();
+    let p = prepare(set, &Options::default()).unwrap();
+    let t_prepare = t.elapsed();
+    let line = fourmi::batch::payload::BatchLine {
+        format: 1,
+        device_id: b.device.clone(),
+        seq: 1,
+        created_at: "x".into(),
+        coarsen: "none".into(),
+    };
+    let t = Instant::now();
+    let plain = fourmi::batch::payload::write(&line, &p.forms, &p.records, &[], |_| {});
+    let t_write = t.elapsed();
+    let t = Instant::now();
+    let (body, digest) = fourmi::batch::envelope::encrypt(&plain, std::slice::from_ref(&b.recipient)).unwrap();
+    let t_encrypt = t.elapsed();
+    let header = fourmi::batch::envelope::Header {
+        format: 1,
+        device_id: b.device.clone(),
+        seq: 1,
+        reexport_of: None,
+        created_at: "x".into(),
+        recipients: vec![b.recipient.clone()],
+        payload_sha256: String::new(),
+        payload_bytes: 0,
+    };
+    let t = Instant::now();
+    let _head = fourmi::batch::envelope::seal(header, &b.key, &digest, body.len());
+    let t_seal = t.elapsed();
+    eprintln!(
+        "export stages, one thread each: prepare (anonymise) {t_prepare:?}, serialise (two threads) {t_write:?}, encrypt + digest {t_encrypt:?}, sign {t_seal:?}"
+    );
+}
+
+fn benches(c: &mut Criterion) {
+    let b = setup();
+    stages(&b);
+    let prepared = prepare(b.set.clone(), &Options::default()).unwrap();
+    export_vs_age(c, &b, &prepared);
+    import_vs_sqlite(c, &b, &prepared);
+}
+
+criterion_group!(batch, benches);
+
+fn main() {
+    batch();
+    Criterion::default().configure_from_args().final_summary();
+}
