@@ -654,3 +654,45 @@ fn a_bundled_covid_interview_with_its_metadata_round_trips() {
     assert!(local.answers.as_object().unwrap().contains_key("deviceid"), "the metadata travels");
     assert_eq!(serde_json::Value::Object(at_hq[0].answers.clone()), local.answers);
 }
+
+#[test]
+fn a_batch_whose_answers_do_not_fit_the_form_is_refused() {
+    use fourmi::batch::payload::BatchLine;
+    use fourmi::store::hq::Incoming;
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1)]);
+    let store = laptop.open();
+    let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
+    let line = BatchLine {
+        format: 1,
+        device_id: store.device_id().into(),
+        seq: 1,
+        created_at: "x".into(),
+        coarsen: "none".into(),
+    };
+    let header = fourmi::batch::envelope::Header {
+        format: 1,
+        device_id: store.device_id().into(),
+        seq: 1,
+        reexport_of: None,
+        created_at: "x".into(),
+        recipients: vec![],
+        payload_sha256: String::new(),
+        payload_bytes: 0,
+    };
+    for (field, value, why) in [
+        ("sex", serde_json::json!("robot"), "choice its list does not have"),
+        ("age", serde_json::json!("old"), "age"),
+        ("nowhere", serde_json::json!("x"), "not a question"),
+        ("perp", serde_json::json!(["police"]), "outside its repeat"),
+    ] {
+        let mut records = prepared.records.clone();
+        records[0].answers.insert(field.into(), value);
+        let bytes = fourmi::batch::payload::write(&line, &prepared.forms, &records, &[], |_| {});
+        let (l, incoming): (BatchLine, Incoming) = fourmi::batch::payload::read(&bytes).unwrap();
+        let err = fourmi::batch::import::validate(&header, &l, &incoming).unwrap_err();
+        assert!(err.to_string().contains(why), "{field}: {err}");
+    }
+}

@@ -14,6 +14,7 @@ use crate::store::hq::{Counts, Hq, Incoming};
 
 use super::envelope::{self, Header};
 use super::{BatchError, Result, payload, validate};
+pub use validate::validate;
 
 /// Headquarters' age identity, read from a file as `age-keygen` writes it.
 pub struct Identity {

@@ -86,18 +86,26 @@ fn check_scope(form: &Compiled, repeat: Option<ItemId>, answers: &Map<String, J>
                     && COARSE.is_match(s) => {}
             // Metadata and calculations are the engine's own values, not typed answers.
             (kind, J::String(_) | J::Number(_) | J::Bool(_)) if kind.is_metadata() || kind == Kind::Calculate => {}
+            (kind, v) if kind.is_select() => {
+                let list = match &node.item.choices {
+                    Some(ChoiceSource::List(l)) | Some(ChoiceSource::File(l)) => form.form.choices.get(l),
+                    None => None,
+                };
+                let known = |c: &str| {
+                    (node.item.or_other && c == "other") || list.is_some_and(|cs| cs.iter().any(|x| x.name == c))
+                };
+                let fits = match v {
+                    J::String(c) => known(c),
+                    J::Array(cs) => cs.iter().all(|c| c.as_str().is_some_and(known)),
+                    _ => false,
+                };
+                if !fits {
+                    return Err(format!("`{name}` holds a choice its list does not have"));
+                }
+            }
             (_, v) => {
                 let text = crate::interview::from_json(v);
-                let offered: Vec<String> = match &node.item.choices {
-                    Some(ChoiceSource::List(l)) | Some(ChoiceSource::File(l)) => form
-                        .form
-                        .choices
-                        .get(l)
-                        .map(|cs| cs.iter().map(|c| c.name.clone()).collect())
-                        .unwrap_or_default(),
-                    None => Vec::new(),
-                };
-                crate::interview::normalise(&node.item, &text, &offered).map_err(|e| format!("`{name}`: {}", e))?;
+                crate::interview::normalise(&node.item, &text, &[]).map_err(|e| format!("`{name}`: {e}"))?;
             }
         }
     }

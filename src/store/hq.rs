@@ -324,7 +324,7 @@ impl Hq {
                     r.consent_recontact,
                     r.status,
                     r.revision,
-                    J::Object(r.answers.clone()).to_string(),
+                    serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into()),
                     history
                 ])?;
             }
