@@ -9,10 +9,12 @@
 
 pub mod batch;
 pub mod cli;
+pub mod demo;
 pub mod expr;
 pub mod flat;
 pub mod form;
 pub mod i18n;
 pub mod interview;
 pub mod store;
+pub mod tables;
 pub mod ui;

@@ -8,6 +8,7 @@ mod form_cmd;
 mod hq_cmd;
 mod records_cmd;
 mod session;
+mod tables_cmd;
 
 use std::process::ExitCode;
 
@@ -67,6 +68,11 @@ pub enum Command {
     /// Headquarters: set up, register laptops, import batches, write flat files.
     #[command(subcommand)]
     Hq(hq_cmd::HqCmd),
+    /// Tables of select questions as 4Mi publishes them (`48% (14/29)`), with breakdowns and
+    /// filters; printed, or written as CSV / XLSX with small cells hidden.
+    Tables(tables_cmd::TablesArgs),
+    /// Create a data folder with demo accounts and the Bamako case-study records, to explore.
+    Demo,
 }
 
 /// Runs a parsed command line; `None` means "open the app".
@@ -83,6 +89,8 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         Command::Export(args) => batch_cmd::export(&cli.store, args),
         Command::Batches => batch_cmd::batches(&cli.store),
         Command::Hq(cmd) => hq_cmd::run(&cli.store, cmd),
+        Command::Tables(args) => tables_cmd::run(&cli.store, args),
+        Command::Demo => tables_cmd::demo(&cli.store),
     };
     Some(code)
 }

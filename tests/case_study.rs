@@ -1,0 +1,145 @@
+//! The MMC Bamako case study (November 2020) reproduced from the app's own data: the demo
+//! generator enters the COVID-19 survey's respondents through the real interview engine into a
+//! real SQLCipher data folder, and `tables` gives back each published figure, string for string.
+//! (The core survey's incident figures are not generated yet; see docs/tables.md.)
+
+use std::process::Command;
+
+use fourmi::store::Store;
+use fourmi::tables::{Dataset, Request, Table};
+
+fn data() -> (tempfile::TempDir, Dataset) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    fourmi::demo::create(&dir, "demo passphrase").unwrap();
+    let store = Store::open(&dir, "supervisor", "demo passphrase").unwrap();
+    let data = Dataset::from_store(&store, "4mi_covid19").unwrap();
+    (tmp, data)
+}
+
+fn table(d: &Dataset, q: &str, by: Option<&str>, filter: Option<&str>) -> Table {
+    d.tabulate(&Request {
+        question: q.into(),
+        by: by.map(str::to_string),
+        filter: filter.map(str::to_string),
+        ..Request::default()
+    })
+    .unwrap()
+}
+
+/// The cell of choice `row` in column `col` ("" for everyone), as printed.
+fn cell(t: &Table, row: &str, col: &str) -> String {
+    let c = t.columns.iter().position(|(n, _)| n == col).unwrap_or_else(|| panic!("no column {col}"));
+    let r = t.rows.iter().find(|r| r.name == row).unwrap_or_else(|| panic!("no row {row}"));
+    fourmi::tables::cell(r.counts[c], t.base[c], None)
+}
+
+const BAMAKO: Option<&str> = Some("${city} = 'bamako'");
+
+#[test]
+fn the_bamako_covid19_figures_come_back_string_for_string() {
+    let (_tmp, d) = data();
+    let expect = [
+        ("c1", "yes", "100% (29/29)"),
+        ("situation", "better", "97% (28/29)"),
+        ("situation", "worse", "0% (0/29)"),
+        ("c17", "yes", "79% (23/29)"),
+        ("c17", "dont_know", "21% (6/29)"),
+        ("c23", "yes", "0% (0/29)"),
+        ("c26", "yes", "55% (16/29)"),
+        ("c21", "lost", "28% (8/29)"),
+        ("c21", "same", "48% (14/29)"),
+        ("c21", "no_income_before", "24% (7/29)"),
+        ("c20", "stressed", "48% (14/29)"),
+        ("c20", "movement", "34% (10/29)"),
+        ("c20", "racism", "0% (0/29)"),
+        ("c19", "borders", "66% (19/29)"),
+        ("c19", "none", "24% (7/29)"),
+        ("smuggler_need", "dont_know", "97% (28/29)"),
+        ("smuggler_need", "greater", "0% (0/29)"),
+        ("c29", "same", "52% (15/29)"),
+        ("c29", "stop_longer", "48% (14/29)"),
+    ];
+    for (q, choice, figure) in expect {
+        assert_eq!(cell(&table(&d, q, None, BAMAKO), choice, ""), figure, "{q} = {choice}");
+    }
+    let destination = table(&d, "destination", None, BAMAKO);
+    assert_eq!(destination.rows.iter().find(|r| r.name == "mali").unwrap().counts[0], 1, "Mali as destination: 1/29");
+}
+
+#[test]
+fn lost_income_is_all_women_and_lack_of_movement_all_men() {
+    let (_tmp, d) = data();
+    let income = table(&d, "c21", Some("sex"), BAMAKO);
+    assert_eq!(cell(&income, "lost", "female"), "73% (8/11)", "73% of the women interviewed");
+    assert_eq!(cell(&income, "lost", "male"), "0% (0/18)");
+    let daily = table(&d, "c20", Some("sex"), BAMAKO);
+    assert_eq!(cell(&daily, "movement", "female"), "0% (0/11)");
+    assert_eq!(cell(&daily, "movement", "male"), "56% (10/18)");
+}
+
+#[test]
+fn the_other_mali_locations_match_the_published_table() {
+    let (_tmp, d) = data();
+    let situation = table(&d, "situation", Some("city"), None);
+    let smugglers = table(&d, "smuggler_need", Some("city"), None);
+    for (city, worse, greater) in [
+        ("bamako", "0% (0/29)", "0% (0/29)"),
+        ("gao", "44% (20/45)", "31% (14/45)"),
+        ("kayes", "0% (0/15)", "47% (7/15)"),
+        ("mopti", "27% (12/45)", "69% (31/45)"),
+        ("timbuktu", "19% (14/73)", "64% (47/73)"),
+    ] {
+        assert_eq!(cell(&situation, "worse", city), worse, "getting worse in {city}");
+        assert_eq!(cell(&smugglers, "greater", city), greater, "greater need for smugglers in {city}");
+    }
+    let help = table(&d, "c26", None, Some("${city} != 'bamako'"));
+    assert_eq!(cell(&help, "yes", ""), "98% (175/178)", "need extra help outside Bamako");
+}
+
+#[test]
+fn the_tables_command_prints_the_figures_and_hides_small_cells_in_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let fourmi = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_fourmi")).args(args).arg("--data-dir").arg(&dir).output().unwrap()
+    };
+    let made = fourmi(&["demo"]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let pass = tmp.path().join("pass");
+    std::fs::write(&pass, "demo passphrase\n").unwrap();
+    let csv = tmp.path().join("tables");
+    let out = fourmi(&[
+        "tables",
+        "--form",
+        "4mi_covid19",
+        "--by",
+        "sex",
+        "--where",
+        "${city} = 'bamako'",
+        "c21",
+        "--user",
+        "supervisor",
+        "--passphrase-file",
+        pass.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("28% (8/29)") && text.contains("73% (8/11)"), "{text}");
+    let file = std::fs::read_to_string(csv.join("tables-c21.csv")).unwrap();
+    assert!(file.contains("<5"), "a cell of 3 women is hidden in the file: {file}");
+    assert!(!file.contains("(3/11)"), "{file}");
+    let denied = fourmi(&[
+        "tables",
+        "--form",
+        "4mi_covid19",
+        "c21",
+        "--user",
+        "monitor",
+        "--passphrase-file",
+        pass.to_str().unwrap(),
+    ]);
+    assert!(!denied.status.success());
+}
