@@ -8,13 +8,20 @@ use std::process::Command;
 use fourmi::store::Store;
 use fourmi::tables::{Dataset, Request, Table};
 
-fn data() -> (tempfile::TempDir, Dataset) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
-    fourmi::demo::create(&dir, "demo passphrase").unwrap();
-    let store = Store::open(&dir, "supervisor", "demo passphrase").unwrap();
-    let data = Dataset::from_store(&store, "4mi_covid19").unwrap();
-    (tmp, data)
+/// The demo folder, made once for every test here, and its two datasets.
+fn datasets() -> &'static (Dataset, Dataset) {
+    static DATA: std::sync::OnceLock<(Dataset, Dataset)> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("demo");
+        fourmi::demo::create(&dir, "demo passphrase").unwrap();
+        let store = Store::open(&dir, "supervisor", "demo passphrase").unwrap();
+        (Dataset::from_store(&store, "4mi_covid19").unwrap(), Dataset::from_store(&store, "4mi_core").unwrap())
+    })
+}
+
+fn data() -> &'static Dataset {
+    &datasets().0
 }
 
 fn table(d: &Dataset, q: &str, by: Option<&str>, filter: Option<&str>) -> Table {
@@ -38,7 +45,7 @@ const BAMAKO: Option<&str> = Some("${city} = 'bamako'");
 
 #[test]
 fn the_bamako_covid19_figures_come_back_string_for_string() {
-    let (_tmp, d) = data();
+    let d = data();
     let expect = [
         ("c1", "yes", "100% (29/29)"),
         ("situation", "better", "97% (28/29)"),
@@ -61,28 +68,28 @@ fn the_bamako_covid19_figures_come_back_string_for_string() {
         ("c29", "stop_longer", "48% (14/29)"),
     ];
     for (q, choice, figure) in expect {
-        assert_eq!(cell(&table(&d, q, None, BAMAKO), choice, ""), figure, "{q} = {choice}");
+        assert_eq!(cell(&table(d, q, None, BAMAKO), choice, ""), figure, "{q} = {choice}");
     }
-    let destination = table(&d, "destination", None, BAMAKO);
+    let destination = table(d, "destination", None, BAMAKO);
     assert_eq!(destination.rows.iter().find(|r| r.name == "mali").unwrap().counts[0], 1, "Mali as destination: 1/29");
 }
 
 #[test]
 fn lost_income_is_all_women_and_lack_of_movement_all_men() {
-    let (_tmp, d) = data();
-    let income = table(&d, "c21", Some("sex"), BAMAKO);
+    let d = data();
+    let income = table(d, "c21", Some("sex"), BAMAKO);
     assert_eq!(cell(&income, "lost", "female"), "73% (8/11)", "73% of the women interviewed");
     assert_eq!(cell(&income, "lost", "male"), "0% (0/18)");
-    let daily = table(&d, "c20", Some("sex"), BAMAKO);
+    let daily = table(d, "c20", Some("sex"), BAMAKO);
     assert_eq!(cell(&daily, "movement", "female"), "0% (0/11)");
     assert_eq!(cell(&daily, "movement", "male"), "56% (10/18)");
 }
 
 #[test]
 fn the_other_mali_locations_match_the_published_table() {
-    let (_tmp, d) = data();
-    let situation = table(&d, "situation", Some("city"), None);
-    let smugglers = table(&d, "smuggler_need", Some("city"), None);
+    let d = data();
+    let situation = table(d, "situation", Some("city"), None);
+    let smugglers = table(d, "smuggler_need", Some("city"), None);
     for (city, worse, greater) in [
         ("bamako", "0% (0/29)", "0% (0/29)"),
         ("gao", "44% (20/45)", "31% (14/45)"),
@@ -93,7 +100,7 @@ fn the_other_mali_locations_match_the_published_table() {
         assert_eq!(cell(&situation, "worse", city), worse, "getting worse in {city}");
         assert_eq!(cell(&smugglers, "greater", city), greater, "greater need for smugglers in {city}");
     }
-    let help = table(&d, "c26", None, Some("${city} != 'bamako'"));
+    let help = table(d, "c26", None, Some("${city} != 'bamako'"));
     assert_eq!(cell(&help, "yes", ""), "98% (175/178)", "need extra help outside Bamako");
 }
 
@@ -142,4 +149,82 @@ fn the_tables_command_prints_the_figures_and_hides_small_cells_in_files() {
         pass.to_str().unwrap(),
     ]);
     assert!(!denied.status.success());
+}
+
+const IN_BAMAKO: Option<&str> = Some("${incident_city} = 'bamako'");
+const REPORTED_IN_BAMAKO: &str = "selected(${incident_city}, 'bamako')";
+
+fn core() -> &'static Dataset {
+    &datasets().1
+}
+
+#[test]
+fn the_bamako_incident_reports_come_back_by_type_nationality_perpetrator_and_sex() {
+    let d = core();
+    let types = table(d, "incident_type", None, IN_BAMAKO);
+    for (t, figure) in [
+        ("extortion", "57% (799/1394)"),
+        // The study prints 16% for 216/1394 (15.5%); whole percent half up gives 15%.
+        ("physical_abuse", "15% (216/1394)"),
+        ("detention", "11% (160/1394)"),
+        ("robbery", "8% (107/1394)"),
+        ("sexual_assault", "5% (65/1394)"),
+        ("witness_death", "2% (32/1394)"),
+        ("kidnapping", "1% (15/1394)"),
+    ] {
+        assert_eq!(cell(&types, t, ""), figure, "{t}");
+    }
+    let nationality = table(d, "nationality", None, Some(REPORTED_IN_BAMAKO));
+    assert_eq!(cell(&nationality, "guinea", ""), "34% (319/942)", "Guineans among respondents reporting incidents");
+    let guineans = table(d, "nationality", Some("incident_type"), IN_BAMAKO);
+    for (t, figure) in [
+        ("witness_death", "41% (13/32)"),
+        ("sexual_assault", "52% (34/65)"),
+        ("physical_abuse", "33% (71/216)"),
+        ("kidnapping", "53% (8/15)"),
+        ("robbery", "39% (42/107)"),
+        ("extortion", "33% (265/799)"),
+        ("detention", "29% (46/160)"),
+    ] {
+        assert_eq!(cell(&guineans, "guinea", t), figure, "Guinean share of {t}");
+    }
+    let who = table(d, "perpetrators", Some("incident_type"), IN_BAMAKO);
+    for (perpetrator, t, figure) in [
+        ("police", "detention", "98% (157/160)"),
+        ("security_forces", "detention", "99% (158/160)"),
+        ("immigration", "detention", "34% (55/160)"),
+        ("security_forces", "physical_abuse", "81% (174/216)"),
+        ("immigration", "physical_abuse", "23% (50/216)"),
+        ("security_forces", "sexual_assault", "43% (28/65)"),
+        ("other_migrants", "sexual_assault", "34% (22/65)"),
+        ("unknown", "sexual_assault", "22% (14/65)"),
+        ("gangs", "sexual_assault", "18% (12/65)"),
+    ] {
+        assert_eq!(cell(&who, perpetrator, t), figure, "{perpetrator} in {t}");
+    }
+    for (perpetrator, t, share) in [
+        ("unknown", "witness_death", "47%"),
+        ("unknown", "robbery", "43%"),
+        ("gangs", "robbery", "30%"),
+        ("unknown", "kidnapping", "47%"),
+        ("gangs", "kidnapping", "27%"),
+    ] {
+        assert!(cell(&who, perpetrator, t).starts_with(share), "{perpetrator} in {t}: {share}");
+    }
+    // 16% of the women reporting an incident named sexual assault, 3% of the men.
+    let everyone = table(d, "sex", None, Some(REPORTED_IN_BAMAKO));
+    let assaulted = table(
+        d,
+        "sex",
+        None,
+        Some("selected(${incident_city}, 'bamako') and selected(${incident_type}, 'sexual_assault')"),
+    );
+    let share = |sex: &str| {
+        let r = |t: &Table| t.rows.iter().find(|r| r.name == sex).unwrap().counts[0];
+        fourmi::tables::cell(r(&assaulted), r(&everyone), None)
+    };
+    assert_eq!(share("female"), "16% (48/300)");
+    assert_eq!(share("male"), "3% (17/642)");
+    let stops = table(d, "stop_reasons", None, Some("${stop_city} = 'bamako'"));
+    assert_eq!(cell(&stops, "work", ""), "49% (599/1220)", "stopped in Bamako to work");
 }

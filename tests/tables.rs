@@ -136,8 +136,9 @@ fn filters_use_the_form_expressions_and_small_cells_are_hidden() {
     assert_eq!(hidden.last().unwrap()[1], "<5", "a base below the threshold too");
     assert!(data().tabulate(&Request { filter: Some("${sex} = ".into()), ..req("needs") }).is_err());
     assert!(data().tabulate(&req("nowhere")).is_err());
-    assert!(
-        data().tabulate(&Request { by: Some("perp".into()), ..req("needs") }).is_err(),
-        "a breakdown from a repeat"
-    );
+    let per_incident = data().tabulate(&Request { by: Some("itype".into()), ..req("sex") }).unwrap();
+    assert_eq!(per_incident.base, vec![3, 2, 1], "a top-level question by a repeat's question: per instance");
+    assert_eq!(per_incident.rows[0].counts, vec![2, 1, 1], "women report one detention and one robbery");
+    let with_incident = Request { filter: Some("selected(${itype}, 'robbery')".into()), ..req("sex") };
+    assert_eq!(data().tabulate(&with_incident).unwrap().base[0], 1, "a record filter sees its repeats' answers");
 }

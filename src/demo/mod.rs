@@ -3,6 +3,7 @@
 //! `fourmi demo --data-dir DIR` loads them into a data folder a new user can explore; the
 //! case-study test tabulates them and checks each published figure.
 
+pub mod core;
 pub mod covid;
 
 use std::sync::Arc;
@@ -52,8 +53,8 @@ pub fn enter(store: &mut Store, hash: &str, form: &Arc<Compiled>, answers: &[Map
 }
 
 /// Creates a data folder in `dir` with a coordinator, a supervisor and a monitor (all with
-/// `passphrase`) and the COVID-19 case-study records: entered by the monitor, all completed, those
-/// outside Bamako approved by the supervisor. Returns a one-line summary.
+/// `passphrase`) and the case-study records: entered by the monitor, all completed; the COVID-19 ones
+/// outside Bamako and every core one approved by the supervisor. Returns a one-line summary.
 pub fn create(dir: &std::path::Path, passphrase: &str) -> Result<String> {
     use crate::store::{Role, Setup};
     let setup = Setup {
@@ -70,15 +71,21 @@ pub fn create(dir: &std::path::Path, passphrase: &str) -> Result<String> {
     let (hash, form) = bundled_form(&mut store, "4mi-covid19.toml")?;
     let respondents = covid::respondents();
     let ids = enter(&mut store, &hash, &form, &respondents)?;
+    let (core_hash, core_form) = bundled_form(&mut store, "4mi-core.toml")?;
+    let core_ids = enter(&mut store, &core_hash, &core_form, &core::respondents())?;
     drop(store);
     let mut store = Store::open(dir, "supervisor", passphrase)?;
     for id in ids.iter().skip(29) {
         store.approve(id)?;
     }
+    for id in &core_ids {
+        store.approve(id)?;
+    }
     Ok(format!(
-        "{} COVID-19 interviews (29 in Bamako awaiting review, {} elsewhere in Mali approved) in {}",
+        "{} COVID-19 interviews (29 in Bamako awaiting review, {} elsewhere in Mali approved) and {} core interviews (approved) in {}",
         ids.len(),
         ids.len() - 29,
+        core_ids.len(),
         dir.display()
     ))
 }

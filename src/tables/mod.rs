@@ -189,13 +189,19 @@ impl Dataset {
         let form = &self.form;
         let lang = if req.language.is_empty() { form.form.default_language.clone() } else { req.language.clone() };
         let q = select(form, &req.question)?;
-        let scope = form.items[q].repeat;
+        let mut scope = form.items[q].repeat;
         let by = match &req.by {
             Some(b) => {
                 let id = select(form, b)?;
                 let by_scope = form.items[id].repeat;
-                if by_scope.is_some() && by_scope != scope {
-                    return Err(TableError::Scope { question: req.question.clone(), by: b.clone() });
+                match (scope, by_scope) {
+                    // A top-level question broken down by a repeat's question: counted per instance
+                    // (the nationality of those reporting each incident type).
+                    (None, Some(_)) => scope = by_scope,
+                    (Some(_), Some(_)) if by_scope != scope => {
+                        return Err(TableError::Scope { question: req.question.clone(), by: b.clone() });
+                    }
+                    _ => {}
                 }
                 Some(id)
             }
@@ -217,11 +223,11 @@ impl Dataset {
         let by_name = by.map(|b| form.items[b].item.name.clone());
         let mut count_unit = |top: &Map<String, J>, unit: &Map<String, J>| {
             if let Some(f) = &filter
-                && !holds(f, top, unit)
+                && !holds(form, f, top, unit)
             {
                 return;
             }
-            let picked = chosen(unit.get(q_name));
+            let picked = chosen(unit.get(q_name).or_else(|| top.get(q_name)));
             if picked.is_empty() {
                 return;
             }
@@ -306,15 +312,26 @@ fn instances<'a>(form: &Compiled, rec: &'a Map<String, J>, r: ItemId) -> Vec<&'a
 }
 
 /// Whether `filter` holds for a unit: references are looked up in the unit, then the record;
+/// a question inside a repeat seen from the record gives all its instances' answers, space
+/// separated (so `selected(${incident_city}, 'bamako')` finds records with an incident there);
 /// unanswered questions are empty.
-fn holds(filter: &Expression, top: &Map<String, J>, unit: &Map<String, J>) -> bool {
+fn holds(form: &Compiled, filter: &Expression, top: &Map<String, J>, unit: &Map<String, J>) -> bool {
     let mut answers: BTreeMap<String, Value> = BTreeMap::new();
     for name in filter.references() {
-        let v = unit.get(name).or_else(|| top.get(name));
-        let value = match v {
+        let value = match unit.get(name).or_else(|| top.get(name)) {
             Some(J::Number(n)) => Value::Num(n.as_f64().unwrap_or(f64::NAN)),
             Some(v) => Value::Str(crate::interview::from_json(v)),
-            None => Value::Str(String::new()),
+            None => match form.id(name).and_then(|id| form.items[id].repeat) {
+                Some(r) => Value::Str(
+                    instances(form, top, r)
+                        .iter()
+                        .filter_map(|i| i.get(name))
+                        .map(crate::interview::from_json)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                None => Value::Str(String::new()),
+            },
         };
         answers.insert(name.clone(), value);
     }
