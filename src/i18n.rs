@@ -156,7 +156,7 @@ mod tests {
         let mut stack = vec![dir];
         // Message ids appear as `.t("id")`, `.ta("id", ..)`, or as literals passed on.
         let re = regex::Regex::new(
-            r#""((?:nav|home|records|record|settings|tallies|iv|start|setup|unlock|export|err|ans|ui|lock|notice)-[a-z0-9-]+)""#,
+            r#""((?:nav|home|records|record|settings|tallies|tables|iv|start|setup|unlock|export|err|ans|ui|lock|notice)-[a-z0-9-]+)""#,
         )
         .unwrap();
         while let Some(d) = stack.pop() {

@@ -488,3 +488,34 @@ fn a_coordinator_checks_the_report_then_writes_a_batch_and_sees_it_in_the_ledger
     assert!(visible(&h, "Write batch 1 again"), "the ledger lists the batch");
     assert_eq!(h.state().account(), Some("chief"));
 }
+
+#[test]
+fn a_supervisor_tabulates_a_question_by_sex_for_bamako() {
+    let tmp = tempfile::tempdir().unwrap();
+    fourmi::demo::create(tmp.path(), PASS).unwrap();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "supervisor");
+    h.get_by_label("Tables").click();
+    wait_for(&mut h, "Broken down by");
+    h.get_by_label("Questionnaire").click();
+    h.run();
+    h.get_by_label_contains("COVID-19").click();
+    h.step();
+    // The boxes to find a question, then its breakdown.
+    for (nth, text, pick) in
+        [(0, "lost income", "c21 - Have you lost income"), (1, "sex", "sex - Sex of the respondent")]
+    {
+        wait_for(&mut h, "Broken down by");
+        h.get_all_by_role(egui::accesskit::Role::TextInput).nth(nth).unwrap().click();
+        h.step();
+        h.get_all_by_role(egui::accesskit::Role::TextInput).nth(nth).unwrap().type_text(text);
+        wait_for(&mut h, pick);
+        h.get_by_label_contains(pick).click();
+        h.run();
+    }
+    type_into(&mut h, "Only where", "${city} = 'bamako'");
+    click(&mut h, "Show the table");
+    assert!(visible(&h, "28% (8/29)"), "lost income in Bamako");
+    assert!(visible(&h, "73% (8/11)"), "of the women");
+}

@@ -44,6 +44,7 @@ nav-home = Home
 nav-new-interview = New interview
 nav-records = Records
 nav-tallies = Tallies
+nav-tables = Tables
 nav-export = Export
 nav-settings = Accounts and settings
 
@@ -275,3 +276,15 @@ err-newer = This data was written by a newer version of fourmi (schema { $versio
 err-corrupt = The data is damaged: { $detail }. Do not delete anything; ask your coordinator.
 err-io = Cannot use { $path }: { $detail }
 err-db = Database error: { $detail }
+
+## Tables
+tables-title = Tables
+tables-intro = Counts and shares of a question's answers in the finished interviews on this laptop, with the denominator next to each percentage, as 4Mi publishes them.
+tables-none = (none)
+tables-no-records = No finished interview yet.
+tables-question = Question
+tables-by = Broken down by
+tables-where = Only where
+tables-show = Show the table
+tables-chart = Share of all (%)
+tables-find = type to find a question

@@ -44,6 +44,7 @@ nav-home = Accueil
 nav-new-interview = Nouvel entretien
 nav-records = Fiches
 nav-tallies = Décomptes
+nav-tables = Tableaux
 nav-export = Export
 nav-settings = Comptes et réglages
 
@@ -275,3 +276,15 @@ err-newer = Ces données ont été écrites par une version plus récente de fou
 err-corrupt = Les données sont endommagées : { $detail }. N'effacez rien ; prévenez votre coordinateur.
 err-io = Impossible d'utiliser { $path } : { $detail }
 err-db = Erreur de base de données : { $detail }
+
+## Tables
+tables-title = Tableaux
+tables-intro = Effectifs et parts des réponses à une question dans les entretiens terminés sur cet ordinateur, avec le dénominateur à côté de chaque pourcentage, comme 4Mi les publie.
+tables-none = (aucune)
+tables-no-records = Aucun entretien terminé pour l'instant.
+tables-question = Question
+tables-by = Ventilé par
+tables-where = Seulement si
+tables-show = Afficher le tableau
+tables-chart = Part de l'ensemble (%)
+tables-find = tapez pour trouver une question

@@ -103,6 +103,15 @@ impl Reader {
         Cancel(self.conn.get_interrupt_handle())
     }
 
+    /// A stored form definition.
+    pub fn form_definition(&self, hash: &str) -> Result<String> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT definition FROM forms WHERE hash = ?1", [hash], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| super::StoreError::NotFound(format!("the form version {hash}")))
+    }
+
     /// How many records match `filter`, and its page.
     pub fn page(&self, filter: &RecordFilter) -> Result<(i64, Vec<RecordRow>)> {
         Ok((count(&self.conn, &self.session, filter)?, select_page(&self.conn, &self.session, filter)?))

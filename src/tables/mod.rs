@@ -101,6 +101,17 @@ pub enum TableError {
     Filter(String, String),
 }
 
+/// Which laptop records tables count: finished interviews (completed, approved, exported) of
+/// `form_id`.
+fn finished(form_id: &str) -> crate::store::RecordFilter {
+    use crate::store::{RecordFilter, Status};
+    RecordFilter {
+        status: vec![Status::Completed, Status::Approved, Status::Exported],
+        form_id: Some(form_id.to_string()),
+        ..RecordFilter::default()
+    }
+}
+
 /// Whole percent, half up.
 pub fn percent(n: usize, d: usize) -> usize {
     if d == 0 { 0 } else { (200 * n + d) / (2 * d) }
@@ -154,15 +165,23 @@ impl Dataset {
     /// The records of `form_id` on this laptop that interviews finished (completed, approved,
     /// exported), with the form of the most recent one.
     pub fn from_store(store: &crate::store::Store, form_id: &str) -> Result<Dataset, String> {
-        use crate::store::{RecordFilter, Status};
-        let filter = RecordFilter {
-            status: vec![Status::Completed, Status::Approved, Status::Exported],
-            form_id: Some(form_id.to_string()),
-            ..RecordFilter::default()
-        };
-        let rows = store.records(&filter).map_err(|e| e.to_string())?;
+        let rows = store.records(&finished(form_id)).map_err(|e| e.to_string())?;
+        Dataset::from_rows(rows, form_id, |h| store.form_definition(h))
+    }
+
+    /// The same, read through a [`crate::store::Reader`] (on another thread).
+    pub fn from_reader(reader: &crate::store::Reader, form_id: &str) -> Result<Dataset, String> {
+        let (_, rows) = reader.page(&finished(form_id)).map_err(|e| e.to_string())?;
+        Dataset::from_rows(rows, form_id, |h| reader.form_definition(h))
+    }
+
+    fn from_rows(
+        rows: Vec<crate::store::RecordRow>,
+        form_id: &str,
+        definition: impl Fn(&str) -> crate::store::Result<String>,
+    ) -> Result<Dataset, String> {
         let newest = rows.first().ok_or_else(|| format!("there is no finished record of a form `{form_id}` here"))?;
-        let form = crate::form::from_definition(&store.form_definition(&newest.form_hash).map_err(|e| e.to_string())?)?;
+        let form = crate::form::from_definition(&definition(&newest.form_hash).map_err(|e| e.to_string())?)?;
         let records = rows
             .into_iter()
             .filter_map(|r| match r.answers {

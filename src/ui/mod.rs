@@ -17,6 +17,7 @@ mod records;
 mod setup;
 mod start;
 mod style;
+mod tables;
 mod tallies;
 mod unlock;
 mod workspace;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::catalog::Catalog;
 use super::interview::InterviewPage;
-use super::{Prefs, accounts, export, home, record_view, records, start, style, tallies};
+use super::{Prefs, accounts, export, home, record_view, records, start, style, tables, tallies};
 use crate::i18n::Tr;
 use crate::store::{Role, Store};
 
@@ -27,6 +27,8 @@ pub enum Go {
     Record(String),
     /// Tallies.
     Tallies,
+    /// Tables.
+    Tables,
     /// Export.
     Export,
     /// Accounts and settings.
@@ -40,6 +42,7 @@ enum Page {
     Records(records::RecordsPage),
     Record(Box<record_view::RecordView>),
     Tallies(tallies::Tallies),
+    Tables(Box<tables::TablesPage>),
     Export(export::ExportPage),
     Settings(accounts::SettingsPage),
 }
@@ -115,6 +118,7 @@ impl Workspace {
                 Page::Records(p) => p.ui(ui, store, catalog, tr),
                 Page::Record(p) => p.ui(ui, store, tr),
                 Page::Tallies(p) => p.ui(ui, store, tr),
+                Page::Tables(p) => p.ui(ui, store, catalog, tr),
                 Page::Export(p) => p.ui(ui, store, catalog, tr),
                 Page::Settings(p) => p.ui(ui, store, tr, prefs, dir),
             };
@@ -140,6 +144,7 @@ impl Workspace {
         if role >= Role::Supervisor {
             item(ui, matches!(self.page, Page::Records(_) | Page::Record(_)), "nav-records", || Go::Records);
             item(ui, matches!(self.page, Page::Tallies(_)), "nav-tallies", || Go::Tallies);
+            item(ui, matches!(self.page, Page::Tables(_)), "nav-tables", || Go::Tables);
         }
         if role == Role::Coordinator {
             item(ui, matches!(self.page, Page::Export(_)), "nav-export", || Go::Export);
@@ -187,6 +192,7 @@ impl Workspace {
                 }
             },
             Go::Tallies => Page::Tallies(tallies::Tallies::new(store, tr)),
+            Go::Tables => Page::Tables(Box::new(tables::TablesPage::new(store))),
             Go::Export => Page::Export(export::ExportPage::new(store)),
             Go::Settings => Page::Settings(accounts::SettingsPage::new(store)),
         };
