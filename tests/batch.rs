@@ -550,6 +550,15 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
     ok(&imported);
     assert!(String::from_utf8_lossy(&imported.stdout).contains("2 imported, 0 updated, 0 unchanged, 0 deleted"));
 
+    let tables = fourmi(&["tables", "--hq", "--form", "fieldtest", "--by", "sex", "journey/helped", "helped"]);
+    assert!(!tables.status.success(), "a path is not a question name");
+    let tables = fourmi(&["tables", "--hq", "--form", "fieldtest", "--by", "sex", "helped"]);
+    ok(&tables);
+    assert!(
+        String::from_utf8_lossy(&tables.stdout).contains("100% (2/2)"),
+        "both respondents were helped by the police"
+    );
+
     let flat = out.path().join("flat");
     ok(&fourmi(&["hq", "export", "csv", "--form", "fieldtest", "--to", &flat.display().to_string()]));
     let mut main = csv::Reader::from_path(flat.join("fieldtest.csv")).unwrap();
