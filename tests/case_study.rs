@@ -14,7 +14,7 @@ fn datasets() -> &'static (Dataset, Dataset) {
     DATA.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("demo");
-        fourmi::demo::create(&dir, "demo passphrase").unwrap();
+        fourmi::demo::create(&dir, "demo passphrase", &[]).unwrap();
         let store = Store::open(&dir, "supervisor", "demo passphrase").unwrap();
         (Dataset::from_store(&store, "4mi_covid19").unwrap(), Dataset::from_store(&store, "4mi_core").unwrap())
     })

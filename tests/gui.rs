@@ -492,7 +492,7 @@ fn a_coordinator_checks_the_report_then_writes_a_batch_and_sees_it_in_the_ledger
 #[test]
 fn a_supervisor_tabulates_a_question_by_sex_for_bamako() {
     let tmp = tempfile::tempdir().unwrap();
-    fourmi::demo::create(tmp.path(), PASS).unwrap();
+    fourmi::demo::create(tmp.path(), PASS, &[]).unwrap();
     let mut h = app(tmp.path());
     h.run();
     unlock(&mut h, "supervisor");

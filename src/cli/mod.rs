@@ -72,7 +72,11 @@ pub enum Command {
     /// filters; printed, or written as CSV / XLSX with small cells hidden.
     Tables(tables_cmd::TablesArgs),
     /// Create a data folder with demo accounts and the Bamako case-study records, to explore.
-    Demo,
+    Demo {
+        /// Headquarters' age recipient (`age1...`) to encrypt demo batches to; repeat for several.
+        #[arg(long = "recipient")]
+        recipients: Vec<String>,
+    },
 }
 
 /// Runs a parsed command line; `None` means "open the app".
@@ -90,7 +94,7 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         Command::Batches => batch_cmd::batches(&cli.store),
         Command::Hq(cmd) => hq_cmd::run(&cli.store, cmd),
         Command::Tables(args) => tables_cmd::run(&cli.store, args),
-        Command::Demo => tables_cmd::demo(&cli.store),
+        Command::Demo { recipients } => tables_cmd::demo(&cli.store, &recipients),
     };
     Some(code)
 }

@@ -105,11 +105,11 @@ pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
 pub const DEMO_PASSPHRASE: &str = "demo passphrase";
 
 /// Runs `fourmi demo`: a new data folder with accounts and the case-study records.
-pub fn demo(store: &StoreArgs) -> ExitCode {
+pub fn demo(store: &StoreArgs, recipients: &[String]) -> ExitCode {
     let Some(dir) = store.data_dir.clone() else {
         return fail("say where to put the demo data: --data-dir FOLDER (a new folder; your own data is not touched)");
     };
-    match crate::demo::create(&dir, DEMO_PASSPHRASE) {
+    match crate::demo::create(&dir, DEMO_PASSPHRASE, recipients) {
         Ok(summary) => {
             println!("{summary}");
             println!("accounts: coordinator, supervisor, monitor; passphrase for each: {DEMO_PASSPHRASE}");

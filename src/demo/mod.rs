@@ -52,16 +52,16 @@ pub fn enter(store: &mut Store, hash: &str, form: &Arc<Compiled>, answers: &[Map
     store.create_records(hash, &interviews)
 }
 
-/// Creates a data folder in `dir` with a coordinator, a supervisor and a monitor (all with
+/// Creates a data folder in `dir` (encrypting batches to `recipients`) with a coordinator, a supervisor and a monitor (all with
 /// `passphrase`) and the case-study records: entered by the monitor, all completed; the COVID-19 ones
 /// outside Bamako and every core one approved by the supervisor. Returns a one-line summary.
-pub fn create(dir: &std::path::Path, passphrase: &str) -> Result<String> {
+pub fn create(dir: &std::path::Path, passphrase: &str, recipients: &[String]) -> Result<String> {
     use crate::store::{Role, Setup};
     let setup = Setup {
         coordinator: "coordinator".into(),
         passphrase: passphrase.into(),
         device_name: "demo laptop".into(),
-        recipients: Vec::new(),
+        recipients: recipients.to_vec(),
     };
     let mut store = Store::setup(dir, &setup)?;
     store.add_account("supervisor", Role::Supervisor, passphrase)?;
