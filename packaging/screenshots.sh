@@ -1,6 +1,6 @@
 #!/bin/sh
 # Makes the README's screenshots from the real app under Xvfb, driven with xdotool.
-# Needs: apt-get install -y xvfb xdotool imagemagick python3; a built fourmi (cargo build --release).
+# Needs: apt-get install -y xvfb xdotool imagemagick python3 age; a built fourmi (cargo build --release).
 # Usage: packaging/screenshots.sh [path/to/fourmi]   (writes docs/screenshots/*.png)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,5 +63,17 @@ xdotool mousemove 500 500; for i in 1 2 3 4 5 6 7 8 9 10; do xdotool click 5; do
 at 299 736; for i in 1 2 3 4; do xdotool key Return; sleep 0.3; done; shot question
 xdotool key 2; xdotool key Return; sleep 0.3; shot consent
 xdotool key Return; sleep 0.3; xdotool key ctrl+j; shot jump-list
+stop
+
+# The demo data (the Bamako case study): the export report and a table.
+age-keygen -o "$WORK/hq.txt" 2>/dev/null
+"$F" --data-dir "$WORK/demo" demo --recipient "$(grep 'public key' "$WORK/hq.txt" | awk '{print $4}')" >/dev/null
+PASS="demo passphrase"
+start "$WORK/demo"; login coordinator
+at 107 266; at 290 235; sleep 2; shot export
+at 107 225; sleep 1.5
+at 440 186; xdotool type --delay 15 "perpetrators"; sleep 0.5; at 330 221
+at 870 186; xdotool type --delay 15 "incident_type"; sleep 0.5; at 770 221
+at 495 256; xdotool type --delay 15 "\${incident_city} = 'bamako'"; at 286 290; shot tables
 stop
 echo "screenshots written to $OUT"
