@@ -98,6 +98,16 @@ impl Bench {
             created_at: "2026-11-28T12:00:00.000+00:00".into(),
         }
     }
+    /// The payload's first line for batch 1 of this laptop.
+    fn line(&self) -> fourmi::batch::payload::BatchLine {
+        fourmi::batch::payload::BatchLine {
+            format: 1,
+            device_id: self.device.clone(),
+            seq: 1,
+            created_at: "x".into(),
+            coarsen: "none".into(),
+        }
+    }
     fn device_line(&self) -> String {
         use base64::Engine;
         let public = base64::engine::general_purpose::STANDARD.encode(self.key.verifying_key().to_bytes());
@@ -137,13 +147,7 @@ fn export_vs_age(c: &mut Criterion, b: &Bench, prepared: &Prepared) {
     });
     if tool("age") {
         let plain = b.dir.path().join("payload.jsonl");
-        let line = fourmi::batch::payload::BatchLine {
-            format: 1,
-            device_id: b.device.clone(),
-            seq: 1,
-            created_at: "x".into(),
-            coarsen: "none".into(),
-        };
+        let line = b.line();
         let bytes = fourmi::batch::payload::write(&line, &prepared.forms, &prepared.records, &[], |_| {});
         eprintln!("payload: {} MB of JSON lines", bytes.len() / 1_000_000);
         std::fs::write(&plain, bytes).unwrap();
@@ -237,13 +241,7 @@ fn stages(b: &Bench) {
     let t = Instant::now();
     let p = prepare(set, &Options::default()).unwrap();
     let t_prepare = t.elapsed();
-    let line = fourmi::batch::payload::BatchLine {
-        format: 1,
-        device_id: b.device.clone(),
-        seq: 1,
-        created_at: "x".into(),
-        coarsen: "none".into(),
-    };
+    let line = b.line();
     let t = Instant::now();
     let plain = fourmi::batch::payload::write(&line, &p.forms, &p.records, &[], |_| {});
     let t_write = t.elapsed();
