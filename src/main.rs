@@ -5,6 +5,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Output piped into a program that stopped reading (`fourmi tables ... | head`): end quietly,
+    // as command-line tools do, instead of reporting a crash.
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info.payload_as_str().is_some_and(|m| m.contains("failed printing to stdout") && m.contains("Broken pipe")) {
+            std::process::exit(141);
+        }
+        default(info)
+    }));
     let cli = fourmi::cli::Cli::parse();
     let dir = cli.store.dir();
     match fourmi::cli::run(cli) {

@@ -62,3 +62,23 @@ fn answers_supply_references() {
     let (_, out) = eval(&["--answers", &a, "${missing}"], None);
     assert!(out.contains("no answer is given for ${missing}"));
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly_without_a_crash_report() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fourmi"))
+        .args(["expr", "eval", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all("1 + 1\n".repeat(20_000).as_bytes());
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141));
+}
