@@ -133,6 +133,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn french_counts_of_zero_say_none_not_one() {
+        // French counts 0 as "one" (CLDR): the messages give 0 its own words.
+        let tr = Tr::new(Lang::Fr);
+        let text = tr.ta("export-report-counts", &[("n", 0.into()), ("w", 0.into())]);
+        assert_eq!(text, "Aucune fiche et aucun retrait.");
+        assert_eq!(tr.ta("export-report-counts", &[("n", 1.into()), ("w", 2.into())]), "Une fiche et 2 retraits.");
+        assert_eq!(tr.ta("records-count", &[("n", 0.into())]), "Aucune fiche");
+    }
+
+    #[test]
     fn every_message_exists_in_every_language_and_parses() {
         for lang in Lang::ALL {
             if let Err((_, errors)) = FluentResource::try_new(lang.source().to_string()) {

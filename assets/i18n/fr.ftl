@@ -61,6 +61,7 @@ home-nothing-to-review = Rien à vérifier.
 home-review = Vérifier
 home-export = Export
 home-ready = { $n ->
+    [0] Aucune fiche approuvée n'est prête à exporter.
     [one] Une fiche approuvée est prête à exporter.
    *[other] { $n } fiches approuvées sont prêtes à exporter.
 }
@@ -105,6 +106,7 @@ iv-form-error = Le questionnaire a une erreur ici ({ $detail }) ; prévenez votr
 iv-review-title = Vérification avant de finaliser
 iv-review-ready = Toutes les réponses obligatoires sont données. Finalisez pour envoyer l'entretien à la vérification.
 iv-review-blocking = { $n ->
+    [0] Aucune réponse ne demande votre attention.
     [one] Une réponse demande encore votre attention :
    *[other] { $n } réponses demandent encore votre attention :
 }
@@ -145,6 +147,7 @@ records-apply = Appliquer
 records-reading = Lecture des fiches...
 records-stop = Arrêter
 records-count = { $n ->
+    [0] Aucune fiche
     [one] Une fiche
    *[other] { $n } fiches
 }
@@ -185,10 +188,12 @@ tallies-by-day = Par jour (31 derniers jours avec entretiens)
 export-title = Export
 export-intro = Un lot contient les fiches approuvées dont le consentement à l'entretien est enregistré, chiffrées pour le siège et signées par cet ordinateur.
 export-count = { $n ->
+    [0] Aucune fiche ne serait exportée.
     [one] Une fiche serait exportée.
    *[other] { $n } fiches seraient exportées.
 }
 export-recipients = { $n ->
+    [0] Chiffré pour aucune clé du siège.
     [one] Chiffré pour une clé du siège.
    *[other] Chiffré pour { $n } clés du siège.
 }
@@ -215,9 +220,11 @@ export-ledger-written = Lot { $seq }, { $when }, par { $who } : { $n } fiches, {
 export-ledger-failed = Lot { $seq }, { $when } : non écrit (le numéro ne sera pas réutilisé)
 export-report = Avant d'écrire : ce qui quitte l'ordinateur
 export-report-counts = { $n ->
+    [0] Aucune fiche
     [one] Une fiche
    *[other] { $n } fiches
 } et { $w ->
+    [0] aucun retrait
     [one] un retrait
    *[other] { $w } retraits
 }.
