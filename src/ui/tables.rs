@@ -9,8 +9,8 @@ use super::controls::filter_combo;
 use super::style;
 use crate::i18n::Tr;
 use crate::store::{RecordFilter, Status, Store, TallyBy};
-use crate::tables::output::{Share, caption, grid, shares};
-use crate::tables::{Dataset, Request, Table};
+use crate::tables::output::{Share, grid, shares};
+use crate::tables::{Dataset, Request, Table, Unit};
 
 /// The tables screen.
 pub struct TablesPage {
@@ -202,8 +202,22 @@ fn picker(
 fn show(ui: &mut egui::Ui, t: &Table, tr: &Tr) {
     ui.label(egui::RichText::new(format!("{}: {}", t.question, t.label)).strong());
     for share in shares(t) {
-        let g = grid(t, share, None);
-        ui.label(caption(t, share));
+        let mut g = grid(t, share, None);
+        // The words of the grid in the interface language: "All", the base, the caption.
+        g[0][1] = tr.t("tables-all");
+        if let Some(last) = g.last_mut() {
+            last[0] = tr.t(if share == Share::Mentions { "tables-base-mentions" } else { "tables-base" });
+        }
+        let units = match &t.unit {
+            Unit::Respondents => tr.t("tables-respondents"),
+            Unit::Instances(r) => tr.ta("tables-instances", &[("repeat", r.clone().into())]),
+        };
+        let key = match (t.multi, share) {
+            (false, _) => "tables-caption-single",
+            (true, Share::Units) => "tables-caption-units",
+            (true, Share::Mentions) => "tables-caption-mentions",
+        };
+        ui.label(tr.ta(key, &[("units", units.into())]));
         egui::Grid::new(("x-tables-grid", share == Share::Mentions)).striped(true).show(ui, |ui| {
             for (i, row) in g.iter().enumerate() {
                 for (j, c) in row.iter().enumerate() {
