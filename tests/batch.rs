@@ -705,3 +705,19 @@ fn a_batch_whose_answers_do_not_fit_the_form_is_refused() {
         assert!(err.to_string().contains(why), "{field}: {err}");
     }
 }
+
+#[test]
+fn a_missing_folder_is_refused_before_a_batch_number_is_used() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1)]);
+    let out = tempfile::tempdir().unwrap();
+    let mut store = laptop.open();
+    let missing = out.path().join("no-such-stick");
+    let err = export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), &missing).unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    assert!(store.batches().unwrap().is_empty(), "no number taken");
+    let (written, _) =
+        export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), out.path()).unwrap();
+    assert!(written.path.to_string_lossy().ends_with("-00001.batch"));
+}

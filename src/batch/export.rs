@@ -145,6 +145,16 @@ pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &At
     Ok(Sealed { head: envelope::seal(header, &signer.key, &digest, body.len()), body, payload_sha256: digest })
 }
 
+/// Fails unless `dir` is a folder (checked before a batch number is taken, so a mistyped folder
+/// or a missing USB stick does not use one up).
+pub fn check_folder(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(BatchError::Io(format!("the folder {} does not exist (is the USB stick plugged in?)", dir.display())))
+    }
+}
+
 /// Writes the batch into `dir` (a temporary file, flushed, then renamed).
 pub fn write(prepared: &Prepared, signer: &Signer, dir: &Path, progress: &AtomicUsize) -> Result<Written> {
     let path = dir.join(file_name(&signer.device_id, signer.seq));
@@ -154,12 +164,7 @@ pub fn write(prepared: &Prepared, signer: &Signer, dir: &Path, progress: &Atomic
             path.display()
         )));
     }
-    if !dir.is_dir() {
-        return Err(BatchError::Io(format!(
-            "the folder {} does not exist (is the USB stick plugged in?)",
-            dir.display()
-        )));
-    }
+    check_folder(dir)?;
     let sealed = encode(prepared, signer, prepared.report.coarsen.as_str(), progress)?;
     crate::store::write_parts_atomically(&path, &[&sealed.head, &sealed.body])?;
     Ok(Written {
@@ -187,6 +192,7 @@ pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Pa
         Selection::Again(seq) => Some(*seq),
         Selection::Next(_) | Selection::Reviewed(_) => None,
     };
+    check_folder(dir)?;
     let signer = signer(store, reexport_of)?;
     let seq = signer.seq;
     match write(&prepared, &signer, dir, &AtomicUsize::new(0)) {

@@ -14,7 +14,7 @@ use super::workspace::Go;
 use super::{errors, style};
 use crate::batch::BatchError;
 use crate::batch::anonymise::{Coarsen, Options};
-use crate::batch::export::{Prepared, Written, prepare, signer, write};
+use crate::batch::export::{Prepared, Written, check_folder, prepare, signer, write};
 use crate::i18n::Tr;
 use crate::store::{BatchRow, RecordFilter, Selection, Status, Store, TallyBy};
 
@@ -115,6 +115,12 @@ impl ExportPage {
 
     /// Takes the next batch number here, then writes on another thread.
     fn write(&mut self, store: &mut Store, prepared: Box<Prepared>) {
+        let dir = PathBuf::from(self.folder.trim());
+        if let Err(e) = check_folder(&dir) {
+            self.error = Some(e.to_string());
+            self.step = Step::Checked(prepared);
+            return;
+        }
         let signer = match signer(store, self.again) {
             Ok(s) => s,
             Err(e) => {
@@ -124,7 +130,6 @@ impl ExportPage {
             }
         };
         let seq = signer.seq;
-        let dir = PathBuf::from(self.folder.trim());
         let done = Arc::new(AtomicUsize::new(0));
         let total = prepared.records.len();
         let (tx, rx) = channel();
