@@ -544,6 +544,8 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
         Command::new(env!("CARGO_BIN_EXE_fourmi")).args(args).arg("--data-dir").arg(&hq_dir).output().unwrap()
     };
     ok(&fourmi(&["hq", "init", "--identity", &hq.identity_file().display().to_string()]));
+    let again = fourmi(&["hq", "init", "--identity", &hq.identity_file().display().to_string()]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("a headquarters database already exists"));
     let line = laptop.device_line();
     ok(&fourmi(&["hq", "devices", "add", &line, "--name", "bamako-1"]));
     let imported = fourmi(&["hq", "import", &batch]);

@@ -158,7 +158,10 @@ impl Hq {
     /// Creates the headquarters database in `dir`, remembering the identity file and its recipient.
     pub fn init(dir: &Path, identity_file: &Path, recipient: &str) -> Result<Hq> {
         if dir.join(HQ_FILE).exists() {
-            return Err(StoreError::AlreadySetUp(dir.to_path_buf()));
+            return Err(StoreError::Invalid(format!(
+                "a headquarters database already exists in {}; import into it, or choose another folder",
+                dir.display()
+            )));
         }
         files::create_private_dir(dir)?;
         let hq = Hq::connect(dir)?;
