@@ -315,6 +315,9 @@ fn approved_records_arrive_at_headquarters_field_by_field_without_personal_data(
     assert!(ids.iter().all(|id| at_hq.iter().any(|r| &r.uuid == id)));
     let ledger = store.batches().unwrap();
     assert_eq!((ledger[0].seq, ledger[0].state.as_str(), ledger[0].records), (1, "written", 6));
+    assert_eq!(store.verify_audit().unwrap(), None, "the audit chain holds the six exports");
+    let exported = store.audit_for(&ids[0]).unwrap();
+    assert!(exported.iter().any(|a| a.action == "status exported"));
     let bytes = std::fs::read(&file).unwrap();
     assert!(!bytes.windows(7).any(|w| w == b"Aminata"), "nothing readable in the file");
 }

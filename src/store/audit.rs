@@ -42,6 +42,56 @@ fn hash_row(prev: &str, seq: i64, at: &str, actor: &str, action: &str, uuid: Opt
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The end of the chain while rows are appended: read once, written back once (appending many
+/// rows in one transaction costs one insert each).
+pub(super) struct Chain {
+    seq: i64,
+    hash: String,
+}
+
+impl Chain {
+    /// The chain's head on `conn`.
+    pub(super) fn open(conn: &Connection) -> Result<Chain> {
+        let head: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
+        Ok(match head.as_deref().and_then(|h| h.split_once(' ')) {
+            Some((s, h)) => Chain { seq: s.parse::<i64>().unwrap_or(0), hash: h.to_string() },
+            None => Chain { seq: 0, hash: "0".repeat(64) },
+        })
+    }
+
+    /// Inserts one row after the head.
+    pub(super) fn push(
+        &mut self,
+        conn: &Connection,
+        at: &str,
+        actor: &str,
+        action: &str,
+        uuid: Option<&str>,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
+        let seq = self.seq + 1;
+        let detail = detail.to_string();
+        let hash = hash_row(&self.hash, seq, at, actor, action, uuid, &detail);
+        conn.prepare_cached(
+            "INSERT INTO audit (seq, at, actor, action, uuid, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![seq, at, actor, action, uuid, detail, self.hash, hash])?;
+        self.seq = seq;
+        self.hash = hash;
+        Ok(())
+    }
+
+    /// Writes the new head.
+    pub(super) fn close(self, conn: &Connection) -> Result<()> {
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [format!("{} {}", self.seq, self.hash)],
+        )?;
+        Ok(())
+    }
+}
+
 /// Appends one row on `conn` (inside the caller's transaction when there is one).
 pub(super) fn append(
     conn: &Connection,
@@ -51,24 +101,9 @@ pub(super) fn append(
     uuid: Option<&str>,
     detail: &serde_json::Value,
 ) -> Result<()> {
-    let head: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
-    let (prev_seq, prev_hash) = match head.as_deref().and_then(|h| h.split_once(' ')) {
-        Some((s, h)) => (s.parse::<i64>().unwrap_or(0), h.to_string()),
-        None => (0, "0".repeat(64)),
-    };
-    let seq = prev_seq + 1;
-    let detail = detail.to_string();
-    let hash = hash_row(&prev_hash, seq, at, actor, action, uuid, &detail);
-    conn.execute(
-        "INSERT INTO audit (seq, at, actor, action, uuid, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, at, actor, action, uuid, detail, prev_hash, hash],
-    )?;
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES ('audit_head', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [format!("{seq} {hash}")],
-    )?;
-    Ok(())
+    let mut chain = Chain::open(conn)?;
+    chain.push(conn, at, actor, action, uuid, detail)?;
+    chain.close(conn)
 }
 
 impl Store {

@@ -8,7 +8,7 @@
 
 use rusqlite::{Connection, params};
 
-use super::audit::append;
+use super::audit::{Chain, append};
 use super::queries::filter_sql;
 use super::records::{COLUMNS, row_to_record};
 use super::{RecordFilter, RecordRow, Result, Role, Session, Status, Store, StoreError};
@@ -237,13 +237,15 @@ impl Store {
             let mut export = tx.prepare_cached(
                 "UPDATE records SET status = 'exported', updated_at = ?2 WHERE uuid = ?1 AND status = 'approved'",
             )?;
+            let mut chain = Chain::open(&tx)?;
+            let detail = serde_json::json!({"from": "approved", "batch": seq});
             for uuid in records {
                 item.execute(params![seq, uuid, "record"])?;
                 if export.execute(params![uuid, at])? == 1 {
-                    let detail = serde_json::json!({"from": "approved", "batch": seq});
-                    append(&tx, &at, &account, "status exported", Some(uuid), &detail)?;
+                    chain.push(&tx, &at, &account, "status exported", Some(uuid), &detail)?;
                 }
             }
+            chain.close(&tx)?;
             for uuid in tombstones {
                 item.execute(params![seq, uuid, "tombstone"])?;
             }
