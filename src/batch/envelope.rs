@@ -112,7 +112,7 @@ impl Encryptor {
     pub fn finish(self) -> Result<(Vec<u8>, String)> {
         use sha2::Digest;
         let sink = self.inner.finish().map_err(|e| BatchError::Io(format!("cannot encrypt: {e}")))?;
-        let digest = sink.hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest = super::hex(&sink.hash.finalize());
         Ok((sink.out, digest))
     }
 }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Map, Value as J};
 
-use crate::form::{ChoiceSource, Compiled, ItemId, Kind};
+use crate::form::{Compiled, ItemId, Kind};
 use crate::store::hq::{Incoming, Record};
 
 use super::envelope::Header;
@@ -87,10 +87,7 @@ fn check_scope(form: &Compiled, repeat: Option<ItemId>, answers: &Map<String, J>
             // Metadata and calculations are the engine's own values, not typed answers.
             (kind, J::String(_) | J::Number(_) | J::Bool(_)) if kind.is_metadata() || kind == Kind::Calculate => {}
             (kind, v) if kind.is_select() => {
-                let list = match &node.item.choices {
-                    Some(ChoiceSource::List(l)) | Some(ChoiceSource::File(l)) => form.form.choices.get(l),
-                    None => None,
-                };
+                let list = form.choice_list(id);
                 let known = |c: &str| {
                     (node.item.or_other && c == "other") || list.is_some_and(|cs| cs.iter().any(|x| x.name == c))
                 };

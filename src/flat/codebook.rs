@@ -77,13 +77,8 @@ pub fn entries(form: &Compiled, tables: &[Table], lang: &str) -> Vec<Entry> {
         text_in(&form.items[id].item.label, lang, default).unwrap_or(&form.items[id].item.name).to_string()
     };
     let choice_label = |id: usize, name: &str| -> String {
-        let list = match &form.items[id].item.choices {
-            Some(crate::form::ChoiceSource::List(l)) | Some(crate::form::ChoiceSource::File(l)) => {
-                form.form.choices.get(l)
-            }
-            None => None,
-        };
-        list.and_then(|cs| cs.iter().find(|c| c.name == name))
+        form.choice_list(id)
+            .and_then(|cs| cs.iter().find(|c| c.name == name))
             .and_then(|c| text_in(&c.label, lang, default))
             .unwrap_or(name)
             .to_string()

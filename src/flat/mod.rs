@@ -12,7 +12,7 @@ pub mod write;
 
 use serde_json::{Map, Value as J};
 
-use crate::form::{ChoiceSource, Compiled, ItemId, Kind, Privacy, text_in};
+use crate::form::{Compiled, ItemId, Kind, Privacy, text_in};
 use crate::store::hq::Record;
 
 /// What a column holds.
@@ -87,12 +87,7 @@ pub fn path(form: &Compiled, id: ItemId) -> String {
 
 /// The choice names of a select item's list.
 pub fn choice_names(form: &Compiled, id: ItemId) -> Vec<String> {
-    match &form.items[id].item.choices {
-        Some(ChoiceSource::List(l)) | Some(ChoiceSource::File(l)) => {
-            form.form.choices.get(l).map(|cs| cs.iter().map(|c| c.name.clone()).collect()).unwrap_or_default()
-        }
-        None => Vec::new(),
-    }
+    form.choice_list(id).map(|cs| cs.iter().map(|c| c.name.clone()).collect()).unwrap_or_default()
 }
 
 /// Whether an item gets a column: answers and calculations, not personal ones.
@@ -227,10 +222,7 @@ impl<'a> Filler<'a> {
         if !node.kind.is_select() {
             return raw;
         }
-        let list = match &node.choices {
-            Some(ChoiceSource::List(l)) | Some(ChoiceSource::File(l)) => self.form.form.choices.get(l),
-            None => None,
-        };
+        let list = self.form.choice_list(item);
         let label = |name: &str| -> String {
             list.and_then(|cs| cs.iter().find(|c| c.name == name))
                 .and_then(|c| text_in(&c.label, lang, &self.form.form.default_language))

@@ -119,6 +119,17 @@ impl Compiled {
     pub fn id(&self, name: &str) -> Option<ItemId> {
         self.by_name.get(name).copied()
     }
+
+    /// The choice list of item `id`, if it is a select (a list on the choices sheet, or a choice
+    /// file folded into the form).
+    pub fn choice_list(&self, id: ItemId) -> Option<&Vec<super::model::Choice>> {
+        match &self.items[id].item.choices {
+            Some(super::model::ChoiceSource::List(l)) | Some(super::model::ChoiceSource::File(l)) => {
+                self.form.choices.get(l)
+            }
+            None => None,
+        }
+    }
 }
 
 fn label_refs(item: &Item) -> Vec<String> {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, FixedOffset};
 
 use crate::expr::{Context, ErrorKind, EvalError, EvalResult, Node, Value};
-use crate::form::{Choice, ChoiceSource, Kind};
+use crate::form::{Choice, Kind};
 
 use super::{Interview, Loc};
 
@@ -75,10 +75,7 @@ impl Context for ItemCtx<'_> {
 
 /// The choice list of item `id`, if it is a select.
 pub(crate) fn choice_list(iv: &Interview, id: usize) -> Option<&Vec<Choice>> {
-    match &iv.form.items[id].item.choices {
-        Some(ChoiceSource::List(l)) | Some(ChoiceSource::File(l)) => iv.form.form.choices.get(l),
-        None => None,
-    }
+    iv.form.choice_list(id)
 }
 
 /// The choices item instance `loc` offers now: its list, filtered by its choice_filter.

@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::keyring::{Keyring, check_passphrase};
+use super::now;
 use super::{KEYRING_FILE, Result, Role, Store, StoreError};
 
 /// An account as listed.
@@ -40,10 +41,6 @@ pub fn check_recipient(r: &str) -> Result<()> {
     age::x25519::Recipient::from_str(r.trim()).map(|_| ()).map_err(|_| {
         StoreError::Invalid(format!("`{r}` is not an age recipient (it starts with age1 and is printed by age-keygen)"))
     })
-}
-
-fn now() -> String {
-    crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
 }
 
 impl Store {

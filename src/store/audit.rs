@@ -109,7 +109,7 @@ pub(super) fn append(
 impl Store {
     /// Appends an audit row now, as the session's account.
     pub(super) fn audit_log(&self, action: &str, uuid: Option<&str>, detail: serde_json::Value) -> Result<()> {
-        let at = crate::expr::format_datetime(&chrono::Utc::now().fixed_offset());
+        let at = super::now();
         append(&self.conn, &at, &self.session.account, action, uuid, &detail)
     }
 

@@ -9,6 +9,7 @@
 use rusqlite::{Connection, params};
 
 use super::audit::{Chain, append};
+use super::now;
 use super::queries::filter_sql;
 use super::records::{COLUMNS, row_to_record};
 use super::{RecordFilter, RecordRow, Result, Role, Session, Status, Store, StoreError};
@@ -94,10 +95,6 @@ pub struct BatchRow {
     pub reexport_of: Option<i64>,
     /// Why it failed.
     pub note: Option<String>,
-}
-
-fn now() -> String {
-    crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
 }
 
 fn require_coordinator(session: &Session) -> Result<()> {

@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value as J};
 
 use super::batches::{StatusChange, Tombstone};
+use super::now;
 use super::{Result, StoreError, files};
 
 /// A record as a batch carries it and headquarters keeps it.
@@ -148,10 +149,6 @@ pub struct Hq {
     conn: Connection,
     dir: PathBuf,
     _lock: files::DirLock,
-}
-
-fn now() -> String {
-    crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
 }
 
 impl Hq {

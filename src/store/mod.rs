@@ -168,6 +168,11 @@ impl From<rusqlite::Error> for StoreError {
 /// Result of a store operation.
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// The store's clock: now, as the records and the audit trail write it.
+fn now() -> String {
+    crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
+}
+
 /// Who is using the store: the account that unlocked it and the role sealed with its key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {

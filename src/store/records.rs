@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::interview::{AuditEvent, Interview, Outcome, Screen};
 
 use super::audit::append;
+use super::now;
 use super::{Result, Role, Store, StoreError};
 
 /// A record's status.
@@ -158,10 +159,6 @@ fn write_events(tx: &rusqlite::Connection, actor: &str, uuid: &str, events: &[Au
         append(tx, &at, actor, &e.event, Some(uuid), &serde_json::json!({"node": e.node, "elapsed_ms": e.elapsed_ms}))?;
     }
     Ok(())
-}
-
-fn now() -> String {
-    crate::expr::format_datetime(&chrono::Utc::now().fixed_offset())
 }
 
 /// What a save writes of an interview: its answers as JSON text, its position, and the consent

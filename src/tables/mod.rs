@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value as J};
 
 use crate::expr::{Expression, MapContext, Value};
-use crate::form::{ChoiceSource, Compiled, ItemId, Kind, text_in};
+use crate::form::{Compiled, ItemId, Kind, text_in};
 
 /// Records to tabulate: the answers of each, with the form (its newest version) they follow.
 pub struct Dataset {
@@ -126,10 +126,7 @@ pub fn cell(n: usize, d: usize, suppress: Option<usize>) -> String {
 }
 
 fn choices(form: &Compiled, id: ItemId, lang: &str) -> Vec<(String, String)> {
-    let list = match &form.items[id].item.choices {
-        Some(ChoiceSource::List(l)) | Some(ChoiceSource::File(l)) => form.form.choices.get(l),
-        None => None,
-    };
+    let list = form.choice_list(id);
     let default = &form.form.default_language;
     let mut out: Vec<(String, String)> = list
         .map(|cs| {
