@@ -63,6 +63,7 @@ fn setup() -> Bench {
                     revision: 1,
                     answers: serde_json::Value::Object(iv.answers_json()),
                     position: None,
+                    reopenable: false,
                 },
                 history: vec![
                     StatusChange { status: "completed".into(), at: at.clone(), by: "ana".into() },

@@ -200,12 +200,20 @@ fn a_complete_covid_interview_from_consent_to_finalise() {
 }
 
 #[test]
-fn a_consent_refusal_closes_the_interview_with_no_answers() {
+fn a_consent_refusal_closes_the_interview_with_no_answers_once_the_monitor_confirms() {
     let (tmp, mut h) = ana_starts_covid();
     answer_until(&mut h, |names| names.contains(&"consent".to_string()));
     click(&mut h, "No");
+    // Picking "No" closes nothing: the monitor is still on the question.
+    assert_eq!(h.state().current_questions(), ["consent"]);
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_questions(), ["#close"]);
+    assert!(visible(&h, "Closing the interview keeps no answers after the consent question"));
+    // Enter does not confirm.
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_questions(), ["#close"]);
+    click(&mut h, "Close the interview");
     assert!(visible(&h, "The respondent did not consent."));
-    assert!(visible(&h, "No answers were kept."));
     click(&mut h, "Back to Home (Enter)");
     drop(h);
     let store = open_store(tmp.path(), "sam");
@@ -213,6 +221,126 @@ fn a_consent_refusal_closes_the_interview_with_no_answers() {
     assert_eq!(recs[0].status, Status::Refused);
     assert_eq!(recs[0].consent_interview, Some(false));
     assert!(recs[0].answers.get("age").is_none());
+}
+
+#[test]
+fn a_refusal_picked_by_mistake_is_changed_before_closing_and_nothing_is_lost() {
+    let (tmp, mut h) = ana_starts_covid();
+    answer_until(&mut h, |names| names.contains(&"consent".to_string()));
+    click(&mut h, "No");
+    press(&mut h, egui::Key::Enter);
+    click(&mut h, "Go back and change the answer");
+    assert_eq!(h.state().current_questions(), ["consent"]);
+    click(&mut h, "Yes");
+    press(&mut h, egui::Key::Enter);
+    answer_to_end(&mut h);
+    click(&mut h, "Finalise (Ctrl+Enter)");
+    drop(h);
+    let recs = open_store(tmp.path(), "sam").records(&Default::default()).unwrap();
+    assert_eq!(recs[0].status, Status::Completed);
+    assert_eq!(recs[0].consent_interview, Some(true));
+}
+
+#[test]
+fn a_closed_interview_is_reopened_with_every_answer_until_the_next_one_starts() {
+    let (tmp, mut h) = ana_starts_covid();
+    answer_until(&mut h, |names| names.contains(&"age".to_string()));
+    type_into(&mut h, "How old are you?", "16");
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_questions(), ["arrived_within_year"]);
+    press(&mut h, egui::Key::Num1);
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_questions(), ["#close"]);
+    click(&mut h, "Close the interview");
+    let uuid = h.state().current_record().unwrap().to_string();
+    click(&mut h, "Back to Home (Enter)");
+    // Home offers to reopen it; reopening brings every answer back.
+    click(&mut h, "Reopen the interview");
+    assert_eq!(h.state().current_record(), Some(uuid.as_str()));
+    let names = h.state().current_questions();
+    assert!(names == ["age"] || names == ["arrived_within_year"], "reopened on the screening, not {names:?}");
+    press(&mut h, egui::Key::Escape);
+    click(&mut h, "Save and close");
+    click(&mut h, "Lock (Ctrl+L)");
+    {
+        let store = open_store(tmp.path(), "ana");
+        let rec = store.record(&uuid).unwrap();
+        assert_eq!(rec.status, Status::Draft);
+        assert_eq!(rec.answers["age"], 16, "the screening answers are back");
+        let audit = store.audit_for(&uuid).unwrap();
+        assert!(audit.iter().any(|r| r.action == "status draft" && r.detail.contains("reopened")));
+    }
+    // Closed again, then a new interview: the first one can no longer be reopened.
+    unlock(&mut h, "ana");
+    click(&mut h, "Continue");
+    answer_until(&mut h, |names| names == ["#close"]);
+    click(&mut h, "Close the interview");
+    click(&mut h, "Back to Home (Enter)");
+    start_covid(&mut h);
+    click(&mut h, "Save and close");
+    assert!(!visible(&h, "Reopen the interview"));
+    click(&mut h, "Lock (Ctrl+L)");
+    let store = open_store(tmp.path(), "ana");
+    let rec = store.record(&uuid).unwrap();
+    assert_eq!(rec.status, Status::ScreenedOut);
+    assert!(!rec.reopenable);
+    assert!(rec.answers.get("age").is_none(), "the screening answers are purged");
+}
+
+#[test]
+fn correcting_the_age_digit_by_digit_keeps_the_interview_and_every_answer() {
+    let (tmp, mut h) = ana_starts_covid();
+    answer_until(&mut h, |names| names.contains(&"age".to_string()));
+    answer_screen(&mut h);
+    answer_until(&mut h, |names| names.len() == 1 && names[0] != "arrived_within_year" && names[0] != "age");
+    let far = h.state().current_questions();
+    // Back to the age, typed again as 19: "1" alone would make the respondent ineligible.
+    for _ in 0..20 {
+        if h.state().current_questions() == ["age"] {
+            break;
+        }
+        press(&mut h, egui::Key::PageUp);
+    }
+    assert_eq!(h.state().current_questions(), ["age"]);
+    type_into(&mut h, "How old are you?", "19");
+    assert_eq!(h.state().current_questions(), ["age"], "still on the age");
+    // One Backspace, then the digit again.
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.get_by_label("How old are you?").type_text("9");
+    h.run();
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_questions(), ["arrived_within_year"]);
+    let uuid = h.state().current_record().unwrap().to_string();
+    click(&mut h, "Save and close");
+    click(&mut h, "Lock (Ctrl+L)");
+    let store = open_store(tmp.path(), "ana");
+    let rec = store.record(&uuid).unwrap();
+    assert_eq!(rec.status, Status::Draft);
+    assert_eq!(rec.answers["age"], 19);
+    assert!(rec.answers.as_object().unwrap().len() > 12, "the later answers are kept: {far:?}");
+}
+
+#[test]
+fn invalid_text_never_moves_on_and_never_stores_another_value() {
+    let (tmp, mut h) = ana_starts_covid();
+    answer_until(&mut h, |names| names.contains(&"age".to_string()));
+    type_into(&mut h, "How old are you?", "25x");
+    assert!(visible(&h, "Correct or clear this answer before moving on."));
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_questions(), ["age"], "Enter does not move on");
+    // The box still has the keyboard and what was typed.
+    let text = h.get_by_label("How old are you?").value();
+    assert_eq!(text.as_deref(), Some("25x"));
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_questions(), ["arrived_within_year"]);
+    let uuid = h.state().current_record().unwrap().to_string();
+    click(&mut h, "Save and close");
+    click(&mut h, "Lock (Ctrl+L)");
+    let rec = open_store(tmp.path(), "ana").record(&uuid).unwrap();
+    assert_eq!(rec.answers["age"], 25);
 }
 
 #[test]

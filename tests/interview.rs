@@ -113,9 +113,9 @@ fn an_ineligible_respondent_is_screened_out_and_their_screening_answers_dropped(
 }
 
 #[test]
-fn relevance_hides_questions_and_drops_their_answers() {
+fn relevance_hides_questions_and_keeps_their_answers_until_finalising() {
     let f = md(
-        "| survey |\n| | type | name | label | relevant |\n| | integer | a | A | |\n| | text | b | B | ${a} > 1 |\n",
+        "| survey |\n| | type | name | label | relevant | calculation |\n| | integer | a | A | | |\n| | text | b | B | ${a} > 1 | |\n| | calculate | c | | | concat('b=', ${b}) |\n",
     );
     let mut iv = Interview::start(f.clone(), info("en"));
     let (a, b) = (Loc::top(f.id("a").unwrap()), Loc::top(f.id("b").unwrap()));
@@ -123,8 +123,46 @@ fn relevance_hides_questions_and_drops_their_answers() {
     iv.set_answer(&a, "5", s(2)).unwrap();
     iv.set_answer(&b, "kept", s(3)).unwrap();
     assert_eq!(iv.answers_json()["b"], json!("kept"));
+    // Hidden: expressions see it as empty, but the answer is not thrown away.
     iv.set_answer(&a, "0", s(4)).unwrap();
-    assert!(!iv.answers_json().contains_key("b"), "an irrelevant answer is kept out of the record");
+    assert_eq!(iv.value(&b).to_str(), "");
+    assert_eq!(iv.answers_json()["c"], json!("b="));
+    // Asked again (a correction of `a`): the answer comes back.
+    iv.set_answer(&a, "7", s(5)).unwrap();
+    assert_eq!(iv.raw(&b), "kept");
+    assert_eq!(iv.answers_json()["c"], json!("b=kept"));
+    // Finalised while hidden: the record keeps only what was asked.
+    iv.set_answer(&a, "0", s(6)).unwrap();
+    iv.finalize(s(7)).unwrap();
+    assert!(!iv.answers_json().contains_key("b"), "an answer not asked is kept out of the finalised record");
+}
+
+#[test]
+fn a_refusal_or_a_failed_screening_closes_nothing_until_confirmed_and_can_be_reopened() {
+    let mut iv = Interview::start(bundled("4mi-core.toml"), info("English (en)"));
+    let answers = obj(
+        json!({"monitor": "m2", "mode": "face_to_face", "country": "mali", "city": "bamako", "neighbourhood": "sogoniko", "consent": "yes", "age": 34, "arrived_within_year": "yes"}),
+    );
+    iv.fill(&answers, s(1)).unwrap();
+    let age = Loc::top(iv.form().id("age").unwrap());
+    iv.set_answer(&age, "34", s(2)).unwrap();
+    // One Backspace leaves "3": not eligible, but nothing closes.
+    iv.set_answer(&age, "3", s(3)).unwrap();
+    assert_eq!(iv.outcome(), Outcome::InProgress);
+    assert_eq!(iv.closing(), Some(Outcome::ScreenedOut));
+    assert_eq!(iv.screens().last(), Some(&fourmi::interview::Screen::Close));
+    iv.set_answer(&age, "34", s(4)).unwrap();
+    assert_eq!(iv.closing(), None);
+    // Confirmed: closed, with every answer still there until purged.
+    iv.set_answer(&age, "3", s(5)).unwrap();
+    assert_eq!(iv.close(s(6)), Some(Outcome::ScreenedOut));
+    assert_eq!(iv.answers_json()["age"], json!(3));
+    assert!(!iv.purged_answers_json().contains_key("age"));
+    assert!(iv.reopen(s(7)));
+    assert_eq!(iv.outcome(), Outcome::InProgress);
+    assert_eq!(iv.raw(&age), "3");
+    let events: Vec<String> = iv.drain_events().into_iter().map(|e| e.event).collect();
+    assert!(events.contains(&"screened out".to_string()) && events.contains(&"form reopen".to_string()));
 }
 
 #[test]

@@ -193,7 +193,7 @@ pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Pa
         Selection::Next(_) | Selection::Reviewed(_) => None,
     };
     check_folder(dir)?;
-    let signer = signer(store, reexport_of)?;
+    let signer = signer(store, reexport_of, dir)?;
     let seq = signer.seq;
     match write(&prepared, &signer, dir, &AtomicUsize::new(0)) {
         Ok(w) => {
@@ -207,14 +207,17 @@ pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Pa
     }
 }
 
-/// Takes the next batch number and what signing needs (coordinators).
-pub fn signer(store: &mut Store, reexport_of: Option<i64>) -> Result<Signer> {
+/// Takes the next batch number for a batch to be written into `dir`, and what signing needs
+/// (coordinators). The ledger knows the file from now on, so that a write cut short is marked
+/// failed, and its temporary file removed, the next time the store is opened.
+pub fn signer(store: &mut Store, reexport_of: Option<i64>, dir: &Path) -> Result<Signer> {
     let recipients = store.recipients()?;
     if recipients.is_empty() {
         return Err(BatchError::NoRecipients);
     }
     let key = store.device_signing_key()?;
-    let seq = store.begin_batch(reexport_of)?;
+    let device_id = store.device_id().to_string();
+    let seq = store.begin_batch(reexport_of, &|seq| dir.join(file_name(&device_id, seq)))?;
     Ok(Signer {
         device_id: store.device_id().to_string(),
         seq,

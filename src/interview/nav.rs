@@ -15,6 +15,9 @@ pub enum Screen {
     Question(Loc),
     /// A `field-list` group: all its relevant questions on one page.
     Page(Loc),
+    /// "Close the interview?": the consent question was answered no, or the screening says the
+    /// respondent is not eligible. Nothing is closed until the monitor confirms here.
+    Close,
     /// "Add another ...?" after the instances of a repeat the monitor controls.
     AddRepeat {
         /// The repeat.
@@ -47,10 +50,11 @@ pub struct HierarchyEntry {
 
 impl Screen {
     /// A key that orders screens as the form does (for finding where a vanished screen was).
-    fn key(&self) -> (usize, Vec<usize>, u8) {
+    pub(crate) fn key(&self) -> (usize, Vec<usize>, u8) {
         match self {
             Screen::Question(l) | Screen::Page(l) => (l.item, l.at.clone(), 0),
             Screen::AddRepeat { repeat, at } => (*repeat, at.clone(), 2),
+            Screen::Close => (usize::MAX - 1, Vec::new(), 3),
             Screen::End => (usize::MAX, Vec::new(), 3),
         }
     }
@@ -58,15 +62,17 @@ impl Screen {
 
 impl Interview {
     /// Every screen of the interview as it stands, in order, ending with [`Screen::End`] once the
-    /// consent and eligibility gates let the monitor through.
+    /// consent and eligibility gates let the monitor through, with [`Screen::Close`] where a gate
+    /// says the interview should close (the monitor confirms there), and with [`Screen::End`]
+    /// once it is closed.
     pub fn screens(&self) -> Vec<Screen> {
         let mut out = Vec::new();
         let top = self.form.top.clone();
-        if !self.walk(&top, &[], &mut out) && self.outcome != Outcome::Refused && self.outcome != Outcome::ScreenedOut {
+        let stopped = self.walk(&top, &[], &mut out);
+        if self.is_closed() || !stopped {
             out.push(Screen::End);
-        }
-        if matches!(self.outcome, Outcome::Refused | Outcome::ScreenedOut) {
-            out.push(Screen::End);
+        } else if self.closing().is_some() {
+            out.push(Screen::Close);
         }
         out
     }
@@ -188,6 +194,7 @@ impl Interview {
             Screen::Question(_) => "question",
             Screen::Page(_) => "group questions",
             Screen::AddRepeat { .. } => "add repeat prompt",
+            Screen::Close => "close prompt",
             Screen::End => "end screen",
         };
         let loc = match &screen {
@@ -213,7 +220,10 @@ impl Interview {
         }
         let screens = self.screens();
         let i = screens.iter().position(|s| *s == current).unwrap_or(0);
-        let next = screens.get(i + 1).cloned().unwrap_or(Screen::End);
+        // The last screen (the end, or the question to close the interview) has no next.
+        let Some(next) = screens.get(i + 1).cloned() else {
+            return Ok(current);
+        };
         self.land(next.clone(), at);
         Ok(next)
     }

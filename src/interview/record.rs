@@ -19,12 +19,15 @@ pub struct FillError {
 
 impl Interview {
     /// The record's answers: `{"age": 34, "langs": ["fr", "bm"], "incident": [{...}, {...}]}`.
-    /// Groups are flattened; notes, and anything not relevant or unanswered, are left out.
+    /// Groups are flattened; notes and unanswered questions are left out. While the interview
+    /// is in progress, answers to questions that are not asked any more are kept (they come back
+    /// if the question is asked again); once finalised or closed, only what is asked.
     pub fn answers_json(&self) -> Map<String, J> {
         self.scope_json(&[], &[])
     }
 
     fn scope_json(&self, chain: &[ItemId], at: &[usize]) -> Map<String, J> {
+        let keep_unasked = self.outcome == Outcome::InProgress;
         let mut out = Map::new();
         for (id, node) in self.form.items.iter().enumerate() {
             if self.chains[id] != chain {
@@ -35,7 +38,7 @@ impl Interview {
             match kind {
                 Kind::Group | Kind::Note => {}
                 Kind::Repeat => {
-                    if !self.is_relevant(&loc) {
+                    if !self.is_relevant(&loc) && !keep_unasked {
                         continue;
                     }
                     let mut inner_chain = chain.to_vec();
@@ -53,7 +56,7 @@ impl Interview {
                 }
                 _ => {
                     let raw = self.raw(&loc);
-                    if !raw.is_empty() && self.is_relevant(&loc) {
+                    if !raw.is_empty() && (keep_unasked || self.is_relevant(&loc)) {
                         out.insert(node.item.name.clone(), to_json(kind, raw));
                     }
                 }
@@ -120,6 +123,11 @@ impl Interview {
     pub fn fill(&mut self, answers: &Map<String, J>, at: Elapsed) -> Result<(), Vec<FillError>> {
         let mut errors = Vec::new();
         self.fill_scope(&[], &[], answers, "", at, &mut errors);
+        // An answer file that refuses consent or screens the respondent out is the decision:
+        // the interview closes, keeping only what a closed record keeps.
+        if self.close(at).is_some() {
+            self.purge();
+        }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
@@ -140,7 +148,7 @@ impl Interview {
             }
         }
         for id in 0..self.form.items.len() {
-            if self.chains[id] != chain || self.outcome != Outcome::InProgress {
+            if self.chains[id] != chain || self.outcome != Outcome::InProgress || self.closing().is_some() {
                 continue;
             }
             let item = self.form.items[id].item.clone();

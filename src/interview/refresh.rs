@@ -7,7 +7,7 @@ use crate::expr::Value;
 use crate::form::{DefaultValue, ItemId, Kind};
 
 use super::context::ItemCtx;
-use super::{AnswerError, Elapsed, Interview, Loc, Outcome, Problem, ProblemKind, Scope, normalise};
+use super::{AnswerError, Elapsed, Interview, Loc, Outcome, Problem, ProblemKind, Scope, Screen, normalise};
 
 /// Result of evaluating an expression, errors read as false / empty (a form bug must not stop an
 /// interview; `fourmi form check` reports such expressions before the form is used).
@@ -63,14 +63,10 @@ impl Interview {
                 }
             }
         }
-        let relevant = self.is_relevant(loc);
-        if !relevant {
-            if item.kind.is_container() {
-                changed |= self.clear_inside(loc);
-            } else if !self.raw(loc).is_empty() && !item.kind.is_metadata() {
-                self.store(loc, String::new());
-                changed = true;
-            }
+        // A question that stops being relevant keeps its answer until the interview is finalised
+        // (as in ODK Collect): expressions see it as empty, and it comes back if the question is
+        // asked again. Finalising drops it.
+        if !self.is_relevant(loc) {
             return changed;
         }
         if let Some(calc) = item.calculation.as_ref().filter(|_| item.trigger.is_empty()) {
@@ -90,24 +86,6 @@ impl Interview {
             let n = eval_or(self, loc, count).to_num();
             let want = if n.is_finite() && n > 0.0 { (n as usize).min(MAX_REPEATS) } else { 0 };
             changed |= self.resize_repeat(loc, want);
-        }
-        changed
-    }
-
-    /// Clears every answer inside a container instance that stopped being relevant.
-    fn clear_inside(&mut self, container: &Loc) -> bool {
-        let mut changed = false;
-        let ids: Vec<ItemId> = self.descendants(container.item);
-        for id in ids {
-            if self.form.items[id].item.kind.is_metadata() {
-                continue;
-            }
-            for l in self.locs(id, &container.at) {
-                if !self.raw(&l).is_empty() {
-                    self.store(&l, String::new());
-                    changed = true;
-                }
-            }
         }
         changed
     }
@@ -217,7 +195,9 @@ impl Interview {
     }
 
     /// Sets an answer (text as the monitor typed or chose it; "" clears it) and recomputes what it
-    /// affects. Refusing consent or failing the eligibility screen closes the interview.
+    /// affects. Nothing closes here: a refusal of consent or a failed screening only makes
+    /// [`Interview::closing`] say so, and the interview closes when the monitor confirms
+    /// ([`Interview::close`]).
     pub fn set_answer(&mut self, loc: &Loc, text: &str, at: Elapsed) -> Result<Outcome, AnswerError> {
         let node =
             self.form.items.get(loc.item).ok_or_else(|| AnswerError::NoSuchQuestion(format!("#{}", loc.item)))?;
@@ -261,7 +241,6 @@ impl Interview {
             }
         }
         self.propagate(loc);
-        self.apply_gates(at);
         Ok(self.outcome)
     }
 
@@ -323,6 +302,7 @@ impl Interview {
             return Err(problems);
         }
         self.tick(at);
+        self.drop_unasked();
         let end: Vec<ItemId> = (0..self.form.items.len())
             .filter(|&i| self.form.items[i].item.kind == Kind::End && self.chains[i].is_empty())
             .collect();
@@ -337,30 +317,109 @@ impl Interview {
 }
 
 impl Interview {
-    /// Closes the interview when consent is refused or the respondent is not eligible.
-    fn apply_gates(&mut self, at: Elapsed) {
+    /// Whether the interview is closed (refused or screened out).
+    pub fn is_closed(&self) -> bool {
+        matches!(self.outcome, Outcome::Refused | Outcome::ScreenedOut)
+    }
+
+    /// What closing the interview now would record: `Refused` when the consent question is
+    /// answered no, `ScreenedOut` when every screening question is answered and the eligibility
+    /// rule fails; `None` while the interview may go on (or is already closed).
+    pub fn closing(&self) -> Option<Outcome> {
         if self.outcome != Outcome::InProgress {
-            return;
+            return None;
         }
-        let form = self.form.clone();
+        let form = &self.form;
         if let Some(consent) = form.form.consent_question.as_deref().and_then(|c| form.id(c))
             && self.raw(&Loc::top(consent)) == "no"
         {
-            self.clear_from(consent + 1);
-            self.outcome = Outcome::Refused;
-            self.emit("consent refused", None, at);
-            return;
+            return Some(Outcome::Refused);
         }
-        if let Some(rule) = &form.form.eligibility {
-            let ids: Vec<ItemId> = rule.references().iter().filter_map(|r| form.id(r)).collect();
-            let answered = ids.iter().all(|&id| !self.raw(&Loc::top(id)).is_empty());
-            if answered && !ids.is_empty() {
-                let root = Loc::top(ids[0]);
-                if !rule.eval(&ItemCtx::new(self, &root)).map(|v| v.to_bool()).unwrap_or(false) {
-                    let first = ids.iter().copied().min().unwrap_or(0);
-                    self.clear_from(first);
-                    self.outcome = Outcome::ScreenedOut;
-                    self.emit("screened out", None, at);
+        let rule = form.form.eligibility.as_ref()?;
+        let ids: Vec<ItemId> = rule.references().iter().filter_map(|r| form.id(r)).collect();
+        let first = *ids.first()?;
+        let answered = ids.iter().all(|&id| !self.raw(&Loc::top(id)).is_empty());
+        let eligible = rule.eval(&ItemCtx::new(self, &Loc::top(first))).map(|v| v.to_bool()).unwrap_or(false);
+        (answered && !eligible).then_some(Outcome::ScreenedOut)
+    }
+
+    /// Closes the interview as [`Interview::closing`] says, when the monitor confirmed it. The
+    /// answers stay in the interview (so that [`Interview::reopen`] can bring it back);
+    /// [`Interview::purged_answers_json`] is what a closed record keeps.
+    pub fn close(&mut self, at: Elapsed) -> Option<Outcome> {
+        let outcome = self.closing()?;
+        self.tick(at);
+        self.outcome = outcome;
+        self.emit(if outcome == Outcome::Refused { "consent refused" } else { "screened out" }, None, at);
+        self.position = Screen::End;
+        Some(outcome)
+    }
+
+    /// Reopens an interview closed by mistake, on the question that closed it.
+    pub fn reopen(&mut self, at: Elapsed) -> bool {
+        if !self.is_closed() {
+            return false;
+        }
+        self.tick(at);
+        self.outcome = Outcome::InProgress;
+        self.emit("form reopen", None, at);
+        self.show_closing_question();
+        true
+    }
+
+    /// Moves to the question that makes [`Interview::closing`] say the interview should close
+    /// (after a reopening from the store).
+    pub fn show_closing_question(&mut self) {
+        if let Some(gate) = self.closing().and_then(|o| self.gate_item(o)) {
+            self.position = self.screens().into_iter().find(|s| s.key().0 >= gate).unwrap_or(Screen::End);
+        }
+    }
+
+    /// Removes what a closed interview does not keep: everything after the consent question
+    /// (refused), everything from the first screening question on (screened out).
+    pub fn purge(&mut self) {
+        if let Some(first) = self.purge_from() {
+            self.clear_from(first);
+        }
+    }
+
+    /// The answers a closed record keeps (for an open interview: all of them).
+    pub fn purged_answers_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        if self.purge_from().is_none() {
+            return self.answers_json();
+        }
+        let mut copy = self.clone();
+        copy.purge();
+        copy.answers_json()
+    }
+
+    /// The question that closes the interview with `outcome`.
+    fn gate_item(&self, outcome: Outcome) -> Option<ItemId> {
+        let form = &self.form;
+        match outcome {
+            Outcome::Refused => form.form.consent_question.as_deref().and_then(|c| form.id(c)),
+            Outcome::ScreenedOut => {
+                let rule = form.form.eligibility.as_ref()?;
+                rule.references().iter().filter_map(|r| form.id(r)).min()
+            }
+            _ => None,
+        }
+    }
+
+    fn purge_from(&self) -> Option<ItemId> {
+        let gate = self.gate_item(self.outcome)?;
+        Some(if self.outcome == Outcome::Refused { gate + 1 } else { gate })
+    }
+
+    /// Drops the answers of questions that are not asked any more (at finalising).
+    fn drop_unasked(&mut self) {
+        for id in 0..self.form.items.len() {
+            if !self.form.items[id].item.kind.is_question() || self.form.items[id].item.kind.is_metadata() {
+                continue;
+            }
+            for l in self.locs(id, &[]) {
+                if !self.raw(&l).is_empty() && !self.is_relevant(&l) {
+                    self.store(&l, String::new());
                 }
             }
         }

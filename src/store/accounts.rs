@@ -6,6 +6,7 @@ use ed25519_dalek::SigningKey;
 use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
+use super::audit::append;
 use super::keyring::{Keyring, check_passphrase};
 use super::now;
 use super::{KEYRING_FILE, Result, Role, Store, StoreError};
@@ -105,12 +106,18 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::Invalid(format!("an account named `{name}` already exists")));
         }
-        self.reseal(name, role, passphrase)?;
-        self.conn.execute(
+        // The row and its audit entry commit only once the keyring holds the account.
+        let tx = self.conn.unchecked_transaction()?;
+        let at = now();
+        tx.execute(
             "INSERT INTO accounts (name, role, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role.as_str(), now(), self.session.account],
+            params![name, role.as_str(), at, self.session.account],
         )?;
-        self.audit_log("account add", None, serde_json::json!({"account": name, "role": role.as_str()}))
+        let detail = serde_json::json!({"account": name, "role": role.as_str()});
+        append(&tx, &at, &self.session.account, "account add", None, &detail)?;
+        self.reseal(name, role, passphrase)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Sets a new passphrase: one's own, or anyone's for a coordinator (a reset).
@@ -132,15 +139,18 @@ impl Store {
         if name == self.session.account {
             return Err(StoreError::Invalid("you cannot disable the account you are using".into()));
         }
-        let n = self.conn.execute("UPDATE accounts SET disabled = 1 WHERE name = ?1", [name])?;
+        let tx = self.conn.unchecked_transaction()?;
+        let n = tx.execute("UPDATE accounts SET disabled = 1 WHERE name = ?1", [name])?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("the account `{name}`")));
         }
+        append(&tx, &now(), &self.session.account, "account disable", None, &serde_json::json!({"account": name}))?;
         let path = self.dir.join(KEYRING_FILE);
         let mut ring = Keyring::load(&path)?;
         ring.accounts.retain(|a| a.account != name);
         ring.save(&path)?;
-        self.audit_log("account disable", None, serde_json::json!({"account": name}))
+        tx.commit()?;
+        Ok(())
     }
 
     fn reseal(&self, name: &str, role: Role, passphrase: &str) -> Result<()> {

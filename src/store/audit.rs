@@ -50,14 +50,46 @@ pub(super) struct Chain {
 }
 
 impl Chain {
-    /// The chain's head on `conn`.
+    /// The chain's head on `conn`. A head that lags the last row (a head written by an older
+    /// fourmi in a commit of its own, and a crash between the two) is caught up when the rows
+    /// after it follow on from it; rows that do not are damage, reported, never written over.
     pub(super) fn open(conn: &Connection) -> Result<Chain> {
         let head: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
-        Ok(match head.as_deref().and_then(|h| h.split_once(' ')) {
+        let mut chain = match head.as_deref().and_then(|h| h.split_once(' ')) {
             Some((s, h)) => Chain { seq: s.parse::<i64>().unwrap_or(0), hash: h.to_string() },
             None => Chain { seq: 0, hash: "0".repeat(64) },
-        })
+        };
+        let last: Option<i64> = conn.query_row("SELECT max(seq) FROM audit", [], |r| r.get(0))?;
+        if last.is_some_and(|l| l > chain.seq) {
+            chain.catch_up(conn)?;
+        }
+        Ok(chain)
+    }
+
+    /// Follows the rows after the head, checking each one's link and hash.
+    fn catch_up(&mut self, conn: &Connection) -> Result<()> {
+        let mut stmt = conn.prepare(
+            "SELECT seq, at, actor, action, uuid, detail, prev_hash, hash FROM audit WHERE seq > ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([self.seq])?;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let (at, actor, action): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            let (uuid, detail): (Option<String>, String) = (r.get(4)?, r.get(5)?);
+            let (prev_hash, hash): (String, String) = (r.get(6)?, r.get(7)?);
+            let fits = seq == self.seq + 1
+                && prev_hash == self.hash
+                && hash_row(&self.hash, seq, &at, &actor, &action, uuid.as_deref(), &detail) == hash;
+            if !fits {
+                return Err(super::StoreError::Corrupt(format!(
+                    "the audit trail does not follow on at row {seq}; run `fourmi check` and keep a copy of this folder"
+                )));
+            }
+            self.seq = seq;
+            self.hash = hash;
+        }
+        Ok(())
     }
 
     /// Inserts one row after the head.
@@ -107,10 +139,14 @@ pub(super) fn append(
 }
 
 impl Store {
-    /// Appends an audit row now, as the session's account.
+    /// Appends an audit row now, as the session's account: the row and the chain's head in one
+    /// transaction.
     pub(super) fn audit_log(&self, action: &str, uuid: Option<&str>, detail: serde_json::Value) -> Result<()> {
         let at = super::now();
-        append(&self.conn, &at, &self.session.account, action, uuid, &detail)
+        let tx = self.conn.unchecked_transaction()?;
+        append(&tx, &at, &self.session.account, action, uuid, &detail)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Checks the whole chain: `Ok(None)` when intact, or where it breaks.

@@ -6,6 +6,8 @@
 //! (state `failed`, with the reason): a number is never given twice, so headquarters can tell a
 //! batch that never existed from one that went missing.
 
+use std::path::PathBuf;
+
 use rusqlite::{Connection, params};
 
 use super::audit::{Chain, append};
@@ -188,14 +190,18 @@ fn tombstones(conn: &Connection, clause: &str, args: impl rusqlite::Params) -> R
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
+/// Why a batch still `writing` at the next opening failed.
+const INTERRUPTED: &str = "interrupted: fourmi or the laptop stopped while this batch was being written; its records were not marked exported and go in the next batch";
+
 impl Store {
     /// What `selection` carries (coordinators).
     pub fn export_set(&self, selection: &Selection) -> Result<ExportSet> {
         export_set(&self.conn, &self.session, selection)
     }
 
-    /// Takes the next batch number (coordinators): the batch is `writing` until finished or failed.
-    pub fn begin_batch(&mut self, reexport_of: Option<i64>) -> Result<i64> {
+    /// Takes the next batch number (coordinators): the batch is `writing` until finished or
+    /// failed, into the file `file(seq)`.
+    pub fn begin_batch(&mut self, reexport_of: Option<i64>, file: &dyn Fn(i64) -> PathBuf) -> Result<i64> {
         require_coordinator(&self.session)?;
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -203,8 +209,43 @@ impl Store {
             params![now(), self.session.account, reexport_of],
         )?;
         let seq = tx.last_insert_rowid();
+        tx.execute("UPDATE batches SET file = ?2 WHERE seq = ?1", params![seq, file(seq).to_string_lossy()])?;
         tx.commit()?;
         Ok(seq)
+    }
+
+    /// Batches still `writing` when the store opens were cut short (the data folder's lock
+    /// says no other fourmi is writing one): each is marked failed with the reason, and its
+    /// temporary file removed. Its records were not marked exported.
+    pub(super) fn recover_batches(&mut self) -> Result<()> {
+        let stale: Vec<(i64, Option<String>)> = self
+            .conn
+            .prepare("SELECT seq, file FROM batches WHERE state = 'writing'")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (seq, file) in stale {
+            if let Some(f) = &file {
+                let tmp = PathBuf::from(f).with_extension("tmp");
+                if tmp.exists() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+            }
+            let tx = self.conn.transaction()?;
+            tx.execute(
+                "UPDATE batches SET state = 'failed', note = ?2 WHERE seq = ?1 AND state = 'writing'",
+                params![seq, INTERRUPTED],
+            )?;
+            append(
+                &tx,
+                &now(),
+                &self.session.account,
+                "batch failed",
+                None,
+                &serde_json::json!({"batch": seq, "interrupted": true}),
+            )?;
+            tx.commit()?;
+        }
+        Ok(())
     }
 
     /// Records a written batch, in one transaction: its file and digest, what it carried, and
@@ -256,11 +297,14 @@ impl Store {
     /// Records that a begun batch was not written, and why (its number is not used again).
     pub fn fail_batch(&mut self, seq: i64, why: &str) -> Result<()> {
         require_coordinator(&self.session)?;
-        self.conn.execute(
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "UPDATE batches SET state = 'failed', note = ?2 WHERE seq = ?1 AND state = 'writing'",
             params![seq, why],
         )?;
-        self.audit_log("batch failed", None, serde_json::json!({"batch": seq}))
+        append(&tx, &now(), &self.session.account, "batch failed", None, &serde_json::json!({"batch": seq}))?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The ledger, newest first.

@@ -73,6 +73,16 @@ pub enum StoreError {
     /// Setup already done.
     #[error("fourmi is already set up in {0}; unlock it with an account instead")]
     AlreadySetUp(PathBuf),
+    /// The folder holds fourmi's database but not the keyring that opens it.
+    #[error(
+        "{0} holds fourmi data (fourmi.db) but its keyring.json is missing, and the data cannot be opened without it. Nothing was changed: copy keyring.json back into this folder from a backup of it (the file is only useful with this fourmi.db); setup will not overwrite the data"
+    )]
+    KeyringMissing(PathBuf),
+    /// The folder holds fourmi's keyring but not its database.
+    #[error(
+        "{0} holds fourmi's keyring.json but its database fourmi.db is missing or empty. Nothing was changed: copy fourmi.db (with fourmi.db-wal if there is one) back into this folder from a backup; setup will not overwrite the keyring"
+    )]
+    DatabaseMissing(PathBuf),
     /// Wrong account name or passphrase (deliberately not saying which).
     #[error("the account name or the passphrase is wrong")]
     WrongPassphrase,
@@ -222,9 +232,39 @@ pub fn default_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("fourmi-data"))
 }
 
+/// Written before setup creates anything and removed once the keyring is in place: a database
+/// beside it comes from a setup that did not finish, and holds no records.
+const SETUP_MARKER: &str = "setup-in-progress";
+
+/// What a data folder holds.
+#[derive(Debug)]
+pub enum FolderState {
+    /// Nothing of fourmi's (or only a setup that did not finish): first-run setup.
+    Fresh,
+    /// Set up: unlock it.
+    SetUp,
+    /// Part of fourmi's data is missing: neither setup nor unlocking may go on.
+    Incomplete(StoreError),
+}
+
+/// What `dir` holds.
+pub fn folder_state(dir: &Path) -> FolderState {
+    let db = dir.join(DB_FILE);
+    let has_db = std::fs::metadata(&db).is_ok_and(|m| m.len() > 0);
+    let has_keyring = dir.join(KEYRING_FILE).exists();
+    match (has_keyring, has_db) {
+        (true, true) => FolderState::SetUp,
+        (true, false) => FolderState::Incomplete(StoreError::DatabaseMissing(dir.to_path_buf())),
+        (false, true) if !dir.join(SETUP_MARKER).exists() => {
+            FolderState::Incomplete(StoreError::KeyringMissing(dir.to_path_buf()))
+        }
+        (false, _) => FolderState::Fresh,
+    }
+}
+
 /// Whether fourmi is set up in `dir`.
 pub fn is_set_up(dir: &Path) -> bool {
-    dir.join(KEYRING_FILE).exists() && dir.join(DB_FILE).exists()
+    matches!(folder_state(dir), FolderState::SetUp)
 }
 
 /// Opens the SQLCipher database with the raw key and sets the pragmas.
@@ -246,8 +286,10 @@ impl Store {
     /// First-run setup: creates the folder, the database, the keyring, the first coordinator,
     /// the device id and the device's Ed25519 signing key, and records the recipients.
     pub fn setup(dir: &Path, setup: &Setup) -> Result<Store> {
-        if is_set_up(dir) {
-            return Err(StoreError::AlreadySetUp(dir.to_path_buf()));
+        match folder_state(dir) {
+            FolderState::Fresh => {}
+            FolderState::SetUp => return Err(StoreError::AlreadySetUp(dir.to_path_buf())),
+            FolderState::Incomplete(e) => return Err(e),
         }
         accounts::check_account_name(&setup.coordinator)?;
         keyring::check_passphrase(&setup.passphrase)?;
@@ -256,11 +298,19 @@ impl Store {
         }
         files::create_private_dir(dir)?;
         let lock = files::lock_dir(dir)?;
+        // Checked again under the lock: another process may have set the folder up meanwhile.
+        if !matches!(folder_state(dir), FolderState::Fresh) {
+            return Err(StoreError::AlreadySetUp(dir.to_path_buf()));
+        }
+        let marker = dir.join(SETUP_MARKER);
+        files::write_atomically(&marker, b"")?;
         let device_id = uuid::Uuid::new_v4().to_string();
         let key = keyring::new_data_key();
         let mut ring = keyring::Keyring { version: 1, device_id: device_id.clone(), accounts: Vec::new() };
         ring.seal(&setup.coordinator, Role::Coordinator, &setup.passphrase, &key)?;
-        // A half-finished earlier setup leaves a database without keyring: start it afresh.
+        // A setup that did not finish (its marker is still here) leaves a database without
+        // records and without keyring: start it afresh. Without the marker, `folder_state`
+        // refused above.
         let db = dir.join(DB_FILE);
         for stale in [db.clone(), dir.join("fourmi.db-wal"), dir.join("fourmi.db-shm")] {
             if stale.exists() {
@@ -274,26 +324,38 @@ impl Store {
         store.init_device(&device_id, &setup.device_name, &setup.recipients)?;
         // The keyring is written last: until it exists, the folder is not "set up".
         ring.save(&dir.join(KEYRING_FILE))?;
+        std::fs::remove_file(&marker).map_err(|e| StoreError::io(&marker, e))?;
         Ok(store)
     }
 
     /// Unlocks the store in `dir` as `account`.
     pub fn open(dir: &Path, account: &str, passphrase: &str) -> Result<Store> {
-        if !is_set_up(dir) {
-            return Err(StoreError::NotSetUp(dir.to_path_buf()));
+        match folder_state(dir) {
+            FolderState::SetUp => {}
+            FolderState::Fresh => return Err(StoreError::NotSetUp(dir.to_path_buf())),
+            FolderState::Incomplete(e) => return Err(e),
         }
         let lock = files::lock_dir(dir)?;
         let ring = keyring::Keyring::load(&dir.join(KEYRING_FILE))?;
         let (key, role) = ring.open(account, passphrase)?;
         let mut conn = open_db(&dir.join(DB_FILE), &key)?;
+        // A database without fourmi's schema is not this keyring's (nor fresh: setup made it).
+        if schema::version(&conn)? == 0 {
+            return Err(StoreError::Corrupt(
+                "fourmi.db holds no fourmi data (it may have been replaced by another file); restore it from a backup"
+                    .into(),
+            ));
+        }
         schema::migrate(&mut conn)?;
         let session = Session { account: account.to_string(), role };
-        let store =
+        let mut store =
             Store { conn, key, session, dir: dir.to_path_buf(), device_id: ring.device_id.clone(), _lock: lock };
         if store.account_disabled(account)? {
             return Err(StoreError::WrongPassphrase);
         }
         store.audit_log("unlock", None, serde_json::json!({}))?;
+        store.purge_expired_closed()?;
+        store.recover_batches()?;
         Ok(store)
     }
 

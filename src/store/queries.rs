@@ -133,7 +133,8 @@ pub(super) fn filter_sql(session: &Session, filter: &RecordFilter) -> Option<(St
         if statuses.is_empty() {
             statuses = vec![Status::Draft, Status::Returned];
         }
-        statuses.retain(|s| matches!(s, Status::Draft | Status::Returned));
+        // A monitor also sees the interviews it closed (to reopen one closed by mistake).
+        statuses.retain(|s| matches!(s, Status::Draft | Status::Returned | Status::Refused | Status::ScreenedOut));
         if statuses.is_empty() {
             return None;
         }

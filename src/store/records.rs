@@ -4,7 +4,8 @@
 //! ```text
 //! draft -> completed -> approved -> exported
 //! completed -> returned (comment) -> draft
-//! draft -> refused | screened_out      (closed, no answers)
+//! draft -> refused | screened_out      (closed when the monitor confirms; reopenable until purged)
+//! refused | screened_out -> draft      (reopened by its monitor before the answers are purged)
 //! any -> withdrawn                     (answers purged, tombstone kept)
 //! ```
 
@@ -123,9 +124,12 @@ pub struct RecordRow {
     /// Where the monitor was (for resuming).
     #[serde(skip)]
     pub position: Option<Screen>,
+    /// A closed interview whose monitor can still reopen it (its answers are not purged yet).
+    #[serde(skip)]
+    pub reopenable: bool,
 }
 
-pub(super) const COLUMNS: &str = "uuid, form_id, form_version, form_hash, monitor, device_id, started_at, updated_at, completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, position";
+pub(super) const COLUMNS: &str = "uuid, form_id, form_version, form_hash, monitor, device_id, started_at, updated_at, completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, position, closed_answers IS NOT NULL";
 
 pub(super) fn row_to_record(r: &Row) -> rusqlite::Result<RecordRow> {
     let status: String = r.get(13)?;
@@ -149,7 +153,24 @@ pub(super) fn row_to_record(r: &Row) -> rusqlite::Result<RecordRow> {
         revision: r.get(14)?,
         answers: serde_json::from_str(&answers).unwrap_or(J::Object(Map::new())),
         position: position.and_then(|p| serde_json::from_str(&p).ok()),
+        reopenable: r.get(17)?,
     })
+}
+
+/// Removes the kept answers of `account`'s closed interviews (all of them, or those closed
+/// before `before`), with an audit row each: they can no longer be reopened.
+fn purge_closed(tx: &rusqlite::Connection, account: &str, before: Option<&str>, at: &str) -> Result<()> {
+    let uuids: Vec<String> = tx
+        .prepare_cached(
+            "SELECT uuid FROM records WHERE monitor = ?1 AND closed_answers IS NOT NULL AND (?2 IS NULL OR updated_at < ?2)",
+        )?
+        .query_map(params![account, before], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for uuid in uuids {
+        tx.execute("UPDATE records SET closed_answers = NULL WHERE uuid = ?1", [&uuid])?;
+        append(tx, at, account, "answers purged", Some(&uuid), &serde_json::json!({"reason": "closed"}))?;
+    }
+    Ok(())
 }
 
 /// Writes an interview's audit events (ODK's names, no answers) into the record's trail.
@@ -164,7 +185,10 @@ fn write_events(tx: &rusqlite::Connection, actor: &str, uuid: &str, events: &[Au
 /// What a save writes of an interview: its answers as JSON text, its position, and the consent
 /// flags the answers give.
 struct Snapshot {
+    /// What the record holds (for a closed interview, only what a closed record keeps).
     answers: String,
+    /// A closed interview's answers, kept until it can no longer be reopened.
+    closed: Option<String>,
     position: Option<String>,
     consent: Option<bool>,
     recontact: Option<bool>,
@@ -173,10 +197,18 @@ struct Snapshot {
 impl Snapshot {
     fn of(iv: &Interview) -> Snapshot {
         let answers = iv.answers_json();
+        let (kept, closed) = if iv.is_closed() {
+            let kept = iv.purged_answers_json();
+            let closed = (kept != answers).then(|| J::Object(answers).to_string());
+            (kept, closed)
+        } else {
+            (answers, None)
+        };
         Snapshot {
-            consent: consent_from(iv, &answers),
-            recontact: recontact_from(iv, &answers),
-            answers: J::Object(answers).to_string(),
+            consent: consent_from(iv, &kept),
+            recontact: recontact_from(iv, &kept),
+            answers: J::Object(kept).to_string(),
+            closed,
             position: serde_json::to_string(&iv.current()).ok(),
         }
     }
@@ -258,7 +290,9 @@ fn insert_record(
     let uuid = uuid::Uuid::now_v7().to_string();
     let form = &iv.form().form;
     let at = now();
-    let Snapshot { answers, position, consent, recontact } = Snapshot::of(iv);
+    // Starting the next interview ends the chance to reopen the ones this monitor closed.
+    purge_closed(tx, account, None, &at)?;
+    let Snapshot { answers, closed, position, consent, recontact } = Snapshot::of(iv);
     let status = match iv.outcome() {
         Outcome::Refused => Status::Refused,
         Outcome::ScreenedOut => Status::ScreenedOut,
@@ -270,8 +304,8 @@ fn insert_record(
     tx.execute(
         "INSERT INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at, updated_at,
                 language, consent_interview, consent_at, status, answers, position, completed_at, submitted_answers,
-                consent_recontact)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                consent_recontact, closed_answers)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             uuid,
             form_hash,
@@ -288,7 +322,8 @@ fn insert_record(
             position,
             completed,
             submitted,
-            recontact
+            recontact,
+            closed
         ],
     )?;
     let detail = serde_json::json!({"form": form.id, "version": form.version});
@@ -328,7 +363,7 @@ impl Store {
             // The common case, one statement: the monitor's own draft stays a draft. The status
             // is left out of the SET so that no index is touched; the checks are in the WHERE.
             let at = now();
-            let Snapshot { answers, position, consent, recontact } = Snapshot::of(iv);
+            let Snapshot { answers, position, consent, recontact, .. } = Snapshot::of(iv);
             let tx = self.conn.transaction()?;
             let changed = tx
                 .prepare_cached(
@@ -363,16 +398,26 @@ impl Store {
             return Err(StoreError::IllegalTransition { from: current.as_str().into(), to: "edited".into() });
         }
         let at = now();
-        let Snapshot { answers, position, consent, recontact } = Snapshot::of(iv);
+        let Snapshot { answers, closed, position, consent, recontact } = Snapshot::of(iv);
         let consent_at =
             if consent.is_some() && consent_before.is_none() { Some(at.clone()) } else { consent_at_before };
         let rec_status = current;
         let tx = self.conn.transaction()?;
         tx.prepare_cached(
-            "UPDATE records SET answers = ?2, position = ?3, language = ?4, updated_at = ?5, consent_interview = ?6, consent_at = ?7, status = ?8, consent_recontact = ?9 WHERE uuid = ?1",
+            "UPDATE records SET answers = ?2, position = ?3, language = ?4, updated_at = ?5, consent_interview = ?6, consent_at = ?7, status = ?8, consent_recontact = ?9, closed_answers = ?10 WHERE uuid = ?1",
         )?
-        .execute(params![uuid, answers, position, iv.language(), at, consent, consent_at, target.as_str(), recontact],
-        )?;
+        .execute(params![
+            uuid,
+            answers,
+            position,
+            iv.language(),
+            at,
+            consent,
+            consent_at,
+            target.as_str(),
+            recontact,
+            closed
+        ])?;
         if rec_status != target {
             append(
                 &tx,
@@ -463,6 +508,17 @@ impl Store {
     }
 
     fn set_status(&mut self, uuid: &str, to: Status, detail: serde_json::Value) -> Result<RecordRow> {
+        self.set_status_with(uuid, to, detail, |_, _, _| Ok(()))
+    }
+
+    /// A status change, its audit row and whatever `also` writes (a comment): one transaction.
+    fn set_status_with(
+        &mut self,
+        uuid: &str,
+        to: Status,
+        detail: serde_json::Value,
+        also: impl FnOnce(&rusqlite::Connection, &str, &str) -> Result<()>,
+    ) -> Result<RecordRow> {
         let rec = self.record(uuid)?;
         self.transition(&rec, to)?;
         let at = now();
@@ -471,8 +527,74 @@ impl Store {
         let mut d = detail;
         d["from"] = J::String(rec.status.as_str().into());
         append(&tx, &at, &self.session.account, &format!("status {}", to.as_str()), Some(uuid), &d)?;
+        also(&tx, &self.session.account, &at)?;
         tx.commit()?;
         Ok(rec)
+    }
+
+    /// Reopens an interview its monitor closed (refused or screened out) while its answers are
+    /// still kept: the record is a draft again with every answer back.
+    pub fn reopen_closed(&mut self, uuid: &str) -> Result<()> {
+        let rec = self.record(uuid)?;
+        if rec.monitor != self.session.account {
+            return Err(StoreError::Forbidden("reopen another monitor's interview".into()));
+        }
+        if !matches!(rec.status, Status::Refused | Status::ScreenedOut) {
+            return Err(StoreError::IllegalTransition { from: rec.status.as_str().into(), to: "reopened".into() });
+        }
+        if !rec.reopenable {
+            return Err(StoreError::Invalid(
+                "this interview can no longer be reopened: its answers were removed when the next interview started"
+                    .into(),
+            ));
+        }
+        let at = now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE records SET status = 'draft', answers = closed_answers, closed_answers = NULL, updated_at = ?2 WHERE uuid = ?1",
+            params![uuid, at],
+        )?;
+        let detail = serde_json::json!({"from": rec.status.as_str(), "reopened": true});
+        append(&tx, &at, &self.session.account, "status draft", Some(uuid), &detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// How long a monitor can reopen an interview it closed: `None` until the next interview is
+    /// started (the default), or a number of minutes.
+    pub fn reopen_minutes(&self) -> Result<Option<u32>> {
+        let v: Option<String> =
+            self.conn.query_row("SELECT value FROM meta WHERE key = 'reopen_minutes'", [], |r| r.get(0)).optional()?;
+        Ok(v.and_then(|v| v.parse::<u32>().ok()).filter(|&m| m > 0))
+    }
+
+    /// Sets [`Store::reopen_minutes`] (coordinators; `None` or 0: until the next interview).
+    pub fn set_reopen_minutes(&mut self, minutes: Option<u32>) -> Result<()> {
+        self.require(Role::Coordinator, "change the settings")?;
+        let m = minutes.unwrap_or(0).min(7 * 24 * 60);
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('reopen_minutes', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [m.to_string()],
+        )?;
+        append(&tx, &now(), &self.session.account, "setting reopen_minutes", None, &serde_json::json!({"minutes": m}))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Purges the kept answers of closed interviews older than the reopening window (at unlock).
+    pub(super) fn purge_expired_closed(&mut self) -> Result<()> {
+        let Some(minutes) = self.reopen_minutes()? else {
+            return Ok(());
+        };
+        let cutoff = crate::expr::format_datetime(
+            &(chrono::Utc::now() - chrono::Duration::minutes(i64::from(minutes))).fixed_offset(),
+        );
+        let at = now();
+        let tx = self.conn.transaction()?;
+        purge_closed(&tx, &self.session.account, Some(&cutoff), &at)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Approves a completed record (supervisors and coordinators).
@@ -487,12 +609,14 @@ impl Store {
         if comment.trim().is_empty() {
             return Err(StoreError::Invalid("say what to correct: a returned record needs a comment".into()));
         }
-        self.set_status(uuid, Status::Returned, serde_json::json!({}))?;
-        self.conn.execute(
-            "INSERT INTO comments (uuid, author, at, comment) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid, self.session.account, now(), comment.trim()],
-        )?;
-        Ok(())
+        self.set_status_with(uuid, Status::Returned, serde_json::json!({}), |tx, account, at| {
+            tx.execute(
+                "INSERT INTO comments (uuid, author, at, comment) VALUES (?1, ?2, ?3, ?4)",
+                params![uuid, account, at, comment.trim()],
+            )?;
+            Ok(())
+        })
+        .map(|_| ())
     }
 
     /// Reopens a returned record as a draft, for its monitor to correct.

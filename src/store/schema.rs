@@ -69,6 +69,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX batch_items_uuid ON batch_items(uuid, kind);
     ",
+    // 4: a closed (refused, screened-out) interview keeps its answers here until it can no longer
+    // be reopened; `answers` holds only what a closed record keeps.
+    "
+    ALTER TABLE records ADD COLUMN closed_answers TEXT;
+    ",
 ];
 
 /// The schema version this build writes.
@@ -76,9 +81,14 @@ pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
 }
 
+/// How many migrations have run on `conn`.
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
 /// Brings the database up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let current = version(conn)?;
     if current > latest() {
         return Err(StoreError::NewerDatabase(current));
     }

@@ -12,6 +12,8 @@ pub fn message(tr: &Tr, e: &StoreError) -> String {
         StoreError::AlreadyOpen(p) => tr.ta("err-already-open", &[("dir", dir(p))]),
         StoreError::NotSetUp(p) => tr.ta("err-not-set-up", &[("dir", dir(p))]),
         StoreError::AlreadySetUp(p) => tr.ta("err-already-set-up", &[("dir", dir(p))]),
+        StoreError::KeyringMissing(p) => tr.ta("err-keyring-missing", &[("dir", dir(p))]),
+        StoreError::DatabaseMissing(p) => tr.ta("err-database-missing", &[("dir", dir(p))]),
         StoreError::WrongPassphrase => tr.t("err-wrong-passphrase"),
         StoreError::WeakPassphrase(n) => tr.ta("err-weak-passphrase", &[("n", (*n as i64).into())]),
         StoreError::Forbidden(what) => tr.ta("err-forbidden", &[("what", what.clone().into())]),

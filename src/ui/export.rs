@@ -121,7 +121,7 @@ impl ExportPage {
             self.step = Step::Checked(prepared);
             return;
         }
-        let signer = match signer(store, self.again) {
+        let signer = match signer(store, self.again, &dir) {
             Ok(s) => s,
             Err(e) => {
                 self.error = Some(e.to_string());

@@ -32,12 +32,20 @@ impl Home {
         let session = store.session().clone();
         let read = || -> crate::store::Result<Home> {
             let counts = store.count_by_status()?;
-            let mine = store.records(&RecordFilter {
+            let mut mine = store.records(&RecordFilter {
                 status: vec![Status::Draft, Status::Returned],
                 monitor: Some(session.account.clone()),
                 limit: 50,
                 ..RecordFilter::default()
             })?;
+            // Interviews closed by mistake can be reopened until the next one starts.
+            let closed = store.records(&RecordFilter {
+                status: vec![Status::Refused, Status::ScreenedOut],
+                monitor: Some(session.account.clone()),
+                limit: 20,
+                ..RecordFilter::default()
+            })?;
+            mine.extend(closed.into_iter().filter(|r| r.reopenable));
             let to_review = if session.role >= Role::Supervisor {
                 store.records(&RecordFilter {
                     status: vec![Status::Completed],
@@ -98,9 +106,15 @@ impl Home {
             }
             for rec in &self.mine {
                 ui.horizontal(|ui| {
-                    let key = if rec.status == Status::Returned { "home-correct" } else { "home-continue" };
-                    if ui.button(tr.t(key)).clicked() {
-                        go = Some(Go::Resume(rec.uuid.clone()));
+                    if rec.reopenable {
+                        if ui.button(tr.t("iv-reopen")).clicked() {
+                            go = Some(Go::Reopen(rec.uuid.clone()));
+                        }
+                    } else {
+                        let key = if rec.status == Status::Returned { "home-correct" } else { "home-continue" };
+                        if ui.button(tr.t(key)).clicked() {
+                            go = Some(Go::Resume(rec.uuid.clone()));
+                        }
                     }
                     ui.label(describe(rec, catalog, tr));
                 });

@@ -37,6 +37,8 @@ enum Phase {
     Unlock(unlock::UnlockForm),
     /// Unlocked.
     Open(Box<workspace::Workspace>),
+    /// Part of the data is missing: what, and how to restore it (nothing can be done here).
+    Incomplete(crate::store::StoreError),
 }
 
 /// The fourmi desktop app.
@@ -57,10 +59,10 @@ impl App {
     pub fn new(dir: PathBuf) -> App {
         let prefs = Prefs::load(&dir);
         let tr = Tr::new(prefs.lang);
-        let phase = if crate::store::is_set_up(&dir) {
-            Phase::Unlock(unlock::UnlockForm::default())
-        } else {
-            Phase::Setup(setup::SetupForm::new())
+        let phase = match crate::store::folder_state(&dir) {
+            crate::store::FolderState::SetUp => Phase::Unlock(unlock::UnlockForm::default()),
+            crate::store::FolderState::Fresh => Phase::Setup(setup::SetupForm::new()),
+            crate::store::FolderState::Incomplete(e) => Phase::Incomplete(e),
         };
         App { dir, tr, prefs, phase, last_input: Instant::now(), applied: None, lock_after: None }
     }
@@ -186,6 +188,14 @@ impl eframe::App for App {
                 .map(|store| Phase::Open(Box::new(workspace::Workspace::new(store, &self.dir, &self.tr)))),
             Phase::Open(w) => {
                 w.ui(ui, &mut self.tr, &mut self.prefs, &self.dir);
+                None
+            }
+            Phase::Incomplete(e) => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.heading(self.tr.t("folder-incomplete-title"));
+                    ui.add_space(8.0);
+                    ui.colored_label(style::ERROR, errors::message(&self.tr, e));
+                });
                 None
             }
         };

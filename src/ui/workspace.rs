@@ -21,6 +21,8 @@ pub enum Go {
     Interview(Box<InterviewPage>),
     /// Resume the draft or returned record with this UUID.
     Resume(String),
+    /// Reopen the interview with this UUID, closed by mistake, and resume it.
+    Reopen(String),
     /// The records table.
     Records,
     /// One record for review.
@@ -168,6 +170,17 @@ impl Workspace {
             Go::Interview(p) => {
                 self.notice = None;
                 Page::Interview(p)
+            }
+            Go::Reopen(uuid) => {
+                if let Err(e) = store.reopen_closed(&uuid) {
+                    self.notice = Some((true, super::errors::message(tr, &e)));
+                    return;
+                }
+                self.go(Go::Resume(uuid), tr);
+                if let Page::Interview(p) = &mut self.page {
+                    p.show_closing_question();
+                }
+                return;
             }
             Go::Resume(uuid) => {
                 let opened = store

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+pub mod cli;
+
 use fourmi::expr::{Context, ErrorKind, EvalError, EvalResult, Value};
 
 /// `../shared/corpus/<sub>` beside the project, or `None` (and a note on stderr) when absent.

@@ -137,6 +137,12 @@ impl InterviewPage {
         }
     }
 
+    /// Shows the question that would close the interview (after reopening it from Home).
+    pub fn show_closing_question(&mut self) {
+        self.iv.show_closing_question();
+        self.view = View::of(&self.iv);
+    }
+
     /// The record's UUID.
     pub fn uuid(&self) -> &str {
         &self.uuid
@@ -150,6 +156,7 @@ impl InterviewPage {
                 self.view.locs.iter().map(|l| items[l.item].item.name.clone()).collect()
             }
             Screen::AddRepeat { repeat, .. } => vec![format!("+{}", items[*repeat].item.name)],
+            Screen::Close => vec!["#close".into()],
             Screen::End => vec!["#end".into()],
         }
     }
@@ -192,13 +199,30 @@ impl InterviewPage {
         self.save(store, tr);
     }
 
+    /// Whether a question on this screen holds text that is not a valid answer. Such text is
+    /// never stored and never left behind: the monitor corrects or clears it first, and the
+    /// field takes the keyboard again.
+    fn holds_invalid_text(&mut self) -> bool {
+        let Some(loc) = self.view.locs.iter().find(|l| self.errors.contains_key(*l)).cloned() else {
+            return false;
+        };
+        self.drafts.entry(loc).or_default().refocus = true;
+        true
+    }
+
     fn next(&mut self, store: &mut Store, tr: &Tr) {
+        if self.holds_invalid_text() {
+            return;
+        }
         match self.iv.next(self.clock.elapsed()) {
             Ok(_) => {
                 self.blocked.clear();
                 self.moved(store, tr);
             }
             Err(problems) => {
+                if let Some(first) = problems.first() {
+                    self.drafts.entry(first.loc.clone()).or_default().refocus = true;
+                }
                 self.blocked = problems;
                 self.save(store, tr);
             }
@@ -206,14 +230,39 @@ impl InterviewPage {
     }
 
     fn back(&mut self, store: &mut Store, tr: &Tr) {
+        if self.holds_invalid_text() {
+            return;
+        }
         self.iv.back(self.clock.elapsed());
         self.blocked.clear();
         self.moved(store, tr);
     }
 
     fn jump(&mut self, store: &mut Store, tr: &Tr, screen: &Screen) {
+        if self.holds_invalid_text() {
+            return;
+        }
         if self.iv.jump(screen, self.clock.elapsed()) {
             self.moved(store, tr);
+        }
+    }
+
+    /// The monitor confirmed closing: the record is stored closed, its answers kept until the
+    /// interview can no longer be reopened.
+    fn close_interview(&mut self, store: &mut Store, tr: &Tr) {
+        if self.iv.close(self.clock.elapsed()).is_some() {
+            self.moved(store, tr);
+        }
+    }
+
+    /// Reopens the interview closed by mistake.
+    fn reopen(&mut self, store: &mut Store, tr: &Tr) {
+        match store.reopen_closed(&self.uuid) {
+            Ok(()) => {
+                self.iv.reopen(self.clock.elapsed());
+                self.moved(store, tr);
+            }
+            Err(e) => self.save_error = Some(errors::message(tr, &e)),
         }
     }
 
@@ -264,9 +313,8 @@ impl InterviewPage {
             ui.colored_label(style::ERROR, text);
         }
         ui.separator();
-        match self.iv.outcome() {
-            Outcome::Refused | Outcome::ScreenedOut => return go.or(self.closed(ui, tr)),
-            _ => {}
+        if self.iv.is_closed() {
+            return go.or(self.closed(ui, store, tr));
         }
         egui::Panel::bottom("panel-interview-nav").show(ui, |ui| {
             go = go.take().or(self.nav_bar(ui, store, tr));
@@ -339,12 +387,24 @@ impl InterviewPage {
         go
     }
 
-    fn closed(&mut self, ui: &mut egui::Ui, tr: &Tr) -> Option<Go> {
+    fn closed(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
         let key = if self.iv.outcome() == Outcome::Refused { "iv-refused" } else { "iv-screened-out" };
         ui.heading(self.tr_iv.t(key));
-        ui.label(self.tr_iv.t("iv-closed-nothing-kept"));
+        ui.label(tr.t("iv-closed-can-reopen"));
         ui.add_space(8.0);
-        let go = ui.button(tr.t("iv-back-home")).clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let mut reopen = false;
+        let go = ui
+            .horizontal(|ui| {
+                let home = ui.button(tr.t("iv-back-home")).clicked();
+                reopen = ui.button(tr.t("iv-reopen")).clicked();
+                home
+            })
+            .inner
+            || ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if reopen {
+            self.reopen(store, tr);
+            return None;
+        }
         go.then_some(Go::Home)
     }
 
@@ -413,6 +473,22 @@ impl InterviewPage {
                 });
                 None
             }
+            Screen::Close => {
+                let refused = self.iv.closing() == Some(Outcome::Refused);
+                let key = if refused { "iv-refused" } else { "iv-screened-out" };
+                ui.heading(self.tr_iv.t(key));
+                ui.label(tr.t(if refused { "iv-close-refused-explain" } else { "iv-close-screened-explain" }));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button(tr.t("iv-close-change")).clicked() {
+                        self.back(store, tr);
+                    }
+                    if ui.button(egui::RichText::new(tr.t("iv-close-confirm")).color(style::ERROR)).clicked() {
+                        self.close_interview(store, tr);
+                    }
+                });
+                None
+            }
             Screen::End => {
                 let hierarchy = self.view.hierarchy(&self.iv).to_vec();
                 let action = review::end_page(ui, &self.iv, &hierarchy, tr, &self.tr_iv, |p| self.problem_text(p));
@@ -431,6 +507,7 @@ impl InterviewPage {
     fn problem_lines(&self, ui: &mut egui::Ui, loc: &Loc) {
         if let Some(e) = self.errors.get(loc) {
             ui.colored_label(style::ERROR, e);
+            ui.colored_label(style::ERROR, self.tr_iv.t("iv-fix-first"));
             return;
         }
         let answered = !self.iv.raw(loc).is_empty();
@@ -453,10 +530,11 @@ impl InterviewPage {
             if ui.add_enabled(!first, egui::Button::new(tr.t("iv-back"))).clicked() {
                 self.back(store, tr);
             }
-            if screen != Screen::End && ui.button(tr.t("iv-next")).clicked() {
+            let last = matches!(screen, Screen::End | Screen::Close);
+            if !last && ui.button(tr.t("iv-next")).clicked() {
                 self.next(store, tr);
             }
-            if screen != Screen::End && ui.button(tr.t("iv-jump-end")).clicked() {
+            if !last && ui.button(tr.t("iv-jump-end")).clicked() {
                 self.jump(store, tr, &Screen::End);
             }
             if let Screen::Question(loc) | Screen::Page(loc) = &screen

@@ -18,6 +18,8 @@ pub struct Draft {
     pub text: String,
     /// Whether `text` was initialised from the stored answer.
     pub loaded: bool,
+    /// The entry box takes the keyboard at the next frame (after a refused move).
+    pub refocus: bool,
 }
 
 /// Draws the question at `loc`. `digit` is `Some` when the question is alone on its screen and
@@ -32,8 +34,9 @@ pub fn question(
     tr: &Tr,
 ) -> Option<String> {
     let item = &iv.form().items[loc.item].item;
-    // A question shown for the first time on a one-question screen takes the keyboard.
-    let focus = !draft.loaded && digit.is_some();
+    // A question shown for the first time on a one-question screen takes the keyboard, and so
+    // does one whose answer stopped a move.
+    let focus = (!draft.loaded && digit.is_some()) || std::mem::take(&mut draft.refocus);
     if !draft.loaded {
         draft.text = iv.raw(loc).to_string();
         draft.loaded = true;
