@@ -140,3 +140,25 @@ fn kill_9_during_autosave_loses_nothing_reported_saved() {
     }
     assert!(rounds_with_saves >= 8, "only {rounds_with_saves} rounds saved anything before the kill");
 }
+
+#[test]
+fn check_says_what_is_wrong_with_a_folder_in_plain_words() {
+    let env = Env::new();
+    let out = env.run(&["check"], "chief");
+    assert!(out.status.success(), "{}", stdout(&out));
+    let text = stdout(&out);
+    for expected in ["integrity check", "audit trail is intact", "batch ledger"] {
+        assert!(text.contains(expected), "{text}");
+    }
+    // The keyring gone: setup is refused, the database untouched, and check says how to restore.
+    let data = env.data();
+    let before = std::fs::read(data.join("fourmi.db")).unwrap();
+    std::fs::rename(data.join("keyring.json"), env.path("keyring.backup")).unwrap();
+    let setup = env.run(&["setup", "--name", "chief"], "chief");
+    assert_eq!(setup.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&setup.stderr).contains("keyring.json is missing"));
+    assert_eq!(std::fs::read(data.join("fourmi.db")).unwrap(), before);
+    let out = env.run(&["check"], "chief");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("problem:") && stdout(&out).contains("from a backup"), "{}", stdout(&out));
+}

@@ -647,3 +647,14 @@ fn a_supervisor_tabulates_a_question_by_sex_for_bamako() {
     assert!(visible(&h, "28% (8/29)"), "lost income in Bamako");
     assert!(visible(&h, "73% (8/11)"), "of the women");
 }
+
+#[test]
+fn a_folder_whose_keyring_is_missing_shows_what_to_restore_instead_of_the_setup() {
+    let tmp = prepared();
+    std::fs::remove_file(tmp.path().join("keyring.json")).unwrap();
+    let mut h = app(tmp.path());
+    h.run();
+    assert!(visible(&h, "Part of this laptop's fourmi data is missing"));
+    assert!(visible(&h, "keyring.json is missing"));
+    assert!(!visible(&h, "first-time setup"));
+}

@@ -381,3 +381,107 @@ fn the_recontact_question_named_in_the_settings_sets_the_recontact_flag() {
     s.autosave(&uuid, &iv, &[]).unwrap();
     assert_eq!(s.record(&uuid).unwrap().consent_recontact, Some(true));
 }
+
+/// Opens the database as someone with the data key and sqlite would, and runs `sql`.
+fn raw_sql(dir: &Path, sql: &str) {
+    let ring = fourmi::store::keyring::Keyring::load(&dir.join("keyring.json")).unwrap();
+    let (key, _) = ring.open("chief", COORD_PASS).unwrap();
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let conn = rusqlite::Connection::open(dir.join("fourmi.db")).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\"; {sql}")).unwrap();
+}
+
+#[test]
+fn an_audit_head_left_behind_by_a_crash_is_caught_up_and_nobody_is_locked_out() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    completed_record(dir.path(), "Gao");
+    // The head one row behind the last row: what a kill between the two commits of an older
+    // fourmi left, and what made every later unlock fail.
+    raw_sql(
+        dir.path(),
+        "UPDATE meta SET value = (SELECT seq || ' ' || hash FROM audit ORDER BY seq DESC LIMIT 1 OFFSET 1) WHERE key = 'audit_head';",
+    );
+    for (name, pass) in [("chief", COORD_PASS), ("ana", MON_PASS), ("sam", SUP_PASS)] {
+        let s = Store::open(dir.path(), name, pass).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(s.verify_audit().unwrap(), None);
+    }
+    // A row after the head that does not follow on is damage: reported, never written over.
+    raw_sql(
+        dir.path(),
+        "UPDATE meta SET value = '1 ' || (SELECT hash FROM audit WHERE seq = 1) WHERE key = 'audit_head'; UPDATE audit SET actor = 'x' WHERE seq = 3;",
+    );
+    let e = Store::open(dir.path(), "chief", COORD_PASS).unwrap_err();
+    assert!(matches!(e, StoreError::Corrupt(_)), "{e}");
+    assert!(e.to_string().contains("fourmi check"), "{e}");
+}
+
+#[test]
+fn setup_refuses_a_folder_whose_keyring_is_missing_and_leaves_the_data_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    completed_record(dir.path(), "Gao");
+    let db = dir.path().join("fourmi.db");
+    let before = std::fs::read(&db).unwrap();
+    std::fs::rename(dir.path().join("keyring.json"), dir.path().join("elsewhere.json")).unwrap();
+    let again = Setup {
+        coordinator: "chief".into(),
+        passphrase: COORD_PASS.into(),
+        device_name: "laptop 1".into(),
+        recipients: Vec::new(),
+    };
+    let e = Store::setup(dir.path(), &again).unwrap_err();
+    assert!(matches!(e, StoreError::KeyringMissing(_)), "{e}");
+    assert!(e.to_string().contains("keyring.json is missing") && e.to_string().contains("backup"), "{e}");
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the database is untouched");
+    assert!(matches!(Store::open(dir.path(), "chief", COORD_PASS).unwrap_err(), StoreError::KeyringMissing(_)));
+    // Restored from the backup: everything opens again.
+    std::fs::rename(dir.path().join("elsewhere.json"), dir.path().join("keyring.json")).unwrap();
+    let s = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
+    assert_eq!(s.records(&RecordFilter::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn an_empty_or_missing_database_beside_a_keyring_is_named_not_taken_for_a_wrong_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    std::fs::write(dir.path().join("fourmi.db"), b"").unwrap();
+    let e = Store::open(dir.path(), "chief", COORD_PASS).unwrap_err();
+    assert!(matches!(e, StoreError::DatabaseMissing(_)), "{e}");
+    assert!(matches!(fourmi::store::folder_state(dir.path()), fourmi::store::FolderState::Incomplete(_)));
+}
+
+#[test]
+fn a_setup_cut_short_before_its_keyring_is_started_again() {
+    let dir = tempfile::tempdir().unwrap();
+    // What a setup killed before writing its keyring leaves: its marker and a database.
+    std::fs::write(dir.path().join("setup-in-progress"), b"").unwrap();
+    std::fs::write(dir.path().join("fourmi.db"), b"half").unwrap();
+    assert!(matches!(fourmi::store::folder_state(dir.path()), fourmi::store::FolderState::Fresh));
+    setup(dir.path());
+    assert!(!dir.path().join("setup-in-progress").exists());
+    Store::open(dir.path(), "ana", MON_PASS).unwrap();
+}
+
+#[test]
+fn a_batch_cut_short_is_marked_failed_at_the_next_opening_and_its_temporary_file_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let stick = tempfile::tempdir().unwrap();
+    let file = stick.path().join("batch-1.batch");
+    {
+        let mut s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+        let seq = s.begin_batch(None, &|_| file.clone()).unwrap();
+        assert_eq!(seq, 1);
+        std::fs::write(file.with_extension("tmp"), b"half a batch").unwrap();
+        // Killed here: neither finished nor failed.
+    }
+    let s = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
+    drop(s);
+    let s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+    let b = &s.batches().unwrap()[0];
+    assert_eq!(b.state, "failed");
+    assert!(b.note.as_deref().unwrap_or("").starts_with("interrupted"), "{:?}", b.note);
+    assert!(!file.with_extension("tmp").exists());
+    assert_eq!(s.verify_audit().unwrap(), None);
+}

@@ -1,4 +1,5 @@
-//! `fourmi setup`, `fourmi account ...`, `fourmi device pubkey`, `fourmi audit verify`.
+//! `fourmi setup`, `fourmi account ...`, `fourmi device pubkey`, `fourmi audit verify`,
+//! `fourmi check`.
 
 use std::process::ExitCode;
 
@@ -135,4 +136,29 @@ pub fn audit(args: &StoreArgs, cmd: AuditCmd) -> ExitCode {
         Ok(Some(b)) => fail(format!("the audit trail is broken at row {}: {}", b.seq, b.reason)),
         Err(e) => fail(e),
     }
+}
+
+/// `fourmi check`.
+pub fn check(args: &StoreArgs) -> ExitCode {
+    let dir = args.dir();
+    let mut findings = crate::store::check_files(&dir);
+    let files_ok = findings.iter().all(|f| f.ok);
+    if files_ok && args.user.is_some() {
+        match args.open() {
+            Ok(store) => match store.health() {
+                Ok(more) => findings.extend(more),
+                Err(e) => findings.push(crate::store::Finding { ok: false, text: e.to_string() }),
+            },
+            Err(e) => findings.push(crate::store::Finding { ok: false, text: format!("cannot unlock: {e}") }),
+        }
+    } else if files_ok {
+        findings.push(crate::store::Finding {
+            ok: true,
+            text: "give --user and --passphrase-file to check the database too".into(),
+        });
+    }
+    for f in &findings {
+        println!("{}: {}", if f.ok { "ok" } else { "problem" }, f.text);
+    }
+    if findings.iter().all(|f| f.ok) { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }

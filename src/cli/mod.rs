@@ -60,6 +60,9 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(admin_cmd::AuditCmd),
+    /// Check a data folder: its files, and with --user also the database's integrity, the
+    /// audit trail and the batch ledger; says what is wrong in plain words (exit 1).
+    Check,
     /// Write the next batch of approved records (encrypted to headquarters, signed by this
     /// laptop) into a folder, or write a past batch again (coordinators).
     Export(batch_cmd::ExportArgs),
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         Command::Device(cmd) => admin_cmd::device(&cli.store, cmd),
         Command::Records(cmd) => records_cmd::run(&cli.store, cmd),
         Command::Audit(cmd) => admin_cmd::audit(&cli.store, cmd),
+        Command::Check => admin_cmd::check(&cli.store),
         Command::Export(args) => batch_cmd::export(&cli.store, args),
         Command::Batches => batch_cmd::batches(&cli.store),
         Command::Hq(cmd) => hq_cmd::run(&cli.store, cmd),
