@@ -15,6 +15,7 @@ pub mod flat;
 pub mod form;
 pub mod i18n;
 pub mod interview;
+pub mod limits;
 pub mod store;
 pub mod tables;
 pub mod ui;

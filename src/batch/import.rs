@@ -27,7 +27,7 @@ impl Identity {
     /// Reads the first `AGE-SECRET-KEY-1…` line of `path` (comments and blank lines skipped).
     pub fn read(path: &Path) -> Result<Identity> {
         let text = Zeroizing::new(
-            std::fs::read_to_string(path).map_err(|e| BatchError::Identity(format!("{}: {e}", path.display())))?,
+            crate::limits::read_regular_text(path, crate::limits::SMALL_FILE_BYTES).map_err(BatchError::Identity)?,
         );
         let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).ok_or_else(|| {
             BatchError::Identity(format!("{}: it holds no key (make one with `age-keygen -o FILE`)", path.display()))
@@ -86,7 +86,7 @@ pub struct Imported {
 
 /// Checks and merges one file.
 pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Imported> {
-    let bytes = std::fs::read(path).map_err(|e| BatchError::Io(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = crate::limits::read_regular_file(path, crate::limits::BATCH_FILE_BYTES).map_err(BatchError::Io)?;
     let checked = check(&bytes, hq, identity)?;
     let h = &checked.header;
     let counts = hq.merge(&h.device_id, h.seq, &h.payload_sha256, &path.to_string_lossy(), &checked.incoming)?;

@@ -74,7 +74,7 @@ pub fn evaluate(text: &str, ctx: &MapContext) -> serde_json::Value {
 }
 
 fn read_answers(path: &std::path::Path) -> Result<MapContext, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = crate::limits::read_regular_text(path, crate::limits::SMALL_FILE_BYTES)?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
     let obj = value.as_object().ok_or_else(|| format!("{} must hold a JSON object of answers", path.display()))?;

@@ -138,9 +138,9 @@ fn add(store: &mut Store, form_path: &Path, answers: &Path, finalize: bool, lang
         Ok(f) => f,
         Err(e) => return fail(e),
     };
-    let text = match std::fs::read_to_string(answers) {
+    let text = match crate::limits::read_regular_text(answers, crate::limits::SMALL_FILE_BYTES) {
         Ok(t) => t,
-        Err(e) => return fail(format!("cannot read {}: {e}", answers.display())),
+        Err(e) => return fail(e),
     };
     let many = answers.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
     let entries: Vec<(String, &str)> = if many {

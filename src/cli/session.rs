@@ -45,12 +45,15 @@ pub fn read_passphrase(source: &str) -> Result<Zeroizing<String>, String> {
     let mut text = Zeroizing::new(String::new());
     if source == "-" {
         std::io::stdin()
+            .take(1 << 16)
             .read_to_string(&mut text)
             .map_err(|e| format!("cannot read the passphrase from standard input: {e}"))?;
     } else {
-        let mut f =
-            std::fs::File::open(source).map_err(|e| format!("cannot read the passphrase file {source}: {e}"))?;
-        f.read_to_string(&mut text).map_err(|e| format!("cannot read the passphrase file {source}: {e}"))?;
+        let f = std::fs::File::open(source).map_err(|e| format!("cannot read the passphrase file {source}: {e}"))?;
+        // A passphrase is one line: whatever the file (or pipe) holds past 64 KiB is not read.
+        f.take(1 << 16)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read the passphrase file {source}: {e}"))?;
     }
     let line = Zeroizing::new(text.lines().next().unwrap_or("").to_string());
     if line.is_empty() {

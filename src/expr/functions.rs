@@ -101,8 +101,20 @@ fn mismatch(msg: impl Into<String>) -> EvalError {
     EvalError::new(ErrorKind::TypeMismatch, msg)
 }
 
-/// Calls function `name` with unevaluated `args`.
+/// Calls function `name` with unevaluated `args`. No call makes a text longer than
+/// [`crate::limits::TEXT_BYTES`] (calculations feeding each other could otherwise double a text
+/// until the memory runs out).
 pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
+    let v = call_unbounded(ev, name, args)?;
+    if let Value::Str(s) = &v
+        && s.len() > crate::limits::TEXT_BYTES
+    {
+        return Err(mismatch(format!("{name}() made a text longer than {} bytes", crate::limits::TEXT_BYTES)));
+    }
+    Ok(v)
+}
+
+fn call_unbounded(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
     let Some((min, max)) = signature(name) else {
         if let Some((_, why)) = UNSUPPORTED.iter().find(|u| u.0 == name) {
             return Err(EvalError::new(ErrorKind::Unsupported, *why));
@@ -156,10 +168,27 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         "number" => Value::Num(n(0)),
         "string" => Value::Str(s(0)),
         "int" => Value::Num(n(0).trunc()),
-        "concat" => Value::Str(vals.iter().map(spread_text).collect::<Vec<_>>().concat()),
+        "concat" => {
+            let parts: Vec<String> = vals.iter().map(spread_text).collect();
+            if parts.iter().map(String::len).sum::<usize>() > crate::limits::TEXT_BYTES {
+                return Err(mismatch(format!(
+                    "concat() would make a text longer than {} bytes",
+                    crate::limits::TEXT_BYTES
+                )));
+            }
+            Value::Str(parts.concat())
+        }
         "join" => {
             let sep = s(0);
-            Value::Str(vals[1..].iter().flat_map(items).collect::<Vec<_>>().join(&sep))
+            let parts: Vec<String> = vals.iter().skip(1).flat_map(items).collect();
+            let len = parts.iter().map(String::len).sum::<usize>() + sep.len() * parts.len();
+            if len > crate::limits::TEXT_BYTES {
+                return Err(mismatch(format!(
+                    "join() would make a text longer than {} bytes",
+                    crate::limits::TEXT_BYTES
+                )));
+            }
+            Value::Str(parts.join(&sep))
         }
         "string-length" => Value::Num(s(0).chars().count() as f64),
         "normalize-space" => Value::Str(s(0).split_whitespace().collect::<Vec<_>>().join(" ")),
@@ -239,6 +268,9 @@ pub(crate) fn call(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         "uuid" => match vals.first() {
             Some(len) => {
                 let want = len.to_num();
+                if want > crate::limits::TEXT_BYTES as f64 {
+                    return Err(mismatch(format!("uuid(n) makes at most {} characters", crate::limits::TEXT_BYTES)));
+                }
                 let mut text = String::new();
                 while (text.len() as f64) < want {
                     text.push_str(&ev.ctx.uuid().replace('-', ""));

@@ -273,6 +273,16 @@ impl Builder {
                         parent.adopt(done.item);
                     }
                 }
+                TypeCell::Begin(_) if stack.len() > crate::limits::NESTING => {
+                    self.error(
+                        row.pos,
+                        format!(
+                            "groups and repeats are nested more than {} deep here; no questionnaire needs that many: the rest of the survey sheet is not read",
+                            crate::limits::NESTING
+                        ),
+                    );
+                    break;
+                }
                 TypeCell::Begin(kind) => {
                     let item = self.item(row, kind, None, false, &stack);
                     stack.push(Open::new(item));

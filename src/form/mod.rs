@@ -93,10 +93,16 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, LoadError> {
             if let Err(source) = std::fs::metadata(path) {
                 return Err(LoadError::Io { path: path.to_path_buf(), source });
             }
-            read_xlsx(path).map_err(|m| syntax(Pos { line: 1, col: 1 }, m))
+            let bytes = crate::limits::read_regular_file(path, crate::limits::FORM_FILE_BYTES)
+                .map_err(|m| syntax(Pos { line: 1, col: 1 }, m))?;
+            read_xlsx(&bytes).map_err(|m| syntax(Pos { line: 1, col: 1 }, m))
         }
         Format::Toml | Format::Markdown => {
-            let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+            if let Err(source) = std::fs::metadata(path) {
+                return Err(LoadError::Io { path: path.to_path_buf(), source });
+            }
+            let bytes = crate::limits::read_regular_file(path, crate::limits::FORM_FILE_BYTES)
+                .map_err(|m| syntax(Pos { line: 1, col: 1 }, m))?;
             let text = String::from_utf8(bytes)
                 .map_err(|e| syntax(Pos { line: 1, col: 1 }, format!("the file is not UTF-8 text ({e})")))?;
             if format == Format::Toml {
@@ -174,8 +180,12 @@ fn load_choice_files(form: &mut Form, dir: Option<&Path>) -> Vec<Diagnostic> {
 /// other columns for choice filters.
 pub fn read_choice_csv(path: &Path) -> Result<Vec<Choice>, String> {
     let shown = path.display();
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| format!("cannot read the choice file {shown}: {e}; put it beside the form"))?;
+    if !path.exists() {
+        return Err(format!("cannot read the choice file {shown}: it is not there; put it beside the form"));
+    }
+    let bytes = crate::limits::read_regular_file(path, crate::limits::FORM_FILE_BYTES)
+        .map_err(|e| format!("the choice file: {e}"))?;
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
     let headers: Vec<String> =
         reader.headers().map_err(|e| format!("{shown}: {e}"))?.iter().map(normalise_column).collect();
     if !headers.iter().any(|h| h == "name") {

@@ -123,21 +123,31 @@ pub fn parse_type(cell: &str) -> TypeCell {
 /// Older XLSForm spellings: `select one from LIST`, `select all that apply from LIST`, each with
 /// an optional `or specify other`; rewritten to today's `select_one LIST [or_other]`.
 fn legacy_select(cell: &str) -> Option<String> {
-    let lower = cell.split_whitespace().collect::<Vec<_>>().join(" ");
-    let low = lower.to_lowercase();
-    let (kind, rest) = if let Some(r) = low.strip_prefix("select one from ") {
-        ("select_one", &lower[lower.len() - r.len()..])
-    } else if let Some(r) = low.strip_prefix("select all that apply from ") {
-        ("select_multiple", &lower[lower.len() - r.len()..])
-    } else if let Some(r) = low.strip_prefix("select multiple from ") {
-        ("select_multiple", &lower[lower.len() - r.len()..])
-    } else {
-        return None;
-    };
-    Some(match rest.strip_suffix(" or specify other") {
+    let cell = cell.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (kind, rest) = [
+        ("select one from ", "select_one"),
+        ("select all that apply from ", "select_multiple"),
+        ("select multiple from ", "select_multiple"),
+    ]
+    .into_iter()
+    .find_map(|(prefix, kind)| strip_prefix_ascii_ci(&cell, prefix).map(|rest| (kind, rest)))?;
+    Some(match strip_suffix_ascii_ci(rest, " or specify other") {
         Some(list) => format!("{kind} {list} or_other"),
         None => format!("{kind} {rest}"),
     })
+}
+
+/// `s` without the ASCII `prefix`, compared without case (never cutting a character).
+fn strip_prefix_ascii_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..)).flatten()
+}
+
+/// `s` without the ASCII `suffix`, compared without case (never cutting a character).
+fn strip_suffix_ascii_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let cut = s.len().checked_sub(suffix.len())?;
+    let tail = s.get(cut..)?;
+    tail.eq_ignore_ascii_case(suffix).then(|| s.get(..cut)).flatten()
 }
 
 #[cfg(test)]

@@ -152,7 +152,18 @@ impl Keyring {
         let salt = unhex(&s.salt).ok_or_else(bad)?;
         let nonce = unhex(&s.nonce).filter(|n| n.len() == 24).ok_or_else(bad)?;
         let sealed = unhex(&s.sealed).ok_or_else(bad)?;
-        let wrapping = derive(passphrase, &salt, s.memory_kib.max(8), s.passes.max(1), s.lanes.max(1))?;
+        // The file is editable: a key derivation that would take hours or all the memory (or
+        // that would make guesses cheap) is refused before it runs.
+        let within = |v: u32, (lo, hi): (u32, u32)| (lo..=hi).contains(&v);
+        if !(within(s.memory_kib, crate::limits::ARGON2_MEMORY_KIB)
+            && within(s.passes, crate::limits::ARGON2_PASSES)
+            && within(s.lanes, crate::limits::ARGON2_LANES))
+        {
+            return Err(StoreError::Corrupt(format!(
+                "the keyring entry of `{account}` asks for key-derivation settings outside fourmi's bounds; restore keyring.json from a backup"
+            )));
+        }
+        let wrapping = derive(passphrase, &salt, s.memory_kib, s.passes, s.lanes)?;
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
         let plain = Zeroizing::new(
             cipher
@@ -171,8 +182,14 @@ impl Keyring {
 
     /// Reads the keyring file.
     pub fn load(path: &Path) -> Result<Keyring, StoreError> {
-        let text = std::fs::read_to_string(path).map_err(|e| StoreError::io(path, e))?;
-        serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{} is damaged: {e}", path.display())))
+        let bytes =
+            crate::limits::read_regular_file(path, crate::limits::SMALL_FILE_BYTES).map_err(StoreError::Corrupt)?;
+        Keyring::parse(&bytes).map_err(|e| StoreError::Corrupt(format!("{} is damaged: {e}", path.display())))
+    }
+
+    /// Parses a keyring file's bytes.
+    pub fn parse(bytes: &[u8]) -> Result<Keyring, String> {
+        serde_json::from_slice(bytes).map_err(|e| e.to_string())
     }
 
     /// Writes the keyring file atomically (a temporary file, flushed, then renamed).

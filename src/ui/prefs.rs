@@ -32,8 +32,10 @@ fn path(dir: &Path) -> PathBuf {
 impl Prefs {
     /// The preferences saved in `dir`, or the defaults.
     pub fn load(dir: &Path) -> Prefs {
-        let mut p: Prefs =
-            std::fs::read_to_string(path(dir)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+        let mut p: Prefs = crate::limits::read_regular_file(&path(dir), 1 << 20)
+            .ok()
+            .and_then(|t| serde_json::from_slice(&t).ok())
+            .unwrap_or_default();
         p.scale = p.scale.clamp(0.8, 2.0);
         p.lock_minutes = p.lock_minutes.clamp(1, 240);
         p

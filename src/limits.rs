@@ -1,0 +1,65 @@
+//! The limits on everything fourmi reads from outside, in one place, so that no file, however
+//! made, crashes it, hangs it or exhausts the laptop's memory. Each reader refuses what goes past
+//! its limit with a message that says which limit; `docs/security.md` lists them.
+
+/// A questionnaire file (`.xlsx`, `.xls`, `.ods`, `.md`, `.toml`) or a choice file (`.csv`).
+pub const FORM_FILE_BYTES: u64 = 16 << 20;
+
+/// Everything a spreadsheet's zip archive unpacks to, counted while unpacking (declared sizes
+/// can lie). A large real XLSForm unpacks to a few megabytes.
+pub const SPREADSHEET_UNPACKED_BYTES: u64 = 128 << 20;
+
+/// Rows in one sheet of a questionnaire (the largest real forms have a few thousand).
+pub const SHEET_ROWS: u32 = 100_000;
+
+/// Columns in one sheet of a questionnaire.
+pub const SHEET_COLUMNS: u32 = 1_000;
+
+/// Groups and repeats inside one another.
+pub const NESTING: usize = 100;
+
+/// The longest text an expression may make (`uuid(n)`, `concat()`, `join()`).
+pub const TEXT_BYTES: usize = 1 << 20;
+
+/// A file of answers (`records add --answers`), a keyring, a batch's header.
+pub const SMALL_FILE_BYTES: u64 = 64 << 20;
+
+/// A batch file at headquarters (100,000 records make about 100 MB).
+pub const BATCH_FILE_BYTES: u64 = 4 << 30;
+
+/// Reads a regular file of at most `limit` bytes as UTF-8 text.
+pub fn read_regular_text(path: &std::path::Path, limit: u64) -> Result<String, String> {
+    let bytes = read_regular_file(path, limit)?;
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
+}
+
+/// Argon2id memory per passphrase guess, in KiB: what a keyring may ask for, at least and at most.
+pub const ARGON2_MEMORY_KIB: (u32, u32) = (19 * 1024, 1024 * 1024);
+
+/// Argon2id passes, at least and at most.
+pub const ARGON2_PASSES: (u32, u32) = (2, 10);
+
+/// Argon2id lanes, at least and at most.
+pub const ARGON2_LANES: (u32, u32) = (1, 8);
+
+/// Reads a regular file of at most `limit` bytes: a FIFO, a device or a folder is refused
+/// before it is opened for reading (so nothing waits on it), and so is a larger file.
+pub fn read_regular_file(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{shown} is not a regular file"));
+    }
+    if meta.len() > limit {
+        return Err(format!("{shown} is larger than {} MB, the most fourmi reads in such a file", limit >> 20));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("{shown} is larger than {} MB, the most fourmi reads in such a file", limit >> 20));
+    }
+    Ok(bytes)
+}
