@@ -18,4 +18,5 @@ pub mod interview;
 pub mod limits;
 pub mod store;
 pub mod tables;
+#[cfg(feature = "app")]
 pub mod ui;

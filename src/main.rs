@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let dir = cli.store.dir();
     match fourmi::cli::run(cli) {
         Some(code) => code,
+        #[cfg(feature = "app")]
         None => match fourmi::ui::run(dir) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -25,5 +26,10 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        #[cfg(not(feature = "app"))]
+        None => {
+            eprintln!("fourmi: this build has no desktop app; see fourmi --help for the commands ({})", dir.display());
+            ExitCode::FAILURE
+        }
     }
 }

@@ -119,31 +119,6 @@ pub fn parse_device_line(line: &str) -> Result<(String, [u8; 32])> {
 
 const HQ_FILE: &str = "hq.db";
 
-const SCHEMA: &str = "
-    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS devices (
-        device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, name TEXT NOT NULL, added_at TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS imports (
-        device_id TEXT NOT NULL REFERENCES devices(device_id), seq INTEGER NOT NULL, digest TEXT NOT NULL,
-        file TEXT NOT NULL, imported_at TEXT NOT NULL, counts TEXT NOT NULL, PRIMARY KEY (device_id, seq)
-    );
-    CREATE TABLE IF NOT EXISTS forms (
-        hash TEXT PRIMARY KEY, form_id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS records (
-        uuid TEXT PRIMARY KEY, form_hash TEXT NOT NULL REFERENCES forms(hash), form_id TEXT NOT NULL,
-        form_version TEXT NOT NULL, monitor TEXT NOT NULL, device_id TEXT NOT NULL, started_at TEXT NOT NULL,
-        completed_at TEXT, language TEXT NOT NULL, consent_interview INTEGER NOT NULL, consent_at TEXT,
-        consent_recontact INTEGER, status TEXT NOT NULL, revision INTEGER NOT NULL, answers TEXT NOT NULL,
-        history TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS records_form ON records(form_id, started_at, uuid);
-    CREATE TABLE IF NOT EXISTS tombstones (
-        uuid TEXT PRIMARY KEY, form_id TEXT NOT NULL, withdrawn_at TEXT NOT NULL
-    );
-";
-
 /// An open headquarters database.
 pub struct Hq {
     conn: Connection,
@@ -183,9 +158,9 @@ impl Hq {
 
     fn connect(dir: &Path) -> Result<Hq> {
         let lock = files::lock_dir(dir)?;
-        let conn = Connection::open(dir.join(HQ_FILE))?;
+        let mut conn = Connection::open(dir.join(HQ_FILE))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-        conn.execute_batch(SCHEMA)?;
+        super::schema::migrate_hq(&mut conn)?;
         Ok(Hq { conn, dir: dir.to_path_buf(), _lock: lock })
     }
 

@@ -144,16 +144,21 @@ impl Keyring {
         Ok(())
     }
 
-    /// Opens `account`'s seal with `passphrase`: the data key and the role sealed with it.
-    /// A wrong passphrase and an unknown account give the same error, on purpose.
-    pub fn open(&self, account: &str, passphrase: &str) -> Result<(DataKey, Role), StoreError> {
+    /// Checks `account`'s entry as opening it would, up to the key derivation.
+    pub fn check_entry(&self, account: &str) -> Result<(), StoreError> {
+        self.entry(account).map(|_| ())
+    }
+
+    /// `account`'s entry, its salt, nonce and sealed bytes, once checked: well-formed, and
+    /// key-derivation settings within fourmi's bounds (the file is editable: a derivation that
+    /// would take hours or all the memory, or make guesses cheap, is refused before it runs).
+    #[allow(clippy::type_complexity)]
+    fn entry(&self, account: &str) -> Result<(&Sealed, Vec<u8>, Vec<u8>, Vec<u8>), StoreError> {
         let s = self.accounts.iter().find(|a| a.account == account).ok_or(StoreError::WrongPassphrase)?;
         let bad = || StoreError::Corrupt(format!("the keyring entry of `{account}` is damaged"));
-        let salt = unhex(&s.salt).ok_or_else(bad)?;
+        let salt = unhex(&s.salt).filter(|s| s.len() >= 8).ok_or_else(bad)?;
         let nonce = unhex(&s.nonce).filter(|n| n.len() == 24).ok_or_else(bad)?;
         let sealed = unhex(&s.sealed).ok_or_else(bad)?;
-        // The file is editable: a key derivation that would take hours or all the memory (or
-        // that would make guesses cheap) is refused before it runs.
         let within = |v: u32, (lo, hi): (u32, u32)| (lo..=hi).contains(&v);
         if !(within(s.memory_kib, crate::limits::ARGON2_MEMORY_KIB)
             && within(s.passes, crate::limits::ARGON2_PASSES)
@@ -163,6 +168,14 @@ impl Keyring {
                 "the keyring entry of `{account}` asks for key-derivation settings outside fourmi's bounds; restore keyring.json from a backup"
             )));
         }
+        Ok((s, salt, nonce, sealed))
+    }
+
+    /// Opens `account`'s seal with `passphrase`: the data key and the role sealed with it.
+    /// A wrong passphrase and an unknown account give the same error, on purpose.
+    pub fn open(&self, account: &str, passphrase: &str) -> Result<(DataKey, Role), StoreError> {
+        let (s, salt, nonce, sealed) = self.entry(account)?;
+        let bad = || StoreError::Corrupt(format!("the keyring entry of `{account}` is damaged"));
         let wrapping = derive(passphrase, &salt, s.memory_kib, s.passes, s.lanes)?;
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
         let plain = Zeroizing::new(

@@ -81,6 +81,41 @@ pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
 }
 
+/// Headquarters' database: its own numbered steps, by the same rules. The first one creates
+/// only what is missing, so databases made before numbering began take it as they are.
+const HQ_MIGRATIONS: &[&str] = &[
+    // 1: laptops, imports, form versions, records, tombstones.
+    "
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS devices (
+        device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, name TEXT NOT NULL, added_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS imports (
+        device_id TEXT NOT NULL REFERENCES devices(device_id), seq INTEGER NOT NULL, digest TEXT NOT NULL,
+        file TEXT NOT NULL, imported_at TEXT NOT NULL, counts TEXT NOT NULL, PRIMARY KEY (device_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS forms (
+        hash TEXT PRIMARY KEY, form_id TEXT NOT NULL, version TEXT NOT NULL, definition TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS records (
+        uuid TEXT PRIMARY KEY, form_hash TEXT NOT NULL REFERENCES forms(hash), form_id TEXT NOT NULL,
+        form_version TEXT NOT NULL, monitor TEXT NOT NULL, device_id TEXT NOT NULL, started_at TEXT NOT NULL,
+        completed_at TEXT, language TEXT NOT NULL, consent_interview INTEGER NOT NULL, consent_at TEXT,
+        consent_recontact INTEGER, status TEXT NOT NULL, revision INTEGER NOT NULL, answers TEXT NOT NULL,
+        history TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS records_form ON records(form_id, started_at, uuid);
+    CREATE TABLE IF NOT EXISTS tombstones (
+        uuid TEXT PRIMARY KEY, form_id TEXT NOT NULL, withdrawn_at TEXT NOT NULL
+    );
+    ",
+];
+
+/// Brings headquarters' database up to date.
+pub fn migrate_hq(conn: &mut Connection) -> Result<()> {
+    run(conn, HQ_MIGRATIONS)
+}
+
 /// How many migrations have run on `conn`.
 pub fn version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
@@ -88,15 +123,20 @@ pub fn version(conn: &Connection) -> Result<i64> {
 
 /// Brings the database up to date.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
+    run(conn, MIGRATIONS)
+}
+
+fn run(conn: &mut Connection, steps: &[&str]) -> Result<()> {
     let current = version(conn)?;
-    if current > latest() {
+    let latest = steps.len() as i64;
+    if current > latest {
         return Err(StoreError::NewerDatabase(current));
     }
-    if current == latest() {
+    if current == latest {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (i, step) in steps.iter().enumerate().skip(current as usize) {
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }

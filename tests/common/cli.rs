@@ -10,20 +10,16 @@ pub struct Env {
 
 impl Env {
     pub fn new() -> Env {
+        Env::with_recipient("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")
+    }
+
+    /// The same, with batches encrypted to `recipient`.
+    pub fn with_recipient(recipient: &str) -> Env {
         let env = Env { dir: tempfile::tempdir().unwrap() };
         std::fs::write(env.path("chief.pass"), "coordinator passphrase\n").unwrap();
         std::fs::write(env.path("ana.pass"), "monitor passphrase 1\n").unwrap();
         std::fs::write(env.path("sam.pass"), "supervisor passphrase\n").unwrap();
-        let out = env.run(
-            &[
-                "setup",
-                "--name",
-                "chief",
-                "--recipient",
-                "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
-            ],
-            "chief",
-        );
+        let out = env.run(&["setup", "--name", "chief", "--recipient", recipient], "chief");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         for (name, role) in [("ana", "monitor"), ("sam", "supervisor")] {
             let pass = env.path(&format!("{name}.pass"));
