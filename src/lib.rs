@@ -6,6 +6,9 @@
 //! words in [`i18n`]). See `docs/architecture.md`.
 
 #![warn(missing_docs)]
+// Nothing read from outside may make fourmi panic: no slicing a string by byte positions, no
+// unwrap (the readers of outside bytes also deny indexing that could panic; see their modules).
+#![deny(clippy::string_slice, clippy::unwrap_used)]
 
 pub mod batch;
 pub mod cli;

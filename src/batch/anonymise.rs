@@ -105,11 +105,14 @@ impl Report {
     }
 }
 
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}").unwrap());
-static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\+|\b00)?\d[\d .()/-]{5,}\d").unwrap());
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}").expect("a constant regex")
+});
+static PHONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\+|\b00)?\d[\d .()/-]{5,}\d").expect("a constant regex"));
 static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}\s*[-/]\s*\d{4})$").unwrap()
+    Regex::new(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}\s*[-/]\s*\d{4})$")
+        .expect("a constant regex")
 });
 
 /// Replaces e-mail addresses and phone numbers (8 to 15 digits, with the usual separators; not

@@ -13,6 +13,8 @@
 //! decrypts anything. `tail -n +5 FILE | age -d -i IDENTITY` gives the payload with the stock
 //! age tool.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::io::Write;
 use std::str::FromStr;
 
@@ -148,30 +150,32 @@ pub fn seal(mut header: Header, key: &SigningKey, body_sha256: &str, body_len: u
 /// Splits a file into its parts, without trusting any of them yet.
 pub fn open(bytes: &[u8]) -> Result<Opened<'_>> {
     let not = |why: &str| BatchError::NotABatch(why.to_string());
-    let mut lines = Vec::with_capacity(4);
-    let mut start = 0;
-    for _ in 0..4 {
-        let window = &bytes[start..bytes.len().min(start + MAX_HEADER)];
+    // The four text lines, each within MAX_HEADER bytes, then the age part.
+    let mut rest = bytes;
+    let mut line = || -> Result<&[u8]> {
+        let window = rest.get(..rest.len().min(MAX_HEADER)).unwrap_or(rest);
         let end = window.iter().position(|&b| b == b'\n').ok_or_else(|| not("its first lines are missing"))?;
-        lines.push(&bytes[start..start + end]);
-        start += end + 1;
-    }
-    if lines[0] != MAGIC.as_bytes() {
+        let (head, tail) = rest.split_at(end);
+        rest = tail.get(1..).unwrap_or(&[]);
+        Ok(head)
+    };
+    let (magic, header_line, signature, age) = (line()?, line()?, line()?, line()?);
+    if magic != MAGIC.as_bytes() {
         return Err(not("it does not start with `fourmi-batch 1`"));
     }
-    let header: Header = serde_json::from_slice(lines[1]).map_err(|_| BatchError::Damaged("its header".into()))?;
+    let header: Header = serde_json::from_slice(header_line).map_err(|_| BatchError::Damaged("its header".into()))?;
     if header.format != 1 {
         return Err(BatchError::NotABatch(format!("format {} is newer than this fourmi", header.format)));
     }
-    let sig = lines[2]
+    let sig = signature
         .strip_prefix(b"signature ")
         .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
         .and_then(|s| <[u8; 64]>::try_from(s.as_slice()).ok())
         .ok_or_else(|| BatchError::Damaged("its signature line".into()))?;
-    if lines[3] != b"age" {
+    if age != b"age" {
         return Err(BatchError::Damaged("the line before the encrypted part".into()));
     }
-    Ok(Opened { header, header_line: lines[1], signature: Signature::from_bytes(&sig), body: &bytes[start..] })
+    Ok(Opened { header, header_line, signature: Signature::from_bytes(&sig), body: rest })
 }
 
 impl Opened<'_> {

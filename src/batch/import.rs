@@ -3,6 +3,8 @@
 //! its form, then merge in one transaction. Any failure imports nothing from that batch and
 //! says why. Several files are imported in batch-number order, whatever order they are given in.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -8,6 +8,8 @@
 //! {"kind":"end","records":120,"tombstones":2}
 //! ```
 
+#![deny(clippy::indexing_slicing)]
+
 use crate::store::Tombstone;
 use crate::store::hq::{Incoming, Record};
 
@@ -96,8 +98,8 @@ pub fn write_to(
             lanes.push(rx);
         }
         let mut done = 0;
-        for (i, chunk) in chunks.iter().enumerate() {
-            let buf = lanes[i % 2].recv().map_err(|_| std::io::Error::other("a serialising thread stopped"))?;
+        for (chunk, lane) in chunks.iter().zip(lanes.iter().cycle()) {
+            let buf = lane.recv().map_err(|_| std::io::Error::other("a serialising thread stopped"))?;
             sink.write_all(&buf)?;
             done += chunk.len();
             progress(done);

@@ -2,6 +2,8 @@
 //! before anything is merged: known questions at the right level, answers of the question's
 //! type, choices from the question's list, interview consent, the laptop that signed.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -16,7 +18,7 @@ use super::payload::BatchLine;
 use super::{BatchError, Result, sha256_hex};
 
 /// A date or date-time coarsened by the export (`2026`, `2026-11`, `2026-11-28`).
-static COARSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}(-\d{2})?$").unwrap());
+static COARSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}(-\d{2})?$").expect("a constant regex"));
 
 /// Checks the payload against the signed header and every record against its form; returns the
 /// compiled forms by hash.
@@ -64,8 +66,10 @@ fn check_record(rec: &Record, header: &Header, forms: &HashMap<String, Compiled>
 
 fn check_scope(form: &Compiled, repeat: Option<ItemId>, answers: &Map<String, J>) -> std::result::Result<(), String> {
     for (name, value) in answers {
-        let id = form.id(name).ok_or_else(|| format!("`{name}` is not a question of its form"))?;
-        let node = &form.items[id];
+        let (id, node) = form
+            .id(name)
+            .and_then(|id| Some((id, form.items.get(id)?)))
+            .ok_or_else(|| format!("`{name}` is not a question of its form"))?;
         if node.repeat != repeat {
             return Err(format!("`{name}` is answered outside its repeat"));
         }

@@ -5,6 +5,8 @@
 //! a name test and those words are element names. JavaRosa applies this greedily, so `5 divx`
 //! lexes as `5 div x` and `4andfunc()` as `4 and func()`; fourmi does the same.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::ops::Range;
 
 /// A byte range in the expression text.
@@ -138,24 +140,24 @@ pub fn lex(src: &str) -> Result<Vec<(Tok, Span)>, LexError> {
             '.' => (Tok::Dot, 1),
             '0'..='9' => lex_number(&chars, i),
             '\'' | '"' => {
-                let close = chars[i + 1..]
+                let close = tail(&chars, i + 1)
                     .iter()
                     .position(|&(_, q)| q == c)
                     .ok_or(LexError { message: "this text has no closing quote".into(), span: start..src.len() })?;
-                let text: String = chars[i + 1..i + 1 + close].iter().map(|&(_, c)| c).collect();
+                let text: String = text_of(&chars, i + 1, i + 1 + close);
                 (Tok::Str(text), close + 2)
             }
             '$' if next == Some('{') => {
-                let close = chars[i + 2..]
+                let close = tail(&chars, i + 2)
                     .iter()
                     .position(|&(_, q)| q == '}')
                     .ok_or(LexError { message: "`${` has no closing `}`".into(), span: start..src.len() })?;
-                let name: String = chars[i + 2..i + 2 + close].iter().map(|&(_, c)| c).collect();
+                let name: String = text_of(&chars, i + 2, i + 2 + close);
                 (Tok::Ref(name.trim().to_string()), close + 3)
             }
             '$' if next.is_some_and(is_name_start) => {
                 let n = name_len(&chars, i + 1);
-                let name: String = chars[i + 1..i + 1 + n].iter().map(|&(_, c)| c).collect();
+                let name: String = text_of(&chars, i + 1, i + 1 + n);
                 (Tok::Var(name), n + 1)
             }
             c if is_name_start(c) => lex_name(&chars, i, operator_position),
@@ -199,7 +201,7 @@ fn lex_number(chars: &[(usize, char)], i: usize) -> (Tok, usize) {
             break;
         }
     }
-    let text: String = chars[i..i + n].iter().map(|&(_, c)| c).collect();
+    let text: String = text_of(chars, i, i + n);
     let text = if text.ends_with('.') { format!("{text}0") } else { text };
     (Tok::Num(text.parse().unwrap_or(f64::NAN)), n)
 }
@@ -214,7 +216,7 @@ fn name_len(chars: &[(usize, char)], i: usize) -> usize {
 
 fn lex_name(chars: &[(usize, char)], i: usize, operator_position: bool) -> (Tok, usize) {
     let n = name_len(chars, i);
-    let word: String = chars[i..i + n].iter().map(|&(_, c)| c).collect();
+    let word: String = text_of(chars, i, i + n);
     if operator_position {
         for (w, op) in [("and", Op::And), ("or", Op::Or), ("div", Op::Div), ("mod", Op::Mod)] {
             if word.starts_with(w) {
@@ -230,10 +232,20 @@ fn lex_name(chars: &[(usize, char)], i: usize, operator_position: bool) -> (Tok,
     }
     if colon && after.is_some_and(is_name_start) {
         let m = name_len(chars, i + n + 1);
-        let local: String = chars[i + n + 1..i + n + 1 + m].iter().map(|&(_, c)| c).collect();
+        let local: String = text_of(chars, i + n + 1, i + n + 1 + m);
         return (Tok::Name(format!("{word}:{local}")), n + 1 + m);
     }
     (Tok::Name(word), n)
+}
+
+/// The characters from `from` on (none past the end).
+fn tail(chars: &[(usize, char)], from: usize) -> &[(usize, char)] {
+    chars.get(from..).unwrap_or(&[])
+}
+
+/// The text of the characters `from..to` (what exists of them).
+fn text_of(chars: &[(usize, char)], from: usize, to: usize) -> String {
+    chars.iter().skip(from).take(to.saturating_sub(from)).map(|&(_, c)| c).collect()
 }
 
 #[cfg(test)]

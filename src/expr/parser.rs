@@ -3,6 +3,8 @@
 //! The whole XPath 1.0 grammar parses (axes, `//`, node-type tests), as in JavaRosa; what the
 //! evaluator does not support is refused when it runs, and by the form checks.
 
+#![deny(clippy::indexing_slicing)]
+
 use super::ast::{Axis, Expr, NodeTest, Path, PathStart, Step};
 use super::lexer::{LexError, Op, Span, Tok, lex};
 

@@ -1,5 +1,7 @@
 //! Turns a raw [`Workbook`] into a [`Form`], reporting every row-level problem.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::collections::BTreeMap;
 
 use crate::expr::Expression;
@@ -105,15 +107,19 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
 /// Case-insensitive edit distance of at most 2 (for "did you mean").
 pub fn similar(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.to_lowercase().chars().collect(), b.to_lowercase().chars().collect());
+    // Levenshtein, one row at a time: prev[j] is the distance between a[..i] and b[..j].
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        for (j, (cb, pair)) in b.iter().zip(prev.windows(2)).enumerate() {
+            let left = cur.get(j).copied().unwrap_or(usize::MAX - 1);
+            if let [diag, up] = *pair {
+                cur.push((diag + usize::from(ca != cb)).min(up + 1).min(left + 1));
+            }
         }
         prev = cur;
     }
-    prev[b.len()] <= 2
+    prev.last().is_some_and(|&d| d <= 2)
 }
 
 fn truthy(v: &str) -> bool {

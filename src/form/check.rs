@@ -9,21 +9,47 @@ use super::diag::Diagnostic;
 use super::model::{ChoiceSource, Form, Item, Kind, Privacy, Text};
 use super::workbook::Pos;
 
-/// `${name}` references inside label or hint text.
-pub fn text_references(text: &str) -> Vec<String> {
+/// A piece of label or hint text: plain text, or a `${name}` reference (the name as written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPiece<'a> {
+    /// Text shown as it is.
+    Text(&'a str),
+    /// `${name}`: what is between the braces, untrimmed.
+    Ref(&'a str),
+}
+
+/// Label or hint text cut at its `${name}` references (an unclosed `${` is plain text).
+pub fn text_pieces(text: &str) -> Vec<TextPiece<'_>> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(i) = rest.find("${") {
-        let after = &rest[i + 2..];
-        match after.find('}') {
-            Some(j) => {
-                out.push(after[..j].trim().to_string());
-                rest = &after[j + 1..];
+    while let Some((before, after)) = rest.split_once("${") {
+        out.push(TextPiece::Text(before));
+        match after.split_once('}') {
+            Some((name, tail)) => {
+                out.push(TextPiece::Ref(name));
+                rest = tail;
             }
-            None => break,
+            None => {
+                out.push(TextPiece::Text("${"));
+                rest = after;
+                break;
+            }
         }
     }
+    out.push(TextPiece::Text(rest));
+    out.retain(|p| *p != TextPiece::Text(""));
     out
+}
+
+/// `${name}` references inside label or hint text.
+pub fn text_references(text: &str) -> Vec<String> {
+    text_pieces(text)
+        .into_iter()
+        .filter_map(|p| match p {
+            TextPiece::Ref(name) => Some(name.trim().to_string()),
+            TextPiece::Text(_) => None,
+        })
+        .collect()
 }
 
 /// Names a form may refer to without defining them (ODK's metadata).

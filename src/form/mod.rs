@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 pub use build::{similar, valid_name};
 pub use bundled::BUNDLED;
-pub use check::text_references;
+pub use check::{TextPiece, text_pieces, text_references};
 pub use compile::{Compiled, ItemId, Node};
 pub use diag::{Diagnostic, Severity, has_errors};
 pub use model::{Choice, ChoiceSource, DefaultValue, Form, Item, Kind, Privacy, Text, text_in};

@@ -1,5 +1,7 @@
 //! The `parameters` column, checked per question type as pyxform does.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::collections::BTreeMap;
 
 use super::diag::Diagnostic;

@@ -1,6 +1,8 @@
 //! Reads the markdown-table XLSForm that pyxform's tests use:
 //! `| survey |` starts a sheet, the next row is its header, `\|` is a literal pipe.
 
+#![deny(clippy::indexing_slicing)]
+
 use super::workbook::{Cell, Pos, Row, Sheet, Workbook, normalise_column};
 
 /// Reads a markdown-table form. Never fails: text outside tables is ignored.
@@ -32,7 +34,7 @@ pub fn read_md(text: &str) -> Workbook {
         let Some(current) = sheet.as_mut() else {
             continue;
         };
-        let rest: Vec<(String, u32)> = cells[1..].iter().map(|(v, c)| (v.clone(), c + indent)).collect();
+        let rest: Vec<(String, u32)> = cells.iter().skip(1).map(|(v, c)| (v.clone(), c + indent)).collect();
         match header_read {
             false => {
                 current.header_pos = Pos { line: line_no, col: indent + 1 };

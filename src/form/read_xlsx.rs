@@ -4,6 +4,8 @@
 //! (a cell far away allocates nothing), and every sheet is refused past its row and column
 //! limits.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 

@@ -19,6 +19,8 @@
 //! A table value (`label.<language>`) stands for the translated columns `label::<language>`.
 //! Any other array of tables (`[[entities]]`) is kept as a sheet of that name.
 
+#![deny(clippy::indexing_slicing)]
+
 use toml::de::{DeTable, DeValue};
 
 use super::workbook::{Cell, Pos, Row, Sheet, Workbook, normalise_column};
@@ -119,7 +121,7 @@ impl LineIndex {
     /// The 1-based line and character column of byte `offset`.
     pub fn pos(&self, offset: usize) -> Pos {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
         let col = self.text.get(start..offset.min(self.text.len())).map_or(0, |s| s.chars().count());
         Pos { line: line as u32, col: col as u32 + 1 }
     }

@@ -1,5 +1,7 @@
 //! The `type` column: what XLSForm type names mean to fourmi.
 
+#![deny(clippy::indexing_slicing)]
+
 use super::model::{ChoiceSource, Kind};
 
 /// What a `type` cell says.

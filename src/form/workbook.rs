@@ -4,6 +4,8 @@
 //! takes one, so converting between formats loses nothing. Column names are normalised here
 //! (aliases such as `list name`, `calculate`, `bind::relevant`), once for all readers.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::fmt;
 
 /// A position in a source file: line (or spreadsheet row) and column, both 1-based.

@@ -412,25 +412,22 @@ impl Interview {
     pub fn render(&self, text: &crate::form::Text, at: &Loc) -> String {
         let raw = self.text(text).unwrap_or("");
         let mut out = String::new();
-        let mut rest = raw;
-        while let Some(i) = rest.find("${") {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 2..];
-            let Some(j) = after.find('}') else {
-                out.push_str(&rest[i..]);
-                rest = "";
-                break;
-            };
-            match self.form.id(after[..j].trim()) {
-                Some(id) => {
-                    let depth = self.chain(id).len().min(at.at.len());
-                    out.push_str(&self.display(&Loc { item: id, at: at.at[..depth].to_vec() }));
-                }
-                None => out.push_str(&rest[i..i + 3 + j]),
+        for piece in crate::form::text_pieces(raw) {
+            match piece {
+                crate::form::TextPiece::Text(t) => out.push_str(t),
+                crate::form::TextPiece::Ref(name) => match self.form.id(name.trim()) {
+                    Some(id) => {
+                        let depth = self.chain(id).len().min(at.at.len());
+                        out.push_str(&self.display(&Loc { item: id, at: at.at.get(..depth).unwrap_or(&[]).to_vec() }));
+                    }
+                    None => {
+                        out.push_str("${");
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                },
             }
-            rest = &after[j + 1..];
         }
-        out.push_str(rest);
         out
     }
 }

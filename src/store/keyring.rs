@@ -4,6 +4,8 @@
 //! before the database can be opened. Editing the file cannot promote an account: the role is
 //! only ever read from a blob that the passphrase opened.
 
+#![deny(clippy::indexing_slicing)]
+
 use std::path::Path;
 
 use argon2::{Algorithm, Argon2, Params, Version};
