@@ -16,6 +16,8 @@ pub mod demo;
 pub mod expr;
 pub mod flat;
 pub mod form;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod interview;
 pub mod limits;

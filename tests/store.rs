@@ -485,3 +485,58 @@ fn a_batch_cut_short_is_marked_failed_at_the_next_opening_and_its_temporary_file
     assert!(!file.with_extension("tmp").exists());
     assert_eq!(s.verify_audit().unwrap(), None);
 }
+
+/// A mini form with a consent question: `consent`, then `town`.
+fn consent_form() -> Arc<Compiled> {
+    let md = "| survey |\n| | type | name | label |\n| | select_one yn | consent | OK? |\n| | text | town | Town |\n| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n| | yn | no | No |\n| settings |\n| | form_id | consent_question |\n| | mini | consent |\n";
+    let loaded = form::from_workbook(&form::read_md(md), "mini", None);
+    Arc::new(Compiled::new(loaded.form))
+}
+
+/// `ana` stores an interview closed as refused after answering `town`: its uuid.
+fn closed_by_ana(dir: &Path) -> String {
+    let f = consent_form();
+    let mut s = Store::open(dir, "ana", MON_PASS).unwrap();
+    let hash = s.save_form("consent definition", "mini", "1").unwrap();
+    let mut iv = Interview::start(f.clone(), info());
+    iv.set_answer(&Loc::top(f.id("consent").unwrap()), "yes", Duration::from_secs(1)).unwrap();
+    iv.set_answer(&Loc::top(f.id("town").unwrap()), "Mopti", Duration::from_secs(2)).unwrap();
+    iv.set_answer(&Loc::top(f.id("consent").unwrap()), "no", Duration::from_secs(3)).unwrap();
+    iv.close(Duration::from_secs(4)).unwrap();
+    let events = iv.drain_events();
+    s.create_record(&hash, &iv, &events).unwrap()
+}
+
+#[test]
+fn a_closed_record_keeps_its_answers_apart_until_reopened_or_purged() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let uuid = closed_by_ana(dir.path());
+    {
+        let mut ana = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+        let rec = ana.record(&uuid).unwrap();
+        assert_eq!((rec.status, rec.reopenable), (Status::Refused, true));
+        assert!(rec.answers.get("town").is_none(), "readers see only what a closed record keeps");
+        ana.reopen_closed(&uuid).unwrap();
+        let rec = ana.record(&uuid).unwrap();
+        assert_eq!(rec.status, Status::Draft);
+        assert_eq!(rec.answers["town"], json!("Mopti"));
+        assert!(ana.reopen_closed(&uuid).is_err(), "a draft is not closed");
+    }
+    // Closed again, and the coordinator's window has passed: purged at the next unlock.
+    let second = closed_by_ana(dir.path());
+    {
+        let mut chief = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+        chief.set_reopen_minutes(Some(30)).unwrap();
+    }
+    raw_sql(
+        dir.path(),
+        &format!("UPDATE records SET updated_at = '2000-01-01T00:00:00.000+00:00' WHERE uuid = '{second}';"),
+    );
+    let mut ana = Store::open(dir.path(), "ana", MON_PASS).unwrap();
+    let rec = ana.record(&second).unwrap();
+    assert!(!rec.reopenable);
+    assert!(ana.reopen_closed(&second).unwrap_err().to_string().contains("can no longer be reopened"));
+    assert!(ana.audit_for(&second).unwrap().iter().any(|r| r.action == "answers purged"));
+    assert_eq!(ana.verify_audit().unwrap(), None);
+}

@@ -115,7 +115,7 @@ iv-finalised = Interview finalised and saved; it now awaits review.
 iv-refused = The respondent did not consent.
 iv-screened-out = The respondent is not eligible for this survey.
 iv-closed-nothing-kept = The interview is closed. No answers were kept.
-iv-closed-can-reopen = The interview is closed. If this was a mistake, reopen it: every answer comes back. Once you start the next interview, the answers after the consent or screening question are removed for good.
+iv-closed-can-reopen = The interview is closed. If this was a mistake, reopen it: every answer comes back. Once you start the next interview (or after the time your coordinator set), the answers after the consent or screening question are removed for good.
 iv-reopen = Reopen the interview
 iv-close-refused-explain = The consent question is answered "no". Closing the interview keeps no answers after the consent question.
 iv-close-screened-explain = The screening answers say the respondent is not eligible. Closing the interview keeps no answers from the screening questions on.
@@ -239,6 +239,10 @@ export-report-k-small = { $n } combinations of { $list } are shared by fewer tha
 export-report-more = ... and { $n } more.
 
 ## Settings
+settings-reopen-minutes = Minutes a monitor can reopen an interview it closed
+settings-reopen-hint = 0: until the monitor starts the next interview. After that, the answers of a refused or screened-out interview are removed for good.
+settings-apply = Apply
+settings-saved = Saved.
 settings-title = Accounts and settings
 settings-text-size = Text size
 settings-lock-minutes = Lock after minutes without use

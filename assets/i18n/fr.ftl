@@ -117,7 +117,7 @@ iv-finalised = Entretien finalisé et enregistré ; il attend maintenant la vér
 iv-refused = La personne n'a pas donné son consentement.
 iv-screened-out = La personne n'est pas éligible pour cette enquête.
 iv-closed-nothing-kept = L'entretien est clos. Aucune réponse n'a été gardée.
-iv-closed-can-reopen = L'entretien est clos. Si c'est une erreur, rouvrez-le : toutes les réponses reviennent. Dès que vous commencez l'entretien suivant, les réponses après la question de consentement ou de sélection sont effacées pour de bon.
+iv-closed-can-reopen = L'entretien est clos. Si c'est une erreur, rouvrez-le : toutes les réponses reviennent. Dès que vous commencez l'entretien suivant (ou après le délai fixé par votre coordinateur), les réponses après la question de consentement ou de sélection sont effacées pour de bon.
 iv-reopen = Rouvrir l'entretien
 iv-close-refused-explain = La question de consentement a pour réponse « non ». Clore l'entretien ne garde aucune réponse après la question de consentement.
 iv-close-screened-explain = D'après les réponses de sélection, la personne n'est pas éligible. Clore l'entretien ne garde aucune réponse à partir des questions de sélection.
@@ -246,6 +246,10 @@ export-report-k-small = { $n } combinaisons de { $list } sont partagées par moi
 export-report-more = ... et { $n } de plus.
 
 ## Réglages
+settings-reopen-minutes = Minutes pendant lesquelles un enquêteur peut rouvrir un entretien qu'il a clos
+settings-reopen-hint = 0 : jusqu'à ce que l'enquêteur commence l'entretien suivant. Ensuite, les réponses d'un entretien refusé ou non éligible sont effacées pour de bon.
+settings-apply = Appliquer
+settings-saved = Enregistré.
 settings-title = Comptes et réglages
 settings-text-size = Taille du texte
 settings-lock-minutes = Verrouiller après ces minutes sans utilisation

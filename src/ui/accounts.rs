@@ -19,11 +19,13 @@ pub struct SettingsPage {
     reset_for: Option<String>,
     recipient: String,
     message: Option<(bool, String)>,
+    /// Minutes a monitor can reopen an interview it closed (0: until the next one starts).
+    reopen_minutes: u32,
 }
 
 impl SettingsPage {
     /// The screen, with empty forms.
-    pub fn new(_store: &Store) -> SettingsPage {
+    pub fn new(store: &Store) -> SettingsPage {
         SettingsPage {
             name: String::new(),
             role: Role::Monitor,
@@ -32,6 +34,7 @@ impl SettingsPage {
             reset_for: None,
             recipient: String::new(),
             message: None,
+            reopen_minutes: store.reopen_minutes().ok().flatten().unwrap_or(0),
         }
     }
 
@@ -80,6 +83,16 @@ impl SettingsPage {
             if store.session().role == Role::Coordinator {
                 ui.separator();
                 self.accounts(ui, store, tr);
+                ui.separator();
+                ui.horizontal(|ui| {
+                    let l = ui.label(tr.t("settings-reopen-minutes"));
+                    ui.add(egui::DragValue::new(&mut self.reopen_minutes).range(0..=10080)).labelled_by(l.id);
+                    if ui.button(tr.t("settings-apply")).clicked() {
+                        let r = store.set_reopen_minutes(Some(self.reopen_minutes));
+                        self.done(tr, r, tr.t("settings-saved"));
+                    }
+                });
+                ui.colored_label(style::HINT, tr.t("settings-reopen-hint"));
                 ui.separator();
                 self.recipients(ui, store, tr);
                 ui.separator();
