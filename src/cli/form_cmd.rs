@@ -73,8 +73,12 @@ fn convert(input: &std::path::Path, output: &std::path::Path) -> ExitCode {
         }
     };
     let written = match out_format {
-        Format::Toml => std::fs::write(output, form::write_toml(&wb)).map_err(|e| e.to_string()),
-        Format::Markdown => std::fs::write(output, form::write_md(&wb)).map_err(|e| e.to_string()),
+        Format::Toml => {
+            crate::store::write_atomically(output, form::write_toml(&wb).as_bytes()).map_err(|e| e.to_string())
+        }
+        Format::Markdown => {
+            crate::store::write_atomically(output, form::write_md(&wb).as_bytes()).map_err(|e| e.to_string())
+        }
         Format::Spreadsheet => {
             if output.extension().is_some_and(|e| !e.eq_ignore_ascii_case("xlsx")) {
                 Err("only .xlsx spreadsheets can be written".to_string())

@@ -29,6 +29,9 @@ pub struct Entry {
     pub numeric: bool,
 }
 
+/// What the codebook says of text columns in CSV files.
+pub const FORMULA_NOTE: &str = "in CSV files, text that began with = + - or @ starts with an added ' so that spreadsheets do not run it as a formula";
+
 impl Entry {
     /// The codebook's column headers.
     pub const HEADERS: [&'static str; 6] = ["table", "variable", "stata_name", "label", "type", "choices"];
@@ -101,7 +104,12 @@ pub fn entries(form: &Compiled, tables: &[Table], lang: &str) -> Vec<Entry> {
                         Vec::new()
                     };
                     let numeric = matches!(item.kind, Kind::Integer | Kind::Decimal | Kind::Range);
-                    (label_of(*id), item.type_text.clone(), pairs, numeric)
+                    let kind = if item.kind == Kind::Text {
+                        format!("{} ({FORMULA_NOTE})", item.type_text)
+                    } else {
+                        item.type_text.clone()
+                    };
+                    (label_of(*id), kind, pairs, numeric)
                 }
                 Source::Option(id, opt) => {
                     (format!("{}: {}", label_of(*id), choice_label(*id, opt)), "0/1".to_string(), Vec::new(), true)
@@ -156,7 +164,7 @@ fn quoted(s: &str) -> String {
 /// and saves a `.dta` beside it.
 pub fn do_file(tables: &[Table], entries: &[Entry]) -> String {
     let mut s = String::from(
-        "* Written by fourmi: reads the CSV files in this folder and labels them.\n* Run it from this folder: do \"<this file>\"\nversion 14\nclear all\nset more off\n",
+        "* Written by fourmi: reads the CSV files in this folder and labels them.\n* Run it from this folder: do \"<this file>\"\n* Text cells that began with = + - or @ start with an added ' (spreadsheet formula injection).\nversion 14\nclear all\nset more off\n",
     );
     let mut label_n = 0;
     for t in tables {

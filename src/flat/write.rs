@@ -10,15 +10,50 @@ fn io(path: &Path, e: impl std::fmt::Display) -> String {
     format!("cannot write {}: {e}", path.display())
 }
 
+/// A CSV writer on a new owner-only file.
+pub(crate) fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>, String> {
+    crate::store::create_private(path).map(csv::Writer::from_writer).map_err(|e| io(path, e))
+}
+
+/// Writes a workbook into a new owner-only file.
+pub(crate) fn save_xlsx(wb: &mut rust_xlsxwriter::Workbook, path: &Path) -> Result<(), String> {
+    use std::io::Write;
+    let bytes = wb.save_to_buffer().map_err(|e| io(path, e))?;
+    crate::store::create_private(path).and_then(|mut f| f.write_all(&bytes)).map_err(|e| io(path, e))
+}
+
+/// Writes one CSV row, each cell [`spreadsheet_safe`].
+pub fn write_safe_row<'a, W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    row: impl IntoIterator<Item = &'a str>,
+) -> csv::Result<()> {
+    for cell in row {
+        w.write_field(spreadsheet_safe(cell).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
+}
+
+/// A cell as a spreadsheet will read it safely: text that a spreadsheet would take as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, as
+/// spreadsheet-safe exports do; numbers (`-5`, `+3.2`) are left as they are.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Writes `<table name>.csv` for each table into `dir`; returns the files.
 pub fn csv_files(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for t in tables {
         let path = dir.join(format!("{}.csv", t.name));
-        let mut w = csv::Writer::from_path(&path).map_err(|e| io(&path, e))?;
+        let mut w = csv_writer(&path)?;
         w.write_record(t.columns.iter().map(|c| c.name.as_str())).map_err(|e| io(&path, e))?;
         for row in &t.rows {
-            w.write_record(row).map_err(|e| io(&path, e))?;
+            write_safe_row(&mut w, row.iter().map(String::as_str)).map_err(|e| io(&path, e))?;
         }
         w.flush().map_err(|e| io(&path, e))?;
         out.push(path);
@@ -28,10 +63,10 @@ pub fn csv_files(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Writes the codebook as CSV.
 pub fn codebook_csv(entries: &[Entry], path: &Path) -> Result<(), String> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| io(path, e))?;
+    let mut w = csv_writer(path)?;
     w.write_record(Entry::HEADERS).map_err(|e| io(path, e))?;
     for e in entries {
-        w.write_record(e.cells()).map_err(|e| io(path, e))?;
+        write_safe_row(&mut w, e.cells().iter().map(String::as_str)).map_err(|e| io(path, e))?;
     }
     w.flush().map_err(|e| io(path, e))
 }
@@ -88,5 +123,5 @@ pub fn xlsx(tables: &[Table], entries: &[Entry], path: &Path) -> Result<(), Stri
             sheet.write_string(r as u32 + 1, c as u16, v).map_err(e)?;
         }
     }
-    wb.save(path).map_err(e)
+    save_xlsx(&mut wb, path)
 }

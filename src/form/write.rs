@@ -60,5 +60,6 @@ pub fn write_xlsx(wb: &Workbook, path: &Path) -> Result<(), String> {
             }
         }
     }
-    book.save(path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let bytes = book.save_to_buffer().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    crate::store::write_atomically(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -18,6 +18,28 @@ pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Opens `path` for writing, created (or emptied) readable and writable by its owner only: the
+/// permissions are set as the file is created, never after.
+pub fn create_private(path: &Path) -> std::io::Result<File> {
+    private_options().write(true).create(true).truncate(true).open(path)
+}
+
+/// Creates `path` empty, owner-only, if it does not exist yet (a database before SQLite opens
+/// it: SQLite gives its `-wal` and `-shm` files the database file's permissions).
+pub fn create_private_if_missing(path: &Path) -> std::io::Result<()> {
+    private_options().write(true).create(true).truncate(false).open(path).map(|_| ())
+}
+
+fn private_options() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o
+}
+
 /// Writes `bytes` to `path` through a temporary file that is flushed to disk and renamed, so the
 /// file is always either the old or the new content, never half of one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
@@ -28,13 +50,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// joining them in memory first).
 pub fn write_parts_atomically(path: &Path, parts: &[&[u8]]) -> Result<(), StoreError> {
     let tmp = path.with_extension("tmp");
-    let mut f =
-        OpenOptions::new().write(true).create(true).truncate(true).open(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
-    }
+    let mut f = create_private(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
     parts.iter().try_for_each(|p| f.write_all(p)).and_then(|_| f.sync_all()).map_err(|e| StoreError::io(&tmp, e))?;
     drop(f);
     std::fs::rename(&tmp, path).map_err(|e| StoreError::io(path, e))?;
@@ -55,7 +71,7 @@ pub struct DirLock {
 /// Takes the data folder's lock, or says another fourmi has the data open.
 pub fn lock_dir(dir: &Path) -> Result<DirLock, StoreError> {
     let path = dir.join("fourmi.lock");
-    let file = OpenOptions::new()
+    let file = private_options()
         .read(true)
         .write(true)
         .create(true)

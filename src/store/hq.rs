@@ -158,7 +158,9 @@ impl Hq {
 
     fn connect(dir: &Path) -> Result<Hq> {
         let lock = files::lock_dir(dir)?;
-        let mut conn = Connection::open(dir.join(HQ_FILE))?;
+        let path = dir.join(HQ_FILE);
+        files::create_private_if_missing(&path).map_err(|e| StoreError::io(&path, e))?;
+        let mut conn = Connection::open(&path)?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         super::schema::migrate_hq(&mut conn)?;
         Ok(Hq { conn, dir: dir.to_path_buf(), _lock: lock })

@@ -11,7 +11,7 @@ mod audit;
 mod batches;
 mod files;
 mod health;
-pub use files::{write_atomically, write_parts_atomically};
+pub use files::{create_private, write_atomically, write_parts_atomically};
 pub use health::{Finding, check_files};
 pub mod hq;
 pub mod keyring;
@@ -271,6 +271,7 @@ pub fn is_set_up(dir: &Path) -> bool {
 
 /// Opens the SQLCipher database with the raw key and sets the pragmas.
 fn open_db(path: &Path, key: &keyring::DataKey) -> Result<Connection> {
+    files::create_private_if_missing(path).map_err(|e| StoreError::io(path, e))?;
     let conn = Connection::open(path)?;
     // SQLCipher would otherwise print its own errors (a wrong key) on standard error.
     let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");

@@ -92,10 +92,11 @@ pub fn csv_files(tables: &[Table], dir: &Path, suppress: usize) -> Result<Vec<Pa
     for t in tables {
         let path = dir.join(format!("tables-{}.csv", t.question));
         let err = |e: csv::Error| format!("cannot write {}: {e}", path.display());
-        let mut w = csv::WriterBuilder::new().flexible(true).from_path(&path).map_err(err)?;
+        let file = crate::store::create_private(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
         for share in shares(t) {
             for row in grid(t, share, Some(suppress)) {
-                w.write_record(&row).map_err(err)?;
+                crate::flat::write::write_safe_row(&mut w, row.iter().map(String::as_str)).map_err(err)?;
             }
         }
         w.flush().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -129,5 +130,5 @@ pub fn xlsx(tables: &[Table], path: &Path, suppress: usize) -> Result<(), String
             r += 1;
         }
     }
-    wb.save(path).map_err(e)
+    crate::flat::write::save_xlsx(&mut wb, path)
 }

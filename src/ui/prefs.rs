@@ -45,8 +45,6 @@ impl Prefs {
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         let text = serde_json::to_string_pretty(self).unwrap_or_default();
-        let tmp = dir.join("ui.json.tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(tmp, path(dir))
+        crate::store::write_atomically(&path(dir), text.as_bytes()).map_err(std::io::Error::other)
     }
 }
