@@ -215,6 +215,7 @@ fn a_consent_refusal_closes_the_interview_with_no_answers_once_the_monitor_confi
     click(&mut h, "Close the interview");
     assert!(visible(&h, "The respondent did not consent."));
     click(&mut h, "Back to Home (Enter)");
+    assert!(visible(&h, "Reopen the interview"), "a refusal can be reopened, even with nothing after consent");
     drop(h);
     let store = open_store(tmp.path(), "sam");
     let recs = store.records(&Default::default()).unwrap();

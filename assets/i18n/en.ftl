@@ -117,6 +117,7 @@ iv-screened-out = The respondent is not eligible for this survey.
 iv-closed-nothing-kept = The interview is closed. No answers were kept.
 iv-closed-can-reopen = The interview is closed. If this was a mistake, reopen it: every answer comes back. Once you start the next interview (or after the time your coordinator set), the answers after the consent or screening question are removed for good.
 iv-reopen = Reopen the interview
+iv-close-title = Close the interview?
 iv-close-refused-explain = The consent question is answered "no". Closing the interview keeps no answers after the consent question.
 iv-close-screened-explain = The screening answers say the respondent is not eligible. Closing the interview keeps no answers from the screening questions on.
 iv-close-confirm = Close the interview

@@ -119,6 +119,7 @@ iv-screened-out = La personne n'est pas éligible pour cette enquête.
 iv-closed-nothing-kept = L'entretien est clos. Aucune réponse n'a été gardée.
 iv-closed-can-reopen = L'entretien est clos. Si c'est une erreur, rouvrez-le : toutes les réponses reviennent. Dès que vous commencez l'entretien suivant (ou après le délai fixé par votre coordinateur), les réponses après la question de consentement ou de sélection sont effacées pour de bon.
 iv-reopen = Rouvrir l'entretien
+iv-close-title = Clore l'entretien ?
 iv-close-refused-explain = La question de consentement a pour réponse « non ». Clore l'entretien ne garde aucune réponse après la question de consentement.
 iv-close-screened-explain = D'après les réponses de sélection, la personne n'est pas éligible. Clore l'entretien ne garde aucune réponse à partir des questions de sélection.
 iv-close-confirm = Clore l'entretien

@@ -99,6 +99,8 @@ pub struct Interview {
     clock: DateTime<FixedOffset>,
     device_id: String,
     events: Vec<AuditEvent>,
+    /// A closed interview whose answers were purged: it can no longer be reopened.
+    purged: bool,
 }
 
 impl Interview {
@@ -131,6 +133,7 @@ impl Interview {
             clock: info.opened_at,
             device_id: info.device_id.clone(),
             events: Vec::new(),
+            purged: false,
         }
     }
 

@@ -357,7 +357,7 @@ impl Interview {
 
     /// Reopens an interview closed by mistake, on the question that closed it.
     pub fn reopen(&mut self, at: Elapsed) -> bool {
-        if !self.is_closed() {
+        if !self.is_closed() || self.purged {
             return false;
         }
         self.tick(at);
@@ -380,7 +380,13 @@ impl Interview {
     pub fn purge(&mut self) {
         if let Some(first) = self.purge_from() {
             self.clear_from(first);
+            self.purged = true;
         }
+    }
+
+    /// Whether the interview is closed and its answers purged (it cannot be reopened).
+    pub fn is_purged(&self) -> bool {
+        self.purged
     }
 
     /// The answers a closed record keeps (for an open interview: all of them).

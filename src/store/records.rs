@@ -198,8 +198,9 @@ impl Snapshot {
     fn of(iv: &Interview) -> Snapshot {
         let answers = iv.answers_json();
         let (kept, closed) = if iv.is_closed() {
+            // Kept whole, even when purging would remove nothing: reopening is what matters.
             let kept = iv.purged_answers_json();
-            let closed = (kept != answers).then(|| J::Object(answers).to_string());
+            let closed = (!iv.is_purged()).then(|| J::Object(answers).to_string());
             (kept, closed)
         } else {
             (answers, None)

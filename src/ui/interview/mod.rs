@@ -381,7 +381,7 @@ impl InterviewPage {
                 self.jump_open = !self.jump_open;
             }
             if ui.button(tr.t("iv-close")).clicked() {
-                go = Some(Go::HomeWith(tr.t("iv-closed-saved")));
+                go = Some(if self.iv.is_closed() { Go::Home } else { Go::HomeWith(tr.t("iv-closed-saved")) });
             }
         });
         go
@@ -475,8 +475,7 @@ impl InterviewPage {
             }
             Screen::Close => {
                 let refused = self.iv.closing() == Some(Outcome::Refused);
-                let key = if refused { "iv-refused" } else { "iv-screened-out" };
-                ui.heading(self.tr_iv.t(key));
+                ui.heading(tr.t("iv-close-title"));
                 ui.label(tr.t(if refused { "iv-close-refused-explain" } else { "iv-close-screened-explain" }));
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
