@@ -122,6 +122,27 @@ fn data_folders_of_every_schema_open_upgraded_with_everything_in_them() {
         let ana = Store::open(tmp.path(), "ana", "monitor passphrase 1").unwrap();
         let drafts = ana.records(&RecordFilter { status: vec![Status::Draft], ..RecordFilter::default() }).unwrap();
         assert_eq!(drafts.len(), 1, "schema {version}: the monitor's draft");
+        drop(ana);
+        // The first coordinator unlock signs the account list and takes the laptop's key out of
+        // the database into the coordinator's seal; every role then comes from the list.
+        let chief = Store::open(tmp.path(), "chief", "coordinator passphrase").unwrap();
+        let line = chief.device_pubkey().unwrap();
+        assert!(line.ends_with(&fourmi::store::roster::public_b64(&chief.device_signing_key().unwrap())));
+        drop(chief);
+        let conn = rusqlite::Connection::open(tmp.path().join("fourmi.db")).unwrap();
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key_hex(tmp.path()))).unwrap();
+        let left: i64 = conn.query_row("SELECT length(secret) FROM device_key", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0, "schema {version}: the laptop's key left the database");
+        drop(conn);
+        for (name, pass, role) in [
+            ("ana", "monitor passphrase 1", fourmi::store::Role::Monitor),
+            ("sam", "supervisor passphrase", fourmi::store::Role::Supervisor),
+            ("chief", "coordinator passphrase", fourmi::store::Role::Coordinator),
+        ] {
+            let s = Store::open(tmp.path(), name, pass).unwrap_or_else(|e| panic!("schema {version}, {name}: {e}"));
+            assert_eq!(s.session().role, role, "schema {version}: {name}");
+            assert_eq!(s.verify_audit().unwrap(), None);
+        }
     }
 }
 

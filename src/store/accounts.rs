@@ -7,8 +7,9 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::append;
-use super::keyring::{Keyring, check_passphrase};
+use super::keyring::{Keyring, Secrets, check_passphrase};
 use super::now;
+use super::roster::{self, Roster, RosterEntry, public_b64};
 use super::{KEYRING_FILE, Result, Role, Store, StoreError};
 
 /// An account as listed.
@@ -45,21 +46,35 @@ pub fn check_recipient(r: &str) -> Result<()> {
 }
 
 impl Store {
-    pub(super) fn init_device(&mut self, device_id: &str, device_name: &str, recipients: &[String]) -> Result<()> {
-        let signing = SigningKey::generate(&mut rand::rngs::OsRng);
-        let secret = Zeroizing::new(signing.to_bytes());
-        let public = public_line(&signing, device_id);
+    pub(super) fn init_device(
+        &mut self,
+        device_id: &str,
+        device_name: &str,
+        recipients: &[String],
+        device: &SigningKey,
+        own: &SigningKey,
+    ) -> Result<()> {
+        // The laptop's secret key lives only in coordinators' seals; the database keeps its
+        // public half, which headquarters registers.
+        let public = public_line(device, device_id);
         let at = now();
         let account = self.session.account.clone();
+        let list = Roster {
+            device_id: device_id.to_string(),
+            version: 1,
+            accounts: vec![RosterEntry {
+                name: account.clone(),
+                role: Role::Coordinator,
+                key: Some(public_b64(own)),
+                disabled: false,
+            }],
+        };
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('device_id', ?1), ('device_name', ?2), ('created_at', ?3)",
             params![device_id, device_name, at],
         )?;
-        tx.execute(
-            "INSERT INTO device_key (id, secret, public) VALUES (1, ?1, ?2)",
-            params![secret.as_slice(), public],
-        )?;
+        tx.execute("INSERT INTO device_key (id, secret, public) VALUES (1, X'', ?1)", params![public])?;
         tx.execute(
             "INSERT INTO accounts (name, role, created_at, created_by) VALUES (?1, 'coordinator', ?2, NULL)",
             params![account, at],
@@ -70,8 +85,11 @@ impl Store {
                 params![r.trim(), at, account],
             )?;
         }
+        roster::save(&tx, &list, device)?;
+        let detail = serde_json::json!({"device_name": device_name, "recipients": recipients.len()});
+        append(&tx, &at, &account, "setup", None, &detail)?;
         tx.commit()?;
-        self.audit_log("setup", None, serde_json::json!({"device_name": device_name, "recipients": recipients.len()}))
+        Ok(())
     }
 
     /// The line to register this laptop at headquarters: `fourmi-device <device id> <public key, base64>`.
@@ -79,16 +97,29 @@ impl Store {
         Ok(self.conn.query_row("SELECT public FROM device_key WHERE id = 1", [], |r| r.get(0))?)
     }
 
-    /// The device's signing key (for signing batches; coordinators only).
+    /// The laptop's signing key (for signing batches): only a coordinator's unlock holds it.
     pub fn device_signing_key(&self) -> Result<SigningKey> {
         self.require(Role::Coordinator, "use the device's signing key")?;
-        let bytes: Zeroizing<Vec<u8>> =
-            Zeroizing::new(self.conn.query_row("SELECT secret FROM device_key WHERE id = 1", [], |r| r.get(0))?);
-        let arr: [u8; 32] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| StoreError::Corrupt("the device key has the wrong length".into()))?;
-        Ok(SigningKey::from_bytes(&arr))
+        self.secrets.device.as_ref().map(|k| SigningKey::from_bytes(k)).ok_or_else(|| {
+            StoreError::Forbidden(
+                "sign batches yet: this coordinator account does not hold the laptop's key; another coordinator can reset its passphrase to give it".into(),
+            )
+        })
+    }
+
+    /// The laptop's key, to change the signed account list (coordinators who hold it).
+    fn list_signer(&self) -> Result<SigningKey> {
+        self.require(Role::Coordinator, "manage accounts")?;
+        self.device_signing_key()
+    }
+
+    /// The signed account list, as verified at unlock.
+    fn signed_list(&self) -> Result<Roster> {
+        let (body, sig) = roster::load(&self.conn)?.ok_or_else(|| {
+            StoreError::Forbidden("manage accounts before a coordinator unlocked this laptop once".into())
+        })?;
+        let signer = self.list_signer()?;
+        Roster::verify(&body, &sig, &signer.verifying_key(), &self.device_id)
     }
 
     /// The device's name, given at setup.
@@ -106,31 +137,61 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::Invalid(format!("an account named `{name}` already exists")));
         }
-        // The row and its audit entry commit only once the keyring holds the account.
+        // The row, the signed list and the audit entry commit only once the keyring holds the
+        // account.
+        let signer = self.list_signer()?;
+        let mut list = self.signed_list()?;
+        let own = SigningKey::generate(&mut rand::rngs::OsRng);
+        list.accounts.retain(|a| a.name != name);
+        list.accounts.push(RosterEntry { name: name.to_string(), role, key: Some(public_b64(&own)), disabled: false });
+        list.version += 1;
         let tx = self.conn.unchecked_transaction()?;
         let at = now();
         tx.execute(
             "INSERT INTO accounts (name, role, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
             params![name, role.as_str(), at, self.session.account],
         )?;
+        roster::save(&tx, &list, &signer)?;
         let detail = serde_json::json!({"account": name, "role": role.as_str()});
         append(&tx, &at, &self.session.account, "account add", None, &detail)?;
-        self.reseal(name, role, passphrase)?;
+        self.seal_for(name, role, passphrase, &own)?;
         tx.commit()?;
         Ok(())
     }
 
-    /// Sets a new passphrase: one's own, or anyone's for a coordinator (a reset).
+    /// Sets a new passphrase: one's own (any account; its keys stay), or anyone's for a
+    /// coordinator (a reset: the account gets a new key, signed into the list, so a copy of the
+    /// old keyring entry no longer matches it).
     pub fn set_passphrase(&mut self, name: &str, passphrase: &str) -> Result<()> {
-        if name != self.session.account {
-            self.require(Role::Coordinator, "reset another account's passphrase")?;
+        check_passphrase(passphrase)?;
+        if name == self.session.account {
+            let path = self.dir.join(KEYRING_FILE);
+            let mut ring = Keyring::load(&path)?;
+            ring.seal(name, passphrase, &self.secrets)?;
+            let tx = self.conn.unchecked_transaction()?;
+            append(&tx, &now(), name, "passphrase change", None, &serde_json::json!({"account": name}))?;
+            ring.save(&path)?;
+            tx.commit()?;
+            return Ok(());
         }
-        let role: Option<String> =
-            self.conn.query_row("SELECT role FROM accounts WHERE name = ?1", [name], |r| r.get(0)).optional()?;
-        let role =
-            role.and_then(|r| Role::parse(&r)).ok_or_else(|| StoreError::NotFound(format!("the account `{name}`")))?;
-        self.reseal(name, role, passphrase)?;
-        self.audit_log("passphrase change", None, serde_json::json!({"account": name}))
+        self.require(Role::Coordinator, "reset another account's passphrase")?;
+        let signer = self.list_signer()?;
+        let mut list = self.signed_list()?;
+        let entry = list
+            .entry_mut(name)
+            .filter(|e| !e.disabled)
+            .ok_or_else(|| StoreError::NotFound(format!("the account `{name}`")))?;
+        let own = SigningKey::generate(&mut rand::rngs::OsRng);
+        entry.key = Some(public_b64(&own));
+        let role = entry.role;
+        list.version += 1;
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM pending_keys WHERE name = ?1", [name])?;
+        roster::save(&tx, &list, &signer)?;
+        append(&tx, &now(), &self.session.account, "passphrase reset", None, &serde_json::json!({"account": name}))?;
+        self.seal_for(name, role, passphrase, &own)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Disables an account (it can no longer unlock); coordinators only, not themselves.
@@ -139,11 +200,17 @@ impl Store {
         if name == self.session.account {
             return Err(StoreError::Invalid("you cannot disable the account you are using".into()));
         }
+        let signer = self.list_signer()?;
+        let mut list = self.signed_list()?;
         let tx = self.conn.unchecked_transaction()?;
         let n = tx.execute("UPDATE accounts SET disabled = 1 WHERE name = ?1", [name])?;
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("the account `{name}`")));
-        }
+        let entry = list
+            .entry_mut(name)
+            .filter(|_| n > 0)
+            .ok_or_else(|| StoreError::NotFound(format!("the account `{name}`")))?;
+        entry.disabled = true;
+        list.version += 1;
+        roster::save(&tx, &list, &signer)?;
         append(&tx, &now(), &self.session.account, "account disable", None, &serde_json::json!({"account": name}))?;
         let path = self.dir.join(KEYRING_FILE);
         let mut ring = Keyring::load(&path)?;
@@ -153,10 +220,17 @@ impl Store {
         Ok(())
     }
 
-    fn reseal(&self, name: &str, role: Role, passphrase: &str) -> Result<()> {
+    /// Seals for `name` the data key, its own signing key and, for a coordinator, the laptop's.
+    fn seal_for(&self, name: &str, role: Role, passphrase: &str, own: &SigningKey) -> Result<()> {
+        let secrets = Secrets {
+            data_key: self.secrets.data_key.clone(),
+            signing: Some(Zeroizing::new(own.to_bytes())),
+            device: if role == Role::Coordinator { self.secrets.device.clone() } else { None },
+            legacy_role: role,
+        };
         let path = self.dir.join(KEYRING_FILE);
         let mut ring = Keyring::load(&path)?;
-        ring.seal(name, role, passphrase, &self.key)?;
+        ring.seal(name, passphrase, &secrets)?;
         ring.save(&path)
     }
 

@@ -1,8 +1,12 @@
 //! The keyring: the database's random data key, sealed once per account under a key derived
-//! from that account's passphrase (Argon2id), with the account's name and role inside the sealed
-//! (authenticated) blob. It lives beside the database in `keyring.json`, since it must be read
-//! before the database can be opened. Editing the file cannot promote an account: the role is
-//! only ever read from a blob that the passphrase opened.
+//! from that account's passphrase (Argon2id), with the account's own signing key, and for
+//! coordinators the laptop's signing key, inside the sealed (authenticated) blob. It lives
+//! beside the database in `keyring.json`, since it must be read before the database can be
+//! opened.
+//!
+//! A role is never taken from here: it comes from the account list the laptop's key signed
+//! ([`super::roster`]). The laptop's public key is bound into every seal (as associated data),
+//! so a keyring whose laptop key was swapped opens for nobody who did not seal it again.
 
 #![deny(clippy::indexing_slicing)]
 
@@ -28,9 +32,17 @@ const KDF_LANES: u32 = 1;
 /// At least this many characters in a passphrase.
 pub const MIN_PASSPHRASE_CHARS: usize = 10;
 
+fn format_one() -> u32 {
+    1
+}
+
 /// One account's sealed copy of the data key.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Sealed {
+    /// 1: sealed before laptop keys were bound in (the laptop's key is not in the associated
+    /// data); 2: the laptop's public key is.
+    #[serde(default = "format_one")]
+    pub format: u32,
     /// The account name (also bound into the seal).
     pub account: String,
     /// Argon2id salt, hex.
@@ -54,6 +66,10 @@ pub struct Keyring {
     pub version: u32,
     /// The device this keyring belongs to (bound into every seal).
     pub device_id: String,
+    /// The laptop's Ed25519 public key, base64 (bound into every seal of format 2); absent in a
+    /// keyring from before signed account lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_public: Option<String>,
     /// One entry per account.
     pub accounts: Vec<Sealed>,
 }
@@ -62,14 +78,49 @@ pub struct Keyring {
 #[derive(Serialize, Deserialize)]
 struct Inner {
     account: String,
+    /// The role sealed by fourmi before signed account lists; read only to upgrade such a
+    /// laptop, never trusted once the laptop has a signed list.
     role: Role,
     key: String,
+    /// The account's Ed25519 signing key, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    signing: Option<String>,
+    /// The laptop's Ed25519 signing key, hex (coordinators only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    device: Option<String>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
         self.key.zeroize();
+        if let Some(s) = &mut self.signing {
+            s.zeroize();
+        }
+        if let Some(s) = &mut self.device {
+            s.zeroize();
+        }
     }
+}
+
+/// A secret key: 32 bytes wiped from memory when dropped.
+pub type SecretKey = Zeroizing<[u8; 32]>;
+
+/// What an account's seal opens to.
+pub struct Secrets {
+    /// The database key.
+    pub data_key: DataKey,
+    /// The account's own signing key (absent in seals from before account keys).
+    pub signing: Option<SecretKey>,
+    /// The laptop's signing key (coordinators).
+    pub device: Option<SecretKey>,
+    /// The role fourmi sealed before signed account lists (not to be trusted: see above).
+    pub legacy_role: Role,
+}
+
+fn secret_of(hex_text: Option<&str>) -> Option<SecretKey> {
+    let bytes = Zeroizing::new(unhex(hex_text?)?);
+    let arr: [u8; 32] = bytes.as_slice().try_into().ok()?;
+    Some(Zeroizing::new(arr))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -99,8 +150,12 @@ fn derive(
     Ok(out)
 }
 
-fn aad(device_id: &str, account: &str) -> Vec<u8> {
-    format!("fourmi keyring v1\0{device_id}\0{account}").into_bytes()
+fn aad(format: u32, device_id: &str, device_public: &str, account: &str) -> Vec<u8> {
+    if format >= 2 {
+        format!("fourmi keyring v2\0{device_id}\0{device_public}\0{account}").into_bytes()
+    } else {
+        format!("fourmi keyring v1\0{device_id}\0{account}").into_bytes()
+    }
 }
 
 /// A fresh random data key.
@@ -119,22 +174,35 @@ pub fn check_passphrase(passphrase: &str) -> Result<(), StoreError> {
 }
 
 impl Keyring {
-    /// Seals `key` for `account` with `role` under `passphrase` (replacing an earlier seal).
-    pub fn seal(&mut self, account: &str, role: Role, passphrase: &str, key: &DataKey) -> Result<(), StoreError> {
+    /// Seals `secrets` for `account` under `passphrase` (replacing an earlier seal), bound to
+    /// this keyring's laptop key when it has one.
+    pub fn seal(&mut self, account: &str, passphrase: &str, secrets: &Secrets) -> Result<(), StoreError> {
         check_passphrase(passphrase)?;
         let mut salt = [0u8; 16];
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut salt);
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let wrapping = derive(passphrase, &salt, KDF_MEMORY_KIB, KDF_PASSES, KDF_LANES)?;
-        let inner = Inner { account: account.to_string(), role, key: hex(key.as_ref()) };
+        let inner = Inner {
+            account: account.to_string(),
+            role: secrets.legacy_role,
+            key: hex(secrets.data_key.as_ref()),
+            signing: secrets.signing.as_ref().map(|k| hex(k.as_ref())),
+            device: secrets.device.as_ref().map(|k| hex(k.as_ref())),
+        };
         let plain = Zeroizing::new(serde_json::to_vec(&inner).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+        let format = if self.device_public.is_some() { 2 } else { 1 };
+        let public = self.device_public.clone().unwrap_or_default();
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
         let sealed = cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: &aad(&self.device_id, account) })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload { msg: &plain, aad: &aad(format, &self.device_id, &public, account) },
+            )
             .map_err(|_| StoreError::Corrupt("sealing the key failed".into()))?;
         self.accounts.retain(|a| a.account != account);
         self.accounts.push(Sealed {
+            format,
             account: account.to_string(),
             salt: hex(&salt),
             memory_kib: KDF_MEMORY_KIB,
@@ -173,26 +241,41 @@ impl Keyring {
         Ok((s, salt, nonce, sealed))
     }
 
-    /// Opens `account`'s seal with `passphrase`: the data key and the role sealed with it.
-    /// A wrong passphrase and an unknown account give the same error, on purpose.
+    /// Opens `account`'s seal with `passphrase`: the data key and the role sealed with it (the
+    /// role is not to be trusted; see [`Keyring::open_secrets`]).
     pub fn open(&self, account: &str, passphrase: &str) -> Result<(DataKey, Role), StoreError> {
+        let s = self.open_secrets(account, passphrase)?;
+        Ok((s.data_key, s.legacy_role))
+    }
+
+    /// Opens `account`'s seal with `passphrase`: everything it holds. A wrong passphrase and an
+    /// unknown account give the same error, on purpose; so does a seal whose laptop key was
+    /// swapped.
+    pub fn open_secrets(&self, account: &str, passphrase: &str) -> Result<Secrets, StoreError> {
         let (s, salt, nonce, sealed) = self.entry(account)?;
         let bad = || StoreError::Corrupt(format!("the keyring entry of `{account}` is damaged"));
         let wrapping = derive(passphrase, &salt, s.memory_kib, s.passes, s.lanes)?;
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
+        let public = self.device_public.clone().unwrap_or_default();
+        let aad = aad(s.format, &self.device_id, &public, account);
         let plain = Zeroizing::new(
             cipher
-                .decrypt(XNonce::from_slice(&nonce), Payload { msg: &sealed, aad: &aad(&self.device_id, account) })
+                .decrypt(XNonce::from_slice(&nonce), Payload { msg: &sealed, aad: &aad })
                 .map_err(|_| StoreError::WrongPassphrase)?,
         );
         let inner: Inner = serde_json::from_slice(&plain).map_err(|_| bad())?;
         if inner.account != account {
             return Err(bad());
         }
-        let bytes = Zeroizing::new(unhex(&inner.key).filter(|k| k.len() == 32).ok_or_else(bad)?);
-        let mut key = Zeroizing::new([0u8; 32]);
-        key.copy_from_slice(&bytes);
-        Ok((key, inner.role))
+        let data_key = secret_of(Some(&inner.key)).ok_or_else(bad)?;
+        let signing = secret_of(inner.signing.as_deref());
+        let device = secret_of(inner.device.as_deref());
+        Ok(Secrets { data_key, signing, device, legacy_role: inner.role })
+    }
+
+    /// The format of `account`'s seal (0: no such account).
+    pub fn format_of(&self, account: &str) -> u32 {
+        self.accounts.iter().find(|a| a.account == account).map_or(0, |a| a.format)
     }
 
     /// Reads the keyring file.
@@ -218,24 +301,26 @@ impl Keyring {
 mod tests {
     use super::*;
 
+    fn secrets(role: Role) -> Secrets {
+        Secrets { data_key: new_data_key(), signing: None, device: None, legacy_role: role }
+    }
+
     #[test]
-    fn the_right_passphrase_opens_the_key_and_its_role() {
-        let mut ring = Keyring { version: 1, device_id: "d".into(), accounts: vec![] };
-        let key = new_data_key();
-        ring.seal("ana", Role::Monitor, "correct horse battery", &key).unwrap();
-        let (k, role) = ring.open("ana", "correct horse battery").unwrap();
-        assert_eq!(*k, *key);
-        assert_eq!(role, Role::Monitor);
+    fn the_right_passphrase_opens_the_key() {
+        let mut ring = Keyring { version: 1, device_id: "d".into(), ..Keyring::default() };
+        let s = secrets(Role::Monitor);
+        ring.seal("ana", "correct horse battery", &s).unwrap();
+        let (k, _) = ring.open("ana", "correct horse battery").unwrap();
+        assert_eq!(*k, *s.data_key);
         assert!(matches!(ring.open("ana", "wrong passphrase!"), Err(StoreError::WrongPassphrase)));
         assert!(matches!(ring.open("bob", "correct horse battery"), Err(StoreError::WrongPassphrase)));
     }
 
     #[test]
     fn a_seal_moved_to_another_account_does_not_open() {
-        let mut ring = Keyring { version: 1, device_id: "d".into(), accounts: vec![] };
-        let key = new_data_key();
-        ring.seal("ana", Role::Monitor, "monitor passphrase", &key).unwrap();
-        ring.seal("chief", Role::Coordinator, "coordinator pass", &key).unwrap();
+        let mut ring = Keyring { version: 1, device_id: "d".into(), ..Keyring::default() };
+        ring.seal("ana", "monitor passphrase", &secrets(Role::Monitor)).unwrap();
+        ring.seal("chief", "coordinator pass", &secrets(Role::Coordinator)).unwrap();
         // Copy the coordinator's seal onto the monitor's entry: the name bound into it differs.
         let chief = ring.accounts.iter().find(|a| a.account == "chief").unwrap().clone();
         let ana = ring.accounts.iter_mut().find(|a| a.account == "ana").unwrap();
@@ -246,8 +331,18 @@ mod tests {
     }
 
     #[test]
+    fn a_swapped_laptop_key_opens_no_seal() {
+        let mut ring =
+            Keyring { version: 1, device_id: "d".into(), device_public: Some("AAAA".into()), ..Keyring::default() };
+        ring.seal("chief", "coordinator pass", &secrets(Role::Coordinator)).unwrap();
+        assert!(ring.open("chief", "coordinator pass").is_ok());
+        ring.device_public = Some("BBBB".into());
+        assert!(matches!(ring.open("chief", "coordinator pass"), Err(StoreError::WrongPassphrase)));
+    }
+
+    #[test]
     fn short_passphrases_are_refused() {
         let mut ring = Keyring::default();
-        assert!(matches!(ring.seal("a", Role::Monitor, "short", &new_data_key()), Err(StoreError::WeakPassphrase(_))));
+        assert!(matches!(ring.seal("a", "short", &secrets(Role::Monitor)), Err(StoreError::WeakPassphrase(_))));
     }
 }

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod authority;
 mod batches;
 mod files;
 mod health;
@@ -17,6 +18,7 @@ pub mod hq;
 pub mod keyring;
 mod queries;
 mod records;
+pub mod roster;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -210,8 +212,9 @@ pub struct Setup {
 /// An open, unlocked store.
 pub struct Store {
     conn: Connection,
-    /// The data key, kept while the store is unlocked to seal new accounts' copies; wiped on drop.
-    key: keyring::DataKey,
+    /// What the account's seal opened to (the data key, the account's signing key, and for a
+    /// coordinator the laptop's), kept while the store is unlocked; wiped on drop.
+    secrets: keyring::Secrets,
     session: Session,
     dir: PathBuf,
     device_id: String,
@@ -308,9 +311,21 @@ impl Store {
         let marker = dir.join(SETUP_MARKER);
         files::write_atomically(&marker, b"")?;
         let device_id = uuid::Uuid::new_v4().to_string();
-        let key = keyring::new_data_key();
-        let mut ring = keyring::Keyring { version: 1, device_id: device_id.clone(), accounts: Vec::new() };
-        ring.seal(&setup.coordinator, Role::Coordinator, &setup.passphrase, &key)?;
+        let device = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+        let signing = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+        let secrets = keyring::Secrets {
+            data_key: keyring::new_data_key(),
+            signing: Some(Zeroizing::new(signing.to_bytes())),
+            device: Some(Zeroizing::new(device.to_bytes())),
+            legacy_role: Role::Coordinator,
+        };
+        let mut ring = keyring::Keyring {
+            version: 1,
+            device_id: device_id.clone(),
+            device_public: Some(roster::public_b64(&device)),
+            accounts: Vec::new(),
+        };
+        ring.seal(&setup.coordinator, &setup.passphrase, &secrets)?;
         // A setup that did not finish (its marker is still here) leaves a database without
         // records and without keyring: start it afresh. Without the marker, `folder_state`
         // refused above.
@@ -320,11 +335,12 @@ impl Store {
                 std::fs::remove_file(&stale).map_err(|e| StoreError::io(&stale, e))?;
             }
         }
-        let mut conn = open_db(&db, &key)?;
+        let mut conn = open_db(&db, &secrets.data_key)?;
         schema::migrate(&mut conn)?;
         let session = Session { account: setup.coordinator.clone(), role: Role::Coordinator };
-        let mut store = Store { conn, key, session, dir: dir.to_path_buf(), device_id: device_id.clone(), _lock: lock };
-        store.init_device(&device_id, &setup.device_name, &setup.recipients)?;
+        let mut store =
+            Store { conn, secrets, session, dir: dir.to_path_buf(), device_id: device_id.clone(), _lock: lock };
+        store.init_device(&device_id, &setup.device_name, &setup.recipients, &device, &signing)?;
         // The keyring is written last: until it exists, the folder is not "set up".
         ring.save(&dir.join(KEYRING_FILE))?;
         std::fs::remove_file(&marker).map_err(|e| StoreError::io(&marker, e))?;
@@ -340,8 +356,8 @@ impl Store {
         }
         let lock = files::lock_dir(dir)?;
         let ring = keyring::Keyring::load(&dir.join(KEYRING_FILE))?;
-        let (key, role) = ring.open(account, passphrase)?;
-        let mut conn = open_db(&dir.join(DB_FILE), &key)?;
+        let secrets = ring.open_secrets(account, passphrase)?;
+        let mut conn = open_db(&dir.join(DB_FILE), &secrets.data_key)?;
         // A database without fourmi's schema is not this keyring's (nor fresh: setup made it).
         if schema::version(&conn)? == 0 {
             return Err(StoreError::Corrupt(
@@ -350,9 +366,11 @@ impl Store {
             ));
         }
         schema::migrate(&mut conn)?;
-        let session = Session { account: account.to_string(), role };
+        // No role yet: the signed account list gives it.
+        let session = Session { account: account.to_string(), role: Role::Monitor };
         let mut store =
-            Store { conn, key, session, dir: dir.to_path_buf(), device_id: ring.device_id.clone(), _lock: lock };
+            Store { conn, secrets, session, dir: dir.to_path_buf(), device_id: ring.device_id.clone(), _lock: lock };
+        store.session.role = store.establish_role(ring, passphrase)?;
         if store.account_disabled(account)? {
             return Err(StoreError::WrongPassphrase);
         }

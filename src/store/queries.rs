@@ -53,7 +53,7 @@ impl Store {
     /// A second, read-only connection for long queries on another thread (a search over every
     /// record), with the same rights as this session.
     pub fn reader(&self) -> Result<Reader> {
-        let conn = super::open_db(&self.dir.join(super::DB_FILE), &self.key)?;
+        let conn = super::open_db(&self.dir.join(super::DB_FILE), &self.secrets.data_key)?;
         conn.execute_batch("PRAGMA query_only = ON;")?;
         Ok(Reader { conn, session: self.session.clone() })
     }

@@ -74,6 +74,12 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE records ADD COLUMN closed_answers TEXT;
     ",
+    // 5: the account list signed with the laptop's key, and the public keys of accounts that made
+    // theirs before a coordinator signed them into the list.
+    "
+    CREATE TABLE roster (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL, signature TEXT NOT NULL);
+    CREATE TABLE pending_keys (name TEXT PRIMARY KEY, key TEXT NOT NULL);
+    ",
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,182 @@
+//! Nobody acts above their role: each attack of docs/security.md that concerns the laptop's
+//! accounts, run as an insider would (with the data key and sqlite), must fail to escalate, or
+//! be detected where one shared laptop cannot prevent it.
+
+use std::path::Path;
+
+use fourmi::store::keyring::Keyring;
+use fourmi::store::{Role, Setup, Store, StoreError};
+
+const CHIEF: &str = "coordinator passphrase";
+const ANA: &str = "monitor passphrase";
+const SAM: &str = "supervisor passphrase";
+
+fn laptop() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = Setup {
+        coordinator: "chief".into(),
+        passphrase: CHIEF.into(),
+        device_name: "laptop".into(),
+        recipients: vec!["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into()],
+    };
+    let mut s = Store::setup(dir.path(), &setup).unwrap();
+    s.add_account("ana", Role::Monitor, ANA).unwrap();
+    s.add_account("sam", Role::Supervisor, SAM).unwrap();
+    dir
+}
+
+/// Runs `sql` on the database with the data key, as an account holder with sqlite would.
+fn raw_sql(dir: &Path, account: &str, pass: &str, sql: &str) -> Vec<String> {
+    let ring = Keyring::load(&dir.join("keyring.json")).unwrap();
+    let (key, _) = ring.open(account, pass).unwrap();
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let conn = rusqlite::Connection::open(dir.join("fourmi.db")).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";")).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((0..n)
+                .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+#[test]
+fn a_monitor_that_reseals_its_own_entry_as_coordinator_is_still_a_monitor() {
+    let dir = laptop();
+    let path = dir.path().join("keyring.json");
+    let mut ring = Keyring::load(&path).unwrap();
+    let mut secrets = ring.open_secrets("ana", ANA).unwrap();
+    secrets.legacy_role = Role::Coordinator;
+    ring.seal("ana", ANA, &secrets).unwrap();
+    ring.save(&path).unwrap();
+    let mut s = Store::open(dir.path(), "ana", ANA).unwrap();
+    assert_eq!(s.session().role, Role::Monitor);
+    assert!(matches!(s.add_account("eve", Role::Coordinator, "a long passphrase here"), Err(StoreError::Forbidden(_))));
+    assert!(matches!(s.device_signing_key(), Err(StoreError::Forbidden(_))));
+    assert!(s.records(&Default::default()).unwrap().is_empty(), "no other monitor's drafts");
+}
+
+#[test]
+fn the_database_holds_no_key_that_signs_batches_and_only_coordinators_unlock_one() {
+    let dir = laptop();
+    let secret = raw_sql(dir.path(), "ana", ANA, "SELECT length(secret) FROM device_key");
+    assert_eq!(secret, ["Integer(0)"], "the laptop's secret key is not in the database");
+    for (name, pass) in [("ana", ANA), ("sam", SAM)] {
+        let s = Store::open(dir.path(), name, pass).unwrap();
+        assert!(matches!(s.device_signing_key(), Err(StoreError::Forbidden(_))), "{name}");
+        drop(s);
+        let secrets = Keyring::load(&dir.path().join("keyring.json")).unwrap().open_secrets(name, pass).unwrap();
+        assert!(secrets.device.is_none(), "{name}'s seal holds no laptop key");
+    }
+    let chief = Store::open(dir.path(), "chief", CHIEF).unwrap();
+    let key = chief.device_signing_key().unwrap();
+    let line = chief.device_pubkey().unwrap();
+    assert!(line.ends_with(&fourmi::store::roster::public_b64(&key)), "the registered key is the one that signs");
+}
+
+#[test]
+fn a_changed_account_list_opens_for_nobody() {
+    let dir = laptop();
+    raw_sql(
+        dir.path(),
+        "ana",
+        ANA,
+        "UPDATE roster SET body = replace(body, '\"name\":\"ana\",\"role\":\"monitor\"', '\"name\":\"ana\",\"role\":\"coordinator\"')",
+    );
+    let body = raw_sql(dir.path(), "ana", ANA, "SELECT body FROM roster");
+    assert!(body[0].contains("\\\"name\\\":\\\"ana\\\",\\\"role\\\":\\\"coordinator\\\""), "{body:?}");
+    for (name, pass) in [("ana", ANA), ("chief", CHIEF)] {
+        let e = Store::open(dir.path(), name, pass).unwrap_err();
+        assert!(e.to_string().contains("does not verify"), "{name}: {e}");
+    }
+}
+
+#[test]
+fn a_monitor_that_makes_a_laptop_key_of_its_own_locks_everyone_else_out_and_signs_nothing_headquarters_knows() {
+    let dir = laptop();
+    let registered = Store::open(dir.path(), "chief", CHIEF).unwrap().device_pubkey().unwrap();
+    // The whole forgery: a new laptop key, the monitor's seal bound to it with that key inside,
+    // an account list signed with it naming the monitor coordinator, the database's public key
+    // replaced.
+    let path = dir.path().join("keyring.json");
+    let mut ring = Keyring::load(&path).unwrap();
+    let mut secrets = ring.open_secrets("ana", ANA).unwrap();
+    let forged = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    secrets.device = Some(zeroize::Zeroizing::new(forged.to_bytes()));
+    ring.device_public = Some(fourmi::store::roster::public_b64(&forged));
+    ring.seal("ana", ANA, &secrets).unwrap();
+    ring.save(&path).unwrap();
+    let own = ed25519_dalek::SigningKey::from_bytes(secrets.signing.as_ref().unwrap());
+    let list = fourmi::store::roster::Roster {
+        device_id: ring.device_id.clone(),
+        version: 99,
+        accounts: vec![fourmi::store::roster::RosterEntry {
+            name: "ana".into(),
+            role: Role::Coordinator,
+            key: Some(fourmi::store::roster::public_b64(&own)),
+            disabled: false,
+        }],
+    };
+    let (body, sig) = list.sign(&forged);
+    let line = format!("fourmi-device {} {}", ring.device_id, fourmi::store::roster::public_b64(&forged));
+    raw_sql(
+        dir.path(),
+        "ana",
+        ANA,
+        &format!("UPDATE roster SET body = '{}', signature = '{sig}' RETURNING 1", body.replace('\'', "''")),
+    );
+    raw_sql(dir.path(), "ana", ANA, &format!("UPDATE device_key SET public = '{line}' RETURNING 1"));
+    // On the laptop the monitor now passes for a coordinator: one shared laptop cannot stop an
+    // account holder from rebuilding it. It is seen at once: nobody else can unlock.
+    let s = Store::open(dir.path(), "ana", ANA).unwrap();
+    assert_eq!(s.session().role, Role::Coordinator);
+    drop(s);
+    for (name, pass) in [("chief", CHIEF), ("sam", SAM)] {
+        assert!(Store::open(dir.path(), name, pass).is_err(), "{name} is locked out, which shows the forgery");
+    }
+    // And the key it signs with is not the one headquarters registered.
+    assert_ne!(line, registered);
+}
+
+#[test]
+fn every_account_changes_its_own_passphrase_and_keeps_its_role() {
+    let dir = laptop();
+    let mut s = Store::open(dir.path(), "ana", ANA).unwrap();
+    s.set_passphrase("ana", "a brand new monitor passphrase").unwrap();
+    drop(s);
+    assert!(Store::open(dir.path(), "ana", ANA).is_err());
+    let s = Store::open(dir.path(), "ana", "a brand new monitor passphrase").unwrap();
+    assert_eq!(s.session().role, Role::Monitor);
+    drop(s);
+    let mut s = Store::open(dir.path(), "ana", "a brand new monitor passphrase").unwrap();
+    assert!(matches!(s.set_passphrase("sam", "the supervisor is mine now"), Err(StoreError::Forbidden(_))));
+}
+
+#[test]
+fn after_a_reset_an_old_copy_of_the_keyring_no_longer_unlocks() {
+    let dir = laptop();
+    let old = std::fs::read(dir.path().join("keyring.json")).unwrap();
+    let mut chief = Store::open(dir.path(), "chief", CHIEF).unwrap();
+    chief.set_passphrase("ana", "a reset monitor passphrase").unwrap();
+    drop(chief);
+    let new = std::fs::read(dir.path().join("keyring.json")).unwrap();
+    std::fs::write(dir.path().join("keyring.json"), &old).unwrap();
+    let e = Store::open(dir.path(), "ana", ANA).unwrap_err();
+    assert!(matches!(e, StoreError::Corrupt(_)), "{e}");
+    std::fs::write(dir.path().join("keyring.json"), &new).unwrap();
+    assert_eq!(Store::open(dir.path(), "ana", "a reset monitor passphrase").unwrap().session().role, Role::Monitor);
+}
+
+#[test]
+fn a_disabled_account_cannot_unlock_even_with_its_old_keyring_entry() {
+    let dir = laptop();
+    let old = std::fs::read(dir.path().join("keyring.json")).unwrap();
+    Store::open(dir.path(), "chief", CHIEF).unwrap().disable_account("ana").unwrap();
+    std::fs::write(dir.path().join("keyring.json"), &old).unwrap();
+    assert!(Store::open(dir.path(), "ana", ANA).is_err());
+}
