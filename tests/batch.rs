@@ -778,3 +778,67 @@ fn every_file_fourmi_writes_is_readable_by_its_owner_only() {
         assert_eq!(mode, 0o600, "{} is {mode:o}", f.display());
     }
 }
+
+/// What laptop `from` would send: `records` (and `tombstones`) as its own.
+fn incoming_from(
+    from: &Laptop,
+    records: Vec<fourmi::store::hq::Record>,
+    tombstones: Vec<fourmi::store::Tombstone>,
+) -> fourmi::store::hq::Incoming {
+    let device = from.open().device_id().to_string();
+    let records = records
+        .into_iter()
+        .map(|r| fourmi::store::hq::Record { device_id: device.clone(), revision: r.revision + 1, ..r })
+        .collect();
+    fourmi::store::hq::Incoming { forms: Vec::new(), records, tombstones }
+}
+
+#[test]
+fn a_laptop_can_neither_revise_nor_withdraw_another_laptops_records_at_headquarters() {
+    let hq = Headquarters::new();
+    let a = Laptop::new(std::slice::from_ref(&hq.recipient));
+    let b = Laptop::new(std::slice::from_ref(&hq.recipient));
+    a.approved(&[answers(1), answers(2)]);
+    let out = tempfile::tempdir().unwrap();
+    hq.register(&a);
+    hq.register(&b);
+    hq.import(&a.export(&out.path().join("a"))).unwrap();
+    let before = hq.dump();
+    let mut at_hq = Vec::new();
+    hq.open().each_record("fieldtest", |r| at_hq.push(r)).unwrap();
+    let b_device = b.open().device_id().to_string();
+    // B sends A's records under their ids with a higher revision, and withdrawal markers for them.
+    let revised = incoming_from(&b, at_hq.clone(), Vec::new());
+    let err = hq.open().merge(&b_device, 1, "d1", "forged-1", &revised).unwrap_err();
+    assert!(err.to_string().contains("belongs to the laptop"), "{err}");
+    let tombstones = at_hq
+        .iter()
+        .map(|r| fourmi::store::Tombstone {
+            uuid: r.uuid.clone(),
+            form_id: r.form_id.clone(),
+            withdrawn_at: "2026-01-01".into(),
+        })
+        .collect();
+    let withdrawn = incoming_from(&b, Vec::new(), tombstones);
+    let err = hq.open().merge(&b_device, 1, "d2", "forged-2", &withdrawn).unwrap_err();
+    assert!(err.to_string().contains("belongs to the laptop"), "{err}");
+    assert_eq!(hq.dump(), before, "nothing of either batch was imported");
+    assert!(
+        hq.open().devices().unwrap().iter().all(|d| d.device_id != b_device || d.imported.is_empty()),
+        "B's batch number 1 was not taken"
+    );
+    // A's own withdrawal still works.
+    let mine = at_hq[0].clone();
+    let a_device = a.open().device_id().to_string();
+    let own = fourmi::store::hq::Incoming {
+        forms: Vec::new(),
+        records: Vec::new(),
+        tombstones: vec![fourmi::store::Tombstone {
+            uuid: mine.uuid.clone(),
+            form_id: mine.form_id.clone(),
+            withdrawn_at: "2026-01-02".into(),
+        }],
+    };
+    let counts = hq.open().merge(&a_device, 2, "d3", "a-2", &own).unwrap();
+    assert_eq!(counts.deleted, 1);
+}

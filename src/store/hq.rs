@@ -264,20 +264,38 @@ impl Hq {
                     .unwrap_or(("", ""));
                 form.execute(params![hash, id, version, definition])?;
             }
-            let mut gone = tx.prepare_cached("SELECT 1 FROM tombstones WHERE uuid = ?1")?;
-            let mut revision = tx.prepare_cached("SELECT revision FROM records WHERE uuid = ?1")?;
+            // A record belongs to the laptop that made it: only that laptop's batches revise it or
+            // withdraw it. Anything else is refused whole (nothing of the batch is imported).
+            let not_yours = |uuid: &str, owner: &str| {
+                StoreError::Invalid(format!(
+                    "the record {uuid} belongs to the laptop {owner}, and a batch from {device_id} cannot change or withdraw it: nothing of this batch was imported; check the laptop {device_id}"
+                ))
+            };
+            let mut gone = tx.prepare_cached("SELECT device_id FROM tombstones WHERE uuid = ?1")?;
+            let mut revision = tx.prepare_cached("SELECT revision, device_id FROM records WHERE uuid = ?1")?;
             let mut put = tx.prepare_cached(
                 "INSERT OR REPLACE INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at,
                  completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, history)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
             for r in &batch.records {
-                if gone.exists([&r.uuid])? {
-                    counts.unchanged += 1;
-                    continue;
+                let tombstone: Option<Option<String>> = gone.query_row([&r.uuid], |x| x.get(0)).optional()?;
+                match tombstone {
+                    Some(Some(owner)) if owner != device_id => return Err(not_yours(&r.uuid, &owner)),
+                    Some(_) => {
+                        counts.unchanged += 1;
+                        continue;
+                    }
+                    None => {}
                 }
-                let have: Option<i64> = revision.query_row([&r.uuid], |x| x.get(0)).optional()?;
-                match have {
+                let have: Option<(i64, String)> =
+                    revision.query_row([&r.uuid], |x| Ok((x.get(0)?, x.get(1)?))).optional()?;
+                if let Some((_, owner)) = &have
+                    && owner != device_id
+                {
+                    return Err(not_yours(&r.uuid, owner));
+                }
+                match have.map(|(rev, _)| rev) {
                     Some(rev) if rev >= r.revision => {
                         counts.unchanged += 1;
                         continue;
@@ -305,12 +323,24 @@ impl Hq {
                     history
                 ])?;
             }
-            let mut tomb = tx
-                .prepare_cached("INSERT OR IGNORE INTO tombstones (uuid, form_id, withdrawn_at) VALUES (?1, ?2, ?3)")?;
-            let mut delete = tx.prepare_cached("DELETE FROM records WHERE uuid = ?1")?;
+            let mut tomb = tx.prepare_cached(
+                "INSERT OR IGNORE INTO tombstones (uuid, form_id, withdrawn_at, device_id) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut delete = tx.prepare_cached("DELETE FROM records WHERE uuid = ?1 AND device_id = ?2")?;
             for t in &batch.tombstones {
-                tomb.execute(params![t.uuid, t.form_id, t.withdrawn_at])?;
-                counts.deleted += delete.execute([&t.uuid])?;
+                if let Some((_, owner)) =
+                    revision.query_row([&t.uuid], |x| Ok((x.get::<_, i64>(0)?, x.get::<_, String>(1)?))).optional()?
+                    && owner != device_id
+                {
+                    return Err(not_yours(&t.uuid, &owner));
+                }
+                if let Some(Some(owner)) = gone.query_row([&t.uuid], |x| x.get::<_, Option<String>>(0)).optional()?
+                    && owner != device_id
+                {
+                    return Err(not_yours(&t.uuid, &owner));
+                }
+                tomb.execute(params![t.uuid, t.form_id, t.withdrawn_at, device_id])?;
+                counts.deleted += delete.execute(params![t.uuid, device_id])?;
             }
         }
         let counts_json = serde_json::to_string(&counts).unwrap_or_default();

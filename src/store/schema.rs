@@ -115,6 +115,12 @@ const HQ_MIGRATIONS: &[&str] = &[
         uuid TEXT PRIMARY KEY, form_id TEXT NOT NULL, withdrawn_at TEXT NOT NULL
     );
     ",
+    // 2: a withdrawal belongs to the laptop that sent it (older ones: to the laptop of the record
+    // they removed, when it is known; NULL when not).
+    "
+    ALTER TABLE tombstones ADD COLUMN device_id TEXT;
+    CREATE INDEX records_device ON records(device_id, uuid);
+    ",
 ];
 
 /// Brings headquarters' database up to date.
