@@ -180,3 +180,44 @@ fn a_disabled_account_cannot_unlock_even_with_its_old_keyring_entry() {
     std::fs::write(dir.path().join("keyring.json"), &old).unwrap();
     assert!(Store::open(dir.path(), "ana", ANA).is_err());
 }
+
+#[test]
+fn guessable_passphrases_are_refused_with_the_reason_in_both_languages() {
+    let dir = laptop();
+    let mut chief = Store::open(dir.path(), "chief", CHIEF).unwrap();
+    for (pass, why) in [
+        ("aaaaaaaaaaaa", "repeats"),
+        ("zxcvbnm,./zxc", "keyboard"),
+        ("password1234", "common"),
+        ("abcdefghijkl", "sequence"),
+    ] {
+        match chief.add_account("eve", Role::Monitor, pass) {
+            Err(StoreError::GuessablePassphrase(w)) => assert_eq!(w, why, "{pass}"),
+            other => panic!("{pass}: {other:?}"),
+        }
+    }
+    chief.add_account("eve", Role::Monitor, "umbrella lagoon ferment taxi").unwrap();
+    for lang in fourmi::i18n::Lang::ALL {
+        let tr = fourmi::i18n::Tr::new(lang);
+        for why in ["keyboard", "repeats", "common", "sequence", "dates", "word", "names", "short"] {
+            let text = tr.t(&format!("pass-why-{why}"));
+            assert!(!text.is_empty() && !text.starts_with("pass-why"), "{lang:?} {why}");
+        }
+    }
+}
+
+#[test]
+fn wrong_passphrases_in_a_row_make_the_next_try_wait_and_a_right_one_clears_it() {
+    let dir = laptop();
+    for _ in 0..3 {
+        assert!(matches!(Store::open(dir.path(), "ana", "not the passphrase"), Err(StoreError::WrongPassphrase)));
+    }
+    match Store::open(dir.path(), "ana", ANA) {
+        Err(StoreError::TooManyTries(s)) => assert!((1..=300).contains(&s)),
+        other => panic!("{other:?}"),
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    Store::open(dir.path(), "ana", ANA).unwrap();
+    assert!(matches!(Store::open(dir.path(), "ana", "not the passphrase"), Err(StoreError::WrongPassphrase)));
+    Store::open(dir.path(), "ana", ANA).unwrap();
+}

@@ -728,3 +728,20 @@ proptest::proptest! {
         proptest::prop_assert_eq!(stored, shown, "keys {:?}", keys);
     }
 }
+
+#[test]
+fn a_monitor_changes_its_own_passphrase_in_the_settings() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    unlock(&mut h, "ana");
+    click(&mut h, "Accounts and settings");
+    type_into(&mut h, "New passphrase", "umbrella lagoon ferment taxi");
+    type_into(&mut h, "New passphrase again", "umbrella lagoon ferment taxi");
+    click(&mut h, "Change my passphrase");
+    assert!(visible(&h, "The passphrase of ana was changed."));
+    click(&mut h, "Lock (Ctrl+L)");
+    drop(h);
+    assert!(Store::open(tmp.path(), "ana", PASS).is_err());
+    assert_eq!(Store::open(tmp.path(), "ana", "umbrella lagoon ferment taxi").unwrap().session().role, Role::Monitor);
+}

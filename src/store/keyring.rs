@@ -165,12 +165,33 @@ pub fn new_data_key() -> DataKey {
     k
 }
 
-/// Checks a new passphrase.
+/// Checks a new passphrase: long enough, and not guessable (zxcvbn, Dropbox's estimator of how
+/// many guesses a passphrase takes, scores it at least 3 of 4: "safely unguessable").
 pub fn check_passphrase(passphrase: &str) -> Result<(), StoreError> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(StoreError::WeakPassphrase(MIN_PASSPHRASE_CHARS));
     }
-    Ok(())
+    let estimate = zxcvbn::zxcvbn(passphrase, &["fourmi", "4mi", "mmc", "mixed migration centre"]);
+    if u8::from(estimate.score()) >= 3 {
+        return Ok(());
+    }
+    use zxcvbn::feedback::Warning as W;
+    let why = match estimate.feedback().and_then(|f| f.warning()) {
+        Some(W::StraightRowsOfKeysAreEasyToGuess | W::ShortKeyboardPatternsAreEasyToGuess) => "keyboard",
+        Some(W::RepeatsLikeAaaAreEasyToGuess | W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess) => "repeats",
+        Some(
+            W::ThisIsATop10Password
+            | W::ThisIsATop100Password
+            | W::ThisIsACommonPassword
+            | W::ThisIsSimilarToACommonlyUsedPassword,
+        ) => "common",
+        Some(W::SequencesLikeAbcAreEasyToGuess) => "sequence",
+        Some(W::RecentYearsAreEasyToGuess | W::DatesAreOftenEasyToGuess) => "dates",
+        Some(W::AWordByItselfIsEasyToGuess) => "word",
+        Some(W::NamesAndSurnamesByThemselvesAreEasyToGuess | W::CommonNamesAndSurnamesAreEasyToGuess) => "names",
+        _ => "short",
+    };
+    Err(StoreError::GuessablePassphrase(why))
 }
 
 impl Keyring {

@@ -20,6 +20,7 @@ mod queries;
 mod records;
 pub mod roster;
 mod schema;
+mod tries;
 
 use std::path::{Path, PathBuf};
 
@@ -93,6 +94,13 @@ pub enum StoreError {
     /// Passphrase too short.
     #[error("a passphrase needs at least {0} characters; a few words make a good one")]
     WeakPassphrase(usize),
+    /// Passphrase easy to guess; why, as a word (`keyboard`, `repeats`, `common`, `sequence`,
+    /// `dates`, `word`, `names`, `short`).
+    #[error("this passphrase is too easy to guess ({}); use four or more words that do not belong together", guess_reason(.0))]
+    GuessablePassphrase(&'static str),
+    /// Too many wrong passphrases in a row: the next try must wait.
+    #[error("too many wrong passphrases in a row: wait {0} seconds before the next try")]
+    TooManyTries(u64),
     /// The account's role does not allow this.
     #[error("your account cannot {0}")]
     Forbidden(String),
@@ -142,6 +150,20 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Db(String),
+}
+
+/// Why a passphrase is easy to guess, in English (the app has its own words for each).
+fn guess_reason(why: &str) -> &'static str {
+    match why {
+        "keyboard" => "keyboard patterns are easy to guess",
+        "repeats" => "repeated letters or words are easy to guess",
+        "common" => "it is one of the most common passphrases",
+        "sequence" => "sequences like abc or 123 are easy to guess",
+        "dates" => "years and dates are easy to guess",
+        "word" => "a word by itself is easy to guess",
+        "names" => "names are easy to guess",
+        _ => "it is too short or too simple",
+    }
 }
 
 impl StoreError {
@@ -356,7 +378,17 @@ impl Store {
         }
         let lock = files::lock_dir(dir)?;
         let ring = keyring::Keyring::load(&dir.join(KEYRING_FILE))?;
-        let secrets = ring.open_secrets(account, passphrase)?;
+        let wait = tries::wait_left(dir);
+        if wait > 0 {
+            return Err(StoreError::TooManyTries(wait));
+        }
+        let secrets = match ring.open_secrets(account, passphrase) {
+            Err(StoreError::WrongPassphrase) => {
+                tries::failed(dir);
+                return Err(StoreError::WrongPassphrase);
+            }
+            other => other?,
+        };
         let mut conn = open_db(&dir.join(DB_FILE), &secrets.data_key)?;
         // A database without fourmi's schema is not this keyring's (nor fresh: setup made it).
         if schema::version(&conn)? == 0 {
@@ -374,6 +406,7 @@ impl Store {
         if store.account_disabled(account)? {
             return Err(StoreError::WrongPassphrase);
         }
+        tries::succeeded(dir);
         store.audit_log("unlock", None, serde_json::json!({}))?;
         store.purge_expired_closed()?;
         store.recover_batches()?;

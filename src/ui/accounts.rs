@@ -21,6 +21,9 @@ pub struct SettingsPage {
     message: Option<(bool, String)>,
     /// Minutes a monitor can reopen an interview it closed (0: until the next one starts).
     reopen_minutes: u32,
+    /// The session's own new passphrase, twice.
+    own: Zeroizing<String>,
+    own_again: Zeroizing<String>,
 }
 
 impl SettingsPage {
@@ -35,6 +38,8 @@ impl SettingsPage {
             recipient: String::new(),
             message: None,
             reopen_minutes: store.reopen_minutes().ok().flatten().unwrap_or(0),
+            own: Zeroizing::new(String::new()),
+            own_again: Zeroizing::new(String::new()),
         }
     }
 
@@ -80,6 +85,8 @@ impl SettingsPage {
                     self.message = Some((true, tr.ta("settings-not-saved", &[("detail", e.to_string().into())])));
                 }
             }
+            ui.separator();
+            self.own_passphrase(ui, store, tr);
             if store.session().role == Role::Coordinator {
                 ui.separator();
                 self.accounts(ui, store, tr);
@@ -112,6 +119,28 @@ impl SettingsPage {
             }
         });
         None
+    }
+
+    /// Any account changes its own passphrase (its keys and role stay).
+    fn own_passphrase(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
+        ui.label(egui::RichText::new(tr.t("settings-own-passphrase")).strong());
+        egui::Grid::new("own-passphrase").num_columns(2).show(ui, |ui| {
+            super::setup::field(ui, &tr.t("settings-new-passphrase"), &mut self.own, true);
+            super::setup::field(ui, &tr.t("settings-new-passphrase-again"), &mut self.own_again, true);
+        });
+        if ui.button(tr.t("settings-change-own")).clicked() {
+            if *self.own != *self.own_again {
+                self.message = Some((true, tr.t("setup-mismatch")));
+                return;
+            }
+            let name = store.session().account.clone();
+            let r = store.set_passphrase(&name, &self.own);
+            self.done(tr, r, tr.ta("settings-passphrase-set", &[("name", name.into())]));
+            if self.message.as_ref().is_some_and(|(e, _)| !e) {
+                self.own.clear();
+                self.own_again.clear();
+            }
+        }
     }
 
     fn accounts(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {

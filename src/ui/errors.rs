@@ -16,6 +16,10 @@ pub fn message(tr: &Tr, e: &StoreError) -> String {
         StoreError::DatabaseMissing(p) => tr.ta("err-database-missing", &[("dir", dir(p))]),
         StoreError::WrongPassphrase => tr.t("err-wrong-passphrase"),
         StoreError::WeakPassphrase(n) => tr.ta("err-weak-passphrase", &[("n", (*n as i64).into())]),
+        StoreError::GuessablePassphrase(why) => {
+            tr.ta("err-guessable-passphrase", &[("why", tr.t(&format!("pass-why-{why}")).into())])
+        }
+        StoreError::TooManyTries(s) => tr.ta("err-too-many-tries", &[("seconds", (*s as i64).into())]),
         StoreError::Forbidden(what) => tr.ta("err-forbidden", &[("what", what.clone().into())]),
         StoreError::NotFound(what) => tr.ta("err-not-found", &[("what", what.clone().into())]),
         StoreError::IllegalTransition { from, to } => {
