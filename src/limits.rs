@@ -7,7 +7,7 @@ pub const FORM_FILE_BYTES: u64 = 16 << 20;
 
 /// Everything a spreadsheet's zip archive unpacks to, counted while unpacking (declared sizes
 /// can lie). A large real XLSForm unpacks to a few megabytes.
-pub const SPREADSHEET_UNPACKED_BYTES: u64 = 128 << 20;
+pub const SPREADSHEET_UNPACKED_BYTES: u64 = 32 << 20;
 
 /// Rows in one sheet of a questionnaire (the largest real forms have a few thousand).
 pub const SHEET_ROWS: u32 = 100_000;
@@ -18,8 +18,9 @@ pub const SHEET_COLUMNS: u32 = 1_000;
 /// Groups and repeats inside one another.
 pub const NESTING: usize = 100;
 
-/// The longest text an expression may make (`uuid(n)`, `concat()`, `join()`).
-pub const TEXT_BYTES: usize = 1 << 20;
+/// The longest text an expression may make (`uuid(n)`, `concat()`, `join()`): 500 repeat
+/// instances of such a calculation still make a record of a few tens of megabytes at most.
+pub const TEXT_BYTES: usize = 64 << 10;
 
 /// A file of answers (`records add --answers`), a keyring, a batch's header.
 pub const SMALL_FILE_BYTES: u64 = 64 << 20;
@@ -34,10 +35,10 @@ pub fn read_regular_text(path: &std::path::Path, limit: u64) -> Result<String, S
 }
 
 /// Argon2id memory per passphrase guess, in KiB: what a keyring may ask for, at least and at most.
-pub const ARGON2_MEMORY_KIB: (u32, u32) = (19 * 1024, 1024 * 1024);
+pub const ARGON2_MEMORY_KIB: (u32, u32) = (19 * 1024, 256 * 1024);
 
 /// Argon2id passes, at least and at most.
-pub const ARGON2_PASSES: (u32, u32) = (2, 10);
+pub const ARGON2_PASSES: (u32, u32) = (2, 8);
 
 /// Argon2id lanes, at least and at most.
 pub const ARGON2_LANES: (u32, u32) = (1, 8);

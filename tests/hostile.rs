@@ -139,6 +139,7 @@ fn twenty_thousand_nested_groups_are_refused_at_the_limit() {
     let out = run_within(&["form", "check", form.to_str().unwrap()], SECONDS);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("nested more than 100 deep"), "{}", text(&out));
+    assert!(!text(&out).contains("never closed"), "only the cause is reported: {}", text(&out));
 }
 
 #[cfg(unix)]
@@ -182,4 +183,61 @@ fn key_derivation_settings_edited_in_the_keyring_are_refused_at_once() {
         assert_eq!(out.status.code(), Some(1));
         assert!(text(&out).contains("outside fourmi's bounds"), "{field}={value}: {}", text(&out));
     }
+}
+
+#[test]
+fn an_endless_line_on_standard_input_is_refused_without_holding_it() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fourmi"))
+        .args(["expr", "eval", "--stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let chunk = vec![b'1'; 1 << 16];
+        for _ in 0..(64 << 4) {
+            if input.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = feeder.join();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("longer than"));
+}
+
+#[test]
+fn one_damaged_keyring_entry_locks_out_only_its_own_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let pass = write(dir.path(), "pass", "correct horse battery staple\n");
+    let ana = write(dir.path(), "ana", "umbrella lagoon ferment taxi\n");
+    let run = |args: &[&str], user: &str, p: &Path| {
+        let mut a = args.to_vec();
+        a.extend(["--data-dir", data.to_str().unwrap(), "--user", user, "--passphrase-file", p.to_str().unwrap()]);
+        run_within(&a, SECONDS)
+    };
+    assert!(run(&["setup", "--name", "chief"], "chief", &pass).status.success());
+    assert!(
+        run(
+            &["account", "add", "ana", "--role", "monitor", "--new-passphrase-file", ana.to_str().unwrap()],
+            "chief",
+            &pass
+        )
+        .status
+        .success()
+    );
+    let ring_path = data.join("keyring.json");
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&ring_path).unwrap()).unwrap();
+    let i = v["accounts"].as_array().unwrap().iter().position(|e| e["account"] == "ana").unwrap();
+    v["accounts"][i]["passes"] = serde_json::json!("2");
+    std::fs::write(&ring_path, v.to_string()).unwrap();
+    let out = run(&["records", "list"], "ana", &ana);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("keyring entry of `ana` is damaged"), "{}", text(&out));
+    let out = run(&["records", "list"], "chief", &pass);
+    assert!(out.status.success(), "the coordinator still unlocks: {}", text(&out));
 }

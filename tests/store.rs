@@ -452,15 +452,35 @@ fn an_empty_or_missing_database_beside_a_keyring_is_named_not_taken_for_a_wrong_
 }
 
 #[test]
-fn a_setup_cut_short_before_its_keyring_is_started_again() {
+fn a_setup_cut_short_leaves_no_database_and_is_started_again() {
     let dir = tempfile::tempdir().unwrap();
-    // What a setup killed before writing its keyring leaves: its marker and a database.
-    std::fs::write(dir.path().join("setup-in-progress"), b"").unwrap();
-    std::fs::write(dir.path().join("fourmi.db"), b"half").unwrap();
+    // What a setup killed before the end leaves: its database under its building name.
+    std::fs::write(dir.path().join("fourmi.db.partial"), b"half").unwrap();
     assert!(matches!(fourmi::store::folder_state(dir.path()), fourmi::store::FolderState::Fresh));
     setup(dir.path());
-    assert!(!dir.path().join("setup-in-progress").exists());
+    assert!(!dir.path().join("fourmi.db.partial").exists());
     Store::open(dir.path(), "ana", MON_PASS).unwrap();
+}
+
+#[test]
+fn no_file_in_the_folder_makes_setup_replace_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    completed_record(dir.path(), "Gao");
+    let db = dir.path().join("fourmi.db");
+    let before = std::fs::read(&db).unwrap();
+    std::fs::remove_file(dir.path().join("keyring.json")).unwrap();
+    for planted in ["setup-in-progress", "fourmi.db.partial", "keyring.json.tmp"] {
+        std::fs::write(dir.path().join(planted), b"").unwrap();
+    }
+    let again = Setup {
+        coordinator: "chief".into(),
+        passphrase: COORD_PASS.into(),
+        device_name: "laptop 1".into(),
+        recipients: Vec::new(),
+    };
+    assert!(matches!(Store::setup(dir.path(), &again), Err(StoreError::KeyringMissing(_))));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
 #[test]
@@ -476,13 +496,25 @@ fn a_batch_cut_short_is_marked_failed_at_the_next_opening_and_its_temporary_file
         std::fs::write(file.with_extension("tmp"), b"half a batch").unwrap();
         // Killed here: neither finished nor failed.
     }
+    let second = stick.path().join("batch-2.batch");
+    {
+        let mut s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+        // (This unlock marked batch 1 failed.) Batch 2: its file named, then killed before the
+        // ledger knew.
+        s.begin_batch(None, &|_| second.clone()).unwrap();
+        std::fs::write(&second, b"a whole batch").unwrap();
+    }
     let s = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
     drop(s);
     let s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
-    let b = &s.batches().unwrap()[0];
+    let batches = s.batches().unwrap();
+    let b = &batches[1];
     assert_eq!(b.state, "failed");
     assert!(b.note.as_deref().unwrap_or("").starts_with("interrupted"), "{:?}", b.note);
     assert!(!file.with_extension("tmp").exists());
+    assert_eq!(batches[0].state, "failed");
+    assert!(batches[0].note.as_deref().unwrap_or("").contains("do not send it"), "{:?}", batches[0].note);
+    assert!(!second.exists() && stick.path().join("batch-2.batch.failed").exists(), "not importable by mistake");
     assert_eq!(s.verify_audit().unwrap(), None);
 }
 

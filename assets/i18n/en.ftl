@@ -130,6 +130,7 @@ iv-returned-comment = Returned by { $who } on { $when }: { $comment }
 ans-not-integer = Enter a whole number.
 ans-not-number = Enter a number.
 ans-out-of-range = Choose a value from { $start } to { $end } in steps of { $step }.
+ans-no-such-date = This date does not exist: check the day and the month.
 ans-not-date = Enter a date as YYYY-MM-DD.
 ans-not-datetime = Enter a date and time as YYYY-MM-DDTHH:MM.
 ans-not-time = Enter a time as HH:MM.

@@ -132,6 +132,7 @@ iv-returned-comment = Renvoyé par { $who } le { $when } : { $comment }
 ans-not-integer = Saisissez un nombre entier.
 ans-not-number = Saisissez un nombre.
 ans-out-of-range = Choisissez une valeur de { $start } à { $end } par pas de { $step }.
+ans-no-such-date = Cette date n'existe pas : vérifiez le jour et le mois.
 ans-not-date = Saisissez une date sous la forme AAAA-MM-JJ.
 ans-not-datetime = Saisissez une date et une heure sous la forme AAAA-MM-JJTHH:MM.
 ans-not-time = Saisissez une heure sous la forme HH:MM.

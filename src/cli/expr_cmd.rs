@@ -1,6 +1,6 @@
 //! `fourmi expr eval`.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,6 +25,9 @@ pub enum ExprCmd {
     },
 }
 
+/// The longest line `--stdin` takes (an expression has at most 4096 tokens).
+const MAX_LINE: usize = 1 << 20;
+
 /// Runs an expression subcommand.
 pub fn run(cmd: ExprCmd) -> ExitCode {
     let ExprCmd::Eval { expr, stdin, answers } = cmd;
@@ -44,9 +47,24 @@ pub fn run(cmd: ExprCmd) -> ExitCode {
     match (expr, stdin) {
         (Some(e), false) => eval_line(&e),
         (None, true) => {
-            for line in std::io::stdin().lock().lines() {
-                match line {
-                    Ok(l) => eval_line(&l),
+            // One line at a time, each at most MAX_LINE bytes: a line without end (`/dev/zero`)
+            // is refused, never held in memory.
+            let mut input = std::io::stdin().lock();
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                match (&mut input).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut line) {
+                    Ok(0) => break,
+                    Ok(_) if line.len() > MAX_LINE && !line.ends_with(b"\n") => {
+                        eprintln!(
+                            "a line of standard input is longer than {MAX_LINE} bytes: no expression is that long"
+                        );
+                        return ExitCode::from(2);
+                    }
+                    Ok(_) => {
+                        let text = String::from_utf8_lossy(&line);
+                        eval_line(text.trim_end_matches(['\n', '\r']));
+                    }
                     Err(e) => {
                         eprintln!("cannot read standard input: {e}");
                         return ExitCode::from(2);

@@ -17,6 +17,8 @@ pub struct Built {
     pub form: Form,
     /// Problems, in source order.
     pub diags: Vec<Diagnostic>,
+    /// A problem that stopped the reading (what follows from it would only mislead).
+    pub fatal: Option<Diagnostic>,
 }
 
 /// Whether `name` is a valid XLSForm / XML name.
@@ -39,7 +41,7 @@ const NAME_RULE: &str = "names start with a letter or `_` and hold only letters,
 
 /// Builds the model from `wb`; `default_id` is used when the settings give no `form_id`.
 pub fn build(wb: &Workbook, default_id: &str) -> Built {
-    let mut b = Builder { diags: Vec::new(), languages: Vec::new() };
+    let mut b = Builder { diags: Vec::new(), languages: Vec::new(), fatal: None };
     let settings_row = wb.settings.as_ref().and_then(|s| s.rows.first());
     let setting = |k: &str| settings_row.map(|r| r.text(k).to_string()).filter(|v| !v.is_empty());
     let mut form = Form {
@@ -101,7 +103,7 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         langs.insert(0, l);
     }
     form.languages = langs;
-    Built { form, diags: b.diags }
+    Built { form, diags: b.diags, fatal: b.fatal }
 }
 
 /// Case-insensitive edit distance of at most 2 (for "did you mean").
@@ -133,6 +135,7 @@ fn falsy(v: &str) -> bool {
 struct Builder {
     diags: Vec<Diagnostic>,
     languages: Vec<String>,
+    fatal: Option<Diagnostic>,
 }
 
 /// A group or repeat being read (or the survey itself), with the names its children use.
@@ -280,13 +283,13 @@ impl Builder {
                     }
                 }
                 TypeCell::Begin(_) if stack.len() > crate::limits::NESTING => {
-                    self.error(
+                    self.fatal = Some(Diagnostic::error(
                         row.pos,
                         format!(
                             "groups and repeats are nested more than {} deep here; no questionnaire needs that many: the rest of the survey sheet is not read",
                             crate::limits::NESTING
                         ),
-                    );
+                    ));
                     break;
                 }
                 TypeCell::Begin(kind) => {
@@ -304,6 +307,12 @@ impl Builder {
         while stack.len() > 1 {
             if let Some(open) = stack.pop() {
                 let what = if open.item.kind == Kind::Group { "group" } else { "repeat" };
+                if self.fatal.is_some() {
+                    if let Some(parent) = stack.last_mut() {
+                        parent.adopt(open.item);
+                    }
+                    continue;
+                }
                 self.error(
                     open.item.pos,
                     format!("the {what} `{}` is never closed; add an `end_{what}` row", open.item.name),

@@ -132,6 +132,9 @@ impl Loaded {
 /// Builds and checks a workbook; `dir` is where choice files (`select_one_from_file`) are looked for.
 pub fn from_workbook(wb: &Workbook, default_id: &str, dir: Option<&Path>) -> Loaded {
     let built = build::build(wb, default_id);
+    if let Some(fatal) = built.fatal {
+        return Loaded { form: built.form, diags: vec![fatal] };
+    }
     let mut form = built.form;
     let mut diags = built.diags;
     diags.extend(load_choice_files(&mut form, dir));

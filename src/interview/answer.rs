@@ -28,6 +28,9 @@ pub enum AnswerError {
     /// Not a date.
     #[error("enter a date as YYYY-MM-DD")]
     NotDate,
+    /// Written as a date, but no such day (`2026-02-30`).
+    #[error("this date does not exist: check the day and the month")]
+    NoSuchDate,
     /// Not a date and time.
     #[error("enter a date and time as YYYY-MM-DDTHH:MM")]
     NotDateTime,
@@ -86,7 +89,12 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
             }
             Ok(crate::expr::num_to_string(n))
         }
-        Kind::Date | Kind::Today => parse_date(t).map(|d| d.format("%Y-%m-%d").to_string()).ok_or(AnswerError::NotDate),
+        Kind::Date | Kind::Today => parse_date(t).map(|d| d.format("%Y-%m-%d").to_string()).ok_or_else(|| {
+            let parts: Vec<&str> = t.trim().split('-').collect();
+            let shaped =
+                parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            if shaped { AnswerError::NoSuchDate } else { AnswerError::NotDate }
+        }),
         Kind::DateTime | Kind::Start | Kind::End => parse_datetime(t)
             .filter(|_| t.contains('T'))
             .map(|d| crate::expr::format_datetime(&d))
@@ -238,7 +246,8 @@ mod tests {
 
     #[test]
     fn impossible_dates_and_coordinates_are_refused() {
-        assert_eq!(normalise(&item(Kind::Date), "2020-02-30", &[]), Err(AnswerError::NotDate));
+        assert_eq!(normalise(&item(Kind::Date), "2020-02-30", &[]), Err(AnswerError::NoSuchDate));
+        assert_eq!(normalise(&item(Kind::Date), "30/02/2020", &[]), Err(AnswerError::NotDate));
         assert_eq!(normalise(&item(Kind::Geopoint), "12.6 -8.0", &[]), Ok("12.6 -8".into()));
         assert_eq!(normalise(&item(Kind::Geopoint), "95 0", &[]), Err(AnswerError::NotGeopoint));
     }

@@ -224,16 +224,26 @@ impl Store {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (seq, file) in stale {
+            let mut note = INTERRUPTED.to_string();
             if let Some(f) = &file {
-                let tmp = PathBuf::from(f).with_extension("tmp");
+                let path = PathBuf::from(f);
+                let tmp = path.with_extension("tmp");
                 if tmp.exists() {
                     let _ = std::fs::remove_file(&tmp);
+                }
+                // Cut after the file got its name but before the ledger knew: its records were
+                // not marked exported and go in the next batch, so this file must not be sent.
+                if path.exists() {
+                    let failed = PathBuf::from(format!("{f}.failed"));
+                    if std::fs::rename(&path, &failed).is_ok() {
+                        note = format!("{INTERRUPTED}; its file was renamed {}: do not send it", failed.display());
+                    }
                 }
             }
             let tx = self.conn.transaction()?;
             tx.execute(
                 "UPDATE batches SET state = 'failed', note = ?2 WHERE seq = ?1 AND state = 'writing'",
-                params![seq, INTERRUPTED],
+                params![seq, note],
             )?;
             append(
                 &tx,

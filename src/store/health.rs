@@ -38,7 +38,7 @@ pub fn check_files(dir: &Path) -> Vec<Finding> {
     if dir.join(KEYRING_FILE).exists() {
         match Keyring::load(&dir.join(KEYRING_FILE)) {
             Ok(ring) => {
-                out.push(ok(format!("{KEYRING_FILE} is readable and opens {} account(s)", ring.accounts.len())))
+                out.push(ok(format!("{KEYRING_FILE} is readable and holds {} account entries", ring.accounts.len())))
             }
             Err(e) => out.push(problem(format!("{e}; restore {KEYRING_FILE} from a backup"))),
         }

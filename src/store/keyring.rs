@@ -61,6 +61,7 @@ pub struct Sealed {
 
 /// The keyring file's content.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(from = "RawKeyring")]
 pub struct Keyring {
     /// Format version.
     pub version: u32,
@@ -72,6 +73,44 @@ pub struct Keyring {
     pub device_public: Option<String>,
     /// One entry per account.
     pub accounts: Vec<Sealed>,
+    /// Entries that cannot be read (a damaged or hand-edited file): kept as they were, so that
+    /// one damaged entry locks out only its own account.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<serde_json::Value>,
+}
+
+/// The file as read, before each entry is.
+#[derive(Deserialize)]
+struct RawKeyring {
+    #[serde(default)]
+    version: u32,
+    device_id: String,
+    #[serde(default)]
+    device_public: Option<String>,
+    #[serde(default)]
+    accounts: Vec<serde_json::Value>,
+    #[serde(default)]
+    unreadable: Vec<serde_json::Value>,
+}
+
+impl From<RawKeyring> for Keyring {
+    fn from(raw: RawKeyring) -> Keyring {
+        let mut accounts = Vec::new();
+        let mut unreadable = raw.unreadable;
+        for entry in raw.accounts {
+            match serde_json::from_value::<Sealed>(entry.clone()) {
+                Ok(s) => accounts.push(s),
+                Err(_) => unreadable.push(entry),
+            }
+        }
+        Keyring {
+            version: raw.version,
+            device_id: raw.device_id,
+            device_public: raw.device_public,
+            accounts,
+            unreadable,
+        }
+    }
 }
 
 /// What a seal holds.
@@ -222,6 +261,7 @@ impl Keyring {
             )
             .map_err(|_| StoreError::Corrupt("sealing the key failed".into()))?;
         self.accounts.retain(|a| a.account != account);
+        self.unreadable.retain(|e| e.get("account").and_then(|a| a.as_str()) != Some(account));
         self.accounts.push(Sealed {
             format,
             account: account.to_string(),
@@ -245,8 +285,15 @@ impl Keyring {
     /// would take hours or all the memory, or make guesses cheap, is refused before it runs).
     #[allow(clippy::type_complexity)]
     fn entry(&self, account: &str) -> Result<(&Sealed, Vec<u8>, Vec<u8>, Vec<u8>), StoreError> {
-        let s = self.accounts.iter().find(|a| a.account == account).ok_or(StoreError::WrongPassphrase)?;
-        let bad = || StoreError::Corrupt(format!("the keyring entry of `{account}` is damaged"));
+        let bad = || {
+            StoreError::Corrupt(format!(
+                "the keyring entry of `{account}` is damaged; ask your coordinator to reset its passphrase"
+            ))
+        };
+        let Some(s) = self.accounts.iter().find(|a| a.account == account) else {
+            let damaged = self.unreadable.iter().any(|e| e.get("account").and_then(|a| a.as_str()) == Some(account));
+            return Err(if damaged { bad() } else { StoreError::WrongPassphrase });
+        };
         let salt = unhex(&s.salt).filter(|s| s.len() >= 8).ok_or_else(bad)?;
         let nonce = unhex(&s.nonce).filter(|n| n.len() == 24).ok_or_else(bad)?;
         let sealed = unhex(&s.sealed).ok_or_else(bad)?;

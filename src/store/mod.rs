@@ -259,9 +259,18 @@ pub fn default_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("fourmi-data"))
 }
 
-/// Written before setup creates anything and removed once the keyring is in place: a database
-/// beside it comes from a setup that did not finish, and holds no records.
-const SETUP_MARKER: &str = "setup-in-progress";
+/// Setup builds the database under this name and gives it its real name last, so that a setup
+/// cut short never leaves a `fourmi.db` (and never needs to remove one).
+const PARTIAL_DB: &str = "fourmi.db.partial";
+
+/// A setup cut short between writing the keyring and naming its database: finishes it (the
+/// database built with that keyring is beside it). Nothing is ever removed here.
+fn finish_cut_setup(dir: &Path) {
+    let (db, partial) = (dir.join(DB_FILE), dir.join(PARTIAL_DB));
+    if dir.join(KEYRING_FILE).exists() && !db.exists() && partial.exists() {
+        let _ = std::fs::rename(&partial, &db);
+    }
+}
 
 /// What a data folder holds.
 #[derive(Debug)]
@@ -276,16 +285,15 @@ pub enum FolderState {
 
 /// What `dir` holds.
 pub fn folder_state(dir: &Path) -> FolderState {
+    finish_cut_setup(dir);
     let db = dir.join(DB_FILE);
     let has_db = std::fs::metadata(&db).is_ok_and(|m| m.len() > 0);
     let has_keyring = dir.join(KEYRING_FILE).exists();
     match (has_keyring, has_db) {
         (true, true) => FolderState::SetUp,
         (true, false) => FolderState::Incomplete(StoreError::DatabaseMissing(dir.to_path_buf())),
-        (false, true) if !dir.join(SETUP_MARKER).exists() => {
-            FolderState::Incomplete(StoreError::KeyringMissing(dir.to_path_buf()))
-        }
-        (false, _) => FolderState::Fresh,
+        (false, true) => FolderState::Incomplete(StoreError::KeyringMissing(dir.to_path_buf())),
+        (false, false) => FolderState::Fresh,
     }
 }
 
@@ -330,8 +338,6 @@ impl Store {
         if !matches!(folder_state(dir), FolderState::Fresh) {
             return Err(StoreError::AlreadySetUp(dir.to_path_buf()));
         }
-        let marker = dir.join(SETUP_MARKER);
-        files::write_atomically(&marker, b"")?;
         let device_id = uuid::Uuid::new_v4().to_string();
         let device = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
         let signing = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
@@ -346,27 +352,32 @@ impl Store {
             device_id: device_id.clone(),
             device_public: Some(roster::public_b64(&device)),
             accounts: Vec::new(),
+            unreadable: Vec::new(),
         };
         ring.seal(&setup.coordinator, &setup.passphrase, &secrets)?;
-        // A setup that did not finish (its marker is still here) leaves a database without
-        // records and without keyring: start it afresh. Without the marker, `folder_state`
-        // refused above.
-        let db = dir.join(DB_FILE);
-        for stale in [db.clone(), dir.join("fourmi.db-wal"), dir.join("fourmi.db-shm")] {
+        // The database is built as `fourmi.db.partial` (what an earlier setup cut short left
+        // under that name is only ever setup's own), then the keyring is written, then the
+        // database takes its name: a `fourmi.db` is never replaced or removed.
+        let partial = dir.join(PARTIAL_DB);
+        for stale in [partial.clone(), dir.join("fourmi.db.partial-wal"), dir.join("fourmi.db.partial-shm")] {
             if stale.exists() {
                 std::fs::remove_file(&stale).map_err(|e| StoreError::io(&stale, e))?;
             }
         }
-        let mut conn = open_db(&db, &secrets.data_key)?;
+        let mut conn = open_db(&partial, &secrets.data_key)?;
         schema::migrate(&mut conn)?;
         let session = Session { account: setup.coordinator.clone(), role: Role::Coordinator };
         let mut store =
             Store { conn, secrets, session, dir: dir.to_path_buf(), device_id: device_id.clone(), _lock: lock };
         store.init_device(&device_id, &setup.device_name, &setup.recipients, &device, &signing)?;
-        // The keyring is written last: until it exists, the folder is not "set up".
-        ring.save(&dir.join(KEYRING_FILE))?;
-        std::fs::remove_file(&marker).map_err(|e| StoreError::io(&marker, e))?;
-        Ok(store)
+        let Store { conn, secrets, session, dir: folder, device_id, _lock } = store;
+        // Closing the last connection folds the write-ahead log into the database file.
+        conn.close().map_err(|(_, e)| StoreError::from(e))?;
+        ring.save(&folder.join(KEYRING_FILE))?;
+        let db = folder.join(DB_FILE);
+        std::fs::rename(&partial, &db).map_err(|e| StoreError::io(&db, e))?;
+        let conn = open_db(&db, &secrets.data_key)?;
+        Ok(Store { conn, secrets, session, dir: folder, device_id, _lock })
     }
 
     /// Unlocks the store in `dir` as `account`.
@@ -389,7 +400,14 @@ impl Store {
             }
             other => other?,
         };
-        let mut conn = open_db(&dir.join(DB_FILE), &secrets.data_key)?;
+        // The passphrase opened the keyring's key: a database it does not open was made with
+        // another keyring.
+        let mut conn = open_db(&dir.join(DB_FILE), &secrets.data_key).map_err(|e| match e {
+            StoreError::Corrupt(_) => StoreError::Corrupt(
+                "fourmi.db cannot be opened with this keyring.json: the keyring comes from another laptop or another setup; copy back the keyring.json that belongs with this fourmi.db".into(),
+            ),
+            other => other,
+        })?;
         // A database without fourmi's schema is not this keyring's (nor fresh: setup made it).
         if schema::version(&conn)? == 0 {
             return Err(StoreError::Corrupt(

@@ -615,6 +615,7 @@ pub fn answer_error(tr: &Tr, e: &AnswerError) -> String {
             &[("start", start.clone().into()), ("end", end.clone().into()), ("step", step.clone().into())],
         ),
         AnswerError::NotDate => tr.t("ans-not-date"),
+        AnswerError::NoSuchDate => tr.t("ans-no-such-date"),
         AnswerError::NotDateTime => tr.t("ans-not-datetime"),
         AnswerError::NotTime => tr.t("ans-not-time"),
         AnswerError::NotAChoice(c) => tr.ta("ans-not-a-choice", &[("choice", FluentValue::from(c.clone()))]),
