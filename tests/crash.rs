@@ -1,4 +1,4 @@
-//! SIGKILL at random moments of every command that writes (unlocking included): hundreds of
+//! SIGKILL at random moments of every command that writes (unlocking and setup included): hundreds of
 //! trials on one data folder, and after each one the folder opens for every account, passes
 //! SQLite's integrity check, its audit trail is intact, no batch is left half-written, and every
 //! record a command reported as saved is there.
@@ -66,12 +66,15 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
         let r = rng.next();
         let account = format!("m{trial}");
         let (completed_one, comment) = (pick(&completed, r >> 8), "check".to_string());
-        let (args, user): (Vec<&str>, &str) = match r % 7 {
+        let ana_pass = env.path("ana.pass");
+        let (args, user): (Vec<&str>, &str) = match r % 9 {
             0 => (vec!["records", "list"], "sam"),
             1 | 2 => (vec!["records", "add", "--form", &form, "--answers", &answers, "--finalize"], "ana"),
             3 => (vec!["records", "approve", &completed_one], "sam"),
             4 => (vec!["records", "return", &completed_one, "--comment", &comment], "sam"),
             5 => (vec!["account", "add", &account, "--role", "monitor", "--new-passphrase-file", &newpass], "chief"),
+            6 => (vec!["records", "withdraw", &completed_one], "sam"),
+            7 => (vec!["account", "passwd", "ana", "--new-passphrase-file", &ana_pass], "ana"),
             _ if !approved.is_empty() => (vec!["export", "--to", &stick], "chief"),
             _ => (vec!["audit", "verify"], "chief"),
         };
@@ -117,4 +120,48 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
     assert!(acknowledged.len() > 1, "records were acknowledged between the kills");
     let verify = env.run(&["audit", "verify"], "chief");
     assert!(stdout(&verify).contains("intact"));
+}
+
+/// Setup killed at any moment leaves a folder that is either new (setup runs again and works) or
+/// set up (everyone unlocks), never one that is neither.
+#[test]
+fn sigkill_during_setup_leaves_a_new_folder_or_a_set_up_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pass = tmp.path().join("pass");
+    std::fs::write(&pass, "coordinator passphrase\n").unwrap();
+    let setup = |dir: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_fourmi"))
+            .args(["setup", "--name", "chief", "--data-dir"])
+            .arg(dir)
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let started = std::time::Instant::now();
+    assert!(setup(&tmp.path().join("timing")).wait().unwrap().success());
+    let span = (started.elapsed().as_micros() as u64 * 3 / 2).max(1);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let (mut fresh, mut done) = (0, 0);
+    for trial in 0..40 {
+        let dir = tmp.path().join(format!("t{trial}"));
+        let mut child = setup(&dir);
+        std::thread::sleep(Duration::from_micros(rng.next() % span));
+        let _ = child.kill();
+        let _ = child.wait();
+        match fourmi::store::folder_state(&dir) {
+            fourmi::store::FolderState::SetUp => done += 1,
+            fourmi::store::FolderState::Fresh => {
+                fresh += 1;
+                assert!(setup(&dir).wait().unwrap().success(), "trial {trial}: setup runs again");
+            }
+            fourmi::store::FolderState::Incomplete(e) => panic!("trial {trial}: {e}"),
+        }
+        let s = Store::open(&dir, "chief", "coordinator passphrase").unwrap_or_else(|e| panic!("trial {trial}: {e}"));
+        assert!(s.integrity_ok().unwrap());
+        assert_eq!(s.verify_audit().unwrap(), None);
+    }
+    assert!(fresh > 0 && done > 0, "kills both before and after the end ({fresh} new, {done} set up)");
 }
