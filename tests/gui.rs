@@ -444,11 +444,7 @@ fn the_records_table_finds_records_by_text_and_opens_them() {
 
 #[test]
 fn a_coordinator_adds_a_monitor_who_can_then_unlock() {
-    let tmp = prepared();
-    let mut h = app(tmp.path());
-    h.run();
-    unlock(&mut h, "chief");
-    click(&mut h, "Accounts and settings");
+    let (_tmp, mut h) = settings_of("chief");
     type_into(&mut h, "Account name", "fatou");
     type_into(&mut h, "Passphrase", PASS);
     type_into(&mut h, "Passphrase again", PASS);
@@ -729,13 +725,19 @@ proptest::proptest! {
     }
 }
 
-#[test]
-fn a_monitor_changes_its_own_passphrase_in_the_settings() {
+/// `name` unlocks a prepared data folder and opens the settings.
+fn settings_of(name: &str) -> (tempfile::TempDir, Harness<'static, App>) {
     let tmp = prepared();
     let mut h = app(tmp.path());
     h.run();
-    unlock(&mut h, "ana");
+    unlock(&mut h, name);
     click(&mut h, "Accounts and settings");
+    (tmp, h)
+}
+
+#[test]
+fn a_monitor_changes_its_own_passphrase_in_the_settings() {
+    let (tmp, mut h) = settings_of("ana");
     type_into(&mut h, "New passphrase", "umbrella lagoon ferment taxi");
     type_into(&mut h, "New passphrase again", "umbrella lagoon ferment taxi");
     click(&mut h, "Change my passphrase");

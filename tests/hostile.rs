@@ -45,6 +45,14 @@ fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
 
 const SECONDS: Duration = Duration::from_secs(20);
 
+/// `fourmi form check FILE` refuses the file (exit 1), saying `why`.
+fn check_refuses(path: &Path, why: &str) -> String {
+    let out = run_within(&["form", "check", path.to_str().unwrap()], SECONDS);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains(why), "{}", text(&out));
+    text(&out)
+}
+
 #[test]
 fn a_type_with_a_kelvin_sign_is_reported_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
@@ -100,9 +108,7 @@ fn a_zip_bomb_spreadsheet_is_refused_before_it_is_unpacked() {
     }
     zip.finish().unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() < 2 << 20);
-    let out = run_within(&["form", "check", path.to_str().unwrap()], SECONDS);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("unpacks to more than"), "{}", text(&out));
+    check_refuses(&path, "unpacks to more than");
 }
 
 #[test]
@@ -119,9 +125,7 @@ fn a_cell_far_away_in_a_spreadsheet_allocates_nothing() {
     sheet.write(1, 2, "Q").unwrap();
     sheet.write(1_048_000, 16_000, "far").unwrap();
     book.save(&path).unwrap();
-    let out = run_within(&["form", "check", path.to_str().unwrap()], SECONDS);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("larger than fourmi reads"), "{}", text(&out));
+    check_refuses(&path, "larger than fourmi reads");
 }
 
 #[test]
@@ -136,10 +140,8 @@ fn twenty_thousand_nested_groups_are_refused_at_the_limit() {
         md.push_str("| | end_group | | |\n");
     }
     let form = write(dir.path(), "deep.md", &md);
-    let out = run_within(&["form", "check", form.to_str().unwrap()], SECONDS);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("nested more than 100 deep"), "{}", text(&out));
-    assert!(!text(&out).contains("never closed"), "only the cause is reported: {}", text(&out));
+    let out = check_refuses(&form, "nested more than 100 deep");
+    assert!(!out.contains("never closed"), "only the cause is reported: {out}");
 }
 
 #[cfg(unix)]
@@ -153,13 +155,10 @@ fn a_fifo_as_a_choice_file_or_a_form_is_refused_without_waiting() {
         "fifo.md",
         "| survey |\n| | type | name | label |\n| | select_one_from_file towns.csv | town | Town |\n",
     );
-    let out = run_within(&["form", "check", form.to_str().unwrap()], SECONDS);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("not a regular file"), "{}", text(&out));
+    check_refuses(&form, "not a regular file");
     let fifo_form = dir.path().join("form.md");
     assert!(Command::new("mkfifo").arg(&fifo_form).status().unwrap().success());
-    let out = run_within(&["form", "check", fifo_form.to_str().unwrap()], SECONDS);
-    assert!(text(&out).contains("not a regular file"), "{}", text(&out));
+    check_refuses(&fifo_form, "not a regular file");
 }
 
 #[test]
