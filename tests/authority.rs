@@ -221,3 +221,14 @@ fn wrong_passphrases_in_a_row_make_the_next_try_wait_and_a_right_one_clears_it()
     assert!(matches!(Store::open(dir.path(), "ana", "not the passphrase"), Err(StoreError::WrongPassphrase)));
     Store::open(dir.path(), "ana", ANA).unwrap();
 }
+
+#[test]
+fn a_removed_account_list_opens_for_nobody_and_is_never_signed_again_from_the_accounts_table() {
+    let dir = laptop();
+    raw_sql(dir.path(), "ana", ANA, "DELETE FROM roster RETURNING 1");
+    raw_sql(dir.path(), "ana", ANA, "UPDATE accounts SET role = 'coordinator' WHERE name = 'ana' RETURNING 1");
+    for (name, pass) in [("ana", ANA), ("sam", SAM), ("chief", CHIEF)] {
+        let e = Store::open(dir.path(), name, pass).unwrap_err();
+        assert!(e.to_string().contains("signed account list is missing"), "{name}: {e}");
+    }
+}

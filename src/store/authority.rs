@@ -20,6 +20,19 @@ impl Store {
     /// The session's role, from the signed list; upgrades what is older than it.
     pub(super) fn establish_role(&mut self, mut ring: Keyring, passphrase: &str) -> Result<Role> {
         let Some((body, sig)) = roster::load(&self.conn)? else {
+            // A laptop that has had a signed list never goes back to trusting seals: its keyring
+            // names the laptop's key, or its seals are bound to it, or the database no longer
+            // holds the secret key. A list missing there was removed.
+            let stored: Option<Vec<u8>> =
+                self.conn.query_row("SELECT secret FROM device_key WHERE id = 1", [], |r| r.get(0)).optional()?;
+            let upgraded = ring.device_public.is_some()
+                || ring.accounts.iter().any(|a| a.format >= 2)
+                || stored.is_none_or(|s| s.is_empty());
+            if upgraded {
+                return Err(StoreError::Corrupt(
+                    "the laptop's signed account list is missing: someone removed it outside fourmi. Nothing was opened; keep a copy of this folder and tell your coordinator and headquarters".into(),
+                ));
+            }
             return self.without_list(ring, passphrase);
         };
         let device = ring.device_public.as_deref().and_then(verifying_key).ok_or_else(|| {

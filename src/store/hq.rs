@@ -271,7 +271,9 @@ impl Hq {
                     "the record {uuid} belongs to the laptop {owner}, and a batch from {device_id} cannot change or withdraw it: nothing of this batch was imported; check the laptop {device_id}"
                 ))
             };
-            let mut gone = tx.prepare_cached("SELECT device_id FROM tombstones WHERE uuid = ?1")?;
+            // Only the sending laptop's own withdrawals (or old ones, whose laptop was not kept)
+            // apply: another laptop cannot claim a record by withdrawing it first.
+            let mut gone = tx.prepare_cached("SELECT 1 FROM tombstones WHERE uuid = ?1 AND device_id IN (?2, '')")?;
             let mut revision = tx.prepare_cached("SELECT revision, device_id FROM records WHERE uuid = ?1")?;
             let mut put = tx.prepare_cached(
                 "INSERT OR REPLACE INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at,
@@ -279,14 +281,9 @@ impl Hq {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?;
             for r in &batch.records {
-                let tombstone: Option<Option<String>> = gone.query_row([&r.uuid], |x| x.get(0)).optional()?;
-                match tombstone {
-                    Some(Some(owner)) if owner != device_id => return Err(not_yours(&r.uuid, &owner)),
-                    Some(_) => {
-                        counts.unchanged += 1;
-                        continue;
-                    }
-                    None => {}
+                if gone.exists(params![r.uuid, device_id])? {
+                    counts.unchanged += 1;
+                    continue;
                 }
                 let have: Option<(i64, String)> =
                     revision.query_row([&r.uuid], |x| Ok((x.get(0)?, x.get(1)?))).optional()?;
@@ -330,11 +327,6 @@ impl Hq {
             for t in &batch.tombstones {
                 if let Some((_, owner)) =
                     revision.query_row([&t.uuid], |x| Ok((x.get::<_, i64>(0)?, x.get::<_, String>(1)?))).optional()?
-                    && owner != device_id
-                {
-                    return Err(not_yours(&t.uuid, &owner));
-                }
-                if let Some(Some(owner)) = gone.query_row([&t.uuid], |x| x.get::<_, Option<String>>(0)).optional()?
                     && owner != device_id
                 {
                     return Err(not_yours(&t.uuid, &owner));
@@ -410,7 +402,7 @@ impl Hq {
         let mut out = Vec::new();
         for sql in [
             "SELECT 'record ' || uuid || ' ' || revision || ' ' || form_hash || ' ' || answers || ' ' || history FROM records",
-            "SELECT 'tombstone ' || uuid || ' ' || withdrawn_at FROM tombstones",
+            "SELECT 'tombstone ' || device_id || ' ' || uuid || ' ' || withdrawn_at FROM tombstones",
             "SELECT 'form ' || hash FROM forms",
         ] {
             let mut stmt = self.conn.prepare(sql)?;

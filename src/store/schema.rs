@@ -115,10 +115,17 @@ const HQ_MIGRATIONS: &[&str] = &[
         uuid TEXT PRIMARY KEY, form_id TEXT NOT NULL, withdrawn_at TEXT NOT NULL
     );
     ",
-    // 2: a withdrawal belongs to the laptop that sent it (older ones: to the laptop of the record
-    // they removed, when it is known; NULL when not).
+    // 2: a withdrawal belongs to the laptop that sent it and applies to that laptop's records only
+    // (older ones, whose laptop was not kept, have '' and apply to any).
     "
-    ALTER TABLE tombstones ADD COLUMN device_id TEXT;
+    CREATE TABLE tombstones_by_laptop (
+        device_id TEXT NOT NULL DEFAULT '', uuid TEXT NOT NULL, form_id TEXT NOT NULL, withdrawn_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, uuid)
+    );
+    INSERT INTO tombstones_by_laptop (device_id, uuid, form_id, withdrawn_at)
+        SELECT '', uuid, form_id, withdrawn_at FROM tombstones;
+    DROP TABLE tombstones;
+    ALTER TABLE tombstones_by_laptop RENAME TO tombstones;
     CREATE INDEX records_device ON records(device_id, uuid);
     ",
 ];
