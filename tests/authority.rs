@@ -216,7 +216,16 @@ fn wrong_passphrases_in_a_row_make_the_next_try_wait_and_a_right_one_clears_it()
         Err(StoreError::TooManyTries(s)) => assert!((1..=300).contains(&s)),
         other => panic!("{other:?}"),
     }
+    // Another account does not wait for ana's mistakes.
+    Store::open(dir.path(), "sam", SAM).unwrap();
+    // A time in the future in the file (a clock set back) never makes a longer wait.
+    std::fs::write(dir.path().join("unlock-failures"), "ana\t3\t9999999999\n").unwrap();
+    match Store::open(dir.path(), "ana", ANA) {
+        Err(StoreError::TooManyTries(s)) => assert!(s <= 1, "{s}"),
+        other => panic!("{other:?}"),
+    }
     std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(dir.path().join("unlock-failures"), "ana\t3\t1\n").unwrap();
     Store::open(dir.path(), "ana", ANA).unwrap();
     assert!(matches!(Store::open(dir.path(), "ana", "not the passphrase"), Err(StoreError::WrongPassphrase)));
     Store::open(dir.path(), "ana", ANA).unwrap();

@@ -867,3 +867,27 @@ fn a_withdrawal_sent_first_by_another_laptop_claims_nothing() {
     let counts = hq.import(&a.export(out.path())).unwrap().counts;
     assert_eq!(counts.imported, 1, "A's record arrives: B's withdrawal applies to B's records only");
 }
+
+#[cfg(unix)]
+#[test]
+fn files_already_where_an_export_writes_are_replaced_never_followed_or_kept_open_to_others() {
+    use std::os::unix::fs::PermissionsExt;
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1)]);
+    let out = tempfile::tempdir().unwrap();
+    let to = out.path().join("flat");
+    std::fs::create_dir_all(&to).unwrap();
+    let victim = out.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    std::fs::write(to.join("fieldtest.csv"), "old").unwrap();
+    std::fs::set_permissions(to.join("fieldtest.csv"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::os::unix::fs::symlink(&victim, to.join("fieldtest-codebook.csv")).unwrap();
+    ok(&laptop.run(&["records", "export", "csv", "--form", "fieldtest", "--to", &to.display().to_string()], "chief"));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me", "a planted link is not followed");
+    for f in ["fieldtest.csv", "fieldtest-codebook.csv"] {
+        let meta = std::fs::symlink_metadata(to.join(f)).unwrap();
+        assert!(meta.is_file(), "{f} is a new file");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{f}");
+    }
+}

@@ -302,7 +302,10 @@ pass-why-dates = years and dates are easy to guess
 pass-why-word = a word by itself is easy to guess
 pass-why-names = names are easy to guess
 pass-why-short = it is too short or too simple
-err-too-many-tries = Too many wrong passphrases in a row. Wait { $seconds } seconds before the next try.
+err-too-many-tries = Too many wrong passphrases in a row for this account. Wait { $seconds ->
+    [one] one second
+   *[other] { $seconds } seconds
+} before the next try.
 err-corrupt = The data is damaged: { $detail }. Do not delete anything; ask your coordinator.
 err-io = Cannot use { $path }: { $detail }
 err-db = Database error: { $detail }

@@ -309,7 +309,10 @@ pass-why-dates = les années et les dates se devinent facilement
 pass-why-word = un mot seul se devine facilement
 pass-why-names = les noms se devinent facilement
 pass-why-short = elle est trop courte ou trop simple
-err-too-many-tries = Trop de phrases de passe erronées d'affilée. Attendez { $seconds } secondes avant le prochain essai.
+err-too-many-tries = Trop de phrases de passe erronées d'affilée pour ce compte. Attendez { $seconds ->
+    [one] une seconde
+   *[other] { $seconds } secondes
+} avant le prochain essai.
 err-corrupt = Les données sont endommagées : { $detail }. N'effacez rien ; prévenez votre coordinateur.
 err-io = Impossible d'utiliser { $path } : { $detail }
 err-db = Erreur de base de données : { $detail }

@@ -44,7 +44,7 @@ fn write_all(
     args: &FlatArgs,
     records: impl FnOnce(&mut Filler) -> Result<usize, String>,
 ) -> Result<(), String> {
-    std::fs::create_dir_all(&args.to).map_err(|e| format!("cannot create {}: {e}", args.to.display()))?;
+    crate::store::create_private_dir(&args.to).map_err(|e| format!("cannot create {}: {e}", args.to.display()))?;
     let values = args.labels.clone().map_or(Values::Names, Values::Labels);
     let lang = args.labels.clone().unwrap_or_else(|| form.form.default_language.clone());
     let mut filler = Filler::new(form, values);

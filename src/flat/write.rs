@@ -37,7 +37,14 @@ pub fn write_safe_row<'a, W: std::io::Write>(
 /// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, as
 /// spreadsheet-safe exports do; numbers (`-5`, `+3.2`) are left as they are.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    // What a spreadsheet skips before it decides (spaces, line breaks, invisible characters),
+    // then a formula sign, in ASCII or full width.
+    let first =
+        cell.chars().find(|c| !(c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')));
+    let starts_control = cell.starts_with(['\t', '\r', '\n']);
+    let sign =
+        first.is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}'));
+    let risky = starts_control || sign;
     if risky && cell.trim().parse::<f64>().is_err() {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
@@ -124,4 +131,19 @@ pub fn xlsx(tables: &[Table], entries: &[Entry], path: &Path) -> Result<(), Stri
         }
     }
     save_xlsx(&mut wb, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_in_any_disguise_are_neutralised_and_numbers_are_not() {
+        for risky in ["=1+1", " =1+1", "\n=1", "\u{200B}=1", "\u{FF1D}SUM(A1)", "@x", "+x", "-x", "\tx", "\rx"] {
+            assert!(spreadsheet_safe(risky).starts_with('\''), "{risky:?}");
+        }
+        for safe in ["-5", "+3.2", "12", "text", "a=b", ""] {
+            assert_eq!(spreadsheet_safe(safe), safe);
+        }
+    }
 }

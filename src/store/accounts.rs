@@ -25,15 +25,17 @@ pub struct Account {
     pub disabled: bool,
 }
 
-/// Account names: 2 to 40 letters, digits, `.`, `_`, `-` (they appear in records and audit trails).
+/// Account names: 2 to 40 lower-case letters a-z, digits, `.`, `_`, `-` (they appear in records
+/// and audit trails; names that only look alike, `Ana`, `ana` or a Cyrillic `а`, cannot be told
+/// apart on a screen, so only one spelling of each is possible).
 pub fn check_account_name(name: &str) -> Result<()> {
-    let ok = (2..=40).contains(&name.chars().count())
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let ok = (2..=40).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(())
     } else {
         Err(StoreError::Invalid(format!(
-            "`{name}` is not a valid account name: use 2 to 40 letters, digits, `.`, `_` or `-`"
+            "`{name}` is not a valid account name: use 2 to 40 lower-case letters a-z, digits, `.`, `_` or `-`"
         )))
     }
 }

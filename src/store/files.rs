@@ -7,9 +7,16 @@ use std::path::Path;
 
 use super::StoreError;
 
-/// Creates `dir` (and parents) readable by the owner only.
+/// Creates `dir` (and parents) readable by the owner only, from creation.
 pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| StoreError::io(dir, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -20,8 +27,15 @@ pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
 
 /// Opens `path` for writing, created (or emptied) readable and writable by its owner only: the
 /// permissions are set as the file is created, never after.
+/// What was at `path` before (an older export, a planted link or a file of another mode) is
+/// removed first, and the new file is created afresh (never opened through a link, never
+/// keeping an old file's permissions).
 pub fn create_private(path: &Path) -> std::io::Result<File> {
-    private_options().write(true).create(true).truncate(true).open(path)
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    private_options().write(true).create_new(true).open(path)
 }
 
 /// Creates `path` empty, owner-only, if it does not exist yet (a database before SQLite opens

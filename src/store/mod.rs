@@ -12,7 +12,7 @@ mod authority;
 mod batches;
 mod files;
 mod health;
-pub use files::{create_private, write_atomically, write_parts_atomically};
+pub use files::{create_private, create_private_dir, write_atomically, write_parts_atomically};
 pub use health::{Finding, check_files};
 pub mod hq;
 pub mod keyring;
@@ -99,7 +99,7 @@ pub enum StoreError {
     #[error("this passphrase is too easy to guess ({}); use four or more words that do not belong together", guess_reason(.0))]
     GuessablePassphrase(&'static str),
     /// Too many wrong passphrases in a row: the next try must wait.
-    #[error("too many wrong passphrases in a row: wait {0} seconds before the next try")]
+    #[error("too many wrong passphrases in a row for this account: wait {0} s before the next try")]
     TooManyTries(u64),
     /// The account's role does not allow this.
     #[error("your account cannot {0}")]
@@ -389,13 +389,13 @@ impl Store {
         }
         let lock = files::lock_dir(dir)?;
         let ring = keyring::Keyring::load(&dir.join(KEYRING_FILE))?;
-        let wait = tries::wait_left(dir);
+        let wait = tries::wait_left(dir, account);
         if wait > 0 {
             return Err(StoreError::TooManyTries(wait));
         }
         let secrets = match ring.open_secrets(account, passphrase) {
             Err(StoreError::WrongPassphrase) => {
-                tries::failed(dir);
+                tries::failed(dir, account);
                 return Err(StoreError::WrongPassphrase);
             }
             other => other?,
@@ -424,7 +424,7 @@ impl Store {
         if store.account_disabled(account)? {
             return Err(StoreError::WrongPassphrase);
         }
-        tries::succeeded(dir);
+        tries::succeeded(dir, account);
         store.audit_log("unlock", None, serde_json::json!({}))?;
         store.purge_expired_closed()?;
         store.recover_batches()?;

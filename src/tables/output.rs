@@ -87,7 +87,7 @@ pub fn text(t: &Table, suppress: Option<usize>) -> String {
 
 /// Writes `tables-<question>.csv` per table into `dir` (small cells hidden).
 pub fn csv_files(tables: &[Table], dir: &Path, suppress: usize) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    crate::store::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut files = Vec::new();
     for t in tables {
         let path = dir.join(format!("tables-{}.csv", t.question));
