@@ -747,3 +747,21 @@ fn a_monitor_changes_its_own_passphrase_in_the_settings() {
     assert!(Store::open(tmp.path(), "ana", PASS).is_err());
     assert_eq!(Store::open(tmp.path(), "ana", "umbrella lagoon ferment taxi").unwrap().session().role, Role::Monitor);
 }
+
+#[test]
+fn disabling_an_account_asks_first_and_then_it_cannot_unlock() {
+    let (tmp, mut h) = settings_of("chief");
+    h.get_all_by_label("Disable").next().unwrap().click();
+    h.run();
+    assert!(visible(&h, "The account can no longer unlock this laptop"));
+    click(&mut h, "Cancel");
+    assert!(!visible(&h, "The account can no longer unlock this laptop"));
+    h.get_all_by_label("Disable").next().unwrap().click();
+    h.run();
+    let name = if h.query_by_label("Disable ana").is_some() { "ana" } else { "sam" };
+    click(&mut h, &format!("Disable {name}"));
+    assert!(visible(&h, &format!("The account {name} is disabled.")));
+    click(&mut h, "Lock (Ctrl+L)");
+    drop(h);
+    assert!(Store::open(tmp.path(), name, PASS).is_err());
+}

@@ -32,6 +32,11 @@ pub enum AccountCmd {
         #[arg(long)]
         new_passphrase_file: String,
     },
+    /// Disable an account: it can no longer unlock (coordinators; not your own).
+    Disable {
+        /// Account name.
+        name: String,
+    },
 }
 
 /// `fourmi device ...`.
@@ -106,6 +111,9 @@ pub fn account(args: &StoreArgs, cmd: AccountCmd) -> ExitCode {
         AccountCmd::Passwd { name, new_passphrase_file } => read_passphrase(&new_passphrase_file)
             .and_then(|p| store.set_passphrase(&name, &p).map_err(|e| e.to_string()))
             .map(|_| println!("passphrase of {name} changed")),
+        AccountCmd::Disable { name } => {
+            store.disable_account(&name).map_err(|e| e.to_string()).map(|_| println!("{name} is disabled"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -24,6 +24,8 @@ pub struct SettingsPage {
     /// The session's own new passphrase, twice.
     own: Zeroizing<String>,
     own_again: Zeroizing<String>,
+    /// The account whose disabling waits for a confirmation.
+    confirm_disable: Option<String>,
 }
 
 impl SettingsPage {
@@ -40,6 +42,7 @@ impl SettingsPage {
             reopen_minutes: store.reopen_minutes().ok().flatten().unwrap_or(0),
             own: Zeroizing::new(String::new()),
             own_again: Zeroizing::new(String::new()),
+            confirm_disable: None,
         }
     }
 
@@ -166,9 +169,23 @@ impl SettingsPage {
                 ui.end_row();
             }
         });
-        if let Some(name) = disable {
-            let r = store.disable_account(&name);
-            self.done(tr, r, tr.ta("settings-account-disabled", &[("name", name.into())]));
+        if disable.is_some() {
+            self.confirm_disable = disable;
+        }
+        if let Some(name) = self.confirm_disable.clone() {
+            let mut confirmed = false;
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(style::ERROR, tr.ta("settings-disable-confirm", &[("name", name.clone().into())]));
+                confirmed = ui.button(tr.ta("settings-disable-yes", &[("name", name.clone().into())])).clicked();
+                if ui.button(tr.t("settings-cancel")).clicked() {
+                    self.confirm_disable = None;
+                }
+            });
+            if confirmed {
+                self.confirm_disable = None;
+                let r = store.disable_account(&name);
+                self.done(tr, r, tr.ta("settings-account-disabled", &[("name", name.into())]));
+            }
         }
         ui.add_space(6.0);
         let title = match &self.reset_for {
