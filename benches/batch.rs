@@ -79,7 +79,13 @@ fn setup() -> Bench {
     let identity_file = dir.path().join("hq.txt");
     std::fs::write(&identity_file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
     Bench {
-        set: ExportSet { records, tombstones: vec![], forms: vec![(hash, definition)], without_consent: 0 },
+        set: ExportSet {
+            records,
+            tombstones: vec![],
+            forms: vec![(hash, definition)],
+            without_consent: 0,
+            unapproved: vec![],
+        },
         device,
         key: SigningKey::generate(&mut rand::rngs::OsRng),
         identity_file,

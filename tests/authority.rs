@@ -241,3 +241,75 @@ fn a_removed_account_list_opens_for_nobody_and_is_never_signed_again_from_the_ac
         assert!(e.to_string().contains("signed account list is missing"), "{name}: {e}");
     }
 }
+
+/// `ana` enters `n` finalised records of a mini form and `sam` approves them: their ids.
+fn approved_records(dir: &Path, n: usize) -> Vec<String> {
+    use std::sync::Arc;
+    let md = "| survey |\n| | type | name | label |\n| | select_one yn | consent | OK? |\n| | text | town | Town |\n| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n| | yn | no | No |\n| settings |\n| | form_id | consent_question |\n| | mini | consent |\n";
+    let form = Arc::new(fourmi::form::Compiled::new(
+        fourmi::form::from_workbook(&fourmi::form::read_md(md), "mini", None).form,
+    ));
+    let mut ana = Store::open(dir, "ana", ANA).unwrap();
+    let hash = ana.save_form("mini definition", "mini", "1").unwrap();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let info = fourmi::interview::StartInfo {
+            language: String::new(),
+            device_id: "d".into(),
+            username: "ana".into(),
+            opened_at: chrono::Utc::now().fixed_offset(),
+        };
+        let mut iv = fourmi::interview::Interview::start(form.clone(), info);
+        let at = std::time::Duration::from_secs(1);
+        iv.set_answer(&fourmi::interview::Loc::top(form.id("consent").unwrap()), "yes", at).unwrap();
+        iv.set_answer(&fourmi::interview::Loc::top(form.id("town").unwrap()), &format!("Gao {i}"), at).unwrap();
+        iv.finalize(at).unwrap();
+        let uuid = ana.create_record(&hash, &iv, &[]).unwrap();
+        ids.push(uuid);
+    }
+    drop(ana);
+    let mut sam = Store::open(dir, "sam", SAM).unwrap();
+    for id in &ids {
+        sam.approve(id).unwrap();
+    }
+    ids
+}
+
+fn exportable(dir: &Path) -> (Vec<String>, Vec<String>) {
+    let chief = Store::open(dir, "chief", CHIEF).unwrap();
+    let set = chief.export_set(&fourmi::store::Selection::Next(Default::default())).unwrap();
+    (set.records.iter().map(|r| r.row.uuid.clone()).collect(), set.unapproved)
+}
+
+#[test]
+fn only_records_approved_by_a_supervisor_of_the_signed_list_and_unchanged_since_leave_the_laptop() {
+    let dir = laptop();
+    let ids = approved_records(dir.path(), 3);
+    let (out, left) = exportable(dir.path());
+    assert_eq!((out.len(), left.len()), (3, 0));
+    // A monitor with the data key changes an approved record's answers...
+    raw_sql(
+        dir.path(),
+        "ana",
+        ANA,
+        &format!("UPDATE records SET answers = '{{\"town\":\"forged\"}}' WHERE uuid = '{}' RETURNING 1", ids[0]),
+    );
+    // ...signs an approval of its own for another...
+    let secrets = Keyring::load(&dir.path().join("keyring.json")).unwrap().open_secrets("ana", ANA).unwrap();
+    let own = ed25519_dalek::SigningKey::from_bytes(secrets.signing.as_ref().unwrap());
+    use ed25519_dalek::Signer;
+    let forged = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, own.sign(b"anything").to_bytes());
+    raw_sql(
+        dir.path(),
+        "ana",
+        ANA,
+        &format!("UPDATE approvals SET actor = 'ana', signature = '{forged}' WHERE uuid = '{}' RETURNING 1", ids[1]),
+    );
+    let (out, left) = exportable(dir.path());
+    assert_eq!(out, vec![ids[2].clone()], "only the untouched record leaves");
+    assert_eq!(left.len(), 2);
+    // Approving again (after checking) makes a record exportable as it now stands.
+    Store::open(dir.path(), "sam", SAM).unwrap().approve(&ids[1]).unwrap();
+    let (out, _) = exportable(dir.path());
+    assert!(out.contains(&ids[1]));
+}

@@ -230,6 +230,10 @@ export-report-counts = { $n ->
     [one] one withdrawal
    *[other] { $w } withdrawals
 }.
+export-report-unapproved = { $n ->
+    [one] One approved record is left out: its approval does not verify (approved before approvals were signed, or changed since). A supervisor approves it again.
+   *[other] { $n } approved records are left out: their approval does not verify (approved before approvals were signed, or changed since). A supervisor approves them again.
+}
 export-report-no-consent = { $n } approved records have no recorded interview consent: they stay on this laptop.
 export-report-scrubbed = Free text: { $phones } phone numbers and { $emails } e-mail addresses replaced.
 export-report-form = Questionnaire { $form }: { $n } records

@@ -237,6 +237,10 @@ export-report-counts = { $n ->
     [one] un retrait
    *[other] { $w } retraits
 }.
+export-report-unapproved = { $n ->
+    [one] Une fiche approuvée est laissée de côté : son approbation ne se vérifie pas (approuvée avant la signature des approbations, ou modifiée depuis). Un superviseur l'approuve à nouveau.
+   *[other] { $n } fiches approuvées sont laissées de côté : leur approbation ne se vérifie pas (approuvées avant la signature des approbations, ou modifiées depuis). Un superviseur les approuve à nouveau.
+}
 export-report-no-consent = { $n } fiches approuvées n'ont pas de consentement enregistré : elles restent sur cet ordinateur.
 export-report-scrubbed = Texte libre : { $phones } numéros de téléphone et { $emails } adresses e-mail remplacés.
 export-report-form = Questionnaire { $form } : { $n } fiches

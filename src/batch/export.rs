@@ -30,6 +30,8 @@ pub struct Prepared {
     pub report: Report,
     /// Approved records left out for want of recorded consent.
     pub without_consent: i64,
+    /// Approved records left out because their approval does not verify.
+    pub unapproved: Vec<String>,
 }
 
 /// Who writes the batch, and for whom.
@@ -98,7 +100,14 @@ pub fn prepare(set: ExportSet, opts: &Options) -> Result<Prepared> {
         })
         .collect();
     let report = anonymise(&mut records, &compiled, opts);
-    Ok(Prepared { records, tombstones: set.tombstones, forms: set.forms, report, without_consent: set.without_consent })
+    Ok(Prepared {
+        records,
+        tombstones: set.tombstones,
+        forms: set.forms,
+        report,
+        without_consent: set.without_consent,
+        unapproved: set.unapproved,
+    })
 }
 
 /// The batch file's name: `fourmi-<first 8 of the device id>-<number>.batch`.

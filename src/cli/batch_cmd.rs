@@ -41,10 +41,17 @@ pub struct ExportArgs {
 }
 
 /// Prints the anonymisation report.
-pub fn print_report(report: &Report, without_consent: i64, records: usize, tombstones: usize) {
+pub fn print_report(report: &Report, without_consent: i64, unapproved: &[String], records: usize, tombstones: usize) {
     println!("records: {records}, withdrawals: {tombstones}");
     if without_consent > 0 {
         println!("left out: {without_consent} approved record(s) without recorded interview consent");
+    }
+    if !unapproved.is_empty() {
+        println!(
+            "left out: {} approved record(s) whose approval does not verify (approved before approvals were signed, or changed since); a supervisor approves them again: {}",
+            unapproved.len(),
+            unapproved.join(" ")
+        );
     }
     println!("timestamps: {}", report.coarsen.as_str());
     println!("free text: {} phone number(s) and {} e-mail address(es) replaced", report.phones, report.emails);
@@ -104,7 +111,13 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
             Ok(p) => p,
             Err(e) => return fail(e),
         };
-        print_report(&prepared.report, prepared.without_consent, prepared.records.len(), prepared.tombstones.len());
+        print_report(
+            &prepared.report,
+            prepared.without_consent,
+            &prepared.unapproved,
+            prepared.records.len(),
+            prepared.tombstones.len(),
+        );
         return ExitCode::SUCCESS;
     }
     let Some(dir) = args.to else {
@@ -112,7 +125,13 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
     };
     match export::export(&mut store, &selection, &opts, &dir) {
         Ok((written, prepared)) => {
-            print_report(&prepared.report, prepared.without_consent, prepared.records.len(), prepared.tombstones.len());
+            print_report(
+                &prepared.report,
+                prepared.without_consent,
+                &prepared.unapproved,
+                prepared.records.len(),
+                prepared.tombstones.len(),
+            );
             println!("written: {}", written.path.display());
             println!("sha256: {}", written.digest);
             ExitCode::SUCCESS

@@ -58,6 +58,9 @@ pub struct ExportSet {
     pub forms: Vec<(String, String)>,
     /// Approved records left out because their interview consent is not recorded.
     pub without_consent: i64,
+    /// Approved records left out because their approval does not verify (approved before
+    /// approvals were signed, or changed since): a supervisor approves them again.
+    pub unapproved: Vec<String>,
 }
 
 /// Which records a batch carries.
@@ -154,6 +157,13 @@ pub(super) fn export_set(conn: &Connection, session: &Session, selection: &Selec
             }
             set.tombstones = tombstones(conn, "uuid IN (SELECT uuid FROM batch_items WHERE seq = ?1)", params![seq])?;
         }
+    }
+    // Only what a supervisor or coordinator of the signed list approved, as it was approved.
+    if !matches!(selection, Selection::Reviewed(_)) {
+        let rows: Vec<RecordRow> = set.records.iter().map(|r| r.row.clone()).collect();
+        let bad = super::approvals::unverified(conn, &rows)?;
+        set.records.retain(|r| !bad.contains(&r.row.uuid));
+        set.unapproved = bad;
     }
     finish(conn, set)
 }

@@ -7,6 +7,7 @@
 //! change reported as saved survives a power cut. Only one process opens a data folder at a time.
 
 mod accounts;
+mod approvals;
 mod audit;
 mod authority;
 mod batches;

@@ -601,7 +601,25 @@ impl Store {
     /// Approves a completed record (supervisors and coordinators).
     pub fn approve(&mut self, uuid: &str) -> Result<()> {
         self.require(Role::Supervisor, "approve records")?;
-        self.set_status(uuid, Status::Approved, serde_json::json!({})).map(|_| ())
+        let key = self.own_key()?;
+        let device = self.device_id.clone();
+        let rec = self.record(uuid)?;
+        if rec.status == Status::Approved {
+            // Approved before approvals were signed (or changed since): signed again, as is.
+            if super::approvals::unverified(&self.conn, std::slice::from_ref(&rec))?.is_empty() {
+                return Err(StoreError::IllegalTransition { from: "approved".into(), to: "approved".into() });
+            }
+            let at = now();
+            let tx = self.conn.transaction()?;
+            super::approvals::sign(&tx, &key, &device, uuid, &self.session.account, &at)?;
+            append(&tx, &at, &self.session.account, "approval signed", Some(uuid), &serde_json::json!({}))?;
+            tx.commit()?;
+            return Ok(());
+        }
+        self.set_status_with(uuid, Status::Approved, serde_json::json!({}), |tx, account, at| {
+            super::approvals::sign(tx, &key, &device, uuid, account, at)
+        })
+        .map(|_| ())
     }
 
     /// Returns a completed record to its monitor with a comment (supervisors and coordinators).

@@ -80,6 +80,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE roster (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL, signature TEXT NOT NULL);
     CREATE TABLE pending_keys (name TEXT PRIMARY KEY, key TEXT NOT NULL);
     ",
+    // 6: each record's approval, signed by the approving account's own key.
+    "
+    CREATE TABLE approvals (
+        uuid TEXT PRIMARY KEY REFERENCES records(uuid), revision INTEGER NOT NULL, actor TEXT NOT NULL,
+        at TEXT NOT NULL, answers_sha256 TEXT NOT NULL, signature TEXT NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this build writes.

@@ -378,6 +378,9 @@ fn report_ui(ui: &mut egui::Ui, p: &Prepared, tr: &Tr) {
     if p.without_consent > 0 {
         ui.colored_label(style::HINT, tr.ta("export-report-no-consent", &[("n", p.without_consent.into())]));
     }
+    if !p.unapproved.is_empty() {
+        ui.colored_label(style::ERROR, tr.ta("export-report-unapproved", &[("n", (p.unapproved.len() as i64).into())]));
+    }
     ui.label(
         tr.ta("export-report-scrubbed", &[("phones", (r.phones as i64).into()), ("emails", (r.emails as i64).into())]),
     );

@@ -1,0 +1,93 @@
+//! Approvals signed by the account that approves: each approval is a signature, by the
+//! supervisor's or coordinator's own key, over the record's id, revision and answers. An export
+//! carries only records whose approval verifies against the laptop's signed account list, so a
+//! record changed after it was approved, or "approved" by someone the list does not name as a
+//! supervisor or coordinator, never leaves the laptop.
+
+use base64::Engine;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::roster::{Roster, verifying_key};
+use super::{RecordRow, Result, Role, Store, StoreError};
+
+/// What an approval signs.
+fn statement(device: &str, uuid: &str, revision: i64, answers_sha256: &str, actor: &str, at: &str) -> String {
+    format!("fourmi approval v1\0{device}\0{uuid}\0{revision}\0{answers_sha256}\0{actor}\0{at}")
+}
+
+fn answers_sha256(answers: &str) -> String {
+    Sha256::digest(answers.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Signs the approval of `uuid` as it stands on `conn` (inside the approving transaction).
+pub(super) fn sign(conn: &Connection, key: &SigningKey, device: &str, uuid: &str, actor: &str, at: &str) -> Result<()> {
+    let (answers, revision): (String, i64) =
+        conn.query_row("SELECT answers, revision FROM records WHERE uuid = ?1", [uuid], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let digest = answers_sha256(&answers);
+    let sig = key.sign(statement(device, uuid, revision, &digest, actor, at).as_bytes());
+    conn.execute(
+        "INSERT OR REPLACE INTO approvals (uuid, revision, actor, at, answers_sha256, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![uuid, revision, actor, at, digest, base64::engine::general_purpose::STANDARD.encode(sig.to_bytes())],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// The account's own key, to sign what it does.
+    pub(super) fn own_key(&self) -> Result<SigningKey> {
+        self.secrets.signing.as_ref().map(|k| SigningKey::from_bytes(k)).ok_or_else(|| {
+            StoreError::Forbidden("sign this yet: this account has no key of its own; unlock once more".into())
+        })
+    }
+}
+
+/// The records of `rows` whose approval does not verify: never signed (approved before signed
+/// approvals), signed by an account the laptop's list does not name as a supervisor or
+/// coordinator, or changed since.
+pub(super) fn unverified(conn: &Connection, rows: &[RecordRow]) -> Result<Vec<String>> {
+    let Some((body, sig)) = super::roster::load(conn)? else {
+        return Ok(rows.iter().map(|r| r.uuid.clone()).collect());
+    };
+    let device_id: String = conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))?;
+    let line: String = conn.query_row("SELECT public FROM device_key WHERE id = 1", [], |r| r.get(0))?;
+    let device = line
+        .split_whitespace()
+        .last()
+        .and_then(verifying_key)
+        .ok_or_else(|| StoreError::Corrupt("the laptop's public key in fourmi.db is damaged".into()))?;
+    let list = Roster::verify(&body, &sig, &device, &device_id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.answers, r.revision, a.revision, a.actor, a.at, a.answers_sha256, a.signature
+         FROM records r JOIN approvals a ON a.uuid = r.uuid WHERE r.uuid = ?1",
+    )?;
+    let mut bad = Vec::new();
+    for row in rows {
+        let found: Option<(String, i64, i64, String, String, String, String)> = stmt
+            .query_row([&row.uuid], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            })
+            .optional()?;
+        let ok = found.is_some_and(|(answers, revision, signed_rev, actor, at, digest, signature)| {
+            let key = list
+                .entry(&actor)
+                .filter(|e| e.role >= Role::Supervisor && !e.disabled)
+                .and_then(|e| e.key.as_deref())
+                .and_then(verifying_key);
+            let sig = base64::engine::general_purpose::STANDARD
+                .decode(&signature)
+                .ok()
+                .and_then(|s| Signature::from_slice(&s).ok());
+            let (Some(key), Some(sig)) = (key, sig) else { return false };
+            let text = statement(&device_id, &row.uuid, revision, &digest, &actor, &at);
+            signed_rev == revision && digest == answers_sha256(&answers) && key.verify(text.as_bytes(), &sig).is_ok()
+        });
+        if !ok {
+            bad.push(row.uuid.clone());
+        }
+    }
+    Ok(bad)
+}
