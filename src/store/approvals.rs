@@ -37,6 +37,16 @@ pub(super) fn sign(conn: &Connection, key: &SigningKey, device: &str, uuid: &str
 }
 
 impl Store {
+    /// Whether approved record `uuid` carries an approval that verifies (`Ok(true)` for records
+    /// that are not approved).
+    pub fn approval_verified(&self, uuid: &str) -> Result<bool> {
+        let rec = self.record(uuid)?;
+        if rec.status != super::Status::Approved {
+            return Ok(true);
+        }
+        Ok(unverified(&self.conn, std::slice::from_ref(&rec))?.is_empty())
+    }
+
     /// The account's own key, to sign what it does.
     pub(super) fn own_key(&self) -> Result<SigningKey> {
         self.secrets.signing.as_ref().map(|k| SigningKey::from_bytes(k)).ok_or_else(|| {

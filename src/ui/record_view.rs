@@ -22,6 +22,9 @@ pub struct RecordView {
     comment: String,
     confirm_withdraw: bool,
     error: Option<String>,
+    /// An approved record whose approval does not verify (approved before approvals were
+    /// signed, or changed since): it stays on the laptop until approved again.
+    approval_invalid: bool,
 }
 
 impl RecordView {
@@ -49,6 +52,7 @@ impl RecordView {
             comment: String::new(),
             confirm_withdraw: false,
             error: None,
+            approval_invalid: rec_approved_unverified(store, uuid),
         })
     }
 
@@ -125,6 +129,15 @@ impl RecordView {
         if self.rec.status == Status::Withdrawn {
             return None;
         }
+        if self.rec.status == Status::Approved && self.approval_invalid {
+            ui.colored_label(style::ERROR, tr.t("record-approval-invalid"));
+            if ui.button(tr.t("record-approve-again")).clicked() {
+                match store.approve(&uuid) {
+                    Ok(()) => go = Some(Go::HomeWith(tr.t("record-approved"))),
+                    Err(e) => self.error = Some(errors::message(tr, &e)),
+                }
+            }
+        }
         if self.rec.status != Status::Completed {
             self.withdraw_row(ui, store, tr, &uuid, &mut go);
             return go;
@@ -166,4 +179,9 @@ impl RecordView {
             }
         });
     }
+}
+
+/// Whether `uuid` is approved without an approval that verifies (read once, when the screen opens).
+fn rec_approved_unverified(store: &Store, uuid: &str) -> bool {
+    store.approval_verified(uuid).is_ok_and(|ok| !ok)
 }
