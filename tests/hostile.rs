@@ -45,6 +45,21 @@ fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
 
 const SECONDS: Duration = Duration::from_secs(20);
 
+/// A data folder set up by `chief` in `dir`: the arguments every store command then takes.
+fn set_up(dir: &Path) -> Vec<String> {
+    let data = dir.join("data");
+    let pass = write(dir, "pass", "correct horse battery staple\n");
+    let base: Vec<String> =
+        ["--data-dir", data.to_str().unwrap(), "--user", "chief", "--passphrase-file", pass.to_str().unwrap()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    let mut setup = vec!["setup", "--name", "chief"];
+    setup.extend(base.iter().map(String::as_str));
+    assert!(run_within(&setup, SECONDS).status.success());
+    base
+}
+
 /// `fourmi form check FILE` refuses the file (exit 1), saying `why`.
 fn check_refuses(path: &Path, why: &str) -> String {
     let out = run_within(&["form", "check", path.to_str().unwrap()], SECONDS);
@@ -82,14 +97,9 @@ fn calculations_that_double_a_text_stop_at_the_limit() {
     }
     let form = write(dir.path(), "double.md", &md);
     let answers = write(dir.path(), "a.json", r#"{"a": "0123456789abcdef"}"#);
-    let data = dir.path().join("data");
-    let pass = write(dir.path(), "pass", "correct horse battery staple\n");
-    let base = ["--data-dir", data.to_str().unwrap(), "--user", "chief", "--passphrase-file", pass.to_str().unwrap()];
-    let mut setup = vec!["setup", "--name", "chief"];
-    setup.extend(base);
-    assert!(run_within(&setup, SECONDS).status.success());
+    let base = set_up(dir.path());
     let mut add = vec!["records", "add", "--form", form.to_str().unwrap(), "--answers", answers.to_str().unwrap()];
-    add.extend(base);
+    add.extend(base.iter().map(String::as_str));
     run_within(&add, Duration::from_secs(60));
 }
 
@@ -164,20 +174,15 @@ fn a_fifo_as_a_choice_file_or_a_form_is_refused_without_waiting() {
 #[test]
 fn key_derivation_settings_edited_in_the_keyring_are_refused_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let pass = write(dir.path(), "pass", "correct horse battery staple\n");
-    let base = ["--data-dir", data.to_str().unwrap(), "--user", "chief", "--passphrase-file", pass.to_str().unwrap()];
-    let mut setup = vec!["setup", "--name", "chief"];
-    setup.extend(base);
-    assert!(run_within(&setup, SECONDS).status.success());
-    let ring_path = data.join("keyring.json");
+    let base = set_up(dir.path());
+    let ring_path = dir.path().join("data").join("keyring.json");
     let ring = std::fs::read_to_string(&ring_path).unwrap();
     for (field, value) in [("passes", "100000"), ("memory_kib", "4294967295"), ("memory_kib", "8"), ("lanes", "0")] {
         let mut v: serde_json::Value = serde_json::from_str(&ring).unwrap();
         v["accounts"][0][field] = serde_json::Value::from(value.parse::<u64>().unwrap());
         std::fs::write(&ring_path, v.to_string()).unwrap();
         let mut list = vec!["records", "list"];
-        list.extend(base);
+        list.extend(base.iter().map(String::as_str));
         let out = run_within(&list, SECONDS);
         assert_eq!(out.status.code(), Some(1));
         assert!(text(&out).contains("outside fourmi's bounds"), "{field}={value}: {}", text(&out));

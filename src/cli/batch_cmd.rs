@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::session::{StoreArgs, fail};
-use crate::batch::anonymise::{Coarsen, Options, Report};
+use crate::batch::anonymise::{Coarsen, Options};
 use crate::batch::export;
 use crate::store::{RecordFilter, Selection};
 
@@ -41,8 +41,9 @@ pub struct ExportArgs {
 }
 
 /// Prints the anonymisation report.
-pub fn print_report(report: &Report, without_consent: i64, unapproved: &[String], records: usize, tombstones: usize) {
-    println!("records: {records}, withdrawals: {tombstones}");
+pub fn print_report(prepared: &export::Prepared) {
+    let (report, without_consent, unapproved) = (&prepared.report, prepared.without_consent, &prepared.unapproved);
+    println!("records: {}, withdrawals: {}", prepared.records.len(), prepared.tombstones.len());
     if without_consent > 0 {
         println!("left out: {without_consent} approved record(s) without recorded interview consent");
     }
@@ -111,13 +112,7 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
             Ok(p) => p,
             Err(e) => return fail(e),
         };
-        print_report(
-            &prepared.report,
-            prepared.without_consent,
-            &prepared.unapproved,
-            prepared.records.len(),
-            prepared.tombstones.len(),
-        );
+        print_report(&prepared);
         return ExitCode::SUCCESS;
     }
     let Some(dir) = args.to else {
@@ -125,13 +120,7 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
     };
     match export::export(&mut store, &selection, &opts, &dir) {
         Ok((written, prepared)) => {
-            print_report(
-                &prepared.report,
-                prepared.without_consent,
-                &prepared.unapproved,
-                prepared.records.len(),
-                prepared.tombstones.len(),
-            );
+            print_report(&prepared);
             println!("written: {}", written.path.display());
             println!("sha256: {}", written.digest);
             ExitCode::SUCCESS
