@@ -277,7 +277,11 @@ fn a_closed_interview_is_reopened_with_every_answer_until_the_next_one_starts() 
     answer_until(&mut h, |names| names == ["#close"]);
     click(&mut h, "Close the interview");
     click(&mut h, "Back to Home (Enter)");
-    start_covid(&mut h);
+    click(&mut h, "New interview");
+    h.get_by_label_contains("4Mi COVID-19").click();
+    h.run();
+    assert!(visible(&h, "Starting removes for good the answers of the interview you closed"));
+    click(&mut h, "Start the interview");
     click(&mut h, "Save and close");
     assert!(!visible(&h, "Reopen the interview"));
     click(&mut h, "Lock (Ctrl+L)");

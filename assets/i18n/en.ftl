@@ -72,6 +72,10 @@ start-title = New interview
 start-form = Questionnaire
 start-form-problem = A questionnaire could not be loaded: { $detail }
 start-language = Interview language
+start-purges = { $n ->
+    [one] Starting removes for good the answers of the interview you closed; until then you can still reopen it from Home.
+   *[other] Starting removes for good the answers of the { $n } interviews you closed; until then you can still reopen them from Home.
+}
 start-button = Start the interview
 
 ## Interview

@@ -73,6 +73,10 @@ start-title = Nouvel entretien
 start-form = Questionnaire
 start-form-problem = Un questionnaire n'a pas pu être chargé : { $detail }
 start-language = Langue de l'entretien
+start-purges = { $n ->
+    [one] Commencer efface pour de bon les réponses de l'entretien que vous avez clos ; d'ici là, vous pouvez encore le rouvrir depuis l'accueil.
+   *[other] Commencer efface pour de bon les réponses des { $n } entretiens que vous avez clos ; d'ici là, vous pouvez encore les rouvrir depuis l'accueil.
+}
 start-button = Commencer l'entretien
 
 ## Entretien

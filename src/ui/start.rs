@@ -23,13 +23,16 @@ pub struct StartForm {
     drafts: HashMap<Loc, Draft>,
     errors: HashMap<Loc, String>,
     error: Option<String>,
+    /// Interviews this monitor closed that can still be reopened: starting purges them.
+    reopenable: usize,
 }
 
 impl StartForm {
     /// Nothing chosen yet (the only form is chosen when there is one).
-    pub fn new(catalog: &Catalog) -> StartForm {
+    pub fn new(catalog: &Catalog, reopenable: usize) -> StartForm {
         let form = (catalog.forms.len() == 1).then_some(0);
         StartForm {
+            reopenable,
             form,
             language: String::new(),
             iv: None,
@@ -116,6 +119,9 @@ impl StartForm {
             }
             if let Some(e) = &self.error {
                 ui.colored_label(style::ERROR, e);
+            }
+            if self.reopenable > 0 {
+                ui.colored_label(style::HINT, tr.ta("start-purges", &[("n", (self.reopenable as i64).into())]));
             }
             if ui.button(tr.t("start-button")).clicked() {
                 let started = catalog.register(store, index).and_then(|(hash, _)| match self.iv.take() {

@@ -166,7 +166,17 @@ impl Workspace {
                 self.notice = Some((false, text));
                 Page::Home(home::Home::new(store, &self.catalog, tr))
             }
-            Go::Start => Page::Start(start::StartForm::new(&self.catalog)),
+            Go::Start => {
+                // Read once, here: starting purges the interviews this monitor closed.
+                let closed = crate::store::RecordFilter {
+                    status: vec![crate::store::Status::Refused, crate::store::Status::ScreenedOut],
+                    monitor: Some(store.session().account.clone()),
+                    limit: 50,
+                    ..Default::default()
+                };
+                let reopenable = store.records(&closed).map_or(0, |r| r.iter().filter(|r| r.reopenable).count());
+                Page::Start(start::StartForm::new(&self.catalog, reopenable))
+            }
             Go::Interview(p) => {
                 self.notice = None;
                 Page::Interview(p)
