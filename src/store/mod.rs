@@ -11,6 +11,7 @@ mod approvals;
 mod audit;
 mod authority;
 mod batches;
+mod closed;
 mod files;
 mod health;
 pub use files::{create_private, create_private_dir, write_atomically, write_parts_atomically};

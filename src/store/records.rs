@@ -157,22 +157,6 @@ pub(super) fn row_to_record(r: &Row) -> rusqlite::Result<RecordRow> {
     })
 }
 
-/// Removes the kept answers of `account`'s closed interviews (all of them, or those closed
-/// before `before`), with an audit row each: they can no longer be reopened.
-fn purge_closed(tx: &rusqlite::Connection, account: &str, before: Option<&str>, at: &str) -> Result<()> {
-    let uuids: Vec<String> = tx
-        .prepare_cached(
-            "SELECT uuid FROM records WHERE monitor = ?1 AND closed_answers IS NOT NULL AND (?2 IS NULL OR updated_at < ?2)",
-        )?
-        .query_map(params![account, before], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for uuid in uuids {
-        tx.execute("UPDATE records SET closed_answers = NULL WHERE uuid = ?1", [&uuid])?;
-        append(tx, at, account, "answers purged", Some(&uuid), &serde_json::json!({"reason": "closed"}))?;
-    }
-    Ok(())
-}
-
 /// Writes an interview's audit events (ODK's names, no answers) into the record's trail.
 fn write_events(tx: &rusqlite::Connection, actor: &str, uuid: &str, events: &[AuditEvent]) -> Result<()> {
     for e in events {
@@ -292,7 +276,7 @@ fn insert_record(
     let form = &iv.form().form;
     let at = now();
     // Starting the next interview ends the chance to reopen the ones this monitor closed.
-    purge_closed(tx, account, None, &at)?;
+    super::closed::purge(tx, account, None, &at)?;
     let Snapshot { answers, closed, position, consent, recontact } = Snapshot::of(iv);
     let status = match iv.outcome() {
         Outcome::Refused => Status::Refused,
@@ -531,71 +515,6 @@ impl Store {
         also(&tx, &self.session.account, &at)?;
         tx.commit()?;
         Ok(rec)
-    }
-
-    /// Reopens an interview its monitor closed (refused or screened out) while its answers are
-    /// still kept: the record is a draft again with every answer back.
-    pub fn reopen_closed(&mut self, uuid: &str) -> Result<()> {
-        let rec = self.record(uuid)?;
-        if rec.monitor != self.session.account {
-            return Err(StoreError::Forbidden("reopen another monitor's interview".into()));
-        }
-        if !matches!(rec.status, Status::Refused | Status::ScreenedOut) {
-            return Err(StoreError::IllegalTransition { from: rec.status.as_str().into(), to: "reopened".into() });
-        }
-        if !rec.reopenable {
-            return Err(StoreError::Invalid(
-                "this interview can no longer be reopened: its answers were removed when the next interview started"
-                    .into(),
-            ));
-        }
-        let at = now();
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE records SET status = 'draft', answers = closed_answers, closed_answers = NULL, updated_at = ?2 WHERE uuid = ?1",
-            params![uuid, at],
-        )?;
-        let detail = serde_json::json!({"from": rec.status.as_str(), "reopened": true});
-        append(&tx, &at, &self.session.account, "status draft", Some(uuid), &detail)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// How long a monitor can reopen an interview it closed: `None` until the next interview is
-    /// started (the default), or a number of minutes.
-    pub fn reopen_minutes(&self) -> Result<Option<u32>> {
-        let v: Option<String> =
-            self.conn.query_row("SELECT value FROM meta WHERE key = 'reopen_minutes'", [], |r| r.get(0)).optional()?;
-        Ok(v.and_then(|v| v.parse::<u32>().ok()).filter(|&m| m > 0))
-    }
-
-    /// Sets [`Store::reopen_minutes`] (coordinators; `None` or 0: until the next interview).
-    pub fn set_reopen_minutes(&mut self, minutes: Option<u32>) -> Result<()> {
-        self.require(Role::Coordinator, "change the settings")?;
-        let m = minutes.unwrap_or(0).min(7 * 24 * 60);
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('reopen_minutes', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [m.to_string()],
-        )?;
-        append(&tx, &now(), &self.session.account, "setting reopen_minutes", None, &serde_json::json!({"minutes": m}))?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Purges the kept answers of closed interviews older than the reopening window (at unlock).
-    pub(super) fn purge_expired_closed(&mut self) -> Result<()> {
-        let Some(minutes) = self.reopen_minutes()? else {
-            return Ok(());
-        };
-        let cutoff = crate::expr::format_datetime(
-            &(chrono::Utc::now() - chrono::Duration::minutes(i64::from(minutes))).fixed_offset(),
-        );
-        let at = now();
-        let tx = self.conn.transaction()?;
-        purge_closed(&tx, &self.session.account, Some(&cutoff), &at)?;
-        tx.commit()?;
-        Ok(())
     }
 
     /// Approves a completed record (supervisors and coordinators).
