@@ -148,6 +148,14 @@ fn open_store(dir: &Path, name: &str) -> Store {
     Store::open(dir, name, PASS).unwrap()
 }
 
+/// Saves and closes the interview shown, locks, and reads its record as `ana` left it.
+fn saved_by_ana(h: &mut Harness<'_, App>, dir: &Path) -> fourmi::store::RecordRow {
+    let uuid = h.state().current_record().unwrap().to_string();
+    click(h, "Save and close");
+    click(h, "Lock (Ctrl+L)");
+    open_store(dir, "ana").record(&uuid).unwrap()
+}
+
 #[test]
 fn first_run_setup_creates_the_coordinator_and_opens_home() {
     let tmp = tempfile::tempdir().unwrap();
@@ -316,11 +324,7 @@ fn correcting_the_age_digit_by_digit_keeps_the_interview_and_every_answer() {
     h.run();
     press(&mut h, egui::Key::Enter);
     assert_eq!(h.state().current_questions(), ["arrived_within_year"]);
-    let uuid = h.state().current_record().unwrap().to_string();
-    click(&mut h, "Save and close");
-    click(&mut h, "Lock (Ctrl+L)");
-    let store = open_store(tmp.path(), "ana");
-    let rec = store.record(&uuid).unwrap();
+    let rec = saved_by_ana(&mut h, tmp.path());
     assert_eq!(rec.status, Status::Draft);
     assert_eq!(rec.answers["age"], 19);
     assert!(rec.answers.as_object().unwrap().len() > 12, "the later answers are kept: {far:?}");
@@ -341,10 +345,7 @@ fn invalid_text_never_moves_on_and_never_stores_another_value() {
     h.run();
     press(&mut h, egui::Key::Enter);
     assert_eq!(h.state().current_questions(), ["arrived_within_year"]);
-    let uuid = h.state().current_record().unwrap().to_string();
-    click(&mut h, "Save and close");
-    click(&mut h, "Lock (Ctrl+L)");
-    let rec = open_store(tmp.path(), "ana").record(&uuid).unwrap();
+    let rec = saved_by_ana(&mut h, tmp.path());
     assert_eq!(rec.answers["age"], 25);
 }
 
