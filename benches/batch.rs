@@ -17,7 +17,8 @@ use fourmi::batch::anonymise::Options;
 use fourmi::batch::export::{Prepared, Signer, encode, prepare};
 use fourmi::batch::import::{Identity, import_file};
 use fourmi::store::hq::Hq;
-use fourmi::store::{ExportRecord, ExportSet, RecordRow, Status, StatusChange};
+use fourmi::store::roster::{Roster, RosterEntry, public_b64};
+use fourmi::store::{Approval, ExportRecord, ExportSet, RecordRow, Role, Status, StatusChange};
 
 #[path = "fixtures.rs"]
 mod fixtures;
@@ -40,13 +41,29 @@ fn setup() -> Bench {
     let hash = fourmi::batch::sha256_hex(definition.as_bytes());
     let f = covid();
     let device = uuid::Uuid::new_v4().to_string();
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
+    // A supervisor `sam` in the laptop's signed account list approves every record.
+    let sam = SigningKey::generate(&mut rand::rngs::OsRng);
+    let roster = Roster {
+        device_id: device.clone(),
+        version: 1,
+        accounts: vec![RosterEntry {
+            name: "sam".into(),
+            role: Role::Supervisor,
+            key: Some(public_b64(&sam)),
+            disabled: false,
+        }],
+    };
     let records = (0..N)
         .map(|i| {
             let iv = interview(&f, i);
             let at = format!("2026-11-{:02}T10:{:02}:00.000+00:00", 1 + i % 28, i % 60);
+            let uuid = uuid::Uuid::now_v7().to_string();
+            let approval = Approval::sign(&sam, &device, &uuid, 1, "not checked at headquarters", "sam", &at);
             ExportRecord {
+                approval: Some(approval),
                 row: RecordRow {
-                    uuid: uuid::Uuid::now_v7().to_string(),
+                    uuid,
                     form_id: f.form.id.clone(),
                     form_version: f.form.version.clone(),
                     form_hash: hash.clone(),
@@ -85,9 +102,10 @@ fn setup() -> Bench {
             forms: vec![(hash, definition)],
             without_consent: 0,
             unapproved: vec![],
+            accounts: Some(roster.sign(&key)),
         },
         device,
-        key: SigningKey::generate(&mut rand::rngs::OsRng),
+        key,
         identity_file,
         recipient,
         dir,
@@ -108,7 +126,7 @@ impl Bench {
     /// The payload's first line for batch 1 of this laptop.
     fn line(&self) -> fourmi::batch::payload::BatchLine {
         fourmi::batch::payload::BatchLine {
-            format: 1,
+            format: fourmi::batch::envelope::FORMAT,
             device_id: self.device.clone(),
             seq: 1,
             created_at: "x".into(),
@@ -155,7 +173,14 @@ fn export_vs_age(c: &mut Criterion, b: &Bench, prepared: &Prepared) {
     if tool("age") {
         let plain = b.dir.path().join("payload.jsonl");
         let line = b.line();
-        let bytes = fourmi::batch::payload::write(&line, &prepared.forms, &prepared.records, &[], |_| {});
+        let bytes = fourmi::batch::payload::write(
+            &line,
+            prepared.accounts.as_ref(),
+            &prepared.forms,
+            &prepared.records,
+            &[],
+            |_| {},
+        );
         eprintln!("payload: {} MB of JSON lines", bytes.len() / 1_000_000);
         std::fs::write(&plain, bytes).unwrap();
         let out = b.dir.path().join("payload.age");
@@ -250,13 +275,13 @@ fn stages(b: &Bench) {
     let t_prepare = t.elapsed();
     let line = b.line();
     let t = Instant::now();
-    let plain = fourmi::batch::payload::write(&line, &p.forms, &p.records, &[], |_| {});
+    let plain = fourmi::batch::payload::write(&line, p.accounts.as_ref(), &p.forms, &p.records, &[], |_| {});
     let t_write = t.elapsed();
     let t = Instant::now();
     let (body, digest) = fourmi::batch::envelope::encrypt(&plain, std::slice::from_ref(&b.recipient)).unwrap();
     let t_encrypt = t.elapsed();
     let header = fourmi::batch::envelope::Header {
-        format: 1,
+        format: fourmi::batch::envelope::FORMAT,
         device_id: b.device.clone(),
         seq: 1,
         reexport_of: None,

@@ -704,7 +704,7 @@ fn a_batch_whose_answers_do_not_fit_the_form_is_refused() {
     ] {
         let mut records = prepared.records.clone();
         records[0].answers.insert(field.into(), value);
-        let bytes = fourmi::batch::payload::write(&line, &prepared.forms, &records, &[], |_| {});
+        let bytes = fourmi::batch::payload::write(&line, None, &prepared.forms, &records, &[], |_| {});
         let (l, incoming): (BatchLine, Incoming) = fourmi::batch::payload::read(&bytes).unwrap();
         let err = fourmi::batch::import::validate(&header, &l, &incoming).unwrap_err();
         assert!(err.to_string().contains(why), "{field}: {err}");
@@ -790,7 +790,7 @@ fn incoming_from(
         .into_iter()
         .map(|r| fourmi::store::hq::Record { device_id: device.clone(), revision: r.revision + 1, ..r })
         .collect();
-    fourmi::store::hq::Incoming { forms: Vec::new(), records, tombstones }
+    fourmi::store::hq::Incoming { forms: Vec::new(), records, tombstones, accounts: None }
 }
 
 #[test]
@@ -809,7 +809,7 @@ fn a_laptop_can_neither_revise_nor_withdraw_another_laptops_records_at_headquart
     let b_device = b.open().device_id().to_string();
     // B sends A's records under their ids with a higher revision, and withdrawal markers for them.
     let revised = incoming_from(&b, at_hq.clone(), Vec::new());
-    let err = hq.open().merge(&b_device, 1, "d1", "forged-1", &revised).unwrap_err();
+    let err = hq.open().merge(&b_device, (1, 2), "d1", "forged-1", &revised).unwrap_err();
     assert!(err.to_string().contains("belongs to the laptop"), "{err}");
     let tombstones = at_hq
         .iter()
@@ -820,7 +820,7 @@ fn a_laptop_can_neither_revise_nor_withdraw_another_laptops_records_at_headquart
         })
         .collect();
     let withdrawn = incoming_from(&b, Vec::new(), tombstones);
-    let err = hq.open().merge(&b_device, 1, "d2", "forged-2", &withdrawn).unwrap_err();
+    let err = hq.open().merge(&b_device, (1, 2), "d2", "forged-2", &withdrawn).unwrap_err();
     assert!(err.to_string().contains("belongs to the laptop"), "{err}");
     assert_eq!(hq.dump(), before, "nothing of either batch was imported");
     assert!(
@@ -838,8 +838,9 @@ fn a_laptop_can_neither_revise_nor_withdraw_another_laptops_records_at_headquart
             form_id: mine.form_id.clone(),
             withdrawn_at: "2026-01-02".into(),
         }],
+        accounts: None,
     };
-    let counts = hq.open().merge(&a_device, 2, "d3", "a-2", &own).unwrap();
+    let counts = hq.open().merge(&a_device, (2, 2), "d3", "a-2", &own).unwrap();
     assert_eq!(counts.deleted, 1);
 }
 
@@ -861,8 +862,9 @@ fn a_withdrawal_sent_first_by_another_laptop_claims_nothing() {
             form_id: "fieldtest".into(),
             withdrawn_at: "x".into(),
         }],
+        accounts: None,
     };
-    hq.open().merge(&b_device, 1, "d", "b-1", &early).unwrap();
+    hq.open().merge(&b_device, (1, 2), "d", "b-1", &early).unwrap();
     let out = tempfile::tempdir().unwrap();
     let counts = hq.import(&a.export(out.path())).unwrap().counts;
     assert_eq!(counts.imported, 1, "A's record arrives: B's withdrawal applies to B's records only");
@@ -890,4 +892,116 @@ fn files_already_where_an_export_writes_are_replaced_never_followed_or_kept_open
         assert!(meta.is_file(), "{f} is a new file");
         assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{f}");
     }
+}
+
+/// A batch written by whoever holds `key` (the laptop's, or one taken from it): `records` as
+/// given, with `accounts` as the signed account list, in batch `format`, numbered `seq`.
+fn forged_batch(
+    store: &Store,
+    prepared: &fourmi::batch::export::Prepared,
+    (records, accounts): (&[fourmi::store::hq::Record], Option<&(String, String)>),
+    (format, seq): (u32, i64),
+    recipient: &str,
+    dir: &Path,
+) -> PathBuf {
+    use fourmi::batch::envelope;
+    let key = store.device_signing_key().unwrap();
+    let device_id = store.device_id().to_string();
+    let line = fourmi::batch::payload::BatchLine {
+        format,
+        device_id: device_id.clone(),
+        seq,
+        created_at: "2026-12-01T10:00:00.000+00:00".into(),
+        coarsen: "none".into(),
+    };
+    let plain = fourmi::batch::payload::write(&line, accounts, &prepared.forms, records, &[], |_| {});
+    let (body, digest) = envelope::encrypt(&plain, &[recipient.to_string()]).unwrap();
+    let header = envelope::Header {
+        format,
+        device_id: device_id.clone(),
+        seq,
+        reexport_of: None,
+        created_at: line.created_at.clone(),
+        recipients: vec![recipient.to_string()],
+        payload_sha256: String::new(),
+        payload_bytes: 0,
+    };
+    let head = envelope::seal(header, &key, &digest, body.len());
+    let path = dir.join(format!("forged-{seq}-{format}.batch"));
+    std::fs::write(&path, [head, body].concat()).unwrap();
+    path
+}
+
+#[test]
+fn headquarters_refuses_records_that_no_supervisor_of_the_laptops_signed_list_approved() {
+    use fourmi::store::roster::{Roster, RosterEntry, public_b64};
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1), answers(2)]);
+    hq.register(&laptop);
+    let out = tempfile::tempdir().unwrap();
+    let store = laptop.open();
+    let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
+    let accounts = prepared.accounts.clone().expect("the export carries the signed account list");
+    // The monitor's own key, as a monitor with the keyring and its passphrase has it.
+    let ring = fourmi::store::keyring::Keyring::load(&laptop.data().join("keyring.json")).unwrap();
+    let ana = ring.open_secrets("ana", "monitor passphrase 1").unwrap();
+    let ana = ed25519_dalek::SigningKey::from_bytes(ana.signing.as_ref().unwrap());
+    let device = store.device_id().to_string();
+    let mut cases: Vec<(&str, Vec<fourmi::store::hq::Record>, Option<(String, String)>)> = Vec::new();
+    let mut none = prepared.records.clone();
+    none[0].approval = None;
+    cases.push(("no approval", none, Some(accounts.clone())));
+    cases.push(("approved by a monitor", by_monitor_again(&prepared, &ana, &device), Some(accounts.clone())));
+    let mut later = prepared.records.clone();
+    later[0].revision += 1;
+    cases.push(("a revision nobody approved", later, Some(accounts.clone())));
+    let mut list: Roster = serde_json::from_str(&accounts.0).unwrap();
+    list.entry_mut("ana").unwrap().role = fourmi::store::Role::Supervisor;
+    let promoted = list.sign(&ana);
+    cases.push(("a list the laptop did not sign", by_monitor_again(&prepared, &ana, &device), Some(promoted)));
+    cases.push(("no account list", prepared.records.clone(), None));
+    let unknown = Roster {
+        device_id: device.clone(),
+        version: 99,
+        accounts: vec![RosterEntry {
+            name: "ghost".into(),
+            role: fourmi::store::Role::Supervisor,
+            key: Some(public_b64(&ana)),
+            disabled: false,
+        }],
+    };
+    cases.push(("a list naming a ghost supervisor, signed by the monitor", prepared.records.clone(), Some(unknown.sign(&ana))));
+    let before = hq.dump();
+    for (seq, (why, records, list)) in (1..).zip(&cases) {
+        let file = forged_batch(&store, &prepared, (records, list.as_ref()), (2, seq), &hq.recipient, out.path());
+        let err = hq.import(&file).expect_err(why);
+        assert!(matches!(err, BatchError::Unapproved(_)), "{why}: {err}");
+        assert_eq!(hq.dump(), before, "{why}: nothing imported");
+    }
+    assert!(hq.open().devices().unwrap()[0].imported.is_empty(), "no batch number was taken");
+    // The genuine batch imports; a batch without approvals from this laptop is refused after it.
+    let genuine =
+        forged_batch(&store, &prepared, (&prepared.records, Some(&accounts)), (2, 1), &hq.recipient, out.path());
+    assert_eq!(hq.import(&genuine).unwrap().counts.imported, 2);
+    let mut revised = prepared.records.clone();
+    revised[0].revision += 1;
+    let old_format = forged_batch(&store, &prepared, (&revised, None), (1, 2), &hq.recipient, out.path());
+    let err = hq.import(&old_format).unwrap_err();
+    assert!(err.to_string().contains("format 1, without signed approvals"), "{err}");
+}
+
+/// The records with the first one's approval signed by the monitor `ana` as `ana`.
+fn by_monitor_again(
+    prepared: &fourmi::batch::export::Prepared,
+    ana: &ed25519_dalek::SigningKey,
+    device: &str,
+) -> Vec<fourmi::store::hq::Record> {
+    let mut records = prepared.records.clone();
+    let r = &records[0];
+    let a = r.approval.clone().unwrap();
+    records[0].approval =
+        Some(fourmi::store::Approval::sign(ana, device, &r.uuid, r.revision, &a.answers_sha256, "ana", &a.at));
+    records
 }

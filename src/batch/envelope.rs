@@ -25,13 +25,17 @@ use super::{BatchError, Result, sha256_hex};
 
 /// The first line of every batch.
 pub const MAGIC: &str = "fourmi-batch 1";
+
+/// The format this fourmi writes: 2 carries the laptop's signed account list and each record's
+/// signed approval; 1 (older laptops) carries neither.
+pub const FORMAT: u32 = 2;
 /// The longest header line read (a batch with thousands of recipients still fits).
 const MAX_HEADER: usize = 1 << 20;
 
 /// What the signature covers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Header {
-    /// The file format's version (1).
+    /// The file format's version (1, or 2 since batches carry signed approvals).
     pub format: u32,
     /// The laptop that wrote it.
     pub device_id: String,
@@ -164,7 +168,7 @@ pub fn open(bytes: &[u8]) -> Result<Opened<'_>> {
         return Err(not("it does not start with `fourmi-batch 1`"));
     }
     let header: Header = serde_json::from_slice(header_line).map_err(|_| BatchError::Damaged("its header".into()))?;
-    if header.format != 1 {
+    if header.format == 0 || header.format > FORMAT {
         return Err(BatchError::NotABatch(format!("format {} is newer than this fourmi", header.format)));
     }
     let sig = signature

@@ -32,6 +32,8 @@ pub struct Prepared {
     pub without_consent: i64,
     /// Approved records left out because their approval does not verify.
     pub unapproved: Vec<String>,
+    /// The laptop's signed account list (JSON, signature), which names the approvers.
+    pub accounts: Option<(String, String)>,
 }
 
 /// Who writes the batch, and for whom.
@@ -96,6 +98,7 @@ pub fn prepare(set: ExportSet, opts: &Options) -> Result<Prepared> {
                     _ => serde_json::Map::new(),
                 },
                 history: r.history,
+                approval: r.approval,
             }
         })
         .collect();
@@ -107,6 +110,7 @@ pub fn prepare(set: ExportSet, opts: &Options) -> Result<Prepared> {
         report,
         without_consent: set.without_consent,
         unapproved: set.unapproved,
+        accounts: set.accounts,
     })
 }
 
@@ -129,20 +133,26 @@ pub struct Sealed {
 /// The batch file; `progress` counts the records serialised and encrypted.
 pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &AtomicUsize) -> Result<Sealed> {
     let line = BatchLine {
-        format: 1,
+        format: envelope::FORMAT,
         device_id: signer.device_id.clone(),
         seq: signer.seq,
         created_at: signer.created_at.clone(),
         coarsen: coarsen.to_string(),
     };
     let mut enc = envelope::Encryptor::new(&signer.recipients, prepared.records.len() * 1024)?;
-    payload::write_to(&mut enc, &line, &prepared.forms, &prepared.records, &prepared.tombstones, |n| {
-        progress.store(n, Ordering::Relaxed)
-    })
+    payload::write_to(
+        &mut enc,
+        &line,
+        prepared.accounts.as_ref(),
+        &prepared.forms,
+        &prepared.records,
+        &prepared.tombstones,
+        |n| progress.store(n, Ordering::Relaxed),
+    )
     .map_err(|e| BatchError::Io(format!("cannot encrypt: {e}")))?;
     let (body, digest) = enc.finish()?;
     let header = Header {
-        format: 1,
+        format: envelope::FORMAT,
         device_id: signer.device_id.clone(),
         seq: signer.seq,
         reexport_of: signer.reexport_of,

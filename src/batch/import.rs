@@ -72,6 +72,7 @@ pub fn check(bytes: &[u8], hq: &Hq, identity: &Identity) -> Result<Checked> {
     let plain = Zeroizing::new(opened.decrypt(&identity.inner)?);
     let (line, incoming) = payload::read(&plain)?;
     validate::validate(header, &line, &incoming)?;
+    super::approved::check(header, &incoming, &key, hq.device_format(&header.device_id)?)?;
     Ok(Checked { header: opened.header.clone(), incoming })
 }
 
@@ -91,7 +92,8 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
     let bytes = crate::limits::read_regular_file(path, crate::limits::BATCH_FILE_BYTES).map_err(BatchError::Io)?;
     let checked = check(&bytes, hq, identity)?;
     let h = &checked.header;
-    let counts = hq.merge(&h.device_id, h.seq, &h.payload_sha256, &path.to_string_lossy(), &checked.incoming)?;
+    let counts =
+        hq.merge(&h.device_id, (h.seq, h.format), &h.payload_sha256, &path.to_string_lossy(), &checked.incoming)?;
     Ok(Imported { device_id: h.device_id.clone(), seq: h.seq, counts })
 }
 

@@ -8,6 +8,7 @@
 //! [`crate::store::hq`].
 
 pub mod anonymise;
+pub mod approved;
 pub mod envelope;
 pub mod export;
 pub mod import;
@@ -51,6 +52,11 @@ pub enum BatchError {
         /// The batch number.
         seq: i64,
     },
+    /// A record without an approval headquarters can verify.
+    #[error(
+        "the batch's approvals do not verify ({0}); nothing was imported: the laptop's coordinator exports again with this version of fourmi, and tells headquarters if it keeps happening"
+    )]
+    Unapproved(String),
     /// Contents that do not fit their form.
     #[error("the batch holds data that does not fit its questionnaire ({0}); nothing was imported")]
     Invalid(String),

@@ -1,7 +1,8 @@
 //! The payload inside the encryption: JSON lines, each an object with a `kind`.
 //!
 //! ```text
-//! {"kind":"batch","format":1,"device_id":"…","seq":3,"created_at":"…","coarsen":"none"}
+//! {"kind":"batch","format":2,"device_id":"…","seq":3,"created_at":"…","coarsen":"none"}
+//! {"kind":"accounts","list":"<the signed account list>","signature":"…"}  format 2 on
 //! {"kind":"form","hash":"…","definition":"<the form's TOML>"}          one per form version
 //! {"kind":"record","uuid":"…","form_hash":"…",…,"answers":{…},"history":[…]}
 //! {"kind":"tombstone","uuid":"…","form_id":"…","withdrawn_at":"…"}
@@ -19,7 +20,7 @@ use super::{BatchError, Result};
 /// moved under another header).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchLine {
-    /// Format version (1).
+    /// Format version (as the header's).
     pub format: u32,
     /// The laptop.
     pub device_id: String,
@@ -35,6 +36,7 @@ pub struct BatchLine {
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum Out<'a> {
     Batch(&'a BatchLine),
+    Accounts { list: &'a str, signature: &'a str },
     Form { hash: &'a str, definition: &'a str },
     Record(&'a Record),
     Tombstone(&'a Tombstone),
@@ -45,6 +47,7 @@ enum Out<'a> {
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum In {
     Batch(BatchLine),
+    Accounts { list: String, signature: String },
     Form { hash: String, definition: String },
     Record(Box<Record>),
     Tombstone(Tombstone),
@@ -67,6 +70,7 @@ fn line(out: &mut Vec<u8>, item: &Out) {
 pub fn write_to(
     sink: &mut dyn std::io::Write,
     batch: &BatchLine,
+    accounts: Option<&(String, String)>,
     forms: &[(String, String)],
     records: &[Record],
     tombstones: &[Tombstone],
@@ -74,6 +78,9 @@ pub fn write_to(
 ) -> std::io::Result<()> {
     let mut head = Vec::new();
     line(&mut head, &Out::Batch(batch));
+    if let Some((list, signature)) = accounts {
+        line(&mut head, &Out::Accounts { list, signature });
+    }
     for (hash, definition) in forms {
         line(&mut head, &Out::Form { hash, definition });
     }
@@ -117,6 +124,7 @@ pub fn write_to(
 /// The payload in memory.
 pub fn write(
     batch: &BatchLine,
+    accounts: Option<&(String, String)>,
     forms: &[(String, String)],
     records: &[Record],
     tombstones: &[Tombstone],
@@ -124,7 +132,7 @@ pub fn write(
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(records.len() * 1024 + 4096);
     // Writing into memory cannot fail.
-    let _ = write_to(&mut out, batch, forms, records, tombstones, progress);
+    let _ = write_to(&mut out, batch, accounts, forms, records, tombstones, progress);
     out
 }
 
@@ -148,6 +156,8 @@ pub fn read(bytes: &[u8]) -> Result<(BatchLine, Incoming)> {
             (In::Batch(b), None) if n == 1 => batch = Some(b),
             (In::Batch(_), _) => return Err(bad(n, "a second batch line")),
             (_, None) => return Err(bad(n, "the batch line is missing")),
+            (In::Accounts { .. }, _) if incoming.accounts.is_some() => return Err(bad(n, "a second account list")),
+            (In::Accounts { list, signature }, _) => incoming.accounts = Some((list, signature)),
             (In::Form { hash, definition }, _) => incoming.forms.push((hash, definition)),
             (In::Record(r), _) => incoming.records.push(*r),
             (In::Tombstone(t), _) => incoming.tombstones.push(t),

@@ -27,11 +27,10 @@ pub(super) fn sign(conn: &Connection, key: &SigningKey, device: &str, uuid: &str
         conn.query_row("SELECT answers, revision FROM records WHERE uuid = ?1", [uuid], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?;
-    let digest = answers_sha256(&answers);
-    let sig = key.sign(statement(device, uuid, revision, &digest, actor, at).as_bytes());
+    let a = Approval::sign(key, device, uuid, revision, &answers_sha256(&answers), actor, at);
     conn.execute(
         "INSERT OR REPLACE INTO approvals (uuid, revision, actor, at, answers_sha256, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![uuid, revision, actor, at, digest, base64::engine::general_purpose::STANDARD.encode(sig.to_bytes())],
+        params![uuid, a.revision, a.actor, a.at, a.answers_sha256, a.signature],
     )?;
     Ok(())
 }
@@ -55,13 +54,81 @@ impl Store {
     }
 }
 
-/// The records of `rows` whose approval does not verify: never signed (approved before signed
-/// approvals), signed by an account the laptop's list does not name as a supervisor or
-/// coordinator, or changed since.
-pub(super) fn unverified(conn: &Connection, rows: &[RecordRow]) -> Result<Vec<String>> {
-    let Some((body, sig)) = super::roster::load(conn)? else {
-        return Ok(rows.iter().map(|r| r.uuid.clone()).collect());
-    };
+/// An approval as the laptop keeps it and a batch carries it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Approval {
+    /// The revision approved.
+    pub revision: i64,
+    /// The approving account.
+    pub actor: String,
+    /// When.
+    pub at: String,
+    /// SHA-256 of the answers as approved, as stored on the laptop (before anonymisation).
+    pub answers_sha256: String,
+    /// The account's Ed25519 signature (base64).
+    pub signature: String,
+}
+
+impl Approval {
+    /// `actor`'s approval, signed with its `key`, of revision `revision` of record `uuid` of
+    /// laptop `device`, whose answers have the SHA-256 `answers_sha256`, at `at`.
+    pub fn sign(
+        key: &SigningKey,
+        device: &str,
+        uuid: &str,
+        revision: i64,
+        answers_sha256: &str,
+        actor: &str,
+        at: &str,
+    ) -> Approval {
+        let sig = key.sign(statement(device, uuid, revision, answers_sha256, actor, at).as_bytes());
+        Approval {
+            revision,
+            actor: actor.to_string(),
+            at: at.to_string(),
+            answers_sha256: answers_sha256.to_string(),
+            signature: base64::engine::general_purpose::STANDARD.encode(sig.to_bytes()),
+        }
+    }
+
+    /// Whether this approval of revision `revision` of record `uuid` of laptop `device_id` is
+    /// signed by an account that `list` names as a supervisor or coordinator, not disabled.
+    /// (The answers' digest is checked by the caller, where it has the answers as approved.)
+    pub fn verifies(&self, list: &Roster, device_id: &str, uuid: &str, revision: i64) -> bool {
+        let key = list
+            .entry(&self.actor)
+            .filter(|e| e.role >= Role::Supervisor && !e.disabled)
+            .and_then(|e| e.key.as_deref())
+            .and_then(verifying_key);
+        let sig = base64::engine::general_purpose::STANDARD
+            .decode(&self.signature)
+            .ok()
+            .and_then(|s| Signature::from_slice(&s).ok());
+        let (Some(key), Some(sig)) = (key, sig) else { return false };
+        let text = statement(device_id, uuid, self.revision, &self.answers_sha256, &self.actor, &self.at);
+        self.revision == revision && key.verify(text.as_bytes(), &sig).is_ok()
+    }
+}
+
+/// The approval of `uuid`, if it has one.
+pub(super) fn load(conn: &Connection, uuid: &str) -> Result<Option<Approval>> {
+    Ok(conn
+        .prepare_cached("SELECT revision, actor, at, answers_sha256, signature FROM approvals WHERE uuid = ?1")?
+        .query_row([uuid], |r| {
+            Ok(Approval {
+                revision: r.get(0)?,
+                actor: r.get(1)?,
+                at: r.get(2)?,
+                answers_sha256: r.get(3)?,
+                signature: r.get(4)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The laptop's signed account list, verified with the laptop's public key, if it has one.
+pub(super) fn signed_list(conn: &Connection) -> Result<Option<Roster>> {
+    let Some((body, sig)) = super::roster::load(conn)? else { return Ok(None) };
     let device_id: String = conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))?;
     let line: String = conn.query_row("SELECT public FROM device_key WHERE id = 1", [], |r| r.get(0))?;
     let device = line
@@ -69,31 +136,22 @@ pub(super) fn unverified(conn: &Connection, rows: &[RecordRow]) -> Result<Vec<St
         .last()
         .and_then(verifying_key)
         .ok_or_else(|| StoreError::Corrupt("the laptop's public key in fourmi.db is damaged".into()))?;
-    let list = Roster::verify(&body, &sig, &device, &device_id)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.answers, r.revision, a.revision, a.actor, a.at, a.answers_sha256, a.signature
-         FROM records r JOIN approvals a ON a.uuid = r.uuid WHERE r.uuid = ?1",
-    )?;
+    Roster::verify(&body, &sig, &device, &device_id).map(Some)
+}
+
+/// The records of `rows` whose approval does not verify: never signed (approved before signed
+/// approvals), signed by an account the laptop's list does not name as a supervisor or
+/// coordinator, or changed since.
+pub(super) fn unverified(conn: &Connection, rows: &[RecordRow]) -> Result<Vec<String>> {
+    let Some(list) = signed_list(conn)? else {
+        return Ok(rows.iter().map(|r| r.uuid.clone()).collect());
+    };
+    let mut answers = conn.prepare_cached("SELECT answers FROM records WHERE uuid = ?1")?;
     let mut bad = Vec::new();
     for row in rows {
-        let found: Option<(String, i64, i64, String, String, String, String)> = stmt
-            .query_row([&row.uuid], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-            })
-            .optional()?;
-        let ok = found.is_some_and(|(answers, revision, signed_rev, actor, at, digest, signature)| {
-            let key = list
-                .entry(&actor)
-                .filter(|e| e.role >= Role::Supervisor && !e.disabled)
-                .and_then(|e| e.key.as_deref())
-                .and_then(verifying_key);
-            let sig = base64::engine::general_purpose::STANDARD
-                .decode(&signature)
-                .ok()
-                .and_then(|s| Signature::from_slice(&s).ok());
-            let (Some(key), Some(sig)) = (key, sig) else { return false };
-            let text = statement(&device_id, &row.uuid, revision, &digest, &actor, &at);
-            signed_rev == revision && digest == answers_sha256(&answers) && key.verify(text.as_bytes(), &sig).is_ok()
+        let stored: String = answers.query_row([&row.uuid], |r| r.get(0))?;
+        let ok = load(conn, &row.uuid)?.is_some_and(|a| {
+            a.answers_sha256 == answers_sha256(&stored) && a.verifies(&list, &list.device_id, &row.uuid, row.revision)
         });
         if !ok {
             bad.push(row.uuid.clone());

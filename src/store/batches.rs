@@ -34,6 +34,8 @@ pub struct ExportRecord {
     pub row: RecordRow,
     /// Its status changes, oldest first.
     pub history: Vec<StatusChange>,
+    /// Its signed approval (batches carry it; the laptop's own flat files do not need it).
+    pub approval: Option<super::approvals::Approval>,
 }
 
 /// A record withdrawn after an earlier batch carried it: headquarters must delete its copy.
@@ -61,6 +63,9 @@ pub struct ExportSet {
     /// Approved records left out because their approval does not verify (approved before
     /// approvals were signed, or changed since): a supervisor approves them again.
     pub unapproved: Vec<String>,
+    /// The laptop's signed account list (its JSON and the laptop's signature), which names who
+    /// signed each approval: headquarters checks the approvals against it.
+    pub accounts: Option<(String, String)>,
 }
 
 /// Which records a batch carries.
@@ -124,7 +129,7 @@ pub(super) fn export_set(conn: &Connection, session: &Session, selection: &Selec
                 let mut stmt = conn.prepare(&sql)?;
                 let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), row_to_record)?;
                 for row in rows {
-                    set.records.push(ExportRecord { row: row?, history: Vec::new() });
+                    set.records.push(ExportRecord { row: row?, history: Vec::new(), approval: None });
                 }
                 let sql = format!("SELECT count(*) FROM records{clause} AND consent_interview IS NOT 1");
                 set.without_consent = conn.query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
@@ -153,7 +158,7 @@ pub(super) fn export_set(conn: &Connection, session: &Session, selection: &Selec
             );
             let mut stmt = conn.prepare(&sql)?;
             for row in stmt.query_map([seq], row_to_record)? {
-                set.records.push(ExportRecord { row: row?, history: Vec::new() });
+                set.records.push(ExportRecord { row: row?, history: Vec::new(), approval: None });
             }
             set.tombstones = tombstones(conn, "uuid IN (SELECT uuid FROM batch_items WHERE seq = ?1)", params![seq])?;
         }
@@ -164,6 +169,10 @@ pub(super) fn export_set(conn: &Connection, session: &Session, selection: &Selec
         let bad = super::approvals::unverified(conn, &rows)?;
         set.records.retain(|r| !bad.contains(&r.row.uuid));
         set.unapproved = bad;
+        for rec in &mut set.records {
+            rec.approval = super::approvals::load(conn, &rec.row.uuid)?;
+        }
+        set.accounts = super::roster::load(conn)?;
     }
     finish(conn, set)
 }

@@ -50,6 +50,9 @@ pub struct Record {
     pub answers: Map<String, J>,
     /// Status changes.
     pub history: Vec<StatusChange>,
+    /// The approval, signed by the approving account (format 2 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<super::Approval>,
 }
 
 /// What one batch brings to headquarters.
@@ -61,6 +64,8 @@ pub struct Incoming {
     pub records: Vec<Record>,
     /// Withdrawals.
     pub tombstones: Vec<Tombstone>,
+    /// The laptop's signed account list: its JSON and the laptop's signature (format 2 on).
+    pub accounts: Option<(String, String)>,
 }
 
 /// What a merge changed.
@@ -247,8 +252,24 @@ impl Hq {
             .optional()?)
     }
 
-    /// Merges one batch in one transaction and records its import.
-    pub fn merge(&mut self, device_id: &str, seq: i64, digest: &str, file: &str, batch: &Incoming) -> Result<Counts> {
+    /// The newest batch format imported from `device_id` (1 before any).
+    pub fn device_format(&self, device_id: &str) -> Result<u32> {
+        Ok(self
+            .conn
+            .query_row("SELECT format FROM devices WHERE device_id = ?1", [device_id], |r| r.get(0))
+            .optional()?
+            .unwrap_or(1))
+    }
+
+    /// Merges one batch of format `format` in one transaction and records its import.
+    pub fn merge(
+        &mut self,
+        device_id: &str,
+        (seq, format): (i64, u32),
+        digest: &str,
+        file: &str,
+        batch: &Incoming,
+    ) -> Result<Counts> {
         let mut counts = Counts::default();
         let tx = self.conn.transaction()?;
         {
@@ -340,6 +361,7 @@ impl Hq {
             "INSERT OR IGNORE INTO imports (device_id, seq, digest, file, imported_at, counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![device_id, seq, digest, file, now(), counts_json],
         )?;
+        tx.execute("UPDATE devices SET format = max(format, ?2) WHERE device_id = ?1", params![device_id, format])?;
         tx.commit()?;
         Ok(counts)
     }
@@ -390,6 +412,7 @@ impl Hq {
                 revision: r.get(13)?,
                 answers: serde_json::from_str(&answers).unwrap_or_default(),
                 history: serde_json::from_str(&history).unwrap_or_default(),
+                approval: None,
             });
             n += 1;
         }

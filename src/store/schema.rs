@@ -135,6 +135,9 @@ const HQ_MIGRATIONS: &[&str] = &[
     ALTER TABLE tombstones_by_laptop RENAME TO tombstones;
     CREATE INDEX records_device ON records(device_id, uuid);
     ",
+    // 3: the newest batch format each laptop has sent: once it sends signed approvals (2), a
+    // batch without them (1) is refused from it.
+    "ALTER TABLE devices ADD COLUMN format INTEGER NOT NULL DEFAULT 1;",
 ];
 
 /// Brings headquarters' database up to date.

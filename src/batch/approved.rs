@@ -1,0 +1,43 @@
+//! Headquarters checks who approved each record of a batch: from format 2 on, a batch carries
+//! the laptop's account list signed with the laptop's key, and every record an approval signed
+//! by the approving account's own key; each must verify, and the approver must be a supervisor or
+//! coordinator of that list. A laptop that has sent format 2 never goes back to format 1 (a
+//! batch without approvals from it is a forgery with a key taken from an older laptop).
+
+#![deny(clippy::indexing_slicing)]
+
+use ed25519_dalek::VerifyingKey;
+
+use crate::store::hq::Incoming;
+use crate::store::roster::Roster;
+
+use super::envelope::Header;
+use super::{BatchError, Result};
+
+/// Checks the approvals of `incoming` (format 2), or that format 1 is still allowed from this
+/// laptop (`newest` is the newest format imported from it).
+pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, newest: u32) -> Result<()> {
+    if header.format < 2 {
+        if newest >= 2 {
+            return Err(BatchError::Unapproved(format!(
+                "it is of format {}, without signed approvals, and this laptop has sent batches of format {newest} with them",
+                header.format
+            )));
+        }
+        return Ok(());
+    }
+    let (list, signature) =
+        incoming.accounts.as_ref().ok_or_else(|| BatchError::Unapproved("it carries no signed account list".into()))?;
+    let list = Roster::verify(list, signature, device, &header.device_id)
+        .map_err(|_| BatchError::Unapproved("its account list is not signed by the laptop".into()))?;
+    for rec in &incoming.records {
+        let ok = rec.approval.as_ref().is_some_and(|a| a.verifies(&list, &header.device_id, &rec.uuid, rec.revision));
+        if !ok {
+            return Err(BatchError::Unapproved(format!(
+                "the record {} carries no approval signed by a supervisor or coordinator of the laptop's account list",
+                rec.uuid
+            )));
+        }
+    }
+    Ok(())
+}
