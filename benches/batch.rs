@@ -51,6 +51,7 @@ fn setup() -> Bench {
             name: "sam".into(),
             role: Role::Supervisor,
             key: Some(public_b64(&sam)),
+            recipient: None,
             disabled: false,
         }],
     };

@@ -119,6 +119,7 @@ fn a_monitor_that_makes_a_laptop_key_of_its_own_locks_everyone_else_out_and_sign
             name: "ana".into(),
             role: Role::Coordinator,
             key: Some(fourmi::store::roster::public_b64(&own)),
+            recipient: None,
             disabled: false,
         }],
     };
@@ -312,4 +313,106 @@ fn only_records_approved_by_a_supervisor_of_the_signed_list_and_unchanged_since_
     Store::open(dir.path(), "sam", SAM).unwrap().approve(&ids[1]).unwrap();
     let (out, _) = exportable(dir.path());
     assert!(out.contains(&ids[1]));
+}
+
+/// The data key an old copy of the keyring gives `account`.
+fn data_key_from(keyring: &[u8], account: &str, pass: &str) -> zeroize::Zeroizing<[u8; 32]> {
+    Keyring::parse(keyring).unwrap().open_secrets(account, pass).unwrap().data_key
+}
+
+/// Whether `key` opens the laptop's database, read with SQLCipher directly.
+fn opens_database(dir: &Path, key: &[u8; 32]) -> bool {
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let conn = rusqlite::Connection::open(dir.join("fourmi.db")).unwrap();
+    conn.execute_batch(&format!("PRAGMA cipher_log_level = NONE; PRAGMA key = \"x'{hex}'\";")).unwrap();
+    conn.query_row("SELECT count(*) FROM records", [], |r| r.get::<_, i64>(0)).is_ok()
+}
+
+#[test]
+fn after_a_reset_or_a_disabling_an_old_copy_of_the_keyring_no_longer_opens_the_database() {
+    let dir = laptop();
+    approved_records(dir.path(), 1);
+    let old = std::fs::read(dir.path().join("keyring.json")).unwrap();
+    let old_key = data_key_from(&old, "ana", ANA);
+    assert!(opens_database(dir.path(), &old_key));
+    Store::open(dir.path(), "chief", CHIEF).unwrap().disable_account("ana").unwrap();
+    assert!(!opens_database(dir.path(), &old_key), "the monitor's old entry opens nothing written after");
+    let after_disable = std::fs::read(dir.path().join("keyring.json")).unwrap();
+    let sam_key = data_key_from(&after_disable, "sam", SAM);
+    Store::open(dir.path(), "chief", CHIEF).unwrap().set_passphrase("sam", "a reset supervisor passphrase").unwrap();
+    assert!(!opens_database(dir.path(), &sam_key), "the supervisor's entry from before the reset opens nothing");
+    // Nothing was lost, and everyone left unlocks with their passphrase.
+    let chief = Store::open(dir.path(), "chief", CHIEF).unwrap();
+    assert_eq!(chief.records(&Default::default()).unwrap().len(), 1);
+    assert_eq!(chief.verify_audit().unwrap(), None);
+    drop(chief);
+    assert_eq!(
+        Store::open(dir.path(), "sam", "a reset supervisor passphrase").unwrap().session().role,
+        Role::Supervisor
+    );
+    // With the old list put back (the rollback an old data key allowed), the old entry still
+    // opens nothing.
+    std::fs::write(dir.path().join("keyring.json"), &old).unwrap();
+    assert!(Store::open(dir.path(), "ana", ANA).is_err());
+}
+
+#[test]
+fn a_data_key_replacement_cut_before_or_after_the_database_got_the_new_key_loses_nothing() {
+    for cut_after_rekey in [false, true] {
+        let dir = laptop();
+        approved_records(dir.path(), 2);
+        // A reset was committed (the replacement is owed), then the first step done: the
+        // keyring holds the next key beside the current one.
+        raw_sql(dir.path(), "chief", CHIEF, "INSERT INTO meta (key, value) VALUES ('data_key_owed', '1') RETURNING 1");
+        let path = dir.path().join("keyring.json");
+        let mut ring = Keyring::load(&path).unwrap();
+        let current = ring.open_secrets("chief", CHIEF).unwrap().data_key;
+        let next = fourmi::store::keyring::new_data_key();
+        let list = raw_sql(dir.path(), "chief", CHIEF, "SELECT body FROM roster");
+        let list: fourmi::store::roster::Roster = serde_json::from_str(
+            list[0].trim_start_matches("Text(\"").trim_end_matches("\")").replace("\\\"", "\"").as_str(),
+        )
+        .unwrap();
+        let recipients: Vec<(String, String)> =
+            list.accounts.iter().map(|e| (e.name.clone(), e.recipient.clone().unwrap())).collect();
+        ring.stage_next(&next, &recipients).unwrap();
+        ring.save(&path).unwrap();
+        if cut_after_rekey {
+            // The second too: the database has the next key.
+            let hex = |k: &[u8; 32]| k.iter().map(|b| format!("{b:02x}")).collect::<String>();
+            let conn = rusqlite::Connection::open(dir.path().join("fourmi.db")).unwrap();
+            conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA journal_mode = DELETE;", hex(&current)))
+                .unwrap();
+            conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex(&next))).unwrap();
+        }
+        for (name, pass) in [("ana", ANA), ("sam", SAM), ("chief", CHIEF)] {
+            let s = Store::open(dir.path(), name, pass).unwrap_or_else(|e| panic!("{cut_after_rekey}: {name}: {e}"));
+            assert!(s.integrity_ok().unwrap());
+        }
+        let chief = Store::open(dir.path(), "chief", CHIEF).unwrap();
+        assert_eq!(chief.records(&Default::default()).unwrap().len(), 2, "{cut_after_rekey}");
+        let ring = Keyring::load(&path).unwrap();
+        assert!(!ring.has_next(), "{cut_after_rekey}: the replacement was done again by the coordinator's unlock");
+        let now = ring.open_secrets("ana", ANA).unwrap().data_key;
+        assert!(opens_database(dir.path(), &now));
+        assert!(*now != *current && *now != *next, "{cut_after_rekey}: a fresh key");
+    }
+}
+
+#[test]
+fn the_account_list_shows_the_roles_of_the_signed_list_not_of_the_accounts_table() {
+    let dir = laptop();
+    raw_sql(dir.path(), "ana", ANA, "UPDATE accounts SET role = 'coordinator' WHERE name = 'ana' RETURNING 1");
+    raw_sql(
+        dir.path(),
+        "ana",
+        ANA,
+        "INSERT INTO accounts (name, role, created_at) VALUES ('ghost', 'coordinator', 'x') RETURNING 1",
+    );
+    let chief = Store::open(dir.path(), "chief", CHIEF).unwrap();
+    let listed = chief.accounts().unwrap();
+    let ana = listed.iter().find(|a| a.name == "ana").unwrap();
+    assert_eq!((ana.role, ana.disabled), (Role::Monitor, false));
+    let ghost = listed.iter().find(|a| a.name == "ghost").unwrap();
+    assert!(ghost.disabled, "an account the signed list does not name is shown as unable to unlock");
 }

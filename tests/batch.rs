@@ -949,7 +949,8 @@ fn headquarters_refuses_records_that_no_supervisor_of_the_laptops_signed_list_ap
     let ana = ring.open_secrets("ana", "monitor passphrase 1").unwrap();
     let ana = ed25519_dalek::SigningKey::from_bytes(ana.signing.as_ref().unwrap());
     let device = store.device_id().to_string();
-    let mut cases: Vec<(&str, Vec<fourmi::store::hq::Record>, Option<(String, String)>)> = Vec::new();
+    type Case = (&'static str, Vec<fourmi::store::hq::Record>, Option<(String, String)>);
+    let mut cases: Vec<Case> = Vec::new();
     let mut none = prepared.records.clone();
     none[0].approval = None;
     cases.push(("no approval", none, Some(accounts.clone())));
@@ -969,10 +970,15 @@ fn headquarters_refuses_records_that_no_supervisor_of_the_laptops_signed_list_ap
             name: "ghost".into(),
             role: fourmi::store::Role::Supervisor,
             key: Some(public_b64(&ana)),
+            recipient: None,
             disabled: false,
         }],
     };
-    cases.push(("a list naming a ghost supervisor, signed by the monitor", prepared.records.clone(), Some(unknown.sign(&ana))));
+    cases.push((
+        "a list naming a ghost supervisor, signed by the monitor",
+        prepared.records.clone(),
+        Some(unknown.sign(&ana)),
+    ));
     let before = hq.dump();
     for (seq, (why, records, list)) in (1..).zip(&cases) {
         let file = forged_batch(&store, &prepared, (records, list.as_ref()), (2, seq), &hq.recipient, out.path());

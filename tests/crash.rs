@@ -8,12 +8,14 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use fourmi::store::{RecordFilter, Status, Store};
+use fourmi::store::{RecordFilter, Status, Store, StoreError};
 
 mod common;
 use common::cli::{Env, stdout};
 
 const TRIALS: usize = 240;
+/// The supervisor's two passphrases, which resets alternate between.
+const SAM_PASSES: [&str; 2] = ["supervisor passphrase", "a second supervisor passphrase"];
 
 fn covid() -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms/4mi-covid19.toml").display().to_string()
@@ -55,7 +57,7 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
     let started = std::time::Instant::now();
     let out = env.run(&["records", "add", "--form", &form, "--answers", &answers, "--finalize"], "ana");
     acknowledged.extend(stdout(&out).lines().filter_map(|l| l.split_once('\t')).map(|(u, _)| u.to_string()));
-    let span = (started.elapsed().as_micros() as u64 * 3 / 2).max(1);
+    let mut span = (started.elapsed().as_micros() as u64 * 3 / 2).max(1000);
     let mut killed_mid_run = 0;
     for trial in 0..TRIALS {
         let (completed, approved) = {
@@ -66,8 +68,12 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
         let r = rng.next();
         let account = format!("m{trial}");
         let (completed_one, comment) = (pick(&completed, r >> 8), "check".to_string());
-        let ana_pass = env.path("ana.pass");
-        let (args, user): (Vec<&str>, &str) = match r % 9 {
+        // A reset gives the supervisor the other of two passphrases.
+        let sam_now = std::fs::read_to_string(env.path("sam.pass")).unwrap();
+        let sam_next = if sam_now.trim() == SAM_PASSES[0] { SAM_PASSES[1] } else { SAM_PASSES[0] };
+        std::fs::write(env.path("sam-next.pass"), format!("{sam_next}\n")).unwrap();
+        let (ana_pass, sam_pass) = (env.path("ana.pass"), env.path("sam-next.pass"));
+        let (args, user): (Vec<&str>, &str) = match r % 10 {
             0 => (vec!["records", "list"], "sam"),
             1 | 2 => (vec!["records", "add", "--form", &form, "--answers", &answers, "--finalize"], "ana"),
             3 => (vec!["records", "approve", &completed_one], "sam"),
@@ -75,6 +81,8 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
             5 => (vec!["account", "add", &account, "--role", "monitor", "--new-passphrase-file", &newpass], "chief"),
             6 => (vec!["records", "withdraw", &completed_one], "sam"),
             7 => (vec!["account", "passwd", "ana", "--new-passphrase-file", &ana_pass], "ana"),
+            // A reset: the database gets a new data key.
+            8 => (vec!["account", "passwd", "sam", "--new-passphrase-file", &sam_pass], "chief"),
             _ if !approved.is_empty() => (vec!["export", "--to", &stick], "chief"),
             _ => (vec!["audit", "verify"], "chief"),
         };
@@ -82,8 +90,13 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
         let out = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || BufReader::new(out).lines().map_while(Result::ok).collect::<Vec<_>>());
         std::thread::sleep(Duration::from_micros(rng.next() % span));
+        // The span follows the machine's load: shorter when the command had finished, longer
+        // when it had not, so that about half the kills land while a command runs.
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
+            span = span * 11 / 10;
+        } else {
+            span = (span * 9 / 10).max(1000);
         }
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
@@ -93,9 +106,22 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
         }
 
         for (name, pass) in
-            [("chief", "coordinator passphrase"), ("ana", "monitor passphrase 1"), ("sam", "supervisor passphrase")]
+            [("chief", "coordinator passphrase"), ("ana", "monitor passphrase 1"), ("sam", SAM_PASSES[0])]
         {
-            let store = Store::open(&env.data(), name, pass)
+            // The supervisor's passphrase is the old one or the new one, whichever the reset
+            // left: never neither (and the next commands use that one).
+            let open = |pass: &str| {
+                let s = Store::open(&env.data(), name, pass);
+                if name == "sam" && s.is_ok() {
+                    std::fs::write(env.path("sam.pass"), format!("{pass}\n")).unwrap();
+                }
+                s
+            };
+            let store = open(pass)
+                .or_else(|e| match (name, e) {
+                    ("sam", StoreError::WrongPassphrase) => open(SAM_PASSES[1]),
+                    (_, e) => Err(e),
+                })
                 .unwrap_or_else(|e| panic!("trial {trial} ({args:?}): {name} cannot open the folder: {e}"));
             assert!(store.integrity_ok().unwrap(), "trial {trial} ({args:?}): integrity check failed");
             if name == "chief" {
@@ -142,7 +168,7 @@ fn sigkill_during_setup_leaves_a_new_folder_or_a_set_up_one() {
     };
     let started = std::time::Instant::now();
     assert!(setup(&tmp.path().join("timing")).wait().unwrap().success());
-    let span = (started.elapsed().as_micros() as u64 * 3 / 2).max(1);
+    let span = (started.elapsed().as_micros() as u64 * 3 / 2).max(1000);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut fresh, mut done) = (0, 0);
     for trial in 0..40 {

@@ -293,6 +293,7 @@ err-already-open = The data in { $dir } is already open in another fourmi window
 err-not-set-up = There is no fourmi data in { $dir } yet. Run the first-time setup.
 err-already-set-up = fourmi is already set up in { $dir }. Unlock it with an account instead.
 err-wrong-passphrase = The account name or the passphrase is wrong. Check both and try again.
+err-key-replaced = This account's key no longer opens the data: the laptop's data key was replaced (when a passphrase was reset or an account disabled) before this account had unlocked with this version of fourmi. Ask a coordinator to reset this account's passphrase.
 err-weak-passphrase = A passphrase needs at least { $n } characters; a few words make a good one.
 err-forbidden = Your account cannot { $what }.
 err-not-found = { $what } was not found.

@@ -300,6 +300,7 @@ err-already-open = Les données de { $dir } sont déjà ouvertes dans une autre 
 err-not-set-up = Il n'y a pas encore de données fourmi dans { $dir }. Lancez la première configuration.
 err-already-set-up = fourmi est déjà configuré dans { $dir }. Déverrouillez-le avec un compte.
 err-wrong-passphrase = Le nom du compte ou la phrase secrète est faux. Vérifiez les deux et réessayez.
+err-key-replaced = La clé de ce compte n'ouvre plus les données : la clé des données de l'ordinateur a été remplacée (quand une phrase secrète a été réinitialisée ou un compte désactivé) avant que ce compte se soit déverrouillé avec cette version de fourmi. Demandez à un coordinateur de réinitialiser la phrase secrète de ce compte.
 err-weak-passphrase = Une phrase secrète demande au moins { $n } caractères ; quelques mots font une bonne phrase.
 err-forbidden = Votre compte ne peut pas : { $what }.
 err-not-found = Introuvable : { $what }.

@@ -68,6 +68,7 @@ impl Store {
                 name: account.clone(),
                 role: Role::Coordinator,
                 key: Some(public_b64(own)),
+                recipient: self.secrets.x25519.as_deref().and_then(|x| super::keyring::x25519_recipient(x)),
                 disabled: false,
             }],
         };
@@ -116,7 +117,7 @@ impl Store {
     }
 
     /// The signed account list, as verified at unlock.
-    fn signed_list(&self) -> Result<Roster> {
+    pub(super) fn signed_list(&self) -> Result<Roster> {
         let (body, sig) = roster::load(&self.conn)?.ok_or_else(|| {
             StoreError::Forbidden("manage accounts before a coordinator unlocked this laptop once".into())
         })?;
@@ -143,9 +144,15 @@ impl Store {
         // account.
         let signer = self.list_signer()?;
         let mut list = self.signed_list()?;
-        let own = SigningKey::generate(&mut rand::rngs::OsRng);
+        let own = AccountKeys::new();
         list.accounts.retain(|a| a.name != name);
-        list.accounts.push(RosterEntry { name: name.to_string(), role, key: Some(public_b64(&own)), disabled: false });
+        list.accounts.push(RosterEntry {
+            name: name.to_string(),
+            role,
+            key: Some(own.public()),
+            recipient: own.recipient(),
+            disabled: false,
+        });
         list.version += 1;
         let tx = self.conn.unchecked_transaction()?;
         let at = now();
@@ -156,7 +163,7 @@ impl Store {
         roster::save(&tx, &list, &signer)?;
         let detail = serde_json::json!({"account": name, "role": role.as_str()});
         append(&tx, &at, &self.session.account, "account add", None, &detail)?;
-        self.seal_for(name, role, passphrase, &own)?;
+        self.seal_for(name, role, passphrase, &own, Keyring::seal)?;
         tx.commit()?;
         Ok(())
     }
@@ -183,17 +190,26 @@ impl Store {
             .entry_mut(name)
             .filter(|e| !e.disabled)
             .ok_or_else(|| StoreError::NotFound(format!("the account `{name}`")))?;
-        let own = SigningKey::generate(&mut rand::rngs::OsRng);
-        entry.key = Some(public_b64(&own));
+        let own = AccountKeys::new();
+        entry.key = Some(own.public());
+        entry.recipient = own.recipient();
         let role = entry.role;
         list.version += 1;
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("DELETE FROM pending_keys WHERE name = ?1", [name])?;
         roster::save(&tx, &list, &signer)?;
         append(&tx, &now(), &self.session.account, "passphrase reset", None, &serde_json::json!({"account": name}))?;
-        self.seal_for(name, role, passphrase, &own)?;
+        super::rekey::owe(&tx)?;
+        // The new seal waits beside the old one until the list naming its key is committed.
+        self.seal_for(name, role, passphrase, &own, Keyring::seal_pending)?;
         tx.commit()?;
-        Ok(())
+        let path = self.dir.join(KEYRING_FILE);
+        let mut ring = Keyring::load(&path)?;
+        ring.promote_pending(name);
+        ring.save(&path)?;
+        // An old copy of the account's keyring entry still opens the old data key: the
+        // database gets a new one.
+        self.replace_data_key()
     }
 
     /// Disables an account (it can no longer unlock); coordinators only, not themselves.
@@ -214,25 +230,38 @@ impl Store {
         list.version += 1;
         roster::save(&tx, &list, &signer)?;
         append(&tx, &now(), &self.session.account, "account disable", None, &serde_json::json!({"account": name}))?;
+        super::rekey::owe(&tx)?;
         let path = self.dir.join(KEYRING_FILE);
         let mut ring = Keyring::load(&path)?;
         ring.accounts.retain(|a| a.account != name);
         ring.save(&path)?;
         tx.commit()?;
-        Ok(())
+        // Its old keyring entry, copied before, still opens the old data key: the database
+        // gets a new one.
+        self.replace_data_key()
     }
 
-    /// Seals for `name` the data key, its own signing key and, for a coordinator, the laptop's.
-    fn seal_for(&self, name: &str, role: Role, passphrase: &str, own: &SigningKey) -> Result<()> {
+    /// Seals for `name` its own keys and, for a coordinator, the laptop's; the data key is
+    /// encrypted to its own X25519 key.
+    fn seal_for(
+        &self,
+        name: &str,
+        role: Role,
+        passphrase: &str,
+        own: &AccountKeys,
+        seal: fn(&mut Keyring, &str, &str, &Secrets) -> Result<()>,
+    ) -> Result<()> {
         let secrets = Secrets {
             data_key: self.secrets.data_key.clone(),
-            signing: Some(Zeroizing::new(own.to_bytes())),
+            signing: Some(Zeroizing::new(own.signing.to_bytes())),
             device: if role == Role::Coordinator { self.secrets.device.clone() } else { None },
+            x25519: Some(own.x25519.clone()),
+            next_key: None,
             legacy_role: role,
         };
         let path = self.dir.join(KEYRING_FILE);
         let mut ring = Keyring::load(&path)?;
-        ring.seal(name, passphrase, &secrets)?;
+        seal(&mut ring, name, passphrase, &secrets)?;
         ring.save(&path)
     }
 
@@ -247,7 +276,17 @@ impl Store {
                 disabled: r.get(3)?,
             })
         })?;
-        let all: Vec<Account> = rows.collect::<std::result::Result<_, _>>()?;
+        let mut all: Vec<Account> = rows.collect::<std::result::Result<_, _>>()?;
+        // Roles and disabling as the signed list has them (what decides who unlocks as what);
+        // an account the list does not name cannot unlock.
+        if let Some(list) = super::approvals::signed_list(&self.conn)? {
+            for a in &mut all {
+                match list.entry(&a.name) {
+                    Some(e) => (a.role, a.disabled) = (e.role, e.disabled),
+                    None => a.disabled = true,
+                }
+            }
+        }
         Ok(if self.session.role == Role::Monitor {
             all.into_iter().filter(|a| a.name == self.session.account).collect()
         } else {
@@ -287,6 +326,25 @@ impl Store {
             return Err(StoreError::NotFound(format!("the recipient {recipient}")));
         }
         self.audit_log("recipient remove", None, serde_json::json!({"recipient": recipient.trim()}))
+    }
+}
+
+/// A new account's own keys: an Ed25519 key to sign what it does, an X25519 identity to which
+/// the data key is encrypted.
+struct AccountKeys {
+    signing: SigningKey,
+    x25519: Zeroizing<String>,
+}
+
+impl AccountKeys {
+    fn new() -> AccountKeys {
+        AccountKeys { signing: SigningKey::generate(&mut rand::rngs::OsRng), x25519: super::keyring::new_x25519() }
+    }
+    fn public(&self) -> String {
+        public_b64(&self.signing)
+    }
+    fn recipient(&self) -> Option<String> {
+        super::keyring::x25519_recipient(&self.x25519)
     }
 }
 

@@ -16,6 +16,29 @@ fn key_of(secret: &Zeroizing<[u8; 32]>) -> SigningKey {
     SigningKey::from_bytes(secret)
 }
 
+/// An account's signature over its own X25519 recipient.
+fn sign_recipient(own: &SigningKey, device_id: &str, name: &str, recipient: &str) -> String {
+    use base64::Engine;
+    use ed25519_dalek::Signer;
+    let text = format!("fourmi recipient v1\0{device_id}\0{name}\0{recipient}");
+    base64::engine::general_purpose::STANDARD.encode(own.sign(text.as_bytes()).to_bytes())
+}
+
+/// Whether `proof` is the signature of the account whose public key is `key` over `recipient`.
+fn recipient_signed(key: &str, device_id: &str, name: &str, recipient: &str, proof: &str) -> bool {
+    use base64::Engine;
+    use ed25519_dalek::Verifier;
+    let text = format!("fourmi recipient v1\0{device_id}\0{name}\0{recipient}");
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(proof)
+        .ok()
+        .and_then(|s| ed25519_dalek::Signature::from_slice(&s).ok());
+    match (verifying_key(key), sig) {
+        (Some(k), Some(sig)) => k.verify(text.as_bytes(), &sig).is_ok(),
+        _ => false,
+    }
+}
+
 impl Store {
     /// The session's role, from the signed list; upgrades what is older than it.
     pub(super) fn establish_role(&mut self, mut ring: Keyring, passphrase: &str) -> Result<Role> {
@@ -49,6 +72,22 @@ impl Store {
         if entry.disabled {
             return Err(StoreError::WrongPassphrase);
         }
+        // A reset cut after its list committed and before the keyring took its new seal: the
+        // pending seal is the one the list names.
+        let listed_key = |s: &super::keyring::Secrets| s.signing.as_ref().map(|k| public_b64(&key_of(k)));
+        if entry.key.is_some() && listed_key(&self.secrets) != entry.key {
+            match ring.open_pending(&account, passphrase) {
+                Some(p) if listed_key(&p) == entry.key && p.data_key == self.secrets.data_key => {
+                    self.secrets = p;
+                    ring.promote_pending(&account);
+                    ring.save(&self.dir.join(KEYRING_FILE))?;
+                }
+                // The passphrase opened only a pending seal the list does not name: that reset
+                // did not happen.
+                _ if ring.open_secrets(&account, passphrase).is_err() => return Err(StoreError::WrongPassphrase),
+                _ => {}
+            }
+        }
         // The account's own key: the list's, or made now and waiting for a coordinator.
         match (&entry.key, &self.secrets.signing) {
             (Some(listed), Some(own)) if *listed != public_b64(&key_of(own)) => {
@@ -63,15 +102,25 @@ impl Store {
             }
             _ => {}
         }
-        if self.secrets.signing.is_none() || ring.format_of(&account) < 2 {
+        let own_recipient = self.own_recipient();
+        if let (Some(listed), Some(own)) = (&entry.recipient, &own_recipient)
+            && listed != own
+        {
+            return Err(StoreError::Corrupt(format!(
+                "the key of `{account}` does not match the laptop's signed account list; ask your coordinator to reset its passphrase"
+            )));
+        }
+        if self.secrets.signing.is_none() || ring.format_of(&account) < 3 {
             self.upgrade_own_seal(&mut ring, passphrase, entry.role)?;
         }
-        if entry.key.is_none()
-            && let Some(own) = &self.secrets.signing
+        if (entry.key.is_none() || entry.recipient.is_none())
+            && let (Some(own), Some(recipient)) = (&self.secrets.signing, self.own_recipient())
         {
+            let own = key_of(own);
+            let proof = sign_recipient(&own, &self.device_id, &account, &recipient);
             self.conn.execute(
-                "INSERT OR REPLACE INTO pending_keys (name, key) VALUES (?1, ?2)",
-                params![account, public_b64(&key_of(own))],
+                "INSERT OR REPLACE INTO pending_keys (name, key, recipient, proof) VALUES (?1, ?2, ?3, ?4)",
+                params![account, public_b64(&own), recipient, proof],
             )?;
         }
         // A coordinator holding the laptop's key signs waiting account keys into the list.
@@ -89,20 +138,38 @@ impl Store {
         Ok(entry.role)
     }
 
+    /// This account's X25519 recipient (`age1…`), once its seal holds an identity.
+    fn own_recipient(&self) -> Option<String> {
+        self.secrets.x25519.as_deref().and_then(|x| super::keyring::x25519_recipient(x))
+    }
+
     /// Signs the keys of accounts that made theirs since the last list into a new list.
     fn sign_pending(&mut self, list: &mut Roster, device: &SigningKey) -> Result<()> {
-        let pending: Vec<(String, String)> = self
+        type Pending = (String, String, Option<String>, Option<String>);
+        let pending: Vec<Pending> = self
             .conn
-            .prepare("SELECT name, key FROM pending_keys ORDER BY name")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .prepare("SELECT name, key, recipient, proof FROM pending_keys ORDER BY name")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         if pending.is_empty() {
             return Ok(());
         }
         let tx = self.conn.unchecked_transaction()?;
-        for (name, key) in pending {
-            if let Some(e) = list.entry_mut(&name).filter(|e| e.key.is_none()) {
-                e.key = Some(key);
+        let device_id = self.device_id.clone();
+        for (name, key, recipient, proof) in pending {
+            // A key already listed is never replaced from here (only a reset replaces it); a
+            // recipient is taken only signed by the account's listed key, so that whoever
+            // writes into the database cannot have the data key encrypted to them for another.
+            if let Some(e) = list.entry_mut(&name) {
+                if e.key.is_none() {
+                    e.key = Some(key.clone());
+                }
+                if let (None, Some(r), Some(p)) = (&e.recipient, &recipient, &proof)
+                    && e.key.as_deref() == Some(key.as_str())
+                    && recipient_signed(&key, &device_id, &name, r, p)
+                {
+                    e.recipient = Some(r.clone());
+                }
             }
             tx.execute("DELETE FROM pending_keys WHERE name = ?1", [&name])?;
         }
@@ -120,6 +187,9 @@ impl Store {
         if self.secrets.signing.is_none() {
             let key = SigningKey::generate(&mut rand::rngs::OsRng);
             self.secrets.signing = Some(Zeroizing::new(key.to_bytes()));
+        }
+        if self.secrets.x25519.is_none() {
+            self.secrets.x25519 = Some(super::keyring::new_x25519());
         }
         if role != Role::Coordinator {
             self.secrets.device = None;
@@ -153,7 +223,7 @@ impl Store {
         ring.device_public = Some(public_b64(&device));
         let mut entries = Vec::new();
         for a in self.accounts()? {
-            entries.push(RosterEntry { name: a.name, role: a.role, key: None, disabled: a.disabled });
+            entries.push(RosterEntry { name: a.name, role: a.role, key: None, recipient: None, disabled: a.disabled });
         }
         let mut list = Roster { device_id: ring.device_id.clone(), version: 1, accounts: entries };
         // The keyring first (the laptop's key sealed for this coordinator), then the database:
@@ -162,6 +232,7 @@ impl Store {
         if let (Some(me), Some(own)) = (list.entry_mut(&self.session.account), &self.secrets.signing) {
             me.key = Some(public_b64(&key_of(own)));
             me.role = Role::Coordinator;
+            me.recipient = self.own_recipient();
         }
         let tx = self.conn.unchecked_transaction()?;
         roster::save(&tx, &list, &device)?;

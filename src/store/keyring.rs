@@ -11,6 +11,7 @@
 #![deny(clippy::indexing_slicing)]
 
 use std::path::Path;
+use std::str::FromStr;
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -55,8 +56,20 @@ pub struct Sealed {
     pub lanes: u32,
     /// XChaCha20-Poly1305 nonce, hex.
     pub nonce: String,
-    /// The sealed data key, role and name, hex.
+    /// The sealed secrets (the account's own keys; the data key itself in seals of format 1
+    /// and 2), hex.
     pub sealed: String,
+    /// Format 3: the data key, age-encrypted to the account's own X25519 key (which the seal
+    /// holds), base64. A coordinator can give every account a new data key this way, without
+    /// their passphrases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped: Option<String>,
+    /// The next data key, encrypted the same way, while the database is being given it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// The data key's generation this entry holds (see [`Keyring::generation`]).
+    #[serde(default)]
+    pub generation: u32,
 }
 
 /// The keyring file's content.
@@ -71,8 +84,18 @@ pub struct Keyring {
     /// keyring from before signed account lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_public: Option<String>,
+    /// The data key's generation: one more each time a coordinator gives the database a new
+    /// key (when a passphrase is reset or an account disabled). An entry of an older
+    /// generation holds a key that no longer opens the database.
+    #[serde(default)]
+    pub generation: u32,
     /// One entry per account.
     pub accounts: Vec<Sealed>,
+    /// New seals written by a passphrase reset that the database has not confirmed yet: the
+    /// reset's account list commits after the keyring is written, so a cut in between leaves
+    /// the new seal here, taken at unlock only if the signed list names its key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<Sealed>,
     /// Entries that cannot be read (a damaged or hand-edited file): kept as they were, so that
     /// one damaged entry locks out only its own account.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -88,7 +111,11 @@ struct RawKeyring {
     #[serde(default)]
     device_public: Option<String>,
     #[serde(default)]
+    generation: u32,
+    #[serde(default)]
     accounts: Vec<serde_json::Value>,
+    #[serde(default)]
+    pending: Vec<serde_json::Value>,
     #[serde(default)]
     unreadable: Vec<serde_json::Value>,
 }
@@ -103,11 +130,15 @@ impl From<RawKeyring> for Keyring {
                 Err(_) => unreadable.push(entry),
             }
         }
+        // A damaged pending seal is dropped: the current one is still there.
+        let pending = raw.pending.into_iter().filter_map(|e| serde_json::from_value::<Sealed>(e).ok()).collect();
         Keyring {
             version: raw.version,
             device_id: raw.device_id,
             device_public: raw.device_public,
+            generation: raw.generation,
             accounts,
+            pending,
             unreadable,
         }
     }
@@ -127,6 +158,9 @@ struct Inner {
     /// The laptop's Ed25519 signing key, hex (coordinators only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     device: Option<String>,
+    /// The account's own age X25519 identity (`AGE-SECRET-KEY-1…`), which opens `wrapped`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    x25519: Option<String>,
 }
 
 impl Drop for Inner {
@@ -136,6 +170,9 @@ impl Drop for Inner {
             s.zeroize();
         }
         if let Some(s) = &mut self.device {
+            s.zeroize();
+        }
+        if let Some(s) = &mut self.x25519 {
             s.zeroize();
         }
     }
@@ -152,6 +189,10 @@ pub struct Secrets {
     pub signing: Option<SecretKey>,
     /// The laptop's signing key (coordinators).
     pub device: Option<SecretKey>,
+    /// The account's own age X25519 identity (absent in seals from before format 3).
+    pub x25519: Option<Zeroizing<String>>,
+    /// The next data key, while the database is being given it (see [`Sealed::next`]).
+    pub next_key: Option<DataKey>,
     /// The role fourmi sealed before signed account lists (not to be trusted: see above).
     pub legacy_role: Role,
 }
@@ -197,6 +238,42 @@ fn aad(format: u32, device_id: &str, device_public: &str, account: &str) -> Vec<
     }
 }
 
+/// A fresh age X25519 identity for an account (`AGE-SECRET-KEY-1…`).
+pub fn new_x25519() -> Zeroizing<String> {
+    use age::secrecy::ExposeSecret;
+    Zeroizing::new(age::x25519::Identity::generate().to_string().expose_secret().to_string())
+}
+
+/// The public recipient (`age1…`) of an identity `new_x25519` made.
+pub fn x25519_recipient(identity: &str) -> Option<String> {
+    age::x25519::Identity::from_str(identity).ok().map(|i| i.to_public().to_string())
+}
+
+fn x25519_identity(text: &str, account: &str) -> Result<age::x25519::Identity, StoreError> {
+    age::x25519::Identity::from_str(text)
+        .map_err(|_| StoreError::Corrupt(format!("the keyring entry of `{account}` is damaged")))
+}
+
+/// `key` encrypted to `recipient`, base64.
+fn wrap(key: &DataKey, recipient: &age::x25519::Recipient) -> Result<String, StoreError> {
+    use base64::Engine;
+    let bytes =
+        age::encrypt(recipient, key.as_ref()).map_err(|_| StoreError::Corrupt("sealing the key failed".into()))?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// The key `wrap` encrypted, if `identity` opens it.
+fn unwrap(wrapped: &str, identity: &age::x25519::Identity) -> Option<DataKey> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(wrapped).ok()?;
+    if bytes.len() > 4096 {
+        return None;
+    }
+    let plain = Zeroizing::new(age::decrypt(identity, &bytes).ok()?);
+    let key: [u8; 32] = plain.as_slice().try_into().ok()?;
+    Some(Zeroizing::new(key))
+}
+
 /// A fresh random data key.
 pub fn new_data_key() -> DataKey {
     let mut k = Zeroizing::new([0u8; 32]);
@@ -235,23 +312,65 @@ pub fn check_passphrase(passphrase: &str) -> Result<(), StoreError> {
 
 impl Keyring {
     /// Seals `secrets` for `account` under `passphrase` (replacing an earlier seal), bound to
-    /// this keyring's laptop key when it has one.
+    /// this keyring's laptop key when it has one. With an X25519 identity in `secrets` (every
+    /// seal fourmi makes now: format 3), the seal holds the identity and the data key is
+    /// encrypted to it beside the seal.
     pub fn seal(&mut self, account: &str, passphrase: &str, secrets: &Secrets) -> Result<(), StoreError> {
+        let sealed = self.make_seal(account, passphrase, secrets)?;
+        self.accounts.retain(|a| a.account != account);
+        self.pending.retain(|a| a.account != account);
+        self.unreadable.retain(|e| e.get("account").and_then(|a| a.as_str()) != Some(account));
+        self.accounts.push(sealed);
+        Ok(())
+    }
+
+    /// Seals `secrets` for `account` as a pending seal, beside its current one (see
+    /// [`Keyring::pending`]).
+    pub fn seal_pending(&mut self, account: &str, passphrase: &str, secrets: &Secrets) -> Result<(), StoreError> {
+        let sealed = self.make_seal(account, passphrase, secrets)?;
+        self.pending.retain(|a| a.account != account);
+        self.pending.push(sealed);
+        Ok(())
+    }
+
+    /// `account`'s pending seal becomes its current one.
+    pub fn promote_pending(&mut self, account: &str) {
+        if let Some(i) = self.pending.iter().position(|a| a.account == account) {
+            let sealed = self.pending.remove(i);
+            self.accounts.retain(|a| a.account != account);
+            self.unreadable.retain(|e| e.get("account").and_then(|a| a.as_str()) != Some(account));
+            self.accounts.push(sealed);
+        }
+    }
+
+    /// Drops `account`'s pending seal.
+    pub fn drop_pending(&mut self, account: &str) {
+        self.pending.retain(|a| a.account != account);
+    }
+
+    fn make_seal(&self, account: &str, passphrase: &str, secrets: &Secrets) -> Result<Sealed, StoreError> {
         check_passphrase(passphrase)?;
         let mut salt = [0u8; 16];
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut salt);
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let wrapping = derive(passphrase, &salt, KDF_MEMORY_KIB, KDF_PASSES, KDF_LANES)?;
+        let identity = secrets.x25519.as_deref().map(|x| x25519_identity(x, account)).transpose()?;
+        let wrapped = identity.as_ref().map(|id| wrap(&secrets.data_key, &id.to_public())).transpose()?;
         let inner = Inner {
             account: account.to_string(),
             role: secrets.legacy_role,
-            key: hex(secrets.data_key.as_ref()),
+            key: if identity.is_some() { String::new() } else { hex(secrets.data_key.as_ref()) },
             signing: secrets.signing.as_ref().map(|k| hex(k.as_ref())),
             device: secrets.device.as_ref().map(|k| hex(k.as_ref())),
+            x25519: secrets.x25519.as_deref().map(|x| x.to_string()),
         };
         let plain = Zeroizing::new(serde_json::to_vec(&inner).map_err(|e| StoreError::Corrupt(e.to_string()))?);
-        let format = if self.device_public.is_some() { 2 } else { 1 };
+        let format = match (&self.device_public, &identity) {
+            (Some(_), Some(_)) => 3,
+            (Some(_), None) => 2,
+            (None, _) => 1,
+        };
         let public = self.device_public.clone().unwrap_or_default();
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
         let sealed = cipher
@@ -260,9 +379,7 @@ impl Keyring {
                 Payload { msg: &plain, aad: &aad(format, &self.device_id, &public, account) },
             )
             .map_err(|_| StoreError::Corrupt("sealing the key failed".into()))?;
-        self.accounts.retain(|a| a.account != account);
-        self.unreadable.retain(|e| e.get("account").and_then(|a| a.as_str()) != Some(account));
-        self.accounts.push(Sealed {
+        Ok(Sealed {
             format,
             account: account.to_string(),
             salt: hex(&salt),
@@ -271,26 +388,65 @@ impl Keyring {
             lanes: KDF_LANES,
             nonce: hex(&nonce),
             sealed: hex(&sealed),
-        });
+            wrapped,
+            next: None,
+            generation: self.generation,
+        })
+    }
+
+    /// Gives each account of `recipients` (account, its X25519 recipient) the next data key,
+    /// beside the current one; the database is given it next, then [`Keyring::promote`] makes
+    /// it the current one. Accounts without a recipient keep the current key only, which stops
+    /// opening the data once the database has the next one.
+    pub fn stage_next(&mut self, next: &DataKey, recipients: &[(String, String)]) -> Result<(), StoreError> {
+        for entry in self.accounts.iter_mut().chain(self.pending.iter_mut()) {
+            entry.next = None;
+            if let Some((_, r)) = recipients.iter().find(|(a, _)| *a == entry.account) {
+                let r = age::x25519::Recipient::from_str(r).map_err(|_| {
+                    StoreError::Corrupt(format!("the key of `{}` in the account list is damaged", entry.account))
+                })?;
+                entry.next = Some(wrap(next, &r)?);
+            }
+        }
         Ok(())
+    }
+
+    /// The next data key becomes the current one (the database has it now).
+    pub fn promote(&mut self) {
+        self.generation += 1;
+        for entry in self.accounts.iter_mut().chain(self.pending.iter_mut()) {
+            if let Some(next) = entry.next.take() {
+                entry.wrapped = Some(next);
+                entry.generation = self.generation;
+            }
+        }
+    }
+
+    /// Whether a next data key is staged.
+    pub fn has_next(&self) -> bool {
+        self.accounts.iter().chain(&self.pending).any(|a| a.next.is_some())
     }
 
     /// Checks `account`'s entry as opening it would, up to the key derivation.
     pub fn check_entry(&self, account: &str) -> Result<(), StoreError> {
-        self.entry(account).map(|_| ())
+        self.entry(&self.accounts, account).map(|_| ())
     }
 
     /// `account`'s entry, its salt, nonce and sealed bytes, once checked: well-formed, and
     /// key-derivation settings within fourmi's bounds (the file is editable: a derivation that
     /// would take hours or all the memory, or make guesses cheap, is refused before it runs).
     #[allow(clippy::type_complexity)]
-    fn entry(&self, account: &str) -> Result<(&Sealed, Vec<u8>, Vec<u8>, Vec<u8>), StoreError> {
+    fn entry<'a>(
+        &self,
+        slot: &'a [Sealed],
+        account: &str,
+    ) -> Result<(&'a Sealed, Vec<u8>, Vec<u8>, Vec<u8>), StoreError> {
         let bad = || {
             StoreError::Corrupt(format!(
                 "the keyring entry of `{account}` is damaged; ask your coordinator to reset its passphrase"
             ))
         };
-        let Some(s) = self.accounts.iter().find(|a| a.account == account) else {
+        let Some(s) = slot.iter().find(|a| a.account == account) else {
             let damaged = self.unreadable.iter().any(|e| e.get("account").and_then(|a| a.as_str()) == Some(account));
             return Err(if damaged { bad() } else { StoreError::WrongPassphrase });
         };
@@ -320,7 +476,16 @@ impl Keyring {
     /// unknown account give the same error, on purpose; so does a seal whose laptop key was
     /// swapped.
     pub fn open_secrets(&self, account: &str, passphrase: &str) -> Result<Secrets, StoreError> {
-        let (s, salt, nonce, sealed) = self.entry(account)?;
+        self.open_in(&self.accounts, account, passphrase)
+    }
+
+    /// Opens `account`'s pending seal with `passphrase`, if it has one.
+    pub fn open_pending(&self, account: &str, passphrase: &str) -> Option<Secrets> {
+        self.open_in(&self.pending, account, passphrase).ok()
+    }
+
+    fn open_in(&self, slot: &[Sealed], account: &str, passphrase: &str) -> Result<Secrets, StoreError> {
+        let (s, salt, nonce, sealed) = self.entry(slot, account)?;
         let bad = || StoreError::Corrupt(format!("the keyring entry of `{account}` is damaged"));
         let wrapping = derive(passphrase, &salt, s.memory_kib, s.passes, s.lanes)?;
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
@@ -335,10 +500,29 @@ impl Keyring {
         if inner.account != account {
             return Err(bad());
         }
-        let data_key = secret_of(Some(&inner.key)).ok_or_else(bad)?;
         let signing = secret_of(inner.signing.as_deref());
         let device = secret_of(inner.device.as_deref());
-        Ok(Secrets { data_key, signing, device, legacy_role: inner.role })
+        let Some(x25519) = inner.x25519.as_deref() else {
+            if s.generation < self.generation {
+                return Err(StoreError::KeyReplaced);
+            }
+            let data_key = secret_of(Some(&inner.key)).ok_or_else(bad)?;
+            return Ok(Secrets { data_key, signing, device, x25519: None, next_key: None, legacy_role: inner.role });
+        };
+        let identity = x25519_identity(x25519, account)?;
+        let next_key = s.next.as_deref().and_then(|n| unwrap(n, &identity));
+        if s.generation < self.generation && next_key.is_none() {
+            return Err(StoreError::KeyReplaced);
+        }
+        let data_key = s.wrapped.as_deref().and_then(|w| unwrap(w, &identity)).ok_or_else(bad)?;
+        Ok(Secrets {
+            data_key,
+            signing,
+            device,
+            x25519: Some(Zeroizing::new(x25519.to_string())),
+            next_key,
+            legacy_role: inner.role,
+        })
     }
 
     /// The format of `account`'s seal (0: no such account).
@@ -370,7 +554,14 @@ mod tests {
     use super::*;
 
     fn secrets(role: Role) -> Secrets {
-        Secrets { data_key: new_data_key(), signing: None, device: None, legacy_role: role }
+        Secrets {
+            data_key: new_data_key(),
+            signing: None,
+            device: None,
+            x25519: None,
+            next_key: None,
+            legacy_role: role,
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod hq;
 pub mod keyring;
 mod queries;
 mod records;
+mod rekey;
 pub mod roster;
 mod schema;
 mod tries;
@@ -94,6 +95,11 @@ pub enum StoreError {
     /// Wrong account name or passphrase (deliberately not saying which).
     #[error("the account name or the passphrase is wrong")]
     WrongPassphrase,
+    /// The account's keyring entry holds a data key the database no longer has.
+    #[error(
+        "this account's key no longer opens the data: the laptop's data key was replaced (when a passphrase was reset or an account disabled) before this account had unlocked with this version of fourmi; ask a coordinator to reset its passphrase"
+    )]
+    KeyReplaced,
     /// Passphrase too short.
     #[error("a passphrase needs at least {0} characters; a few words make a good one")]
     WeakPassphrase(usize),
@@ -348,13 +354,17 @@ impl Store {
             data_key: keyring::new_data_key(),
             signing: Some(Zeroizing::new(signing.to_bytes())),
             device: Some(Zeroizing::new(device.to_bytes())),
+            x25519: Some(keyring::new_x25519()),
+            next_key: None,
             legacy_role: Role::Coordinator,
         };
         let mut ring = keyring::Keyring {
             version: 1,
             device_id: device_id.clone(),
             device_public: Some(roster::public_b64(&device)),
+            generation: 0,
             accounts: Vec::new(),
+            pending: Vec::new(),
             unreadable: Vec::new(),
         };
         ring.seal(&setup.coordinator, &setup.passphrase, &secrets)?;
@@ -396,16 +406,31 @@ impl Store {
         if wait > 0 {
             return Err(StoreError::TooManyTries(wait));
         }
+        // The current seal, or a reset's pending one (taken below only if the signed list
+        // names its key).
         let secrets = match ring.open_secrets(account, passphrase) {
-            Err(StoreError::WrongPassphrase) => {
-                tries::failed(dir, account);
-                return Err(StoreError::WrongPassphrase);
-            }
+            Err(StoreError::WrongPassphrase) => match ring.open_pending(account, passphrase) {
+                Some(s) => s,
+                None => {
+                    tries::failed(dir, account);
+                    return Err(StoreError::WrongPassphrase);
+                }
+            },
             other => other?,
         };
         // The passphrase opened the keyring's key: a database it does not open was made with
         // another keyring.
-        let mut conn = open_db(&dir.join(DB_FILE), &secrets.data_key).map_err(|e| match e {
+        let mut secrets = secrets;
+        let opened = match (open_db(&dir.join(DB_FILE), &secrets.data_key), secrets.next_key.take()) {
+            // A data key replacement was cut after the database got the next key.
+            (Err(StoreError::Corrupt(_)), Some(next)) => open_db(&dir.join(DB_FILE), &next).and_then(|conn| {
+                rekey::finish_cut_replacement(dir)?;
+                secrets.data_key = next;
+                Ok(conn)
+            }),
+            (opened, _) => opened,
+        };
+        let mut conn = opened.map_err(|e| match e {
             StoreError::Corrupt(_) => StoreError::Corrupt(
                 "fourmi.db cannot be opened with this keyring.json: the keyring comes from another laptop or another setup; copy back the keyring.json that belongs with this fourmi.db".into(),
             ),
@@ -429,6 +454,9 @@ impl Store {
         }
         tries::succeeded(dir, account);
         store.audit_log("unlock", None, serde_json::json!({}))?;
+        // A replacement of the data key that a cut left owed; tried again at the next
+        // coordinator unlock if it cannot be done now.
+        let _ = store.replace_owed_data_key();
         store.purge_expired_closed()?;
         store.recover_batches()?;
         Ok(store)

@@ -19,6 +19,10 @@ pub struct RosterEntry {
     pub role: Role,
     /// Its Ed25519 public key (base64), once it has one.
     pub key: Option<String>,
+    /// Its age X25519 recipient (`age1…`), to which the data key is encrypted for it, once it
+    /// has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
     /// Disabled: it can no longer unlock.
     pub disabled: bool,
 }

@@ -87,6 +87,9 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL, answers_sha256 TEXT NOT NULL, signature TEXT NOT NULL
     );
     ",
+    // 7: an account's X25519 recipient waits for a coordinator too (accounts made before the
+    // data key was encrypted to each account), with the account's signature over it.
+    "ALTER TABLE pending_keys ADD COLUMN recipient TEXT; ALTER TABLE pending_keys ADD COLUMN proof TEXT;",
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,7 @@ pub fn message(tr: &Tr, e: &StoreError) -> String {
         StoreError::KeyringMissing(p) => tr.ta("err-keyring-missing", &[("dir", dir(p))]),
         StoreError::DatabaseMissing(p) => tr.ta("err-database-missing", &[("dir", dir(p))]),
         StoreError::WrongPassphrase => tr.t("err-wrong-passphrase"),
+        StoreError::KeyReplaced => tr.t("err-key-replaced"),
         StoreError::WeakPassphrase(n) => tr.ta("err-weak-passphrase", &[("n", (*n as i64).into())]),
         StoreError::GuessablePassphrase(why) => {
             tr.ta("err-guessable-passphrase", &[("why", tr.t(&format!("pass-why-{why}")).into())])
