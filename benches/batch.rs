@@ -104,6 +104,7 @@ fn setup() -> Bench {
             without_consent: 0,
             unapproved: vec![],
             accounts: Some(roster.sign(&key)),
+            unsigned_withdrawals: vec![],
         },
         device,
         key,

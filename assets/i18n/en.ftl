@@ -174,6 +174,8 @@ record-revision = Revision { $n }
 record-answers = Answers
 record-no-answers = No answers are kept for this record.
 record-approval-invalid = This approval does not verify: the record was approved before approvals were signed, or changed since. It stays on the laptop until it is approved again; check its answers first.
+record-withdrawal-unsigned = This withdrawal was made before withdrawals were signed: no batch carries it to headquarters until a supervisor signs it.
+record-sign-withdrawal = Sign the withdrawal
 record-approve-again = Approve again
 record-approve = Approve
 record-approved = Record approved.
@@ -236,6 +238,10 @@ export-report-counts = { $n ->
     [one] one withdrawal
    *[other] { $w } withdrawals
 }.
+export-report-unsigned-withdrawals = { $n ->
+    [one] One withdrawal is left out: it was made before withdrawals were signed. A supervisor signs it on the record's screen (Sign the withdrawal).
+   *[other] { $n } withdrawals are left out: they were made before withdrawals were signed. A supervisor signs each on the record's screen (Sign the withdrawal).
+}
 export-report-unapproved = { $n ->
     [one] One approved record is left out: its approval does not verify (approved before approvals were signed, or changed since). A supervisor approves it again.
    *[other] { $n } approved records are left out: their approval does not verify (approved before approvals were signed, or changed since). A supervisor approves them again.

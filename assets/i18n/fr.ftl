@@ -177,6 +177,8 @@ record-revision = Révision { $n }
 record-answers = Réponses
 record-no-answers = Aucune réponse n'est gardée pour cette fiche.
 record-approval-invalid = Cette approbation ne se vérifie pas : la fiche a été approuvée avant la signature des approbations, ou modifiée depuis. Elle reste sur l'ordinateur jusqu'à une nouvelle approbation ; vérifiez d'abord ses réponses.
+record-withdrawal-unsigned = Ce retrait a été fait avant la signature des retraits : aucun lot ne le porte au siège tant qu'un superviseur ne l'a pas signé.
+record-sign-withdrawal = Signer le retrait
 record-approve-again = Approuver à nouveau
 record-approve = Approuver
 record-approved = Fiche approuvée.
@@ -243,6 +245,10 @@ export-report-counts = { $n ->
     [one] un retrait
    *[other] { $w } retraits
 }.
+export-report-unsigned-withdrawals = { $n ->
+    [one] Un retrait est laissé de côté : il a été fait avant la signature des retraits. Un superviseur le signe sur l'écran de la fiche (Signer le retrait).
+   *[other] { $n } retraits sont laissés de côté : ils ont été faits avant la signature des retraits. Un superviseur les signe sur l'écran de chaque fiche (Signer le retrait).
+}
 export-report-unapproved = { $n ->
     [one] Une fiche approuvée est laissée de côté : son approbation ne se vérifie pas (approuvée avant la signature des approbations, ou modifiée depuis). Un superviseur l'approuve à nouveau.
    *[other] { $n } fiches approuvées sont laissées de côté : leur approbation ne se vérifie pas (approuvées avant la signature des approbations, ou modifiées depuis). Un superviseur les approuve à nouveau.

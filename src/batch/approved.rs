@@ -1,7 +1,8 @@
-//! Headquarters checks who approved each record of a batch: from format 2 on, a batch carries
-//! the laptop's account list signed with the laptop's key, and every record an approval signed
-//! by the approving account's own key; each must verify, and the approver must be a supervisor or
-//! coordinator of that list. A laptop that has sent format 2 never goes back to format 1 (a
+//! Headquarters checks who approved each record of a batch and who withdrew each withdrawn one:
+//! from format 2 on, a batch carries the laptop's account list signed with the laptop's key,
+//! every record an approval signed by the approving account's own key, and every withdrawal a
+//! signature by the withdrawing account's; each must verify, by a supervisor or coordinator of
+//! that list. A laptop that has sent format 2 never goes back to format 1 (a
 //! batch without approvals from it is a forgery with a key taken from an older laptop).
 
 #![deny(clippy::indexing_slicing)]
@@ -36,6 +37,15 @@ pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, newest
             return Err(BatchError::Unapproved(format!(
                 "the record {} carries no approval signed by a supervisor or coordinator of the laptop's account list",
                 rec.uuid
+            )));
+        }
+    }
+    for t in &incoming.tombstones {
+        let ok = t.withdrawal.as_ref().is_some_and(|w| w.verifies(&list, &header.device_id, &t.uuid));
+        if !ok {
+            return Err(BatchError::Unapproved(format!(
+                "the withdrawal of {} is not signed by a supervisor or coordinator of the laptop's account list",
+                t.uuid
             )));
         }
     }

@@ -34,6 +34,8 @@ pub struct Prepared {
     pub unapproved: Vec<String>,
     /// The laptop's signed account list (JSON, signature), which names the approvers.
     pub accounts: Option<(String, String)>,
+    /// Withdrawals left out because they are not signed (withdrawn before withdrawals were).
+    pub unsigned_withdrawals: Vec<String>,
 }
 
 /// Who writes the batch, and for whom.
@@ -111,6 +113,7 @@ pub fn prepare(set: ExportSet, opts: &Options) -> Result<Prepared> {
         without_consent: set.without_consent,
         unapproved: set.unapproved,
         accounts: set.accounts,
+        unsigned_withdrawals: set.unsigned_withdrawals,
     })
 }
 

@@ -54,6 +54,13 @@ pub fn print_report(prepared: &export::Prepared) {
             unapproved.join(" ")
         );
     }
+    if !prepared.unsigned_withdrawals.is_empty() {
+        println!(
+            "left out: {} withdrawal(s) not signed (withdrawn before withdrawals were signed); a supervisor withdraws them again (`fourmi records withdraw UUID`): {}",
+            prepared.unsigned_withdrawals.len(),
+            prepared.unsigned_withdrawals.join(" ")
+        );
+    }
     println!("timestamps: {}", report.coarsen.as_str());
     println!("free text: {} phone number(s) and {} e-mail address(es) replaced", report.phones, report.emails);
     for f in &report.forms {

@@ -1,4 +1,4 @@
-//! Approvals signed by the account that approves: each approval is a signature, by the
+//! Approvals and withdrawals signed by the account that makes them: each approval is a signature, by the
 //! supervisor's or coordinator's own key, over the record's id, revision and answers. An export
 //! carries only records whose approval verifies against the laptop's signed account list, so a
 //! record changed after it was approved, or "approved" by someone the list does not name as a
@@ -11,6 +11,85 @@ use sha2::{Digest, Sha256};
 
 use super::roster::{Roster, verifying_key};
 use super::{RecordRow, Result, Role, Store, StoreError};
+
+/// What a withdrawal signs.
+fn withdrawal_statement(device: &str, uuid: &str, actor: &str, at: &str) -> String {
+    format!("fourmi withdrawal v1\0{device}\0{uuid}\0{actor}\0{at}")
+}
+
+/// Whether `signature` (base64) over `text` is `actor`'s, and `list` names `actor` a supervisor
+/// or coordinator, not disabled.
+fn signed_by_reviewer(list: &Roster, actor: &str, text: &str, signature: &str) -> bool {
+    let key = list
+        .entry(actor)
+        .filter(|e| e.role >= Role::Supervisor && !e.disabled)
+        .and_then(|e| e.key.as_deref())
+        .and_then(verifying_key);
+    let sig =
+        base64::engine::general_purpose::STANDARD.decode(signature).ok().and_then(|s| Signature::from_slice(&s).ok());
+    match (key, sig) {
+        (Some(key), Some(sig)) => key.verify(text.as_bytes(), &sig).is_ok(),
+        _ => false,
+    }
+}
+
+/// A withdrawal as the laptop keeps it and a batch's tombstone carries it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Withdrawal {
+    /// The withdrawing account.
+    pub actor: String,
+    /// When.
+    pub at: String,
+    /// The account's Ed25519 signature (base64).
+    pub signature: String,
+}
+
+impl Withdrawal {
+    /// `actor`'s withdrawal of record `uuid` of laptop `device`, signed with its `key`.
+    pub fn sign(key: &SigningKey, device: &str, uuid: &str, actor: &str, at: &str) -> Withdrawal {
+        let sig = key.sign(withdrawal_statement(device, uuid, actor, at).as_bytes());
+        Withdrawal {
+            actor: actor.to_string(),
+            at: at.to_string(),
+            signature: base64::engine::general_purpose::STANDARD.encode(sig.to_bytes()),
+        }
+    }
+
+    /// Whether it is signed by a supervisor or coordinator of `list` for record `uuid`.
+    pub fn verifies(&self, list: &Roster, device_id: &str, uuid: &str) -> bool {
+        signed_by_reviewer(
+            list,
+            &self.actor,
+            &withdrawal_statement(device_id, uuid, &self.actor, &self.at),
+            &self.signature,
+        )
+    }
+}
+
+/// Signs the withdrawal of `uuid` (inside the withdrawing transaction).
+pub(super) fn sign_withdrawal(
+    conn: &Connection,
+    key: &SigningKey,
+    device: &str,
+    uuid: &str,
+    actor: &str,
+    at: &str,
+) -> Result<()> {
+    let w = Withdrawal::sign(key, device, uuid, actor, at);
+    conn.execute(
+        "INSERT OR REPLACE INTO withdrawals (uuid, actor, at, signature) VALUES (?1, ?2, ?3, ?4)",
+        params![uuid, w.actor, w.at, w.signature],
+    )?;
+    Ok(())
+}
+
+/// The withdrawal of `uuid`, if it was signed.
+pub(super) fn load_withdrawal(conn: &Connection, uuid: &str) -> Result<Option<Withdrawal>> {
+    Ok(conn
+        .prepare_cached("SELECT actor, at, signature FROM withdrawals WHERE uuid = ?1")?
+        .query_row([uuid], |r| Ok(Withdrawal { actor: r.get(0)?, at: r.get(1)?, signature: r.get(2)? }))
+        .optional()?)
+}
 
 /// What an approval signs.
 fn statement(device: &str, uuid: &str, revision: i64, answers_sha256: &str, actor: &str, at: &str) -> String {
@@ -44,6 +123,14 @@ impl Store {
             return Ok(true);
         }
         Ok(unverified(&self.conn, std::slice::from_ref(&rec))?.is_empty())
+    }
+
+    /// Whether withdrawn record `uuid` carries a withdrawal that verifies.
+    pub fn withdrawal_verified(&self, uuid: &str) -> Result<bool> {
+        let (Some(list), Some(w)) = (signed_list(&self.conn)?, load_withdrawal(&self.conn, uuid)?) else {
+            return Ok(false);
+        };
+        Ok(w.verifies(&list, &self.device_id, uuid))
     }
 
     /// The account's own key, to sign what it does.
@@ -95,18 +182,8 @@ impl Approval {
     /// signed by an account that `list` names as a supervisor or coordinator, not disabled.
     /// (The answers' digest is checked by the caller, where it has the answers as approved.)
     pub fn verifies(&self, list: &Roster, device_id: &str, uuid: &str, revision: i64) -> bool {
-        let key = list
-            .entry(&self.actor)
-            .filter(|e| e.role >= Role::Supervisor && !e.disabled)
-            .and_then(|e| e.key.as_deref())
-            .and_then(verifying_key);
-        let sig = base64::engine::general_purpose::STANDARD
-            .decode(&self.signature)
-            .ok()
-            .and_then(|s| Signature::from_slice(&s).ok());
-        let (Some(key), Some(sig)) = (key, sig) else { return false };
         let text = statement(device_id, uuid, self.revision, &self.answers_sha256, &self.actor, &self.at);
-        self.revision == revision && key.verify(text.as_bytes(), &sig).is_ok()
+        self.revision == revision && signed_by_reviewer(list, &self.actor, &text, &self.signature)
     }
 }
 
@@ -126,10 +203,15 @@ pub(super) fn load(conn: &Connection, uuid: &str) -> Result<Option<Approval>> {
         .optional()?)
 }
 
+/// The laptop's device id.
+pub(super) fn device_id(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))?)
+}
+
 /// The laptop's signed account list, verified with the laptop's public key, if it has one.
 pub(super) fn signed_list(conn: &Connection) -> Result<Option<Roster>> {
     let Some((body, sig)) = super::roster::load(conn)? else { return Ok(None) };
-    let device_id: String = conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))?;
+    let device_id = device_id(conn)?;
     let line: String = conn.query_row("SELECT public FROM device_key WHERE id = 1", [], |r| r.get(0))?;
     let device = line
         .split_whitespace()

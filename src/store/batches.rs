@@ -47,6 +47,9 @@ pub struct Tombstone {
     pub form_id: String,
     /// When it was withdrawn.
     pub withdrawn_at: String,
+    /// The withdrawal, signed by the withdrawing account (format 2 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<super::approvals::Withdrawal>,
 }
 
 /// What a batch carries, read from the store.
@@ -66,6 +69,9 @@ pub struct ExportSet {
     /// The laptop's signed account list (its JSON and the laptop's signature), which names who
     /// signed each approval: headquarters checks the approvals against it.
     pub accounts: Option<(String, String)>,
+    /// Withdrawals left out because they are not signed by a supervisor or coordinator of the
+    /// signed list (withdrawn before withdrawals were signed): withdrawn again, they go.
+    pub unsigned_withdrawals: Vec<String>,
 }
 
 /// Which records a batch carries.
@@ -169,6 +175,18 @@ pub(super) fn export_set(conn: &Connection, session: &Session, selection: &Selec
         let bad = super::approvals::unverified(conn, &rows)?;
         set.records.retain(|r| !bad.contains(&r.row.uuid));
         set.unapproved = bad;
+        // Only withdrawals a supervisor or coordinator of the signed list signed.
+        let list = super::approvals::signed_list(conn)?;
+        let device = super::approvals::device_id(conn)?;
+        for t in &mut set.tombstones {
+            t.withdrawal = super::approvals::load_withdrawal(conn, &t.uuid)?;
+        }
+        let (signed, unsigned): (Vec<Tombstone>, Vec<Tombstone>) = set
+            .tombstones
+            .drain(..)
+            .partition(|t| matches!((&t.withdrawal, &list), (Some(w), Some(l)) if w.verifies(l, &device, &t.uuid)));
+        set.tombstones = signed;
+        set.unsigned_withdrawals = unsigned.into_iter().map(|t| t.uuid).collect();
         for rec in &mut set.records {
             rec.approval = super::approvals::load(conn, &rec.row.uuid)?;
         }
@@ -204,8 +222,9 @@ fn tombstones(conn: &Connection, clause: &str, args: impl rusqlite::Params) -> R
     let sql =
         format!("SELECT uuid, form_id, updated_at FROM records WHERE status = 'withdrawn' AND {clause} ORDER BY uuid");
     let mut stmt = conn.prepare(&sql)?;
-    let rows =
-        stmt.query_map(args, |r| Ok(Tombstone { uuid: r.get(0)?, form_id: r.get(1)?, withdrawn_at: r.get(2)? }))?;
+    let rows = stmt.query_map(args, |r| {
+        Ok(Tombstone { uuid: r.get(0)?, form_id: r.get(1)?, withdrawn_at: r.get(2)?, withdrawal: None })
+    })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 

@@ -31,7 +31,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-pub use approvals::Approval;
+pub use approvals::{Approval, Withdrawal};
 pub use audit::{AuditRow, ChainBreak};
 pub use batches::{BatchRow, ExportRecord, ExportSet, Selection, StatusChange, Tombstone};
 pub use queries::{Cancel, Reader, RecordFilter, TallyBy};

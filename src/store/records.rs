@@ -576,10 +576,23 @@ impl Store {
     /// tombstone (supervisors and coordinators).
     pub fn withdraw(&mut self, uuid: &str) -> Result<()> {
         self.require(Role::Supervisor, "withdraw records")?;
+        let key = self.own_key()?;
+        let device = self.device_id.clone();
         let rec = self.record(uuid)?;
+        if rec.status == Status::Withdrawn && !self.withdrawal_verified(uuid)? {
+            // Withdrawn before withdrawals were signed: signed now, so that the next batch
+            // carries it.
+            let at = now();
+            let tx = self.conn.transaction()?;
+            super::approvals::sign_withdrawal(&tx, &key, &device, uuid, &self.session.account, &at)?;
+            append(&tx, &at, &self.session.account, "withdrawal signed", Some(uuid), &serde_json::json!({}))?;
+            tx.commit()?;
+            return Ok(());
+        }
         self.transition(&rec, Status::Withdrawn)?;
         let at = now();
         let tx = self.conn.transaction()?;
+        super::approvals::sign_withdrawal(&tx, &key, &device, uuid, &self.session.account, &at)?;
         tx.execute(
             "UPDATE records SET status = 'withdrawn', answers = '{}', submitted_answers = NULL, position = NULL, updated_at = ?2, consent_interview = 0 WHERE uuid = ?1",
             params![uuid, at],

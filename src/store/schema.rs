@@ -90,6 +90,8 @@ const MIGRATIONS: &[&str] = &[
     // 7: an account's X25519 recipient waits for a coordinator too (accounts made before the
     // data key was encrypted to each account), with the account's signature over it.
     "ALTER TABLE pending_keys ADD COLUMN recipient TEXT; ALTER TABLE pending_keys ADD COLUMN proof TEXT;",
+    // 8: each withdrawal, signed by the withdrawing account's own key.
+    "CREATE TABLE withdrawals (uuid TEXT PRIMARY KEY, actor TEXT NOT NULL, at TEXT NOT NULL, signature TEXT NOT NULL);",
 ];
 
 /// The schema version this build writes.

@@ -378,6 +378,12 @@ fn report_ui(ui: &mut egui::Ui, p: &Prepared, tr: &Tr) {
     if p.without_consent > 0 {
         ui.colored_label(style::HINT, tr.ta("export-report-no-consent", &[("n", p.without_consent.into())]));
     }
+    if !p.unsigned_withdrawals.is_empty() {
+        ui.colored_label(
+            style::ERROR,
+            tr.ta("export-report-unsigned-withdrawals", &[("n", (p.unsigned_withdrawals.len() as i64).into())]),
+        );
+    }
     if !p.unapproved.is_empty() {
         ui.colored_label(style::ERROR, tr.ta("export-report-unapproved", &[("n", (p.unapproved.len() as i64).into())]));
     }

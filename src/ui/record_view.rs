@@ -25,6 +25,9 @@ pub struct RecordView {
     /// An approved record whose approval does not verify (approved before approvals were
     /// signed, or changed since): it stays on the laptop until approved again.
     approval_invalid: bool,
+    /// A withdrawn record whose withdrawal is not signed (withdrawn before withdrawals were):
+    /// no batch carries it until it is signed.
+    withdrawal_unsigned: bool,
 }
 
 impl RecordView {
@@ -42,6 +45,8 @@ impl RecordView {
         let answers = rec.answers.as_object().cloned().unwrap_or_default();
         let iv = Interview::resume(form, info, &answers, None, Outcome::InProgress);
         let summary = home::describe(&rec, catalog, tr);
+        let withdrawal_unsigned =
+            rec.status == Status::Withdrawn && store.withdrawal_verified(uuid).is_ok_and(|ok| !ok);
         Ok(RecordView {
             summary,
             answers: iv.hierarchy(),
@@ -53,6 +58,7 @@ impl RecordView {
             confirm_withdraw: false,
             error: None,
             approval_invalid: rec_approved_unverified(store, uuid),
+            withdrawal_unsigned,
         })
     }
 
@@ -127,7 +133,16 @@ impl RecordView {
         let uuid = self.rec.uuid.clone();
         let mut go = None;
         if self.rec.status == Status::Withdrawn {
-            return None;
+            if self.withdrawal_unsigned {
+                ui.colored_label(style::ERROR, tr.t("record-withdrawal-unsigned"));
+                if ui.button(tr.t("record-sign-withdrawal")).clicked() {
+                    match store.withdraw(&uuid) {
+                        Ok(()) => go = Some(Go::HomeWith(tr.t("record-withdrawn"))),
+                        Err(e) => self.error = Some(errors::message(tr, &e)),
+                    }
+                }
+            }
+            return go;
         }
         if self.rec.status == Status::Approved && self.approval_invalid {
             ui.colored_label(style::ERROR, tr.t("record-approval-invalid"));
