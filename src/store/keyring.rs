@@ -230,11 +230,15 @@ fn derive(
     Ok(out)
 }
 
-fn aad(format: u32, device_id: &str, device_public: &str, account: &str) -> Vec<u8> {
-    if format >= 2 {
-        format!("fourmi keyring v2\0{device_id}\0{device_public}\0{account}").into_bytes()
-    } else {
-        format!("fourmi keyring v1\0{device_id}\0{account}").into_bytes()
+/// What a seal binds besides its content: the laptop, its key, the account and, from format 3,
+/// the key-derivation settings (an edited setting opens nothing).
+fn aad(format: u32, device_id: &str, device_public: &str, account: &str, kdf: (u32, u32, u32)) -> Vec<u8> {
+    let (memory, passes, lanes) = kdf;
+    match format {
+        3.. => format!("fourmi keyring v3\0{device_id}\0{device_public}\0{account}\0{memory}\0{passes}\0{lanes}")
+            .into_bytes(),
+        2 => format!("fourmi keyring v2\0{device_id}\0{device_public}\0{account}").into_bytes(),
+        _ => format!("fourmi keyring v1\0{device_id}\0{account}").into_bytes(),
     }
 }
 
@@ -376,7 +380,10 @@ impl Keyring {
         let sealed = cipher
             .encrypt(
                 XNonce::from_slice(&nonce),
-                Payload { msg: &plain, aad: &aad(format, &self.device_id, &public, account) },
+                Payload {
+                    msg: &plain,
+                    aad: &aad(format, &self.device_id, &public, account, (KDF_MEMORY_KIB, KDF_PASSES, KDF_LANES)),
+                },
             )
             .map_err(|_| StoreError::Corrupt("sealing the key failed".into()))?;
         Ok(Sealed {
@@ -490,7 +497,7 @@ impl Keyring {
         let wrapping = derive(passphrase, &salt, s.memory_kib, s.passes, s.lanes)?;
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
         let public = self.device_public.clone().unwrap_or_default();
-        let aad = aad(s.format, &self.device_id, &public, account);
+        let aad = aad(s.format, &self.device_id, &public, account, (s.memory_kib, s.passes, s.lanes));
         let plain = Zeroizing::new(
             cipher
                 .decrypt(XNonce::from_slice(&nonce), Payload { msg: &sealed, aad: &aad })
@@ -597,6 +604,20 @@ mod tests {
         assert!(ring.open("chief", "coordinator pass").is_ok());
         ring.device_public = Some("BBBB".into());
         assert!(matches!(ring.open("chief", "coordinator pass"), Err(StoreError::WrongPassphrase)));
+    }
+
+    #[test]
+    fn edited_key_derivation_settings_open_nothing() {
+        let mut ring =
+            Keyring { version: 1, device_id: "d".into(), device_public: Some("AAAA".into()), ..Keyring::default() };
+        let mut s = secrets(Role::Monitor);
+        s.x25519 = Some(new_x25519());
+        ring.seal("ana", "correct horse battery", &s).unwrap();
+        assert_eq!(ring.format_of("ana"), 3);
+        ring.accounts[0].passes = 3;
+        assert!(matches!(ring.open("ana", "correct horse battery"), Err(StoreError::WrongPassphrase)));
+        ring.accounts[0].passes = KDF_PASSES;
+        assert!(ring.open("ana", "correct horse battery").is_ok());
     }
 
     #[test]
