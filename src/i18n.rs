@@ -189,6 +189,11 @@ mod tests {
                 missing.push(format!("status-{}", s.as_str()));
             }
         }
+        for why in ["media", "location", "device"] {
+            if !tr.has(&format!("iv-not-collected-{why}")) {
+                missing.push(format!("iv-not-collected-{why}"));
+            }
+        }
         for r in [crate::store::Role::Monitor, crate::store::Role::Supervisor, crate::store::Role::Coordinator] {
             if !tr.has(&format!("role-{}", r.as_str())) {
                 missing.push(format!("role-{}", r.as_str()));

@@ -82,7 +82,9 @@ fn check_scope(form: &Compiled, repeat: Option<ItemId>, answers: &Map<String, J>
                     check_scope(form, Some(id), inner)?;
                 }
             }
-            (Kind::Repeat | Kind::Group | Kind::Note, _) => return Err(format!("`{name}` cannot hold an answer")),
+            (Kind::Repeat | Kind::Group | Kind::Note | Kind::NotCollected, _) => {
+                return Err(format!("`{name}` cannot hold an answer"));
+            }
             (Kind::SelectMultiple | Kind::Rank, v) if !v.is_array() => return Err(format!("`{name}` is not a list")),
             (_, J::Object(_)) => return Err(format!("`{name}` holds an object")),
             (kind, J::String(s))

@@ -118,6 +118,7 @@ fn load_form(store: &mut Store, path: &Path) -> Result<(Arc<Compiled>, String), 
             loaded.diags.iter().filter(|d| d.severity == form::Severity::Error).map(|d| d.render(&shown)).collect();
         return Err(format!("the form has errors; check it with `fourmi form check`:\n{}", errors.join("\n")));
     }
+    loaded.ready_for_interviews(&path.display().to_string())?;
     let definition = form::portable_definition(&wb, &loaded.form);
     let hash = store.save_form(&definition, &loaded.form.id, &loaded.form.version).map_err(|e| e.to_string())?;
     Ok((Arc::new(Compiled::new(loaded.form)), hash))

@@ -80,6 +80,11 @@ pub trait Context {
     fn attribute(&self, _node: usize, _name: &str) -> Option<String> {
         None
     }
+    /// `pulldata(file, column, key_column, key)`: the `column` of the first row of the attached
+    /// CSV file `file` (without `.csv`) whose `key_column` is `key`.
+    fn pulldata(&self, _file: &str, _column: &str, _key_column: &str, _key: &str) -> Option<String> {
+        None
+    }
     /// The current instant (the interview engine passes its clock in).
     fn now(&self) -> DateTime<FixedOffset> {
         DateTime::UNIX_EPOCH.fixed_offset()

@@ -13,6 +13,7 @@ use super::value::{
 pub const SIGNATURES: &[(&str, usize, Option<usize>)] = &[
     ("abs", 1, Some(1)),
     ("area", 1, Some(1)),
+    ("enclosed-area", 1, Some(1)),
     ("acos", 1, Some(1)),
     ("asin", 1, Some(1)),
     ("atan", 1, Some(1)),
@@ -74,6 +75,7 @@ pub const SIGNATURES: &[(&str, usize, Option<usize>)] = &[
     ("substring", 2, Some(3)),
     ("substring-after", 2, Some(2)),
     ("substring-before", 2, Some(2)),
+    ("pulldata", 4, Some(4)),
     ("sum", 1, Some(1)),
     ("tan", 1, Some(1)),
     ("today", 0, Some(0)),
@@ -85,7 +87,6 @@ pub const SIGNATURES: &[(&str, usize, Option<usize>)] = &[
 
 /// Functions of ODK that fourmi deliberately does not run, with the reason shown to authors.
 pub const UNSUPPORTED: &[(&str, &str)] = &[
-    ("pulldata", "pulldata() reads external CSV files at run time; use select_one_from_file instead"),
     ("instance", "external and secondary instances are not supported; use choice_filter or select_one_from_file"),
     ("base64-decode", "base64-decode() is not supported"),
     ("randomize", "randomize() is not supported"),
@@ -256,6 +257,7 @@ fn call_unbounded(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         "checklist" => checklist(&vals),
         "weighted-checklist" => weighted_checklist(&vals),
         "today" => Value::Date(ev.ctx.now().date_naive()),
+        "pulldata" => Value::Str(ev.ctx.pulldata(&s(0), &s(1), &s(2), &s(3)).unwrap_or_default()),
         "now" => Value::DateTime(ev.ctx.now()),
         "date" => to_date(&vals[0])?,
         "date-time" => to_datetime(&vals[0])?,
@@ -281,7 +283,9 @@ fn call_unbounded(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
             None => Value::Str(ev.ctx.uuid()),
         },
         "random" => Value::Num(ev.ctx.random()),
-        "area" => Value::Num(geo::points(&items(&vals[0]).join(";")).map_or(f64::NAN, |p| geo::area(&p))),
+        "area" | "enclosed-area" => {
+            Value::Num(geo::points(&items(&vals[0]).join(";")).map_or(f64::NAN, |p| geo::area(&p)))
+        }
         "distance" => {
             let text = if vals.len() == 1 {
                 items(&vals[0]).join(";")

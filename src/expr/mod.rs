@@ -60,6 +60,20 @@ impl Expression {
         &self.references
     }
 
+    /// The files `pulldata('name', …)` calls read (`name`, as written).
+    pub fn pulldata_files(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.ast.walk(&mut |e| {
+            if let Expr::Call { name, args, .. } = e
+                && name == "pulldata"
+                && let Some(Expr::Str(file)) = args.first()
+            {
+                out.push(file.clone());
+            }
+        });
+        out
+    }
+
     /// Where each `${name}` stands.
     pub fn reference_spans(&self) -> Vec<(String, Span)> {
         let mut out = Vec::new();

@@ -56,6 +56,9 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         recontact_question: setting("recontact_question"),
         eligibility: None,
         instance_name: None,
+        files: BTreeMap::new(),
+        missing_files: Vec::new(),
+        root_name: setting("name").unwrap_or_else(|| "data".to_string()),
     };
     if let Some(row) = settings_row {
         if let Some(cell) = row.cells.iter().find(|c| c.column.starts_with("form_title::")) {
@@ -91,10 +94,11 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
             b.diags.push(Diagnostic::error(Pos { line: 1, col: 1 }, format!("the form has no `survey` sheet{hint}")));
         }
     }
+    let allow_dups = setting("allow_choice_duplicates").is_some_and(|v| truthy(&v));
     if let Some(sheet) = &wb.choices {
-        let allow_dups = setting("allow_choice_duplicates").is_some_and(|v| truthy(&v));
         form.choices = b.choices(sheet, allow_dups);
     }
+    b.external_choices(wb, &mut form);
     let mut langs = std::mem::take(&mut b.languages);
     if !form.default_language.is_empty() && !langs.contains(&form.default_language) {
         langs.insert(0, form.default_language.clone());
@@ -297,6 +301,22 @@ impl Builder {
                     stack.push(Open::new(item));
                 }
                 TypeCell::Item { kind, choices, or_other } => {
+                    if kind == Kind::NotCollected {
+                        let why = match super::types::not_collected_why(type_text) {
+                            "location" => "traces, shapes and positions taken by the device say where people are",
+                            "device" => {
+                                "phone numbers, SIM and subscriber numbers, e-mail addresses identify people and phones"
+                            }
+                            _ => "photos, recordings, files, signatures and barcodes can identify people",
+                        };
+                        self.diags.push(Diagnostic::warning(
+                            tpos,
+                            format!(
+                                "`{}` is not collected on this laptop ({why}; 4Mi interviews are anonymous): the interview shows it with this reason and goes on, `required` does not apply, and flat files keep its column empty",
+                                type_text.trim()
+                            ),
+                        ));
+                    }
                     let item = self.item(row, kind, choices, or_other, &stack);
                     if let Some(parent) = stack.last_mut() {
                         parent.adopt(item);
@@ -412,8 +432,11 @@ impl Builder {
     /// Rules that depend on the kind of item.
     fn item_rules(&mut self, row: &Row, item: &Item) {
         let has_media = row.cells.iter().any(|c| !c.value.is_empty() && is_media(&c.column));
-        if item.appearance.contains("search(") {
-            self.error(row.pos_of("appearance"), "not supported: the search() appearance (external data)");
+        if item.appearance.contains("search(") && super::attachments::search_file(&item.appearance).is_none() {
+            self.error(
+                row.pos_of("appearance"),
+                "the search() appearance names its CSV file first, in quotes: search('file')",
+            );
         }
         if row.cells.iter().any(|c| c.column.starts_with("big-image") && !c.value.is_empty())
             && !row
@@ -429,12 +452,17 @@ impl Builder {
         if matches!(&item.choices, Some(ChoiceSource::List(l)) if l.starts_with("${")) {
             self.error(row.pos_of("type"), "not supported: choices taken from earlier answers in a repeat");
         }
+        // A select shown as the header of a table (`label`) or as its rows (`list-nolabel`)
+        // has no label of its own.
+        let table_part =
+            item.kind.is_select() && item.appearance.split_whitespace().any(|a| a == "label" || a == "list-nolabel");
         if item.kind.is_question()
             && item.label.is_empty()
             && item.hint.is_empty()
             && !has_media
             && item.trigger.is_empty()
             && item.calculation.is_none()
+            && !table_part
         {
             self.error(row.pos, format!("the question `{}` has no label; add one in the `label` column", item.name));
         }
@@ -447,7 +475,14 @@ impl Builder {
         {
             self.error(row.pos, format!("the calculate `{}` has no `calculation`", item.name));
         }
-        if !item.trigger.is_empty() && item.calculation.is_none() && !item.kind.is_question() {
+        let background_geopoint = item.type_text.trim().eq_ignore_ascii_case("background-geopoint");
+        if background_geopoint && item.calculation.is_some() {
+            self.error(
+                row.pos_of("calculation"),
+                "a `background-geopoint` takes no `calculation` (its value comes from its trigger)",
+            );
+        }
+        if !item.trigger.is_empty() && item.calculation.is_none() && !item.kind.is_question() && !background_geopoint {
             self.error(row.pos_of("trigger"), "a `trigger` needs a `calculation` to run");
         }
         if item.kind == Kind::Audit && !item.name.is_empty() && item.name != "audit" {
@@ -469,6 +504,52 @@ impl Builder {
             }
         }
         out
+    }
+
+    /// The `external_choices` sheet's lists, for `select_one_external` (pyxform requires the
+    /// sheet, under that exact name, when the survey has such a question).
+    /// Its lists may repeat a name (pyxform writes them to a CSV file and does not check).
+    fn external_choices(&mut self, wb: &Workbook, form: &mut Form) {
+        let sheet = wb.others.iter().find(|s| s.name.to_lowercase() == "external_choices");
+        if let Some(sheet) = sheet {
+            for (list, choices) in self.choices(sheet, true) {
+                form.choices.insert(format!("{}{list}", super::types::EXTERNAL_LIST), choices);
+            }
+            return;
+        }
+        let first = form
+            .walk()
+            .into_iter()
+            .map(|(i, _)| i)
+            .find(|i| matches!(&i.choices, Some(ChoiceSource::List(l)) if l.starts_with(super::types::EXTERNAL_LIST)))
+            .map(|i| (i.pos_of("type"), i.type_text.clone()));
+        if let Some((pos, type_text)) = first {
+            let similar = wb
+                .others
+                .iter()
+                .find(|s| similar(&s.name, "external_choices"))
+                .map(|s| format!(" (is the sheet `{}` meant to be `external_choices`?)", s.name))
+                .unwrap_or_default();
+            // One error for the missing sheet, not one per list.
+            let lists: Vec<String> = form
+                .walk()
+                .into_iter()
+                .filter_map(|(i, _)| match &i.choices {
+                    Some(ChoiceSource::List(l)) if l.starts_with(super::types::EXTERNAL_LIST) => Some(l.clone()),
+                    _ => None,
+                })
+                .collect();
+            for l in lists {
+                form.choices.entry(l).or_default();
+            }
+            self.error(
+                pos,
+                format!(
+                    "`{}` takes its choices from a sheet named `external_choices`, and the form has none{similar}",
+                    type_text
+                ),
+            );
+        }
     }
 
     fn choices(&mut self, sheet: &Sheet, allow_dups: bool) -> BTreeMap<String, Vec<Choice>> {

@@ -65,21 +65,8 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
             by_name.entry(item.name.as_str()).or_default().push(item);
         }
     }
-    let resolve = |name: &str, pos: Pos, what: &str, out: &mut Vec<Diagnostic>| match by_name.get(name).map(Vec::len) {
-        _ if BUILT_IN_REFERENCES.contains(&name) => {}
-        _ if name.starts_with("last-saved#") => out.push(Diagnostic::error(
-            pos,
-            format!("{what}: not supported: ${{{name}}} (values from the last saved record)"),
-        )),
-        None | Some(0) => {
-            out.push(Diagnostic::error(pos, format!("{what} refers to ${{{name}}}, but no question is named `{name}`")))
-        }
-        Some(1) => {}
-        Some(_) => out.push(Diagnostic::error(
-            pos,
-            format!("{what} refers to ${{{name}}}, but several questions are named `{name}`; rename one"),
-        )),
-    };
+    let resolve =
+        |name: &str, pos: Pos, what: &str, out: &mut Vec<Diagnostic>| resolve(form, &by_name, name, pos, what, out);
     for (item, parents) in &walk {
         for (col, e) in item.expressions() {
             for r in e.references() {
@@ -102,7 +89,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
             resolve(t, item.pos_of("trigger"), "`trigger`", &mut out);
         }
         check_choices(form, item, &by_name, &mut out);
-        out.extend(super::params::check_parameters(item, &form.choices));
+        out.extend(super::params::check_parameters(item, form));
         if item.kind == Kind::Repeat
             && by_name.get(item.name.as_str()).is_some_and(|v| v.iter().filter(|i| i.kind == Kind::Repeat).count() > 1)
         {
@@ -150,7 +137,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
         if item.kind == Kind::Group && !item.children.iter().any(shown) {
             out.push(Diagnostic::error(
                 item.pos,
-                format!("the group `{}` is empty; add questions or remove it", item.name),
+                format!("the group `{}` is empty; add questions or remove it (ODK Validate refuses a group with nothing to show)", item.name),
             ));
         }
         for (col, e) in [("relevant", &item.relevant), ("required", &item.required), ("read_only", &item.read_only)] {
@@ -170,7 +157,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
 fn shown(item: &Item) -> bool {
     match item.kind {
         Kind::Group | Kind::Repeat => item.kind == Kind::Repeat || item.children.iter().any(shown),
-        Kind::Note => true,
+        Kind::Note | Kind::NotCollected => true,
         k if k.is_question() => !(item.label.is_empty() && item.hint.is_empty() && item.calculation.is_some()),
         _ => false,
     }
@@ -363,16 +350,43 @@ fn settings_checks(form: &Form, by_name: &BTreeMap<&str, Vec<&Item>>) -> Vec<Dia
     for (what, e) in [("eligibility", &form.eligibility), ("instance_name", &form.instance_name)] {
         if let Some(e) = e {
             for r in e.references() {
-                if !by_name.contains_key(r.as_str()) {
-                    out.push(Diagnostic::error(
-                        pos,
-                        format!("settings: {what} refers to ${{{r}}}, but no question is named `{r}`"),
-                    ));
-                }
+                resolve(form, by_name, r, pos, &format!("settings: {what}"), &mut out);
             }
         }
     }
     out
+}
+
+/// Checks that `${name}`, used in `what` at `pos`, names exactly one element.
+fn resolve(
+    form: &Form,
+    by_name: &BTreeMap<&str, Vec<&Item>>,
+    name: &str,
+    pos: Pos,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    match by_name.get(name).map(Vec::len) {
+        _ if BUILT_IN_REFERENCES.contains(&name) => {}
+        _ if name.starts_with("last-saved#") => out.push(Diagnostic::error(
+            pos,
+            format!("{what}: not supported: ${{{name}}} (values from the last saved record)"),
+        )),
+        None | Some(0) => {
+            out.push(Diagnostic::error(pos, format!("{what} refers to ${{{name}}}, but no question is named `{name}`")))
+        }
+        Some(1) if name == form.root_name => out.push(Diagnostic::error(
+            pos,
+            format!(
+                "{what} refers to ${{{name}}}, but `{name}` is also the name of the form's root element (the setting `name`, `data` by default); rename the question"
+            ),
+        )),
+        Some(1) => {}
+        Some(_) => out.push(Diagnostic::error(
+            pos,
+            format!("{what} refers to ${{{name}}}, but several questions are named `{name}`; rename one"),
+        )),
+    }
 }
 
 /// Words in a question's name that suggest personal data.

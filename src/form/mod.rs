@@ -5,6 +5,7 @@
 //! check, returning the form with its [`Diagnostic`]s. [`Compiled::new`] turns a form without
 //! errors into the flat, dependency-ordered table the interview engine runs.
 
+mod attachments;
 mod build;
 mod bundled;
 mod check;
@@ -19,8 +20,10 @@ mod types;
 mod workbook;
 mod write;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use attachments::{read_choice_file, search_file};
 pub use build::{similar, valid_name};
 pub use bundled::BUNDLED;
 pub use check::{TextPiece, text_pieces, text_references};
@@ -30,7 +33,7 @@ pub use model::{Choice, ChoiceSource, DefaultValue, Form, Item, Kind, Privacy, T
 pub use read_md::read_md;
 pub use read_xlsx::read_xlsx;
 pub use toml_io::{read_toml, write_toml};
-pub use types::{TypeCell, parse_type};
+pub use types::{TypeCell, not_collected_why, parse_type};
 pub use workbook::{Cell, Pos, Row, Sheet, Workbook, normalise_column};
 pub use write::{write_md, write_xlsx};
 
@@ -123,21 +126,34 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Whether the form can be used.
+    /// Whether the form is a valid form (`form check` passes).
     pub fn is_valid(&self) -> bool {
         !has_errors(&self.diags)
+    }
+
+    /// Whether interviews can be run with it: valid, and every file it needs beside it; else
+    /// what is wrong, for the user.
+    pub fn ready_for_interviews(&self, shown: &str) -> Result<(), String> {
+        if let Some(first) = self.diags.iter().find(|d| d.severity == Severity::Error) {
+            return Err(first.render(shown));
+        }
+        if !self.form.missing_files.is_empty() {
+            return Err(format!("{shown}: {}", attachments::missing_message(&self.form.missing_files)));
+        }
+        Ok(())
     }
 }
 
 /// Builds and checks a workbook; `dir` is where choice files (`select_one_from_file`) are looked for.
 pub fn from_workbook(wb: &Workbook, default_id: &str, dir: Option<&Path>) -> Loaded {
-    let built = build::build(wb, default_id);
+    let wb = wb.cleaned();
+    let built = build::build(&wb, default_id);
     if let Some(fatal) = built.fatal {
         return Loaded { form: built.form, diags: vec![fatal] };
     }
     let mut form = built.form;
     let mut diags = built.diags;
-    diags.extend(load_choice_files(&mut form, dir));
+    diags.extend(load_choice_files(&mut form, &wb, dir));
     diags.extend(check::check(&form));
     diags.sort_by_key(|d| (d.pos, d.severity));
     diags.dedup();
@@ -151,75 +167,119 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     Ok(from_workbook(&wb, id, path.parent()))
 }
 
-/// Reads the CSV files of `select_one_from_file` questions into the form's choice lists (keyed
-/// by file name).
-fn load_choice_files(form: &mut Form, dir: Option<&Path>) -> Vec<Diagnostic> {
+/// The prefix of the sheets that carry an attached file's rows in a stored definition.
+const FILE_SHEET: &str = "attachment:";
+
+/// Reads the files the form needs from `dir` (choice files into its choice lists, keyed by file
+/// name; the CSV files of `pulldata()` and `search()` into [`Form::files`]), or from the sheets
+/// a stored definition carries them in; a file found nowhere is named, with its rows, in a
+/// warning and in [`Form::missing_files`].
+fn load_choice_files(form: &mut Form, wb: &Workbook, dir: Option<&Path>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let files: Vec<(String, Pos, u32)> = form
+    for sheet in wb.others.iter().filter(|s| s.name.starts_with(FILE_SHEET)) {
+        let rows = sheet.rows.iter().map(|r| r.cells.iter().map(|c| (c.column.clone(), c.value.clone())).collect());
+        form.files.insert(sheet.name.trim_start_matches(FILE_SHEET).to_lowercase(), rows.collect());
+    }
+    let choice_files: Vec<(String, String, String)> = form
         .walk()
         .into_iter()
         .filter_map(|(i, _)| match &i.choices {
-            Some(ChoiceSource::File(f)) => Some((f.clone(), i.pos, i.row)),
+            Some(ChoiceSource::File(f)) => Some((
+                f.clone(),
+                i.parameters.get("value").cloned().unwrap_or_else(|| "name".into()),
+                i.parameters.get("label").cloned().unwrap_or_else(|| "label".into()),
+            )),
             _ => None,
         })
         .collect();
-    for (file, pos, _) in files {
-        if form.choices.contains_key(&file) {
+    let mut missing = Vec::new();
+    for (file, rows) in attachments::needed(form) {
+        let is_choices = choice_files.iter().any(|(f, _, _)| *f == file);
+        if (is_choices && form.choices.contains_key(&file)) || form.files.contains_key(&file.to_lowercase()) {
             continue;
         }
         // Without a folder (a form built in memory) the file cannot be looked for.
         let Some(dir) = dir else { continue };
-        match read_choice_csv(&dir.join(&file)) {
-            Ok(choices) => {
-                form.choices.insert(file, choices);
-            }
-            Err(msg) => diags.push(Diagnostic::error(pos, msg)),
+        let path = dir.join(&file);
+        let pos = Pos { line: rows.first().copied().unwrap_or(1), col: 1 };
+        if !path.exists() {
+            missing.push((file, rows));
+            continue;
         }
+        let read = if is_choices {
+            let (_, value, label) = choice_files.iter().find(|(f, _, _)| *f == file).cloned().unwrap_or_default();
+            read_choice_file(&path, &value, &label).map(|c| {
+                form.choices.insert(file.clone(), c);
+            })
+        } else {
+            attachments::read_rows(&path).map(|r| {
+                form.files.insert(file.to_lowercase(), r);
+            })
+        };
+        if let Err(msg) = read {
+            diags.push(Diagnostic::error(pos, msg));
+        }
+    }
+    search_lists(form);
+    if !missing.is_empty() {
+        for (file, rows) in &missing {
+            let list: Vec<String> = rows.iter().map(u32::to_string).collect();
+            diags.push(Diagnostic::warning(
+                Pos { line: rows.first().copied().unwrap_or(1), col: 1 },
+                format!(
+                    "the file `{file}` that rows {} need is not beside the form: the form is valid, but interviews cannot start until the file is put in the form's folder",
+                    list.join(", ")
+                ),
+            ));
+        }
+        form.missing_files = missing;
     }
     diags
 }
 
-/// Reads a choice CSV: a `name` column, a `label` (or `label::<language>`) column, and any
-/// other columns for choice filters.
-pub fn read_choice_csv(path: &Path) -> Result<Vec<Choice>, String> {
-    let shown = path.display();
-    if !path.exists() {
-        return Err(format!("cannot read the choice file {shown}: it is not there; put it beside the form"));
-    }
-    let bytes = crate::limits::read_regular_file(path, crate::limits::FORM_FILE_BYTES)
-        .map_err(|e| format!("the choice file: {e}"))?;
-    let mut reader = csv::Reader::from_reader(bytes.as_slice());
-    let headers: Vec<String> =
-        reader.headers().map_err(|e| format!("{shown}: {e}"))?.iter().map(normalise_column).collect();
-    if !headers.iter().any(|h| h == "name") {
-        return Err(format!("the choice file {shown} has no `name` column"));
-    }
-    let mut out = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| format!("{shown}: {e}"))?;
-        let mut choice = Choice {
-            name: String::new(),
-            label: Text::new(),
-            extra: Default::default(),
-            media: Default::default(),
-            pos: Pos { line: i as u32 + 2, col: 1 },
-        };
-        for (h, v) in headers.iter().zip(rec.iter()) {
-            if h == "name" {
-                choice.name = v.trim().to_string();
-            } else if h == "label" {
-                choice.label.insert(String::new(), v.trim().to_string());
-            } else if let Some(lang) = h.strip_prefix("label::") {
-                choice.label.insert(lang.to_string(), v.trim().to_string());
-            } else {
-                choice.extra.insert(h.clone(), v.trim().to_string());
-            }
+/// Selects with the `search('file')` appearance offer the rows of that attached CSV: their list
+/// on the choices sheet names the file's columns (its first choice's name is the value column,
+/// its label the label column), as ODK reads it.
+fn search_lists(form: &mut Form) {
+    fn go(
+        items: &mut [Item],
+        files: &BTreeMap<String, Vec<BTreeMap<String, String>>>,
+        lists: &mut BTreeMap<String, Vec<Choice>>,
+    ) {
+        for item in items {
+            go(&mut item.children, files, lists);
+            let (Some(file), Some(ChoiceSource::List(list))) =
+                (attachments::search_file(&item.appearance), &item.choices)
+            else {
+                continue;
+            };
+            let Some(rows) = files.get(&format!("{file}.csv").to_lowercase()) else { continue };
+            let Some(columns) = lists.get(list).and_then(|l| l.first()).cloned() else { continue };
+            let label_col = columns.label.values().next().cloned().unwrap_or_default();
+            let key = format!("search:{file}:{list}");
+            let choices = rows
+                .iter()
+                .filter_map(|r| {
+                    let name = r.get(&columns.name)?.trim().to_string();
+                    let mut label = Text::new();
+                    label.insert(String::new(), r.get(&label_col).cloned().unwrap_or_else(|| name.clone()));
+                    let extra = r.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    (!name.is_empty()).then(|| Choice {
+                        name,
+                        label,
+                        extra,
+                        media: Default::default(),
+                        pos: Pos::default(),
+                    })
+                })
+                .collect();
+            lists.insert(key.clone(), choices);
+            item.choices = Some(ChoiceSource::List(key));
         }
-        if !choice.name.is_empty() {
-            out.push(choice);
-        }
     }
-    Ok(out)
+    let files = std::mem::take(&mut form.files);
+    go(&mut form.items, &files, &mut form.choices);
+    form.files = files;
 }
 
 /// The form as one self-contained TOML text, as the store keeps every version: the workbook,
@@ -254,6 +314,24 @@ pub fn portable_definition(wb: &Workbook, form: &Form) -> String {
             }
             sheet.rows.push(Row { pos: Pos::default(), number: 0, cells });
         }
+    }
+    for (file, rows) in &form.files {
+        let name = format!("{FILE_SHEET}{file}");
+        if wb.others.iter().any(|s| s.name == name) {
+            continue;
+        }
+        let rows = rows
+            .iter()
+            .map(|r| Row {
+                pos: Pos::default(),
+                number: 0,
+                cells: r
+                    .iter()
+                    .map(|(k, v)| Cell { column: k.clone(), value: v.clone(), pos: Pos::default() })
+                    .collect(),
+            })
+            .collect();
+        wb.others.push(Sheet { name, rows, ..Sheet::default() });
     }
     write_toml(&wb)
 }

@@ -64,6 +64,10 @@ pub enum Kind {
     Username,
     /// The audit log.
     Audit,
+    /// A question fourmi does not collect on purpose (media, barcodes, GPS traces and shapes,
+    /// device and subscriber identifiers): shown with the reason and passed over, never
+    /// answered (see [`super::types::not_collected_why`]).
+    NotCollected,
     /// A group of items (a page when its appearance is `field-list`).
     Group,
     /// Items asked again for each instance.
@@ -84,9 +88,15 @@ impl Kind {
                 | Kind::DeviceId
                 | Kind::Username
                 | Kind::Audit
+                | Kind::NotCollected
                 | Kind::Group
                 | Kind::Repeat
         )
+    }
+    /// Whether the interview shows it on a screen (questions, notes, and what is not collected,
+    /// with the reason).
+    pub fn is_shown(self) -> bool {
+        self.is_question() || matches!(self, Kind::Note | Kind::NotCollected)
     }
     /// Whether the app fills it in (start, end, today, deviceid, username, audit).
     pub fn is_metadata(self) -> bool {
@@ -301,6 +311,14 @@ pub struct Form {
     pub eligibility: Option<Expression>,
     /// `instance_name`.
     pub instance_name: Option<Expression>,
+    /// The name of the form's root element (settings' `name`, `data` by default): an element
+    /// of the survey too, so a question of that name cannot be referred to (pyxform).
+    pub root_name: String,
+    /// The rows of the CSV files `pulldata()` and the `search()` appearance read, by file name.
+    pub files: BTreeMap<String, Vec<BTreeMap<String, String>>>,
+    /// Files the form needs that were not beside it, with the rows that need them: the form is
+    /// refused for interviews until they are there.
+    pub missing_files: Vec<(String, Vec<u32>)>,
 }
 
 impl Form {

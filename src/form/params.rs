@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::diag::Diagnostic;
-use super::model::{Choice, ChoiceSource, Item, Kind};
+use super::model::{ChoiceSource, Form, Item, Kind};
 
 fn number(params: &BTreeMap<String, String>, key: &str) -> Option<Result<f64, ()>> {
     params.get(key).map(|v| v.parse::<f64>().map_err(|_| ()))
@@ -19,8 +19,87 @@ fn multiple_of(x: f64, base: f64) -> bool {
     (q - q.round()).abs() < 1e-9
 }
 
-/// Checks an item's parameters; `choices` gives the form's lists (for `tick_labelset`).
-pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) -> Vec<Diagnostic> {
+/// The parameters of the types fourmi does not collect, checked as pyxform does, so that a form
+/// is judged the same (pyxform's xls2json and validators).
+fn not_collected_parameters(item: &Item, form: &Form, err: &mut impl FnMut(String)) {
+    let p = &item.parameters;
+    let head = item.type_text.split_whitespace().next().unwrap_or_default().to_lowercase();
+    let accepted: &[&str] = match head.as_str() {
+        "image" | "photo" => &["app", "max-pixels"],
+        "audio" | "background-audio" => &["quality"],
+        "geotrace" | "geoshape" => &["allow-mock-accuracy", "incremental", "reference-geometry"],
+        _ => return,
+    };
+    let bad: Vec<&str> = p.keys().map(String::as_str).filter(|k| !accepted.contains(k)).collect();
+    if !bad.is_empty() {
+        err(format!("this question type takes {}; not {}", accepted.join(", "), bad.join(", ")));
+    }
+    if let Some(m) = p.get("max-pixels")
+        && m.parse::<i64>().is_err()
+    {
+        err("`max-pixels` must be a whole number".into());
+    }
+    if let Some(app) = p.get("app")
+        && matches!(item.appearance.trim(), "" | "annotate")
+        && !android_package(app)
+    {
+        err(format!(
+            "`app` must be an Android package name (letters, digits and `_`, in parts separated by `.`); `{app}` is not"
+        ));
+    }
+    if let Some(q) = p.get("quality") {
+        let allowed: &[&str] = if head == "audio" {
+            &["voice-only", "low", "normal", "external"]
+        } else {
+            &["voice-only", "low", "normal"]
+        };
+        if !allowed.contains(&q.as_str()) {
+            err(format!("`quality` must be one of {}", allowed.join(", ")));
+        }
+    }
+    if let Some(v) = p.get("allow-mock-accuracy")
+        && !matches!(v.to_lowercase().as_str(), "true" | "false")
+    {
+        err("`allow-mock-accuracy` must be true or false".into());
+    }
+    if let Some(v) = p.get("incremental")
+        && !matches!(v.as_str(), "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "true()")
+    {
+        err("`incremental` can only be true".into());
+    }
+    if let Some(g) = p.get("reference-geometry")
+        && !form.choices.contains_key(g)
+        && !attached_instance(form, g)
+        && !(g.starts_with("${") && g.ends_with('}'))
+    {
+        err(format!(
+            "`reference-geometry` must name a choice list or an attached file, or be a ${{reference}}; `{g}` is neither"
+        ));
+    }
+}
+
+/// Whether `name` is the base name of a file a `select_one_from_file` question attaches (a
+/// secondary instance of that name).
+fn attached_instance(form: &Form, name: &str) -> bool {
+    form.walk().iter().any(|(i, _)| {
+        matches!(&i.choices, Some(ChoiceSource::File(f)) if f.rsplit_once('.').is_some_and(|(stem, _)| stem == name))
+    })
+}
+
+/// An Android package name as Android requires it: two or more parts separated by `.`, each
+/// starting with a letter, of ASCII letters, digits and `_`.
+fn android_package(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            p.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+/// Checks an item's parameters against its form (its lists, for `tick_labelset`).
+pub fn check_parameters(item: &Item, form: &Form) -> Vec<Diagnostic> {
+    let choices = &form.choices;
     let mut out = Vec::new();
     let p = &item.parameters;
     let mut err = |m: String| out.push(Diagnostic::error(item.pos_of("parameters"), format!("parameters: {m}")));
@@ -145,6 +224,7 @@ pub fn check_parameters(item: &Item, choices: &BTreeMap<String, Vec<Choice>>) ->
                 }
             }
         }
+        Kind::NotCollected => not_collected_parameters(item, form, &mut err),
         Kind::Audit => {
             for k in ["track-changes", "identify-user"] {
                 if boolean(k) {

@@ -28,6 +28,11 @@ pub enum TypeCell {
     MissingList(String),
 }
 
+/// The prefix of the choice lists of the `external_choices` sheet among the form's lists (a
+/// `select_one_external LIST` offers the list `LIST` of that sheet, which may share its name
+/// with a list of the choices sheet).
+pub const EXTERNAL_LIST: &str = "external_choices:";
+
 /// Reads a `type` cell.
 pub fn parse_type(cell: &str) -> TypeCell {
     if let Some(legacy) = legacy_select(cell) {
@@ -91,34 +96,63 @@ pub fn parse_type(cell: &str) -> TypeCell {
         "select_one_from_file" | "select_multiple_from_file" => {
             let kind = if head.starts_with("select_one") { Kind::SelectOne } else { Kind::SelectMultiple };
             match args.as_slice() {
-                [file] if file.to_lowercase().ends_with(".csv") => {
+                [file] if [".csv", ".xml", ".geojson"].iter().any(|e| file.to_lowercase().ends_with(e)) => {
                     TypeCell::Item { kind, choices: Some(ChoiceSource::File(file.to_string())), or_other: false }
                 }
-                [file] if file.to_lowercase().ends_with(".xml") || file.to_lowercase().ends_with(".geojson") => {
-                    TypeCell::Unsupported(format!("choices from {file}: only .csv choice files are supported"))
-                }
-                [file] => {
-                    TypeCell::Unknown(format!("{joined} (the choice file must end with .csv; `{file}` does not)"))
-                }
+                [file] => TypeCell::Unknown(format!(
+                    "{joined} (the choice file must end with .csv, .xml or .geojson; `{file}` does not)"
+                )),
                 [] => TypeCell::MissingList(joined),
                 _ => TypeCell::Unknown(joined),
             }
         }
         "select_from" | "select_one_from" | "select_multiple_from" => TypeCell::Unknown(joined),
-        "geotrace" | "geoshape" | "start-geopoint" | "background-geopoint" => {
-            TypeCell::Unsupported(format!("`{lower}` (geotrace, geoshape and GPS capture)"))
+        "geotrace"
+        | "geoshape"
+        | "start-geopoint"
+        | "background-geopoint"
+        | "image"
+        | "audio"
+        | "video"
+        | "file"
+        | "background-audio"
+        | "barcode"
+        | "photo"
+        | "phonenumber"
+        | "simserial"
+        | "subscriberid"
+        | "email" => item(Kind::NotCollected),
+        "select_one_external" | "select_multiple_external" => {
+            let kind = if head.starts_with("select_one") { Kind::SelectOne } else { Kind::SelectMultiple };
+            match args.as_slice() {
+                [list] => TypeCell::Item {
+                    kind,
+                    choices: Some(ChoiceSource::List(format!("{EXTERNAL_LIST}{list}"))),
+                    or_other: false,
+                },
+                [] => TypeCell::MissingList(joined),
+                _ => TypeCell::Unknown(joined),
+            }
         }
-        "image" | "audio" | "video" | "file" | "background-audio" | "barcode" | "photo" => {
-            TypeCell::Unsupported(format!("`{lower}` (media and barcodes)"))
-        }
-        "select_one_external" | "select_multiple_external" | "xml-external" | "csv-external" => {
+        "xml-external" | "csv-external" => {
             TypeCell::Unsupported(format!("`{lower}` (external instances; use select_one_from_file with a .csv)"))
-        }
-        "phonenumber" | "simserial" | "subscriberid" | "email" => {
-            TypeCell::Unsupported(format!("`{lower}` (device metadata that identifies a person or a phone)"))
         }
         "begin_loop" | "end_loop" | "osm" | "begin_osm" => TypeCell::Unsupported(format!("`{lower}`")),
         _ => TypeCell::Unknown(joined),
+    }
+}
+
+/// Why a question of type `type_text` (a [`Kind::NotCollected`]) is not collected: `media`
+/// (photos, recordings, files, signatures and barcodes show or identify people), `location`
+/// (traces, shapes and positions taken by the device say where people are), or `device`
+/// (phone numbers, SIM and subscriber numbers, e-mail addresses identify people and phones).
+/// 4Mi interviews are anonymous.
+pub fn not_collected_why(type_text: &str) -> &'static str {
+    let head = type_text.split_whitespace().next().unwrap_or_default().to_lowercase();
+    match head.as_str() {
+        "geotrace" | "geoshape" | "start-geopoint" | "background-geopoint" => "location",
+        "phonenumber" | "simserial" | "subscriberid" | "email" => "device",
+        _ => "media",
     }
 }
 
@@ -183,7 +217,10 @@ mod tests {
 
     #[test]
     fn unsupported_types_say_so() {
-        assert!(matches!(parse_type("geoshape"), TypeCell::Unsupported(_)));
+        assert!(matches!(parse_type("begin_loop"), TypeCell::Unsupported(_)));
+        assert_eq!(parse_type("geoshape"), TypeCell::Item { kind: Kind::NotCollected, choices: None, or_other: false });
+        assert_eq!(not_collected_why("image"), "media");
+        assert_eq!(not_collected_why("phonenumber"), "device");
         assert!(matches!(parse_type("selfie"), TypeCell::Unknown(_)));
         assert!(matches!(parse_type("select_one"), TypeCell::MissingList(_)));
     }

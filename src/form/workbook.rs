@@ -104,10 +104,59 @@ impl Workbook {
         }
     }
 
+    /// The workbook as pyxform reads it (pyxform's `clean_text_values` and its spreadsheet
+    /// readers): in every cell of every sheet, typographic quotes `‘ ’ “ ”` become `'` and `"`
+    /// and non-breaking spaces plain spaces; on the survey sheet, unless the setting
+    /// `clean_text_values` is no, each cell is trimmed and runs of spaces become one.
+    pub fn cleaned(&self) -> Workbook {
+        let off = ["no", "No", "NO", "false", "False", "FALSE", "false()"];
+        let collapse = !self.setting("clean_text_values").is_some_and(|c| off.contains(&c.value.trim()));
+        let mut wb = self.clone();
+        let clean = |sheet: &mut Sheet, collapse: bool| {
+            for row in &mut sheet.rows {
+                for cell in &mut row.cells {
+                    cell.value = clean_text(&cell.value, collapse);
+                }
+                row.cells.retain(|c| !c.value.is_empty());
+            }
+        };
+        if let Some(s) = wb.survey.as_mut() {
+            clean(s, collapse);
+        }
+        for s in wb.choices.iter_mut().chain(wb.settings.iter_mut()).chain(wb.others.iter_mut()) {
+            clean(s, false);
+        }
+        wb
+    }
+
     /// The settings sheet's value for `key` (first row), if set.
     pub fn setting(&self, key: &str) -> Option<&Cell> {
         self.settings.as_ref()?.rows.first()?.get(key)
     }
+}
+
+/// One cell's text as pyxform cleans it (see [`Workbook::cleaned`]).
+pub fn clean_text(value: &str, collapse: bool) -> String {
+    let mut out: String = value
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '\u{a0}' => ' ',
+            c => c,
+        })
+        .collect();
+    if collapse {
+        let trimmed = out.trim();
+        let mut collapsed = String::with_capacity(trimmed.len());
+        for c in trimmed.chars() {
+            if !(c == ' ' && collapsed.ends_with(' ')) {
+                collapsed.push(c);
+            }
+        }
+        out = collapsed;
+    }
+    out
 }
 
 /// Turns a header as written into the column name the model uses.

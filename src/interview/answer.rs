@@ -151,9 +151,14 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
             }
         }
         Kind::Acknowledge => Ok("OK".to_string()),
-        Kind::Note | Kind::Calculate | Kind::DeviceId | Kind::Username | Kind::Audit | Kind::Group | Kind::Repeat => {
-            Err(AnswerError::NotAnswerable(item.name.clone()))
-        }
+        Kind::Note
+        | Kind::Calculate
+        | Kind::DeviceId
+        | Kind::Username
+        | Kind::Audit
+        | Kind::NotCollected
+        | Kind::Group
+        | Kind::Repeat => Err(AnswerError::NotAnswerable(item.name.clone())),
     }
 }
 

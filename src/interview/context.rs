@@ -71,6 +71,12 @@ impl Context for ItemCtx<'_> {
     fn position(&self) -> Option<usize> {
         self.at.at.last().map(|i| i + 1)
     }
+
+    fn pulldata(&self, file: &str, column: &str, key_column: &str, key: &str) -> Option<String> {
+        let rows = self.iv.form.form.files.get(&format!("{file}.csv").to_lowercase())?;
+        let row = rows.iter().find(|r| r.get(key_column).is_some_and(|v| v.trim() == key.trim()))?;
+        row.get(column).cloned()
+    }
 }
 
 /// The choice list of item `id`, if it is a select.

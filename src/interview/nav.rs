@@ -101,7 +101,7 @@ impl Interview {
                         out.push(Screen::AddRepeat { repeat: id, at: at.to_vec() });
                     }
                 }
-                k if k.is_question() || k == Kind::Note => out.push(Screen::Question(loc)),
+                k if k.is_shown() => out.push(Screen::Question(loc)),
                 _ => {}
             }
             if self.gate_closes_after(id) {
@@ -178,7 +178,7 @@ impl Interview {
             let kind = self.form.items[c].item.kind;
             if kind == Kind::Group {
                 self.page_items(c, at, out);
-            } else if kind.is_question() || kind == Kind::Note {
+            } else if kind.is_shown() {
                 out.push(loc);
             }
         }

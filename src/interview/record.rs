@@ -36,7 +36,7 @@ impl Interview {
             let loc = Loc { item: id, at: at.to_vec() };
             let kind = node.item.kind;
             match kind {
-                Kind::Group | Kind::Note => {}
+                Kind::Group | Kind::Note | Kind::NotCollected => {}
                 Kind::Repeat => {
                     if !self.is_relevant(&loc) && !keep_unasked {
                         continue;
@@ -106,7 +106,7 @@ impl Interview {
                         list.push(s);
                     }
                 }
-                (Kind::Repeat | Kind::Group | Kind::Note, _) => {}
+                (Kind::Repeat | Kind::Group | Kind::Note | Kind::NotCollected, _) => {}
                 (_, v) => {
                     let text = from_json(v);
                     if !text.is_empty() {
@@ -211,6 +211,10 @@ impl Interview {
                     Err(e) => errors.push(err(&item.name, e.to_string())),
                 },
                 Kind::Note => errors.push(err(&item.name, "a note takes no answer".into())),
+                Kind::NotCollected => errors.push(err(
+                    &item.name,
+                    "this question is not collected on this laptop, so it takes no answer".into(),
+                )),
                 _ => {}
             }
         }

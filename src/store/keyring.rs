@@ -347,9 +347,9 @@ impl Keyring {
         }
     }
 
-    /// Drops `account`'s pending seal.
-    pub fn drop_pending(&mut self, account: &str) {
-        self.pending.retain(|a| a.account != account);
+    /// Whether `account` has a pending seal.
+    pub fn has_pending(&self, account: &str) -> bool {
+        self.pending.iter().any(|a| a.account == account)
     }
 
     fn make_seal(&self, account: &str, passphrase: &str, secrets: &Secrets) -> Result<Sealed, StoreError> {

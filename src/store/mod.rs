@@ -408,15 +408,23 @@ impl Store {
         }
         // The current seal, or a reset's pending one (taken below only if the signed list
         // names its key).
+        // (A current seal whose data key it no longer opens is one a cut reset left behind:
+        // the data key was since encrypted to the pending seal's key.)
         let secrets = match ring.open_secrets(account, passphrase) {
-            Err(StoreError::WrongPassphrase) => match ring.open_pending(account, passphrase) {
-                Some(s) => s,
-                None => {
-                    tries::failed(dir, account);
-                    return Err(StoreError::WrongPassphrase);
+            Ok(s) => s,
+            Err(e @ (StoreError::WrongPassphrase | StoreError::KeyReplaced | StoreError::Corrupt(_))) => {
+                match ring.open_pending(account, passphrase) {
+                    Some(s) => s,
+                    // The old seal of a reset that took effect: its passphrase is not the
+                    // account's any more.
+                    None if matches!(e, StoreError::WrongPassphrase) || ring.has_pending(account) => {
+                        tries::failed(dir, account);
+                        return Err(StoreError::WrongPassphrase);
+                    }
+                    None => return Err(e),
                 }
-            },
-            other => other?,
+            }
+            Err(e) => return Err(e),
         };
         // The passphrase opened the keyring's key: a database it does not open was made with
         // another keyring.

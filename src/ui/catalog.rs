@@ -56,14 +56,8 @@ impl Catalog {
 
     fn add(&mut self, wb: &Workbook, id: &str, dir: Option<&Path>, shown: &str) {
         let loaded = form::from_workbook(wb, id, dir);
-        if !loaded.is_valid() {
-            let first = loaded
-                .diags
-                .iter()
-                .find(|d| d.severity == form::Severity::Error)
-                .map(|d| d.render(shown))
-                .unwrap_or_default();
-            self.problems.push(first);
+        if let Err(why) = loaded.ready_for_interviews(shown) {
+            self.problems.push(why);
             return;
         }
         if self.forms.iter().any(|f| f.compiled.form.id == loaded.form.id) {

@@ -86,7 +86,7 @@ pub fn end_page(
     ui.separator();
     ui.label(egui::RichText::new(tr_iv.t("iv-review-answers")).strong());
     for e in hierarchy {
-        if matches!(e.kind, Kind::Group | Kind::Repeat | Kind::Note) {
+        if matches!(e.kind, Kind::Group | Kind::Repeat | Kind::Note | Kind::NotCollected) {
             continue;
         }
         ui.horizontal_wrapped(|ui| {

@@ -48,7 +48,8 @@ pub fn question(
     let heading = ui
         .horizontal_wrapped(|ui| {
             let heading = ui.label(egui::RichText::new(&label).size(19.0).strong());
-            let clearable = !iv.raw(loc).is_empty() && !read_only && item.kind != Kind::Note;
+            let clearable =
+                !iv.raw(loc).is_empty() && !read_only && !matches!(item.kind, Kind::Note | Kind::NotCollected);
             cleared = clearable && ui.small_button(tr.t("iv-clear")).clicked();
             heading
         })
@@ -78,6 +79,11 @@ pub fn question(
         }
         Kind::Range => range(ui, iv, loc, heading.id),
         Kind::Note => None,
+        Kind::NotCollected => {
+            let why = crate::form::not_collected_why(&item.type_text);
+            ui.colored_label(style::HINT, tr.t(&format!("iv-not-collected-{why}")));
+            None
+        }
         _ => entry(ui, item.kind, &item.appearance, draft, heading.id, tr, focus),
     })
     .inner
