@@ -115,11 +115,19 @@ fn missing_translations_are_warnings() {
 }
 
 #[test]
-fn unsupported_types_are_errors_that_say_not_supported() {
-    for t in ["geoshape", "image", "barcode", "select_one_external x", "begin_loop"] {
-        let e = errors(&survey(&format!("| | {t} | q | Q | | | | | |\n")));
-        assert!(e.iter().any(|m| m.contains("not supported")), "{t}: {e:?}");
+fn media_gps_traces_and_device_identifiers_load_as_not_collected_with_a_warning_saying_why() {
+    for (t, why) in [
+        ("geoshape", "where people are"),
+        ("image", "identify people"),
+        ("barcode", "identify people"),
+        ("phonenumber", "identify people and phones"),
+    ] {
+        let md = survey(&format!("| | {t} | q | Q | | | | | |\n"));
+        assert!(errors(&md).is_empty(), "{t}: {:?}", errors(&md));
+        assert!(warnings(&md).iter().any(|m| m.contains("not collected on this laptop") && m.contains(why)), "{t}");
     }
+    let e = errors(&survey("| | begin_loop | q | Q | | | | | |\n"));
+    assert!(e.iter().any(|m| m.contains("not supported")), "{e:?}");
 }
 
 #[test]
@@ -129,9 +137,26 @@ fn unknown_types_are_errors() {
 }
 
 #[test]
-fn unsupported_functions_name_the_alternative() {
-    let e = errors(&survey("| | calculate | c | | | pulldata('a', 'b', 'c', 'd') | | | |\n"));
-    assert!(e.iter().any(|m| m.contains("not supported") && m.contains("select_one_from_file")), "{e:?}");
+fn pulldata_names_the_csv_file_it_needs_when_it_is_not_beside_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.md");
+    std::fs::write(
+        &path,
+        survey(
+            "| | text | k | Key | | | | | |\n| | calculate | c | | | pulldata('people', 'name', 'id', ${k}) | | | |\n",
+        ),
+    )
+    .unwrap();
+    let loaded = fourmi::form::load(&path).unwrap();
+    assert!(loaded.is_valid(), "{:?}", loaded.diags);
+    let w: Vec<String> = loaded.diags.iter().map(|d| d.message.clone()).collect();
+    assert!(w.iter().any(|m| m.contains("`people.csv`") && m.contains("rows 3")), "{w:?}");
+    let refused = loaded.ready_for_interviews("f.md").unwrap_err();
+    assert!(refused.contains("`people.csv` (rows 3)"), "{refused}");
+    std::fs::write(dir.path().join("people.csv"), "id,name\n7,Awa\n").unwrap();
+    let loaded = fourmi::form::load(&path).unwrap();
+    assert!(loaded.ready_for_interviews("f.md").is_ok());
+    assert_eq!(loaded.form.files["people.csv"][0]["name"], "Awa");
 }
 
 #[test]
