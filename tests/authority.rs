@@ -313,6 +313,23 @@ fn only_records_approved_by_a_supervisor_of_the_signed_list_and_unchanged_since_
     Store::open(dir.path(), "sam", SAM).unwrap().approve(&ids[1]).unwrap();
     let (out, _) = exportable(dir.path());
     assert!(out.contains(&ids[1]));
+    // The approval covers every field a batch carries, not only the answers.
+    for (i, change) in [
+        "consent_recontact = 1",
+        "monitor = 'bob'",
+        "started_at = '2020-01-01T00:00:00.000+00:00'",
+        "language = 'x'",
+        "consent_at = NULL",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id = if i % 2 == 0 { &ids[1] } else { &ids[2] };
+        Store::open(dir.path(), "sam", SAM).unwrap().approve(id).ok();
+        raw_sql(dir.path(), "ana", ANA, &format!("UPDATE records SET {change} WHERE uuid = '{id}' RETURNING 1"));
+        let (out, left) = exportable(dir.path());
+        assert!(!out.contains(id) && left.contains(id), "{change}: the record is left out");
+    }
 }
 
 /// The data key an old copy of the keyring gives `account`.

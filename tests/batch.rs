@@ -206,6 +206,22 @@ impl Laptop {
         }
         ids
     }
+    /// Enters records as the coordinator's own (the monitor may be disabled) and approves them.
+    fn approved_by_coordinator(&self, records: &[serde_json::Value]) -> Vec<String> {
+        let file = self.path("answers-chief.jsonl");
+        let text: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+        std::fs::write(&file, text.join("\n")).unwrap();
+        let out =
+            self.run(&["records", "add", "--form", &self.path("form.toml"), "--answers", &file, "--finalize"], "chief");
+        ok(&out);
+        let ids: Vec<String> =
+            String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').next().unwrap().to_string()).collect();
+        let mut store = self.open();
+        for id in &ids {
+            store.approve(id).unwrap();
+        }
+        ids
+    }
     fn device_line(&self) -> String {
         self.open().device_pubkey().unwrap()
     }
@@ -701,6 +717,9 @@ fn a_batch_whose_answers_do_not_fit_the_form_is_refused() {
         ("age", serde_json::json!("old"), "age"),
         ("nowhere", serde_json::json!("x"), "not a question"),
         ("perp", serde_json::json!(["police"]), "outside its repeat"),
+        ("age", serde_json::json!([1]), "holds a list"),
+        ("sex", serde_json::json!(["male", "female"]), "holds a list"),
+        ("consent", serde_json::json!("no"), "not answered yes"),
     ] {
         let mut records = prepared.records.clone();
         records[0].answers.insert(field.into(), value);
@@ -793,6 +812,19 @@ fn incoming_from(
     fourmi::store::hq::Incoming { forms: Vec::new(), records, tombstones, accounts: None }
 }
 
+/// A's records at headquarters, as lines (what B must not change).
+fn records_of(hq: &Headquarters, device: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    hq.open()
+        .each_record("fieldtest", |r| {
+            if r.device_id == device {
+                out.push(format!("{} {} {:?}", r.uuid, r.revision, r.answers));
+            }
+        })
+        .unwrap();
+    out
+}
+
 #[test]
 fn a_laptop_can_neither_revise_nor_withdraw_another_laptops_records_at_headquarters() {
     let hq = Headquarters::new();
@@ -803,14 +835,19 @@ fn a_laptop_can_neither_revise_nor_withdraw_another_laptops_records_at_headquart
     hq.register(&a);
     hq.register(&b);
     hq.import(&a.export(&out.path().join("a"))).unwrap();
-    let before = hq.dump();
+    let a_device = a.open().device_id().to_string();
+    let before = records_of(&hq, &a_device);
     let mut at_hq = Vec::new();
     hq.open().each_record("fieldtest", |r| at_hq.push(r)).unwrap();
     let b_device = b.open().device_id().to_string();
-    // B sends A's records under their ids with a higher revision, and withdrawal markers for them.
-    let revised = incoming_from(&b, at_hq.clone(), Vec::new());
-    let err = hq.open().merge(&b_device, (1, 2), "d1", "forged-1", &revised).unwrap_err();
-    assert!(err.to_string().contains("belongs to the laptop"), "{err}");
+    // B sends A's records under their ids with a higher revision, and withdrawal markers for them:
+    // they are B's own records (counted as sharing ids), and A's stay as they were.
+    let mut revised = incoming_from(&b, at_hq.clone(), Vec::new());
+    for r in &mut revised.records {
+        r.answers.insert("age".into(), serde_json::json!(99));
+    }
+    let counts = hq.open().merge(&b_device, (1, 2, None), "d1", "forged-1", &revised).unwrap();
+    assert_eq!((counts.imported, counts.updated, counts.shared_ids), (2, 0, 2));
     let tombstones = at_hq
         .iter()
         .map(|r| fourmi::store::Tombstone {
@@ -821,16 +858,11 @@ fn a_laptop_can_neither_revise_nor_withdraw_another_laptops_records_at_headquart
         })
         .collect();
     let withdrawn = incoming_from(&b, Vec::new(), tombstones);
-    let err = hq.open().merge(&b_device, (1, 2), "d2", "forged-2", &withdrawn).unwrap_err();
-    assert!(err.to_string().contains("belongs to the laptop"), "{err}");
-    assert_eq!(hq.dump(), before, "nothing of either batch was imported");
-    assert!(
-        hq.open().devices().unwrap().iter().all(|d| d.device_id != b_device || d.imported.is_empty()),
-        "B's batch number 1 was not taken"
-    );
+    let counts = hq.open().merge(&b_device, (2, 2, None), "d2", "forged-2", &withdrawn).unwrap();
+    assert_eq!(counts.deleted, 2, "B withdrew its own copies");
+    assert_eq!(records_of(&hq, &a_device), before, "A's records are untouched");
     // A's own withdrawal still works.
     let mine = at_hq[0].clone();
-    let a_device = a.open().device_id().to_string();
     let own = fourmi::store::hq::Incoming {
         forms: Vec::new(),
         records: Vec::new(),
@@ -842,8 +874,31 @@ fn a_laptop_can_neither_revise_nor_withdraw_another_laptops_records_at_headquart
         }],
         accounts: None,
     };
-    let counts = hq.open().merge(&a_device, (2, 2), "d3", "a-2", &own).unwrap();
+    let counts = hq.open().merge(&a_device, (2, 2, None), "d3", "a-2", &own).unwrap();
     assert_eq!(counts.deleted, 1);
+}
+
+#[test]
+fn a_record_id_another_laptop_sent_first_does_not_block_the_laptop_that_made_it() {
+    let hq = Headquarters::new();
+    let a = Laptop::new(std::slice::from_ref(&hq.recipient));
+    let b = Laptop::new(std::slice::from_ref(&hq.recipient));
+    let ids = a.approved(&[answers(1)]);
+    hq.register(&a);
+    hq.register(&b);
+    // B learned the id of A's record before A exported it, and sends a record under it.
+    let out = tempfile::tempdir().unwrap();
+    let set = a.open().export_set(&Selection::Next(RecordFilter::default())).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
+    let mut claimed = incoming_from(&b, prepared.records.clone(), Vec::new());
+    claimed.forms = prepared.forms.clone();
+    let b_device = b.open().device_id().to_string();
+    hq.open().merge(&b_device, (1, 2, None), "d", "b-1", &claimed).unwrap();
+    let counts = hq.import(&a.export(out.path())).unwrap().counts;
+    assert_eq!((counts.imported, counts.shared_ids), (1, 1), "A's record arrives, and the shared id is counted");
+    let mut found = Vec::new();
+    hq.open().each_record("fieldtest", |r| found.push((r.device_id, r.uuid))).unwrap();
+    assert!(found.contains(&(a.open().device_id().to_string(), ids[0].clone())));
 }
 
 #[test]
@@ -867,7 +922,7 @@ fn a_withdrawal_sent_first_by_another_laptop_claims_nothing() {
         }],
         accounts: None,
     };
-    hq.open().merge(&b_device, (1, 2), "d", "b-1", &early).unwrap();
+    hq.open().merge(&b_device, (1, 2, None), "d", "b-1", &early).unwrap();
     let out = tempfile::tempdir().unwrap();
     let counts = hq.import(&a.export(out.path())).unwrap().counts;
     assert_eq!(counts.imported, 1, "A's record arrives: B's withdrawal applies to B's records only");
@@ -1075,4 +1130,29 @@ fn withdrawals_go_to_headquarters_only_signed_by_a_supervisor_of_the_laptops_sig
         out.path(),
     );
     assert_eq!(hq.import(&file).unwrap().counts.deleted, 1);
+}
+
+#[test]
+fn an_older_account_list_than_one_headquarters_has_seen_is_refused_as_a_rollback() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    hq.register(&laptop);
+    let out = tempfile::tempdir().unwrap();
+    laptop.approved(&[answers(1)]);
+    let old_list = laptop.open().export_set(&Selection::Next(RecordFilter::default())).unwrap().accounts.unwrap();
+    hq.import(&laptop.export(&out.path().join("1"))).unwrap();
+    // The list changes (an account disabled), and a batch carries the newer list.
+    laptop.open().disable_account("ana").unwrap();
+    laptop.approved_by_coordinator(&[answers(2)]);
+    hq.import(&laptop.export(&out.path().join("2"))).unwrap();
+    // A batch signed with the laptop's key but carrying the older list (files put back).
+    let store = laptop.open();
+    let set = store.export_set(&Selection::Reviewed(RecordFilter::default())).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
+    let before = hq.dump();
+    let file =
+        forged_batch(&store, &prepared, (&prepared.records, &[], Some(&old_list)), (2, 3), &hq.recipient, out.path());
+    let err = hq.import(&file).unwrap_err();
+    assert!(err.to_string().contains("older than version"), "{err}");
+    assert_eq!(hq.dump(), before);
 }

@@ -52,6 +52,8 @@ pub struct Checked {
     pub header: Header,
     /// What it brings.
     pub incoming: Incoming,
+    /// The version of the signed account list it carries (format 2 on).
+    pub accounts_version: Option<u64>,
 }
 
 /// Checks and decrypts one batch file's bytes (nothing is written).
@@ -72,8 +74,12 @@ pub fn check(bytes: &[u8], hq: &Hq, identity: &Identity) -> Result<Checked> {
     let plain = Zeroizing::new(opened.decrypt(&identity.inner)?);
     let (line, incoming) = payload::read(&plain)?;
     validate::validate(header, &line, &incoming)?;
-    super::approved::check(header, &incoming, &key, hq.device_format(&header.device_id)?)?;
-    Ok(Checked { header: opened.header.clone(), incoming })
+    let seen = super::approved::Seen {
+        format: hq.device_format(&header.device_id)?,
+        accounts_version: hq.roster_version(&header.device_id)?,
+    };
+    let accounts_version = super::approved::check(header, &incoming, &key, seen)?;
+    Ok(Checked { header: opened.header.clone(), incoming, accounts_version })
 }
 
 /// One file imported.
@@ -92,8 +98,13 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
     let bytes = crate::limits::read_regular_file(path, crate::limits::BATCH_FILE_BYTES).map_err(BatchError::Io)?;
     let checked = check(&bytes, hq, identity)?;
     let h = &checked.header;
-    let counts =
-        hq.merge(&h.device_id, (h.seq, h.format), &h.payload_sha256, &path.to_string_lossy(), &checked.incoming)?;
+    let counts = hq.merge(
+        &h.device_id,
+        (h.seq, h.format, checked.accounts_version),
+        &h.payload_sha256,
+        &path.to_string_lossy(),
+        &checked.incoming,
+    )?;
     Ok(Imported { device_id: h.device_id.clone(), seq: h.seq, counts })
 }
 

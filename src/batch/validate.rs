@@ -61,6 +61,11 @@ fn check_record(rec: &Record, header: &Header, forms: &HashMap<String, Compiled>
     if !matches!(rec.status.as_str(), "approved" | "exported") || rec.revision < 1 {
         return Err(format!("status `{}` revision {} cannot be exported", rec.status, rec.revision));
     }
+    if let Some(q) = &form.form.consent_question
+        && rec.answers.get(q).and_then(J::as_str) != Some("yes")
+    {
+        return Err(format!("it says the interview had consent, and its consent question `{q}` is not answered yes"));
+    }
     check_scope(form, None, &rec.answers)
 }
 
@@ -86,6 +91,9 @@ fn check_scope(form: &Compiled, repeat: Option<ItemId>, answers: &Map<String, J>
                 return Err(format!("`{name}` cannot hold an answer"));
             }
             (Kind::SelectMultiple | Kind::Rank, v) if !v.is_array() => return Err(format!("`{name}` is not a list")),
+            (kind, J::Array(_)) if !matches!(kind, Kind::SelectMultiple | Kind::Rank) => {
+                return Err(format!("`{name}` holds a list, and its question takes one value"));
+            }
             (_, J::Object(_)) => return Err(format!("`{name}` holds an object")),
             (kind, J::String(s))
                 if matches!(kind, Kind::Date | Kind::Today | Kind::DateTime | Kind::Start | Kind::End)

@@ -96,17 +96,27 @@ fn statement(device: &str, uuid: &str, revision: i64, answers_sha256: &str, acto
     format!("fourmi approval v1\0{device}\0{uuid}\0{revision}\0{answers_sha256}\0{actor}\0{at}")
 }
 
-fn answers_sha256(answers: &str) -> String {
-    Sha256::digest(answers.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+/// SHA-256 of the record `uuid` as a batch carries it: its answers and every field beside them
+/// (form version, monitor, laptop, times, language, consent flags), so that an approval covers
+/// all of it.
+fn record_sha256(conn: &Connection, uuid: &str) -> Result<String> {
+    let text: String = conn.query_row(
+        // SQL literals (quote()) joined by commas: one text for one record, unambiguous.
+        "SELECT 'fourmi record v1,' || quote(form_hash) || ',' || quote(monitor) || ',' || quote(device_id) || ','
+            || quote(started_at) || ',' || quote(completed_at) || ',' || quote(language) || ','
+            || quote(consent_interview) || ',' || quote(consent_at) || ',' || quote(consent_recontact) || ','
+            || quote(answers)
+         FROM records WHERE uuid = ?1",
+        [uuid],
+        |r| r.get(0),
+    )?;
+    Ok(Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Signs the approval of `uuid` as it stands on `conn` (inside the approving transaction).
 pub(super) fn sign(conn: &Connection, key: &SigningKey, device: &str, uuid: &str, actor: &str, at: &str) -> Result<()> {
-    let (answers, revision): (String, i64) =
-        conn.query_row("SELECT answers, revision FROM records WHERE uuid = ?1", [uuid], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    let a = Approval::sign(key, device, uuid, revision, &answers_sha256(&answers), actor, at);
+    let revision: i64 = conn.query_row("SELECT revision FROM records WHERE uuid = ?1", [uuid], |r| r.get(0))?;
+    let a = Approval::sign(key, device, uuid, revision, &record_sha256(conn, uuid)?, actor, at);
     conn.execute(
         "INSERT OR REPLACE INTO approvals (uuid, revision, actor, at, answers_sha256, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![uuid, a.revision, a.actor, a.at, a.answers_sha256, a.signature],
@@ -228,13 +238,11 @@ pub(super) fn unverified(conn: &Connection, rows: &[RecordRow]) -> Result<Vec<St
     let Some(list) = signed_list(conn)? else {
         return Ok(rows.iter().map(|r| r.uuid.clone()).collect());
     };
-    let mut answers = conn.prepare_cached("SELECT answers FROM records WHERE uuid = ?1")?;
     let mut bad = Vec::new();
     for row in rows {
-        let stored: String = answers.query_row([&row.uuid], |r| r.get(0))?;
-        let ok = load(conn, &row.uuid)?.is_some_and(|a| {
-            a.answers_sha256 == answers_sha256(&stored) && a.verifies(&list, &list.device_id, &row.uuid, row.revision)
-        });
+        let digest = record_sha256(conn, &row.uuid)?;
+        let ok = load(conn, &row.uuid)?
+            .is_some_and(|a| a.answers_sha256 == digest && a.verifies(&list, &list.device_id, &row.uuid, row.revision));
         if !ok {
             bad.push(row.uuid.clone());
         }

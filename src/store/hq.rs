@@ -79,6 +79,8 @@ pub struct Counts {
     pub unchanged: usize,
     /// Records deleted by a withdrawal.
     pub deleted: usize,
+    /// Records whose id another laptop's record has too (kept apart, each under its laptop).
+    pub shared_ids: usize,
 }
 
 /// A registered laptop.
@@ -261,11 +263,21 @@ impl Hq {
             .unwrap_or(1))
     }
 
-    /// Merges one batch of format `format` in one transaction and records its import.
+    /// The newest version of `device_id`'s signed account list imported (0 before any).
+    pub fn roster_version(&self, device_id: &str) -> Result<u64> {
+        let v: Option<i64> = self
+            .conn
+            .query_row("SELECT roster_version FROM devices WHERE device_id = ?1", [device_id], |r| r.get(0))
+            .optional()?;
+        Ok(v.unwrap_or(0).max(0) as u64)
+    }
+
+    /// Merges one batch of format `format`, carrying the account list of version
+    /// `roster_version`, in one transaction and records its import.
     pub fn merge(
         &mut self,
         device_id: &str,
-        (seq, format): (i64, u32),
+        (seq, format, roster_version): (i64, u32, Option<u64>),
         digest: &str,
         file: &str,
         batch: &Incoming,
@@ -285,17 +297,15 @@ impl Hq {
                     .unwrap_or(("", ""));
                 form.execute(params![hash, id, version, definition])?;
             }
-            // A record belongs to the laptop that made it: only that laptop's batches revise it or
-            // withdraw it. Anything else is refused whole (nothing of the batch is imported).
-            let not_yours = |uuid: &str, owner: &str| {
-                StoreError::Invalid(format!(
-                    "the record {uuid} belongs to the laptop {owner}, and a batch from {device_id} cannot change or withdraw it: nothing of this batch was imported; check the laptop {device_id}"
-                ))
-            };
+            // A record belongs to the laptop that made it: it is kept under that laptop and its
+            // id, so only that laptop's batches revise it or withdraw it; a record of another
+            // laptop with the same id is that laptop's own (and counted, as a sign that one of
+            // the two laptops is rogue or was restored from another's copy).
             // Only the sending laptop's own withdrawals (or old ones, whose laptop was not kept)
             // apply: another laptop cannot claim a record by withdrawing it first.
             let mut gone = tx.prepare_cached("SELECT 1 FROM tombstones WHERE uuid = ?1 AND device_id IN (?2, '')")?;
-            let mut revision = tx.prepare_cached("SELECT revision, device_id FROM records WHERE uuid = ?1")?;
+            let mut revision = tx.prepare_cached("SELECT revision FROM records WHERE device_id = ?1 AND uuid = ?2")?;
+            let mut elsewhere = tx.prepare_cached("SELECT 1 FROM records WHERE uuid = ?1 AND device_id <> ?2")?;
             let mut put = tx.prepare_cached(
                 "INSERT OR REPLACE INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at,
                  completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, history)
@@ -306,14 +316,11 @@ impl Hq {
                     counts.unchanged += 1;
                     continue;
                 }
-                let have: Option<(i64, String)> =
-                    revision.query_row([&r.uuid], |x| Ok((x.get(0)?, x.get(1)?))).optional()?;
-                if let Some((_, owner)) = &have
-                    && owner != device_id
-                {
-                    return Err(not_yours(&r.uuid, owner));
+                if elsewhere.exists(params![r.uuid, device_id])? {
+                    counts.shared_ids += 1;
                 }
-                match have.map(|(rev, _)| rev) {
+                let have: Option<i64> = revision.query_row(params![device_id, r.uuid], |x| x.get(0)).optional()?;
+                match have {
                     Some(rev) if rev >= r.revision => {
                         counts.unchanged += 1;
                         continue;
@@ -346,12 +353,6 @@ impl Hq {
             )?;
             let mut delete = tx.prepare_cached("DELETE FROM records WHERE uuid = ?1 AND device_id = ?2")?;
             for t in &batch.tombstones {
-                if let Some((_, owner)) =
-                    revision.query_row([&t.uuid], |x| Ok((x.get::<_, i64>(0)?, x.get::<_, String>(1)?))).optional()?
-                    && owner != device_id
-                {
-                    return Err(not_yours(&t.uuid, &owner));
-                }
                 tomb.execute(params![t.uuid, t.form_id, t.withdrawn_at, device_id])?;
                 counts.deleted += delete.execute(params![t.uuid, device_id])?;
             }
@@ -362,6 +363,12 @@ impl Hq {
             params![device_id, seq, digest, file, now(), counts_json],
         )?;
         tx.execute("UPDATE devices SET format = max(format, ?2) WHERE device_id = ?1", params![device_id, format])?;
+        if let Some(v) = roster_version {
+            tx.execute(
+                "UPDATE devices SET roster_version = max(roster_version, ?2) WHERE device_id = ?1",
+                params![device_id, v as i64],
+            )?;
+        }
         tx.commit()?;
         Ok(counts)
     }

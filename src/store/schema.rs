@@ -143,6 +143,25 @@ const HQ_MIGRATIONS: &[&str] = &[
     // 3: the newest batch format each laptop has sent: once it sends signed approvals (2), a
     // batch without them (1) is refused from it.
     "ALTER TABLE devices ADD COLUMN format INTEGER NOT NULL DEFAULT 1;",
+    // 4: a record is keyed by its laptop and its id (another laptop using the same id neither
+    // replaces it nor blocks it), and each laptop's newest signed account list is remembered
+    // (an older one is a rollback).
+    "
+    CREATE TABLE records_by_laptop (
+        uuid TEXT NOT NULL, form_hash TEXT NOT NULL REFERENCES forms(hash), form_id TEXT NOT NULL,
+        form_version TEXT NOT NULL, monitor TEXT NOT NULL, device_id TEXT NOT NULL, started_at TEXT NOT NULL,
+        completed_at TEXT, language TEXT NOT NULL, consent_interview INTEGER NOT NULL, consent_at TEXT,
+        consent_recontact INTEGER, status TEXT NOT NULL, revision INTEGER NOT NULL, answers TEXT NOT NULL,
+        history TEXT NOT NULL, PRIMARY KEY (device_id, uuid)
+    );
+    INSERT INTO records_by_laptop SELECT uuid, form_hash, form_id, form_version, monitor, device_id, started_at,
+        completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, history
+        FROM records;
+    DROP TABLE records;
+    ALTER TABLE records_by_laptop RENAME TO records;
+    CREATE INDEX records_form ON records(form_id, started_at, uuid);
+    ALTER TABLE devices ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0;
+    ",
 ];
 
 /// Brings headquarters' database up to date.
