@@ -1156,3 +1156,35 @@ fn an_older_account_list_than_one_headquarters_has_seen_is_refused_as_a_rollback
     assert!(err.to_string().contains("older than version"), "{err}");
     assert_eq!(hq.dump(), before);
 }
+
+#[test]
+fn headquarters_warns_when_the_newest_version_of_a_form_relabels_what_an_older_one_labelled() {
+    let hq = Headquarters::new();
+    let a = Laptop::new(std::slice::from_ref(&hq.recipient));
+    let b = Laptop::new(std::slice::from_ref(&hq.recipient));
+    hq.register(&a);
+    hq.register(&b);
+    let out = tempfile::tempdir().unwrap();
+    a.approved(&[answers(1)]);
+    hq.import(&a.export(&out.path().join("a"))).unwrap();
+    // B's version of the form swaps the labels of `female` and `male`.
+    let swapped = FORM
+        .replace("version = \"1\"", "version = \"2\"")
+        .replace("= \"Female\"", "= \"TMP\"")
+        .replace("= \"Male\"", "= \"Female\"")
+        .replace("= \"TMP\"", "= \"Male\"");
+    std::fs::write(b.path("form.toml"), swapped).unwrap();
+    b.approved(&[answers(2)]);
+    hq.import(&b.export(&out.path().join("b"))).unwrap();
+    let flat = out.path().join("flat");
+    let run = Command::new(env!("CARGO_BIN_EXE_fourmi"))
+        .args(["hq", "export", "csv", "--form", "fieldtest", "--data-dir"])
+        .arg(hq.db_dir())
+        .arg("--to")
+        .arg(&flat)
+        .output()
+        .unwrap();
+    ok(&run);
+    let warned = String::from_utf8_lossy(&run.stderr);
+    assert!(warned.contains("labels otherwise") && warned.contains("`male`"), "{warned}");
+}

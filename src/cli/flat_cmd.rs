@@ -86,8 +86,38 @@ fn compile(definition: &str) -> Result<Compiled, String> {
     crate::form::from_definition(definition)
 }
 
+/// Warnings for whoever labels `form_id`'s records at headquarters with its newest version:
+/// which laptops sent it, and where it labels what an older version labelled otherwise.
+pub fn version_warnings(hq: &Hq, form_id: &str) -> Vec<String> {
+    let Ok(versions) = hq.form_version_sources(form_id) else { return Vec::new() };
+    let Some(newest) = versions.last() else { return Vec::new() };
+    let Ok(new) = compile(&newest.definition) else { return Vec::new() };
+    let short = |h: &str| h.chars().take(8).collect::<String>();
+    let mut out = Vec::new();
+    for old in &versions[..versions.len() - 1] {
+        let Ok(before) = compile(&old.definition) else { continue };
+        let changes = crate::form::label_changes(&before.form, &new.form);
+        if !changes.is_empty() {
+            out.push(format!(
+                "every record of {form_id} is labelled with its newest version `{}` ({}, sent by {}), which labels otherwise than version `{}` ({}, sent by {}): {}; check that the newest version is one headquarters distributed",
+                newest.version,
+                short(&newest.hash),
+                newest.laptops.join(", "),
+                old.version,
+                short(&old.hash),
+                old.laptops.join(", "),
+                changes.join("; ")
+            ));
+        }
+    }
+    out
+}
+
 /// `fourmi hq export`: every record of the form at headquarters, with the newest version's columns.
 pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
+    for w in version_warnings(hq, &args.form) {
+        eprintln!("warning: {w}");
+    }
     let versions = hq.form_versions(&args.form).map_err(|e| e.to_string())?;
     let Some((_, _, definition)) = versions.last() else {
         let known = hq.form_ids().map_err(|e| e.to_string())?;

@@ -53,7 +53,12 @@ pub struct TablesArgs {
 pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
     let data = if args.hq {
         match store.data_dir.as_deref() {
-            Some(dir) => Hq::open(dir).map_err(|e| e.to_string()).and_then(|hq| Dataset::from_hq(&hq, &args.form)),
+            Some(dir) => Hq::open(dir).map_err(|e| e.to_string()).and_then(|hq| {
+                for w in super::flat_cmd::version_warnings(&hq, &args.form) {
+                    eprintln!("warning: {w}");
+                }
+                Dataset::from_hq(&hq, &args.form)
+            }),
             None => Err("say where headquarters' database lives: --data-dir FOLDER".into()),
         }
     } else {

@@ -347,3 +347,40 @@ pub fn from_definition(definition: &str) -> Result<Compiled, String> {
     }
     Ok(Compiled::new(loaded.form))
 }
+
+/// Where `new` labels a choice or a question of the same name otherwise than `old` does (in
+/// the default language): what an analyst should check before labelling records of `old` with
+/// `new`.
+pub fn label_changes(old: &Form, new: &Form) -> Vec<String> {
+    let mut out = Vec::new();
+    let label = |f: &Form, t: &Text| text_in(t, &f.default_language, &f.default_language).unwrap_or_default().to_string();
+    for (list, choices) in &new.choices {
+        let Some(before) = old.choices.get(list) else { continue };
+        for c in choices {
+            if let Some(b) = before.iter().find(|b| b.name == c.name)
+                && label(old, &b.label) != label(new, &c.label)
+            {
+                out.push(format!(
+                    "the choice `{}` of the list `{list}` was \"{}\" and is now \"{}\"",
+                    c.name,
+                    label(old, &b.label),
+                    label(new, &c.label)
+                ));
+            }
+        }
+    }
+    let old_items = old.walk();
+    for (item, _) in new.walk() {
+        if let Some((b, _)) = old_items.iter().find(|(b, _)| b.name == item.name && b.kind == item.kind)
+            && label(old, &b.label) != label(new, &item.label)
+        {
+            out.push(format!(
+                "the question `{}` was \"{}\" and is now \"{}\"",
+                item.name,
+                label(old, &b.label),
+                label(new, &item.label)
+            ));
+        }
+    }
+    out
+}

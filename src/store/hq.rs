@@ -173,6 +173,10 @@ impl Hq {
         Ok(Hq { conn, dir: dir.to_path_buf(), _lock: lock })
     }
 
+    pub(super) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
     /// The folder.
     pub fn dir(&self) -> &Path {
         &self.dir
