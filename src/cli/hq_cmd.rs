@@ -144,6 +144,14 @@ fn import(dir: &Path, files: &[PathBuf], identity: Option<&Path>) -> ExitCode {
                     c.unchanged,
                     c.deleted
                 );
+                if c.shared_ids > 0 {
+                    eprintln!(
+                        "warning: {}: {} record(s) of laptop {} have the id of another laptop's record; both are kept, each under its laptop. Two laptops never make the same id: one of them is rogue, or was set up from a copy of the other",
+                        file.display(),
+                        c.shared_ids,
+                        i.device_id
+                    );
+                }
             }
             Err(e) => {
                 failed += 1;
