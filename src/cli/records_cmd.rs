@@ -131,7 +131,8 @@ fn start(store: &Store, form: &Arc<Compiled>, language: Option<&str>) -> Intervi
         username: store.session().account.clone(),
         opened_at: chrono::Utc::now().fixed_offset(),
     };
-    Interview::start(form.clone(), info)
+    let last = store.last_saved_answers(&form.form.id).unwrap_or_default();
+    Interview::start_after(form.clone(), info, &last)
 }
 
 fn add(store: &mut Store, form_path: &Path, answers: &Path, finalize: bool, language: Option<String>) -> ExitCode {

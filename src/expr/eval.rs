@@ -80,6 +80,11 @@ pub trait Context {
     fn attribute(&self, _node: usize, _name: &str) -> Option<String> {
         None
     }
+    /// The document node of the secondary instance `name` (`instance('name')`): a choice list or
+    /// an attached choice file, as `root/item/<column>`.
+    fn instance(&self, _name: &str) -> Option<usize> {
+        None
+    }
     /// `pulldata(file, column, key_column, key)`: the `column` of the first row of the attached
     /// CSV file `file` (without `.csv`) whose `key_column` is `key`.
     fn pulldata(&self, _file: &str, _column: &str, _key_column: &str, _key: &str) -> Option<String> {
@@ -228,12 +233,15 @@ impl Evaluator<'_> {
                     None => return self.no_document_path(p),
                 }
             }
-            PathStart::Filter(_) => {
-                return Err(EvalError::new(
-                    ErrorKind::Unsupported,
-                    "paths that start from a function or `( )` are not supported",
-                ));
-            }
+            PathStart::Filter(e) => match self.eval(e)? {
+                Value::Nodes(ns) if ns.iter().all(|n| n.id.is_some()) => ns.iter().filter_map(|n| n.id).collect(),
+                _ => {
+                    return Err(EvalError::new(
+                        ErrorKind::Unsupported,
+                        "a path can start from nodes only (such as instance('list')/root/item)",
+                    ));
+                }
+            },
         };
         let mut attribute: Option<String> = None;
         for (i, step) in p.steps.iter().enumerate() {
@@ -273,6 +281,7 @@ impl Evaluator<'_> {
 
     fn step(&self, from: &[usize], step: &Step) -> Result<Vec<usize>, EvalError> {
         let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for &n in from {
             let candidates: Vec<usize> = match step.axis {
                 Axis::Child => self.ctx.children(n),
@@ -285,7 +294,7 @@ impl Evaluator<'_> {
                 matched = self.filter(matched, pred)?;
             }
             for m in matched {
-                if !out.contains(&m) {
+                if seen.insert(m) {
                     out.push(m);
                 }
             }

@@ -75,6 +75,7 @@ pub const SIGNATURES: &[(&str, usize, Option<usize>)] = &[
     ("substring", 2, Some(3)),
     ("substring-after", 2, Some(2)),
     ("substring-before", 2, Some(2)),
+    ("instance", 1, Some(1)),
     ("pulldata", 4, Some(4)),
     ("sum", 1, Some(1)),
     ("tan", 1, Some(1)),
@@ -87,7 +88,6 @@ pub const SIGNATURES: &[(&str, usize, Option<usize>)] = &[
 
 /// Functions of ODK that fourmi deliberately does not run, with the reason shown to authors.
 pub const UNSUPPORTED: &[(&str, &str)] = &[
-    ("instance", "external and secondary instances are not supported; use choice_filter or select_one_from_file"),
     ("base64-decode", "base64-decode() is not supported"),
     ("randomize", "randomize() is not supported"),
     ("current", "current() is not supported; use ${name}"),
@@ -257,6 +257,13 @@ fn call_unbounded(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
         "checklist" => checklist(&vals),
         "weighted-checklist" => weighted_checklist(&vals),
         "today" => Value::Date(ev.ctx.now().date_naive()),
+        "instance" => Value::Nodes(
+            ev.ctx
+                .instance(&s(0))
+                .map(|id| super::value::Node { id: Some(id), value: String::new() })
+                .into_iter()
+                .collect(),
+        ),
         "pulldata" => Value::Str(ev.ctx.pulldata(&s(0), &s(1), &s(2), &s(3)).unwrap_or_default()),
         "now" => Value::DateTime(ev.ctx.now()),
         "date" => to_date(&vals[0])?,

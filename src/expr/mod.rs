@@ -62,10 +62,20 @@ impl Expression {
 
     /// The files `pulldata('name', …)` calls read (`name`, as written).
     pub fn pulldata_files(&self) -> Vec<String> {
+        self.first_literals("pulldata")
+    }
+
+    /// The secondary instances `instance('name')` calls read.
+    pub fn instances(&self) -> Vec<String> {
+        self.first_literals("instance")
+    }
+
+    /// The first argument of every call of `function` written as a string literal.
+    fn first_literals(&self, function: &str) -> Vec<String> {
         let mut out = Vec::new();
         self.ast.walk(&mut |e| {
             if let Expr::Call { name, args, .. } = e
-                && name == "pulldata"
+                && name == function
                 && let Some(Expr::Str(file)) = args.first()
             {
                 out.push(file.clone());

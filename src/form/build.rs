@@ -482,7 +482,7 @@ impl Builder {
                 "a `background-geopoint` takes no `calculation` (its value comes from its trigger)",
             );
         }
-        if !item.trigger.is_empty() && item.calculation.is_none() && !item.kind.is_question() && !background_geopoint {
+        if !item.trigger.is_empty() && item.calculation.is_none() && item.kind == Kind::Calculate {
             self.error(row.pos_of("trigger"), "a `trigger` needs a `calculation` to run");
         }
         if item.kind == Kind::Audit && !item.name.is_empty() && item.name != "audit" {

@@ -72,6 +72,17 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
             for r in e.references() {
                 resolve(r, item.pos_of(col), &format!("`{col}`"), &mut out);
             }
+            for name in e.instances() {
+                let attached = walk.iter().any(|(i, _)| {
+                    matches!(&i.choices, Some(ChoiceSource::File(f)) if f.rsplit_once('.').is_some_and(|(stem, _)| stem == name))
+                });
+                if !form.choices.contains_key(&name) && !attached {
+                    out.push(Diagnostic::error(
+                        item.pos_of(col),
+                        format!("`{col}` reads instance('{name}'), but there is no choice list and no attached choice file named `{name}`"),
+                    ));
+                }
+            }
         }
         for (col, text) in [
             ("label", &item.label),
@@ -368,10 +379,12 @@ fn resolve(
 ) {
     match by_name.get(name).map(Vec::len) {
         _ if BUILT_IN_REFERENCES.contains(&name) => {}
-        _ if name.starts_with("last-saved#") => out.push(Diagnostic::error(
-            pos,
-            format!("{what}: not supported: ${{{name}}} (values from the last saved record)"),
-        )),
+        _ if name.starts_with("last-saved#") => {
+            let q = name.trim_start_matches("last-saved#");
+            if by_name.get(q).is_none_or(Vec::is_empty) {
+                out.push(Diagnostic::error(pos, format!("{what} refers to ${{{name}}}, but no question is named `{q}`")));
+            }
+        }
         None | Some(0) => {
             out.push(Diagnostic::error(pos, format!("{what} refers to ${{{name}}}, but no question is named `{name}`")))
         }

@@ -353,7 +353,8 @@ pub fn from_definition(definition: &str) -> Result<Compiled, String> {
 /// `new`.
 pub fn label_changes(old: &Form, new: &Form) -> Vec<String> {
     let mut out = Vec::new();
-    let label = |f: &Form, t: &Text| text_in(t, &f.default_language, &f.default_language).unwrap_or_default().to_string();
+    let label =
+        |f: &Form, t: &Text| text_in(t, &f.default_language, &f.default_language).unwrap_or_default().to_string();
     for (list, choices) in &new.choices {
         let Some(before) = old.choices.get(list) else { continue };
         for c in choices {

@@ -27,6 +27,11 @@ impl<'a> ItemCtx<'a> {
 impl Context for ItemCtx<'_> {
     fn reference(&self, name: &str) -> EvalResult {
         let form = &self.iv.form;
+        if let Some(q) = name.strip_prefix("last-saved#") {
+            let kind = form.id(q).map_or(Kind::Text, |id| form.items[id].item.kind);
+            let text = self.iv.last_saved.get(q).map(String::as_str).unwrap_or_default();
+            return Ok(super::answer::typed(kind, text));
+        }
         let Some(id) = form.id(name) else {
             return Err(EvalError::new(ErrorKind::UnknownReference, format!("no question is named `{name}`")));
         };
@@ -70,6 +75,27 @@ impl Context for ItemCtx<'_> {
 
     fn position(&self) -> Option<usize> {
         self.at.at.last().map(|i| i + 1)
+    }
+
+    fn instance(&self, name: &str) -> Option<usize> {
+        super::instances::instance(&self.iv.form.form, name)
+    }
+
+    fn children(&self, node: usize) -> Vec<usize> {
+        super::instances::children(&self.iv.form.form, node).unwrap_or_default()
+    }
+
+    fn parent(&self, node: usize) -> Option<usize> {
+        super::instances::parent(&self.iv.form.form, node).flatten()
+    }
+
+    fn name(&self, node: usize) -> String {
+        super::instances::name(&self.iv.form.form, node).unwrap_or_default()
+    }
+
+    fn text(&self, node: usize) -> String {
+        let label = |c: &Choice| self.iv.text(&c.label).unwrap_or_default().to_string();
+        super::instances::text(&self.iv.form.form, node, label).unwrap_or_default()
     }
 
     fn pulldata(&self, file: &str, column: &str, key_column: &str, key: &str) -> Option<String> {
@@ -130,19 +156,36 @@ impl Context for ChoiceCtx<'_> {
         Some(0)
     }
     fn children(&self, node: usize) -> Vec<usize> {
-        if node == 0 { (1..=self.columns().len()).collect() } else { Vec::new() }
+        match node {
+            0 => (1..=self.columns().len()).collect(),
+            n if n >= super::instances::BASE => self.outer.children(n),
+            _ => Vec::new(),
+        }
     }
     fn parent(&self, node: usize) -> Option<usize> {
+        if node >= super::instances::BASE {
+            return self.outer.parent(node);
+        }
         (node > 0).then_some(0)
     }
     fn name(&self, node: usize) -> String {
+        if node >= super::instances::BASE {
+            return self.outer.name(node);
+        }
         self.columns().get(node.wrapping_sub(1)).map(|c| c.0.to_string()).unwrap_or_default()
     }
     fn text(&self, node: usize) -> String {
-        if node == 0 {
-            return self.choice.name.clone();
+        match node {
+            0 => self.choice.name.clone(),
+            n if n >= super::instances::BASE => self.outer.text(n),
+            n => self.columns().get(n - 1).map(|c| c.1.clone()).unwrap_or_default(),
         }
-        self.columns().get(node - 1).map(|c| c.1.clone()).unwrap_or_default()
+    }
+    fn instance(&self, name: &str) -> Option<usize> {
+        self.outer.instance(name)
+    }
+    fn pulldata(&self, file: &str, column: &str, key_column: &str, key: &str) -> Option<String> {
+        self.outer.pulldata(file, column, key_column, key)
     }
     fn current_value(&self) -> Option<Value> {
         self.outer.current_value()

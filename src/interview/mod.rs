@@ -10,6 +10,7 @@
 mod answer;
 mod audit;
 mod context;
+mod instances;
 mod nav;
 mod record;
 mod refresh;
@@ -101,12 +102,30 @@ pub struct Interview {
     events: Vec<AuditEvent>,
     /// A closed interview whose answers were purged: it can no longer be reopened.
     purged: bool,
+    /// The top-level answers of the last record of this form saved on the laptop, for
+    /// `${last-saved#name}`.
+    last_saved: std::collections::BTreeMap<String, String>,
 }
 
 impl Interview {
     /// Opens a new interview: metadata filled, defaults set, everything computed.
     pub fn start(form: Arc<Compiled>, info: StartInfo) -> Interview {
+        Interview::start_after(form, info, &serde_json::Map::new())
+    }
+
+    /// Opens a new interview after `last_saved`, the answers of the last record of this form
+    /// saved on the laptop (what `${last-saved#name}` reads).
+    pub fn start_after(
+        form: Arc<Compiled>,
+        info: StartInfo,
+        last_saved: &serde_json::Map<String, serde_json::Value>,
+    ) -> Interview {
         let mut iv = Interview::empty(form, &info);
+        iv.last_saved = last_saved
+            .iter()
+            .filter(|(_, v)| !v.is_array() && !v.is_object())
+            .map(|(k, v)| (k.clone(), from_json(v)))
+            .collect();
         iv.fill_metadata(&info);
         iv.init_scope(&[], &[]);
         iv.recompute_all();
@@ -134,6 +153,7 @@ impl Interview {
             device_id: info.device_id.clone(),
             events: Vec::new(),
             purged: false,
+            last_saved: Default::default(),
         }
     }
 

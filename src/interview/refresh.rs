@@ -233,11 +233,13 @@ impl Interview {
             let common =
                 self.chains[d].iter().zip(&self.chains[loc.item]).take_while(|(a, b)| a == b).count().min(loc.at.len());
             for l in self.locs(d, &loc.at[..common]) {
-                if let Some(calc) = self.form.items[d].item.calculation.clone() {
-                    let v = eval_or(self, &l, &calc).to_str();
-                    self.store(&l, v);
-                    self.propagate(&l);
-                }
+                // Without a calculation, the trigger clears the field (as ODK does).
+                let v = match self.form.items[d].item.calculation.clone() {
+                    Some(calc) => eval_or(self, &l, &calc).to_str(),
+                    None => String::new(),
+                };
+                self.store(&l, v);
+                self.propagate(&l);
             }
         }
         self.propagate(loc);

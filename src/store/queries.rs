@@ -45,6 +45,21 @@ impl Store {
         select_page(&self.conn, &self.session, filter)
     }
 
+    /// The answers of the most recently started record of `form_id` this session can see (what
+    /// `${last-saved#name}` reads in the next interview), or none.
+    pub fn last_saved_answers(&self, form_id: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let filter = RecordFilter { form_id: Some(form_id.to_string()), limit: 1, ..RecordFilter::default() };
+        Ok(self
+            .records(&filter)?
+            .into_iter()
+            .next()
+            .and_then(|r| match r.answers {
+                serde_json::Value::Object(m) => Some(m),
+                _ => None,
+            })
+            .unwrap_or_default())
+    }
+
     /// How many records match `filter` (ignoring its page).
     pub fn count_records(&self, filter: &RecordFilter) -> Result<i64> {
         count(&self.conn, &self.session, filter)

@@ -85,7 +85,8 @@ pub fn begin(store: &Store, form: Arc<Compiled>, language: &str) -> Interview {
         username: store.session().account.clone(),
         opened_at: chrono::Local::now().fixed_offset(),
     };
-    Interview::start(form, info)
+    let last = store.last_saved_answers(&form.form.id).unwrap_or_default();
+    Interview::start_after(form, info, &last)
 }
 
 impl InterviewPage {
