@@ -320,3 +320,34 @@ fn fill_reports_every_refused_answer_by_name() {
     let names: Vec<&str> = err.iter().map(|e| e.name.as_str()).collect();
     assert!(names.contains(&"mode") && names.contains(&"age") && names.contains(&"nonsense"), "{err:?}");
 }
+
+#[test]
+fn a_question_not_collected_is_shown_then_passed_over_and_its_required_never_blocks() {
+    let f = md(
+        "| survey |\n| | type | name | label | required |\n| | image | photo | Take a photo | yes |\n| | text | town | Town | |\n",
+    );
+    let mut iv = Interview::start(f.clone(), info(""));
+    let photo = Loc::top(f.id("photo").unwrap());
+    assert_eq!(iv.current(), Screen::Question(photo.clone()), "it is shown, with its reason");
+    assert!(iv.set_answer(&photo, "x.jpg", s(1)).is_err(), "it takes no answer");
+    iv.next(s(2)).unwrap();
+    iv.set_answer(&Loc::top(f.id("town").unwrap()), "Gao", s(3)).unwrap();
+    iv.finalize(s(4)).unwrap();
+    assert!(!iv.answers_json().contains_key("photo"));
+}
+
+#[test]
+fn instance_lookups_read_a_choice_list_and_last_saved_reads_the_previous_record() {
+    let f = md(
+        "| survey |\n| | type | name | label | calculation | default |\n| | select_one towns | town | Town | | ${last-saved#town} |\n| | calculate | region | | instance('towns')/root/item[name=${town}]/region | |\n| choices |\n| | list_name | name | label | region |\n| | towns | gao | Gao | north |\n| | towns | kayes | Kayes | west |\n",
+    );
+    let mut last = Map::new();
+    last.insert("town".into(), json!("kayes"));
+    let mut iv = Interview::start_after(f.clone(), info(""), &last);
+    let town = Loc::top(f.id("town").unwrap());
+    let region = Loc::top(f.id("region").unwrap());
+    assert_eq!(iv.raw(&town), "kayes", "the default is the last saved answer");
+    assert_eq!(iv.raw(&region), "west");
+    iv.set_answer(&town, "gao", s(1)).unwrap();
+    assert_eq!(iv.raw(&region), "north");
+}

@@ -29,6 +29,9 @@ pub struct Entry {
     pub numeric: bool,
 }
 
+/// What the codebook says of a question fourmi does not collect.
+pub const NOT_COLLECTED_NOTE: &str = "not collected on the laptop, on purpose: media, GPS traces and shapes, and phone, SIM and e-mail identifiers identify people, and 4Mi interviews are anonymous; the column is always empty";
+
 /// What the codebook says of text columns in CSV files.
 pub const FORMULA_NOTE: &str = "in CSV files, text that began with = + - or @ starts with an added ' so that spreadsheets do not run it as a formula";
 
@@ -104,10 +107,10 @@ pub fn entries(form: &Compiled, tables: &[Table], lang: &str) -> Vec<Entry> {
                         Vec::new()
                     };
                     let numeric = matches!(item.kind, Kind::Integer | Kind::Decimal | Kind::Range);
-                    let kind = if item.kind == Kind::Text {
-                        format!("{} ({FORMULA_NOTE})", item.type_text)
-                    } else {
-                        item.type_text.clone()
+                    let kind = match item.kind {
+                        Kind::Text => format!("{} ({FORMULA_NOTE})", item.type_text),
+                        Kind::NotCollected => format!("{} ({NOT_COLLECTED_NOTE})", item.type_text),
+                        _ => item.type_text.clone(),
                     };
                     (label_of(*id), kind, pairs, numeric)
                 }

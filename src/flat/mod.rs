@@ -90,11 +90,14 @@ pub fn choice_names(form: &Compiled, id: ItemId) -> Vec<String> {
     form.choice_list(id).map(|cs| cs.iter().map(|c| c.name.clone()).collect()).unwrap_or_default()
 }
 
-/// Whether an item gets a column: answers and calculations, not personal ones.
+/// Whether an item gets a column: answers and calculations, not personal ones; a question not
+/// collected on this laptop keeps its (empty) column, as the codebook says.
 fn has_column(form: &Compiled, id: ItemId) -> bool {
     let item = &form.items[id].item;
     item.privacy != Privacy::Personal
-        && (item.kind.is_question() || item.kind.is_metadata() || item.kind == Kind::Calculate)
+        && (item.kind.is_question()
+            || item.kind.is_metadata()
+            || matches!(item.kind, Kind::Calculate | Kind::NotCollected))
 }
 
 /// The empty tables of a form: the records', then one per repeat, in form order.
