@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 runs="${1:-10000000}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(expr form_md form_toml form_spreadsheet answers batch keyring)
+[ ${#targets[@]} -gt 0 ] || targets=(expr form_md form_toml form_spreadsheet answers batch keyring attachment)
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
     echo "== $t: $runs executions"

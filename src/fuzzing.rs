@@ -91,8 +91,20 @@ pub fn keyring(data: &[u8]) {
 /// What a fuzz target does with its input.
 pub type Target = fn(&[u8]);
 
+/// The readers of files attached to a form (choice files in CSV, XML and GeoJSON): the first
+/// byte chooses which.
+pub fn attachment(data: &[u8]) {
+    let Some((first, rest)) = data.split_first() else { return };
+    let ext = match first % 3 {
+        0 => "csv",
+        1 => "xml",
+        _ => "geojson",
+    };
+    let _ = crate::form::parse_choice_file(rest, ext, "name", "label");
+}
+
 /// Every target by name, for the regression test.
-pub const TARGETS: [(&str, Target); 7] = [
+pub const TARGETS: [(&str, Target); 8] = [
     ("expr", expr),
     ("form_md", form_md),
     ("form_toml", form_toml),
@@ -100,4 +112,5 @@ pub const TARGETS: [(&str, Target); 7] = [
     ("answers", answers),
     ("batch", batch),
     ("keyring", keyring),
+    ("attachment", attachment),
 ];

@@ -15,19 +15,21 @@ use super::workbook::{Pos, normalise_column};
 /// Reads a choice file by its extension; `value` and `label` name the columns (parameters
 /// `value=` and `label=`; `name` and `label` by default).
 pub fn read_choice_file(path: &Path, value: &str, label: &str) -> Result<Vec<Choice>, String> {
-    let shown = path.display();
     let bytes = crate::limits::read_regular_file(path, crate::limits::FORM_FILE_BYTES)
         .map_err(|e| format!("the choice file: {e}"))?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase();
-    let rows = match ext.as_str() {
-        "xml" => xml_rows(&bytes).map_err(|e| format!("the choice file {shown} is not readable XML: {e}"))?,
-        "geojson" => {
-            geojson_rows(&bytes).map_err(|e| format!("the choice file {shown} is not readable GeoJSON: {e}"))?
-        }
-        _ => csv_rows(&bytes).map_err(|e| format!("{shown}: {e}"))?,
+    parse_choice_file(&bytes, &ext, value, label).map_err(|e| format!("the choice file {}: {e}", path.display()))
+}
+
+/// A choice file's bytes read as its extension `ext` says (`xml`, `geojson`, else CSV).
+pub fn parse_choice_file(bytes: &[u8], ext: &str, value: &str, label: &str) -> Result<Vec<Choice>, String> {
+    let rows = match ext {
+        "xml" => xml_rows(bytes).map_err(|e| format!("it is not readable XML: {e}"))?,
+        "geojson" => geojson_rows(bytes).map_err(|e| format!("it is not readable GeoJSON: {e}"))?,
+        _ => csv_rows(bytes)?,
     };
     if !rows.iter().all(|r| r.contains_key(value)) && !rows.is_empty() {
-        return Err(format!("the choice file {shown} has no `{value}` column"));
+        return Err(format!("it has no `{value}` column"));
     }
     Ok(rows
         .into_iter()

@@ -23,7 +23,7 @@ mod write;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use attachments::{read_choice_file, search_file};
+pub use attachments::{parse_choice_file, read_choice_file, search_file};
 pub use build::{similar, valid_name};
 pub use bundled::BUNDLED;
 pub use check::{TextPiece, text_pieces, text_references};
