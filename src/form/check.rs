@@ -112,6 +112,15 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                 ),
             ));
         }
+        if item.kind == Kind::Repeat && item.name == form.root_name {
+            out.push(Diagnostic::error(
+                item.pos_of("name"),
+                format!(
+                    "the repeat `{}` has the name of the form's root element (the setting `name`, `data` by default); rename it",
+                    item.name
+                ),
+            ));
+        }
         if item.kind == Kind::Repeat && item.repeat_count.is_some() {
             let generated = format!("{}_count", item.name);
             let siblings = parents
