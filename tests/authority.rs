@@ -320,6 +320,8 @@ fn only_records_approved_by_a_supervisor_of_the_signed_list_and_unchanged_since_
         "started_at = '2020-01-01T00:00:00.000+00:00'",
         "language = 'x'",
         "consent_at = NULL",
+        "form_version = '9'",
+        "form_id = 'other'",
     ]
     .iter()
     .enumerate()

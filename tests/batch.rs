@@ -255,6 +255,14 @@ impl Headquarters {
         Hq::init(&hq.db_dir(), &hq.identity_file(), &hq.recipient).unwrap();
         hq
     }
+    /// Another headquarters database with the same identity (batches are encrypted to it).
+    fn new_with_identity_of(other: &Headquarters) -> Headquarters {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(other.identity_file(), dir.path().join("hq-identity.txt")).unwrap();
+        let hq = Headquarters { dir, recipient: other.recipient.clone() };
+        Hq::init(&hq.db_dir(), &hq.identity_file(), &hq.recipient).unwrap();
+        hq
+    }
     fn identity_file(&self) -> PathBuf {
         self.dir.path().join("hq-identity.txt")
     }
@@ -1147,7 +1155,7 @@ fn an_older_account_list_than_one_headquarters_has_seen_is_refused_as_a_rollback
     hq.import(&laptop.export(&out.path().join("2"))).unwrap();
     // A batch signed with the laptop's key but carrying the older list (files put back).
     let store = laptop.open();
-    let set = store.export_set(&Selection::Reviewed(RecordFilter::default())).unwrap();
+    let set = store.export_set(&Selection::Again(2)).unwrap();
     let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
     let before = hq.dump();
     let file =
@@ -1155,6 +1163,18 @@ fn an_older_account_list_than_one_headquarters_has_seen_is_refused_as_a_rollback
     let err = hq.import(&file).unwrap_err();
     assert!(err.to_string().contains("older than version"), "{err}");
     assert_eq!(hq.dump(), before);
+    // In another headquarters, the batches arrive in another order: the genuine older batch
+    // still imports after the newer one, and the rolled-back batch, arriving before batch 2,
+    // is named when batch 2 shows its list is older.
+    drop(store);
+    let hq2 = Headquarters::new_with_identity_of(&hq);
+    hq2.register(&laptop);
+    let second = out.path().join("2").read_dir().unwrap().next().unwrap().unwrap().path();
+    let first = out.path().join("1").read_dir().unwrap().next().unwrap().unwrap().path();
+    hq2.import(&file).unwrap();
+    let two = hq2.import(&second).unwrap();
+    assert_eq!(two.rolled_back.map(|(seq, _)| seq), Some(3), "batch 3 is named as the rollback");
+    hq2.import(&first).expect("a genuine older batch imports whatever the order");
 }
 
 #[test]

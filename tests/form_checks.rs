@@ -221,3 +221,22 @@ fn a_recontact_question_must_be_a_yes_no_select_one() {
     let loaded = fourmi::form::from_workbook(&fourmi::form::read_md(&md), "f", None);
     assert!(loaded.diags.iter().any(|d| d.message.contains("recontact_question names `nowhere`")));
 }
+
+#[test]
+fn a_newer_version_that_swaps_labels_through_another_list_or_a_new_language_is_reported() {
+    let form = |md: &str| fourmi::form::from_workbook(&fourmi::form::read_md(md), "f", None).form;
+    let old = form(
+        "| survey |\n| | type | name | label |\n| | select_one yn | ok | OK? |\n| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n| | yn | no | No |\n",
+    );
+    let other_list = form(
+        "| survey |\n| | type | name | label |\n| | select_one yn2 | ok | OK? |\n| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n| | yn | no | No |\n| | yn2 | yes | No |\n| | yn2 | no | Yes |\n",
+    );
+    let changes = fourmi::form::label_changes(&old, &other_list);
+    assert!(changes.iter().any(|c| c.contains("`yes` of `ok`") && c.contains("is now \"No\"")), "{changes:?}");
+    let new_language = form(
+        "| survey |\n| | type | name | label | label::French (fr) |\n| | select_one yn | ok | OK? | OK ? |\n| choices |\n| | list_name | name | label | label::French (fr) |\n| | yn | yes | Yes | Non |\n| | yn | no | No | Oui |\n",
+    );
+    let changes = fourmi::form::label_changes(&old, &new_language);
+    assert!(changes.iter().any(|c| c.contains("adds the language(s) French (fr)")), "{changes:?}");
+    assert!(fourmi::form::label_changes(&old, &old).is_empty());
+}

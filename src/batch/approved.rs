@@ -20,15 +20,28 @@ use super::{BatchError, Result};
 pub struct Seen {
     /// The newest batch format.
     pub format: u32,
-    /// The newest version of its signed account list.
+    /// The newest version of its signed account list that a batch with a lower number carried.
     pub accounts_version: u64,
+    /// The oldest version a batch with a higher number carried, with that batch's number.
+    pub later: Option<(i64, u64)>,
+}
+
+/// What the check of a batch's account list found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accounts {
+    /// The list's version (format 2 on).
+    pub version: Option<u64>,
+    /// A batch with a higher number, imported before, whose list is older than this one's: that
+    /// batch was written after the laptop's files were put back (what it brought needs checking).
+    pub rolled_back: Option<(i64, u64)>,
 }
 
 /// Checks the approvals and withdrawals of `incoming` (format 2) against the laptop's account
-/// list, which must be no older than one imported before (an older list is the laptop's files
-/// rolled back, bringing back a disabled account or an old key); or that format 1 is still
-/// allowed from this laptop. Returns the list's version.
-pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, seen: Seen) -> Result<Option<u64>> {
+/// list, which must be no older than the list of a batch with a lower number (an older list is
+/// the laptop's files rolled back, bringing back a disabled account or an old key); or that
+/// format 1 is still allowed from this laptop. Returns the list's version, and a batch with a
+/// higher number imported before whose list is older (that one was the rollback).
+pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, seen: Seen) -> Result<Accounts> {
     if header.format < 2 {
         let newest = seen.format;
         if newest >= 2 {
@@ -37,7 +50,7 @@ pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, seen: 
                 header.format
             )));
         }
-        return Ok(None);
+        return Ok(Accounts::default());
     }
     let (list, signature) =
         incoming.accounts.as_ref().ok_or_else(|| BatchError::Unapproved("it carries no signed account list".into()))?;
@@ -45,7 +58,7 @@ pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, seen: 
         .map_err(|_| BatchError::Unapproved("its account list is not signed by the laptop".into()))?;
     if list.version < seen.accounts_version {
         return Err(BatchError::Unapproved(format!(
-            "its account list is version {}, older than version {} that an earlier batch of this laptop carried: the laptop's files were put back to an older state, which can bring back a disabled account; nothing was imported. Ask the laptop's coordinator to check it",
+            "its account list is version {}, older than version {} that a batch of this laptop with a lower number carried: the laptop's files were put back to an older state before this batch was written, which can bring back a disabled account; nothing was imported. Ask the laptop's coordinator to check it",
             list.version, seen.accounts_version
         )));
     }
@@ -67,5 +80,6 @@ pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, seen: 
             )));
         }
     }
-    Ok(Some(list.version))
+    let rolled_back = seen.later.filter(|(_, v)| *v < list.version);
+    Ok(Accounts { version: Some(list.version), rolled_back })
 }

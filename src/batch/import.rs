@@ -52,8 +52,8 @@ pub struct Checked {
     pub header: Header,
     /// What it brings.
     pub incoming: Incoming,
-    /// The version of the signed account list it carries (format 2 on).
-    pub accounts_version: Option<u64>,
+    /// What the check of its account list found.
+    pub accounts: super::approved::Accounts,
 }
 
 /// Checks and decrypts one batch file's bytes (nothing is written).
@@ -74,12 +74,10 @@ pub fn check(bytes: &[u8], hq: &Hq, identity: &Identity) -> Result<Checked> {
     let plain = Zeroizing::new(opened.decrypt(&identity.inner)?);
     let (line, incoming) = payload::read(&plain)?;
     validate::validate(header, &line, &incoming)?;
-    let seen = super::approved::Seen {
-        format: hq.device_format(&header.device_id)?,
-        accounts_version: hq.roster_version(&header.device_id)?,
-    };
-    let accounts_version = super::approved::check(header, &incoming, &key, seen)?;
-    Ok(Checked { header: opened.header.clone(), incoming, accounts_version })
+    let (accounts_version, later) = hq.roster_versions_around(&header.device_id, header.seq)?;
+    let seen = super::approved::Seen { format: hq.device_format(&header.device_id)?, accounts_version, later };
+    let accounts = super::approved::check(header, &incoming, &key, seen)?;
+    Ok(Checked { header: opened.header.clone(), incoming, accounts })
 }
 
 /// One file imported.
@@ -91,6 +89,8 @@ pub struct Imported {
     pub seq: i64,
     /// What changed.
     pub counts: Counts,
+    /// A batch with a higher number, imported before, that carried an older account list.
+    pub rolled_back: Option<(i64, u64)>,
 }
 
 /// Checks and merges one file.
@@ -100,12 +100,12 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
     let h = &checked.header;
     let counts = hq.merge(
         &h.device_id,
-        (h.seq, h.format, checked.accounts_version),
+        (h.seq, h.format, checked.accounts.version),
         &h.payload_sha256,
         &path.to_string_lossy(),
         &checked.incoming,
     )?;
-    Ok(Imported { device_id: h.device_id.clone(), seq: h.seq, counts })
+    Ok(Imported { device_id: h.device_id.clone(), seq: h.seq, counts, rolled_back: checked.accounts.rolled_back })
 }
 
 /// The (device, batch number) a file says it is, from its first lines, to sort files by.

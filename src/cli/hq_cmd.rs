@@ -144,6 +144,13 @@ fn import(dir: &Path, files: &[PathBuf], identity: Option<&Path>) -> ExitCode {
                     c.unchanged,
                     c.deleted
                 );
+                if let Some((later, version)) = i.rolled_back {
+                    eprintln!(
+                        "warning: {}: batch {later} of laptop {}, imported before, carried an older account list (version {version}) than this batch: the laptop's files were put back to an older state before batch {later} was written, which can bring back a disabled account. Check the records batch {later} brought, and the laptop",
+                        file.display(),
+                        i.device_id
+                    );
+                }
                 if c.shared_ids > 0 {
                     eprintln!(
                         "warning: {}: {} record(s) of laptop {} have the id of another laptop's record; both are kept, each under its laptop. Two laptops never make the same id: one of them is rogue, or was set up from a copy of the other",

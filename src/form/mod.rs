@@ -348,40 +348,54 @@ pub fn from_definition(definition: &str) -> Result<Compiled, String> {
     Ok(Compiled::new(loaded.form))
 }
 
-/// Where `new` labels a choice or a question of the same name otherwise than `old` does (in
-/// the default language): what an analyst should check before labelling records of `old` with
+/// Where `new` labels a question, or a choice of a question, of the same name otherwise than
+/// `old` does, in every language both have (each question's choices read through each version's
+/// own list, whatever the list is called), and the languages `new` adds, whose labels no older
+/// version can vouch for: what an analyst should check before labelling records of `old` with
 /// `new`.
 pub fn label_changes(old: &Form, new: &Form) -> Vec<String> {
     let mut out = Vec::new();
-    let label =
-        |f: &Form, t: &Text| text_in(t, &f.default_language, &f.default_language).unwrap_or_default().to_string();
-    for (list, choices) in &new.choices {
-        let Some(before) = old.choices.get(list) else { continue };
-        for c in choices {
-            if let Some(b) = before.iter().find(|b| b.name == c.name)
-                && label(old, &b.label) != label(new, &c.label)
-            {
-                out.push(format!(
-                    "the choice `{}` of the list `{list}` was \"{}\" and is now \"{}\"",
-                    c.name,
-                    label(old, &b.label),
-                    label(new, &c.label)
-                ));
+    let added: Vec<&String> = new.languages.iter().filter(|l| !l.is_empty() && !old.languages.contains(l)).collect();
+    if !added.is_empty() {
+        out.push(format!(
+            "it adds the language(s) {}, whose labels no older version has",
+            added.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let mut langs: Vec<String> = new.languages.iter().filter(|l| old.languages.contains(l)).cloned().collect();
+    if langs.is_empty() {
+        langs.push(new.default_language.clone());
+    }
+    let label = |f: &Form, t: &Text, lang: &str| text_in(t, lang, &f.default_language).unwrap_or_default().to_string();
+    let old_items = old.walk();
+    let list_of = |f: &Form, i: &Item| -> Option<Vec<Choice>> {
+        match &i.choices {
+            Some(ChoiceSource::List(l)) | Some(ChoiceSource::File(l)) => f.choices.get(l).cloned(),
+            None => None,
+        }
+    };
+    for (item, _) in new.walk() {
+        let Some((b, _)) = old_items.iter().find(|(b, _)| b.name == item.name && b.kind == item.kind) else { continue };
+        for lang in &langs {
+            let (was, is) = (label(old, &b.label, lang), label(new, &item.label, lang));
+            if was != is {
+                out.push(format!("the question `{}` was \"{was}\" and is now \"{is}\"", item.name));
+            }
+            let (Some(before), Some(now)) = (list_of(old, b), list_of(new, item)) else { continue };
+            for c in &now {
+                if let Some(p) = before.iter().find(|p| p.name == c.name) {
+                    let (was, is) = (label(old, &p.label, lang), label(new, &c.label, lang));
+                    if was != is {
+                        out.push(format!(
+                            "the choice `{}` of `{}` was \"{was}\" and is now \"{is}\"",
+                            c.name, item.name
+                        ));
+                    }
+                }
             }
         }
     }
-    let old_items = old.walk();
-    for (item, _) in new.walk() {
-        if let Some((b, _)) = old_items.iter().find(|(b, _)| b.name == item.name && b.kind == item.kind)
-            && label(old, &b.label) != label(new, &item.label)
-        {
-            out.push(format!(
-                "the question `{}` was \"{}\" and is now \"{}\"",
-                item.name,
-                label(old, &b.label),
-                label(new, &item.label)
-            ));
-        }
-    }
+    out.sort();
+    out.dedup();
     out
 }

@@ -102,7 +102,8 @@ fn statement(device: &str, uuid: &str, revision: i64, answers_sha256: &str, acto
 fn record_sha256(conn: &Connection, uuid: &str) -> Result<String> {
     let text: String = conn.query_row(
         // SQL literals (quote()) joined by commas: one text for one record, unambiguous.
-        "SELECT 'fourmi record v1,' || quote(form_hash) || ',' || quote(monitor) || ',' || quote(device_id) || ','
+        "SELECT 'fourmi record v1,' || quote(form_hash) || ',' || quote(form_id) || ',' || quote(form_version) || ','
+            || quote(monitor) || ',' || quote(device_id) || ','
             || quote(started_at) || ',' || quote(completed_at) || ',' || quote(language) || ','
             || quote(consent_interview) || ',' || quote(consent_at) || ',' || quote(consent_recontact) || ','
             || quote(answers)

@@ -267,13 +267,25 @@ impl Hq {
             .unwrap_or(1))
     }
 
-    /// The newest version of `device_id`'s signed account list imported (0 before any).
-    pub fn roster_version(&self, device_id: &str) -> Result<u64> {
-        let v: Option<i64> = self
+    /// The versions of `device_id`'s account list that the batches imported around number `seq`
+    /// carried: the newest among lower numbers (0 if none), and the oldest among higher numbers
+    /// with that batch's number.
+    pub fn roster_versions_around(&self, device_id: &str, seq: i64) -> Result<(u64, Option<(i64, u64)>)> {
+        let before: Option<i64> = self.conn.query_row(
+            "SELECT max(roster_version) FROM imports WHERE device_id = ?1 AND seq < ?2",
+            params![device_id, seq],
+            |r| r.get(0),
+        )?;
+        let after: Option<(i64, i64)> = self
             .conn
-            .query_row("SELECT roster_version FROM devices WHERE device_id = ?1", [device_id], |r| r.get(0))
+            .query_row(
+                "SELECT seq, roster_version FROM imports WHERE device_id = ?1 AND seq > ?2 AND roster_version IS NOT NULL
+                 ORDER BY roster_version, seq LIMIT 1",
+                params![device_id, seq],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
-        Ok(v.unwrap_or(0).max(0) as u64)
+        Ok((before.unwrap_or(0).max(0) as u64, after.map(|(s, v)| (s, v.max(0) as u64))))
     }
 
     /// Merges one batch of format `format`, carrying the account list of version
@@ -363,8 +375,8 @@ impl Hq {
         }
         let counts_json = serde_json::to_string(&counts).unwrap_or_default();
         tx.execute(
-            "INSERT OR IGNORE INTO imports (device_id, seq, digest, file, imported_at, counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![device_id, seq, digest, file, now(), counts_json],
+            "INSERT OR IGNORE INTO imports (device_id, seq, digest, file, imported_at, counts, roster_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![device_id, seq, digest, file, now(), counts_json, roster_version.map(|v| v as i64)],
         )?;
         tx.execute("UPDATE devices SET format = max(format, ?2) WHERE device_id = ?1", params![device_id, format])?;
         if let Some(v) = roster_version {

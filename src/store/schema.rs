@@ -162,6 +162,9 @@ const HQ_MIGRATIONS: &[&str] = &[
     CREATE INDEX records_form ON records(form_id, started_at, uuid);
     ALTER TABLE devices ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0;
     ",
+    // 5: the version of the account list each imported batch carried (batches of a laptop carry
+    // lists that never get older as their numbers grow).
+    "ALTER TABLE imports ADD COLUMN roster_version INTEGER;",
 ];
 
 /// Brings headquarters' database up to date.
