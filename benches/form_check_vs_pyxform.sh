@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process comparison: `fourmi form check` against pyxform's `xls2xform` (from PyPI) on the
-# same real XLSForm (the bundled 4Mi core survey as .xlsx, and pyxform's own spec test form).
+# same real XLSForm (the bundled 4Mi core survey as .xlsx, pyxform's own spec test form, and the
+# largest real questionnaire of ../shared/corpus/real-xlsforms that pyxform accepts).
 # Needs: `pip install pyxform`; uses hyperfine when installed, else a plain timing loop.
 # Run: bash benches/form_check_vs_pyxform.sh
 set -euo pipefail
@@ -13,6 +14,12 @@ trap 'rm -rf "$work"' EXIT
 forms=("$work/4mi-core.xlsx")
 spec=../shared/corpus/pyxform-example-files/example_xls/xlsform_spec_test.xlsx
 [ -f "$spec" ] && forms+=("$spec")
+# The largest real questionnaire of the corpus (by survey rows, from pyxform's verdicts).
+real=../shared/corpus/real-xlsforms
+if [ -f "$real/pyxform_verdicts.tsv" ]; then
+    largest=$(awk -F'\t' 'NR > 1 && $2 == "accept" { print $4 "\t" $1 }' "$real/pyxform_verdicts.tsv" | sort -n | tail -1 | cut -f2)
+    [ -n "$largest" ] && forms+=("$real/forms/$largest")
+fi
 command -v xls2xform >/dev/null || { echo "xls2xform not found: pip install pyxform" >&2; exit 1; }
 
 time_runs() { # command... -> mean seconds over 20 runs
