@@ -736,6 +736,17 @@ fn a_batch_whose_answers_do_not_fit_the_form_is_refused() {
         let err = fourmi::batch::import::validate(&header, &l, &incoming).unwrap_err();
         assert!(err.to_string().contains(why), "{field}: {err}");
     }
+    // The fields beside the answers are checked too.
+    let mut records = prepared.records.clone();
+    records[0].started_at = "not a time".into();
+    let mut other = prepared.records.clone();
+    other[0].monitor = "=HYPERLINK(\"x\")".into();
+    for (records, why) in [(records, "`started_at` is not a time"), (other, "monitor is not an account name")] {
+        let bytes = fourmi::batch::payload::write(&line, None, &prepared.forms, &records, &[], |_| {});
+        let (l, incoming): (BatchLine, Incoming) = fourmi::batch::payload::read(&bytes).unwrap();
+        let err = fourmi::batch::import::validate(&header, &l, &incoming).unwrap_err();
+        assert!(err.to_string().contains(why), "{err}");
+    }
 }
 
 #[test]

@@ -58,6 +58,25 @@ fn check_record(rec: &Record, header: &Header, forms: &HashMap<String, Compiled>
     if rec.device_id != header.device_id {
         return Err("it was not recorded on the laptop that signed the batch".into());
     }
+    // Times are the laptop's own (whole, or coarsened by the export); the monitor is an account.
+    let time_ok = |t: &str| crate::expr::parse_datetime(t).is_some() || COARSE.is_match(t);
+    for (what, t) in [
+        ("started_at", Some(&rec.started_at)),
+        ("completed_at", rec.completed_at.as_ref()),
+        ("consent_at", rec.consent_at.as_ref()),
+    ] {
+        if let Some(t) = t
+            && !time_ok(t)
+        {
+            return Err(format!("its `{what}` is not a time"));
+        }
+    }
+    // Account names as fourmi has ever allowed them (today lower-case; older laptops any case).
+    let name_ok = (1..=64).contains(&rec.monitor.len())
+        && rec.monitor.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !name_ok {
+        return Err("its monitor is not an account name".into());
+    }
     if !matches!(rec.status.as_str(), "approved" | "exported") || rec.revision < 1 {
         return Err(format!("status `{}` revision {} cannot be exported", rec.status, rec.revision));
     }

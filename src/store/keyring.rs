@@ -493,6 +493,12 @@ impl Keyring {
 
     fn open_in(&self, slot: &[Sealed], account: &str, passphrase: &str) -> Result<Secrets, StoreError> {
         let (s, salt, nonce, sealed) = self.entry(slot, account)?;
+        if s.format > 3 {
+            return Err(StoreError::Corrupt(format!(
+                "the keyring entry of `{account}` was written by a newer version of fourmi (format {}); install that version",
+                s.format
+            )));
+        }
         let bad = || StoreError::Corrupt(format!("the keyring entry of `{account}` is damaged"));
         let wrapping = derive(passphrase, &salt, s.memory_kib, s.passes, s.lanes)?;
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
@@ -618,6 +624,18 @@ mod tests {
         assert!(matches!(ring.open("ana", "correct horse battery"), Err(StoreError::WrongPassphrase)));
         ring.accounts[0].passes = KDF_PASSES;
         assert!(ring.open("ana", "correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn an_entry_of_a_newer_format_is_refused_with_what_to_do() {
+        let mut ring =
+            Keyring { version: 1, device_id: "d".into(), device_public: Some("AAAA".into()), ..Keyring::default() };
+        let mut s = secrets(Role::Monitor);
+        s.x25519 = Some(new_x25519());
+        ring.seal("ana", "correct horse battery", &s).unwrap();
+        ring.accounts[0].format = 99;
+        let e = ring.open("ana", "correct horse battery").err().unwrap();
+        assert!(e.to_string().contains("newer version"), "{e}");
     }
 
     #[test]
