@@ -54,7 +54,8 @@ impl StartForm {
                 let title = crate::form::text_in(&form.title, tr.lang().code(), &form.default_language)
                     .unwrap_or(&form.id)
                     .to_string();
-                ui.radio_value(&mut chosen, Some(i), format!("{title} ({} {})", form.id, form.version));
+                let which = format!("{} {}", form.id, form.version);
+                ui.radio_value(&mut chosen, Some(i), format!("{title} ({})", which.trim_end()));
             }
             for p in &catalog.problems {
                 ui.colored_label(style::ERROR, tr.ta("start-form-problem", &[("detail", p.clone().into())]));
