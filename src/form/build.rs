@@ -3,6 +3,9 @@
 #![deny(clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::expr::Expression;
 
@@ -41,7 +44,14 @@ const NAME_RULE: &str = "names start with a letter or `_` and hold only letters,
 
 /// Builds the model from `wb`; `default_id` is used when the settings give no `form_id`.
 pub fn build(wb: &Workbook, default_id: &str) -> Built {
-    let mut b = Builder { diags: Vec::new(), languages: Vec::new(), fatal: None };
+    let has_entities = wb.others.iter().any(|s| s.name.eq_ignore_ascii_case("entities"));
+    let mut b = Builder { diags: Vec::new(), languages: Vec::new(), fatal: None, has_entities };
+    if let Some(sheet) = wb.others.iter().find(|s| s.name.eq_ignore_ascii_case("entities")) {
+        b.diags.push(Diagnostic::warning(
+            sheet.header_pos,
+            "the entities sheet declares entity lists, and fourmi does not create entities: each record keeps its answers, nothing else is updated",
+        ));
+    }
     let settings_row = wb.settings.as_ref().and_then(|s| s.rows.first());
     let setting = |k: &str| settings_row.map(|r| r.text(k).to_string()).filter(|v| !v.is_empty());
     let mut form = Form {
@@ -110,6 +120,27 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
     Built { form, diags: b.diags, fatal: b.fatal }
 }
 
+/// Whether a `default` is an expression, as pyxform's `default_is_dynamic` judges it: it holds a
+/// `${reference}`, a function call, a predicate `[...]`, a union `|` or arithmetic (`+`, `*`,
+/// `div`, `mod`, or a `-` between operands, except in dates and geopoints, whose literal values
+/// have hyphens). Parentheses alone (`(https://example.org)`) do not make it one.
+fn default_is_dynamic(text: &str, kind: Kind) -> bool {
+    static CALL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\$\{|[A-Za-z_][\w.:-]*\s*\(|[\[|+*]|\bdiv\b|\bmod\b").expect("a constant regex"));
+    static MINUS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(^|[\s\d)])-(\s|\d|\(|$)").expect("a constant regex"));
+    static TEMPORAL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(\d{4}-\d{2}-\d{2})?[T ]?(\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?)?$")
+            .expect("a constant regex")
+    });
+    // A date or time written out is a literal (pyxform's lexer reads it as one token).
+    if TEMPORAL.is_match(text.trim()) {
+        return false;
+    }
+    let dated = matches!(kind, Kind::Date | Kind::DateTime | Kind::Geopoint | Kind::NotCollected);
+    CALL.is_match(text) || (!dated && MINUS.is_match(text))
+}
+
 /// Case-insensitive edit distance of at most 2 (for "did you mean").
 pub fn similar(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.to_lowercase().chars().collect(), b.to_lowercase().chars().collect());
@@ -140,6 +171,8 @@ struct Builder {
     diags: Vec<Diagnostic>,
     languages: Vec<String>,
     fatal: Option<Diagnostic>,
+    /// Whether the workbook has an `entities` sheet (which `save_to` needs).
+    has_entities: bool,
 }
 
 /// A group or repeat being read (or the survey itself), with the names its children use.
@@ -388,7 +421,7 @@ impl Builder {
         item.repeat_count = self.expr(row, "repeat_count");
         let default = row.text("default");
         if !default.is_empty() {
-            item.default = if default.contains("${") || default.contains('(') {
+            item.default = if default_is_dynamic(default, kind) {
                 match Expression::parse(default) {
                     Ok(e) => Some(DefaultValue::Dynamic(e)),
                     Err(err) => {
@@ -447,7 +480,14 @@ impl Builder {
             self.error(row.pos, "a big-image needs an image too");
         }
         if row.get("save_to").is_some() {
-            self.error(row.pos_of("save_to"), "not supported: `save_to` (entities)");
+            if self.has_entities {
+                self.diags.push(Diagnostic::warning(
+                    row.pos_of("save_to"),
+                    "`save_to` writes to an entity list, and fourmi does not create entities: the answer is kept in the record only",
+                ));
+            } else {
+                self.error(row.pos_of("save_to"), "`save_to` saves to an entity, and the form has no `entities` sheet declaring it; add one, or empty this cell");
+            }
         }
         if matches!(&item.choices, Some(ChoiceSource::List(l)) if l.starts_with("${")) {
             self.error(row.pos_of("type"), "not supported: choices taken from earlier answers in a repeat");
