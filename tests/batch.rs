@@ -439,9 +439,7 @@ fn importing_again_or_in_another_order_gives_the_same_database() {
 
     // Another headquarters with the same identity, batches one at a time in other orders.
     for order in [[&b3, &b2, &b1], [&b2, &b3, &b1], [&b1, &b3, &b2]] {
-        let hq_b = Headquarters { dir: tempfile::tempdir().unwrap(), recipient: hq_a.recipient.clone() };
-        std::fs::copy(hq_a.identity_file(), hq_b.identity_file()).unwrap();
-        Hq::init(&hq_b.db_dir(), &hq_b.identity_file(), &hq_b.recipient).unwrap();
+        let hq_b = Headquarters::new_with_identity_of(&hq_a);
         hq_b.register(&laptop);
         for f in order {
             hq_b.import(f).unwrap();
@@ -1104,13 +1102,11 @@ fn withdrawals_go_to_headquarters_only_signed_by_a_supervisor_of_the_laptops_sig
     laptop.open().withdraw(&ids[1]).unwrap();
     // Withdrawn before withdrawals were signed (as on a laptop from an older fourmi): left out,
     // and said so, until a supervisor signs it.
-    let store = laptop.open();
     let key = {
         let ring = fourmi::store::keyring::Keyring::load(&laptop.data().join("keyring.json")).unwrap();
         let s = ring.open_secrets("chief", PASS).unwrap();
         s.data_key.iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
-    drop(store);
     let conn = rusqlite::Connection::open(laptop.data().join("fourmi.db")).unwrap();
     conn.execute_batch(&format!("PRAGMA key = \"x'{key}'\"; DELETE FROM withdrawals;")).unwrap();
     drop(conn);

@@ -100,7 +100,7 @@ fn statement(device: &str, uuid: &str, revision: i64, answers_sha256: &str, acto
 /// (form version, monitor, laptop, times, language, consent flags), so that an approval covers
 /// all of it.
 fn record_sha256(conn: &Connection, uuid: &str) -> Result<String> {
-    let text: String = conn.query_row(
+    let text: String = conn.prepare_cached(
         // SQL literals (quote()) joined by commas: one text for one record, unambiguous.
         "SELECT 'fourmi record v1,' || quote(form_hash) || ',' || quote(form_id) || ',' || quote(form_version) || ','
             || quote(monitor) || ',' || quote(device_id) || ','
@@ -108,9 +108,8 @@ fn record_sha256(conn: &Connection, uuid: &str) -> Result<String> {
             || quote(consent_interview) || ',' || quote(consent_at) || ',' || quote(consent_recontact) || ','
             || quote(answers)
          FROM records WHERE uuid = ?1",
-        [uuid],
-        |r| r.get(0),
-    )?;
+    )?
+    .query_row([uuid], |r| r.get(0))?;
     Ok(Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
 }
 

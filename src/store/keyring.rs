@@ -612,13 +612,19 @@ mod tests {
         assert!(matches!(ring.open("chief", "coordinator pass"), Err(StoreError::WrongPassphrase)));
     }
 
-    #[test]
-    fn edited_key_derivation_settings_open_nothing() {
+    /// A keyring with `ana` sealed as fourmi seals today (format 3), passphrase "correct horse battery".
+    fn sealed_format_3() -> Keyring {
         let mut ring =
             Keyring { version: 1, device_id: "d".into(), device_public: Some("AAAA".into()), ..Keyring::default() };
         let mut s = secrets(Role::Monitor);
         s.x25519 = Some(new_x25519());
         ring.seal("ana", "correct horse battery", &s).unwrap();
+        ring
+    }
+
+    #[test]
+    fn edited_key_derivation_settings_open_nothing() {
+        let mut ring = sealed_format_3();
         assert_eq!(ring.format_of("ana"), 3);
         ring.accounts[0].passes = 3;
         assert!(matches!(ring.open("ana", "correct horse battery"), Err(StoreError::WrongPassphrase)));
@@ -628,11 +634,7 @@ mod tests {
 
     #[test]
     fn an_entry_of_a_newer_format_is_refused_with_what_to_do() {
-        let mut ring =
-            Keyring { version: 1, device_id: "d".into(), device_public: Some("AAAA".into()), ..Keyring::default() };
-        let mut s = secrets(Role::Monitor);
-        s.x25519 = Some(new_x25519());
-        ring.seal("ana", "correct horse battery", &s).unwrap();
+        let mut ring = sealed_format_3();
         ring.accounts[0].format = 99;
         let e = ring.open("ana", "correct horse battery").err().unwrap();
         assert!(e.to_string().contains("newer version"), "{e}");
