@@ -40,9 +40,24 @@ fn uuids_with(store: &Store, status: Status) -> Vec<String> {
     store.records(&filter).unwrap().into_iter().map(|r| r.uuid).collect()
 }
 
+/// On a failure, the data folder is kept (in the system's temporary folder, named in the
+/// output) to be looked at.
+struct KeepOnPanic<'a>(&'a Env);
+
+impl Drop for KeepOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let kept = std::env::temp_dir().join(format!("fourmi-crash-{}", std::process::id()));
+            let _ = std::process::Command::new("cp").arg("-a").arg(self.0.dir.path()).arg(&kept).status();
+            eprintln!("the folder is kept in {}", kept.display());
+        }
+    }
+}
+
 #[test]
 fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and_loses_nothing_acknowledged() {
     let env = Env::new();
+    let _keep = KeepOnPanic(&env);
     let answers = env.path("one.json");
     std::fs::write(&answers, BAMAKO).unwrap();
     let stick = env.dir.path().join("stick");
@@ -90,6 +105,7 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
         let out = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || BufReader::new(out).lines().map_while(Result::ok).collect::<Vec<_>>());
         std::thread::sleep(Duration::from_micros(rng.next() % span));
+        let killed_mid_run_before = killed_mid_run;
         // The span follows the machine's load: shorter when the command had finished, longer
         // when it had not, so that about half the kills land while a command runs.
         if child.try_wait().unwrap().is_none() {
@@ -100,6 +116,10 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
         }
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
+        eprintln!(
+            "trial {trial}: {args:?} as {user}, killed {}",
+            if killed_mid_run_before == killed_mid_run { "after the end" } else { "while running" }
+        );
         let lines = reader.join().unwrap();
         if args[..2] == ["records", "add"] {
             acknowledged.extend(lines.iter().filter_map(|l| l.split_once('\t')).map(|(u, _)| u.to_string()));

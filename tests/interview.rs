@@ -351,3 +351,37 @@ fn instance_lookups_read_a_choice_list_and_last_saved_reads_the_previous_record(
     iv.set_answer(&town, "gao", s(1)).unwrap();
     assert_eq!(iv.raw(&region), "north");
 }
+
+#[test]
+fn an_xml_external_instance_is_read_from_its_file_through_current_paths_and_survives_storing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("round1.xml"),
+        "<root><data><P_SN>7</P_SN><P_Name>Awa</P_Name><P_Family>4</P_Family></data><data><P_SN>9</P_SN><P_Name>Issa</P_Name><P_Family>6</P_Family></data></root>",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("codes.csv"), "code,town\n7,Gao\n9,Kayes\n").unwrap();
+    let path = dir.path().join("f.md");
+    std::fs::write(
+        &path,
+        "| survey |\n| | type | name | label | calculation |\n| | xml-external | round1 | | |\n| | csv-external | codes | | |\n| | calculate | total | | sum(instance('round1')/root/data/P_Family) |\n| | begin_group | g | G | |\n| | integer | sn | Number | |\n| | text | who | Name | instance('round1')/root/data[P_SN = current()/../sn]/P_Name |\n| | calculate | town | | instance('codes')/root/item[code = current()/../sn]/town |\n| | end_group | | | |\n",
+    )
+    .unwrap();
+    let loaded = form::load(&path).unwrap();
+    assert!(loaded.is_valid() && loaded.ready_for_interviews("f.md").is_ok(), "{:?}", loaded.diags);
+    let wb = form::read_workbook(&path).unwrap();
+    let stored = form::portable_definition(&wb, &loaded.form);
+    for f in [Arc::new(Compiled::new(loaded.form)), Arc::new(form::from_definition(&stored).unwrap())] {
+        let mut iv = Interview::start(f.clone(), info(""));
+        let at = |n: &str| Loc::top(f.id(n).unwrap());
+        assert_eq!(iv.raw(&at("total")), "10");
+        iv.set_answer(&at("sn"), "9", s(1)).unwrap();
+        assert_eq!(iv.raw(&at("who")), "Issa", "current()/../sn is the sibling answer");
+        assert_eq!(iv.raw(&at("town")), "Kayes");
+        iv.set_answer(&at("sn"), "7", s(2)).unwrap();
+        assert_eq!((iv.raw(&at("who")), iv.raw(&at("town"))), ("Awa", "Gao"));
+    }
+    std::fs::remove_file(dir.path().join("round1.xml")).unwrap();
+    let refused = form::load(&path).unwrap().ready_for_interviews("f.md").unwrap_err();
+    assert!(refused.contains("`round1.xml` (rows 2)"), "{refused}");
+}

@@ -90,7 +90,7 @@ pub const SIGNATURES: &[(&str, usize, Option<usize>)] = &[
 pub const UNSUPPORTED: &[(&str, &str)] = &[
     ("base64-decode", "base64-decode() is not supported"),
     ("randomize", "randomize() is not supported"),
-    ("current", "current() is not supported; use ${name}"),
+    ("current", "current() only in a path to a question of the form, such as current()/../name (or write ${name})"),
 ];
 
 /// The arity of a known function, if it is one.

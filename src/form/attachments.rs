@@ -126,6 +126,9 @@ fn geojson_rows(bytes: &[u8]) -> Result<Rows, String> {
 /// The files `form` needs beside it, each with the rows that need it, in row order.
 pub fn needed(form: &Form) -> Vec<(String, Vec<u32>)> {
     let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for e in &form.externals {
+        out.entry(e.file.clone()).or_default().push(e.row);
+    }
     for (item, _) in form.walk() {
         if let Some(ChoiceSource::File(f)) = &item.choices {
             out.entry(f.clone()).or_default().push(item.row);
@@ -176,5 +179,32 @@ pub fn missing_message(missing: &[(String, Vec<u32>)]) -> String {
 pub fn read_rows(path: &Path) -> Result<Vec<BTreeMap<String, String>>, String> {
     let bytes = crate::limits::read_regular_file(path, crate::limits::FORM_FILE_BYTES)
         .map_err(|e| format!("the attached file: {e}"))?;
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")) {
+        // An external XML instance: kept as its text, read as a document when the form is built.
+        let text = String::from_utf8(bytes).map_err(|_| format!("{}: it is not UTF-8 text", path.display()))?;
+        return Ok(vec![BTreeMap::from([(super::external::XML_TEXT.to_string(), text)])]);
+    }
     csv_rows(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The documents of the form's external instances whose files it has (see [`super::external`]).
+pub fn external_trees(form: &mut Form) -> Vec<super::diag::Diagnostic> {
+    let mut diags = Vec::new();
+    for e in &form.externals {
+        let Some(rows) = form.files.get(&e.file.to_lowercase()) else { continue };
+        let tree = if e.file.ends_with(".xml") {
+            let text = rows.first().and_then(|r| r.get(super::external::XML_TEXT)).map_or("", String::as_str);
+            match super::external::Tree::from_xml(text) {
+                Ok(t) => t,
+                Err(msg) => {
+                    diags.push(super::diag::Diagnostic::error(e.pos, format!("the file {}: {msg}", e.file)));
+                    continue;
+                }
+            }
+        } else {
+            super::external::Tree::from_rows(rows)
+        };
+        form.trees.insert(e.name.clone(), tree);
+    }
+    diags
 }

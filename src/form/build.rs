@@ -10,6 +10,7 @@ use regex::Regex;
 use crate::expr::Expression;
 
 use super::diag::Diagnostic;
+use super::external::External;
 use super::model::{Choice, ChoiceSource, DefaultValue, Form, Item, Kind, Privacy, Text};
 use super::types::{TypeCell, parse_type};
 use super::workbook::{Pos, Row, Sheet, Workbook, is_translatable};
@@ -45,7 +46,7 @@ const NAME_RULE: &str = "names start with a letter or `_` and hold only letters,
 /// Builds the model from `wb`; `default_id` is used when the settings give no `form_id`.
 pub fn build(wb: &Workbook, default_id: &str) -> Built {
     let has_entities = wb.others.iter().any(|s| s.name.eq_ignore_ascii_case("entities"));
-    let mut b = Builder { diags: Vec::new(), languages: Vec::new(), fatal: None, has_entities };
+    let mut b = Builder { diags: Vec::new(), languages: Vec::new(), fatal: None, has_entities, externals: Vec::new() };
     if let Some(sheet) = wb.others.iter().find(|s| s.name.eq_ignore_ascii_case("entities")) {
         b.diags.push(Diagnostic::warning(
             sheet.header_pos,
@@ -67,6 +68,8 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         eligibility: None,
         instance_name: None,
         files: BTreeMap::new(),
+        externals: Vec::new(),
+        trees: BTreeMap::new(),
         missing_files: Vec::new(),
         root_name: setting("name").unwrap_or_else(|| "data".to_string()),
     };
@@ -117,6 +120,7 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
         langs.insert(0, l);
     }
     form.languages = langs;
+    form.externals = std::mem::take(&mut b.externals);
     Built { form, diags: b.diags, fatal: b.fatal }
 }
 
@@ -173,6 +177,8 @@ struct Builder {
     fatal: Option<Diagnostic>,
     /// Whether the workbook has an `entities` sheet (which `save_to` needs).
     has_entities: bool,
+    /// The `xml-external` / `csv-external` rows read so far.
+    externals: Vec<External>,
 }
 
 /// A group or repeat being read (or the survey itself), with the names its children use.
@@ -224,7 +230,12 @@ impl Builder {
         let cell = row.get(column)?;
         match Expression::parse(&cell.value) {
             Ok(e) => {
-                for p in e.check() {
+                // `current()` is judged once its paths are resolved (see `super::current`).
+                for p in e
+                    .check()
+                    .into_iter()
+                    .filter(|p| !cell.value.get(p.span.clone()).is_some_and(|t| t.starts_with("current")))
+                {
                     self.error(cell.pos, format!("in `{column}`: {}", p.message));
                 }
                 Some(e)
@@ -297,6 +308,7 @@ impl Builder {
                 TypeCell::MissingList(t) => {
                     self.error(tpos, format!("`{t}` needs the name of its choice list after the type"))
                 }
+                TypeCell::External(ext) => self.external(row, ext),
                 TypeCell::End(kind) => {
                     let open_kind = stack.last().map(|o| o.item.kind);
                     if stack.len() == 1 || open_kind != Some(kind) {
@@ -376,6 +388,33 @@ impl Builder {
             }
         }
         stack.pop().map(|o| o.item.children).unwrap_or_default()
+    }
+
+    /// An `xml-external` / `csv-external` row: its name is the instance's id, unique in the
+    /// whole form (pyxform), and the file it reads is that name with the extension.
+    fn external(&mut self, row: &Row, ext: &str) {
+        let name = row.text("name").to_string();
+        let npos = row.pos_of("name");
+        if name.is_empty() {
+            self.error(
+                row.pos,
+                format!("this `{ext}-external` row has no name; its name is the instance's id: instance('name') reads name.{ext}"),
+            );
+        } else if !valid_name(&name) {
+            self.error(npos, format!("`{name}` is not a valid name: {NAME_RULE}"));
+        } else if self.externals.iter().any(|e| e.name == name) {
+            self.error(
+                npos,
+                format!("the instance `{name}` is declared twice; instance names must be unique within a form"),
+            );
+        } else {
+            self.externals.push(External {
+                file: format!("{name}.{ext}"),
+                name,
+                row: row.number,
+                pos: row.pos_of("type"),
+            });
+        }
     }
 
     fn item(&mut self, row: &Row, kind: Kind, choices: Option<ChoiceSource>, or_other: bool, stack: &[Open]) -> Item {

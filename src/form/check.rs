@@ -57,7 +57,7 @@ const BUILT_IN_REFERENCES: &[&str] = &["instanceID"];
 
 /// Runs every whole-form check.
 pub fn check(form: &Form) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = external_clashes(form);
     let walk = form.walk();
     let mut by_name: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
     for (item, _) in &walk {
@@ -76,10 +76,11 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                 let attached = walk.iter().any(|(i, _)| {
                     matches!(&i.choices, Some(ChoiceSource::File(f)) if f.rsplit_once('.').is_some_and(|(stem, _)| stem == name))
                 });
-                if !form.choices.contains_key(&name) && !attached {
+                let external = form.externals.iter().any(|x| x.name == name);
+                if !form.choices.contains_key(&name) && !attached && !external {
                     out.push(Diagnostic::error(
                         item.pos_of(col),
-                        format!("`{col}` reads instance('{name}'), but there is no choice list and no attached choice file named `{name}`"),
+                        format!("`{col}` reads instance('{name}'), but there is no choice list, no attached choice file and no xml-external or csv-external row named `{name}`"),
                     ));
                 }
             }
@@ -512,4 +513,51 @@ fn yes_question_checks(
             }
         }
     }
+}
+
+/// An external instance whose name another instance of the form would also take, from another
+/// source: a choice list a select uses, a choice file or a `pulldata()` file of another kind
+/// (pyxform refuses one instance id for two sources).
+fn external_clashes(form: &Form) -> Vec<Diagnostic> {
+    let src = |file: &str| match file.rsplit_once('.') {
+        Some((_, "csv")) => format!("jr://file-csv/{file}"),
+        _ => format!("jr://file/{file}"),
+    };
+    let mut out = Vec::new();
+    for x in &form.externals {
+        let own = src(&x.file);
+        let mut others: Vec<(String, String)> = Vec::new();
+        for (item, _) in form.walk() {
+            match &item.choices {
+                Some(ChoiceSource::File(f)) if f.rsplit_once('.').is_some_and(|(stem, _)| stem == x.name) => {
+                    others.push((format!("the choice file of `{}`", item.name), src(f)));
+                }
+                Some(ChoiceSource::List(l)) if *l == x.name => {
+                    others.push((format!("the choice list of `{}`", item.name), String::new()));
+                }
+                _ => {}
+            }
+            for (_, e) in item.expressions() {
+                if e.pulldata_files().contains(&x.name) {
+                    others.push((format!("pulldata() in `{}`", item.name), src(&format!("{}.csv", x.name))));
+                }
+            }
+        }
+        let last_saved = form.walk().iter().any(|(i, _)| {
+            i.expressions().iter().any(|(_, e)| e.references().iter().any(|r| r.starts_with("last-saved#")))
+        });
+        if x.name == "__last-saved" && last_saved {
+            others.push(("the last saved record that ${last-saved#…} reads".into(), "jr://instance/last-saved".into()));
+        }
+        if let Some((what, _)) = others.into_iter().find(|(_, s)| *s != own) {
+            out.push(Diagnostic::error(
+                x.pos,
+                format!(
+                    "the instance `{}` ({}) and {what} would be one instance from two sources; rename one",
+                    x.name, x.file
+                ),
+            ));
+        }
+    }
+    out
 }

@@ -10,7 +10,10 @@ mod build;
 mod bundled;
 mod check;
 mod compile;
+mod current;
 mod diag;
+pub mod external;
+mod kobomatrix;
 mod model;
 mod params;
 mod read_md;
@@ -146,13 +149,15 @@ impl Loaded {
 
 /// Builds and checks a workbook; `dir` is where choice files (`select_one_from_file`) are looked for.
 pub fn from_workbook(wb: &Workbook, default_id: &str, dir: Option<&Path>) -> Loaded {
-    let wb = wb.cleaned();
+    let (wb, matrix_diags) = kobomatrix::expand(&wb.cleaned());
     let built = build::build(&wb, default_id);
     if let Some(fatal) = built.fatal {
         return Loaded { form: built.form, diags: vec![fatal] };
     }
     let mut form = built.form;
     let mut diags = built.diags;
+    diags.extend(matrix_diags);
+    diags.extend(current::resolve(&mut form.items));
     diags.extend(load_choice_files(&mut form, &wb, dir));
     diags.extend(check::check(&form));
     diags.sort_by_key(|d| (d.pos, d.severity));
@@ -167,8 +172,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     Ok(from_workbook(&wb, id, path.parent()))
 }
 
-/// The prefix of the sheets that carry an attached file's rows in a stored definition.
-const FILE_SHEET: &str = "attachment:";
+use workbook::FILE_SHEET;
 
 /// Reads the files the form needs from `dir` (choice files into its choice lists, keyed by file
 /// name; the CSV files of `pulldata()` and `search()` into [`Form::files`]), or from the sheets
@@ -221,6 +225,7 @@ fn load_choice_files(form: &mut Form, wb: &Workbook, dir: Option<&Path>) -> Vec<
         }
     }
     search_lists(form);
+    diags.extend(attachments::external_trees(form));
     if !missing.is_empty() {
         for (file, rows) in &missing {
             let list: Vec<String> = rows.iter().map(u32::to_string).collect();

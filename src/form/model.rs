@@ -267,6 +267,26 @@ impl Item {
         }
         out
     }
+
+    /// Every expression of the item, to change.
+    pub fn expressions_mut(&mut self) -> Vec<&mut Expression> {
+        let mut out: Vec<&mut Expression> = [
+            &mut self.required,
+            &mut self.relevant,
+            &mut self.constraint,
+            &mut self.calculation,
+            &mut self.read_only,
+            &mut self.choice_filter,
+            &mut self.repeat_count,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if let Some(DefaultValue::Dynamic(e)) = &mut self.default {
+            out.push(e);
+        }
+        out
+    }
 }
 
 /// One choice of a list.
@@ -316,6 +336,10 @@ pub struct Form {
     pub root_name: String,
     /// The rows of the CSV files `pulldata()` and the `search()` appearance read, by file name.
     pub files: BTreeMap<String, Vec<BTreeMap<String, String>>>,
+    /// The external secondary instances the survey declares (`xml-external`, `csv-external`).
+    pub externals: Vec<super::external::External>,
+    /// Their documents, by instance name, once their files are read.
+    pub trees: BTreeMap<String, super::external::Tree>,
     /// Files the form needs that were not beside it, with the rows that need them: the form is
     /// refused for interviews until they are there.
     pub missing_files: Vec<(String, Vec<u32>)>,

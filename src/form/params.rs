@@ -67,13 +67,20 @@ fn not_collected_parameters(item: &Item, form: &Form, err: &mut impl FnMut(Strin
     {
         err("`incremental` can only be true".into());
     }
+    // As pyxform: a secondary instance (a choice list, a choice file, an external instance),
+    // or a reference to a repeat.
+    let repeat = |g: &str| {
+        let name = g.strip_prefix("${").and_then(|r| r.strip_suffix('}'));
+        name.is_some_and(|n| form.walk().iter().any(|(i, _)| i.kind == super::model::Kind::Repeat && i.name == n))
+    };
     if let Some(g) = p.get("reference-geometry")
         && !form.choices.contains_key(g)
         && !attached_instance(form, g)
-        && !(g.starts_with("${") && g.ends_with('}'))
+        && !form.externals.iter().any(|x| x.name == *g)
+        && !repeat(g)
     {
         err(format!(
-            "`reference-geometry` must name a choice list or an attached file, or be a ${{reference}}; `{g}` is neither"
+            "`reference-geometry` must name a choice list, an attached file or an external instance, or be a ${{reference}} to a repeat; `{g}` is none of these"
         ));
     }
 }

@@ -26,6 +26,9 @@ pub enum TypeCell {
     Unknown(String),
     /// A select without its list name.
     MissingList(String),
+    /// `xml-external` / `csv-external`: a secondary instance read from an attached file with
+    /// this extension.
+    External(&'static str),
 }
 
 /// The prefix of the choice lists of the `external_choices` sheet among the form's lists (a
@@ -134,9 +137,8 @@ pub fn parse_type(cell: &str) -> TypeCell {
                 _ => TypeCell::Unknown(joined),
             }
         }
-        "xml-external" | "csv-external" => {
-            TypeCell::Unsupported(format!("`{lower}` (external instances; use select_one_from_file with a .csv)"))
-        }
+        "xml-external" => TypeCell::External("xml"),
+        "csv-external" => TypeCell::External("csv"),
         "begin_loop" | "end_loop" | "osm" | "begin_osm" => TypeCell::Unsupported(format!("`{lower}`")),
         _ => TypeCell::Unknown(joined),
     }

@@ -123,7 +123,9 @@ impl Workbook {
         if let Some(s) = wb.survey.as_mut() {
             clean(s, collapse);
         }
-        for s in wb.choices.iter_mut().chain(wb.settings.iter_mut()).chain(wb.others.iter_mut()) {
+        // Attached files are kept as they were written (pyxform does not read them).
+        let others = wb.others.iter_mut().filter(|s| !s.name.starts_with(FILE_SHEET));
+        for s in wb.choices.iter_mut().chain(wb.settings.iter_mut()).chain(others) {
             clean(s, false);
         }
         wb
@@ -134,6 +136,9 @@ impl Workbook {
         self.settings.as_ref()?.rows.first()?.get(key)
     }
 }
+
+/// The prefix of the sheets that carry an attached file's rows in a stored definition.
+pub const FILE_SHEET: &str = "attachment:";
 
 /// One cell's text as pyxform cleans it (see [`Workbook::cleaned`]).
 pub fn clean_text(value: &str, collapse: bool) -> String {

@@ -98,6 +98,10 @@ impl Context for ItemCtx<'_> {
         super::instances::text(&self.iv.form.form, node, label).unwrap_or_default()
     }
 
+    fn attribute(&self, node: usize, name: &str) -> Option<String> {
+        super::instances::attribute(&self.iv.form.form, node, name)
+    }
+
     fn pulldata(&self, file: &str, column: &str, key_column: &str, key: &str) -> Option<String> {
         let rows = self.iv.form.form.files.get(&format!("{file}.csv").to_lowercase())?;
         let row = rows.iter().find(|r| r.get(key_column).is_some_and(|v| v.trim() == key.trim()))?;
@@ -183,6 +187,9 @@ impl Context for ChoiceCtx<'_> {
     }
     fn instance(&self, name: &str) -> Option<usize> {
         self.outer.instance(name)
+    }
+    fn attribute(&self, node: usize, name: &str) -> Option<String> {
+        self.outer.attribute(node, name)
     }
     fn pulldata(&self, file: &str, column: &str, key_column: &str, key: &str) -> Option<String> {
         self.outer.pulldata(file, column, key_column, key)
