@@ -445,6 +445,12 @@ fn the_records_table_finds_records_by_text_and_opens_them() {
     h.get_all_by_role(egui::accesskit::Role::Link).next().unwrap().click();
     h.run();
     assert!(visible(&h, "How old are you?"), "the record opens with its answers");
+    click(&mut h, "Records");
+    assert_eq!(h.get_by_label("Search").value().as_deref(), Some("ana"), "back on the table, its search is kept");
+    assert!(visible(&h, "One record"));
+    type_into(&mut h, "Search", "arrived_within_year");
+    click(&mut h, "Apply");
+    assert!(visible(&h, "0 records"), "a question's name is not an answer");
 }
 
 #[test]

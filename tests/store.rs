@@ -320,6 +320,30 @@ fn records_come_in_pages_newest_first_and_are_counted_with_the_same_filter() {
 }
 
 #[test]
+fn a_search_matches_answer_values_and_choice_labels_not_question_names() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let gao = completed_record(dir.path(), "gao");
+    completed_record(dir.path(), "kayes");
+    let s = Store::open(dir.path(), "sam", SUP_PASS).unwrap();
+    let search = |text: &str, codes: &[&str]| {
+        let f = RecordFilter {
+            text: Some(text.into()),
+            codes: codes.iter().map(|c| c.to_string()).collect(),
+            ..RecordFilter::default()
+        };
+        s.records(&f).unwrap().into_iter().map(|r| r.uuid).collect::<Vec<_>>()
+    };
+    assert!(search("town", &[]).is_empty(), "a question's name is not an answer");
+    assert!(search("age", &[]).is_empty());
+    assert_eq!(search("ga", &[]), [gao.clone()], "part of an answer");
+    assert_eq!(search("31", &[]).len(), 2, "numbers too");
+    assert_eq!(search("Ville de Gao", &["gao"]), [gao.clone()], "a choice whose label holds the text");
+    assert_eq!(search(&gao[gao.len() - 8..], &[]), [gao], "the end of a UUID");
+    assert_eq!(search("ana", &[]).len(), 2, "the monitor");
+}
+
+#[test]
 fn tallies_group_what_the_session_may_see() {
     let dir = tempfile::tempdir().unwrap();
     setup(dir.path());

@@ -78,7 +78,9 @@ pub fn build(wb: &Workbook, default_id: &str) -> Built {
             b.diags.push(Diagnostic::warning(cell.pos, "settings: a form_title per language is fourmi's own; other XLSForm tools (pyxform, Kobo) expect one `form_title`"));
         }
         let root = row.text("name");
-        if !root.is_empty() && !valid_name(root) {
+        // An XML name, which may have a namespace prefix (pyxform).
+        let xml_name = |n: &str| n.split_once(':').map_or(valid_name(n), |(p, l)| valid_name(p) && valid_name(l));
+        if !root.is_empty() && !xml_name(root) {
             b.error(row.pos_of("name"), format!("settings: `{root}` is not a valid form name: {NAME_RULE}"));
         }
         form.eligibility = b.expr(row, "eligibility");

@@ -92,6 +92,11 @@ impl RecordsPage {
         }
     }
 
+    /// Reads the same page again, with the same filters (back from a record).
+    pub fn reload(&mut self) {
+        self.dirty = true;
+    }
+
     fn filter(&self) -> RecordFilter {
         let date = |s: &str| {
             let s = s.trim();
@@ -106,6 +111,7 @@ impl RecordsPage {
             text: date(&self.text),
             limit: PAGE,
             offset: self.page * PAGE,
+            codes: Vec::new(),
         }
     }
 
@@ -117,7 +123,8 @@ impl RecordsPage {
             if let Some(old) = self.reading.take() {
                 old.cancel.cancel();
             }
-            let filter = self.filter();
+            let mut filter = self.filter();
+            filter.codes = filter.text.as_deref().map(|t| catalog.codes_labelled(t)).unwrap_or_default();
             match store.reader() {
                 Ok(reader) => {
                     let (tx, rx) = channel();

@@ -55,6 +55,8 @@ pub struct Workspace {
     catalog: Catalog,
     page: Page,
     notice: Option<(bool, String)>,
+    /// The records table left to open a record: back on it, its filters and page are kept.
+    records: Option<records::RecordsPage>,
 }
 
 impl Workspace {
@@ -62,7 +64,7 @@ impl Workspace {
     pub fn new(store: Store, dir: &Path, tr: &Tr) -> Workspace {
         let catalog = Catalog::load(dir);
         let page = Page::Home(home::Home::new(&store, &catalog, tr));
-        Workspace { store, catalog, page, notice: None }
+        Workspace { store, catalog, page, notice: None, records: None }
     }
 
     /// The account unlocked.
@@ -206,7 +208,13 @@ impl Workspace {
                     }
                 }
             }
-            Go::Records => Page::Records(records::RecordsPage::new(store)),
+            Go::Records => Page::Records(match self.records.take() {
+                Some(mut kept) => {
+                    kept.reload();
+                    kept
+                }
+                None => records::RecordsPage::new(store),
+            }),
             Go::Record(uuid) => match record_view::RecordView::new(store, &mut self.catalog, &uuid, tr) {
                 Ok(v) => Page::Record(Box::new(v)),
                 Err(e) => {
@@ -219,6 +227,9 @@ impl Workspace {
             Go::Export => Page::Export(export::ExportPage::new(store)),
             Go::Settings => Page::Settings(accounts::SettingsPage::new(store)),
         };
-        self.page = page;
+        let left = std::mem::replace(&mut self.page, page);
+        if let (Page::Records(table), Page::Record(_)) = (left, &self.page) {
+            self.records = Some(table);
+        }
     }
 }
