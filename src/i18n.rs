@@ -44,6 +44,33 @@ impl Lang {
     }
 }
 
+/// A message for the user, said by a layer below the interface (an error of the store or of a
+/// batch): its Fluent id and arguments, worded in the user's language by [`Tr::said`], and in
+/// English where no language is chosen (the command line, logs of tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    /// The message id in `assets/i18n/*.ftl`.
+    pub id: &'static str,
+    /// Its arguments.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Said {
+    /// The message `id` with `args`.
+    pub fn new(id: &'static str, args: &[(&'static str, String)]) -> Said {
+        Said { id, args: args.to_vec() }
+    }
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        thread_local! {
+            static ENGLISH: Tr = Tr::new(Lang::En);
+        }
+        f.write_str(&ENGLISH.with(|tr| tr.said(self)))
+    }
+}
+
 /// The messages of every language, and the one in use.
 pub struct Tr {
     lang: Lang,
@@ -85,6 +112,12 @@ impl Tr {
             fa.set(*k, v.clone());
         }
         self.format(id, Some(&fa))
+    }
+
+    /// A message said below the interface, in the language in use.
+    pub fn said(&self, m: &Said) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> = m.args.iter().map(|(k, v)| (*k, v.as_str().into())).collect();
+        self.ta(m.id, &args)
     }
 
     /// Whether every language has message `id`.
@@ -140,6 +173,24 @@ mod tests {
         assert_eq!(text, "Aucune fiche et aucun retrait.");
         assert_eq!(tr.ta("export-report-counts", &[("n", 1.into()), ("w", 2.into())]), "Une fiche et 2 retraits.");
         assert_eq!(tr.ta("records-count", &[("n", 0.into())]), "Aucune fiche");
+    }
+
+    #[test]
+    fn counts_say_one_in_the_singular_in_both_languages() {
+        let en = Tr::new(Lang::En);
+        let fr = Tr::new(Lang::Fr);
+        let args = |n: i64| [("seq", 3.into()), ("when", "today".into()), ("n", n.into())];
+        assert_eq!(en.ta("home-last-batch", &args(1)), "Last batch: number 3, today, one record.");
+        assert_eq!(en.ta("home-last-batch", &args(2)), "Last batch: number 3, today, 2 records.");
+        assert_eq!(fr.ta("home-last-batch", &args(1)), "Dernier lot : numéro 3, today, une fiche.");
+        assert_eq!(fr.ta("record-audit", &[("n", 0.into())]), "Journal d'audit (aucun événement)");
+    }
+
+    #[test]
+    fn a_message_said_below_the_interface_is_worded_in_the_language_in_use() {
+        let m = Said::new("err-account-exists", &[("name", "awa".into())]);
+        assert_eq!(m.to_string(), "An account named awa already exists. Choose another name.");
+        assert_eq!(Tr::new(Lang::Fr).said(&m), "Un compte nommé awa existe déjà. Choisissez un autre nom.");
     }
 
     #[test]

@@ -596,3 +596,18 @@ fn a_closed_record_keeps_its_answers_apart_until_reopened_or_purged() {
     assert!(ana.audit_for(&second).unwrap().iter().any(|r| r.action == "answers purged"));
     assert_eq!(ana.verify_audit().unwrap(), None);
 }
+
+#[test]
+fn a_recipient_is_taken_with_the_line_age_keygen_prints_and_a_secret_key_is_refused_unrepeated() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let mut chief = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
+    let public = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    chief.add_recipient(&format!("# public key: {public}\n")).unwrap();
+    assert!(chief.recipients().unwrap().contains(&public.to_string()));
+    let secret = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+    let refused = chief.add_recipient(secret).unwrap_err().to_string();
+    assert!(refused.contains("secret key") && !refused.contains(secret), "{refused}");
+    let refused = chief.add_recipient("age1xyz").unwrap_err().to_string();
+    assert!(refused.contains("is not a headquarters key"), "{refused}");
+}

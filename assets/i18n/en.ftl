@@ -64,7 +64,10 @@ home-ready = { $n ->
     [one] One approved record is ready to export.
    *[other] { $n } approved records are ready to export.
 }
-home-last-batch = Last batch: number { $seq }, { $when }, { $n } records.
+home-last-batch = Last batch: number { $seq }, { $when }, { $n ->
+    [one] one record
+   *[other] { $n } records
+}.
 home-no-batch = No batch written yet.
 
 ## New interview
@@ -192,7 +195,10 @@ record-withdrawn = The answers were deleted; a tombstone is kept so headquarters
 record-corrections = Corrections
 record-correction = Revision { $rev }: { $field }: { $old } -> { $new } ({ $who }, { $when })
 record-comments = Comments
-record-audit = Audit trail ({ $n } events)
+record-audit = Audit trail ({ $n ->
+    [one] one event
+   *[other] { $n } events
+})
 
 ## Tallies
 tallies-title = Tallies
@@ -224,14 +230,23 @@ export-folder = Write into the folder
 export-write = Write the batch
 export-nothing = There is nothing to export: every approved record with consent was carried by an earlier batch.
 export-writing = Writing: { $n } / { $total } records
-export-done = Batch { $seq } written: { $n } records, now marked exported. File: { $file }
+export-done = Batch { $seq } written: { $n ->
+    [one] one record
+   *[other] { $n } records
+}, now marked exported. File: { $file }
 export-another = Done
 export-again-of = Writing again what batch { $seq } carried (as a new batch).
 export-next-instead = Export new records instead
 export-again = Write batch { $seq } again
 export-ledger = Batches written on this laptop
 export-ledger-empty = No batch yet.
-export-ledger-written = Batch { $seq }, { $when }, by { $who }: { $n } records, { $w } withdrawals
+export-ledger-written = Batch { $seq }, { $when }, by { $who }: { $n ->
+    [one] one record
+   *[other] { $n } records
+}, { $w ->
+    [one] one withdrawal
+   *[other] { $w } withdrawals
+}
 export-ledger-failed = Batch { $seq }, { $when }: not written (the number is not used again)
 export-report = Before writing: what leaves the laptop
 export-report-counts = { $n ->
@@ -250,10 +265,22 @@ export-report-unapproved = { $n ->
    *[other] { $n } approved records are left out: their approval does not verify (approved before approvals were signed, or changed since). A supervisor approves them again.
 }
 export-report-no-consent = { $n } approved records have no recorded interview consent: they stay on this laptop.
-export-report-scrubbed = Free text: { $phones } phone numbers and { $emails } e-mail addresses replaced.
-export-report-form = Questionnaire { $form }: { $n } records
+export-report-scrubbed = Free text: { $phones ->
+    [one] one phone number
+   *[other] { $phones } phone numbers
+} and { $emails ->
+    [one] one e-mail address
+   *[other] { $emails } e-mail addresses
+} replaced.
+export-report-form = Questionnaire { $form }: { $n ->
+    [one] one record
+   *[other] { $n } records
+}
 export-report-no-personal = No question is marked personal.
-export-report-personal = Not exported (personal): { $list } ({ $n } answers dropped).
+export-report-personal = Not exported (personal): { $list } ({ $n ->
+    [one] one answer
+   *[other] { $n } answers
+} dropped).
 export-report-no-quasi = No question is marked quasi-identifier: no k-anonymity check.
 export-report-k-ok = Every combination of { $list } is shared by at least { $k } records.
 export-report-k-small = { $n } combinations of { $list } are shared by fewer than { $k } records (count - answers):
@@ -298,6 +325,12 @@ settings-device = This laptop
 settings-device-hint = Send this line to headquarters so that they can check the batches this laptop signs.
 
 ## Errors
+err-account-exists = An account named { $name } already exists. Choose another name.
+err-not-a-recipient = { $recipient } is not a headquarters key: an age public key starts with age1 (age-keygen prints it after "# public key:"). Copy it again.
+err-secret-key-pasted = This is an age secret key (AGE-SECRET-KEY-…): it must stay at headquarters and never be typed on a laptop. Nothing was saved. Paste the public key instead, the line that starts with age1.
+err-folder-missing = The folder { $dir } does not exist. Is the USB stick plugged in? Choose the folder again.
+err-batch-file-exists = { $file } already exists: was this laptop's data restored from a backup? Move that file away and export again.
+err-no-recipients = There is no headquarters key to encrypt the batch to. Add one in the settings, then export.
 err-already-open = The data in { $dir } is already open in another fourmi window or command. Close it and try again.
 err-not-set-up = There is no fourmi data in { $dir } yet. Run the first-time setup.
 err-already-set-up = fourmi is already set up in { $dir }. Unlock it with an account instead.

@@ -65,7 +65,11 @@ home-ready = { $n ->
     [one] Une fiche approuvée est prête à exporter.
    *[other] { $n } fiches approuvées sont prêtes à exporter.
 }
-home-last-batch = Dernier lot : numéro { $seq }, { $when }, { $n } fiches.
+home-last-batch = Dernier lot : numéro { $seq }, { $when }, { $n ->
+    [0] aucune fiche
+    [one] une fiche
+   *[other] { $n } fiches
+}.
 home-no-batch = Aucun lot écrit pour l'instant.
 
 ## Nouvel entretien
@@ -195,7 +199,11 @@ record-withdrawn = Les réponses ont été effacées ; une trace est gardée pou
 record-corrections = Corrections
 record-correction = Révision { $rev } : { $field } : { $old } -> { $new } ({ $who }, { $when })
 record-comments = Commentaires
-record-audit = Journal d'audit ({ $n } événements)
+record-audit = Journal d'audit ({ $n ->
+    [0] aucun événement
+    [one] un événement
+   *[other] { $n } événements
+})
 
 ## Décomptes
 tallies-title = Décomptes
@@ -229,14 +237,26 @@ export-folder = Écrire dans le dossier
 export-write = Écrire le lot
 export-nothing = Rien à exporter : chaque fiche approuvée avec consentement est déjà partie dans un lot précédent.
 export-writing = Écriture : { $n } / { $total } fiches
-export-done = Lot { $seq } écrit : { $n } fiches, désormais marquées exportées. Fichier : { $file }
+export-done = Lot { $seq } écrit : { $n ->
+    [0] aucune fiche
+    [one] une fiche
+   *[other] { $n } fiches
+}, désormais exportée(s). Fichier : { $file }
 export-another = Terminé
 export-again-of = Nouvelle écriture de ce que contenait le lot { $seq } (comme un nouveau lot).
 export-next-instead = Exporter plutôt les nouvelles fiches
 export-again = Réécrire le lot { $seq }
 export-ledger = Lots écrits sur cet ordinateur
 export-ledger-empty = Aucun lot pour l'instant.
-export-ledger-written = Lot { $seq }, { $when }, par { $who } : { $n } fiches, { $w } retraits
+export-ledger-written = Lot { $seq }, { $when }, par { $who } : { $n ->
+    [0] aucune fiche
+    [one] une fiche
+   *[other] { $n } fiches
+}, { $w ->
+    [0] aucun retrait
+    [one] un retrait
+   *[other] { $w } retraits
+}
 export-ledger-failed = Lot { $seq }, { $when } : non écrit (le numéro ne sera pas réutilisé)
 export-report = Avant d'écrire : ce qui quitte l'ordinateur
 export-report-counts = { $n ->
@@ -257,10 +277,26 @@ export-report-unapproved = { $n ->
    *[other] { $n } fiches approuvées sont laissées de côté : leur approbation ne se vérifie pas (approuvées avant la signature des approbations, ou modifiées depuis). Un superviseur les approuve à nouveau.
 }
 export-report-no-consent = { $n } fiches approuvées n'ont pas de consentement enregistré : elles restent sur cet ordinateur.
-export-report-scrubbed = Texte libre : { $phones } numéros de téléphone et { $emails } adresses e-mail remplacés.
-export-report-form = Questionnaire { $form } : { $n } fiches
+export-report-scrubbed = Texte libre : { $phones ->
+    [0] aucun numéro de téléphone
+    [one] un numéro de téléphone
+   *[other] { $phones } numéros de téléphone
+} et { $emails ->
+    [0] aucune adresse électronique
+    [one] une adresse électronique
+   *[other] { $emails } adresses électroniques
+} remplacés.
+export-report-form = Questionnaire { $form } : { $n ->
+    [0] aucune fiche
+    [one] une fiche
+   *[other] { $n } fiches
+}
 export-report-no-personal = Aucune question n'est marquée personnelle.
-export-report-personal = Non exporté (personnel) : { $list } ({ $n } réponses retirées).
+export-report-personal = Non exporté (personnel) : { $list } ({ $n ->
+    [0] aucune réponse
+    [one] une réponse
+   *[other] { $n } réponses
+} retirée(s)).
 export-report-no-quasi = Aucune question n'est marquée quasi-identifiante : pas de contrôle de k-anonymat.
 export-report-k-ok = Chaque combinaison de { $list } est partagée par au moins { $k } fiches.
 export-report-k-small = { $n } combinaisons de { $list } sont partagées par moins de { $k } fiches (nombre - réponses) :
@@ -305,6 +341,12 @@ settings-device = Cet ordinateur
 settings-device-hint = Envoyez cette ligne au siège pour qu'il puisse vérifier les lots que cet ordinateur signe.
 
 ## Erreurs
+err-account-exists = Un compte nommé { $name } existe déjà. Choisissez un autre nom.
+err-not-a-recipient = { $recipient } n'est pas une clé du siège : une clé publique age commence par age1 (age-keygen l'affiche après « # public key: »). Copiez-la de nouveau.
+err-secret-key-pasted = Ceci est une clé secrète age (AGE-SECRET-KEY-…) : elle doit rester au siège et ne jamais être saisie sur un ordinateur de terrain. Rien n'a été enregistré. Collez plutôt la clé publique, la ligne qui commence par age1.
+err-folder-missing = Le dossier { $dir } n'existe pas. La clé USB est-elle branchée ? Choisissez de nouveau le dossier.
+err-batch-file-exists = { $file } existe déjà : les données de cet ordinateur ont-elles été restaurées depuis une sauvegarde ? Déplacez ce fichier et exportez de nouveau.
+err-no-recipients = Il n'y a aucune clé du siège pour chiffrer le lot. Ajoutez-en une dans les réglages, puis exportez.
 err-already-open = Les données de { $dir } sont déjà ouvertes dans une autre fenêtre ou commande fourmi. Fermez-la et réessayez.
 err-not-set-up = Il n'y a pas encore de données fourmi dans { $dir }. Lancez la première configuration.
 err-already-set-up = fourmi est déjà configuré dans { $dir }. Déverrouillez-le avec un compte.

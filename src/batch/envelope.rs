@@ -100,8 +100,12 @@ impl Encryptor {
         let parsed: Vec<age::x25519::Recipient> = recipients
             .iter()
             .map(|r| {
-                age::x25519::Recipient::from_str(r.trim())
-                    .map_err(|_| BatchError::Io(format!("`{r}` is not an age recipient; fix it in the settings")))
+                age::x25519::Recipient::from_str(r.trim()).map_err(|_| {
+                    BatchError::Said(crate::i18n::Said::new(
+                        "err-not-a-recipient",
+                        &[("recipient", r.chars().take(80).collect())],
+                    ))
+                })
             })
             .collect::<Result<_>>()?;
         if parsed.is_empty() {

@@ -173,7 +173,7 @@ pub fn check_folder(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         Ok(())
     } else {
-        Err(BatchError::Io(format!("the folder {} does not exist (is the USB stick plugged in?)", dir.display())))
+        Err(BatchError::Said(crate::i18n::Said::new("err-folder-missing", &[("dir", dir.display().to_string())])))
     }
 }
 
@@ -181,9 +181,9 @@ pub fn check_folder(dir: &Path) -> Result<()> {
 pub fn write(prepared: &Prepared, signer: &Signer, dir: &Path, progress: &AtomicUsize) -> Result<Written> {
     let path = dir.join(file_name(&signer.device_id, signer.seq));
     if path.exists() {
-        return Err(BatchError::Io(format!(
-            "{} already exists: this laptop's data was restored from a backup? Move that file away and export again",
-            path.display()
+        return Err(BatchError::Said(crate::i18n::Said::new(
+            "err-batch-file-exists",
+            &[("file", path.display().to_string())],
         )));
     }
     check_folder(dir)?;

@@ -69,6 +69,9 @@ pub enum BatchError {
     /// A file could not be read or written.
     #[error("{0}")]
     Io(String),
+    /// A refusal worded for the user in their language (see [`crate::i18n::Said`]).
+    #[error("{0}")]
+    Said(crate::i18n::Said),
     /// The store refused.
     #[error(transparent)]
     Store(#[from] StoreError),

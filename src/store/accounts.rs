@@ -40,11 +40,19 @@ pub fn check_account_name(name: &str) -> Result<()> {
     }
 }
 
-/// An age X25519 recipient (`age1...`), as `age-keygen` prints it.
-pub fn check_recipient(r: &str) -> Result<()> {
-    age::x25519::Recipient::from_str(r.trim()).map(|_| ()).map_err(|_| {
-        StoreError::Invalid(format!("`{r}` is not an age recipient (it starts with age1 and is printed by age-keygen)"))
-    })
+/// An age X25519 recipient (`age1...`) as `age-keygen` prints it, also with the `# public key:`
+/// before it; an age secret key is refused without being repeated (it must never be pasted).
+pub fn recipient_of(text: &str) -> Result<String> {
+    use crate::i18n::Said;
+    if text.to_ascii_uppercase().contains("AGE-SECRET-KEY-") {
+        return Err(StoreError::Said(Said::new("err-secret-key-pasted", &[])));
+    }
+    let r = text.trim();
+    let r = r.strip_prefix('#').map_or(r, str::trim_start);
+    let r = ["public key:", "Public key:"].iter().find_map(|p| r.strip_prefix(p)).map_or(r, str::trim);
+    age::x25519::Recipient::from_str(r)
+        .map(|_| r.to_string())
+        .map_err(|_| StoreError::Said(Said::new("err-not-a-recipient", &[("recipient", r.chars().take(80).collect())])))
 }
 
 impl Store {
@@ -138,7 +146,7 @@ impl Store {
         let exists: Option<String> =
             self.conn.query_row("SELECT name FROM accounts WHERE name = ?1", [name], |r| r.get(0)).optional()?;
         if exists.is_some() {
-            return Err(StoreError::Invalid(format!("an account named `{name}` already exists")));
+            return Err(StoreError::Said(crate::i18n::Said::new("err-account-exists", &[("name", name.to_string())])));
         }
         // The row, the signed list and the audit entry commit only once the keyring holds the
         // account.
@@ -310,12 +318,12 @@ impl Store {
     /// Adds a recipient (coordinators only).
     pub fn add_recipient(&mut self, recipient: &str) -> Result<()> {
         self.require(Role::Coordinator, "manage the deployment's keys")?;
-        check_recipient(recipient)?;
+        let recipient = recipient_of(recipient)?;
         self.conn.execute(
             "INSERT OR IGNORE INTO recipients (recipient, added_at, added_by) VALUES (?1, ?2, ?3)",
-            params![recipient.trim(), now(), self.session.account],
+            params![recipient, now(), self.session.account],
         )?;
-        self.audit_log("recipient add", None, serde_json::json!({"recipient": recipient.trim()}))
+        self.audit_log("recipient add", None, serde_json::json!({"recipient": recipient}))
     }
 
     /// Removes a recipient (coordinators only).

@@ -94,6 +94,9 @@ pub enum StoreError {
         "{0} holds fourmi's keyring.json but its database fourmi.db is missing or empty. Nothing was changed: copy fourmi.db (with fourmi.db-wal if there is one) back into this folder from a backup; setup will not overwrite the keyring"
     )]
     DatabaseMissing(PathBuf),
+    /// A refusal worded for the user in their language (see [`crate::i18n::Said`]).
+    #[error("{0}")]
+    Said(crate::i18n::Said),
     /// Wrong account name or passphrase (deliberately not saying which).
     #[error("the account name or the passphrase is wrong")]
     WrongPassphrase,
@@ -340,9 +343,7 @@ impl Store {
         }
         accounts::check_account_name(&setup.coordinator)?;
         keyring::check_passphrase(&setup.passphrase)?;
-        for r in &setup.recipients {
-            accounts::check_recipient(r)?;
-        }
+        let recipients = setup.recipients.iter().map(|r| accounts::recipient_of(r)).collect::<Result<Vec<_>>>()?;
         files::create_private_dir(dir)?;
         let lock = files::lock_dir(dir)?;
         // Checked again under the lock: another process may have set the folder up meanwhile.
@@ -384,7 +385,7 @@ impl Store {
         let session = Session { account: setup.coordinator.clone(), role: Role::Coordinator };
         let mut store =
             Store { conn, secrets, session, dir: dir.to_path_buf(), device_id: device_id.clone(), _lock: lock };
-        store.init_device(&device_id, &setup.device_name, &setup.recipients, &device, &signing)?;
+        store.init_device(&device_id, &setup.device_name, &recipients, &device, &signing)?;
         let Store { conn, secrets, session, dir: folder, device_id, _lock } = store;
         // Closing the last connection folds the write-ahead log into the database file.
         conn.close().map_err(|(_, e)| StoreError::from(e))?;

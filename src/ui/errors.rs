@@ -5,6 +5,17 @@ use fluent_bundle::FluentValue;
 use crate::i18n::Tr;
 use crate::store::StoreError;
 
+/// The message for a batch error `e` in the interface language.
+pub fn batch_message(tr: &Tr, e: &crate::batch::BatchError) -> String {
+    use crate::batch::BatchError;
+    match e {
+        BatchError::Said(m) => tr.said(m),
+        BatchError::Store(e) => message(tr, e),
+        BatchError::NoRecipients => tr.t("err-no-recipients"),
+        other => other.to_string(),
+    }
+}
+
 /// The message for `e` in the interface language.
 pub fn message(tr: &Tr, e: &StoreError) -> String {
     let dir = |p: &std::path::Path| FluentValue::from(p.display().to_string());
@@ -14,6 +25,7 @@ pub fn message(tr: &Tr, e: &StoreError) -> String {
         StoreError::AlreadySetUp(p) => tr.ta("err-already-set-up", &[("dir", dir(p))]),
         StoreError::KeyringMissing(p) => tr.ta("err-keyring-missing", &[("dir", dir(p))]),
         StoreError::DatabaseMissing(p) => tr.ta("err-database-missing", &[("dir", dir(p))]),
+        StoreError::Said(m) => tr.said(m),
         StoreError::WrongPassphrase => tr.t("err-wrong-passphrase"),
         StoreError::KeyReplaced => tr.t("err-key-replaced"),
         StoreError::WeakPassphrase(n) => tr.ta("err-weak-passphrase", &[("n", (*n as i64).into())]),

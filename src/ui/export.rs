@@ -114,17 +114,17 @@ impl ExportPage {
     }
 
     /// Takes the next batch number here, then writes on another thread.
-    fn write(&mut self, store: &mut Store, prepared: Box<Prepared>) {
+    fn write(&mut self, store: &mut Store, prepared: Box<Prepared>, tr: &Tr) {
         let dir = PathBuf::from(self.folder.trim());
         if let Err(e) = check_folder(&dir) {
-            self.error = Some(e.to_string());
+            self.error = Some(errors::batch_message(tr, &e));
             self.step = Step::Checked(prepared);
             return;
         }
         let signer = match signer(store, self.again, &dir) {
             Ok(s) => s,
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.error = Some(errors::batch_message(tr, &e));
                 self.step = Step::Checked(prepared);
                 return;
             }
@@ -147,7 +147,7 @@ impl ExportPage {
             Step::Checking(rx) => match rx.try_recv() {
                 Ok(Ok(p)) => Step::Checked(Box::new(p)),
                 Ok(Err(e)) => {
-                    self.error = Some(e.to_string());
+                    self.error = Some(errors::batch_message(tr, &e));
                     Step::Choose
                 }
                 Err(TryRecvError::Empty) => Step::Checking(rx),
@@ -158,6 +158,8 @@ impl ExportPage {
                     let file = written.path.display().to_string();
                     match store.finish_batch(seq, &file, &written.digest, &written.records, &written.tombstones) {
                         Ok(()) => {
+                            // An error of an earlier try is not left beside the success.
+                            self.error = None;
                             self.ledger = store.batches().unwrap_or_default();
                             self.count = None;
                             self.again = None;
@@ -172,7 +174,7 @@ impl ExportPage {
                 Ok(Err(e)) => {
                     let _ = store.fail_batch(seq, &e.to_string());
                     self.ledger = store.batches().unwrap_or_default();
-                    self.error = Some(e.to_string());
+                    self.error = Some(errors::batch_message(tr, &e));
                     Step::Choose
                 }
                 Err(TryRecvError::Empty) => Step::Writing { seq, total, done, result },
@@ -296,7 +298,7 @@ impl ExportPage {
                 } else if ui.button(tr.t("export-write")).clicked()
                     && let Step::Checked(p) = std::mem::replace(&mut self.step, Step::Choose)
                 {
-                    self.write(store, p);
+                    self.write(store, p, tr);
                 }
             }
             Step::Writing { total, done, .. } => {
