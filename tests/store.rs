@@ -611,3 +611,43 @@ fn a_recipient_is_taken_with_the_line_age_keygen_prints_and_a_secret_key_is_refu
     let refused = chief.add_recipient("age1xyz").unwrap_err().to_string();
     assert!(refused.contains("is not a headquarters key"), "{refused}");
 }
+
+/// Puts `account`'s current seal back among the pending ones and an older copy of its seal as
+/// the current one: the keyring as a reset leaves it when cut after its account list committed
+/// and before the keyring took the new seal.
+fn cut_before_the_keyring_took_the_new_seal(dir: &Path, account: &str, older: &serde_json::Value) {
+    let path = dir.join("keyring.json");
+    let mut ring: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let accounts = ring["accounts"].as_array_mut().unwrap();
+    let i = accounts.iter().position(|a| a["account"] == account).unwrap();
+    let new = accounts.remove(i);
+    accounts.push(older.clone());
+    ring["pending"] = serde_json::json!([new]);
+    std::fs::write(&path, serde_json::to_vec(&ring).unwrap()).unwrap();
+}
+
+#[test]
+fn a_reset_cut_before_the_keyring_took_its_seal_is_never_lost_to_a_later_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let ring = |dir: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join("keyring.json")).unwrap()).unwrap()
+    };
+    let sam_seal = |r: &serde_json::Value| {
+        r["accounts"].as_array().unwrap().iter().find(|a| a["account"] == "sam").cloned().unwrap()
+    };
+    let older = sam_seal(&ring(dir.path()));
+    Store::open(dir.path(), "chief", COORD_PASS).unwrap().set_passphrase("sam", "the reset passphrase one").unwrap();
+    cut_before_the_keyring_took_the_new_seal(dir.path(), "sam", &older);
+    assert!(Store::open(dir.path(), "sam", SUP_PASS).is_err(), "the list no longer names the old seal");
+    Store::open(dir.path(), "sam", "the reset passphrase one").expect("the seal the list names opens");
+    let after = ring(dir.path());
+    assert!(after.get("pending").is_none_or(|p| p.as_array().unwrap().is_empty()), "it became the current seal");
+    assert_ne!(sam_seal(&after), older);
+    // A second reset cut the same way: still one way in.
+    let second = sam_seal(&after);
+    Store::open(dir.path(), "chief", COORD_PASS).unwrap().set_passphrase("sam", "the reset passphrase two").unwrap();
+    cut_before_the_keyring_took_the_new_seal(dir.path(), "sam", &second);
+    Store::open(dir.path(), "sam", "the reset passphrase two").expect("the second reset's seal opens");
+    Store::open(dir.path(), "sam", "the reset passphrase two").expect("and again, now current");
+}

@@ -73,19 +73,28 @@ impl Store {
             return Err(StoreError::WrongPassphrase);
         }
         // A reset cut after its list committed and before the keyring took its new seal: the
-        // pending seal is the one the list names.
+        // pending seal the list names becomes the current one now (so that no later reset can
+        // lose it). Pending seals the list does not name are resets that did not happen.
         let listed_key = |s: &super::keyring::Secrets| s.signing.as_ref().map(|k| public_b64(&key_of(k)));
-        if entry.key.is_some() && listed_key(&self.secrets) != entry.key {
-            match ring.open_pending(&account, passphrase) {
-                Some(p) if listed_key(&p) == entry.key && p.data_key == self.secrets.data_key => {
+        if entry.key.is_some() && ring.has_pending(&account) {
+            let path = self.dir.join(KEYRING_FILE);
+            let listed = ring
+                .open_pending(&account, passphrase)
+                .into_iter()
+                .find(|(_, p)| listed_key(p) == entry.key && p.data_key == self.secrets.data_key);
+            match listed {
+                Some((i, p)) => {
                     self.secrets = p;
-                    ring.promote_pending(&account);
-                    ring.save(&self.dir.join(KEYRING_FILE))?;
+                    ring.promote_pending_at(i);
+                    ring.save(&path)?;
                 }
-                // The passphrase opened only a pending seal the list does not name: that reset
-                // did not happen.
-                _ if ring.open_secrets(&account, passphrase).is_err() => return Err(StoreError::WrongPassphrase),
-                _ => {}
+                None if listed_key(&self.secrets) == entry.key => {
+                    ring.drop_pending(&account);
+                    ring.save(&path)?;
+                }
+                // The passphrase opened only pending seals the list does not name.
+                None if ring.open_secrets(&account, passphrase).is_err() => return Err(StoreError::WrongPassphrase),
+                None => {}
             }
         }
         // The account's own key: the list's, or made now and waiting for a coordinator.

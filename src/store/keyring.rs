@@ -328,23 +328,42 @@ impl Keyring {
         Ok(())
     }
 
-    /// Seals `secrets` for `account` as a pending seal, beside its current one (see
-    /// [`Keyring::pending`]).
+    /// Seals `secrets` for `account` as a pending seal, beside its current one and any pending
+    /// one (see [`Keyring::pending`]). None is replaced: an earlier reset's pending seal may be
+    /// the one the signed list names (a cut before the keyring took it), and only the list can
+    /// tell.
     pub fn seal_pending(&mut self, account: &str, passphrase: &str, secrets: &Secrets) -> Result<(), StoreError> {
         let sealed = self.make_seal(account, passphrase, secrets)?;
-        self.pending.retain(|a| a.account != account);
         self.pending.push(sealed);
         Ok(())
     }
 
-    /// `account`'s pending seal becomes its current one.
+    /// `account`'s newest pending seal (the reset's whose list just committed) becomes its
+    /// current one; its other pending seals go.
     pub fn promote_pending(&mut self, account: &str) {
-        if let Some(i) = self.pending.iter().position(|a| a.account == account) {
-            let sealed = self.pending.remove(i);
-            self.accounts.retain(|a| a.account != account);
-            self.unreadable.retain(|e| e.get("account").and_then(|a| a.as_str()) != Some(account));
-            self.accounts.push(sealed);
+        if let Some(i) = self.pending.iter().rposition(|a| a.account == account) {
+            self.promote_pending_at(i);
         }
+    }
+
+    /// The pending seal at `index` becomes its account's current one; the account's other
+    /// pending seals go.
+    pub fn promote_pending_at(&mut self, index: usize) {
+        if index >= self.pending.len() {
+            return;
+        }
+        let sealed = self.pending.remove(index);
+        let account = sealed.account.clone();
+        self.pending.retain(|a| a.account != account);
+        self.accounts.retain(|a| a.account != account);
+        self.unreadable.retain(|e| e.get("account").and_then(|a| a.as_str()) != Some(account.as_str()));
+        self.accounts.push(sealed);
+    }
+
+    /// Drops `account`'s pending seals (resets that did not happen: its current seal is the one
+    /// the signed list names).
+    pub fn drop_pending(&mut self, account: &str) {
+        self.pending.retain(|a| a.account != account);
     }
 
     /// Whether `account` has a pending seal.
@@ -486,9 +505,16 @@ impl Keyring {
         self.open_in(&self.accounts, account, passphrase)
     }
 
-    /// Opens `account`'s pending seal with `passphrase`, if it has one.
-    pub fn open_pending(&self, account: &str, passphrase: &str) -> Option<Secrets> {
-        self.open_in(&self.pending, account, passphrase).ok()
+    /// Opens, newest first, each of `account`'s pending seals that `passphrase` opens, with its
+    /// place among them.
+    pub fn open_pending(&self, account: &str, passphrase: &str) -> Vec<(usize, Secrets)> {
+        self.pending
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, s)| s.account == account)
+            .filter_map(|(i, s)| self.open_in(std::slice::from_ref(s), account, passphrase).ok().map(|p| (i, p)))
+            .collect()
     }
 
     fn open_in(&self, slot: &[Sealed], account: &str, passphrase: &str) -> Result<Secrets, StoreError> {

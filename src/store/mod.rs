@@ -416,7 +416,7 @@ impl Store {
         let secrets = match ring.open_secrets(account, passphrase) {
             Ok(s) => s,
             Err(e @ (StoreError::WrongPassphrase | StoreError::KeyReplaced | StoreError::Corrupt(_))) => {
-                match ring.open_pending(account, passphrase) {
+                match ring.open_pending(account, passphrase).into_iter().next().map(|(_, s)| s) {
                     Some(s) => s,
                     // The old seal of a reset that took effect: its passphrase is not the
                     // account's any more.
