@@ -40,6 +40,10 @@ fn records_are_entered_reviewed_and_listed_from_the_command_line() {
 
     let listed = stdout(&env.run(&["records", "list", "--status", "completed"], "sam"));
     assert!(listed.contains(uuid));
+    let search = |text: &str| stdout(&env.run(&["records", "list", "--search", text], "sam"));
+    assert!(search("Guinée").contains(uuid), "a choice's French label");
+    assert!(search("guinee homme").contains(uuid), "every word, accents and case aside");
+    assert!(!search("nationality").contains(uuid), "a question's name is not what the record says");
     let ret = env.run(&["records", "return", uuid, "--comment", "age looks wrong"], "sam");
     assert!(ret.status.success());
     let shown: serde_json::Value = serde_json::from_str(&stdout(&env.run(&["records", "show", uuid], "ana"))).unwrap();

@@ -41,6 +41,10 @@ pub enum RecordsCmd {
         /// Only this form id.
         #[arg(long)]
         form: Option<String>,
+        /// Only records that say this (answers and their choices' labels in any language, the
+        /// UUID, the monitor), as the app's search.
+        #[arg(long)]
+        search: Option<String>,
     },
     /// Show one record as JSON, with its comments and corrections.
     Show {
@@ -88,7 +92,7 @@ pub fn run(args: &StoreArgs, cmd: RecordsCmd) -> ExitCode {
             return add(&mut store, &form, &answers, finalize, language);
         }
         RecordsCmd::AutosaveLoop { form } => return autosave_loop(&mut store, &form),
-        RecordsCmd::List { status, form } => list(&store, status, form),
+        RecordsCmd::List { status, form, search } => list(&store, status, form, search),
         RecordsCmd::Show { uuid } => show(&store, &uuid),
         RecordsCmd::Approve { uuid } => {
             store.approve(&uuid).map(|_| println!("{uuid}\tapproved")).map_err(|e| e.to_string())
@@ -205,8 +209,8 @@ fn add_one(
     Ok((uuid, status))
 }
 
-fn list(store: &Store, status: Option<String>, form: Option<String>) -> Result<(), String> {
-    let mut filter = RecordFilter { form_id: form, ..RecordFilter::default() };
+fn list(store: &Store, status: Option<String>, form: Option<String>, search: Option<String>) -> Result<(), String> {
+    let mut filter = RecordFilter { form_id: form, text: search, ..RecordFilter::default() };
     if let Some(s) = status {
         let parsed = Status::parse(&s).ok_or_else(|| {
             let all: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();

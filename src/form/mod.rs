@@ -5,6 +5,7 @@
 //! check, returning the form with its [`Diagnostic`]s. [`Compiled::new`] turns a form without
 //! errors into the flat, dependency-ordered table the interview engine runs.
 
+mod answer_text;
 mod attachments;
 mod build;
 mod bundled;

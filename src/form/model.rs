@@ -346,25 +346,6 @@ pub struct Form {
 }
 
 impl Form {
-    /// The names of the choices whose label, in any language, holds `needle` (ignoring case):
-    /// what a search for `Femme` must also find in the answers (`female`).
-    pub fn choices_labelled(&self, needle: &str) -> Vec<String> {
-        let needle = needle.trim().to_lowercase();
-        if needle.is_empty() {
-            return Vec::new();
-        }
-        let mut out: Vec<String> = self
-            .choices
-            .values()
-            .flatten()
-            .filter(|c| c.label.values().any(|l| l.to_lowercase().contains(&needle)))
-            .map(|c| c.name.clone())
-            .collect();
-        out.sort();
-        out.dedup();
-        out
-    }
-
     /// Every item, depth first, with its chain of enclosing containers' names.
     pub fn walk(&self) -> Vec<(&Item, Vec<&str>)> {
         fn go<'a>(items: &'a [Item], path: &mut Vec<&'a str>, out: &mut Vec<(&'a Item, Vec<&'a str>)>) {

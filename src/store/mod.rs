@@ -25,6 +25,7 @@ mod records;
 mod rekey;
 pub mod roster;
 mod schema;
+mod search;
 mod tries;
 
 use std::path::{Path, PathBuf};
@@ -455,6 +456,7 @@ impl Store {
             ));
         }
         schema::migrate(&mut conn)?;
+        search::backfill(&mut conn)?;
         // No role yet: the signed account list gives it.
         let session = Session { account: account.to_string(), role: Role::Monitor };
         let mut store =

@@ -30,14 +30,11 @@ pub struct RecordFilter {
     pub since: Option<String>,
     /// Only records started on or before this date.
     pub until: Option<String>,
-    /// Free text searched in the answers' values (not the questions' names), the record's
-    /// UUID and its monitor; refused and screened-out records, which kept no answers, match by
-    /// UUID and monitor only.
+    /// Free text searched in what records say (answer values and their choices' labels in every
+    /// language, never the questions' names; see [`super::search`]), the record's UUID and its
+    /// monitor; refused and screened-out records, which kept no answers, match by UUID and
+    /// monitor only.
     pub text: Option<String>,
-    /// Choice names whose labels hold the text (see [`crate::form::Form::choices_labelled`]):
-    /// an answer that is one of them matches too, so `Femme` finds the records answered
-    /// `female`.
-    pub codes: Vec<String>,
     /// Page size (0: no limit).
     pub limit: usize,
     /// Rows to skip.
@@ -179,21 +176,15 @@ pub(super) fn filter_sql(session: &Session, filter: &RecordFilter) -> Option<(St
     if let Some(t) = filter.text.as_ref().filter(|t| !t.trim().is_empty()) {
         let escape = |s: &str| s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let p = arg(format!("%{}%", escape(t.trim())));
-        // A code matches a whole answer, or one of a select_multiple's space-separated codes.
-        let codes: Vec<String> = filter
-            .codes
-            .iter()
-            .take(200)
-            .map(|c| format!("(' ' || j.atom || ' ') LIKE {} ESCAPE '\\'", arg(format!("% {} %", escape(c)))))
-            .collect();
-        let values =
-            std::iter::once(format!("j.atom LIKE {p} ESCAPE '\\'")).chain(codes).collect::<Vec<_>>().join(" OR ");
-        // The answers' text is looked at first (cheap), their values only where it can match.
-        let prefilter =
-            if filter.codes.is_empty() { format!("answers LIKE {p} ESCAPE '\\' AND ") } else { String::new() };
-        clauses.push(format!(
-            "(uuid LIKE {p} ESCAPE '\\' OR monitor LIKE {p} ESCAPE '\\' OR ({prefilter}status NOT IN ('refused', 'screened_out') AND EXISTS (SELECT 1 FROM json_tree(records.answers) AS j WHERE j.type IN ('text', 'integer', 'real') AND ({values}))))"
-        ));
+        // What records say, from the search index; closed interviews kept no answers to match.
+        let says = match super::search::query(t) {
+            Some(q) => format!(
+                " OR (status NOT IN ('refused', 'screened_out') AND uuid IN (SELECT uuid FROM records_text WHERE records_text MATCH {}))",
+                arg(q)
+            ),
+            None => String::new(),
+        };
+        clauses.push(format!("(uuid LIKE {p} ESCAPE '\\' OR monitor LIKE {p} ESCAPE '\\'{says})"));
     }
     let sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
     Some((sql, args))

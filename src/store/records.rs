@@ -176,6 +176,8 @@ struct Snapshot {
     position: Option<String>,
     consent: Option<bool>,
     recontact: Option<bool>,
+    /// What the record says, for the search index (nothing for a closed interview).
+    words: String,
 }
 
 impl Snapshot {
@@ -189,7 +191,9 @@ impl Snapshot {
         } else {
             (answers, None)
         };
+        let words = if iv.is_closed() { String::new() } else { iv.form().answer_text(&kept) };
         Snapshot {
+            words,
             consent: consent_from(iv, &kept),
             recontact: recontact_from(iv, &kept),
             answers: J::Object(kept).to_string(),
@@ -277,7 +281,7 @@ fn insert_record(
     let at = now();
     // Starting the next interview ends the chance to reopen the ones this monitor closed.
     super::closed::purge(tx, account, None, &at)?;
-    let Snapshot { answers, closed, position, consent, recontact } = Snapshot::of(iv);
+    let Snapshot { answers, closed, position, consent, recontact, words } = Snapshot::of(iv);
     let status = match iv.outcome() {
         Outcome::Refused => Status::Refused,
         Outcome::ScreenedOut => Status::ScreenedOut,
@@ -311,6 +315,7 @@ fn insert_record(
             closed
         ],
     )?;
+    super::search::index(tx, &uuid, &words)?;
     let detail = serde_json::json!({"form": form.id, "version": form.version});
     append(tx, &at, account, "record create", Some(&uuid), &detail)?;
     write_events(tx, account, &uuid, events)?;
@@ -348,7 +353,7 @@ impl Store {
             // The common case, one statement: the monitor's own draft stays a draft. The status
             // is left out of the SET so that no index is touched; the checks are in the WHERE.
             let at = now();
-            let Snapshot { answers, position, consent, recontact, .. } = Snapshot::of(iv);
+            let Snapshot { answers, position, consent, recontact, words, .. } = Snapshot::of(iv);
             let tx = self.conn.transaction()?;
             let changed = tx
                 .prepare_cached(
@@ -358,6 +363,7 @@ impl Store {
                 )?
                 .execute(params![uuid, answers, position, iv.language(), at, consent, self.session.account, recontact])?;
             if changed == 1 {
+                super::search::index(&tx, uuid, &words)?;
                 write_events(&tx, &self.session.account, uuid, events)?;
                 tx.commit()?;
                 return Ok(());
@@ -383,7 +389,7 @@ impl Store {
             return Err(StoreError::IllegalTransition { from: current.as_str().into(), to: "edited".into() });
         }
         let at = now();
-        let Snapshot { answers, closed, position, consent, recontact } = Snapshot::of(iv);
+        let Snapshot { answers, closed, position, consent, recontact, words } = Snapshot::of(iv);
         let consent_at =
             if consent.is_some() && consent_before.is_none() { Some(at.clone()) } else { consent_at_before };
         let rec_status = current;
@@ -403,6 +409,7 @@ impl Store {
             recontact,
             closed
         ])?;
+        super::search::index(&tx, uuid, &words)?;
         if rec_status != target {
             append(
                 &tx,
@@ -597,6 +604,7 @@ impl Store {
             "UPDATE records SET status = 'withdrawn', answers = '{}', submitted_answers = NULL, position = NULL, updated_at = ?2, consent_interview = 0 WHERE uuid = ?1",
             params![uuid, at],
         )?;
+        super::search::index(&tx, uuid, "")?;
         tx.execute("DELETE FROM comments WHERE uuid = ?1", [uuid])?;
         tx.execute("DELETE FROM corrections WHERE uuid = ?1", [uuid])?;
         append(

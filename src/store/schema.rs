@@ -92,6 +92,9 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE pending_keys ADD COLUMN recipient TEXT; ALTER TABLE pending_keys ADD COLUMN proof TEXT;",
     // 8: each withdrawal, signed by the withdrawing account's own key.
     "CREATE TABLE withdrawals (uuid TEXT PRIMARY KEY, actor TEXT NOT NULL, at TEXT NOT NULL, signature TEXT NOT NULL);",
+    // 9: the search index over what records say (see `search`), filled for older records at
+    // the first unlock.
+    "CREATE VIRTUAL TABLE records_text USING fts5(uuid UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2');",
 ];
 
 /// The schema version this build writes.

@@ -89,15 +89,6 @@ impl Catalog {
         Ok(compiled)
     }
 
-    /// The names of the choices, in every form known, whose labels hold `text` (for a search).
-    pub fn codes_labelled(&self, text: &str) -> Vec<String> {
-        let forms = self.forms.iter().map(|f| &f.compiled).chain(self.by_hash.values());
-        let mut out: Vec<String> = forms.flat_map(|c| c.form.choices_labelled(text)).collect();
-        out.sort();
-        out.dedup();
-        out
-    }
-
     /// The title of form `id` in `lang` (or its id).
     pub fn title(&self, id: &str, lang: &str) -> String {
         self.forms

@@ -111,7 +111,6 @@ impl RecordsPage {
             text: date(&self.text),
             limit: PAGE,
             offset: self.page * PAGE,
-            codes: Vec::new(),
         }
     }
 
@@ -123,8 +122,7 @@ impl RecordsPage {
             if let Some(old) = self.reading.take() {
                 old.cancel.cancel();
             }
-            let mut filter = self.filter();
-            filter.codes = filter.text.as_deref().map(|t| catalog.codes_labelled(t)).unwrap_or_default();
+            let filter = self.filter();
             match store.reader() {
                 Ok(reader) => {
                     let (tx, rx) = channel();
