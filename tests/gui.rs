@@ -188,6 +188,8 @@ fn a_wrong_passphrase_is_refused_with_a_plain_message() {
     click(&mut h, "Unlock");
     assert_eq!(h.state().account(), None);
     assert!(visible(&h, "The account name or the passphrase is wrong"));
+    h.run();
+    assert!(h.get_by_label("Passphrase").is_focused(), "the passphrase box has the keyboard again");
 }
 
 #[test]
@@ -423,10 +425,10 @@ fn switching_language_applies_at_once_to_the_app_and_the_interview() {
     h.get_by_label_contains("4Mi COVID-19").click();
     h.run();
     click(&mut h, "Commencer l'entretien");
-    assert!(visible(&h, "Code de l'enquêteur"), "the interview starts in French");
+    assert!(visible(&h, "Mode d'entretien"), "the interview starts in French, after the monitor's own code");
     click(&mut h, "Langue de l'entretien");
     click(&mut h, "English (en)");
-    assert!(visible(&h, "Monitor code"), "labels follow the interview language");
+    assert!(visible(&h, "Interview mode"), "labels follow the interview language");
     assert!(visible(&h, "Suivant (Entrée)"), "the app's own words stay French");
 }
 
@@ -775,4 +777,39 @@ fn disabling_an_account_asks_first_and_then_it_cannot_unlock() {
     click(&mut h, "Lock (Ctrl+L)");
     drop(h);
     assert!(Store::open(tmp.path(), name, PASS).is_err());
+}
+
+/// The names of the choices of `list` in the COVID-19 form, in order.
+fn choice_names(list: &str) -> Vec<String> {
+    let form = fourmi::form::load(Path::new("forms/4mi-covid19.toml")).unwrap().form;
+    form.choices[list].iter().map(|c| c.name.clone()).collect()
+}
+
+#[test]
+fn a_choice_past_nine_is_picked_by_typing_its_number_and_one_by_the_start_of_its_label() {
+    let (tmp, mut h) = ana_starts_covid();
+    answer_until(&mut h, |names| names == ["nationality"]);
+    let countries = choice_names("country");
+    assert!(countries.len() >= 12, "nationality offers {} countries", countries.len());
+    press(&mut h, egui::Key::Num1);
+    press(&mut h, egui::Key::Num2);
+    press(&mut h, egui::Key::Enter);
+    assert_ne!(h.state().current_questions(), ["nationality"], "choice 12 was picked and the interview moved on");
+    let rec = saved_by_ana(&mut h, tmp.path());
+    assert_eq!(rec.answers["nationality"], countries[11].as_str());
+}
+
+#[test]
+fn the_next_interview_remembers_the_setting_and_begins_after_it() {
+    let (tmp, mut h) = ana_starts_covid();
+    answer_until(&mut h, |names| names == ["neighbourhood"] || names == ["consent"]);
+    let first = saved_by_ana(&mut h, tmp.path());
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    let names = h.state().current_questions();
+    assert!(!names.iter().any(|n| ["monitor", "mode", "country", "city"].contains(&n.as_str())), "{names:?}");
+    let second = saved_by_ana(&mut h, tmp.path());
+    for q in ["mode", "country", "city"] {
+        assert_eq!(second.answers[q], first.answers[q], "{q} is remembered");
+    }
 }

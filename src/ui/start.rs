@@ -13,7 +13,7 @@ use crate::interview::{Interview, Loc};
 use crate::store::Store;
 
 /// The questions of the interview's setting, asked on this screen when the form has them.
-const SETTING: [&str; 4] = ["monitor", "mode", "country", "city"];
+use super::interview::SETTING;
 
 /// The new-interview screen.
 pub struct StartForm {
@@ -103,7 +103,7 @@ impl StartForm {
                     continue;
                 }
                 let draft = self.drafts.entry(loc.clone()).or_default();
-                if let Some(text) = interview::question(ui, iv, &loc, draft, None, &tr_iv) {
+                if let Some(text) = interview::question(ui, iv, &loc, draft, None, None, &tr_iv) {
                     match iv.set_answer(&loc, &text, clock.elapsed()) {
                         Ok(_) => {
                             self.errors.remove(&loc);

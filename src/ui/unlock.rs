@@ -65,6 +65,8 @@ impl UnlockForm {
             Err(e) => {
                 self.passphrase.clear();
                 self.error = Some(errors::message(tr, &e));
+                // The passphrase box takes the keyboard again, to type it once more.
+                self.focused = false;
                 None
             }
         }

@@ -2,6 +2,7 @@
 //! the review page and finalising. Every accepted change is saved by the store at once.
 
 mod review;
+mod typeahead;
 mod widgets;
 
 use std::collections::HashMap;
@@ -70,6 +71,8 @@ pub struct InterviewPage {
     blocked: Vec<Problem>,
     pending: Vec<AuditEvent>,
     jump_open: bool,
+    /// A number or the start of a label being typed to pick a choice.
+    typeahead: typeahead::TypeAhead,
     comments: Vec<(String, String, String)>,
     save_error: Option<String>,
     /// Fourmi's own messages in the interview language.
@@ -77,7 +80,13 @@ pub struct InterviewPage {
     title: String,
 }
 
-/// Starts an interview on `form` (not stored yet): metadata, defaults, the monitor's account.
+/// The questions of the interview's setting, asked on the New interview screen: the monitor,
+/// the mode, the country and the city.
+pub const SETTING: [&str; 4] = ["monitor", "mode", "country", "city"];
+
+/// Starts an interview on `form` (not stored yet): metadata, defaults, the monitor's account,
+/// and the setting of this account's last interview of the form (a monitor works in one place
+/// for days; each answer can be changed).
 pub fn begin(store: &Store, form: Arc<Compiled>, language: &str) -> Interview {
     let info = StartInfo {
         language: language.to_string(),
@@ -86,12 +95,27 @@ pub fn begin(store: &Store, form: Arc<Compiled>, language: &str) -> Interview {
         opened_at: chrono::Local::now().fixed_offset(),
     };
     let last = store.last_saved_answers(&form.form.id).unwrap_or_default();
-    Interview::start_after(form, info, &last)
+    let mut iv = Interview::start_after(form.clone(), info, &last);
+    for name in &SETTING[1..] {
+        if let (Some(id), Some(serde_json::Value::String(v))) = (form.id(name), last.get(*name))
+            && iv.raw(&Loc::top(id)).is_empty()
+        {
+            let _ = iv.set_answer(&Loc::top(id), v, std::time::Duration::ZERO);
+        }
+    }
+    iv
 }
 
 impl InterviewPage {
     /// Stores a new interview started on the form `hash` and opens it.
     pub fn create(store: &mut Store, hash: &str, mut iv: Interview, clock: Instant) -> crate::store::Result<Self> {
+        // The setting was answered on the New interview screen: the interview begins after it.
+        while let Screen::Question(loc) = iv.current() {
+            let name = &iv.form().items[loc.item].item.name;
+            if !SETTING.contains(&name.as_str()) || iv.raw(&loc).is_empty() || iv.next(clock.elapsed()).is_err() {
+                break;
+            }
+        }
         let events = iv.drain_events();
         let uuid = store.create_record(hash, &iv, &events)?;
         Ok(Self::open(uuid, iv, clock, Vec::new()))
@@ -131,6 +155,7 @@ impl InterviewPage {
             blocked: Vec::new(),
             pending: Vec::new(),
             jump_open: false,
+            typeahead: Default::default(),
             comments,
             save_error: None,
             tr_iv,
@@ -418,7 +443,9 @@ impl InterviewPage {
         viewport: egui::Rect,
     ) -> Option<Go> {
         // `Some(0)`: digits are live but none was pressed.
-        let digit = if ui.ctx().egui_wants_keyboard_input() { None } else { Some(digit_pressed(ui).unwrap_or(0)) };
+        let keys_free = !ui.ctx().egui_wants_keyboard_input();
+        let digit = if keys_free { Some(digit_pressed(ui).unwrap_or(0)) } else { None };
+        let typed = if keys_free { self.type_ahead(ui) } else { None };
         match screen {
             Screen::Question(_) | Screen::Page(_) => {
                 if let Screen::Page(group) = screen {
@@ -443,7 +470,15 @@ impl InterviewPage {
                     }
                     let before = ui.cursor().top();
                     let draft = self.drafts.entry(loc.clone()).or_default();
-                    let changed = question(ui, &self.iv, loc, draft, if single { digit } else { None }, &self.tr_iv);
+                    let (digit, typed) = if single { (digit, typed.as_ref()) } else { (None, None) };
+                    let changed = question(ui, &self.iv, loc, draft, digit, typed, &self.tr_iv);
+                    if let Some(t) = typed
+                        && self.iv.form().items[loc.item].item.kind == crate::form::Kind::SelectMultiple
+                        && t.settled(self.iv.choices(loc).len())
+                    {
+                        // A multiple choice took the entry: the next digits start a new one.
+                        self.typeahead.clear();
+                    }
                     self.problem_lines(ui, loc);
                     ui.add_space(10.0);
                     if let Some(slot) = self.view.heights.get_mut(i) {
@@ -591,6 +626,31 @@ impl InterviewPage {
             self.next(store, tr);
         }
         None
+    }
+}
+
+impl InterviewPage {
+    /// This frame's typed characters added to the entry being typed (see [`typeahead`]).
+    fn type_ahead(&mut self, ui: &egui::Ui) -> Option<typeahead::Typed> {
+        let (text, now) = ui.input(|i| {
+            let text: String = i
+                .events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect();
+            (text, i.time)
+        });
+        // Digit keys that came without their text (some platforms, and test harnesses).
+        let text = if text.is_empty() { digit_pressed(ui).map(|d| d.to_string()).unwrap_or_default() } else { text };
+        let end = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let typed = self.typeahead.update(&text, now, end);
+        if self.typeahead.typing() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(typeahead::PAUSE));
+        }
+        typed
     }
 }
 

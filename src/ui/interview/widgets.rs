@@ -2,6 +2,7 @@
 //! returns the new stored text when the monitor changed the answer; the page gives it to the
 //! interview engine, which checks it and saves it.
 
+use super::typeahead::Typed;
 use crate::form::Kind;
 use crate::i18n::Tr;
 use crate::interview::{Interview, Loc};
@@ -23,14 +24,17 @@ pub struct Draft {
 }
 
 /// Draws the question at `loc`. `digit` is `Some` when the question is alone on its screen and
-/// no text box has the keyboard: `Some(n)` with n in 1-9 is a number key pressed, which picks
-/// that choice (`Some(0)`: none pressed). Returns the new answer text if it changed.
+/// no text box has the keyboard: `Some(n)` with n in 1-9 is a number key pressed (`Some(0)`:
+/// none pressed), which ticks an acknowledgement; `typed` is then the number or the start of a
+/// label being typed, which picks a choice (see [`super::typeahead`]). Returns the new answer
+/// text if it changed.
 pub fn question(
     ui: &mut egui::Ui,
     iv: &Interview,
     loc: &Loc,
     draft: &mut Draft,
     digit: Option<usize>,
+    typed: Option<&Typed>,
     tr: &Tr,
 ) -> Option<String> {
     let item = &iv.form().items[loc.item].item;
@@ -69,8 +73,8 @@ pub fn question(
             ui.colored_label(style::HINT, tr.t("iv-no-choices"));
             None
         }
-        Kind::SelectOne => select_one(ui, iv, loc, digit),
-        Kind::SelectMultiple => select_multiple(ui, iv, loc, digit),
+        Kind::SelectOne => select_one(ui, iv, loc, typed),
+        Kind::SelectMultiple => select_multiple(ui, iv, loc, typed),
         Kind::Rank => rank(ui, iv, loc, tr),
         Kind::Acknowledge => {
             let mut on = !iv.raw(loc).is_empty();
@@ -89,14 +93,24 @@ pub fn question(
     .inner
 }
 
-fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, digit: Option<usize>) -> Option<String> {
+/// The choice `typed` names among `choices`, once no more typing can change it when `settled`
+/// is asked for.
+fn typed_choice(typed: Option<&Typed>, choices: &[(String, String)], settled: bool) -> Option<usize> {
+    let typed = typed.filter(|t| !settled || t.settled(choices.len()))?;
+    let labels: Vec<String> = choices.iter().map(|(_, l)| l.clone()).collect();
+    typed.choice(&labels)
+}
+
+fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, typed: Option<&Typed>) -> Option<String> {
     let current = iv.raw(loc);
     let mut picked = None;
-    for (i, (name, label)) in iv.choices(loc).into_iter().enumerate() {
+    let choices = iv.choices(loc);
+    let by_keyboard = typed_choice(typed, &choices, false);
+    for (i, (name, label)) in choices.into_iter().enumerate() {
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(format!("{:>2}", i + 1)).monospace().color(style::HINT));
             if ui.radio(current == name, egui::RichText::new(&label).size(CHOICE_SIZE)).clicked()
-                || digit == Some(i + 1)
+                || by_keyboard == Some(i)
             {
                 picked = Some(name.clone());
             }
@@ -105,14 +119,16 @@ fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, digit: Option<usize>
     picked.filter(|p| p != current)
 }
 
-fn select_multiple(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, digit: Option<usize>) -> Option<String> {
+fn select_multiple(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, typed: Option<&Typed>) -> Option<String> {
     let mut chosen: Vec<String> = iv.raw(loc).split_whitespace().map(str::to_string).collect();
     let mut changed = false;
-    for (i, (name, label)) in iv.choices(loc).into_iter().enumerate() {
+    let choices = iv.choices(loc);
+    let by_keyboard = typed_choice(typed, &choices, true);
+    for (i, (name, label)) in choices.into_iter().enumerate() {
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(format!("{:>2}", i + 1)).monospace().color(style::HINT));
             let mut on = chosen.contains(&name);
-            if ui.checkbox(&mut on, egui::RichText::new(&label).size(CHOICE_SIZE)).changed() || digit == Some(i + 1) {
+            if ui.checkbox(&mut on, egui::RichText::new(&label).size(CHOICE_SIZE)).changed() || by_keyboard == Some(i) {
                 if chosen.contains(&name) {
                     chosen.retain(|c| *c != name);
                 } else {
