@@ -240,3 +240,26 @@ fn a_newer_version_that_swaps_labels_through_another_list_or_a_new_language_is_r
     assert!(changes.iter().any(|c| c.contains("adds the language(s) French (fr)")), "{changes:?}");
     assert!(fourmi::form::label_changes(&old, &old).is_empty());
 }
+
+#[test]
+fn entity_declarations_follow_pyxform_rules_although_fourmi_creates_no_entities() {
+    let form = |entities: &str, save_to: &str| {
+        format!(
+            "| survey |\n| | type | name | label | save_to |\n| | text | tree | Tree | {save_to} |\n| | text | size | Size | |\n| entities |\n{entities}"
+        )
+    };
+    let ok = form("| | list_name | label |\n| | trees | ${tree} |\n", "species");
+    assert!(errors(&ok).is_empty(), "{:?}", errors(&ok));
+    assert!(warnings(&ok).iter().any(|w| w.contains("does not create entities")));
+    for (entities, save_to, why) in [
+        ("| | list_name | label |\n| | __trees | ${tree} |\n", "species", "reserved"),
+        ("| | list_name | label |\n| | my.trees | ${tree} |\n", "species", "period"),
+        ("| | list_name |\n| | trees |\n", "species", "needs a `label`"),
+        ("| | list_name | label | update_if |\n| | trees | ${tree} | true() |\n", "species", "no `entity_id`"),
+        ("| | list_name | label |\n| | trees | ${tree} |\n", "name", "cannot be `name`"),
+        ("| | list_name | label | colour |\n| | trees | ${tree} | green |\n", "species", "not entity columns"),
+    ] {
+        let e = errors(&form(entities, save_to));
+        assert!(e.iter().any(|m| m.contains(why)), "{why}: {e:?}");
+    }
+}

@@ -46,8 +46,16 @@ const NAME_RULE: &str = "names start with a letter or `_` and hold only letters,
 /// Builds the model from `wb`; `default_id` is used when the settings give no `form_id`.
 pub fn build(wb: &Workbook, default_id: &str) -> Built {
     let has_entities = wb.others.iter().any(|s| s.name.eq_ignore_ascii_case("entities"));
-    let mut b = Builder { diags: Vec::new(), languages: Vec::new(), fatal: None, has_entities, externals: Vec::new() };
+    let mut b = Builder {
+        diags: Vec::new(),
+        languages: Vec::new(),
+        fatal: None,
+        has_entities,
+        externals: Vec::new(),
+        saved_to: Vec::new(),
+    };
     if let Some(sheet) = wb.others.iter().find(|s| s.name.eq_ignore_ascii_case("entities")) {
+        b.diags.extend(super::entities::check_declarations(sheet));
         b.diags.push(Diagnostic::warning(
             sheet.header_pos,
             "the entities sheet declares entity lists, and fourmi does not create entities: each record keeps its answers, nothing else is updated",
@@ -181,6 +189,8 @@ struct Builder {
     has_entities: bool,
     /// The `xml-external` / `csv-external` rows read so far.
     externals: Vec<External>,
+    /// The entity properties `save_to` cells name so far.
+    saved_to: Vec<String>,
 }
 
 /// A group or repeat being read (or the survey itself), with the names its children use.
@@ -520,7 +530,11 @@ impl Builder {
         {
             self.error(row.pos, "a big-image needs an image too");
         }
-        if row.get("save_to").is_some() {
+        if let Some(cell) = row.get("save_to") {
+            if let Some(p) = super::entities::save_to_problem(&cell.value, item.kind.is_container(), &self.saved_to) {
+                self.error(cell.pos, p);
+            }
+            self.saved_to.push(cell.value.clone());
             if self.has_entities {
                 self.diags.push(Diagnostic::warning(
                     row.pos_of("save_to"),

@@ -13,6 +13,7 @@ mod check;
 mod compile;
 mod current;
 mod diag;
+mod entities;
 pub mod external;
 mod kobomatrix;
 mod model;
