@@ -255,7 +255,7 @@ pub struct Store {
     session: Session,
     dir: PathBuf,
     device_id: String,
-    _lock: files::DirLock,
+    _lock: std::sync::Arc<files::DirLock>,
 }
 
 impl std::fmt::Debug for Store {
@@ -384,8 +384,14 @@ impl Store {
         let mut conn = open_db(&partial, &secrets.data_key)?;
         schema::migrate(&mut conn)?;
         let session = Session { account: setup.coordinator.clone(), role: Role::Coordinator };
-        let mut store =
-            Store { conn, secrets, session, dir: dir.to_path_buf(), device_id: device_id.clone(), _lock: lock };
+        let mut store = Store {
+            conn,
+            secrets,
+            session,
+            dir: dir.to_path_buf(),
+            device_id: device_id.clone(),
+            _lock: std::sync::Arc::new(lock),
+        };
         store.init_device(&device_id, &setup.device_name, &recipients, &device, &signing)?;
         let Store { conn, secrets, session, dir: folder, device_id, _lock } = store;
         // Closing the last connection folds the write-ahead log into the database file.
@@ -459,8 +465,14 @@ impl Store {
         search::backfill(&mut conn)?;
         // No role yet: the signed account list gives it.
         let session = Session { account: account.to_string(), role: Role::Monitor };
-        let mut store =
-            Store { conn, secrets, session, dir: dir.to_path_buf(), device_id: ring.device_id.clone(), _lock: lock };
+        let mut store = Store {
+            conn,
+            secrets,
+            session,
+            dir: dir.to_path_buf(),
+            device_id: ring.device_id.clone(),
+            _lock: std::sync::Arc::new(lock),
+        };
         store.session.role = store.establish_role(ring, passphrase)?;
         if store.account_disabled(account)? {
             return Err(StoreError::WrongPassphrase);
@@ -473,6 +485,28 @@ impl Store {
         store.purge_expired_closed()?;
         store.recover_batches()?;
         Ok(store)
+    }
+
+    /// A second connection to the same unlocked data, for one interview's autosaves on another
+    /// thread: the same account and rights, and only the data key (it signs nothing).
+    pub fn autosaver(&self) -> Result<Store> {
+        let conn = open_db(&self.dir.join(DB_FILE), &self.secrets.data_key)?;
+        let secrets = keyring::Secrets {
+            data_key: self.secrets.data_key.clone(),
+            signing: None,
+            device: None,
+            x25519: None,
+            next_key: None,
+            legacy_role: self.secrets.legacy_role,
+        };
+        Ok(Store {
+            conn,
+            secrets,
+            session: self.session.clone(),
+            dir: self.dir.clone(),
+            device_id: self.device_id.clone(),
+            _lock: self._lock.clone(),
+        })
     }
 
     /// Who unlocked the store.

@@ -1,6 +1,7 @@
 //! The interview screen: one question or one field-list page at a time, the jump list, repeats,
 //! the review page and finalising. Every accepted change is saved by the store at once.
 
+mod autosave;
 mod review;
 mod typeahead;
 mod widgets;
@@ -73,6 +74,8 @@ pub struct InterviewPage {
     jump_open: bool,
     /// A number or the start of a label being typed to pick a choice.
     typeahead: typeahead::TypeAhead,
+    /// The thread that writes each answer (none: saves are written here, as a fallback).
+    saver: Option<autosave::Autosaver>,
     comments: Vec<(String, String, String)>,
     save_error: Option<String>,
     /// Fourmi's own messages in the interview language.
@@ -118,7 +121,7 @@ impl InterviewPage {
         }
         let events = iv.drain_events();
         let uuid = store.create_record(hash, &iv, &events)?;
-        Ok(Self::open(uuid, iv, clock, Vec::new()))
+        Ok(Self::open(uuid, iv, clock, Vec::new(), saver_for(store)))
     }
 
     /// Reopens a draft or returned record where it was left.
@@ -137,10 +140,16 @@ impl InterviewPage {
         } else {
             Vec::new()
         };
-        Ok(Self::open(uuid.to_string(), iv, Instant::now(), comments))
+        Ok(Self::open(uuid.to_string(), iv, Instant::now(), comments, saver_for(store)))
     }
 
-    fn open(uuid: String, iv: Interview, clock: Instant, comments: Vec<(String, String, String)>) -> Self {
+    fn open(
+        uuid: String,
+        iv: Interview,
+        clock: Instant,
+        comments: Vec<(String, String, String)>,
+        saver: Option<autosave::Autosaver>,
+    ) -> Self {
         let f = &iv.form().form;
         let title = crate::form::text_in(&f.title, iv.language(), &f.default_language).unwrap_or(&f.id).to_string();
         let tr_iv = Tr::new(lang_of(iv.language()));
@@ -156,6 +165,7 @@ impl InterviewPage {
             pending: Vec::new(),
             jump_open: false,
             typeahead: Default::default(),
+            saver,
             comments,
             save_error: None,
             tr_iv,
@@ -196,6 +206,10 @@ impl InterviewPage {
             self.view.heights = heights;
         }
         self.pending.extend(self.iv.drain_events());
+        if let Some(saver) = &mut self.saver {
+            saver.send(&self.uuid, &self.iv, std::mem::take(&mut self.pending));
+            return;
+        }
         match store.autosave(&self.uuid, &self.iv, &self.pending) {
             Ok(()) => {
                 self.pending.clear();
@@ -203,6 +217,28 @@ impl InterviewPage {
             }
             Err(e) => self.save_error = Some(errors::message(tr, &e)),
         }
+    }
+
+    /// Takes what the autosave thread finished (`wait`: until every save is written, before the
+    /// record is used otherwise); a failed save's events wait for the next one.
+    fn saved(&mut self, tr: &Tr, wait: bool) {
+        let Some(saver) = &mut self.saver else { return };
+        let failed = if wait { saver.flush() } else { saver.poll() };
+        let ok = failed.is_empty();
+        for (e, events) in failed {
+            self.save_error = Some(errors::message(tr, &e));
+            let later = std::mem::take(&mut self.pending);
+            self.pending = events;
+            self.pending.extend(later);
+        }
+        if ok && saver.is_saved() {
+            self.save_error = None;
+        }
+    }
+
+    /// Whether every answer given is written.
+    pub fn is_saved(&self) -> bool {
+        self.saver.as_ref().is_none_or(autosave::Autosaver::is_saved) && self.save_error.is_none()
     }
 
     fn answer(&mut self, store: &mut Store, tr: &Tr, loc: &Loc, text: &str) {
@@ -283,6 +319,7 @@ impl InterviewPage {
 
     /// Reopens the interview closed by mistake.
     fn reopen(&mut self, store: &mut Store, tr: &Tr) {
+        self.saved(tr, true);
         match store.reopen_closed(&self.uuid) {
             Ok(()) => {
                 self.iv.reopen(self.clock.elapsed());
@@ -295,6 +332,7 @@ impl InterviewPage {
     fn finalize(&mut self, store: &mut Store, tr: &Tr) -> Option<Go> {
         match self.iv.finalize(self.clock.elapsed()) {
             Ok(()) => {
+                self.saved(tr, true);
                 self.pending.extend(self.iv.drain_events());
                 match store.complete(&self.uuid, &self.iv, &self.pending) {
                     Ok(()) => Some(Go::HomeWith(tr.t("iv-finalised"))),
@@ -325,6 +363,11 @@ impl InterviewPage {
 
     /// Draws the page; returns where to go when the interview is left.
     pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
+        self.saved(tr, false);
+        if !self.saver.as_ref().is_none_or(autosave::Autosaver::is_saved) {
+            // Notice the save's end without waiting for input.
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+        }
         let screen = self.view.current.clone();
         let mut go = None;
         go = go.or(self.header(ui, store, tr, &screen));
@@ -381,6 +424,9 @@ impl InterviewPage {
                     .desired_width(160.0)
                     .text(tr.ta("iv-progress", &[("n", (pos as i64 + 1).into()), ("total", (total as i64).into())])),
             );
+            // Whether the last answer is on the disk yet.
+            let saved = if self.is_saved() { "iv-saved" } else { "iv-saving" };
+            ui.colored_label(style::HINT, tr.t(saved));
             let mut lang = self.iv.language().to_string();
             let langs = self.iv.form().form.languages.clone();
             if langs.len() > 1 {
@@ -652,6 +698,12 @@ impl InterviewPage {
         }
         typed
     }
+}
+
+/// The autosave thread for an interview on `store` (none if it cannot start: saves are then
+/// written on the interface's thread, as before).
+fn saver_for(store: &Store) -> Option<autosave::Autosaver> {
+    autosave::Autosaver::start(store, std::time::Duration::ZERO).ok()
 }
 
 /// The digit key (1-9) pressed this frame, if any.
