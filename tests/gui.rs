@@ -31,6 +31,21 @@ fn click(h: &mut Harness<'_, App>, label: &str) {
     h.run();
 }
 
+/// Clicks Unlock and waits for the unlock, which runs on another thread, to end.
+fn click_unlock(h: &mut Harness<'_, App>) {
+    h.get_by_label("Unlock").click();
+    for i in 0..400 {
+        h.step();
+        // The unlock starts at the end of the click's frame, and shows from the next one.
+        if i >= 2 && !visible(h, "Opening the data...") {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("the unlock never ended");
+}
+
 fn press(h: &mut Harness<'_, App>, key: egui::Key) {
     h.key_press(key);
     h.run();
@@ -58,7 +73,7 @@ fn prepared() -> tempfile::TempDir {
 fn unlock(h: &mut Harness<'_, App>, name: &str) {
     type_into(h, "Account name", name);
     type_into(h, "Passphrase", PASS);
-    click(h, "Unlock");
+    click_unlock(h);
     assert_eq!(h.state().account(), Some(name), "unlocked as {name}");
 }
 
@@ -185,7 +200,7 @@ fn a_wrong_passphrase_is_refused_with_a_plain_message() {
     h.run();
     type_into(&mut h, "Account name", "ana");
     type_into(&mut h, "Passphrase", "not the passphrase");
-    click(&mut h, "Unlock");
+    click_unlock(&mut h);
     assert_eq!(h.state().account(), None);
     assert!(visible(&h, "The account name or the passphrase is wrong"));
     h.run();
@@ -488,7 +503,7 @@ fn the_app_locks_itself_after_a_while_without_input_and_keeps_the_interview() {
     assert_eq!(h.state().account(), None, "locked");
     assert!(visible(&h, "fourmi locked itself. Everything was saved"));
     type_into(&mut h, "Passphrase", PASS);
-    click(&mut h, "Unlock");
+    click_unlock(&mut h);
     click(&mut h, "Continue");
     assert_eq!(h.state().current_questions(), at, "the interview goes on where it was");
 }

@@ -33,6 +33,7 @@ setup-need-name = Enter a name for the coordinator account.
 setup-mismatch = The two passphrases differ; type them again.
 
 ## Unlock
+unlock-opening = Opening the data...
 unlock-title = Unlock fourmi
 unlock-name = Account name
 unlock-passphrase = Passphrase

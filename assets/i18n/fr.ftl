@@ -33,6 +33,7 @@ setup-need-name = Saisissez un nom pour le compte coordinateur.
 setup-mismatch = Les deux phrases secrètes diffèrent ; saisissez-les à nouveau.
 
 ## Déverrouillage
+unlock-opening = Ouverture des données...
 unlock-title = Déverrouiller fourmi
 unlock-name = Nom du compte
 unlock-passphrase = Phrase secrète

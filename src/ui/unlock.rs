@@ -1,6 +1,7 @@
 //! Unlocking: an account name and its passphrase open the encrypted store.
 
 use std::path::Path;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use zeroize::Zeroizing;
 
@@ -16,6 +17,8 @@ pub struct UnlockForm {
     error: Option<String>,
     notice: Option<String>,
     focused: bool,
+    /// The unlock running on another thread (the key derivation takes a moment by design).
+    opening: Option<Receiver<crate::store::Result<Store>>>,
 }
 
 impl UnlockForm {
@@ -53,22 +56,43 @@ impl UnlockForm {
         if let Some(e) = &self.error {
             ui.colored_label(style::ERROR, e);
         }
+        if let Some(rx) = &self.opening {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr.t("unlock-opening"));
+            });
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+            return match rx.try_recv() {
+                Err(TryRecvError::Empty) => None,
+                Ok(Ok(store)) => {
+                    self.opening = None;
+                    Some(store)
+                }
+                Ok(Err(e)) => {
+                    self.opening = None;
+                    self.error = Some(errors::message(tr, &e));
+                    // The passphrase box takes the keyboard again, to type it once more.
+                    self.focused = false;
+                    None
+                }
+                Err(TryRecvError::Disconnected) => {
+                    self.opening = None;
+                    None
+                }
+            };
+        }
         let submit = ui.button(tr.t("unlock-button")).clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if !submit {
-            return None;
+        if submit {
+            // The key derivation runs on another thread: the window keeps drawing.
+            let (tx, rx) = channel();
+            let (dir, name) = (dir.to_path_buf(), self.name.trim().to_string());
+            let passphrase = std::mem::take(&mut self.passphrase);
+            std::thread::spawn(move || {
+                let _ = tx.send(Store::open(&dir, &name, &passphrase));
+            });
+            self.opening = Some(rx);
+            self.error = None;
         }
-        match Store::open(dir, self.name.trim(), &self.passphrase) {
-            Ok(store) => {
-                self.passphrase.clear();
-                Some(store)
-            }
-            Err(e) => {
-                self.passphrase.clear();
-                self.error = Some(errors::message(tr, &e));
-                // The passphrase box takes the keyboard again, to type it once more.
-                self.focused = false;
-                None
-            }
-        }
+        None
     }
 }

@@ -158,6 +158,10 @@ impl Workspace {
     }
 
     fn go(&mut self, go: Go, tr: &Tr) {
+        // The interview left behind is written before the next screen reads the records.
+        if let Page::Interview(p) = &mut self.page {
+            p.flush(tr);
+        }
         let store = &mut self.store;
         let page = match go {
             Go::Home => {

@@ -236,6 +236,11 @@ impl InterviewPage {
         }
     }
 
+    /// Waits until every answer given is written (before another screen reads the records).
+    pub fn flush(&mut self, tr: &Tr) {
+        self.saved(tr, true);
+    }
+
     /// Whether every answer given is written.
     pub fn is_saved(&self) -> bool {
         self.saver.as_ref().is_none_or(autosave::Autosaver::is_saved) && self.save_error.is_none()
