@@ -62,8 +62,8 @@ impl RecordView {
         })
     }
 
-    /// Draws the screen.
-    pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
+    /// Draws the screen; a decision comes back as [`Go::Review`], run by the workspace.
+    pub fn ui(&mut self, ui: &mut egui::Ui, store: &Store, tr: &Tr) -> Option<Go> {
         let mut go = None;
         ui.heading(tr.t("record-title"));
         ui.label(&self.summary);
@@ -73,7 +73,7 @@ impl RecordView {
             ui.colored_label(style::ERROR, e);
         }
         if store.session().role >= Role::Supervisor {
-            go = self.review_actions(ui, store, tr);
+            go = self.review_actions(ui, tr);
         }
         ui.separator();
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
@@ -129,17 +129,14 @@ impl RecordView {
         go
     }
 
-    fn review_actions(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
+    fn review_actions(&mut self, ui: &mut egui::Ui, tr: &Tr) -> Option<Go> {
         let uuid = self.rec.uuid.clone();
         let mut go = None;
         if self.rec.status == Status::Withdrawn {
             if self.withdrawal_unsigned {
                 ui.colored_label(style::ERROR, tr.t("record-withdrawal-unsigned"));
                 if ui.button(tr.t("record-sign-withdrawal")).clicked() {
-                    match store.withdraw(&uuid) {
-                        Ok(()) => go = Some(Go::HomeWith(tr.t("record-withdrawn"))),
-                        Err(e) => self.error = Some(errors::message(tr, &e)),
-                    }
+                    go = Some(Go::Review(uuid.clone(), Review::Withdraw));
                 }
             }
             return go;
@@ -147,22 +144,16 @@ impl RecordView {
         if self.rec.status == Status::Approved && self.approval_invalid {
             ui.colored_label(style::ERROR, tr.t("record-approval-invalid"));
             if ui.button(tr.t("record-approve-again")).clicked() {
-                match store.approve(&uuid) {
-                    Ok(()) => go = Some(Go::HomeWith(tr.t("record-approved"))),
-                    Err(e) => self.error = Some(errors::message(tr, &e)),
-                }
+                go = Some(Go::Review(uuid.clone(), Review::Approve));
             }
         }
         if self.rec.status != Status::Completed {
-            self.withdraw_row(ui, store, tr, &uuid, &mut go);
+            self.withdraw_row(ui, tr, &uuid, &mut go);
             return go;
         }
         ui.horizontal(|ui| {
             if ui.button(tr.t("record-approve")).clicked() {
-                match store.approve(&uuid) {
-                    Ok(()) => go = Some(Go::HomeWith(tr.t("record-approved"))),
-                    Err(e) => self.error = Some(errors::message(tr, &e)),
-                }
+                go = Some(Go::Review(uuid.clone(), Review::Approve));
             }
         });
         ui.horizontal(|ui| {
@@ -172,28 +163,33 @@ impl RecordView {
                 if self.comment.trim().is_empty() {
                     self.error = Some(tr.t("record-comment-needed"));
                 } else {
-                    match store.return_record(&uuid, self.comment.trim()) {
-                        Ok(()) => go = Some(Go::HomeWith(tr.t("record-returned"))),
-                        Err(e) => self.error = Some(errors::message(tr, &e)),
-                    }
+                    go = Some(Go::Review(uuid.clone(), Review::Return(self.comment.trim().to_string())));
                 }
             }
         });
-        self.withdraw_row(ui, store, tr, &uuid, &mut go);
+        self.withdraw_row(ui, tr, &uuid, &mut go);
         go
     }
 
-    fn withdraw_row(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr, uuid: &str, go: &mut Option<Go>) {
+    fn withdraw_row(&mut self, ui: &mut egui::Ui, tr: &Tr, uuid: &str, go: &mut Option<Go>) {
         ui.horizontal(|ui| {
             ui.checkbox(&mut self.confirm_withdraw, tr.t("record-withdraw-confirm"));
             if ui.add_enabled(self.confirm_withdraw, egui::Button::new(tr.t("record-withdraw"))).clicked() {
-                match store.withdraw(uuid) {
-                    Ok(()) => *go = Some(Go::HomeWith(tr.t("record-withdrawn"))),
-                    Err(e) => self.error = Some(errors::message(tr, &e)),
-                }
+                *go = Some(Go::Review(uuid.to_string(), Review::Withdraw));
             }
         });
     }
+}
+
+/// A supervisor's decision on a record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Review {
+    /// Approve it (again, when its approval no longer verifies).
+    Approve,
+    /// Return it to its monitor with this comment.
+    Return(String),
+    /// Withdraw it (or sign its withdrawal).
+    Withdraw,
 }
 
 /// Whether `uuid` is approved without an approval that verifies (read once, when the screen opens).

@@ -27,6 +27,8 @@ pub enum Go {
     Records,
     /// One record for review.
     Record(String),
+    /// A supervisor's decision on a record, run once the screen is drawn.
+    Review(String, record_view::Review),
     /// Tallies.
     Tallies,
     /// Tables.
@@ -208,6 +210,25 @@ impl Workspace {
                     Ok(p) => Page::Interview(Box::new(p)),
                     Err(e) => {
                         self.notice = Some((true, e));
+                        return;
+                    }
+                }
+            }
+            Go::Review(uuid, action) => {
+                let done = match &action {
+                    record_view::Review::Approve => store.approve(&uuid).map(|()| "record-approved"),
+                    record_view::Review::Return(comment) => {
+                        store.return_record(&uuid, comment).map(|()| "record-returned")
+                    }
+                    record_view::Review::Withdraw => store.withdraw(&uuid).map(|()| "record-withdrawn"),
+                };
+                match done {
+                    Ok(key) => {
+                        self.notice = Some((false, tr.t(key)));
+                        Page::Home(home::Home::new(store, &self.catalog, tr))
+                    }
+                    Err(e) => {
+                        self.notice = Some((true, super::errors::message(tr, &e)));
                         return;
                     }
                 }
