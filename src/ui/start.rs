@@ -103,7 +103,7 @@ impl StartForm {
                     continue;
                 }
                 let draft = self.drafts.entry(loc.clone()).or_default();
-                if let Some(text) = interview::question(ui, iv, &loc, draft, None, None, &tr_iv) {
+                if let Some(text) = interview::question(ui, iv, &loc, draft, Default::default(), &tr_iv) {
                     match iv.set_answer(&loc, &text, clock.elapsed()) {
                         Ok(_) => {
                             self.errors.remove(&loc);

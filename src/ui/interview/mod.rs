@@ -419,7 +419,8 @@ impl InterviewPage {
 
     fn header(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr, _screen: &Screen) -> Option<Go> {
         let mut go = None;
-        ui.horizontal(|ui| {
+        // Wrapped: with large text on a small screen, the buttons go to a second line.
+        ui.horizontal_wrapped(|ui| {
             ui.heading(&self.title);
             let pos = self.view.screens.iter().position(|s| *s == self.view.current).unwrap_or(0);
             let total = self.view.screens.len().max(1);
@@ -522,7 +523,8 @@ impl InterviewPage {
                     let before = ui.cursor().top();
                     let draft = self.drafts.entry(loc.clone()).or_default();
                     let (digit, typed) = if single { (digit, typed.as_ref()) } else { (None, None) };
-                    let changed = question(ui, &self.iv, loc, draft, digit, typed, &self.tr_iv);
+                    let keys = widgets::Keys { digit, typed, numbered: single };
+                    let changed = question(ui, &self.iv, loc, draft, keys, &self.tr_iv);
                     if let Some(t) = typed
                         && self.iv.form().items[loc.item].item.kind == crate::form::Kind::SelectMultiple
                         && t.settled(self.iv.choices(loc).len())
@@ -611,7 +613,7 @@ impl InterviewPage {
     fn nav_bar(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) -> Option<Go> {
         let screen = self.view.current.clone();
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let first = self.view.screens.first() == Some(&screen);
             if ui.add_enabled(!first, egui::Button::new(tr.t("iv-back"))).clicked() {
                 self.back(store, tr);
@@ -637,10 +639,9 @@ impl InterviewPage {
                     self.moved(store, tr);
                 }
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.colored_label(style::HINT, tr.t("iv-keys"));
-            });
         });
+        // The keys on their own line, wrapped, never under the buttons.
+        ui.add(egui::Label::new(egui::RichText::new(tr.t("iv-keys")).color(style::HINT)).wrap());
         None
     }
 

@@ -23,20 +23,32 @@ pub struct Draft {
     pub refocus: bool,
 }
 
-/// Draws the question at `loc`. `digit` is `Some` when the question is alone on its screen and
-/// no text box has the keyboard: `Some(n)` with n in 1-9 is a number key pressed (`Some(0)`:
-/// none pressed), which ticks an acknowledgement; `typed` is then the number or the start of a
-/// label being typed, which picks a choice (see [`super::typeahead`]). Returns the new answer
+/// What the keyboard does for a question: nothing (a screen of several questions, or a text
+/// box has the keyboard), or, for a question alone on its screen, `digit` (`Some(n)`, n in
+/// 1-9, a number key pressed; `Some(0)` none) ticks an acknowledgement and `typed` (the number
+/// or the start of a label being typed, see [`super::typeahead`]) picks a choice; choices are
+/// numbered only where typing a number picks one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keys<'a> {
+    /// A digit key pressed this frame.
+    pub digit: Option<usize>,
+    /// The entry being typed.
+    pub typed: Option<&'a Typed>,
+    /// Whether choices show their numbers.
+    pub numbered: bool,
+}
+
+/// Draws the question at `loc`, with what the keyboard does for it. Returns the new answer
 /// text if it changed.
 pub fn question(
     ui: &mut egui::Ui,
     iv: &Interview,
     loc: &Loc,
     draft: &mut Draft,
-    digit: Option<usize>,
-    typed: Option<&Typed>,
+    keys: Keys<'_>,
     tr: &Tr,
 ) -> Option<String> {
+    let Keys { digit, typed, numbered } = keys;
     let item = &iv.form().items[loc.item].item;
     // A question shown for the first time on a one-question screen takes the keyboard, and so
     // does one whose answer stopped a move.
@@ -73,8 +85,8 @@ pub fn question(
             ui.colored_label(style::HINT, tr.t("iv-no-choices"));
             None
         }
-        Kind::SelectOne => select_one(ui, iv, loc, typed),
-        Kind::SelectMultiple => select_multiple(ui, iv, loc, typed),
+        Kind::SelectOne => select_one(ui, iv, loc, typed, numbered),
+        Kind::SelectMultiple => select_multiple(ui, iv, loc, typed, numbered),
         Kind::Rank => rank(ui, iv, loc, tr),
         Kind::Acknowledge => {
             let mut on = !iv.raw(loc).is_empty();
@@ -101,14 +113,21 @@ fn typed_choice(typed: Option<&Typed>, choices: &[(String, String)], settled: bo
     typed.choice(&labels)
 }
 
-fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, typed: Option<&Typed>) -> Option<String> {
+/// A choice's number, where typing it picks the choice.
+fn number(ui: &mut egui::Ui, i: usize, numbered: bool) {
+    if numbered {
+        ui.label(egui::RichText::new(format!("{:>2}", i + 1)).monospace().color(style::HINT));
+    }
+}
+
+fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, typed: Option<&Typed>, numbered: bool) -> Option<String> {
     let current = iv.raw(loc);
     let mut picked = None;
     let choices = iv.choices(loc);
     let by_keyboard = typed_choice(typed, &choices, false);
     for (i, (name, label)) in choices.into_iter().enumerate() {
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(format!("{:>2}", i + 1)).monospace().color(style::HINT));
+            number(ui, i, numbered);
             if ui.radio(current == name, egui::RichText::new(&label).size(CHOICE_SIZE)).clicked()
                 || by_keyboard == Some(i)
             {
@@ -119,14 +138,20 @@ fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, typed: Option<&Typed
     picked.filter(|p| p != current)
 }
 
-fn select_multiple(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, typed: Option<&Typed>) -> Option<String> {
+fn select_multiple(
+    ui: &mut egui::Ui,
+    iv: &Interview,
+    loc: &Loc,
+    typed: Option<&Typed>,
+    numbered: bool,
+) -> Option<String> {
     let mut chosen: Vec<String> = iv.raw(loc).split_whitespace().map(str::to_string).collect();
     let mut changed = false;
     let choices = iv.choices(loc);
     let by_keyboard = typed_choice(typed, &choices, true);
     for (i, (name, label)) in choices.into_iter().enumerate() {
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(format!("{:>2}", i + 1)).monospace().color(style::HINT));
+            number(ui, i, numbered);
             let mut on = chosen.contains(&name);
             if ui.checkbox(&mut on, egui::RichText::new(&label).size(CHOICE_SIZE)).changed() || by_keyboard == Some(i) {
                 if chosen.contains(&name) {
