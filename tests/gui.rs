@@ -828,3 +828,29 @@ fn the_next_interview_remembers_the_setting_and_begins_after_it() {
         assert_eq!(second.answers[q], first.answers[q], "{q} is remembered");
     }
 }
+
+#[test]
+fn the_jump_list_is_used_with_arrows_enter_and_escape_and_the_question_then_has_the_keyboard() {
+    let (_tmp, mut h) = ana_starts_covid();
+    answer_until(&mut h, |names| names == ["nationality"]);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::J);
+    h.run();
+    assert!(visible(&h, "Jump to"), "Ctrl+J opens the list");
+    press(&mut h, egui::Key::Escape);
+    assert!(!visible(&h, "Jump to"), "Escape closes it");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::J);
+    h.run();
+    for _ in 0..3 {
+        press(&mut h, egui::Key::ArrowUp);
+    }
+    press(&mut h, egui::Key::Enter);
+    assert!(!visible(&h, "Jump to"), "Enter closes the list");
+    let there = h.state().current_questions();
+    assert_ne!(there, ["nationality"], "Enter went to the line the arrows chose");
+    if kind_of(&there[0]) == Kind::Integer {
+        assert!(
+            h.get_all_by_role(egui::accesskit::Role::TextInput).next().unwrap().is_focused(),
+            "the question's box has the keyboard"
+        );
+    }
+}

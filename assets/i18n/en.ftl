@@ -86,6 +86,7 @@ start-button = Start the interview
 iv-progress = { $n } / { $total }
 iv-language = Interview language
 iv-jump = Jump list (Ctrl+J)
+iv-jump-keys = Arrows move, Enter goes there, Escape closes.
 iv-jump-title = Jump to
 iv-jump-end = Review and finalise
 iv-close = Save and close

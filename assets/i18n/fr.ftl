@@ -88,6 +88,7 @@ start-button = Commencer l'entretien
 iv-progress = { $n } / { $total }
 iv-language = Langue de l'entretien
 iv-jump = Liste des questions (Ctrl+J)
+iv-jump-keys = Flèches pour se déplacer, Entrée pour y aller, Échap pour fermer.
 iv-jump-title = Aller à
 iv-jump-end = Vérifier et finaliser
 iv-close = Enregistrer et fermer

@@ -72,6 +72,11 @@ pub struct InterviewPage {
     blocked: Vec<Problem>,
     pending: Vec<AuditEvent>,
     jump_open: bool,
+    /// The jump list's line the arrow keys are on.
+    jump_cursor: usize,
+    /// The screen's first question takes the keyboard at the next frame (after a jump from the
+    /// jump list, whose frame had the list's keys).
+    refocus_next: bool,
     /// A number or the start of a label being typed to pick a choice.
     typeahead: typeahead::TypeAhead,
     /// The thread that writes each answer (none: saves are written here, as a fallback).
@@ -164,6 +169,8 @@ impl InterviewPage {
             blocked: Vec::new(),
             pending: Vec::new(),
             jump_open: false,
+            jump_cursor: 0,
+            refocus_next: false,
             typeahead: Default::default(),
             saver,
             comments,
@@ -233,6 +240,15 @@ impl InterviewPage {
         }
         if ok && saver.is_saved() {
             self.save_error = None;
+        }
+    }
+
+    /// Opens (on the line of the screen shown) or closes the jump list.
+    fn open_jump_list(&mut self, open: bool) {
+        self.jump_open = open;
+        if open {
+            let current = self.view.current.clone();
+            self.jump_cursor = self.view.hierarchy(&self.iv).iter().position(|e| e.screen == current).unwrap_or(0);
         }
     }
 
@@ -396,14 +412,44 @@ impl InterviewPage {
         if self.jump_open {
             let mut target = None;
             let current = self.view.current.clone();
+            // The arrows move in the list, Enter jumps to the line, Escape closes it.
+            let (down, up, enter, escape) = ui.input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                )
+            });
             let entries = self.view.hierarchy(&self.iv);
+            let last = entries.len().saturating_sub(1);
+            let moved = down || up;
+            if down {
+                self.jump_cursor = (self.jump_cursor + 1).min(last);
+            }
+            if up {
+                self.jump_cursor = self.jump_cursor.saturating_sub(1);
+            }
+            let cursor = self.jump_cursor.min(last);
+            if enter {
+                target = entries.get(cursor).map(|e| e.screen.clone());
+            }
             egui::Panel::left("jump-list").default_size(340.0).size_range(220.0..=480.0).resizable(true).show(
                 ui,
                 |ui| {
-                    target = review::jump_list(ui, entries, &current, tr);
+                    let clicked = review::jump_list(ui, entries, &current, Some(cursor), moved, tr);
+                    target = target.take().or(clicked);
                 },
             );
+            if escape {
+                self.jump_open = false;
+            }
             if let Some(s) = target {
+                if enter {
+                    // Chosen from the keyboard: the list closes and the question takes it.
+                    self.jump_open = false;
+                    self.refocus_next = true;
+                }
                 self.jump(store, tr, &s);
             }
         }
@@ -456,7 +502,7 @@ impl InterviewPage {
                 }
             }
             if ui.add(egui::Button::new(tr.t("iv-jump")).selected(self.jump_open)).clicked() {
-                self.jump_open = !self.jump_open;
+                self.open_jump_list(!self.jump_open);
             }
             if ui.button(tr.t("iv-close")).clicked() {
                 go = Some(if self.iv.is_closed() { Go::Home } else { Go::HomeWith(tr.t("iv-closed-saved")) });
@@ -494,6 +540,12 @@ impl InterviewPage {
         screen: &Screen,
         viewport: egui::Rect,
     ) -> Option<Go> {
+        if std::mem::take(&mut self.refocus_next)
+            && let Some(first) = self.view.locs.first()
+        {
+            ui.ctx().request_repaint();
+            self.drafts.entry(first.clone()).or_default().refocus = true;
+        }
         // `Some(0)`: digits are live but none was pressed.
         let keys_free = !ui.ctx().egui_wants_keyboard_input();
         let digit = if keys_free { Some(digit_pressed(ui).unwrap_or(0)) } else { None };
@@ -668,7 +720,7 @@ impl InterviewPage {
             )
         });
         if jump {
-            self.jump_open = !self.jump_open;
+            self.open_jump_list(!self.jump_open);
         }
         if back {
             self.back(store, tr);

@@ -15,34 +15,46 @@ pub enum Action {
 }
 
 /// The jump list: every relevant item with its answer; a click returns the screen to go to.
-pub fn jump_list(ui: &mut egui::Ui, entries: &[HierarchyEntry], current: &Screen, tr: &Tr) -> Option<Screen> {
+pub fn jump_list(
+    ui: &mut egui::Ui,
+    entries: &[HierarchyEntry],
+    current: &Screen,
+    cursor: Option<usize>,
+    follow: bool,
+    tr: &Tr,
+) -> Option<Screen> {
     ui.heading(tr.t("iv-jump-title"));
+    ui.colored_label(style::HINT, tr.t("iv-jump-keys"));
     let mut target = None;
     let row = ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
+    let spaced = row + ui.spacing().item_spacing.y;
+    let mut area = egui::ScrollArea::vertical().id_salt("jump-scroll").auto_shrink([false, false]);
+    if let (true, Some(c)) = (follow, cursor) {
+        // The line the arrows moved to stays in view.
+        area = area.vertical_scroll_offset((c as f32 * spaced - 3.0 * spaced).max(0.0));
+    }
     // One line per entry, so only the lines in view are drawn.
-    egui::ScrollArea::vertical().id_salt("jump-scroll").auto_shrink([false, false]).show_rows(
-        ui,
-        row,
-        entries.len(),
-        |ui, range| {
-            for e in &entries[range] {
-                ui.horizontal(|ui| {
-                    ui.add_space(e.depth as f32 * 14.0);
-                    let text = match e.kind {
-                        Kind::Group | Kind::Repeat => egui::RichText::new(&e.label).strong(),
-                        _ if e.answer.is_empty() => egui::RichText::new(format!("{}: —", e.label)),
-                        _ => egui::RichText::new(format!("{}: {}", e.label, e.answer)),
-                    };
-                    let text = if e.problem { text.color(style::ERROR) } else { text };
-                    let item =
-                        egui::Button::selectable(*current == e.screen, text).wrap_mode(egui::TextWrapMode::Truncate);
-                    if ui.add(item).on_hover_text(format!("{}: {}", e.label, e.answer)).clicked() {
-                        target = Some(e.screen.clone());
-                    }
-                });
-            }
-        },
-    );
+    area.show_rows(ui, row, entries.len(), |ui, range| {
+        let start = range.start;
+        for (i, e) in entries[range].iter().enumerate() {
+            ui.horizontal(|ui| {
+                ui.add_space(e.depth as f32 * 14.0);
+                let text = match e.kind {
+                    Kind::Group | Kind::Repeat => egui::RichText::new(&e.label).strong(),
+                    _ if e.answer.is_empty() => egui::RichText::new(format!("{}: —", e.label)),
+                    _ => egui::RichText::new(format!("{}: {}", e.label, e.answer)),
+                };
+                let text = if e.problem { text.color(style::ERROR) } else { text };
+                let on_cursor = cursor == Some(start + i);
+                let text = if on_cursor { text.underline() } else { text };
+                let item = egui::Button::selectable(*current == e.screen || on_cursor, text)
+                    .wrap_mode(egui::TextWrapMode::Truncate);
+                if ui.add(item).on_hover_text(format!("{}: {}", e.label, e.answer)).clicked() {
+                    target = Some(e.screen.clone());
+                }
+            });
+        }
+    });
     target
 }
 
