@@ -114,6 +114,23 @@ impl Tr {
         self.format(id, Some(&fa))
     }
 
+    /// A stored moment (RFC 3339, as the store writes it in UTC) in the laptop's local time, as
+    /// the interface language writes dates: `01/12/2026 15:43` in French, `01 Dec 2026 15:43` in
+    /// English. Text that is not such a moment is shown as it is.
+    pub fn when(&self, iso: &str) -> String {
+        match chrono::DateTime::parse_from_rfc3339(iso) {
+            Ok(t) => {
+                let local = t.with_timezone(&chrono::Local);
+                let format = match self.lang {
+                    Lang::Fr => "%d/%m/%Y %H:%M",
+                    Lang::En => "%d %b %Y %H:%M",
+                };
+                local.format(format).to_string()
+            }
+            Err(_) => iso.to_string(),
+        }
+    }
+
     /// A message said below the interface, in the language in use.
     pub fn said(&self, m: &Said) -> String {
         let args: Vec<(&str, FluentValue<'_>)> = m.args.iter().map(|(k, v)| (*k, v.as_str().into())).collect();
@@ -184,6 +201,15 @@ mod tests {
         assert_eq!(en.ta("home-last-batch", &args(2)), "Last batch: number 3, today, 2 records.");
         assert_eq!(fr.ta("home-last-batch", &args(1)), "Dernier lot : numéro 3, today, une fiche.");
         assert_eq!(fr.ta("record-audit", &[("n", 0.into())]), "Journal d'audit (aucun événement)");
+    }
+
+    #[test]
+    fn a_stored_moment_is_shown_in_local_time_as_each_language_writes_dates() {
+        let t = "2026-12-01T15:43:12.000Z";
+        let local = chrono::DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&chrono::Local);
+        assert_eq!(Tr::new(Lang::Fr).when(t), local.format("%d/%m/%Y %H:%M").to_string());
+        assert_eq!(Tr::new(Lang::En).when(t), local.format("%d %b %Y %H:%M").to_string());
+        assert_eq!(Tr::new(Lang::En).when("not a time"), "not a time");
     }
 
     #[test]

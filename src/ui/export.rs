@@ -338,7 +338,7 @@ impl ExportPage {
         let mut again = None;
         for b in &self.ledger {
             ui.horizontal(|ui| {
-                let when = b.created_at.get(..16).unwrap_or(&b.created_at).replace('T', " ");
+                let when = tr.when(&b.created_at);
                 let line = match b.state.as_str() {
                     "written" => tr.ta(
                         "export-ledger-written",

@@ -21,7 +21,7 @@ pub struct Home {
 
 /// A one-line description of a record: form, when, status.
 pub fn describe(rec: &RecordRow, catalog: &Catalog, tr: &Tr) -> String {
-    let when = rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " ");
+    let when = tr.when(&rec.started_at);
     let title = catalog.title(&rec.form_id, tr.lang().code());
     format!("{title} · {when} · {} · {}", rec.monitor, tr.t(&format!("status-{}", rec.status.as_str())))
 }
@@ -61,7 +61,7 @@ impl Home {
                     .batches()?
                     .into_iter()
                     .find(|b| b.state == "written")
-                    .map(|b| (b.seq, b.created_at.get(..16).unwrap_or(&b.created_at).replace('T', " "), b.records))
+                    .map(|b| (b.seq, tr.when(&b.created_at), b.records))
             } else {
                 None
             };

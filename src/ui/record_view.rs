@@ -104,7 +104,7 @@ impl RecordView {
                             ("old", old.clone().unwrap_or_else(|| "—".into()).into()),
                             ("new", new.clone().unwrap_or_else(|| "—".into()).into()),
                             ("who", who.clone().into()),
-                            ("when", when.clone().into()),
+                            ("when", tr.when(when).into()),
                         ],
                     ));
                 }
@@ -113,7 +113,7 @@ impl RecordView {
                 ui.add_space(8.0);
                 ui.label(egui::RichText::new(tr.t("record-comments")).strong());
                 for (who, when, text) in &self.comments {
-                    ui.label(format!("{when} · {who}: {text}"));
+                    ui.label(format!("{} · {who}: {text}", tr.when(when)));
                 }
             }
             ui.add_space(8.0);
@@ -121,7 +121,7 @@ impl RecordView {
                 ui,
                 |ui| {
                     for a in &self.audit {
-                        ui.monospace(format!("{} {} {}", a.at, a.actor, a.action));
+                        ui.monospace(format!("{} {} {}{}", tr.when(&a.at), a.actor, a.action, audit_node(&a.detail)));
                     }
                 },
             );
@@ -178,6 +178,21 @@ impl RecordView {
                 *go = Some(Go::Review(uuid.to_string(), Review::Withdraw));
             }
         });
+    }
+}
+
+/// The question an audit event is about (its path below the form's root), after a colon; or
+/// nothing.
+fn audit_node(detail: &str) -> String {
+    let node = serde_json::from_str::<serde_json::Value>(detail)
+        .ok()
+        .and_then(|d| d.get("node").and_then(|n| n.as_str()).map(str::to_string));
+    match node {
+        Some(path) => {
+            let below_root = path.trim_start_matches('/').split_once('/').map_or(path.as_str(), |(_, rest)| rest);
+            format!(": {below_root}")
+        }
+        None => String::new(),
     }
 }
 

@@ -36,7 +36,7 @@ impl Line {
         Line {
             uuid: rec.uuid.clone(),
             short: rec.uuid.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect(),
-            when: rec.started_at.get(..16).unwrap_or(&rec.started_at).replace('T', " "),
+            when: tr.when(&rec.started_at),
             form: catalog.title(&rec.form_id, tr.lang().code()),
             monitor: rec.monitor.clone(),
             status: tr.t(&format!("status-{}", rec.status.as_str())),

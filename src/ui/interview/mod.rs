@@ -398,7 +398,7 @@ impl InterviewPage {
         for (who, when, comment) in &self.comments {
             let text = tr.ta(
                 "iv-returned-comment",
-                &[("who", who.clone().into()), ("when", when.clone().into()), ("comment", comment.clone().into())],
+                &[("who", who.clone().into()), ("when", tr.when(when).into()), ("comment", comment.clone().into())],
             );
             ui.colored_label(style::ERROR, text);
         }
