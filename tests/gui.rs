@@ -214,6 +214,7 @@ fn a_complete_covid_interview_from_consent_to_finalise() {
     assert!(visible(&h, "Every required answer is given"));
     click(&mut h, "Finalise (Ctrl+Enter)");
     assert!(visible(&h, "Interview finalised and saved"));
+    assert!(visible(&h, "One interview you finalised"), "the monitor sees its work arrived");
     drop(h);
     let store = open_store(tmp.path(), "sam");
     let recs = store.records(&Default::default()).unwrap();

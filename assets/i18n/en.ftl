@@ -56,6 +56,10 @@ home-to-finish = Your interviews to finish
 home-nothing-to-finish = Nothing to finish.
 home-continue = Continue
 home-correct = Correct
+home-finalised = { $n ->
+    [one] One interview you finalised (its answers are with your supervisor)
+   *[other] { $n } interviews you finalised (their answers are with your supervisor)
+}
 home-start = Start a new interview
 home-to-review = Awaiting your review
 home-nothing-to-review = Nothing to review.

@@ -56,6 +56,10 @@ home-to-finish = Vos entretiens à terminer
 home-nothing-to-finish = Rien à terminer.
 home-continue = Continuer
 home-correct = Corriger
+home-finalised = { $n ->
+    [one] Un entretien que vous avez finalisé (ses réponses sont chez votre superviseur)
+   *[other] { $n } entretiens que vous avez finalisés (leurs réponses sont chez votre superviseur)
+}
 home-start = Commencer un nouvel entretien
 home-to-review = En attente de votre vérification
 home-nothing-to-review = Rien à vérifier.

@@ -37,7 +37,7 @@ use zeroize::Zeroizing;
 pub use approvals::{Approval, Withdrawal};
 pub use audit::{AuditRow, ChainBreak};
 pub use batches::{BatchRow, ExportRecord, ExportSet, Selection, StatusChange, Tombstone};
-pub use queries::{Cancel, Reader, RecordFilter, TallyBy};
+pub use queries::{Cancel, Finalised, Reader, RecordFilter, TallyBy};
 pub use records::{RecordRow, Status};
 
 /// An account's role.

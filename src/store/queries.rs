@@ -41,6 +41,9 @@ pub struct RecordFilter {
     pub offset: usize,
 }
 
+/// A finalised interview as its monitor sees it: the form id, when it was finalised, its status.
+pub type Finalised = (String, String, Status);
+
 impl Store {
     /// Records matching `filter`, the most recently started first. A monitor sees only their own drafts and
     /// returned records.
@@ -91,6 +94,32 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The session's own finalised interviews (completed, approved, exported), newest first, as
+    /// what, when and status only: a monitor sees that its work arrived, never the answers it
+    /// no longer holds.
+    pub fn own_finalised(&self, limit: usize) -> Result<(i64, Vec<Finalised>)> {
+        let account = &self.session.account;
+        let finalised = "status IN ('completed', 'approved', 'exported')";
+        let n: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM records WHERE monitor = ?1 AND {finalised}"),
+            [account],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT form_id, coalesce(completed_at, started_at), status FROM records WHERE monitor = ?1 AND {finalised} \
+             ORDER BY started_at DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params![account, limit as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (form, at, status) = row?;
+            out.push((form, at, Status::parse(&status).unwrap_or(Status::Completed)));
+        }
+        Ok((n, out))
     }
 
     /// The monitors who have records the session may see.

@@ -12,6 +12,8 @@ use crate::store::{RecordFilter, RecordRow, Role, Status, Store};
 pub struct Home {
     counts: Vec<(Status, i64)>,
     mine: Vec<RecordRow>,
+    /// This account's finalised interviews: how many, and the latest (form, when, status).
+    finalised: (i64, Vec<crate::store::Finalised>),
     to_review: Vec<RecordRow>,
     ready: i64,
     /// The last batch written (coordinators): number, when, records.
@@ -19,11 +21,14 @@ pub struct Home {
     error: Option<String>,
 }
 
-/// A one-line description of a record: form, when, status.
+/// A one-line description of a record: form, when, monitor, status, and the end of its UUID
+/// (which tells apart records of the same hour).
 pub fn describe(rec: &RecordRow, catalog: &Catalog, tr: &Tr) -> String {
     let when = tr.when(&rec.started_at);
     let title = catalog.title(&rec.form_id, tr.lang().code());
-    format!("{title} · {when} · {} · {}", rec.monitor, tr.t(&format!("status-{}", rec.status.as_str())))
+    let short: String = rec.uuid.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+    let status = tr.t(&format!("status-{}", rec.status.as_str()));
+    format!("{title} · {when} · {} · {status} · {short}", rec.monitor)
 }
 
 impl Home {
@@ -46,6 +51,7 @@ impl Home {
                 ..RecordFilter::default()
             })?;
             mine.extend(closed.into_iter().filter(|r| r.reopenable));
+            let finalised = store.own_finalised(5)?;
             let to_review = if session.role >= Role::Supervisor {
                 store.records(&RecordFilter {
                     status: vec![Status::Completed],
@@ -65,11 +71,12 @@ impl Home {
             } else {
                 None
             };
-            Ok(Home { counts, mine, to_review, ready, last_batch, error: None })
+            Ok(Home { counts, mine, finalised, to_review, ready, last_batch, error: None })
         };
         read().unwrap_or_else(|e| Home {
             counts: Vec::new(),
             mine: Vec::new(),
+            finalised: (0, Vec::new()),
             to_review: Vec::new(),
             ready: 0,
             last_batch: None,
@@ -121,6 +128,16 @@ impl Home {
             }
             if ui.button(tr.t("home-start")).clicked() {
                 go = Some(Go::Start);
+            }
+            let (n, latest) = &self.finalised;
+            if *n > 0 {
+                ui.add_space(10.0);
+                ui.label(egui::RichText::new(tr.ta("home-finalised", &[("n", (*n).into())])).strong());
+                for (form, at, status) in latest {
+                    let title = catalog.title(form, tr.lang().code());
+                    let status = tr.t(&format!("status-{}", status.as_str()));
+                    ui.colored_label(style::HINT, format!("{title} · {} · {status}", tr.when(at)));
+                }
             }
             if role >= Role::Supervisor {
                 ui.add_space(10.0);
