@@ -468,13 +468,12 @@ impl InterviewPage {
         // Wrapped: with large text on a small screen, the buttons go to a second line.
         ui.horizontal_wrapped(|ui| {
             ui.heading(&self.title);
-            let pos = self.view.screens.iter().position(|s| *s == self.view.current).unwrap_or(0);
-            let total = self.view.screens.len().max(1);
-            let frac = (pos + 1) as f32 / total as f32;
+            let (pos, total) = progress(&self.iv, &self.view.current);
+            let frac = pos as f32 / total as f32;
             ui.add(
                 egui::ProgressBar::new(frac)
                     .desired_width(160.0)
-                    .text(tr.ta("iv-progress", &[("n", (pos as i64 + 1).into()), ("total", (total as i64).into())])),
+                    .text(tr.ta("iv-progress", &[("n", (pos as i64).into()), ("total", (total as i64).into())])),
             );
             // Whether the last answer is on the disk yet.
             let saved = if self.is_saved() { "iv-saved" } else { "iv-saving" };
@@ -758,6 +757,22 @@ impl InterviewPage {
     }
 }
 
+/// Where `screen` stands among all the form's questions, counted in the form's order whether
+/// they are asked or not: a measure that moves forward and whose total stays the same as
+/// answers open or close branches (1-based; the end is total of total).
+fn progress(iv: &Interview, screen: &Screen) -> (usize, usize) {
+    let items = &iv.form().items;
+    let asked = |i: &crate::form::Node| i.item.kind.is_question();
+    let total = items.iter().filter(|i| asked(i)).count().max(1);
+    let at = match screen {
+        Screen::Question(loc) | Screen::Page(loc) => loc.item,
+        Screen::AddRepeat { repeat, .. } => *repeat,
+        Screen::Close | Screen::End => return (total, total),
+    };
+    let before = items.iter().take(at).filter(|i| asked(i)).count();
+    ((before + 1).min(total), total)
+}
+
 /// The autosave thread for an interview on `store` (none if it cannot start: saves are then
 /// written on the interface's thread, as before).
 fn saver_for(store: &Store) -> Option<autosave::Autosaver> {
@@ -795,5 +810,33 @@ pub fn answer_error(tr: &Tr, e: &AnswerError) -> String {
         AnswerError::NotAnswerable(_) | AnswerError::NoSuchQuestion(_) => tr.t("ans-not-answerable"),
         AnswerError::ReadOnly(_) => tr.t("ans-read-only"),
         AnswerError::NotAsked(_) => tr.t("ans-not-asked"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_keeps_its_total_when_an_answer_opens_a_branch_and_only_moves_forward() {
+        let md = "| survey |\n| | type | name | label | relevant |\n| | integer | a | A | |\n| | integer | b | B | ${a} > 1 |\n| | integer | c | C | ${a} > 1 |\n| | integer | d | D | |\n";
+        let form = Arc::new(Compiled::new(crate::form::from_workbook(&crate::form::read_md(md), "p", None).form));
+        let info = StartInfo {
+            language: String::new(),
+            device_id: "d".into(),
+            username: "u".into(),
+            opened_at: chrono::DateTime::UNIX_EPOCH.fixed_offset(),
+        };
+        let mut iv = Interview::start(form.clone(), info);
+        let at = std::time::Duration::from_secs(1);
+        assert_eq!(progress(&iv, &iv.current()), (1, 4));
+        iv.set_answer(&Loc::top(form.id("a").unwrap()), "5", at).unwrap();
+        let mut seen = vec![progress(&iv, &iv.current())];
+        while iv.current() != Screen::End {
+            iv.next(at).unwrap();
+            seen.push(progress(&iv, &iv.current()));
+        }
+        assert!(seen.iter().all(|(_, total)| *total == 4), "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
     }
 }
