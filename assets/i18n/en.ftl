@@ -234,6 +234,7 @@ export-coarsen-none = as recorded
 export-coarsen-day = day only
 export-coarsen-month = month only
 export-k = Smallest group (k)
+export-choose-folder = Choose...
 export-folder = Write into the folder
 export-write = Write the batch
 export-nothing = There is nothing to export: every approved record with consent was carried by an earlier batch.

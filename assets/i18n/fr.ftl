@@ -241,6 +241,7 @@ export-coarsen-none = tels quels
 export-coarsen-day = jour seulement
 export-coarsen-month = mois seulement
 export-k = Plus petit groupe (k)
+export-choose-folder = Choisir...
 export-folder = Écrire dans le dossier
 export-write = Écrire le lot
 export-nothing = Rien à exporter : chaque fiche approuvée avec consentement est déjà partie dans un lot précédent.

@@ -46,6 +46,8 @@ pub struct ExportPage {
     step: Step,
     ledger: Vec<BatchRow>,
     error: Option<String>,
+    /// The system's folder dialog, open on another thread.
+    picking: Option<Receiver<Option<PathBuf>>>,
 }
 
 fn default_folder() -> String {
@@ -74,6 +76,36 @@ impl ExportPage {
             step: Step::Choose,
             ledger: store.batches().unwrap_or_default(),
             error: None,
+            picking: None,
+        }
+    }
+
+    /// Opens the system's folder dialog on another thread (it waits for the user).
+    fn pick_folder(&mut self) {
+        let (tx, rx) = channel();
+        let start = PathBuf::from(self.folder.trim());
+        std::thread::spawn(move || {
+            let mut dialog = rfd::FileDialog::new();
+            if start.is_dir() {
+                dialog = dialog.set_directory(&start);
+            }
+            let _ = tx.send(dialog.pick_folder());
+        });
+        self.picking = Some(rx);
+    }
+
+    /// Takes the folder the dialog chose, if it closed.
+    fn picked(&mut self) {
+        let Some(rx) = &self.picking else { return };
+        match rx.try_recv() {
+            Ok(chosen) => {
+                if let Some(p) = chosen {
+                    self.folder = p.display().to_string();
+                }
+                self.picking = None;
+            }
+            Err(TryRecvError::Disconnected) => self.picking = None,
+            Err(TryRecvError::Empty) => {}
         }
     }
 
@@ -187,6 +219,10 @@ impl ExportPage {
     /// Draws the screen.
     pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, catalog: &mut Catalog, tr: &Tr) -> Option<Go> {
         self.poll(store, tr);
+        self.picked();
+        if self.picking.is_some() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        }
         ui.heading(tr.t("export-title"));
         ui.label(tr.t("export-intro"));
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
@@ -203,10 +239,11 @@ impl ExportPage {
                 None => self.choose(ui, store, catalog, tr),
             }
             self.options(ui, tr);
+            self.step_ui(ui, store, tr);
+            // Under the buttons, where the eye is after a click (the report above can be long).
             if let Some(e) = &self.error {
                 ui.colored_label(style::ERROR, e);
             }
-            self.step_ui(ui, store, tr);
             ui.add_space(12.0);
             self.ledger_ui(ui, tr);
         });
@@ -272,6 +309,8 @@ impl ExportPage {
 
     fn step_ui(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
         ui.add_space(6.0);
+        // What the buttons ask for is done once the screen is drawn.
+        let (mut pick, mut write_now) = (false, false);
         match &self.step {
             Step::Choose => {
                 if ui.button(tr.t("export-check")).clicked() {
@@ -291,14 +330,16 @@ impl ExportPage {
                 ui.horizontal(|ui| {
                     let l = ui.label(tr.t("export-folder"));
                     ui.add(egui::TextEdit::singleline(&mut self.folder).desired_width(420.0)).labelled_by(l.id);
+                    if ui.add_enabled(self.picking.is_none(), egui::Button::new(tr.t("export-choose-folder"))).clicked()
+                    {
+                        pick = true;
+                    }
                 });
                 let empty = prepared.records.is_empty() && prepared.tombstones.is_empty();
                 if empty {
                     ui.colored_label(style::HINT, tr.t("export-nothing"));
-                } else if ui.button(tr.t("export-write")).clicked()
-                    && let Step::Checked(p) = std::mem::replace(&mut self.step, Step::Choose)
-                {
-                    self.write(store, p, tr);
+                } else if ui.button(tr.t("export-write")).clicked() {
+                    write_now = true;
                 }
             }
             Step::Writing { total, done, .. } => {
@@ -326,6 +367,12 @@ impl ExportPage {
                     self.step = Step::Choose;
                 }
             }
+        }
+        if pick {
+            self.pick_folder();
+        }
+        if write_now && let Step::Checked(p) = std::mem::replace(&mut self.step, Step::Choose) {
+            self.write(store, p, tr);
         }
     }
 
