@@ -558,8 +558,8 @@ fn every_question_type_has_a_widget_that_stores_a_typed_answer() {
     h.run();
     press(&mut h, egui::Key::Enter);
     type_into(&mut h, "A date", "not a date");
-    assert!(visible(&h, "Enter a date as YYYY-MM-DD."), "a malformed date is explained");
-    type_into(&mut h, "A date", "2026-11-28");
+    assert!(visible(&h, "Enter a date as DD/MM/YYYY (day, month, year)."), "a malformed date is explained");
+    type_into(&mut h, "A date", "28/11/2026");
     press(&mut h, egui::Key::Enter);
     type_into(&mut h, "A time", "14:30");
     press(&mut h, egui::Key::Enter);

@@ -55,6 +55,9 @@ pub fn question(
     let focus = (!draft.loaded && digit.is_some()) || std::mem::take(&mut draft.refocus);
     if !draft.loaded {
         draft.text = iv.raw(loc).to_string();
+        if item.kind == Kind::Date {
+            draft.text = super::dates::shown(&draft.text);
+        }
         draft.loaded = true;
     }
     let label = iv.render(&item.label, loc);
@@ -223,7 +226,7 @@ fn entry(
     let hint = match kind {
         Kind::Integer => tr.t("iv-hint-integer"),
         Kind::Decimal => tr.t("iv-hint-decimal"),
-        Kind::Date => "YYYY-MM-DD".into(),
+        Kind::Date => tr.t("iv-hint-date"),
         Kind::DateTime => "YYYY-MM-DDTHH:MM".into(),
         Kind::Time => "HH:MM".into(),
         Kind::Geopoint => tr.t("iv-hint-geopoint"),
@@ -243,11 +246,11 @@ fn entry(
     if matches!(kind, Kind::Date | Kind::DateTime | Kind::Time) && ui.button(tr.t("iv-now")).clicked() {
         let now = chrono::Local::now();
         draft.text = match kind {
-            Kind::Date => now.format("%Y-%m-%d").to_string(),
+            Kind::Date => now.format("%d/%m/%Y").to_string(),
             Kind::Time => now.format("%H:%M").to_string(),
             _ => now.format("%Y-%m-%dT%H:%M").to_string(),
         };
         changed = true;
     }
-    changed.then(|| draft.text.trim().to_string())
+    changed.then(|| if kind == Kind::Date { super::dates::typed(&draft.text) } else { draft.text.trim().to_string() })
 }
