@@ -182,3 +182,15 @@ fn converting_to_an_unknown_extension_says_which_ones_work() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).1.contains(".toml, .xlsx or .md"));
 }
+
+#[test]
+fn version_names_the_release_the_commit_the_build_date_and_sqlcipher() {
+    let out = fourmi(&["--version"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.first().copied(), Some(format!("fourmi {}", env!("CARGO_PKG_VERSION")).as_str()));
+    assert!(lines.iter().any(|l| l.starts_with("commit ")), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with("built 20")), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with("SQLCipher 4.")), "{text}");
+}

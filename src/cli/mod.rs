@@ -16,8 +16,15 @@ use clap::{Parser, Subcommand};
 
 /// fourmi: offline survey field work.
 #[derive(Debug, Parser)]
-#[command(name = "fourmi", version, about = "Offline survey field work: questionnaires, interviews, encrypted batches")]
+#[command(
+    name = "fourmi",
+    disable_version_flag = true,
+    about = "Offline survey field work: questionnaires, interviews, encrypted batches"
+)]
 pub struct Cli {
+    /// Print the version, the commit and date it was built from, and the SQLCipher version.
+    #[arg(short = 'V', long)]
+    pub version: bool,
     /// The data folder, account and passphrase (for the commands that use the store).
     #[command(flatten)]
     pub store: session::StoreArgs,
@@ -84,6 +91,10 @@ pub enum Command {
 
 /// Runs a parsed command line; `None` means "open the app".
 pub fn run(cli: Cli) -> Option<ExitCode> {
+    if cli.version {
+        println!("{}", version_text());
+        return Some(ExitCode::SUCCESS);
+    }
     let command = cli.command?;
     let code = match command {
         Command::Form(cmd) => form_cmd::run(cmd),
@@ -101,4 +112,16 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         Command::Demo { recipients } => tables_cmd::demo(&cli.store, &recipients),
     };
     Some(code)
+}
+
+/// What `fourmi --version` prints: the version, the commit and date of the build, and the
+/// SQLCipher the data is encrypted with.
+pub fn version_text() -> String {
+    format!(
+        "fourmi {}\ncommit {}\nbuilt {}\nSQLCipher {}",
+        env!("CARGO_PKG_VERSION"),
+        env!("FOURMI_COMMIT"),
+        env!("FOURMI_BUILD_DATE"),
+        crate::store::sqlcipher_version()
+    )
 }

@@ -318,6 +318,13 @@ pub fn is_set_up(dir: &Path) -> bool {
 }
 
 /// Opens the SQLCipher database with the raw key and sets the pragmas.
+/// The version of the SQLCipher fourmi is built with (`unknown` if it cannot say).
+pub fn sqlcipher_version() -> String {
+    Connection::open_in_memory()
+        .and_then(|c| c.query_row("PRAGMA cipher_version", [], |r| r.get::<_, String>(0)))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 fn open_db(path: &Path, key: &keyring::DataKey) -> Result<Connection> {
     files::create_private_if_missing(path).map_err(|e| StoreError::io(path, e))?;
     let conn = Connection::open(path)?;
