@@ -215,7 +215,8 @@ pub fn run(dir: PathBuf) -> Result<(), String> {
         viewport: egui::ViewportBuilder::default()
             .with_title("fourmi")
             .with_inner_size([1100.0, 760.0])
-            .with_min_inner_size([640.0, 480.0]),
+            .with_min_inner_size([640.0, 480.0])
+            .with_icon(icon()),
         ..Default::default()
     };
     eframe::run_native("fourmi", options, Box::new(move |_cc| Ok(Box::new(App::new(dir)))))
@@ -224,4 +225,21 @@ pub fn run(dir: PathBuf) -> Result<(), String> {
                 "the window could not be opened ({e}); fourmi needs a desktop session (X11 or Wayland with OpenGL). The commands work without one: fourmi --help"
             )
         })
+}
+
+/// fourmi's icon (`assets/icon/fourmi.svg`, an ant carrying a questionnaire) for the window's
+/// title bar and the task bar.
+fn icon() -> std::sync::Arc<egui::IconData> {
+    let png = include_bytes!("../../assets/icon/fourmi-256.png");
+    std::sync::Arc::new(eframe::icon_data::from_png_bytes(png).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod icon_tests {
+    #[test]
+    fn the_icon_is_a_square_picture_that_is_not_empty() {
+        let icon = super::icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert!(icon.rgba.chunks(4).any(|p| p[3] > 0));
+    }
 }
