@@ -855,3 +855,15 @@ fn the_jump_list_is_used_with_arrows_enter_and_escape_and_the_question_then_has_
         );
     }
 }
+
+#[test]
+fn a_secret_key_pasted_as_headquarters_key_is_wiped_from_the_screen_and_refused() {
+    let (tmp, mut h) = settings_of("chief");
+    let secret = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+    type_into(&mut h, "New key", secret);
+    assert_eq!(h.get_by_label("New key").value().as_deref(), Some(""), "the secret is not left on screen");
+    assert!(visible(&h, "This is an age secret key"), "and the coordinator is told why");
+    click(&mut h, "Add the key");
+    drop(h);
+    assert!(open_store(tmp.path(), "chief").recipients().unwrap().iter().all(|r| !r.contains("SECRET")));
+}

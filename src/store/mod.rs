@@ -34,6 +34,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+pub use accounts::Account;
 pub use approvals::{Approval, Withdrawal};
 pub use audit::{AuditRow, ChainBreak};
 pub use batches::{BatchRow, ExportRecord, ExportSet, Selection, StatusChange, Tombstone};

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::workspace::Go;
 use super::{Prefs, errors, style};
@@ -26,6 +26,12 @@ pub struct SettingsPage {
     own_again: Zeroizing<String>,
     /// The account whose disabling waits for a confirmation.
     confirm_disable: Option<String>,
+    /// The accounts and recipients, read when the screen opens and after each change (never
+    /// at every frame).
+    lists: Option<(Vec<crate::store::Account>, Vec<String>)>,
+    /// The text size being dragged: applied once the slider is let go, so that the screen is
+    /// not rescaled under the pointer.
+    dragged_scale: Option<f32>,
 }
 
 impl SettingsPage {
@@ -43,10 +49,18 @@ impl SettingsPage {
             own: Zeroizing::new(String::new()),
             own_again: Zeroizing::new(String::new()),
             confirm_disable: None,
+            lists: None,
+            dragged_scale: None,
         }
     }
 
+    /// The accounts and recipients, read once until something changes.
+    fn lists(&mut self, store: &Store) -> &(Vec<crate::store::Account>, Vec<String>) {
+        self.lists.get_or_insert_with(|| (store.accounts().unwrap_or_default(), store.recipients().unwrap_or_default()))
+    }
+
     fn done(&mut self, tr: &Tr, r: crate::store::Result<()>, ok: String) {
+        self.lists = None;
         self.message = Some(match r {
             Ok(()) => (false, ok),
             Err(e) => (true, errors::message(tr, &e)),
@@ -76,7 +90,14 @@ impl SettingsPage {
             });
             ui.horizontal(|ui| {
                 let l = ui.label(tr.t("settings-text-size"));
-                ui.add(egui::Slider::new(&mut prefs.scale, 0.8..=2.0).step_by(0.05)).labelled_by(l.id);
+                let mut scale = self.dragged_scale.unwrap_or(prefs.scale);
+                let r = ui.add(egui::Slider::new(&mut scale, 0.8..=2.0).step_by(0.05)).labelled_by(l.id);
+                if r.dragged() {
+                    self.dragged_scale = Some(scale);
+                } else if r.changed() || r.drag_stopped() || self.dragged_scale.is_some() {
+                    prefs.scale = scale;
+                    self.dragged_scale = None;
+                }
             });
             ui.horizontal(|ui| {
                 let l = ui.label(tr.t("settings-lock-minutes"));
@@ -148,7 +169,7 @@ impl SettingsPage {
 
     fn accounts(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
         ui.label(egui::RichText::new(tr.t("settings-accounts")).strong());
-        let accounts = store.accounts().unwrap_or_default();
+        let accounts = self.lists(store).0.clone();
         let mut disable = None;
         egui::Grid::new("accounts").striped(true).num_columns(4).show(ui, |ui| {
             for a in &accounts {
@@ -240,7 +261,7 @@ impl SettingsPage {
 
     fn recipients(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
         ui.label(egui::RichText::new(tr.t("settings-recipients")).strong());
-        let list = store.recipients().unwrap_or_default();
+        let list = self.lists(store).1.clone();
         let mut remove = None;
         for r in &list {
             ui.horizontal(|ui| {
@@ -258,6 +279,11 @@ impl SettingsPage {
             let l = ui.label(tr.t("settings-new-recipient"));
             ui.add(egui::TextEdit::singleline(&mut self.recipient).hint_text("age1...").desired_width(420.0))
                 .labelled_by(l.id);
+            if self.recipient.to_ascii_uppercase().contains("AGE-SECRET-KEY-") {
+                // A secret key pasted by mistake is never kept on screen, nor saved.
+                self.recipient.zeroize();
+                self.message = Some((true, tr.t("err-secret-key-pasted")));
+            }
             if ui.button(tr.t("settings-add-recipient")).clicked() {
                 let r = store.add_recipient(self.recipient.trim());
                 self.done(tr, r, tr.t("settings-recipient-added"));

@@ -48,6 +48,8 @@ pub struct ExportPage {
     error: Option<String>,
     /// The system's folder dialog, open on another thread.
     picking: Option<Receiver<Option<PathBuf>>>,
+    /// How many headquarters keys batches are encrypted to (read when the screen opens).
+    recipients: crate::store::Result<usize>,
 }
 
 fn default_folder() -> String {
@@ -77,6 +79,7 @@ impl ExportPage {
             ledger: store.batches().unwrap_or_default(),
             error: None,
             picking: None,
+            recipients: store.recipients().map(|r| r.len()),
         }
     }
 
@@ -273,15 +276,15 @@ impl ExportPage {
             }
         }
         ui.label(egui::RichText::new(tr.ta("export-count", &[("n", self.count.unwrap_or(0).into())])).strong());
-        match store.recipients() {
-            Ok(r) if r.is_empty() => {
+        match &self.recipients {
+            Ok(0) => {
                 ui.colored_label(style::ERROR, tr.t("export-no-recipients"));
             }
-            Ok(r) => {
-                ui.label(tr.ta("export-recipients", &[("n", (r.len() as i64).into())]));
+            Ok(n) => {
+                ui.label(tr.ta("export-recipients", &[("n", (*n as i64).into())]));
             }
             Err(e) => {
-                ui.colored_label(style::ERROR, errors::message(tr, &e));
+                ui.colored_label(style::ERROR, errors::message(tr, e));
             }
         }
     }
