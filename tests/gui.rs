@@ -867,3 +867,12 @@ fn a_secret_key_pasted_as_headquarters_key_is_wiped_from_the_screen_and_refused(
     drop(h);
     assert!(open_store(tmp.path(), "chief").recipients().unwrap().iter().all(|r| !r.contains("SECRET")));
 }
+
+#[test]
+fn an_answer_on_the_review_page_is_a_link_to_its_question() {
+    let (_tmp, mut h) = ana_starts_covid();
+    answer_to_end(&mut h);
+    h.get_by_label("How old are you?:").click();
+    h.run();
+    assert_eq!(h.state().current_questions(), ["age"], "the link goes to the question, to change it");
+}

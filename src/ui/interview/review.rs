@@ -103,7 +103,10 @@ pub fn end_page(
         }
         ui.horizontal_wrapped(|ui| {
             ui.add_space(e.depth as f32 * 14.0);
-            ui.label(format!("{}:", e.label));
+            // Each answer is a link to its question, to change it.
+            if ui.link(format!("{}:", e.label)).on_hover_text(tr.t("iv-go-there")).clicked() {
+                action = Some(Action::Jump(e.screen.clone()));
+            }
             ui.label(
                 egui::RichText::new(if e.answer.is_empty() { "—".to_string() } else { e.answer.clone() }).strong(),
             );
