@@ -37,12 +37,13 @@ pub fn jump_list(
     area.show_rows(ui, row, entries.len(), |ui, range| {
         let start = range.start;
         for (i, e) in entries[range].iter().enumerate() {
+            let label = distinct_label(entries, start + i);
             ui.horizontal(|ui| {
                 ui.add_space(e.depth as f32 * 14.0);
                 let text = match e.kind {
-                    Kind::Group | Kind::Repeat => egui::RichText::new(&e.label).strong(),
-                    _ if e.answer.is_empty() => egui::RichText::new(format!("{}: —", e.label)),
-                    _ => egui::RichText::new(format!("{}: {}", e.label, e.answer)),
+                    Kind::Group | Kind::Repeat => egui::RichText::new(&label).strong(),
+                    _ if e.answer.is_empty() => egui::RichText::new(format!("{label}: —")),
+                    _ => egui::RichText::new(format!("{label}: {}", e.answer)),
                 };
                 let text = if e.problem { text.color(style::ERROR) } else { text };
                 let on_cursor = cursor == Some(start + i);
@@ -56,6 +57,26 @@ pub fn jump_list(
         }
     });
     target
+}
+
+/// Entry `at`'s label as the jump list shows it: when it begins like a neighbour's (a run of
+/// statements under one long question, "How far do you agree ...: I am worried about ..."),
+/// the shared beginning gives way to "…", so that the line says what is its own.
+fn distinct_label(entries: &[HierarchyEntry], at: usize) -> String {
+    let Some(e) = entries.get(at) else { return String::new() };
+    let shared = |other: Option<&HierarchyEntry>| {
+        other.map_or(0, |o| e.label.chars().zip(o.label.chars()).take_while(|(a, b)| a == b).count())
+    };
+    let before = at.checked_sub(1).and_then(|i| entries.get(i));
+    let common = shared(before).max(shared(entries.get(at + 1)));
+    if common < 24 || common >= e.label.chars().count() {
+        return e.label.clone();
+    }
+    // Cut after the shared part's last colon (a statement follows it), or else at the start
+    // of the word the shared part ends in.
+    let prefix: String = e.label.chars().take(common).collect();
+    let cut = prefix.rfind(':').or_else(|| prefix.rfind(' ')).map_or(prefix.len(), |i| i + 1);
+    format!("…{}", e.label.get(cut..).unwrap_or_default().trim_start())
 }
 
 /// The last page: what still blocks finalising (each with a way to go there), then the
@@ -113,4 +134,31 @@ pub fn end_page(
         });
     }
     action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interview::Loc;
+
+    fn entry(label: &str) -> HierarchyEntry {
+        HierarchyEntry {
+            loc: Loc::top(0),
+            depth: 0,
+            label: label.into(),
+            answer: String::new(),
+            kind: Kind::SelectOne,
+            problem: false,
+            screen: Screen::End,
+        }
+    }
+
+    #[test]
+    fn statements_under_one_long_question_show_what_is_their_own() {
+        let q = "How far do you agree with the following statement: ";
+        let entries = [entry("Sex"), entry(&format!("{q}I am worried")), entry(&format!("{q}I wear a mask"))];
+        assert_eq!(distinct_label(&entries, 0), "Sex");
+        assert_eq!(distinct_label(&entries, 1), "…I am worried");
+        assert_eq!(distinct_label(&entries, 2), "…I wear a mask");
+    }
 }
