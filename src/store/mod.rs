@@ -458,7 +458,7 @@ impl Store {
         };
         let mut conn = opened.map_err(|e| match e {
             StoreError::Corrupt(_) => StoreError::Corrupt(
-                "fourmi.db cannot be opened with this keyring.json: the keyring comes from another laptop or another setup; copy back the keyring.json that belongs with this fourmi.db".into(),
+                "fourmi.db cannot be opened with this keyring.json: the keyring comes from another laptop or another setup, or is an older copy of this one from before a passphrase reset or an account was disabled (which gave the data a new key); copy back the latest keyring.json that belongs with this fourmi.db".into(),
             ),
             other => other,
         })?;
