@@ -150,9 +150,9 @@ fn pulldata_names_the_csv_file_it_needs_when_it_is_not_beside_the_form() {
     let loaded = fourmi::form::load(&path).unwrap();
     assert!(loaded.is_valid(), "{:?}", loaded.diags);
     let w: Vec<String> = loaded.diags.iter().map(|d| d.message.clone()).collect();
-    assert!(w.iter().any(|m| m.contains("`people.csv`") && m.contains("rows 3")), "{w:?}");
+    assert!(w.iter().any(|m| m.contains("`people.csv`") && m.contains("row 3 needs")), "{w:?}");
     let refused = loaded.ready_for_interviews("f.md").unwrap_err();
-    assert!(refused.contains("`people.csv` (rows 3)"), "{refused}");
+    assert!(refused.contains("`people.csv` (row 3)"), "{refused}");
     std::fs::write(dir.path().join("people.csv"), "id,name\n7,Awa\n").unwrap();
     let loaded = fourmi::form::load(&path).unwrap();
     assert!(loaded.ready_for_interviews("f.md").is_ok());
@@ -262,4 +262,23 @@ fn entity_declarations_follow_pyxform_rules_although_fourmi_creates_no_entities(
         let e = errors(&form(entities, save_to));
         assert!(e.iter().any(|m| m.contains(why)), "{why}: {e:?}");
     }
+}
+
+#[test]
+fn a_calculation_of_itself_is_a_cycle_unless_a_trigger_runs_it() {
+    let e = errors(&survey("| | calculate | c | | | . | | | |\n"));
+    assert!(e.iter().any(|m| m.contains("uses `.`") && m.contains("cycle")), "{e:?}");
+    let md = "| survey |\n| | type | name | label | calculation | trigger |\n| | integer | n | N | | |\n| | calculate | t | | . + 1 | ${n} |\n";
+    assert!(errors(md).is_empty(), "{:?}", errors(md));
+}
+
+#[test]
+fn only_the_label_appearance_lets_a_question_go_without_a_label_as_in_pyxform() {
+    let form = |appearance: &str| {
+        format!(
+            "| survey |\n| | type | name | label | appearance |\n| | select_one yn | q | | {appearance} |\n| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n"
+        )
+    };
+    assert!(errors(&form("label")).is_empty(), "{:?}", errors(&form("label")));
+    assert!(errors(&form("list-nolabel")).iter().any(|m| m.contains("has no label")));
 }

@@ -383,5 +383,5 @@ fn an_xml_external_instance_is_read_from_its_file_through_current_paths_and_surv
     }
     std::fs::remove_file(dir.path().join("round1.xml")).unwrap();
     let refused = form::load(&path).unwrap().ready_for_interviews("f.md").unwrap_err();
-    assert!(refused.contains("`round1.xml` (rows 2)"), "{refused}");
+    assert!(refused.contains("`round1.xml` (row 2)"), "{refused}");
 }

@@ -162,17 +162,20 @@ pub fn search_file(appearance: &str) -> Option<String> {
 
 /// The message for files that are missing: which, and for which rows.
 pub fn missing_message(missing: &[(String, Vec<u32>)]) -> String {
-    let each: Vec<String> = missing
-        .iter()
-        .map(|(f, rows)| {
-            let rows: Vec<String> = rows.iter().map(u32::to_string).collect();
-            format!("`{f}` (rows {})", rows.join(", "))
-        })
-        .collect();
+    let each: Vec<String> = missing.iter().map(|(f, rows)| format!("`{f}` ({})", rows_text(rows))).collect();
     format!(
         "the form needs files that are not beside it: {}; put them in the form's folder (as exported from Kobo or ODK Central with the form's media) and load the form again",
         each.join(", ")
     )
+}
+
+/// Rows as a sentence says them: `row 3`, `rows 3, 7`.
+pub fn rows_text(rows: &[u32]) -> String {
+    let list: Vec<String> = rows.iter().map(u32::to_string).collect();
+    match list.as_slice() {
+        [one] => format!("row {one}"),
+        _ => format!("rows {}", list.join(", ")),
+    }
 }
 
 /// The rows of an attached CSV file (for `pulldata()` and `search()`).

@@ -316,6 +316,7 @@ impl Builder {
                     ));
                 }
                 TypeCell::Unknown(t) => self.error(tpos, format!("unknown question type `{t}`")),
+                TypeCell::Invalid(why) => self.error(tpos, why),
                 TypeCell::Unsupported(why) => self.error(tpos, format!("not supported: {why}")),
                 TypeCell::MissingList(t) => {
                     self.error(tpos, format!("`{t}` needs the name of its choice list after the type"))
@@ -547,10 +548,9 @@ impl Builder {
         if matches!(&item.choices, Some(ChoiceSource::List(l)) if l.starts_with("${")) {
             self.error(row.pos_of("type"), "not supported: choices taken from earlier answers in a repeat");
         }
-        // A select shown as the header of a table (`label`) or as its rows (`list-nolabel`)
-        // has no label of its own.
-        let table_part =
-            item.kind.is_select() && item.appearance.split_whitespace().any(|a| a == "label" || a == "list-nolabel");
+        // A question whose appearance is exactly `label` (the header row of a table of selects)
+        // may have no label of its own, as pyxform lets it (the rows, `list-nolabel`, may not).
+        let table_part = item.appearance.trim() == "label";
         if item.kind.is_question()
             && item.label.is_empty()
             && item.hint.is_empty()

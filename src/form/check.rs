@@ -161,9 +161,22 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
                 format!("the group `{}` is empty; add questions or remove it (ODK Validate refuses a group with nothing to show)", item.name),
             ));
         }
-        for (col, e) in [("relevant", &item.relevant), ("required", &item.required), ("read_only", &item.read_only)] {
+        // A calculation run by a trigger is set when the trigger changes, not recomputed: `.`
+        // in it is the value before (ODK's setvalue), not a cycle.
+        let calculation = if item.trigger.is_empty() { &item.calculation } else { &None };
+        for (col, e) in [
+            ("relevant", &item.relevant),
+            ("required", &item.required),
+            ("read_only", &item.read_only),
+            ("calculation", calculation),
+        ] {
             if e.as_ref().is_some_and(uses_self) && item.kind != Kind::Repeat {
-                out.push(Diagnostic::error(item.pos_of(col), format!("`{col}` of `{}` uses `.`, the question's own answer, which depends on whether it is asked: a cycle", item.name)));
+                let why = if col == "calculation" {
+                    "its own value, which it computes: a cycle (ODK Validate refuses it); to update a value from itself, give the row a `trigger`"
+                } else {
+                    "the question's own answer, which depends on whether it is asked: a cycle"
+                };
+                out.push(Diagnostic::error(item.pos_of(col), format!("`{col}` of `{}` uses `.`, {why}", item.name)));
             }
         }
     }
@@ -221,6 +234,10 @@ fn check_choices(form: &Form, item: &Item, by_name: &BTreeMap<&str, Vec<&Item>>,
     let Some(ChoiceSource::List(list)) = &item.choices else {
         return;
     };
+    if list.starts_with("${") {
+        // Choices from earlier answers: refused once, where the type is read.
+        return;
+    }
     let Some(choices) = form.choices.get(list) else {
         out.push(Diagnostic::error(
             item.pos_of("type"),

@@ -230,12 +230,12 @@ fn load_choice_files(form: &mut Form, wb: &Workbook, dir: Option<&Path>) -> Vec<
     diags.extend(attachments::external_trees(form));
     if !missing.is_empty() {
         for (file, rows) in &missing {
-            let list: Vec<String> = rows.iter().map(u32::to_string).collect();
             diags.push(Diagnostic::warning(
                 Pos { line: rows.first().copied().unwrap_or(1), col: 1 },
                 format!(
-                    "the file `{file}` that rows {} need is not beside the form: the form is valid, but interviews cannot start until the file is put in the form's folder",
-                    list.join(", ")
+                    "the file `{file}` that {} need{} is not beside the form: the form is valid, but interviews cannot start until the file is put in the form's folder",
+                    attachments::rows_text(rows),
+                    if rows.len() == 1 { "s" } else { "" }
                 ),
             ));
         }

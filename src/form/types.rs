@@ -26,6 +26,8 @@ pub enum TypeCell {
     Unknown(String),
     /// A select without its list name.
     MissingList(String),
+    /// A type written wrongly, with what is wrong.
+    Invalid(String),
     /// `xml-external` / `csv-external`: a secondary instance read from an attached file with
     /// this extension.
     External(&'static str),
@@ -102,8 +104,8 @@ pub fn parse_type(cell: &str) -> TypeCell {
                 [file] if [".csv", ".xml", ".geojson"].iter().any(|e| file.to_lowercase().ends_with(e)) => {
                     TypeCell::Item { kind, choices: Some(ChoiceSource::File(file.to_string())), or_other: false }
                 }
-                [file] => TypeCell::Unknown(format!(
-                    "{joined} (the choice file must end with .csv, .xml or .geojson; `{file}` does not)"
+                [file] => TypeCell::Invalid(format!(
+                    "`{head}` reads a choice file ending with .csv, .xml or .geojson; `{file}` does not"
                 )),
                 [] => TypeCell::MissingList(joined),
                 _ => TypeCell::Unknown(joined),
