@@ -22,7 +22,7 @@ pub enum RecordsCmd {
         /// The questionnaire.
         #[arg(long)]
         form: PathBuf,
-        /// A JSON object of answers (question name to value; a select_multiple as a list of
+        /// A file holding a JSON object of answers (question name to value; a select_multiple as a list of
         /// choice names; a repeat as a list of objects), or a .jsonl file of many, one a line.
         #[arg(long)]
         answers: PathBuf,
