@@ -26,9 +26,11 @@ fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
     h.run();
 }
 
+/// Clicks `label` and lets the app settle (a screen whose work runs on another thread, such as
+/// checking a batch, keeps drawing until it ends: the test then waits for its result).
 fn click(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_label(label).click();
-    h.run();
+    h.run_ok();
 }
 
 /// Clicks Unlock and waits for the unlock, which runs on another thread, to end.

@@ -218,37 +218,39 @@ fn show(ui: &mut egui::Ui, t: &Table, tr: &Tr) {
             (true, Share::Mentions) => "tables-caption-mentions",
         };
         ui.label(tr.ta(key, &[("units", units.into())]));
-        egui::Grid::new(("x-tables-grid", share == Share::Mentions)).striped(true).show(ui, |ui| {
-            for (i, row) in g.iter().enumerate() {
-                for (j, c) in row.iter().enumerate() {
-                    // The first header cell repeats the caption above.
-                    let text = if i == 0 && j == 0 { String::new() } else { c.clone() };
-                    if i == 0 || i + 1 == g.len() {
-                        ui.label(egui::RichText::new(text).strong());
-                    } else {
-                        ui.label(text);
+        // A table wider than the screen scrolls sideways instead of being cut.
+        egui::ScrollArea::horizontal().id_salt(("x-tables-scroll", share == Share::Mentions)).show(ui, |ui| {
+            egui::Grid::new(("x-tables-grid", share == Share::Mentions)).striped(true).show(ui, |ui| {
+                for (i, row) in g.iter().enumerate() {
+                    for (j, c) in row.iter().enumerate() {
+                        // The first header cell repeats the caption above.
+                        let text = if i == 0 && j == 0 { String::new() } else { c.clone() };
+                        if i == 0 || i + 1 == g.len() {
+                            ui.label(egui::RichText::new(text).strong());
+                        } else {
+                            ui.label(text);
+                        }
                     }
+                    ui.end_row();
                 }
-                ui.end_row();
-            }
+            });
         });
         ui.add_space(6.0);
     }
-    // The shares of everyone ("All"), as bars.
+    // The shares of everyone ("All"), as bars, each with its category and its percent.
     let base = t.base[0].max(1) as f64;
-    let bars: Vec<egui_plot::Bar> = t
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| egui_plot::Bar::new(i as f64, 100.0 * r.counts[0] as f64 / base).name(&r.label).width(0.7))
-        .collect();
-    let chart =
-        egui_plot::BarChart::new(tr.t("tables-chart"), bars).horizontal().color(egui::Color32::from_rgb(40, 90, 160));
-    egui_plot::Plot::new("x-tables-plot")
-        .height(24.0 * t.rows.len() as f32 + 40.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .show_axes([true, false])
-        .show(ui, |plot| plot.bar_chart(chart));
+    ui.label(egui::RichText::new(tr.t("tables-chart")).strong());
+    egui::Grid::new("x-tables-bars").num_columns(2).show(ui, |ui| {
+        for r in &t.rows {
+            let share = r.counts[0] as f64 / base;
+            ui.label(&r.label);
+            ui.add(
+                egui::ProgressBar::new(share as f32)
+                    .desired_width(260.0)
+                    .fill(egui::Color32::from_rgb(40, 90, 160))
+                    .text(format!("{:.0}%", 100.0 * share)),
+            );
+            ui.end_row();
+        }
+    });
 }
