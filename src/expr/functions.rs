@@ -93,6 +93,40 @@ pub const UNSUPPORTED: &[(&str, &str)] = &[
     ("current", "current() only in a path to a question of the form, such as current()/../name (or write ${name})"),
 ];
 
+/// The longest regular expression `regex()` takes: far more than any constraint needs, short
+/// enough that compiling it cannot stall an interview.
+const REGEX_CHARS: usize = 1_000;
+
+/// The regular expression `pattern`, compiled once per thread (a constraint is checked at
+/// every keystroke), within bounds of length and compiled size.
+fn compiled_regex(pattern: &str) -> Result<regex::Regex, EvalError> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> = Default::default();
+    }
+    if let Some(re) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    if pattern.chars().count() > REGEX_CHARS {
+        return Err(EvalError::new(
+            ErrorKind::Other,
+            format!("the regular expression is longer than {REGEX_CHARS} characters"),
+        ));
+    }
+    let re = regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .dfa_size_limit(1 << 20)
+        .build()
+        .map_err(|e| EvalError::new(ErrorKind::Other, format!("the regular expression is not valid: {e}")))?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 64 {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), re.clone());
+    });
+    Ok(re)
+}
+
 /// The arity of a known function, if it is one.
 pub fn signature(name: &str) -> Option<(usize, Option<usize>)> {
     SIGNATURES.iter().find(|s| s.0 == name).map(|s| (s.1, s.2))
@@ -211,11 +245,7 @@ fn call_unbounded(ev: &Evaluator, name: &str, args: &[Expr]) -> EvalResult {
             Value::Str(a.split_once(&b).map(|p| p.1.to_string()).unwrap_or_default())
         }
         "translate" => translate(&s(0), &s(1), &s(2)),
-        "regex" => {
-            let re = regex::Regex::new(&s(1))
-                .map_err(|e| EvalError::new(ErrorKind::Other, format!("the regular expression is not valid: {e}")))?;
-            Value::Bool(re.is_match(&s(0)))
-        }
+        "regex" => Value::Bool(compiled_regex(&s(1))?.is_match(&s(0))),
         "selected" => {
             let want = s(1);
             Value::Bool(s(0).split_whitespace().any(|c| c == want.trim()))
@@ -602,5 +632,22 @@ mod tests {
     #[test]
     fn arity_messages_say_what_is_expected() {
         assert_eq!(arity_message("if", 3, Some(3), 2), "if() takes 3 arguments, but 2 were given");
+    }
+}
+
+#[cfg(test)]
+mod regex_tests {
+    use crate::expr::{Expression, MapContext, Value};
+
+    fn eval(e: &str) -> Result<Value, crate::expr::EvalError> {
+        Expression::parse(e).unwrap().eval(&MapContext::default())
+    }
+
+    #[test]
+    fn a_regex_matches_and_one_too_long_to_compile_quickly_is_refused_saying_so() {
+        assert_eq!(eval("regex('abc123', '^[a-z]+[0-9]+$')").unwrap(), Value::Bool(true));
+        assert_eq!(eval("regex('abc123', '^[a-z]+[0-9]+$')").unwrap(), Value::Bool(true), "compiled once, then cached");
+        let long = format!("regex('x', '{}')", "(a|b)".repeat(250));
+        assert!(eval(&long).unwrap_err().message.contains("longer than 1000 characters"));
     }
 }
