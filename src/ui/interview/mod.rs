@@ -3,6 +3,7 @@
 
 mod autosave;
 mod dates;
+mod progress;
 mod review;
 mod typeahead;
 mod widgets;
@@ -469,7 +470,7 @@ impl InterviewPage {
         // Wrapped: with large text on a small screen, the buttons go to a second line.
         ui.horizontal_wrapped(|ui| {
             ui.heading(&self.title);
-            let (pos, total) = progress(&self.iv, &self.view.current);
+            let (pos, total) = progress::progress(&self.iv, &self.view.current);
             let frac = pos as f32 / total as f32;
             ui.add(
                 egui::ProgressBar::new(frac)
@@ -758,22 +759,6 @@ impl InterviewPage {
     }
 }
 
-/// Where `screen` stands among all the form's questions, counted in the form's order whether
-/// they are asked or not: a measure that moves forward and whose total stays the same as
-/// answers open or close branches (1-based; the end is total of total).
-fn progress(iv: &Interview, screen: &Screen) -> (usize, usize) {
-    let items = &iv.form().items;
-    let asked = |i: &crate::form::Node| i.item.kind.is_question();
-    let total = items.iter().filter(|i| asked(i)).count().max(1);
-    let at = match screen {
-        Screen::Question(loc) | Screen::Page(loc) => loc.item,
-        Screen::AddRepeat { repeat, .. } => *repeat,
-        Screen::Close | Screen::End => return (total, total),
-    };
-    let before = items.iter().take(at).filter(|i| asked(i)).count();
-    ((before + 1).min(total), total)
-}
-
 /// The autosave thread for an interview on `store` (none if it cannot start: saves are then
 /// written on the interface's thread, as before).
 fn saver_for(store: &Store) -> Option<autosave::Autosaver> {
@@ -811,33 +796,5 @@ pub fn answer_error(tr: &Tr, e: &AnswerError) -> String {
         AnswerError::NotAnswerable(_) | AnswerError::NoSuchQuestion(_) => tr.t("ans-not-answerable"),
         AnswerError::ReadOnly(_) => tr.t("ans-read-only"),
         AnswerError::NotAsked(_) => tr.t("ans-not-asked"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn progress_keeps_its_total_when_an_answer_opens_a_branch_and_only_moves_forward() {
-        let md = "| survey |\n| | type | name | label | relevant |\n| | integer | a | A | |\n| | integer | b | B | ${a} > 1 |\n| | integer | c | C | ${a} > 1 |\n| | integer | d | D | |\n";
-        let form = Arc::new(Compiled::new(crate::form::from_workbook(&crate::form::read_md(md), "p", None).form));
-        let info = StartInfo {
-            language: String::new(),
-            device_id: "d".into(),
-            username: "u".into(),
-            opened_at: chrono::DateTime::UNIX_EPOCH.fixed_offset(),
-        };
-        let mut iv = Interview::start(form.clone(), info);
-        let at = std::time::Duration::from_secs(1);
-        assert_eq!(progress(&iv, &iv.current()), (1, 4));
-        iv.set_answer(&Loc::top(form.id("a").unwrap()), "5", at).unwrap();
-        let mut seen = vec![progress(&iv, &iv.current())];
-        while iv.current() != Screen::End {
-            iv.next(at).unwrap();
-            seen.push(progress(&iv, &iv.current()));
-        }
-        assert!(seen.iter().all(|(_, total)| *total == 4), "{seen:?}");
-        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
     }
 }
