@@ -30,22 +30,28 @@ fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
 /// checking a batch, keeps drawing until it ends: the test then waits for its result).
 fn click(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_label(label).click();
-    h.run_ok();
+    settle(h);
+}
+
+/// Lets the app settle, waiting for the work it runs on another thread (setup, an unlock, a
+/// change to the data) to end.
+fn settle(h: &mut Harness<'_, App>) {
+    // The work starts at the end of the frame that asked for it.
+    h.step();
+    for _ in 0..800 {
+        if !h.state().is_working() {
+            h.run_ok();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    panic!("the work never ended");
 }
 
 /// Clicks Unlock and waits for the unlock, which runs on another thread, to end.
 fn click_unlock(h: &mut Harness<'_, App>) {
-    h.get_by_label("Unlock").click();
-    for i in 0..400 {
-        h.step();
-        // The unlock starts at the end of the click's frame, and shows from the next one.
-        if i >= 2 && !visible(h, "Opening the data...") {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-    panic!("the unlock never ended");
+    click(h, "Unlock");
 }
 
 fn press(h: &mut Harness<'_, App>, key: egui::Key) {

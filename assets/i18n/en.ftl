@@ -31,6 +31,7 @@ setup-recipients-hint = Batches exported from this laptop can be opened only wit
 setup-button = Set up fourmi
 setup-need-name = Enter a name for the coordinator account.
 setup-mismatch = The two passphrases differ; type them again.
+setup-running = Creating the encrypted data and sealing its keys (this takes a moment by design)...
 
 ## Unlock
 unlock-opening = Opening the data...
@@ -201,6 +202,9 @@ record-returned = Record returned to its monitor.
 record-withdraw-confirm = The respondent withdrew consent
 record-withdraw = Withdraw: delete the answers
 record-withdrawn = The answers were deleted; a tombstone is kept so headquarters deletes them too.
+record-approving = Approving the record...
+record-returning = Returning the record to its monitor...
+record-withdrawing = Deleting the answers...
 record-corrections = Corrections
 record-correction = Revision { $rev }: { $field }: { $old } -> { $new } ({ $who }, { $when })
 record-comments = Comments
@@ -301,6 +305,8 @@ settings-reopen-minutes = Minutes a monitor can reopen an interview it closed
 settings-reopen-hint = 0: until the monitor starts the next interview. After that, the answers of a refused or screened-out interview are removed for good.
 settings-apply = Apply
 settings-saved = Saved.
+settings-saving = Saving...
+settings-changing-passphrase = Sealing the keys with the new passphrase (this takes a moment by design)...
 settings-own-passphrase = Your passphrase
 settings-new-passphrase = New passphrase
 settings-new-passphrase-again = New passphrase again

@@ -31,6 +31,7 @@ setup-recipients-hint = Les lots exportés de cet ordinateur ne s'ouvrent qu'ave
 setup-button = Configurer fourmi
 setup-need-name = Saisissez un nom pour le compte coordinateur.
 setup-mismatch = Les deux phrases secrètes diffèrent ; saisissez-les à nouveau.
+setup-running = Création des données chiffrées et scellement de leurs clés (cela prend un moment, à dessein)...
 
 ## Déverrouillage
 unlock-opening = Ouverture des données...
@@ -205,6 +206,9 @@ record-returned = Fiche renvoyée à son enquêteur.
 record-withdraw-confirm = La personne a retiré son consentement
 record-withdraw = Retirer : effacer les réponses
 record-withdrawn = Les réponses ont été effacées ; une trace est gardée pour que le siège les efface aussi.
+record-approving = Approbation de la fiche...
+record-returning = Renvoi de la fiche à son enquêteur...
+record-withdrawing = Effacement des réponses...
 record-corrections = Corrections
 record-correction = Révision { $rev } : { $field } : { $old } -> { $new } ({ $who }, { $when })
 record-comments = Commentaires
@@ -317,6 +321,8 @@ settings-reopen-minutes = Minutes pendant lesquelles un enquêteur peut rouvrir 
 settings-reopen-hint = 0 : jusqu'à ce que l'enquêteur commence l'entretien suivant. Ensuite, les réponses d'un entretien refusé ou non éligible sont effacées pour de bon.
 settings-apply = Appliquer
 settings-saved = Enregistré.
+settings-saving = Enregistrement...
+settings-changing-passphrase = Scellement des clés avec la nouvelle phrase secrète (cela prend un moment, à dessein)...
 settings-own-passphrase = Votre phrase secrète
 settings-new-passphrase = Nouvelle phrase secrète
 settings-new-passphrase-again = Nouvelle phrase secrète, encore

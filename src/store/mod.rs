@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 pub use accounts::Account;
 pub use approvals::{Approval, Withdrawal};
@@ -234,8 +234,8 @@ pub struct Session {
     pub role: Role,
 }
 
-/// What first-run setup needs.
-#[derive(Debug, Clone)]
+/// What first-run setup needs (the passphrase is wiped when it goes, and never printed).
+#[derive(Clone)]
 pub struct Setup {
     /// The first coordinator's account name.
     pub coordinator: String,
@@ -245,6 +245,22 @@ pub struct Setup {
     pub device_name: String,
     /// The deployment's age recipients (headquarters' public keys).
     pub recipients: Vec<String>,
+}
+
+impl Drop for Setup {
+    fn drop(&mut self) {
+        self.passphrase.zeroize();
+    }
+}
+
+impl std::fmt::Debug for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("coordinator", &self.coordinator)
+            .field("device_name", &self.device_name)
+            .field("recipients", &self.recipients)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An open, unlocked store.
@@ -257,6 +273,8 @@ pub struct Store {
     dir: PathBuf,
     device_id: String,
     _lock: std::sync::Arc<files::DirLock>,
+    /// Added to every commit (zero; benchmarks simulate a slow disk with it).
+    commit_delay: std::time::Duration,
 }
 
 impl std::fmt::Debug for Store {
@@ -399,16 +417,17 @@ impl Store {
             dir: dir.to_path_buf(),
             device_id: device_id.clone(),
             _lock: std::sync::Arc::new(lock),
+            commit_delay: std::time::Duration::ZERO,
         };
         store.init_device(&device_id, &setup.device_name, &recipients, &device, &signing)?;
-        let Store { conn, secrets, session, dir: folder, device_id, _lock } = store;
+        let Store { conn, secrets, session, dir: folder, device_id, _lock, commit_delay } = store;
         // Closing the last connection folds the write-ahead log into the database file.
         conn.close().map_err(|(_, e)| StoreError::from(e))?;
         ring.save(&folder.join(KEYRING_FILE))?;
         let db = folder.join(DB_FILE);
         std::fs::rename(&partial, &db).map_err(|e| StoreError::io(&db, e))?;
         let conn = open_db(&db, &secrets.data_key)?;
-        Ok(Store { conn, secrets, session, dir: folder, device_id, _lock })
+        Ok(Store { conn, secrets, session, dir: folder, device_id, _lock, commit_delay })
     }
 
     /// Unlocks the store in `dir` as `account`.
@@ -480,6 +499,7 @@ impl Store {
             dir: dir.to_path_buf(),
             device_id: ring.device_id.clone(),
             _lock: std::sync::Arc::new(lock),
+            commit_delay: std::time::Duration::ZERO,
         };
         store.session.role = store.establish_role(ring, passphrase)?;
         if store.account_disabled(account)? {
@@ -514,7 +534,28 @@ impl Store {
             dir: self.dir.clone(),
             device_id: self.device_id.clone(),
             _lock: self._lock.clone(),
+            commit_delay: std::time::Duration::ZERO,
         })
+        .and_then(|mut twin| {
+            twin.simulate_slow_disk(self.commit_delay)?;
+            Ok(twin)
+        })
+    }
+
+    /// Makes every commit of this store, and of the connections it opens for other threads,
+    /// take `delay` longer, as on a laptop whose disk takes that long to make a write durable.
+    /// For benchmarks: the interface must not wait for the disk.
+    pub fn simulate_slow_disk(&mut self, delay: std::time::Duration) -> Result<()> {
+        self.commit_delay = delay;
+        if delay.is_zero() {
+            self.conn.commit_hook(None::<fn() -> bool>)?;
+        } else {
+            self.conn.commit_hook(Some(move || {
+                std::thread::sleep(delay);
+                false
+            }))?;
+        }
+        Ok(())
     }
 
     /// Who unlocked the store.

@@ -5,10 +5,18 @@ use std::path::Path;
 
 use zeroize::{Zeroize, Zeroizing};
 
-use super::workspace::Go;
+use super::workspace::{Go, Job};
 use super::{Prefs, errors, style};
 use crate::i18n::{Lang, Tr};
 use crate::store::{Role, Store};
+
+/// What the settings screen shows from the data.
+struct Lists {
+    accounts: Vec<crate::store::Account>,
+    recipients: Vec<String>,
+    device_name: Option<String>,
+    device_key: Result<String, String>,
+}
 
 /// The settings screen.
 pub struct SettingsPage {
@@ -26,9 +34,9 @@ pub struct SettingsPage {
     own_again: Zeroizing<String>,
     /// The account whose disabling waits for a confirmation.
     confirm_disable: Option<String>,
-    /// The accounts and recipients, read when the screen opens and after each change (never
-    /// at every frame).
-    lists: Option<(Vec<crate::store::Account>, Vec<String>)>,
+    /// The accounts, recipients and this laptop's key, read when the screen opens (after each
+    /// change it opens again), never at every frame.
+    lists: Option<Lists>,
     /// The text size being dragged: applied once the slider is let go, so that the screen is
     /// not rescaled under the pointer.
     dragged_scale: Option<f32>,
@@ -55,16 +63,13 @@ impl SettingsPage {
     }
 
     /// The accounts and recipients, read once until something changes.
-    fn lists(&mut self, store: &Store) -> &(Vec<crate::store::Account>, Vec<String>) {
-        self.lists.get_or_insert_with(|| (store.accounts().unwrap_or_default(), store.recipients().unwrap_or_default()))
-    }
-
-    fn done(&mut self, tr: &Tr, r: crate::store::Result<()>, ok: String) {
-        self.lists = None;
-        self.message = Some(match r {
-            Ok(()) => (false, ok),
-            Err(e) => (true, errors::message(tr, &e)),
-        });
+    fn lists(&mut self, store: &Store, tr: &Tr) -> &Lists {
+        self.lists.get_or_insert_with(|| Lists {
+            accounts: store.accounts().unwrap_or_default(),
+            recipients: store.recipients().unwrap_or_default(),
+            device_name: store.device_name().ok(),
+            device_key: store.device_pubkey().map_err(|e| errors::message(tr, &e)),
+        })
     }
 
     /// Draws the screen.
@@ -76,6 +81,7 @@ impl SettingsPage {
         prefs: &mut Prefs,
         dir: &Path,
     ) -> Option<Go> {
+        let mut go = None;
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             ui.heading(tr.t("settings-title"));
             if let Some((error, m)) = &self.message {
@@ -110,43 +116,46 @@ impl SettingsPage {
                 }
             }
             ui.separator();
-            self.own_passphrase(ui, store, tr);
+            go = self.own_passphrase(ui, store, tr);
             if store.session().role == Role::Coordinator {
                 ui.separator();
-                self.accounts(ui, store, tr);
+                go = go.take().or(self.accounts(ui, store, tr));
                 ui.separator();
                 ui.horizontal(|ui| {
                     let l = ui.label(tr.t("settings-reopen-minutes"));
                     ui.add(egui::DragValue::new(&mut self.reopen_minutes).range(0..=10080)).labelled_by(l.id);
                     if ui.button(tr.t("settings-apply")).clicked() {
-                        let r = store.set_reopen_minutes(Some(self.reopen_minutes));
-                        self.done(tr, r, tr.t("settings-saved"));
+                        let (minutes, done) = (self.reopen_minutes, tr.t("settings-saved"));
+                        go = Some(Go::Run(Job::new(tr.t("settings-saving"), Go::Settings, move |store| {
+                            store.set_reopen_minutes(Some(minutes)).map(|()| done)
+                        })));
                     }
                 });
                 ui.colored_label(style::HINT, tr.t("settings-reopen-hint"));
                 ui.separator();
-                self.recipients(ui, store, tr);
+                go = go.take().or(self.recipients(ui, store, tr));
                 ui.separator();
                 ui.label(egui::RichText::new(tr.t("settings-device")).strong());
-                if let Ok(name) = store.device_name() {
+                let lists = self.lists(store, tr);
+                if let Some(name) = &lists.device_name {
                     ui.label(name);
                 }
-                match store.device_pubkey() {
+                match &lists.device_key {
                     Ok(k) => {
                         ui.add(egui::TextEdit::singleline(&mut k.as_str()).desired_width(f32::INFINITY));
                     }
                     Err(e) => {
-                        ui.colored_label(style::ERROR, errors::message(tr, &e));
+                        ui.colored_label(style::ERROR, e);
                     }
                 }
                 ui.colored_label(style::HINT, tr.t("settings-device-hint"));
             }
         });
-        None
+        go
     }
 
     /// Any account changes its own passphrase (its keys and role stay).
-    fn own_passphrase(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
+    fn own_passphrase(&mut self, ui: &mut egui::Ui, store: &Store, tr: &Tr) -> Option<Go> {
         ui.label(egui::RichText::new(tr.t("settings-own-passphrase")).strong());
         egui::Grid::new("own-passphrase").num_columns(2).show(ui, |ui| {
             super::setup::field(ui, &tr.t("settings-new-passphrase"), &mut self.own, true);
@@ -155,21 +164,22 @@ impl SettingsPage {
         if ui.button(tr.t("settings-change-own")).clicked() {
             if *self.own != *self.own_again {
                 self.message = Some((true, tr.t("setup-mismatch")));
-                return;
+                return None;
             }
             let name = store.session().account.clone();
-            let r = store.set_passphrase(&name, &self.own);
-            self.done(tr, r, tr.ta("settings-passphrase-set", &[("name", name.into())]));
-            if self.message.as_ref().is_some_and(|(e, _)| !e) {
-                self.own.clear();
-                self.own_again.clear();
-            }
+            let new = std::mem::take(&mut self.own);
+            self.own_again.clear();
+            let done = tr.ta("settings-passphrase-set", &[("name", name.clone().into())]);
+            return Some(Go::Run(Job::new(tr.t("settings-changing-passphrase"), Go::Settings, move |store| {
+                store.set_passphrase(&name, &new).map(|()| done)
+            })));
         }
+        None
     }
 
-    fn accounts(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
+    fn accounts(&mut self, ui: &mut egui::Ui, store: &Store, tr: &Tr) -> Option<Go> {
         ui.label(egui::RichText::new(tr.t("settings-accounts")).strong());
-        let accounts = self.lists(store).0.clone();
+        let accounts = self.lists(store, tr).accounts.clone();
         let mut disable = None;
         egui::Grid::new("accounts").striped(true).num_columns(4).show(ui, |ui| {
             for a in &accounts {
@@ -204,8 +214,10 @@ impl SettingsPage {
             });
             if confirmed {
                 self.confirm_disable = None;
-                let r = store.disable_account(&name);
-                self.done(tr, r, tr.ta("settings-account-disabled", &[("name", name.into())]));
+                let done = tr.ta("settings-account-disabled", &[("name", name.clone().into())]);
+                return Some(Go::Run(Job::new(tr.t("settings-saving"), Go::Settings, move |store| {
+                    store.disable_account(&name).map(|()| done)
+                })));
             }
         }
         ui.add_space(6.0);
@@ -230,38 +242,40 @@ impl SettingsPage {
         });
         ui.horizontal(|ui| {
             let key = if self.reset_for.is_some() { "settings-reset-button" } else { "settings-add-button" };
+            let mut go = None;
             if ui.button(tr.t(key)).clicked() {
                 if *self.passphrase != *self.again {
                     self.message = Some((true, tr.t("setup-mismatch")));
-                    return;
+                    return None;
                 }
-                match self.reset_for.clone() {
+                let passphrase = std::mem::take(&mut self.passphrase);
+                self.again.clear();
+                let doing = tr.t("settings-changing-passphrase");
+                go = Some(Go::Run(match self.reset_for.clone() {
                     Some(name) => {
-                        let r = store.set_passphrase(&name, &self.passphrase);
-                        self.done(tr, r, tr.ta("settings-passphrase-set", &[("name", name.into())]));
+                        let done = tr.ta("settings-passphrase-set", &[("name", name.clone().into())]);
+                        Job::new(doing, Go::Settings, move |store| store.set_passphrase(&name, &passphrase).map(|()| done))
                     }
                     None => {
-                        let name = self.name.trim().to_string();
-                        let r = store.add_account(&name, self.role, &self.passphrase);
-                        self.done(tr, r, tr.ta("settings-account-added", &[("name", name.into())]));
+                        let (name, role) = (self.name.trim().to_string(), self.role);
+                        let done = tr.ta("settings-account-added", &[("name", name.clone().into())]);
+                        Job::new(doing, Go::Settings, move |store| {
+                            store.add_account(&name, role, &passphrase).map(|()| done)
+                        })
                     }
-                }
-                if self.message.as_ref().is_some_and(|(e, _)| !e) {
-                    self.name.clear();
-                    self.passphrase.clear();
-                    self.again.clear();
-                    self.reset_for = None;
-                }
+                }));
             }
             if self.reset_for.is_some() && ui.button(tr.t("settings-cancel")).clicked() {
                 self.reset_for = None;
             }
-        });
+            go
+        })
+        .inner
     }
 
-    fn recipients(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
+    fn recipients(&mut self, ui: &mut egui::Ui, store: &Store, tr: &Tr) -> Option<Go> {
         ui.label(egui::RichText::new(tr.t("settings-recipients")).strong());
-        let list = self.lists(store).1.clone();
+        let list = self.lists(store, tr).recipients.clone();
         let mut remove = None;
         for r in &list {
             ui.horizontal(|ui| {
@@ -272,8 +286,10 @@ impl SettingsPage {
             });
         }
         if let Some(r) = remove {
-            let res = store.remove_recipient(&r);
-            self.done(tr, res, tr.t("settings-recipient-removed"));
+            let done = tr.t("settings-recipient-removed");
+            return Some(Go::Run(Job::new(tr.t("settings-saving"), Go::Settings, move |store| {
+                store.remove_recipient(&r).map(|()| done)
+            })));
         }
         ui.horizontal(|ui| {
             let l = ui.label(tr.t("settings-new-recipient"));
@@ -285,12 +301,13 @@ impl SettingsPage {
                 self.message = Some((true, tr.t("err-secret-key-pasted")));
             }
             if ui.button(tr.t("settings-add-recipient")).clicked() {
-                let r = store.add_recipient(self.recipient.trim());
-                self.done(tr, r, tr.t("settings-recipient-added"));
-                if self.message.as_ref().is_some_and(|(e, _)| !e) {
-                    self.recipient.clear();
-                }
+                let (recipient, done) = (self.recipient.trim().to_string(), tr.t("settings-recipient-added"));
+                return Some(Go::Run(Job::new(tr.t("settings-saving"), Go::Settings, move |store| {
+                    store.add_recipient(&recipient).map(|()| done)
+                })));
             }
-        });
+            None
+        })
+        .inner
     }
 }

@@ -51,6 +51,8 @@ pub struct App {
     applied: Option<(f32, Lang)>,
     /// Overrides the preference's lock delay (minutes) with any duration.
     lock_after: Option<Duration>,
+    /// Every commit of the opened store takes this much longer (benchmarks: a slow disk).
+    slow_disk: Duration,
 }
 
 impl App {
@@ -64,12 +66,19 @@ impl App {
             crate::store::FolderState::Fresh => Phase::Setup(setup::SetupForm::new()),
             crate::store::FolderState::Incomplete(e) => Phase::Incomplete(e),
         };
-        App { dir, tr, prefs, phase, last_input: Instant::now(), applied: None, lock_after: None }
+        App { dir, tr, prefs, phase, last_input: Instant::now(), applied: None, lock_after: None, slow_disk: Duration::ZERO }
     }
 
     /// Locks after `idle` without input instead of the minutes of the preferences.
     pub fn lock_after(mut self, idle: Duration) -> App {
         self.lock_after = Some(idle);
+        self
+    }
+
+    /// Simulates a disk that takes `delay` to make each write durable, once the data is opened
+    /// (the frame-time benchmark: typing must not wait for the disk).
+    pub fn slow_disk(mut self, delay: Duration) -> App {
+        self.slow_disk = delay;
         self
     }
 
@@ -95,6 +104,17 @@ impl App {
         }
     }
 
+    /// Whether work runs on another thread with a spinner shown (setting up, unlocking, a change
+    /// to the data); tests wait for it to end.
+    pub fn is_working(&self) -> bool {
+        match &self.phase {
+            Phase::Setup(f) => f.is_running(),
+            Phase::Unlock(f) => f.is_opening(),
+            Phase::Open(w) => w.is_busy(),
+            Phase::Incomplete(_) => false,
+        }
+    }
+
     /// The record of the interview shown now, if any.
     pub fn current_record(&self) -> Option<&str> {
         match &self.phase {
@@ -109,6 +129,14 @@ impl App {
             let name = w.account().to_string();
             self.phase = Phase::Unlock(unlock::UnlockForm::for_account(&name, &self.tr.t("unlock-locked")));
         }
+    }
+
+    /// The workspace on the store just unlocked or set up.
+    fn opened(&self, mut store: crate::store::Store) -> Phase {
+        if !self.slow_disk.is_zero() {
+            let _ = store.simulate_slow_disk(self.slow_disk);
+        }
+        Phase::Open(Box::new(workspace::Workspace::new(store, &self.dir, &self.tr)))
     }
 
     fn top_bar(&mut self, ui: &mut egui::Ui) {
@@ -181,14 +209,18 @@ impl eframe::App for App {
             Phase::Setup(form) => egui::CentralPanel::default()
                 .show(ui, |ui| form.ui(ui, &mut self.tr, &self.dir))
                 .inner
-                .map(|store| Phase::Open(Box::new(workspace::Workspace::new(store, &self.dir, &self.tr)))),
+                .map(|store| self.opened(store)),
             Phase::Unlock(form) => egui::CentralPanel::default()
                 .show(ui, |ui| form.ui(ui, &self.tr, &self.dir))
                 .inner
-                .map(|store| Phase::Open(Box::new(workspace::Workspace::new(store, &self.dir, &self.tr)))),
+                .map(|store| self.opened(store)),
             Phase::Open(w) => {
-                w.ui(ui, &mut self.tr, &mut self.prefs, &self.dir);
-                None
+                if w.ui(ui, &mut self.tr, &mut self.prefs, &self.dir) {
+                    None
+                } else {
+                    let name = w.account().to_string();
+                    Some(Phase::Unlock(unlock::UnlockForm::for_account(&name, &self.tr.t("unlock-locked"))))
+                }
             }
             Phase::Incomplete(e) => {
                 egui::CentralPanel::default().show(ui, |ui| {

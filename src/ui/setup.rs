@@ -2,6 +2,7 @@
 //! interface language.
 
 use std::path::Path;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use zeroize::Zeroizing;
 
@@ -18,6 +19,8 @@ pub struct SetupForm {
     device: String,
     recipients: String,
     error: Option<String>,
+    /// The setup running on another thread (the key derivation takes a moment by design).
+    setting_up: Option<Receiver<crate::store::Result<Store>>>,
 }
 
 impl SetupForm {
@@ -30,7 +33,13 @@ impl SetupForm {
             device: String::new(),
             recipients: String::new(),
             error: None,
+            setting_up: None,
         }
+    }
+
+    /// Whether setup is running.
+    pub fn is_running(&self) -> bool {
+        self.setting_up.is_some()
     }
 
     /// Draws the screen; returns the new store once setup succeeds.
@@ -68,23 +77,51 @@ impl SetupForm {
             if let Some(e) = &self.error {
                 ui.colored_label(style::ERROR, e);
             }
+            if self.setting_up.is_some() {
+                done = self.poll(ui, tr);
+                return;
+            }
             let submit = ui.button(tr.t("setup-button")).clicked()
                 || ui.input(|i| i.key_pressed(egui::Key::Enter)) && !self.name.is_empty();
             if submit {
-                done = self.submit(tr, dir);
+                self.submit(tr, dir);
             }
         });
         done
     }
 
-    fn submit(&mut self, tr: &Tr, dir: &Path) -> Option<Store> {
+    /// The spinner while setup runs; the store once it is done.
+    fn poll(&mut self, ui: &mut egui::Ui, tr: &Tr) -> Option<Store> {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(tr.t("setup-running"));
+        });
+        ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+        let rx = self.setting_up.as_ref()?;
+        let result = match rx.try_recv() {
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => None,
+            Ok(r) => Some(r),
+        };
+        self.setting_up = None;
+        match result? {
+            Ok(store) => Some(store),
+            Err(e) => {
+                self.error = Some(errors::message(tr, &e));
+                None
+            }
+        }
+    }
+
+    /// Checks the form, then sets up on another thread: the window keeps drawing.
+    fn submit(&mut self, tr: &Tr, dir: &Path) {
         if self.name.trim().is_empty() {
             self.error = Some(tr.t("setup-need-name"));
-            return None;
+            return;
         }
         if *self.passphrase != *self.again {
             self.error = Some(tr.t("setup-mismatch"));
-            return None;
+            return;
         }
         let device = if self.device.trim().is_empty() { "laptop".to_string() } else { self.device.trim().to_string() };
         let setup = Setup {
@@ -93,17 +130,15 @@ impl SetupForm {
             device_name: device,
             recipients: self.recipients.split_whitespace().map(str::to_string).collect(),
         };
-        match Store::setup(dir, &setup) {
-            Ok(store) => {
-                self.passphrase.clear();
-                self.again.clear();
-                Some(store)
-            }
-            Err(e) => {
-                self.error = Some(errors::message(tr, &e));
-                None
-            }
-        }
+        self.passphrase.clear();
+        self.again.clear();
+        self.error = None;
+        let (tx, rx) = channel();
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || {
+            let _ = tx.send(Store::setup(&dir, &setup));
+        });
+        self.setting_up = Some(rx);
     }
 }
 

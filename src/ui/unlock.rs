@@ -27,6 +27,11 @@ impl UnlockForm {
         UnlockForm { name: name.to_string(), notice: Some(notice.to_string()), ..UnlockForm::default() }
     }
 
+    /// Whether the unlock is running.
+    pub fn is_opening(&self) -> bool {
+        self.opening.is_some()
+    }
+
     /// Draws the screen; returns the store once unlocked.
     pub fn ui(&mut self, ui: &mut egui::Ui, tr: &Tr, dir: &Path) -> Option<Store> {
         ui.heading(tr.t("unlock-title"));

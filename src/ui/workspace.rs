@@ -1,7 +1,12 @@
 //! The unlocked app: the opened store, the forms, the navigation between the screens a role may
 //! use, and a notice line for what just happened.
+//!
+//! Screens draw and return where to go ([`Go`]); a change to the data that takes time (a key
+//! derivation, a signature, a durable write) is a [`Job`]: the store goes to another thread for
+//! it while the window shows what is being done, and comes back with the outcome.
 
 use std::path::Path;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use super::catalog::Catalog;
 use super::interview::InterviewPage;
@@ -37,6 +42,39 @@ pub enum Go {
     Export,
     /// Accounts and settings.
     Settings,
+    /// Run a change to the data on another thread, then go on.
+    Run(Job),
+}
+
+/// What a job does with the store; its success message, or why it failed.
+type Work = Box<dyn FnOnce(&mut Store) -> crate::store::Result<String> + Send>;
+
+/// A change to the data, run off the interface's thread.
+pub struct Job {
+    /// What the window says meanwhile ("Changing the passphrase...").
+    doing: String,
+    work: Work,
+    /// Where to go once it succeeded (on failure the screen stays, with the error).
+    then: Box<Go>,
+}
+
+impl Job {
+    /// `work` runs on another thread while the window shows `doing`; once it succeeded the app
+    /// goes to `then` and shows the message `work` returned.
+    pub fn new(
+        doing: String,
+        then: Go,
+        work: impl FnOnce(&mut Store) -> crate::store::Result<String> + Send + 'static,
+    ) -> Job {
+        Job { doing, work: Box::new(work), then: Box::new(then) }
+    }
+}
+
+/// A job under way: the store is on its thread.
+struct Busy {
+    doing: String,
+    then: Box<Go>,
+    back: Receiver<(Store, crate::store::Result<String>)>,
 }
 
 enum Page {
@@ -53,7 +91,10 @@ enum Page {
 
 /// The unlocked app.
 pub struct Workspace {
-    store: Store,
+    /// The store; away on a job's thread while `busy`.
+    store: Option<Store>,
+    session: crate::store::Session,
+    busy: Option<Busy>,
     catalog: Catalog,
     page: Page,
     notice: Option<(bool, String)>,
@@ -66,17 +107,23 @@ impl Workspace {
     pub fn new(store: Store, dir: &Path, tr: &Tr) -> Workspace {
         let catalog = Catalog::load(dir);
         let page = Page::Home(home::Home::new(&store, &catalog, tr));
-        Workspace { store, catalog, page, notice: None, records: None }
+        let session = store.session().clone();
+        Workspace { store: Some(store), session, busy: None, catalog, page, notice: None, records: None }
     }
 
     /// The account unlocked.
     pub fn account(&self) -> &str {
-        &self.store.session().account
+        &self.session.account
     }
 
     /// Its role.
     pub fn role(&self) -> Role {
-        self.store.session().role
+        self.session.role
+    }
+
+    /// Whether a job has the store.
+    pub fn is_busy(&self) -> bool {
+        self.busy.is_some()
     }
 
     /// The question names on the interview screen shown now.
@@ -95,8 +142,57 @@ impl Workspace {
         }
     }
 
-    /// Draws the unlocked app.
-    pub fn ui(&mut self, ui: &mut egui::Ui, tr: &mut Tr, prefs: &mut Prefs, dir: &Path) {
+    /// Takes the store back from a finished job; false while it runs.
+    fn job_done(&mut self, tr: &Tr) -> bool {
+        let Some(busy) = &self.busy else { return true };
+        match busy.back.try_recv() {
+            Err(TryRecvError::Empty) => false,
+            Ok((store, outcome)) => {
+                self.store = Some(store);
+                let Some(busy) = self.busy.take() else { return true };
+                match outcome {
+                    Ok(message) => {
+                        self.go(*busy.then, tr);
+                        self.notice = Some((false, message));
+                    }
+                    Err(e) => self.notice = Some((true, super::errors::message(tr, &e))),
+                }
+                true
+            }
+            Err(TryRecvError::Disconnected) => true,
+        }
+    }
+
+    /// Sends the store to a thread for `job`.
+    fn start(&mut self, job: Job) {
+        let Some(mut store) = self.store.take() else { return };
+        let (send, back) = channel();
+        let Job { doing, work, then } = job;
+        std::thread::spawn(move || {
+            let outcome = work(&mut store);
+            let _ = send.send((store, outcome));
+        });
+        self.busy = Some(Busy { doing, then, back });
+    }
+
+    /// Draws the unlocked app; false once the data is no longer open (a job's thread died with
+    /// the store: the app locks).
+    pub fn ui(&mut self, ui: &mut egui::Ui, tr: &mut Tr, prefs: &mut Prefs, dir: &Path) -> bool {
+        if !self.job_done(tr) {
+            let doing = self.busy.as_ref().map(|b| b.doing.clone()).unwrap_or_default();
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.add_space(24.0);
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(doing);
+                });
+            });
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+            return true;
+        }
+        if self.store.is_none() {
+            return false;
+        }
         let in_interview = matches!(self.page, Page::Interview(_));
         let mut go = None;
         if !in_interview {
@@ -115,7 +211,7 @@ impl Workspace {
                 });
                 ui.separator();
             }
-            let store = &mut self.store;
+            let Some(store) = self.store.as_mut() else { return };
             let catalog = &mut self.catalog;
             let r = match &mut self.page {
                 Page::Home(p) => p.ui(ui, store, catalog, tr),
@@ -133,6 +229,7 @@ impl Workspace {
         if let Some(g) = go {
             self.go(g, tr);
         }
+        true
     }
 
     fn nav(&mut self, ui: &mut egui::Ui, tr: &Tr) -> Option<Go> {
@@ -164,8 +261,12 @@ impl Workspace {
         if let Page::Interview(p) = &mut self.page {
             p.flush(tr);
         }
-        let store = &mut self.store;
+        if let Go::Run(job) = go {
+            return self.start(job);
+        }
+        let Some(store) = self.store.as_mut() else { return };
         let page = match go {
+            Go::Run(_) => return,
             Go::Home => {
                 self.notice = None;
                 Page::Home(home::Home::new(store, &self.catalog, tr))
@@ -215,23 +316,19 @@ impl Workspace {
                 }
             }
             Go::Review(uuid, action) => {
-                let done = match &action {
-                    record_view::Review::Approve => store.approve(&uuid).map(|()| "record-approved"),
-                    record_view::Review::Return(comment) => {
-                        store.return_record(&uuid, comment).map(|()| "record-returned")
-                    }
-                    record_view::Review::Withdraw => store.withdraw(&uuid).map(|()| "record-withdrawn"),
+                let (doing, done) = match &action {
+                    record_view::Review::Approve => ("record-approving", tr.t("record-approved")),
+                    record_view::Review::Return(_) => ("record-returning", tr.t("record-returned")),
+                    record_view::Review::Withdraw => ("record-withdrawing", tr.t("record-withdrawn")),
                 };
-                match done {
-                    Ok(key) => {
-                        self.notice = Some((false, tr.t(key)));
-                        Page::Home(home::Home::new(store, &self.catalog, tr))
+                return self.start(Job::new(tr.t(doing), Go::Home, move |store| {
+                    match &action {
+                        record_view::Review::Approve => store.approve(&uuid),
+                        record_view::Review::Return(comment) => store.return_record(&uuid, comment),
+                        record_view::Review::Withdraw => store.withdraw(&uuid),
                     }
-                    Err(e) => {
-                        self.notice = Some((true, super::errors::message(tr, &e)));
-                        return;
-                    }
-                }
+                    .map(|()| done)
+                }));
             }
             Go::Records => Page::Records(match self.records.take() {
                 Some(mut kept) => {
@@ -255,6 +352,16 @@ impl Workspace {
         let left = std::mem::replace(&mut self.page, page);
         if let (Page::Records(table), Page::Record(_)) = (left, &self.page) {
             self.records = Some(table);
+        }
+    }
+}
+
+impl Drop for Workspace {
+    /// Locking or closing during a job waits for it: the data is never left half changed, and
+    /// the folder is free to open again.
+    fn drop(&mut self) {
+        if let Some(busy) = self.busy.take() {
+            let _ = busy.back.recv();
         }
     }
 }

@@ -6,7 +6,6 @@
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use crate::interview::{AuditEvent, Interview};
 use crate::store::{Store, StoreError};
@@ -33,9 +32,8 @@ pub struct Autosaver {
 }
 
 impl Autosaver {
-    /// Starts the thread on a second connection to `store`'s data; `delay` is added before
-    /// each write (zero; the frame-time benchmark simulates a slow disk with it).
-    pub fn start(store: &Store, delay: Duration) -> crate::store::Result<Autosaver> {
+    /// Starts the thread on a second connection to `store`'s data.
+    pub fn start(store: &Store) -> crate::store::Result<Autosaver> {
         let mut twin = store.autosaver()?;
         let (jobs, inbox) = channel::<Job>();
         let (report, done) = channel();
@@ -49,7 +47,6 @@ impl Autosaver {
                         events.extend(next.events.iter().cloned());
                         job = Job { events, ..next };
                     }
-                    std::thread::sleep(delay);
                     let result = match twin.autosave(&job.uuid, &job.iv, &job.events) {
                         Ok(()) => Done::Saved(job.seq),
                         Err(e) => Done::Failed(job.seq, e, job.events),

@@ -762,7 +762,7 @@ impl InterviewPage {
 /// The autosave thread for an interview on `store` (none if it cannot start: saves are then
 /// written on the interface's thread, as before).
 fn saver_for(store: &Store) -> Option<autosave::Autosaver> {
-    autosave::Autosaver::start(store, std::time::Duration::ZERO).ok()
+    autosave::Autosaver::start(store).ok()
 }
 
 /// The digit key (1-9) pressed this frame, if any.
