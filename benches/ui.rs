@@ -20,10 +20,6 @@ mod generated;
 
 use fixtures::{PASS, fixture_100k};
 
-fn app(dir: &Path) -> Harness<'static, App> {
-    app_on_disk(dir, Duration::ZERO)
-}
-
 /// The app on a disk that takes `commit` to make each write durable.
 fn app_on_disk(dir: &Path, commit: Duration) -> Harness<'static, App> {
     let dir = dir.to_path_buf();
