@@ -235,17 +235,10 @@ mod tests {
         assert!(missing_en.is_empty(), "missing in English: {missing_en:?}");
     }
 
-    #[test]
-    fn every_message_the_app_asks_for_exists() {
-        let tr = Tr::new(Lang::En);
-        let mut missing = Vec::new();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
-        let mut stack = vec![dir];
-        // Message ids appear as `.t("id")`, `.ta("id", ..)`, or as literals passed on.
-        let re = regex::Regex::new(
-            r#""((?:nav|home|records|record|settings|tallies|tables|iv|start|setup|unlock|export|err|ans|ui|lock|notice)-[a-z0-9-]+)""#,
-        )
-        .unwrap();
+    /// The Rust files under `src/<sub>`, with their text.
+    fn sources(sub: &str) -> Vec<(std::path::PathBuf, String)> {
+        let mut out = Vec::new();
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(sub)];
         while let Some(d) = stack.pop() {
             for e in std::fs::read_dir(&d).unwrap().flatten() {
                 let p = e.path();
@@ -253,11 +246,30 @@ mod tests {
                     stack.push(p);
                 } else if p.extension().is_some_and(|x| x == "rs") {
                     let text = std::fs::read_to_string(&p).unwrap();
-                    for c in re.captures_iter(&text) {
-                        if !tr.has(&c[1]) {
-                            missing.push(format!("{}: {}", p.display(), &c[1]));
-                        }
-                    }
+                    out.push((p, text));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_message_the_app_asks_for_exists() {
+        let tr = Tr::new(Lang::En);
+        let mut missing = Vec::new();
+        // Message ids appear as `.t("id")`, `.ta("id", ..)`, `Said::new(ID, ..)`, or as literals
+        // passed on, anywhere in the code (the store and batches say theirs too).
+        let in_ui = regex::Regex::new(
+            r#""((?:nav|home|records|record|settings|tallies|tables|iv|start|setup|unlock|export|err|forbid|ans|ui|lock|notice|hint|form)-[a-z0-9-]+)""#,
+        )
+        .unwrap();
+        let said = regex::Regex::new(r#"(?:Said::new|forbidden|said|not_found|one)\(\s*"([a-z0-9-]+)""#).unwrap();
+        for (p, text) in sources("") {
+            let ui = p.components().any(|c| c.as_os_str() == "ui");
+            let ids = said.captures_iter(&text).chain(ui.then(|| in_ui.captures_iter(&text)).into_iter().flatten());
+            for c in ids {
+                if !tr.has(&c[1]) {
+                    missing.push(format!("{}: {}", p.display(), &c[1]));
                 }
             }
         }
@@ -277,6 +289,53 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "messages used but not defined: {missing:#?}");
+    }
+
+    /// Words for the user written in the interface's code instead of `assets/i18n/*.ftl` would
+    /// show in English in the French app: any string literal in `src/ui` with a word in it must be
+    /// a message id, a widget's id, a format of values, or one of the few listed here with why.
+    #[test]
+    fn no_words_for_the_user_are_written_in_the_interface_code() {
+        let literal = regex::Regex::new(r#""((?:[^"\\]|\\.)*)""#).unwrap();
+        let word = regex::Regex::new(r"[A-Za-z]{2,}").unwrap();
+        let id = regex::Regex::new(r"^[a-z0-9_.:#-]+$").unwrap();
+        // Lines whose literals are ids, never shown: egui's widget ids and the system's names.
+        let not_shown =
+            ["Grid::new(", "id_salt(", "Panel::", "Id::new(", ".name(", "Key::", "env!(", "include_bytes!("];
+        // Shown, and the same in every language.
+        let same_everywhere = [
+            "fourmi",  // the app's name
+            "English", // each language's own name
+            "Français",
+            "age1...",         // the form of an age public key, as a hint
+            "AGE-SECRET-KEY-", // what is looked for in a pasted key, never shown
+            "%d/%m/%Y",        // date formats (the interface's format is DD/MM/YYYY in both)
+            "%H:%M",
+            "%Y-%m-%dT%H:%M",
+            "${city} = 'bamako'", // an example of a filter (an expression)
+            "(fr",                // how a form names French, looked for
+            "OK",                 // the value an acknowledge question stores (as ODK)
+        ];
+        let mut found = Vec::new();
+        for (p, text) in sources("ui") {
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") || not_shown.iter().any(|k| line.contains(k)) {
+                    continue;
+                }
+                for c in literal.captures_iter(line) {
+                    let s = &c[1];
+                    // A format of values only: `{}`, `{name}`, `{:.0}%`, `{} {}`.
+                    let words = regex::Regex::new(r"\{[^}]*\}").unwrap().replace_all(s, "");
+                    if !word.is_match(&words) || id.is_match(&words) || same_everywhere.contains(&s) {
+                        continue;
+                    }
+                    found.push(format!("{}:{}: \"{s}\"", p.display(), n + 1));
+                }
+            }
+        }
+        assert!(found.is_empty(), "words for the user outside Fluent: {found:#?}");
     }
 
     #[test]

@@ -17,35 +17,23 @@ mod validate;
 
 use crate::store::StoreError;
 
-/// Why a batch could not be written or imported, in words for the user, with what to do.
-#[derive(Debug, thiserror::Error)]
+/// Why a batch could not be written or imported, in words for the user, with what to do (the
+/// words are in `assets/i18n/*.ftl`: [`BatchError::said`] in the user's language, `Display` in
+/// English).
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchError {
     /// Not a batch file at all.
-    #[error("this file is not a fourmi batch ({0})")]
     NotABatch(String),
     /// Bytes changed or missing.
-    #[error("the batch is damaged ({0}); nothing was imported from it: ask for it again (the laptop can re-export it)")]
     Damaged(String),
     /// The laptop is not registered.
-    #[error(
-        "the batch comes from a laptop that is not registered here (device {0}); nothing was imported: register it with `fourmi hq devices add` and the line `fourmi device pubkey` prints on that laptop"
-    )]
     UnknownDevice(String),
     /// The signature does not verify.
-    #[error(
-        "the batch's signature does not match laptop {0}: it was changed after it was written, or forged; nothing was imported"
-    )]
     BadSignature(String),
     /// Not encrypted for this headquarters.
-    #[error(
-        "the batch was not encrypted for this headquarters' identity ({0}); nothing was imported: add this recipient on the laptop and export again"
-    )]
     NotForUs(String),
     /// A batch number already imported with other contents.
-    #[error(
-        "batch {seq} of laptop {device} was already imported from a different file; nothing was imported: a laptop never writes two batches with one number, so this one was restored from a backup or forged"
-    )]
     OutOfSequence {
         /// The laptop.
         device: String,
@@ -53,28 +41,70 @@ pub enum BatchError {
         seq: i64,
     },
     /// A record without an approval headquarters can verify.
-    #[error(
-        "the batch's approvals do not verify ({0}); nothing was imported: the laptop's coordinator exports again with this version of fourmi, and tells headquarters if it keeps happening"
-    )]
     Unapproved(String),
     /// Contents that do not fit their form.
-    #[error("the batch holds data that does not fit its questionnaire ({0}); nothing was imported")]
     Invalid(String),
     /// No recipient to encrypt to.
-    #[error("there is no recipient (headquarters' public key) to encrypt to: add one in the settings, then export")]
     NoRecipients,
     /// The identity file cannot be used.
-    #[error("cannot use the identity file {0}")]
     Identity(String),
     /// A file could not be read or written.
-    #[error("{0}")]
     Io(String),
     /// A refusal worded for the user in their language (see [`crate::i18n::Said`]).
-    #[error("{0}")]
     Said(crate::i18n::Said),
     /// The store refused.
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+impl BatchError {
+    /// The message, to be worded in the user's language; `None` for a store error (worded as
+    /// the store's).
+    pub fn said(&self) -> Option<crate::i18n::Said> {
+        use crate::i18n::Said;
+        let one = |id, detail: &String| Some(Said::new(id, &[("detail", detail.clone())]));
+        match self {
+            BatchError::NotABatch(d) => one("err-batch-not-a-batch", d),
+            BatchError::Damaged(d) => one("err-batch-damaged", d),
+            BatchError::UnknownDevice(d) => one("err-batch-unknown-device", d),
+            BatchError::BadSignature(d) => one("err-batch-bad-signature", d),
+            BatchError::NotForUs(d) => one("err-batch-not-for-us", d),
+            BatchError::OutOfSequence { device, seq } => {
+                Some(Said::new("err-batch-out-of-sequence", &[("device", device.clone()), ("seq", seq.to_string())]))
+            }
+            BatchError::Unapproved(d) => one("err-batch-unapproved", d),
+            BatchError::Invalid(d) => one("err-batch-invalid", d),
+            BatchError::NoRecipients => Some(Said::new("err-no-recipients", &[])),
+            BatchError::Identity(d) => one("err-batch-identity", d),
+            BatchError::Io(d) => one("err-batch-io", d),
+            BatchError::Said(m) => Some(m.clone()),
+            BatchError::Store(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self, self.said()) {
+            (BatchError::Store(e), _) => e.fmt(f),
+            (_, Some(m)) => m.fmt(f),
+            (_, None) => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for BatchError {
+    fn from(e: StoreError) -> BatchError {
+        BatchError::Store(e)
+    }
 }
 
 /// Result of a batch operation.

@@ -57,7 +57,7 @@ pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
                 for w in super::flat_cmd::version_warnings(&hq, &args.form) {
                     eprintln!("warning: {w}");
                 }
-                Dataset::from_hq(&hq, &args.form)
+                Dataset::from_hq(&hq, &args.form).map_err(|e| e.to_string())
             }),
             None => Err("say where headquarters' database lives: --data-dir FOLDER".into()),
         }
@@ -66,7 +66,7 @@ pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
             if s.session().role == crate::store::Role::Monitor {
                 return Err("your account cannot see every record: tables are for supervisors and coordinators".into());
             }
-            Dataset::from_store(&s, &args.form)
+            Dataset::from_store(&s, &args.form).map_err(|e| e.to_string())
         })
     };
     let data = match data {

@@ -21,7 +21,7 @@ pub fn bundled_form(store: &mut Store, file: &str) -> Result<(String, Arc<Compil
         .iter()
         .find(|(f, _)| *f == file)
         .map(|(_, t)| *t)
-        .ok_or_else(|| StoreError::NotFound(format!("the bundled form {file}")))?;
+        .ok_or_else(|| StoreError::not_found("err-no-form-version", file))?;
     let wb = form::read_toml(text).map_err(|(_, m)| StoreError::Invalid(m))?;
     let loaded = form::from_workbook(&wb, "form", None);
     let definition = form::portable_definition(&wb, &loaded.form);

@@ -31,13 +31,7 @@ pub struct Account {
 pub fn check_account_name(name: &str) -> Result<()> {
     let ok = (2..=40).contains(&name.len())
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(StoreError::Invalid(format!(
-            "`{name}` is not a valid account name: use 2 to 40 lower-case letters a-z, digits, `.`, `_` or `-`"
-        )))
-    }
+    if ok { Ok(()) } else { Err(StoreError::said("err-account-name", &[("name", name.to_string())])) }
 }
 
 /// An age X25519 recipient (`age1...`) as `age-keygen` prints it, also with the `# public key:`
@@ -110,25 +104,24 @@ impl Store {
 
     /// The laptop's signing key (for signing batches): only a coordinator's unlock holds it.
     pub fn device_signing_key(&self) -> Result<SigningKey> {
-        self.require(Role::Coordinator, "use the device's signing key")?;
-        self.secrets.device.as_ref().map(|k| SigningKey::from_bytes(k)).ok_or_else(|| {
-            StoreError::Forbidden(
-                "sign batches yet: this coordinator account does not hold the laptop's key; another coordinator can reset its passphrase to give it".into(),
-            )
-        })
+        self.require(Role::Coordinator, "forbid-device-key")?;
+        self.secrets
+            .device
+            .as_ref()
+            .map(|k| SigningKey::from_bytes(k))
+            .ok_or_else(|| StoreError::forbidden("forbid-no-device-key"))
     }
 
     /// The laptop's key, to change the signed account list (coordinators who hold it).
     fn list_signer(&self) -> Result<SigningKey> {
-        self.require(Role::Coordinator, "manage accounts")?;
+        self.require(Role::Coordinator, "forbid-accounts")?;
         self.device_signing_key()
     }
 
     /// The signed account list, as verified at unlock.
     pub(super) fn signed_list(&self) -> Result<Roster> {
-        let (body, sig) = roster::load(&self.conn)?.ok_or_else(|| {
-            StoreError::Forbidden("manage accounts before a coordinator unlocked this laptop once".into())
-        })?;
+        let (body, sig) =
+            roster::load(&self.conn)?.ok_or_else(|| StoreError::forbidden("forbid-accounts-before-unlock"))?;
         let signer = self.list_signer()?;
         Roster::verify(&body, &sig, &signer.verifying_key(), &self.device_id)
     }
@@ -140,7 +133,7 @@ impl Store {
 
     /// Adds an account (coordinators only).
     pub fn add_account(&mut self, name: &str, role: Role, passphrase: &str) -> Result<()> {
-        self.require(Role::Coordinator, "manage accounts")?;
+        self.require(Role::Coordinator, "forbid-accounts")?;
         check_account_name(name)?;
         check_passphrase(passphrase)?;
         let exists: Option<String> =
@@ -191,13 +184,13 @@ impl Store {
             tx.commit()?;
             return Ok(());
         }
-        self.require(Role::Coordinator, "reset another account's passphrase")?;
+        self.require(Role::Coordinator, "forbid-reset")?;
         let signer = self.list_signer()?;
         let mut list = self.signed_list()?;
         let entry = list
             .entry_mut(name)
             .filter(|e| !e.disabled)
-            .ok_or_else(|| StoreError::NotFound(format!("the account `{name}`")))?;
+            .ok_or_else(|| StoreError::not_found("err-no-account", name))?;
         let own = AccountKeys::new();
         entry.key = Some(own.public());
         entry.recipient = own.recipient();
@@ -222,18 +215,16 @@ impl Store {
 
     /// Disables an account (it can no longer unlock); coordinators only, not themselves.
     pub fn disable_account(&mut self, name: &str) -> Result<()> {
-        self.require(Role::Coordinator, "manage accounts")?;
+        self.require(Role::Coordinator, "forbid-accounts")?;
         if name == self.session.account {
-            return Err(StoreError::Invalid("you cannot disable the account you are using".into()));
+            return Err(StoreError::said("err-disable-self", &[]));
         }
         let signer = self.list_signer()?;
         let mut list = self.signed_list()?;
         let tx = self.conn.unchecked_transaction()?;
         let n = tx.execute("UPDATE accounts SET disabled = 1 WHERE name = ?1", [name])?;
-        let entry = list
-            .entry_mut(name)
-            .filter(|_| n > 0)
-            .ok_or_else(|| StoreError::NotFound(format!("the account `{name}`")))?;
+        let entry =
+            list.entry_mut(name).filter(|_| n > 0).ok_or_else(|| StoreError::not_found("err-no-account", name))?;
         entry.disabled = true;
         list.version += 1;
         roster::save(&tx, &list, &signer)?;
@@ -317,7 +308,7 @@ impl Store {
 
     /// Adds a recipient (coordinators only).
     pub fn add_recipient(&mut self, recipient: &str) -> Result<()> {
-        self.require(Role::Coordinator, "manage the deployment's keys")?;
+        self.require(Role::Coordinator, "forbid-recipients")?;
         let recipient = recipient_of(recipient)?;
         self.conn.execute(
             "INSERT OR IGNORE INTO recipients (recipient, added_at, added_by) VALUES (?1, ?2, ?3)",
@@ -328,10 +319,10 @@ impl Store {
 
     /// Removes a recipient (coordinators only).
     pub fn remove_recipient(&mut self, recipient: &str) -> Result<()> {
-        self.require(Role::Coordinator, "manage the deployment's keys")?;
+        self.require(Role::Coordinator, "forbid-recipients")?;
         let n = self.conn.execute("DELETE FROM recipients WHERE recipient = ?1", [recipient.trim()])?;
         if n == 0 {
-            return Err(StoreError::NotFound(format!("the recipient {recipient}")));
+            return Err(StoreError::not_found("err-no-recipient", recipient));
         }
         self.audit_log("recipient remove", None, serde_json::json!({"recipient": recipient.trim()}))
     }

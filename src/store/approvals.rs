@@ -145,9 +145,11 @@ impl Store {
 
     /// The account's own key, to sign what it does.
     pub(super) fn own_key(&self) -> Result<SigningKey> {
-        self.secrets.signing.as_ref().map(|k| SigningKey::from_bytes(k)).ok_or_else(|| {
-            StoreError::Forbidden("sign this yet: this account has no key of its own; unlock once more".into())
-        })
+        self.secrets
+            .signing
+            .as_ref()
+            .map(|k| SigningKey::from_bytes(k))
+            .ok_or_else(|| StoreError::forbidden("forbid-no-own-key"))
     }
 }
 

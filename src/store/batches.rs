@@ -114,7 +114,7 @@ pub struct BatchRow {
 }
 
 fn require_coordinator(session: &Session) -> Result<()> {
-    if session.role == Role::Coordinator { Ok(()) } else { Err(StoreError::Forbidden("export records".into())) }
+    if session.role == Role::Coordinator { Ok(()) } else { Err(StoreError::forbidden("forbid-export")) }
 }
 
 /// Reads what `selection` carries.
@@ -156,7 +156,7 @@ pub(super) fn export_set(conn: &Connection, session: &Session, selection: &Selec
                 .map(Some)
                 .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
             if state.as_deref() != Some("written") {
-                return Err(StoreError::NotFound(format!("a written batch number {seq}")));
+                return Err(StoreError::not_found("err-no-written-batch", seq.to_string()));
             }
             let sql = format!(
                 "SELECT {COLUMNS} FROM records WHERE status = 'exported' AND uuid IN
@@ -315,7 +315,7 @@ impl Store {
             params![seq, file, digest, records.len() as i64, tombstones.len() as i64],
         )?;
         if n != 1 {
-            return Err(StoreError::NotFound(format!("a batch number {seq} being written")));
+            return Err(StoreError::not_found("err-no-batch-being-written", seq.to_string()));
         }
         {
             let mut item =

@@ -29,16 +29,13 @@ impl Store {
     pub fn reopen_closed(&mut self, uuid: &str) -> Result<()> {
         let rec = self.record(uuid)?;
         if rec.monitor != self.session.account {
-            return Err(StoreError::Forbidden("reopen another monitor's interview".into()));
+            return Err(StoreError::forbidden("forbid-reopen-other"));
         }
         if !matches!(rec.status, Status::Refused | Status::ScreenedOut) {
             return Err(StoreError::IllegalTransition { from: rec.status.as_str().into(), to: "reopened".into() });
         }
         if !rec.reopenable {
-            return Err(StoreError::Invalid(
-                "this interview can no longer be reopened: its answers were removed when the next interview started"
-                    .into(),
-            ));
+            return Err(StoreError::said("err-not-reopenable", &[]));
         }
         let at = now();
         let tx = self.conn.transaction()?;
@@ -62,7 +59,7 @@ impl Store {
 
     /// Sets [`Store::reopen_minutes`] (coordinators; `None` or 0: until the next interview).
     pub fn set_reopen_minutes(&mut self, minutes: Option<u32>) -> Result<()> {
-        self.require(Role::Coordinator, "change the settings")?;
+        self.require(Role::Coordinator, "forbid-settings")?;
         let m = minutes.unwrap_or(0).min(7 * 24 * 60);
         let tx = self.conn.transaction()?;
         tx.execute(

@@ -118,11 +118,11 @@ pub enum StoreError {
     #[error("too many wrong passphrases in a row for this account: wait {0} s before the next try")]
     TooManyTries(u64),
     /// The account's role does not allow this.
-    #[error("your account cannot {0}")]
-    Forbidden(String),
+    #[error("{0}")]
+    Forbidden(crate::i18n::Said),
     /// No such record, account, or recipient.
-    #[error("{0} was not found")]
-    NotFound(String),
+    #[error("{0}")]
+    NotFound(crate::i18n::Said),
     /// A status change the record's lifecycle does not allow.
     #[error("a record that is {from} cannot become {to}")]
     IllegalTransition {
@@ -183,6 +183,21 @@ fn guess_reason(why: &str) -> &'static str {
 }
 
 impl StoreError {
+    /// A refusal for the account's role: the message `id`.
+    pub fn forbidden(id: &'static str) -> StoreError {
+        StoreError::Forbidden(crate::i18n::Said::new(id, &[]))
+    }
+
+    /// `what` (the message `id`, with `arg` as `$what`) was not found.
+    pub fn not_found(id: &'static str, arg: impl Into<String>) -> StoreError {
+        StoreError::NotFound(crate::i18n::Said::new(id, &[("what", arg.into())]))
+    }
+
+    /// Input refused: the message `id` with its arguments.
+    pub fn said(id: &'static str, args: &[(&'static str, String)]) -> StoreError {
+        StoreError::Said(crate::i18n::Said::new(id, args))
+    }
+
     fn io(path: &Path, source: std::io::Error) -> Self {
         if source.raw_os_error() == Some(28) {
             return StoreError::DiskFull;
@@ -573,9 +588,10 @@ impl Store {
         &self.device_id
     }
 
-    /// Fails unless the session's role is at least `role`.
-    fn require(&self, role: Role, what: &str) -> Result<()> {
-        if self.session.role >= role { Ok(()) } else { Err(StoreError::Forbidden(what.to_string())) }
+    /// Fails unless the session's role is at least `role`, with the message `id` (what this
+    /// account cannot do).
+    fn require(&self, role: Role, id: &'static str) -> Result<()> {
+        if self.session.role >= role { Ok(()) } else { Err(StoreError::forbidden(id)) }
     }
 
     /// `PRAGMA integrity_check` says "ok".

@@ -156,7 +156,7 @@ impl Reader {
         self.conn
             .query_row("SELECT definition FROM forms WHERE hash = ?1", [hash], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| super::StoreError::NotFound(format!("the form version {hash}")))
+            .ok_or_else(|| super::StoreError::not_found("err-no-form-version", hash))
     }
 
     /// How many records match `filter`, and its page.

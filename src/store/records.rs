@@ -238,7 +238,7 @@ impl Store {
         self.conn
             .query_row("SELECT definition FROM forms WHERE hash = ?1", [hash], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("the form version {hash}")))
+            .ok_or_else(|| StoreError::not_found("err-no-form-version", hash))
     }
 
     /// Creates the record of an interview, owned by the session's account, with the status its
@@ -333,9 +333,9 @@ impl Store {
             .conn
             .query_row(&format!("SELECT {COLUMNS} FROM records WHERE uuid = ?1"), [uuid], row_to_record)
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("the record {uuid}")))?;
+            .ok_or_else(|| StoreError::not_found("err-no-record", uuid))?;
         if self.session.role == Role::Monitor && row.monitor != self.session.account {
-            return Err(StoreError::NotFound(format!("the record {uuid}")));
+            return Err(StoreError::not_found("err-no-record", uuid));
         }
         Ok(row)
     }
@@ -375,9 +375,9 @@ impl Store {
             .prepare_cached("SELECT monitor, status, consent_interview, consent_at FROM records WHERE uuid = ?1")?
             .query_row([uuid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("the record {uuid}")))?;
+            .ok_or_else(|| StoreError::not_found("err-no-record", uuid))?;
         if monitor != self.session.account {
-            return Err(StoreError::Forbidden("edit another monitor's record".into()));
+            return Err(StoreError::forbidden("forbid-edit-other"));
         }
         let current = Status::parse(&status).unwrap_or(Status::Draft);
         let target = match iv.outcome() {
@@ -429,9 +429,7 @@ impl Store {
     /// revision and records every changed answer as a correction (old -> new, who, when).
     pub fn complete(&mut self, uuid: &str, iv: &Interview, events: &[AuditEvent]) -> Result<()> {
         if iv.outcome() != Outcome::Completed {
-            return Err(StoreError::Invalid(
-                "the interview is not finalised yet: some answers are missing or invalid".into(),
-            ));
+            return Err(StoreError::said("err-not-finalised", &[]));
         }
         self.autosave_unchecked_status(uuid, iv, events)?;
         let rec = self.record(uuid)?;
@@ -480,7 +478,7 @@ impl Store {
     fn autosave_unchecked_status(&mut self, uuid: &str, iv: &Interview, events: &[AuditEvent]) -> Result<()> {
         let rec = self.record(uuid)?;
         if rec.monitor != self.session.account {
-            return Err(StoreError::Forbidden("complete another monitor's record".into()));
+            return Err(StoreError::forbidden("forbid-edit-other"));
         }
         if rec.status != Status::Draft {
             return Err(StoreError::IllegalTransition {
@@ -526,7 +524,7 @@ impl Store {
 
     /// Approves a completed record (supervisors and coordinators).
     pub fn approve(&mut self, uuid: &str) -> Result<()> {
-        self.require(Role::Supervisor, "approve records")?;
+        self.require(Role::Supervisor, "forbid-approve")?;
         let key = self.own_key()?;
         let device = self.device_id.clone();
         let rec = self.record(uuid)?;
@@ -550,9 +548,9 @@ impl Store {
 
     /// Returns a completed record to its monitor with a comment (supervisors and coordinators).
     pub fn return_record(&mut self, uuid: &str, comment: &str) -> Result<()> {
-        self.require(Role::Supervisor, "return records")?;
+        self.require(Role::Supervisor, "forbid-return")?;
         if comment.trim().is_empty() {
-            return Err(StoreError::Invalid("say what to correct: a returned record needs a comment".into()));
+            return Err(StoreError::said("err-return-needs-comment", &[]));
         }
         self.set_status_with(uuid, Status::Returned, serde_json::json!({}), |tx, account, at| {
             tx.execute(
@@ -568,21 +566,21 @@ impl Store {
     pub fn reopen(&mut self, uuid: &str) -> Result<()> {
         let rec = self.record(uuid)?;
         if rec.monitor != self.session.account {
-            return Err(StoreError::Forbidden("reopen another monitor's record".into()));
+            return Err(StoreError::forbidden("forbid-reopen-other"));
         }
         self.set_status(uuid, Status::Draft, serde_json::json!({})).map(|_| ())
     }
 
     /// Marks approved records as exported (coordinators; called by the export).
     pub fn mark_exported(&mut self, uuid: &str, batch: &str) -> Result<()> {
-        self.require(Role::Coordinator, "export records")?;
+        self.require(Role::Coordinator, "forbid-export")?;
         self.set_status(uuid, Status::Exported, serde_json::json!({"batch": batch})).map(|_| ())
     }
 
     /// The respondent withdrew consent: purges the answers, comments and corrections, keeps a
     /// tombstone (supervisors and coordinators).
     pub fn withdraw(&mut self, uuid: &str) -> Result<()> {
-        self.require(Role::Supervisor, "withdraw records")?;
+        self.require(Role::Supervisor, "forbid-withdraw")?;
         let key = self.own_key()?;
         let device = self.device_id.clone();
         let rec = self.record(uuid)?;

@@ -60,9 +60,7 @@ impl Store {
             .filter_map(|e| Some((e.name.clone(), e.recipient.clone()?)))
             .collect();
         if !recipients.iter().any(|(name, _)| *name == self.session.account) {
-            return Err(StoreError::Forbidden(
-                "replace the data key yet: unlock once more first, so that the account list holds your own key".into(),
-            ));
+            return Err(StoreError::forbidden("forbid-rekey-before-unlock"));
         }
         let next = new_data_key();
         let path = self.dir.join(KEYRING_FILE);

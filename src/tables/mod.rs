@@ -6,6 +6,7 @@
 
 pub mod output;
 
+use crate::store::StoreError;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value as J};
@@ -79,17 +80,15 @@ pub struct Table {
     pub mentions: Vec<usize>,
 }
 
-/// Why a table cannot be made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a table cannot be made (worded in `assets/i18n/*.ftl`: [`TableError::said`] in the user's
+/// language, `Display` in English).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TableError {
     /// No such question.
-    #[error("the form has no question `{0}`")]
     Unknown(String),
     /// Not a select.
-    #[error("`{0}` is not a select question: tables count the choices of select_one and select_multiple questions")]
     NotSelect(String),
     /// A breakdown from another repeat.
-    #[error("`{by}` cannot break down `{question}`: it must be at the top level of the form or in the same repeat")]
     Scope {
         /// The question.
         question: String,
@@ -97,8 +96,37 @@ pub enum TableError {
         by: String,
     },
     /// A bad filter.
-    #[error("the filter `{0}` is not a valid expression: {1}")]
     Filter(String, String),
+}
+
+impl TableError {
+    /// The message, to be worded in the user's language.
+    pub fn said(&self) -> crate::i18n::Said {
+        use crate::i18n::Said;
+        match self {
+            TableError::Unknown(q) => Said::new("err-table-unknown", &[("question", q.clone())]),
+            TableError::NotSelect(q) => Said::new("err-table-not-select", &[("question", q.clone())]),
+            TableError::Scope { question, by } => {
+                Said::new("err-table-scope", &[("question", question.clone()), ("by", by.clone())])
+            }
+            TableError::Filter(f, why) => {
+                Said::new("err-table-filter", &[("filter", f.clone()), ("detail", why.clone())])
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for TableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.said().fmt(f)
+    }
+}
+
+impl std::error::Error for TableError {}
+
+/// There is nothing to tabulate for `form_id`.
+fn no_records(form_id: &str) -> StoreError {
+    StoreError::said("err-table-no-records", &[("form", form_id.to_string())])
 }
 
 /// Which laptop records tables count: finished interviews (completed, approved, exported) of
@@ -161,14 +189,14 @@ fn chosen(v: Option<&J>) -> Vec<&str> {
 impl Dataset {
     /// The records of `form_id` on this laptop that interviews finished (completed, approved,
     /// exported), with the form of the most recent one.
-    pub fn from_store(store: &crate::store::Store, form_id: &str) -> Result<Dataset, String> {
-        let rows = store.records(&finished(form_id)).map_err(|e| e.to_string())?;
+    pub fn from_store(store: &crate::store::Store, form_id: &str) -> crate::store::Result<Dataset> {
+        let rows = store.records(&finished(form_id))?;
         Dataset::from_rows(rows, form_id, |h| store.form_definition(h))
     }
 
     /// The same, read through a [`crate::store::Reader`] (on another thread).
-    pub fn from_reader(reader: &crate::store::Reader, form_id: &str) -> Result<Dataset, String> {
-        let (_, rows) = reader.page(&finished(form_id)).map_err(|e| e.to_string())?;
+    pub fn from_reader(reader: &crate::store::Reader, form_id: &str) -> crate::store::Result<Dataset> {
+        let (_, rows) = reader.page(&finished(form_id))?;
         Dataset::from_rows(rows, form_id, |h| reader.form_definition(h))
     }
 
@@ -176,9 +204,9 @@ impl Dataset {
         rows: Vec<crate::store::RecordRow>,
         form_id: &str,
         definition: impl Fn(&str) -> crate::store::Result<String>,
-    ) -> Result<Dataset, String> {
-        let newest = rows.first().ok_or_else(|| format!("there is no finished record of a form `{form_id}` here"))?;
-        let form = crate::form::from_definition(&definition(&newest.form_hash).map_err(|e| e.to_string())?)?;
+    ) -> crate::store::Result<Dataset> {
+        let newest = rows.first().ok_or_else(|| no_records(form_id))?;
+        let form = crate::form::from_definition(&definition(&newest.form_hash)?).map_err(StoreError::Corrupt)?;
         let records = rows
             .into_iter()
             .filter_map(|r| match r.answers {
@@ -190,13 +218,12 @@ impl Dataset {
     }
 
     /// The records of `form_id` at headquarters, with the newest version of the form.
-    pub fn from_hq(hq: &crate::store::hq::Hq, form_id: &str) -> Result<Dataset, String> {
-        let versions = hq.form_versions(form_id).map_err(|e| e.to_string())?;
-        let (_, _, definition) =
-            versions.last().ok_or_else(|| format!("there are no records of a form `{form_id}` here"))?;
-        let form = crate::form::from_definition(definition)?;
+    pub fn from_hq(hq: &crate::store::hq::Hq, form_id: &str) -> crate::store::Result<Dataset> {
+        let versions = hq.form_versions(form_id)?;
+        let (_, _, definition) = versions.last().ok_or_else(|| no_records(form_id))?;
+        let form = crate::form::from_definition(definition).map_err(StoreError::Corrupt)?;
         let mut records = Vec::new();
-        hq.each_record(form_id, |r| records.push(r.answers)).map_err(|e| e.to_string())?;
+        hq.each_record(form_id, |r| records.push(r.answers))?;
         Ok(Dataset { form, records })
     }
 

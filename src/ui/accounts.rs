@@ -254,7 +254,9 @@ impl SettingsPage {
                 go = Some(Go::Run(match self.reset_for.clone() {
                     Some(name) => {
                         let done = tr.ta("settings-passphrase-set", &[("name", name.clone().into())]);
-                        Job::new(doing, Go::Settings, move |store| store.set_passphrase(&name, &passphrase).map(|()| done))
+                        Job::new(doing, Go::Settings, move |store| {
+                            store.set_passphrase(&name, &passphrase).map(|()| done)
+                        })
                     }
                     None => {
                         let (name, role) = (self.name.trim().to_string(), self.role);

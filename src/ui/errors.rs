@@ -7,12 +7,10 @@ use crate::store::StoreError;
 
 /// The message for a batch error `e` in the interface language.
 pub fn batch_message(tr: &Tr, e: &crate::batch::BatchError) -> String {
-    use crate::batch::BatchError;
-    match e {
-        BatchError::Said(m) => tr.said(m),
-        BatchError::Store(e) => message(tr, e),
-        BatchError::NoRecipients => tr.t("err-no-recipients"),
-        other => other.to_string(),
+    match (e, e.said()) {
+        (crate::batch::BatchError::Store(e), _) => message(tr, e),
+        (_, Some(m)) => tr.said(&m),
+        (_, None) => String::new(),
     }
 }
 
@@ -33,8 +31,7 @@ pub fn message(tr: &Tr, e: &StoreError) -> String {
             tr.ta("err-guessable-passphrase", &[("why", tr.t(&format!("pass-why-{why}")).into())])
         }
         StoreError::TooManyTries(s) => tr.ta("err-too-many-tries", &[("seconds", (*s as i64).into())]),
-        StoreError::Forbidden(what) => tr.ta("err-forbidden", &[("what", what.clone().into())]),
-        StoreError::NotFound(what) => tr.ta("err-not-found", &[("what", what.clone().into())]),
+        StoreError::Forbidden(m) | StoreError::NotFound(m) => tr.said(m),
         StoreError::IllegalTransition { from, to } => {
             tr.ta("err-transition", &[("from", from.clone().into()), ("to", to.clone().into())])
         }

@@ -262,7 +262,7 @@ impl ExportPage {
             filter_combo(ui, "x-form", &tr.t("records-form"), &all, &mut self.form, &forms);
             for (key, value) in [("records-since", &mut self.since), ("records-until", &mut self.until)] {
                 let l = ui.label(tr.t(key));
-                ui.add(egui::TextEdit::singleline(value).hint_text("YYYY-MM-DD").desired_width(110.0))
+                ui.add(egui::TextEdit::singleline(value).hint_text(tr.t("hint-iso-date")).desired_width(110.0))
                     .labelled_by(l.id);
             }
         });

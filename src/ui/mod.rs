@@ -66,7 +66,16 @@ impl App {
             crate::store::FolderState::Fresh => Phase::Setup(setup::SetupForm::new()),
             crate::store::FolderState::Incomplete(e) => Phase::Incomplete(e),
         };
-        App { dir, tr, prefs, phase, last_input: Instant::now(), applied: None, lock_after: None, slow_disk: Duration::ZERO }
+        App {
+            dir,
+            tr,
+            prefs,
+            phase,
+            last_input: Instant::now(),
+            applied: None,
+            lock_after: None,
+            slow_disk: Duration::ZERO,
+        }
     }
 
     /// Locks after `idle` without input instead of the minutes of the preferences.
@@ -251,12 +260,9 @@ pub fn run(dir: PathBuf) -> Result<(), String> {
             .with_icon(icon()),
         ..Default::default()
     };
+    let tr = Tr::new(Prefs::load(&dir).lang);
     eframe::run_native("fourmi", options, Box::new(move |_cc| Ok(Box::new(App::new(dir)))))
-        .map_err(|e| {
-            format!(
-                "the window could not be opened ({e}); fourmi needs a desktop session (X11 or Wayland with OpenGL). The commands work without one: fourmi --help"
-            )
-        })
+        .map_err(|e| tr.ta("err-no-window", &[("detail", e.to_string().into())]))
 }
 
 /// fourmi's icon (`assets/icon/fourmi.svg`, an ant carrying a questionnaire) for the window's

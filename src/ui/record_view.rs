@@ -35,7 +35,7 @@ impl RecordView {
     pub fn new(store: &Store, catalog: &mut Catalog, uuid: &str, tr: &Tr) -> Result<RecordView, String> {
         let err = |e: crate::store::StoreError| errors::message(tr, &e);
         let rec = store.record(uuid).map_err(err)?;
-        let form = catalog.by_hash(store, &rec.form_hash)?;
+        let form = catalog.by_hash(store, &rec.form_hash).map_err(err)?;
         let info = StartInfo {
             language: rec.language.clone(),
             device_id: rec.device_id.clone(),

@@ -252,9 +252,9 @@ impl RecordsPage {
         let mut apply = false;
         ui.horizontal_wrapped(|ui| {
             for (key, value, hint) in [
-                ("records-since", &mut self.since, "YYYY-MM-DD"),
-                ("records-until", &mut self.until, "YYYY-MM-DD"),
-                ("records-search", &mut self.text, ""),
+                ("records-since", &mut self.since, tr.t("hint-iso-date")),
+                ("records-until", &mut self.until, tr.t("hint-iso-date")),
+                ("records-search", &mut self.text, String::new()),
             ] {
                 let l = ui.label(tr.t(key));
                 let r =

@@ -58,7 +58,7 @@ impl StartForm {
                 ui.radio_value(&mut chosen, Some(i), format!("{title} ({})", which.trim_end()));
             }
             for p in &catalog.problems {
-                ui.colored_label(style::ERROR, tr.ta("start-form-problem", &[("detail", p.clone().into())]));
+                ui.colored_label(style::ERROR, tr.ta("start-form-problem", &[("detail", tr.said(p).into())]));
             }
             if chosen != self.form {
                 self.form = chosen;
@@ -127,7 +127,7 @@ impl StartForm {
             if ui.button(tr.t("start-button")).clicked() {
                 let started = catalog.register(store, index).and_then(|(hash, _)| match self.iv.take() {
                     Some((iv, clock)) => InterviewPage::create(store, &hash, iv, clock),
-                    None => Err(crate::store::StoreError::NotFound("the interview".into())),
+                    None => Err(crate::store::StoreError::not_found("err-no-record", "")),
                 });
                 match started {
                     Ok(p) => go = Some(Go::Interview(Box::new(p))),

@@ -6,7 +6,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use super::catalog::Catalog;
 use super::controls::filter_combo;
-use super::style;
+use super::{errors, style};
 use crate::i18n::Tr;
 use crate::store::{RecordFilter, Status, Store, TallyBy};
 use crate::tables::output::{Share, grid, shares};
@@ -16,7 +16,7 @@ use crate::tables::{Dataset, Request, Table, Unit};
 pub struct TablesPage {
     forms: Vec<String>,
     form: Option<String>,
-    loading: Option<Receiver<Result<Dataset, String>>>,
+    loading: Option<Receiver<crate::store::Result<Dataset>>>,
     data: Option<(String, Dataset)>,
     question: Option<String>,
     by: Option<String>,
@@ -51,7 +51,7 @@ impl TablesPage {
     }
 
     /// Reads the chosen form's records on another thread when it changed.
-    fn load(&mut self, store: &Store) {
+    fn load(&mut self, store: &Store, tr: &Tr) {
         let Some(form) = self.form.clone() else { return };
         if self.loading.is_some() || self.data.as_ref().is_some_and(|(f, _)| *f == form) {
             return;
@@ -64,11 +64,11 @@ impl TablesPage {
                 });
                 self.loading = Some(rx);
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.error = Some(errors::message(tr, &e)),
         }
     }
 
-    fn poll(&mut self) {
+    fn poll(&mut self, tr: &Tr) {
         let Some(rx) = &self.loading else { return };
         match rx.try_recv() {
             Ok(Ok(d)) => {
@@ -79,7 +79,7 @@ impl TablesPage {
                 self.table = None;
             }
             Ok(Err(e)) => {
-                self.error = Some(e);
+                self.error = Some(errors::message(tr, &e));
                 self.loading = None;
             }
             Err(TryRecvError::Empty) => {}
@@ -95,8 +95,8 @@ impl TablesPage {
         catalog: &Catalog,
         tr: &Tr,
     ) -> Option<super::workspace::Go> {
-        self.load(store);
-        self.poll();
+        self.load(store, tr);
+        self.poll(tr);
         ui.heading(tr.t("tables-title"));
         ui.label(tr.t("tables-intro"));
         let none = tr.t("tables-none");
@@ -168,7 +168,7 @@ impl TablesPage {
                     self.table = Some(t);
                     self.error = None;
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Err(e) => self.error = Some(tr.said(&e.said())),
             }
         }
         if let Some(t) = &self.table {

@@ -304,13 +304,12 @@ impl Workspace {
             Go::Resume(uuid) => {
                 let opened = store
                     .record(&uuid)
-                    .map_err(|e| super::errors::message(tr, &e))
                     .and_then(|rec| self.catalog.by_hash(store, &rec.form_hash))
                     .and_then(|form| InterviewPage::resume(store, form, &uuid));
                 match opened {
                     Ok(p) => Page::Interview(Box::new(p)),
                     Err(e) => {
-                        self.notice = Some((true, e));
+                        self.notice = Some((true, super::errors::message(tr, &e)));
                         return;
                     }
                 }

@@ -56,7 +56,7 @@ impl Autosaver {
                     }
                 }
             })
-            .map_err(|e| StoreError::Db(format!("cannot start the autosave: {e}")))?;
+            .map_err(|e| StoreError::said("err-autosave-thread", &[("detail", e.to_string())]))?;
         Ok(Autosaver { jobs: Some(jobs), done, thread: Some(thread), sent: 0, saved: 0 })
     }
 

@@ -132,8 +132,8 @@ impl InterviewPage {
     }
 
     /// Reopens a draft or returned record where it was left.
-    pub fn resume(store: &Store, form: Arc<Compiled>, uuid: &str) -> Result<Self, String> {
-        let rec = store.record(uuid).map_err(|e| e.to_string())?;
+    pub fn resume(store: &Store, form: Arc<Compiled>, uuid: &str) -> crate::store::Result<Self> {
+        let rec = store.record(uuid)?;
         let info = StartInfo {
             language: rec.language.clone(),
             device_id: store.device_id().to_string(),

@@ -227,8 +227,8 @@ fn entry(
         Kind::Integer => tr.t("iv-hint-integer"),
         Kind::Decimal => tr.t("iv-hint-decimal"),
         Kind::Date => tr.t("iv-hint-date"),
-        Kind::DateTime => "YYYY-MM-DDTHH:MM".into(),
-        Kind::Time => "HH:MM".into(),
+        Kind::DateTime => tr.t("iv-hint-datetime"),
+        Kind::Time => tr.t("iv-hint-time"),
         Kind::Geopoint => tr.t("iv-hint-geopoint"),
         _ => String::new(),
     };
