@@ -299,6 +299,7 @@ mod tests {
         let literal = regex::Regex::new(r#""((?:[^"\\]|\\.)*)""#).unwrap();
         let word = regex::Regex::new(r"[A-Za-z]{2,}").unwrap();
         let id = regex::Regex::new(r"^[a-z0-9_.:#-]+$").unwrap();
+        let placeholder = regex::Regex::new(r"\{[^}]*\}").unwrap();
         // Lines whose literals are ids, never shown: egui's widget ids and the system's names.
         let not_shown =
             ["Grid::new(", "id_salt(", "Panel::", "Id::new(", ".name(", "Key::", "env!(", "include_bytes!("];
@@ -327,7 +328,7 @@ mod tests {
                 for c in literal.captures_iter(line) {
                     let s = &c[1];
                     // A format of values only: `{}`, `{name}`, `{:.0}%`, `{} {}`.
-                    let words = regex::Regex::new(r"\{[^}]*\}").unwrap().replace_all(s, "");
+                    let words = placeholder.replace_all(s, "");
                     if !word.is_match(&words) || id.is_match(&words) || same_everywhere.contains(&s) {
                         continue;
                     }
