@@ -884,3 +884,112 @@ fn an_answer_on_the_review_page_is_a_link_to_its_question() {
     h.run();
     assert_eq!(h.state().current_questions(), ["age"], "the link goes to the question, to change it");
 }
+
+/// The label of the widget that has the keyboard, if any.
+fn focused(h: &Harness<'_, App>) -> Option<String> {
+    let label = std::cell::RefCell::new(None);
+    h.query(egui_kittest::kittest::by().predicate(|n| {
+        let on = n.is_focused();
+        if on {
+            *label.borrow_mut() = n.label();
+        }
+        on
+    }));
+    label.into_inner()
+}
+
+/// Moves the keyboard with Tab (Shift+Tab with `back`) to the widget whose label contains `label`.
+fn tab_to(h: &mut Harness<'_, App>, label: &str, back: bool) {
+    for _ in 0..120 {
+        if focused(h).is_some_and(|l| l.contains(label)) {
+            return;
+        }
+        if back {
+            h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::Tab);
+        } else {
+            h.key_press(egui::Key::Tab);
+        }
+        h.run();
+    }
+    panic!("Tab never reached {label:?} (last: {:?})", focused(h));
+}
+
+/// Types into whatever has the keyboard.
+fn typed(h: &mut Harness<'_, App>, text: &str) {
+    h.event(egui::Event::Text(text.into()));
+    h.run();
+}
+
+/// Enter on the widget with the keyboard, then the app settles (work on another thread ends).
+fn enter(h: &mut Harness<'_, App>) {
+    h.key_press(egui::Key::Enter);
+    settle(h);
+}
+
+#[test]
+fn a_whole_interview_and_its_review_are_done_from_the_keyboard_alone() {
+    let tmp = prepared();
+    let mut h = app(tmp.path());
+    h.run();
+    // Unlock: the name box has the keyboard at once.
+    assert_eq!(focused(&h).as_deref(), Some("Account name"));
+    typed(&mut h, "ana");
+    h.key_press(egui::Key::Tab);
+    h.run();
+    typed(&mut h, PASS);
+    enter(&mut h);
+    assert_eq!(h.state().account(), Some("ana"));
+    tab_to(&mut h, "New interview", false);
+    enter(&mut h);
+    tab_to(&mut h, "4Mi COVID-19", false);
+    h.key_press(egui::Key::Space);
+    h.run();
+    tab_to(&mut h, "Start the interview", false);
+    enter(&mut h);
+    assert!(h.state().current_record().is_some(), "the interview started");
+    for _ in 0..200 {
+        let names = h.state().current_questions();
+        if names == ["#end"] {
+            break;
+        }
+        for name in &names {
+            match kind_of(name) {
+                // The screen's first box has the keyboard on arrival; the next is a Tab away.
+                Kind::Text => typed(&mut h, "note"),
+                Kind::Integer => typed(&mut h, "27"),
+                Kind::SelectOne | Kind::SelectMultiple => press(&mut h, egui::Key::Num1),
+                _ => {}
+            }
+        }
+        press(&mut h, egui::Key::Enter);
+        assert_ne!(h.state().current_questions(), names, "the screen with {names:?} did not move on by Enter");
+    }
+    assert!(visible(&h, "Every required answer is given"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    settle(&mut h);
+    assert!(visible(&h, "Interview finalised and saved"));
+    // Lock with Ctrl+L; the supervisor takes the laptop: Shift+Tab back to the name.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    h.run();
+    assert_eq!(focused(&h).as_deref(), Some("Passphrase"), "the passphrase box waits for ana's passphrase");
+    tab_to(&mut h, "Account name", true);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    typed(&mut h, "sam");
+    h.key_press(egui::Key::Tab);
+    h.run();
+    typed(&mut h, PASS);
+    enter(&mut h);
+    assert_eq!(h.state().account(), Some("sam"));
+    tab_to(&mut h, "Review", false);
+    enter(&mut h);
+    tab_to(&mut h, "Approve", false);
+    enter(&mut h);
+    assert!(visible(&h, "Record approved."));
+    drop(h);
+    let store = open_store(tmp.path(), "sam");
+    let recs = store.records(&Default::default()).unwrap();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].status, Status::Approved);
+    assert_eq!(recs[0].answers["age"], 27);
+}
