@@ -31,6 +31,13 @@ fn app_on_disk(dir: &Path, commit: Duration) -> Harness<'static, App> {
 
 fn click(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_label(label).click();
+    // Work on another thread (the unlock's key derivation, a change to the data) shows a
+    // spinner until it ends.
+    h.step();
+    while h.state().is_working() {
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
     h.run();
 }
 

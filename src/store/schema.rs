@@ -95,6 +95,9 @@ const MIGRATIONS: &[&str] = &[
     // 9: the search index over what records say (see `search`), filled for older records at
     // the first unlock.
     "CREATE VIRTUAL TABLE records_text USING fts5(uuid UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2');",
+    // 10: the closed interviews whose answers are still kept, found without reading every record
+    // of their monitor (each new interview purges them).
+    "CREATE INDEX records_closed ON records(monitor, updated_at) WHERE closed_answers IS NOT NULL;",
 ];
 
 /// The schema version this build writes.
