@@ -667,6 +667,24 @@ fn the_laptop_writes_its_own_reviewed_records_as_anonymised_flat_files() {
     let denied =
         laptop.run(&["records", "export", "csv", "--form", "fieldtest", "--to", &to.display().to_string()], "ana");
     assert!(!denied.status.success(), "monitors cannot write flat files");
+
+    // For French Excel: a byte-order mark (accents intact) and `;` between fields.
+    let fr = out.path().join("excel-fr");
+    let args = ["records", "export", "csv", "--form", "fieldtest", "--labels", "French (fr)", "--excel-fr", "--to"];
+    ok(&laptop.run(&[&args[..], &[fr.to_str().unwrap()]].concat(), "chief"));
+    let bytes = std::fs::read(fr.join("fieldtest.csv")).unwrap();
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "a UTF-8 byte-order mark first");
+    let text = String::from_utf8(bytes).unwrap();
+    let header = text.trim_start_matches('\u{FEFF}').lines().next().unwrap();
+    assert!(header.contains(";sex;") || header.contains(";sex"), "fields separated by semicolons: {header}");
+    let mut fr_rows =
+        csv::ReaderBuilder::new().delimiter(b';').from_reader(text.trim_start_matches('\u{FEFF}').as_bytes());
+    let fh: Vec<String> = fr_rows.headers().unwrap().iter().map(str::to_string).collect();
+    let sex = fh.iter().position(|h| h == "sex").unwrap();
+    let sexes: Vec<String> = fr_rows.records().map(|r| r.unwrap()[sex].to_string()).collect();
+    assert!(sexes.iter().all(|s| s == "Homme" || s == "Femme"), "{sexes:?}");
+    let codebook = std::fs::read(fr.join("fieldtest-codebook.csv")).unwrap();
+    assert!(codebook.starts_with("\u{FEFF}".as_bytes()), "the codebook too");
 }
 
 #[test]

@@ -20,6 +20,44 @@ pub enum FlatFormat {
     Xlsx,
 }
 
+/// The CSV field separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Separator {
+    /// `,` (English Excel, R, Stata, Python).
+    Comma,
+    /// `;` (Excel where the decimal mark is a comma: French, and most of West Africa's
+    /// French-speaking countries).
+    Semicolon,
+    /// A tab.
+    Tab,
+}
+
+/// How CSV files are written, for the commands that write them.
+#[derive(Debug, Args)]
+pub struct CsvArgs {
+    /// Start each CSV file with a UTF-8 byte-order mark, so that Excel keeps accents (é, ç).
+    #[arg(long)]
+    pub bom: bool,
+    /// The field separator of CSV files.
+    #[arg(long, value_enum, default_value_t = Separator::Comma)]
+    pub separator: Separator,
+    /// For Excel in French: the same as --bom --separator semicolon.
+    #[arg(long)]
+    pub excel_fr: bool,
+}
+
+impl CsvArgs {
+    /// The style asked for.
+    pub fn style(&self) -> write::CsvStyle {
+        let separator = match (self.excel_fr, self.separator) {
+            (true, _) | (false, Separator::Semicolon) => b';',
+            (false, Separator::Comma) => b',',
+            (false, Separator::Tab) => b'\t',
+        };
+        write::CsvStyle { bom: self.bom || self.excel_fr, separator }
+    }
+}
+
 /// What to write.
 #[derive(Debug, Args)]
 pub struct FlatArgs {
@@ -36,6 +74,8 @@ pub struct FlatArgs {
     /// choice names.
     #[arg(long)]
     labels: Option<String>,
+    #[command(flatten)]
+    csv: CsvArgs,
 }
 
 /// Fills the tables from `records` and writes the files; prints what was written.
@@ -54,9 +94,9 @@ fn write_all(
     let mut files: Vec<PathBuf> = Vec::new();
     match args.format {
         FlatFormat::Csv => {
-            files.extend(write::csv_files(&filler.tables, &args.to)?);
+            files.extend(write::csv_files(&filler.tables, &args.to, args.csv.style())?);
             let cb = args.to.join(format!("{id}-codebook.csv"));
-            write::codebook_csv(&entries, &cb)?;
+            write::codebook_csv(&entries, &cb, args.csv.style())?;
             files.push(cb);
             let dofile = args.to.join(format!("{id}.do"));
             crate::store::write_atomically(&dofile, codebook::do_file(&filler.tables, &entries).as_bytes())

@@ -47,6 +47,8 @@ pub struct TablesArgs {
     /// Hide small cells in the printed tables too.
     #[arg(long)]
     suppress: bool,
+    #[command(flatten)]
+    csv_style: super::flat_cmd::CsvArgs,
 }
 
 /// Runs `fourmi tables`.
@@ -92,7 +94,7 @@ pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
         print!("{}", output::text(t, args.suppress.then_some(threshold)));
     }
     if let Some(dir) = &args.csv {
-        match output::csv_files(&tables, dir, threshold) {
+        match output::csv_files(&tables, dir, threshold, args.csv_style.style()) {
             Ok(files) => files.iter().for_each(|f| println!("written: {}", f.display())),
             Err(e) => return fail(e),
         }

@@ -10,9 +10,31 @@ fn io(path: &Path, e: impl std::fmt::Display) -> String {
     format!("cannot write {}: {e}", path.display())
 }
 
+/// How CSV files are written: comma-separated UTF-8 by default; for Excel, a byte-order mark
+/// (without it Excel reads UTF-8 as the Windows code page and breaks accents) and the list
+/// separator of the user's Excel (`;` where the decimal mark is a comma, as in French).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvStyle {
+    /// Start each file with the UTF-8 byte-order mark.
+    pub bom: bool,
+    /// The field separator.
+    pub separator: u8,
+}
+
+impl Default for CsvStyle {
+    fn default() -> CsvStyle {
+        CsvStyle { bom: false, separator: b',' }
+    }
+}
+
 /// A CSV writer on a new owner-only file.
-pub(crate) fn csv_writer(path: &Path) -> Result<csv::Writer<std::fs::File>, String> {
-    crate::store::create_private(path).map(csv::Writer::from_writer).map_err(|e| io(path, e))
+pub(crate) fn csv_writer(path: &Path, style: CsvStyle) -> Result<csv::Writer<std::fs::File>, String> {
+    use std::io::Write;
+    let mut file = crate::store::create_private(path).map_err(|e| io(path, e))?;
+    if style.bom {
+        file.write_all("\u{FEFF}".as_bytes()).map_err(|e| io(path, e))?;
+    }
+    Ok(csv::WriterBuilder::new().flexible(true).delimiter(style.separator).from_writer(file))
 }
 
 /// Writes a workbook into a new owner-only file.
@@ -53,11 +75,11 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writes `<table name>.csv` for each table into `dir`; returns the files.
-pub fn csv_files(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn csv_files(tables: &[Table], dir: &Path, style: CsvStyle) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for t in tables {
         let path = dir.join(format!("{}.csv", t.name));
-        let mut w = csv_writer(&path)?;
+        let mut w = csv_writer(&path, style)?;
         w.write_record(t.columns.iter().map(|c| c.name.as_str())).map_err(|e| io(&path, e))?;
         for row in &t.rows {
             write_safe_row(&mut w, row.iter().map(String::as_str)).map_err(|e| io(&path, e))?;
@@ -69,8 +91,8 @@ pub fn csv_files(tables: &[Table], dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Writes the codebook as CSV.
-pub fn codebook_csv(entries: &[Entry], path: &Path) -> Result<(), String> {
-    let mut w = csv_writer(path)?;
+pub fn codebook_csv(entries: &[Entry], path: &Path, style: CsvStyle) -> Result<(), String> {
+    let mut w = csv_writer(path, style)?;
     w.write_record(Entry::HEADERS).map_err(|e| io(path, e))?;
     for e in entries {
         write_safe_row(&mut w, e.cells().iter().map(String::as_str)).map_err(|e| io(path, e))?;

@@ -86,14 +86,18 @@ pub fn text(t: &Table, suppress: Option<usize>) -> String {
 }
 
 /// Writes `tables-<question>.csv` per table into `dir` (small cells hidden).
-pub fn csv_files(tables: &[Table], dir: &Path, suppress: usize) -> Result<Vec<PathBuf>, String> {
+pub fn csv_files(
+    tables: &[Table],
+    dir: &Path,
+    suppress: usize,
+    style: crate::flat::write::CsvStyle,
+) -> Result<Vec<PathBuf>, String> {
     crate::store::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut files = Vec::new();
     for t in tables {
         let path = dir.join(format!("tables-{}.csv", t.question));
         let err = |e: csv::Error| format!("cannot write {}: {e}", path.display());
-        let file = crate::store::create_private(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
+        let mut w = crate::flat::write::csv_writer(&path, style)?;
         for share in shares(t) {
             for row in grid(t, share, Some(suppress)) {
                 crate::flat::write::write_safe_row(&mut w, row.iter().map(String::as_str)).map_err(err)?;
