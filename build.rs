@@ -26,4 +26,23 @@ fn main() {
     for path in [".git/HEAD", ".git/refs/heads", ".git/packed-refs"] {
         println!("cargo:rerun-if-changed={path}");
     }
+    windows_resource();
+}
+
+/// On Windows, the exe carries fourmi's icon (Explorer, the taskbar, the shortcuts) and its
+/// version, compiled by the cross toolchain's `windres`.
+fn windows_resource() {
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("windows") {
+        return;
+    }
+    println!("cargo:rerun-if-changed=assets/icon/fourmi.ico");
+    let mut res = winresource::WindowsResource::new();
+    res.set_icon("assets/icon/fourmi.ico")
+        .set("ProductName", "fourmi")
+        .set("FileDescription", "fourmi: offline survey interviews")
+        .set("LegalCopyright", "fourmi contributors");
+    if let Err(e) = res.compile() {
+        println!("cargo:warning=the Windows icon resource could not be compiled: {e}");
+        std::process::exit(1);
+    }
 }

@@ -87,6 +87,12 @@ pub enum Command {
         #[arg(long = "recipient")]
         recipients: Vec<String>,
     },
+    /// Write the man page and the shell completions into a folder (for packages).
+    #[command(hide = true)]
+    PackagingFiles {
+        /// The folder.
+        to: std::path::PathBuf,
+    },
 }
 
 /// Runs a parsed command line; `None` means "open the app".
@@ -110,8 +116,31 @@ pub fn run(cli: Cli) -> Option<ExitCode> {
         Command::Hq(cmd) => hq_cmd::run(&cli.store, cmd),
         Command::Tables(args) => tables_cmd::run(&cli.store, args),
         Command::Demo { recipients } => tables_cmd::demo(&cli.store, &recipients),
+        Command::PackagingFiles { to } => packaging_files(&to),
     };
     Some(code)
+}
+
+/// Writes `fourmi.1` (and a page per subcommand, `fourmi-records.1`...) and the completions
+/// for bash, zsh, fish and PowerShell into `dir`.
+fn packaging_files(dir: &std::path::Path) -> ExitCode {
+    use clap::CommandFactory;
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let cmd = Cli::command();
+        clap_mangen::generate_to(cmd.clone(), dir)?;
+        for shell in [clap_complete::Shell::Bash, clap_complete::Shell::Zsh, clap_complete::Shell::Fish, clap_complete::Shell::PowerShell] {
+            clap_complete::generate_to(shell, &mut cmd.clone(), "fourmi", dir)?;
+        }
+        Ok(())
+    };
+    match write() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write into {}: {e}", dir.display());
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// What `fourmi --version` prints: the version, the commit and date of the build, and the

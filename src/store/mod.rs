@@ -301,10 +301,12 @@ impl std::fmt::Debug for Store {
 const DB_FILE: &str = "fourmi.db";
 const KEYRING_FILE: &str = "keyring.json";
 
-/// The platform's data folder for fourmi (`~/.local/share/fourmi` on Linux).
+/// The platform's data folder for fourmi: `~/.local/share/fourmi` on Linux,
+/// `%LOCALAPPDATA%\fourmi\fourmi\data` on Windows (the local application data, never the roaming
+/// one, which a domain copies to its servers: the data stays on the laptop).
 pub fn default_dir() -> PathBuf {
     directories::ProjectDirs::from("org", "fourmi", "fourmi")
-        .map(|d| d.data_dir().to_path_buf())
+        .map(|d| d.data_local_dir().to_path_buf())
         .unwrap_or_else(|| PathBuf::from("fourmi-data"))
 }
 
