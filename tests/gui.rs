@@ -993,3 +993,50 @@ fn a_whole_interview_and_its_review_are_done_from_the_keyboard_alone() {
     assert_eq!(recs[0].status, Status::Approved);
     assert_eq!(recs[0].answers["age"], 27);
 }
+
+const A_DATE: &str = "| settings |
+| | form_id | form_title | default_language |
+| | a_date | A date | French (fr) |
+| survey |
+| | type | name | label::French (fr) | label::English (en) |
+| | date | day | Quel jour ? | Which day? |
+";
+
+#[test]
+fn a_date_is_picked_on_the_calendar_from_the_keyboard_in_french() {
+    let tmp = prepared();
+    std::fs::create_dir_all(tmp.path().join("forms")).unwrap();
+    std::fs::write(tmp.path().join("forms/a_date.md"), A_DATE).unwrap();
+    std::fs::write(tmp.path().join("ui.json"), r#"{"lang":"Fr"}"#).unwrap();
+    let mut h = app(tmp.path());
+    h.run();
+    type_into(&mut h, "Nom du compte", "ana");
+    type_into(&mut h, "Phrase secrète", PASS);
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    click(&mut h, "Nouvel entretien");
+    h.get_by_label_contains("A date (a_date").click();
+    h.run();
+    click(&mut h, "Commencer l'entretien");
+    assert_eq!(h.state().current_questions(), ["day"]);
+    type_into(&mut h, "Quel jour ?", "28/11/2026");
+    // Alt+Down opens the calendar on the date typed; the arrows move; Enter takes the day.
+    h.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowDown);
+    h.run();
+    assert!(visible(&h, "novembre 2026"), "the month in French");
+    assert!(visible(&h, "lu") && visible(&h, "di"), "the days in French, from Monday");
+    press(&mut h, egui::Key::ArrowRight);
+    press(&mut h, egui::Key::ArrowDown);
+    press(&mut h, egui::Key::PageDown);
+    assert!(visible(&h, "janvier 2027"));
+    press(&mut h, egui::Key::Enter);
+    assert_eq!(h.state().current_questions(), ["day"], "Enter on the calendar picks a day, it does not move on");
+    assert_eq!(h.get_by_label("Quel jour ?").value().unwrap(), "06/01/2027", "28 Nov + 1 day + 1 week + 1 month");
+    let uuid = h.state().current_record().unwrap().to_string();
+    press(&mut h, egui::Key::Enter);
+    assert_ne!(h.state().current_questions(), ["day"], "then Enter moves on");
+    click(&mut h, "Enregistrer et fermer");
+    drop(h);
+    let rec = open_store(tmp.path(), "ana").record(&uuid).unwrap();
+    assert_eq!(rec.answers["day"], "2027-01-06");
+}

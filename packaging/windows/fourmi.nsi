@@ -6,7 +6,7 @@
 ;
 ; makensis -DVERSION=0.1.0 -DEXE=path\to\fourmi.exe -DOUT=path\to\setup.exe fourmi.nsi
 
-Unicode true
+Target amd64-unicode
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
 

@@ -129,7 +129,12 @@ fn packaging_files(dir: &std::path::Path) -> ExitCode {
         std::fs::create_dir_all(dir)?;
         let cmd = Cli::command();
         clap_mangen::generate_to(cmd.clone(), dir)?;
-        for shell in [clap_complete::Shell::Bash, clap_complete::Shell::Zsh, clap_complete::Shell::Fish, clap_complete::Shell::PowerShell] {
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+            clap_complete::Shell::PowerShell,
+        ] {
             clap_complete::generate_to(shell, &mut cmd.clone(), "fourmi", dir)?;
         }
         Ok(())

@@ -2,6 +2,7 @@
 //! the review page and finalising. Every accepted change is saved by the store at once.
 
 mod autosave;
+mod calendar;
 mod dates;
 mod progress;
 mod review;

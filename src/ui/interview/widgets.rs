@@ -21,6 +21,8 @@ pub struct Draft {
     pub loaded: bool,
     /// The entry box takes the keyboard at the next frame (after a refused move).
     pub refocus: bool,
+    /// A date question's calendar, open on this day.
+    pub calendar: Option<chrono::NaiveDate>,
 }
 
 /// What the keyboard does for a question: nothing (a screen of several questions, or a text
@@ -243,10 +245,34 @@ fn entry(
         r.request_focus();
     }
     let mut changed = r.changed();
-    if matches!(kind, Kind::Date | Kind::DateTime | Kind::Time) && ui.button(tr.t("iv-now")).clicked() {
+    if kind == Kind::Date {
+        let today = chrono::Local::now().date_naive();
+        if ui.button(tr.t("cal-open")).clicked()
+            || r.has_focus() && ui.input_mut(|i| i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowDown))
+        {
+            draft.calendar = match draft.calendar {
+                Some(_) => None,
+                None => Some(super::calendar::opening(&super::dates::typed(&draft.text), today)),
+            };
+        }
+        if let Some(cursor) = &mut draft.calendar {
+            match super::calendar::show(ui, cursor, today, tr) {
+                super::calendar::Picked::Nothing => {}
+                super::calendar::Picked::Date(d) => {
+                    draft.text = d.format("%d/%m/%Y").to_string();
+                    draft.calendar = None;
+                    draft.refocus = true;
+                    changed = true;
+                }
+                super::calendar::Picked::Closed => {
+                    draft.calendar = None;
+                    draft.refocus = true;
+                }
+            }
+        }
+    } else if matches!(kind, Kind::DateTime | Kind::Time) && ui.button(tr.t("iv-now")).clicked() {
         let now = chrono::Local::now();
         draft.text = match kind {
-            Kind::Date => now.format("%d/%m/%Y").to_string(),
             Kind::Time => now.format("%H:%M").to_string(),
             _ => now.format("%Y-%m-%dT%H:%M").to_string(),
         };
