@@ -1040,3 +1040,101 @@ fn a_date_is_picked_on_the_calendar_from_the_keyboard_in_french() {
     let rec = open_store(tmp.path(), "ana").record(&uuid).unwrap();
     assert_eq!(rec.answers["day"], "2027-01-06");
 }
+
+/// Widgets cut by the window's right edge, and widgets drawn over one another, on the screen
+/// shown (1024x600): (role, label, rect) of each offender.
+fn layout_faults(h: &Harness<'_, App>, width: f64) -> Vec<String> {
+    use egui::accesskit::Role;
+    let nodes = std::cell::RefCell::new(Vec::new());
+    h.query_all(egui_kittest::kittest::by().predicate(|n| {
+        let leaf = matches!(
+            n.role(),
+            Role::Button
+                | Role::Label
+                | Role::TextInput
+                | Role::CheckBox
+                | Role::RadioButton
+                | Role::ComboBox
+                | Role::Slider
+                | Role::Link
+        );
+        if leaf && let Some(b) = n.bounding_box() {
+            let text = n.label().filter(|l| !l.is_empty()).or_else(|| n.value()).unwrap_or_default();
+            nodes.borrow_mut().push((n.role(), text.chars().take(60).collect::<String>(), b));
+        }
+        false
+    }))
+    .count();
+    let nodes = nodes.into_inner();
+    let mut faults = Vec::new();
+    for (role, label, b) in &nodes {
+        if b.x1 > width + 1.0 && b.x0 < width {
+            faults.push(format!("cut at the right edge: {role:?} {label:?} {b:?}"));
+        }
+    }
+    // Overlaps among widgets fully on screen, side by side on one line.
+    let on_screen: Vec<_> =
+        nodes.iter().filter(|(_, _, b)| b.x0 >= 0.0 && b.x1 <= width + 1.0 && b.y0 >= 0.0 && b.y1 <= 600.0).collect();
+    for (i, (r1, l1, a)) in on_screen.iter().enumerate() {
+        for (r2, l2, b) in &on_screen[i + 1..] {
+            let w = a.x1.min(b.x1) - a.x0.max(b.x0);
+            let hgt = a.y1.min(b.y1) - a.y0.max(b.y0);
+            if w > 2.0 && hgt > 2.0 {
+                faults.push(format!("overlap: {r1:?} {l1:?} {a:?} and {r2:?} {l2:?} {b:?}"));
+            }
+        }
+    }
+    faults
+}
+
+#[test]
+fn every_screen_fits_1024_by_600_at_text_size_1_6_with_nothing_cut_or_overlapping() {
+    let tmp = prepared();
+    for lang in ["En", "Fr"] {
+        std::fs::write(tmp.path().join("ui.json"), format!(r#"{{"lang":"{lang}","scale":1.6}}"#)).unwrap();
+        let dir = tmp.path().to_path_buf();
+        // kittest's screen is in points whatever the zoom: a 1024x600 window at text size 1.6
+        // shows 640x375 points (the nodes' rectangles are in pixels, 1024 wide).
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1024.0 / 1.6, 600.0 / 1.6))
+            .with_max_steps(200)
+            .build_eframe(move |_cc| App::new(dir.clone()));
+        h.run();
+        let mut faults = Vec::new();
+        let mut look = |h: &Harness<'_, App>, screen: &str| {
+            for f in layout_faults(h, 1024.0) {
+                faults.push(format!("{lang} {screen}: {f}"));
+            }
+        };
+        look(&h, "unlock");
+        let (name_label, pass_label) =
+            if lang == "En" { ("Account name", "Passphrase") } else { ("Nom du compte", "Phrase secrète") };
+        type_into(&mut h, name_label, "chief");
+        type_into(&mut h, pass_label, PASS);
+        h.key_press(egui::Key::Enter);
+        settle(&mut h);
+        look(&h, "home");
+        let tr = fourmi::i18n::Tr::new(if lang == "En" { fourmi::i18n::Lang::En } else { fourmi::i18n::Lang::Fr });
+        for (nav, screen) in [
+            ("nav-records", "records"),
+            ("nav-tallies", "tallies"),
+            ("nav-tables", "tables"),
+            ("nav-export", "export"),
+            ("nav-settings", "settings"),
+            ("nav-new-interview", "new interview"),
+        ] {
+            click(&mut h, &tr.t(nav));
+            look(&h, screen);
+        }
+        h.get_by_label_contains("4Mi COVID-19").click();
+        h.run();
+        look(&h, "new interview, COVID-19 chosen");
+        click(&mut h, &tr.t("start-button"));
+        look(&h, "interview");
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::J);
+        h.run();
+        look(&h, "interview with the jump list");
+        drop(h);
+        assert!(faults.is_empty(), "{faults:#?}");
+    }
+}

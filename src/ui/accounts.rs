@@ -121,7 +121,7 @@ impl SettingsPage {
                 ui.separator();
                 go = go.take().or(self.accounts(ui, store, tr));
                 ui.separator();
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     let l = ui.label(tr.t("settings-reopen-minutes"));
                     ui.add(egui::DragValue::new(&mut self.reopen_minutes).range(0..=10080)).labelled_by(l.id);
                     if ui.button(tr.t("settings-apply")).clicked() {
@@ -142,7 +142,7 @@ impl SettingsPage {
                 }
                 match &lists.device_key {
                     Ok(k) => {
-                        ui.add(egui::TextEdit::singleline(&mut k.as_str()).desired_width(f32::INFINITY));
+                        ui.add(egui::TextEdit::singleline(&mut k.as_str()).desired_width(ui.available_width()));
                     }
                     Err(e) => {
                         ui.colored_label(style::ERROR, e);
@@ -293,9 +293,10 @@ impl SettingsPage {
                 store.remove_recipient(&r).map(|()| done)
             })));
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label(tr.t("settings-new-recipient"));
-            ui.add(egui::TextEdit::singleline(&mut self.recipient).hint_text("age1...").desired_width(420.0))
+            let width = ui.available_width().min(420.0);
+            ui.add(egui::TextEdit::singleline(&mut self.recipient).hint_text("age1...").desired_width(width))
                 .labelled_by(l.id);
             if self.recipient.to_ascii_uppercase().contains("AGE-SECRET-KEY-") {
                 // A secret key pasted by mistake is never kept on screen, nor saved.

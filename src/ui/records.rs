@@ -192,23 +192,31 @@ impl RecordsPage {
                 self.dirty = true;
             }
         });
-        TableBuilder::new(ui)
-            .striped(true)
-            .column(Column::exact(140.0))
-            .column(Column::exact(160.0))
-            .column(Column::exact(110.0))
-            .column(Column::exact(130.0))
-            .column(Column::exact(50.0))
-            .column(Column::remainder())
+        // On a narrow window (1024 pixels at a large text size) the revision and UUID columns
+        // go and the questionnaire's name is clipped: the date, monitor and status stay whole.
+        let wide = ui.available_width() >= 700.0;
+        let keys: &[&str] = if wide {
+            &["records-started", "records-form", "records-monitor", "records-status", "records-rev", "records-uuid"]
+        } else {
+            &["records-started", "records-monitor", "records-status", "records-form"]
+        };
+        let mut table = TableBuilder::new(ui).striped(true).column(Column::exact(140.0));
+        table = if wide {
+            table
+                .column(Column::exact(160.0).clip(true))
+                .column(Column::exact(110.0).clip(true))
+                .column(Column::exact(130.0))
+                .column(Column::exact(50.0))
+                .column(Column::remainder())
+        } else {
+            table
+                .column(Column::exact(90.0).clip(true))
+                .column(Column::exact(110.0))
+                .column(Column::remainder().clip(true))
+        };
+        table
             .header(24.0, |mut h| {
-                for key in [
-                    "records-started",
-                    "records-form",
-                    "records-monitor",
-                    "records-status",
-                    "records-rev",
-                    "records-uuid",
-                ] {
+                for key in keys {
                     h.col(|ui| {
                         ui.strong(tr.t(key));
                     });
@@ -222,14 +230,21 @@ impl RecordsPage {
                                 go = Some(Go::Record(line.uuid.clone()));
                             }
                         });
-                        for text in [&line.form, &line.monitor, &line.status, &line.revision] {
+                        let cells: Vec<&String> = if wide {
+                            vec![&line.form, &line.monitor, &line.status, &line.revision]
+                        } else {
+                            vec![&line.monitor, &line.status, &line.form]
+                        };
+                        for text in cells {
                             row.col(|ui| {
                                 ui.label(text);
                             });
                         }
-                        row.col(|ui| {
-                            ui.monospace(&line.short);
-                        });
+                        if wide {
+                            row.col(|ui| {
+                                ui.monospace(&line.short);
+                            });
+                        }
                     });
                 }
             });
