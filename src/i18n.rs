@@ -28,6 +28,14 @@ impl Lang {
         }
     }
 
+    /// The language the environment asks for (`LANG`, `LC_ALL`, `LC_MESSAGES` starting with
+    /// `fr`), for the command line; English otherwise.
+    pub fn from_env() -> Lang {
+        let asked =
+            ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+        if asked.is_some_and(|l| l.to_lowercase().starts_with("fr")) { Lang::Fr } else { Lang::En }
+    }
+
     /// The BCP 47 code.
     pub fn code(self) -> &'static str {
         match self {

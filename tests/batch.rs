@@ -147,6 +147,9 @@ label."French (fr)" = "Détention"
 
 const PASS: &str = "coordinator passphrase";
 
+/// Anonymisation that leaves quasi-identifiers as given (k = 1).
+const AS_GIVEN: Options = Options { coarsen: Coarsen::None, k: 1, l: 1 };
+
 struct Laptop {
     dir: tempfile::TempDir,
 }
@@ -225,11 +228,12 @@ impl Laptop {
     fn device_line(&self) -> String {
         self.open().device_pubkey().unwrap()
     }
-    /// Writes the next batch into `to`.
+    /// Writes the next batch into `to`, with k = 1: these tests are about batches, and leave
+    /// the answers as given (disclosure control is tested in tests/disclosure.rs).
     fn export(&self, to: &Path) -> PathBuf {
         std::fs::create_dir_all(to).unwrap();
         let mut store = self.open();
-        export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), to).unwrap().0.path
+        export(&mut store, &Selection::Next(RecordFilter::default()), &AS_GIVEN, to).unwrap().0.path
     }
 }
 
@@ -464,7 +468,7 @@ fn a_withdrawal_on_the_laptop_deletes_the_record_at_headquarters_after_the_next_
     assert_eq!(left, vec![ids[0].clone()]);
     // The withdrawal is carried once: the next batch has nothing to carry.
     let mut store = laptop.open();
-    let nothing = export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), out.path());
+    let nothing = export(&mut store, &Selection::Next(RecordFilter::default()), &AS_GIVEN, out.path());
     assert!(nothing.is_err());
 }
 
@@ -481,7 +485,7 @@ fn records_without_interview_consent_never_leave_the_laptop() {
     let mut store = laptop.open();
     let out = tempfile::tempdir().unwrap();
     let (written, prepared) =
-        export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), out.path()).unwrap();
+        export(&mut store, &Selection::Next(RecordFilter::default()), &AS_GIVEN, out.path()).unwrap();
     assert_eq!(written.records, with);
     assert_eq!(prepared.without_consent, 1);
     assert_eq!(store.record(&without[0]).unwrap().status, Status::Approved, "left on the laptop, approved");
@@ -496,7 +500,7 @@ fn a_reexport_carries_the_same_records_under_a_new_number() {
     let out = tempfile::tempdir().unwrap();
     laptop.export(out.path());
     let mut store = laptop.open();
-    let (again, _) = export(&mut store, &Selection::Again(1), &Options::default(), out.path()).unwrap();
+    let (again, _) = export(&mut store, &Selection::Again(1), &AS_GIVEN, out.path()).unwrap();
     assert_eq!(again.records, ids);
     let imported = hq.import(&again.path).unwrap();
     assert_eq!((imported.seq, imported.counts.imported), (2, 2));
@@ -532,21 +536,25 @@ fn a_second_batch_with_a_number_already_imported_is_refused_as_out_of_sequence()
 }
 
 #[test]
-fn the_report_lists_small_groups_and_coarsens_timestamps() {
+fn the_report_says_what_reaching_k_hid_and_timestamps_are_coarsened() {
     let hq = Headquarters::new();
     let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    // Five women aged 20 (i = 0, 6, 12, 18, 24 give sex female, age 20), and one man aged 21.
+    // Five women aged 20 (i = 0, 6, 12, 18, 24 give sex female, age 20), and one man aged 21: the
+    // man is alone whatever the age bands, so k = 5 hides his answers and whole groups join his.
     let mut records: Vec<serde_json::Value> = [0, 6, 12, 18, 24].iter().map(|&i| answers(i)).collect();
     records.push(answers(1));
     laptop.approved(&records);
     let store = laptop.open();
     let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
-    let prepared = fourmi::batch::export::prepare(set, &Options { coarsen: Coarsen::Month, k: 5 }).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &Options { coarsen: Coarsen::Month, k: 5, l: 1 }).unwrap();
     let form = &prepared.report.forms[0];
     assert_eq!(form.personal, ["respondent_name"]);
     assert_eq!(form.dropped, 6);
     assert_eq!(form.quasi, ["sex", "age"]);
-    assert_eq!(form.small_groups, vec![(vec!["male".to_string(), "21".to_string()], 1)]);
+    assert!(form.disclosure.k_reached >= 5 && !form.disclosure.short, "{:?}", form.disclosure);
+    let man =
+        prepared.records.iter().find(|r| r.answers.get("sex").and_then(|v| v.as_str()) != Some("female")).unwrap();
+    assert_eq!(man.answers["sex"], "*", "the man's sex is hidden");
     assert_eq!((prepared.report.phones, prepared.report.emails), (6, 6));
     assert!(prepared.records.iter().all(|r| r.started_at.len() == 7 && r.history.iter().all(|h| h.at.len() == 7)));
 }
@@ -558,10 +566,10 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
     laptop.approved(&[answers(1), answers(2)]);
     let out = tempfile::tempdir().unwrap();
     let to = out.path().display().to_string();
-    let export = laptop.run(&["export", "--to", &to], "chief");
+    let export = laptop.run(&["export", "--yes", "--k", "1", "--to", &to], "chief");
     ok(&export);
     let text = String::from_utf8_lossy(&export.stdout).into_owned();
-    assert!(text.contains("personal questions, not exported: respondent_name"), "{text}");
+    assert!(text.contains("Not exported (personal): respondent_name"), "{text}");
     let batch = text.lines().find_map(|l| l.strip_prefix("written: ")).unwrap().to_string();
 
     let hq_dir = out.path().join("hq");
@@ -587,7 +595,7 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
     );
 
     let flat = out.path().join("flat");
-    ok(&fourmi(&["hq", "export", "csv", "--form", "fieldtest", "--to", &flat.display().to_string()]));
+    ok(&fourmi(&["hq", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &flat.display().to_string()]));
     let mut main = csv::Reader::from_path(flat.join("fieldtest.csv")).unwrap();
     let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();
     for h in [
@@ -626,6 +634,8 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
         "hq",
         "export",
         "xlsx",
+        "--k",
+        "1",
         "--form",
         "fieldtest",
         "--to",
@@ -651,8 +661,10 @@ fn the_laptop_writes_its_own_reviewed_records_as_anonymised_flat_files() {
     laptop.export(&out.path().join("batch"));
     laptop.approved(&[answers(2)]);
     let to = out.path().join("flat");
-    let run =
-        laptop.run(&["records", "export", "csv", "--form", "fieldtest", "--to", &to.display().to_string()], "chief");
+    let run = laptop.run(
+        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &to.display().to_string()],
+        "chief",
+    );
     ok(&run);
     let mut main = csv::Reader::from_path(to.join("fieldtest.csv")).unwrap();
     let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();
@@ -664,13 +676,27 @@ fn the_laptop_writes_its_own_reviewed_records_as_anonymised_flat_files() {
     assert_eq!(statuses, ["approved", "exported"], "approved and exported records, one row each");
     let story = headers.iter().position(|h| h == "journey/story").unwrap();
     assert!(rows.iter().all(|r| r[story].contains("[phone]") && !r[story].contains("@")));
-    let denied =
-        laptop.run(&["records", "export", "csv", "--form", "fieldtest", "--to", &to.display().to_string()], "ana");
+    let denied = laptop.run(
+        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &to.display().to_string()],
+        "ana",
+    );
     assert!(!denied.status.success(), "monitors cannot write flat files");
 
     // For French Excel: a byte-order mark (accents intact) and `;` between fields.
     let fr = out.path().join("excel-fr");
-    let args = ["records", "export", "csv", "--form", "fieldtest", "--labels", "French (fr)", "--excel-fr", "--to"];
+    let args = [
+        "records",
+        "export",
+        "csv",
+        "--k",
+        "1",
+        "--form",
+        "fieldtest",
+        "--labels",
+        "French (fr)",
+        "--excel-fr",
+        "--to",
+    ];
     ok(&laptop.run(&[&args[..], &[fr.to_str().unwrap()]].concat(), "chief"));
     let bytes = std::fs::read(fr.join("fieldtest.csv")).unwrap();
     assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "a UTF-8 byte-order mark first");
@@ -718,7 +744,7 @@ fn a_batch_whose_answers_do_not_fit_the_form_is_refused() {
     laptop.approved(&[answers(1)]);
     let store = laptop.open();
     let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
-    let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
     let line = BatchLine {
         format: 1,
         device_id: store.device_id().into(),
@@ -773,11 +799,10 @@ fn a_missing_folder_is_refused_before_a_batch_number_is_used() {
     let out = tempfile::tempdir().unwrap();
     let mut store = laptop.open();
     let missing = out.path().join("no-such-stick");
-    let err = export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), &missing).unwrap_err();
+    let err = export(&mut store, &Selection::Next(RecordFilter::default()), &AS_GIVEN, &missing).unwrap_err();
     assert!(err.to_string().contains("does not exist"), "{err}");
     assert!(store.batches().unwrap().is_empty(), "no number taken");
-    let (written, _) =
-        export(&mut store, &Selection::Next(RecordFilter::default()), &Options::default(), out.path()).unwrap();
+    let (written, _) = export(&mut store, &Selection::Next(RecordFilter::default()), &AS_GIVEN, out.path()).unwrap();
     assert!(written.path.to_string_lossy().ends_with("-00001.batch"));
 }
 
@@ -791,8 +816,10 @@ fn text_a_spreadsheet_would_run_as_a_formula_is_neutralised_in_csv_and_said_so_i
     b["story"] = serde_json::json!("@SUM(1+1)");
     laptop.approved(&[a, b]);
     let to = tempfile::tempdir().unwrap();
-    let run = laptop
-        .run(&["records", "export", "csv", "--form", "fieldtest", "--to", &to.path().display().to_string()], "chief");
+    let run = laptop.run(
+        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &to.path().display().to_string()],
+        "chief",
+    );
     ok(&run);
     let mut main = csv::Reader::from_path(to.path().join("fieldtest.csv")).unwrap();
     let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();
@@ -820,7 +847,10 @@ fn every_file_fourmi_writes_is_readable_by_its_owner_only() {
     hq.import(&batch).unwrap();
     let flat = out.path().join("flat");
     std::fs::create_dir_all(&flat).unwrap();
-    ok(&laptop.run(&["records", "export", "csv", "--form", "fieldtest", "--to", &flat.display().to_string()], "chief"));
+    ok(&laptop.run(
+        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &flat.display().to_string()],
+        "chief",
+    ));
     let _open = laptop.open();
     let mut files: Vec<PathBuf> = Vec::new();
     for dir in [laptop.data(), hq.db_dir(), out.path().to_path_buf(), flat] {
@@ -924,7 +954,7 @@ fn a_record_id_another_laptop_sent_first_does_not_block_the_laptop_that_made_it(
     // B learned the id of A's record before A exported it, and sends a record under it.
     let out = tempfile::tempdir().unwrap();
     let set = a.open().export_set(&Selection::Next(RecordFilter::default())).unwrap();
-    let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
     let mut claimed = incoming_from(&b, prepared.records.clone(), Vec::new());
     claimed.forms = prepared.forms.clone();
     let b_device = b.open().device_id().to_string();
@@ -978,7 +1008,10 @@ fn files_already_where_an_export_writes_are_replaced_never_followed_or_kept_open
     std::fs::write(to.join("fieldtest.csv"), "old").unwrap();
     std::fs::set_permissions(to.join("fieldtest.csv"), std::fs::Permissions::from_mode(0o644)).unwrap();
     std::os::unix::fs::symlink(&victim, to.join("fieldtest-codebook.csv")).unwrap();
-    ok(&laptop.run(&["records", "export", "csv", "--form", "fieldtest", "--to", &to.display().to_string()], "chief"));
+    ok(&laptop.run(
+        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &to.display().to_string()],
+        "chief",
+    ));
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me", "a planted link is not followed");
     for f in ["fieldtest.csv", "fieldtest-codebook.csv"] {
         let meta = std::fs::symlink_metadata(to.join(f)).unwrap();
@@ -1039,7 +1072,7 @@ fn headquarters_refuses_records_that_no_supervisor_of_the_laptops_signed_list_ap
     let out = tempfile::tempdir().unwrap();
     let store = laptop.open();
     let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
-    let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
     let accounts = prepared.accounts.clone().expect("the export carries the signed account list");
     // The monitor's own key, as a monitor with the keyring and its passphrase has it.
     let ring = fourmi::store::keyring::Keyring::load(&laptop.data().join("keyring.json")).unwrap();
@@ -1136,7 +1169,7 @@ fn withdrawals_go_to_headquarters_only_signed_by_a_supervisor_of_the_laptops_sig
     assert_eq!((set.tombstones.len(), set.unsigned_withdrawals.len()), (1, 0));
     // At headquarters, a withdrawal without a signature, or signed by a monitor, is refused whole.
     let store = laptop.open();
-    let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
     let ring = fourmi::store::keyring::Keyring::load(&laptop.data().join("keyring.json")).unwrap();
     let ana = ring.open_secrets("ana", "monitor passphrase 1").unwrap();
     let ana = ed25519_dalek::SigningKey::from_bytes(ana.signing.as_ref().unwrap());
@@ -1181,7 +1214,7 @@ fn an_older_account_list_than_one_headquarters_has_seen_is_refused_as_a_rollback
     // A batch signed with the laptop's key but carrying the older list (files put back).
     let store = laptop.open();
     let set = store.export_set(&Selection::Again(2)).unwrap();
-    let prepared = fourmi::batch::export::prepare(set, &Options::default()).unwrap();
+    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
     let before = hq.dump();
     let file =
         forged_batch(&store, &prepared, (&prepared.records, &[], Some(&old_list)), (2, 3), &hq.recipient, out.path());
@@ -1223,7 +1256,7 @@ fn headquarters_warns_when_the_newest_version_of_a_form_relabels_what_an_older_o
     hq.import(&b.export(&out.path().join("b"))).unwrap();
     let flat = out.path().join("flat");
     let run = Command::new(env!("CARGO_BIN_EXE_fourmi"))
-        .args(["hq", "export", "csv", "--form", "fieldtest", "--data-dir"])
+        .args(["hq", "export", "csv", "--k", "1", "--form", "fieldtest", "--data-dir"])
         .arg(hq.db_dir())
         .arg("--to")
         .arg(&flat)

@@ -98,7 +98,7 @@ fn sigkill_at_any_moment_of_any_writing_command_leaves_every_folder_openable_and
             7 => (vec!["account", "passwd", "ana", "--new-passphrase-file", &ana_pass], "ana"),
             // A reset: the database gets a new data key.
             8 => (vec!["account", "passwd", "sam", "--new-passphrase-file", &sam_pass], "chief"),
-            _ if !approved.is_empty() => (vec!["export", "--to", &stick], "chief"),
+            _ if !approved.is_empty() => (vec!["export", "--yes", "--k", "1", "--to", &stick], "chief"),
             _ => (vec!["audit", "verify"], "chief"),
         };
         let mut child = env.command(&args, user).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();

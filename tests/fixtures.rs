@@ -75,7 +75,7 @@ fn write_fixtures() {
     assert!(env.run(&["records", "withdraw", &uuids[2]], "sam").status.success());
     let out_dir = env.dir.path().join("stick");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let out = env.run(&["export", "--to", out_dir.to_str().unwrap()], "chief");
+    let out = env.run(&["export", "--yes", "--k", "1", "--to", out_dir.to_str().unwrap()], "chief");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let device = stdout(&env.run(&["device", "pubkey"], "chief"));
 

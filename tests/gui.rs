@@ -639,9 +639,18 @@ fn a_coordinator_checks_the_report_then_writes_a_batch_and_sees_it_in_the_ledger
     click(&mut h, "Check the batch");
     wait_for(&mut h, "Before writing: what leaves the laptop");
     assert!(visible(&h, "One record and 0 withdrawals"), "the report counts what the batch carries");
-    assert!(visible(&h, "shared by fewer than 5 records"), "the disclosure check flags a lone record");
+    assert!(visible(&h, "k-anonymity NOT reached"), "one record cannot be one of five");
     let out = tempfile::tempdir().unwrap();
     type_into(&mut h, "Write into the folder", &out.path().display().to_string());
+    click(&mut h, "Write the batch");
+    assert!(visible(&h, "cannot reach k = 5"), "nothing leaves short of k");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    // The coordinator lowers k on purpose, checks again, and writes.
+    h.get_by_label("Smallest group (k)").set_value_accesskit(1.0);
+    h.run();
+    click(&mut h, "Check the batch");
+    wait_for(&mut h, "Before writing: what leaves the laptop");
+    assert!(visible(&h, "shared by at least 1 records (asked: 1)"));
     click(&mut h, "Write the batch");
     wait_for(&mut h, "Batch 1 written");
     let files: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().path()).collect();

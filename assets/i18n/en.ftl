@@ -266,6 +266,7 @@ export-coarsen-none = as recorded
 export-coarsen-day = day only
 export-coarsen-month = month only
 export-k = Smallest group (k)
+export-l = Distinct sensitive answers per group (l)
 export-choose-folder = Choose...
 export-folder = Write into the folder
 export-write = Write the batch
@@ -323,9 +324,23 @@ export-report-personal = Not exported (personal): { $list } ({ $n ->
    *[other] { $n } answers
 } dropped).
 export-report-no-quasi = No question is marked quasi-identifier: no k-anonymity check.
-export-report-k-ok = Every combination of { $list } is shared by at least { $k } records.
-export-report-k-small = { $n } combinations of { $list } are shared by fewer than { $k } records (count - answers):
-export-report-more = ... and { $n } more.
+export-report-k-reached = k-anonymity: every combination of { $list } is shared by at least { $reached } records (asked: { $k }).
+export-report-k-short = k-anonymity NOT reached: asked { $k }, and with every answer hidden the smallest group has { $reached } records ({ $n } records in all). Export more records at once, or lower k.
+export-report-l = l-diversity over { $list }: at least { $reached } distinct answers in every group (asked: { $l }).
+export-report-nothing-coarsened = Coarsened: nothing (every answer as given).
+export-report-coarsened = Coarsened: { $list }.
+export-report-nothing-hidden = Hidden: nothing.
+export-report-hidden = Hidden (*): { $list } ({ $all ->
+    [0] no record
+    [one] one record
+   *[other] { $all } records
+} with every quasi-identifier hidden).
+export-report-loss = Information lost: { $percent }% of the quasi-identifier answers were coarsened or hidden.
+export-report-preview = The first records as they will leave:
+export-report-groups = { $n ->
+    [one] One group
+   *[other] { $n } groups
+} of { $list } (records - answers):
 
 ## Settings
 settings-reopen-minutes = Minutes a monitor can reopen an interview it closed
@@ -393,6 +408,7 @@ err-form-id-twice = { $file }: the form_id { $id } is used by another questionna
 err-autosave-thread = The answers cannot be saved as they are typed ({ $detail }). Close the interview (it is saved then) and open it again.
 err-no-window = The window could not be opened ({ $detail }). fourmi needs a desktop session (X11 or Wayland, with OpenGL). The commands work without one: fourmi --help
 hint-iso-date = YYYY-MM-DD
+err-k-unreachable = The records of { $form } cannot reach k = { $k }: there are { $n }, and even with every quasi-identifier hidden the smallest group has { $reached }. Nothing was written. Export when more records are approved, or lower k.
 err-no-recipients = There is no headquarters key to encrypt the batch to. Add one in the settings, then export.
 err-already-open = The data in { $dir } is already open in another fourmi window or command. Close it and try again.
 err-not-set-up = There is no fourmi data in { $dir } yet. Run the first-time setup.

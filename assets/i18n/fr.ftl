@@ -273,6 +273,7 @@ export-coarsen-none = tels quels
 export-coarsen-day = jour seulement
 export-coarsen-month = mois seulement
 export-k = Plus petit groupe (k)
+export-l = Réponses sensibles distinctes par groupe (l)
 export-choose-folder = Choisir...
 export-folder = Écrire dans le dossier
 export-write = Écrire le lot
@@ -339,9 +340,23 @@ export-report-personal = Non exporté (personnel) : { $list } ({ $n ->
    *[other] { $n } réponses
 } retirée(s)).
 export-report-no-quasi = Aucune question n'est marquée quasi-identifiante : pas de contrôle de k-anonymat.
-export-report-k-ok = Chaque combinaison de { $list } est partagée par au moins { $k } fiches.
-export-report-k-small = { $n } combinaisons de { $list } sont partagées par moins de { $k } fiches (nombre - réponses) :
-export-report-more = ... et { $n } de plus.
+export-report-k-reached = k-anonymat : chaque combinaison de { $list } est partagée par au moins { $reached } fiches (demandé : { $k }).
+export-report-k-short = k-anonymat NON atteint : { $k } demandé, et avec toutes les réponses masquées le plus petit groupe a { $reached } fiches ({ $n } fiches en tout). Exportez plus de fiches à la fois, ou baissez k.
+export-report-l = l-diversité sur { $list } : au moins { $reached } réponses distinctes dans chaque groupe (demandé : { $l }).
+export-report-nothing-coarsened = Généralisé : rien (chaque réponse telle quelle).
+export-report-coarsened = Généralisé : { $list }.
+export-report-nothing-hidden = Masqué : rien.
+export-report-hidden = Masqué (*) : { $list } ({ $all ->
+    [0] aucune fiche
+    [one] une fiche
+   *[other] { $all } fiches
+} avec tous ses quasi-identifiants masqués).
+export-report-loss = Information perdue : { $percent } % des réponses aux quasi-identifiants ont été généralisées ou masquées.
+export-report-preview = Les premières fiches telles qu'elles partiront :
+export-report-groups = { $n ->
+    [one] Un groupe
+   *[other] { $n } groupes
+} de { $list } (fiches - réponses) :
 
 ## Réglages
 settings-reopen-minutes = Minutes pendant lesquelles un enquêteur peut rouvrir un entretien qu'il a clos
@@ -409,6 +424,7 @@ err-form-id-twice = { $file } : le form_id { $id } est aussi celui d'un autre qu
 err-autosave-thread = Les réponses ne peuvent pas être enregistrées à mesure de la saisie ({ $detail }). Fermez l'entretien (il est alors enregistré) et rouvrez-le.
 err-no-window = La fenêtre n'a pas pu s'ouvrir ({ $detail }). fourmi a besoin d'une session de bureau (X11 ou Wayland, avec OpenGL). Les commandes marchent sans : fourmi --help
 hint-iso-date = AAAA-MM-JJ
+err-k-unreachable = Les fiches de { $form } ne peuvent pas atteindre k = { $k } : il y en a { $n }, et même avec tous les quasi-identifiants masqués le plus petit groupe en a { $reached }. Rien n'a été écrit. Exportez quand plus de fiches seront approuvées, ou baissez k.
 err-no-recipients = Il n'y a aucune clé du siège pour chiffrer le lot. Ajoutez-en une dans les réglages, puis exportez.
 err-already-open = Les données de { $dir } sont déjà ouvertes dans une autre fenêtre ou commande fourmi. Fermez-la et réessayez.
 err-not-set-up = Il n'y a pas encore de données fourmi dans { $dir }. Lancez la première configuration.

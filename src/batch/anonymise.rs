@@ -1,7 +1,8 @@
 //! What is done to records before they leave the laptop, and the report the coordinator reads
 //! first: answers to questions marked `privacy = personal` are dropped, phone numbers and e-mail
-//! addresses are scrubbed from free text, timestamps can be coarsened, and a k-anonymity check
-//! over the questions marked `quasi_identifier` lists the combinations fewer than k records share.
+//! addresses are scrubbed from free text, timestamps can be coarsened, and the questions marked
+//! `quasi_identifier` are coarsened and hidden until k-anonymity (and l-diversity, when asked)
+//! holds ([`super::disclosure`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -56,18 +57,21 @@ impl Coarsen {
 pub struct Options {
     /// Timestamp precision.
     pub coarsen: Coarsen,
-    /// The k of the k-anonymity check.
+    /// Every combination of quasi-identifiers leaves shared by at least k records.
     pub k: usize,
+    /// Every such group holds at least l distinct answers of each sensitive question (1: not
+    /// asked).
+    pub l: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { coarsen: Coarsen::None, k: 5 }
+        Options { coarsen: Coarsen::None, k: 5, l: 1 }
     }
 }
 
 /// What anonymisation did to one form's records.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct FormReport {
     /// Form id.
     pub form_id: String,
@@ -77,14 +81,15 @@ pub struct FormReport {
     pub personal: Vec<String>,
     /// Answers dropped because their question is personal.
     pub dropped: usize,
-    /// The quasi-identifiers checked.
+    /// The quasi-identifiers.
     pub quasi: Vec<String>,
-    /// Combinations of quasi-identifier answers shared by fewer than k records, with how many.
-    pub small_groups: Vec<(Vec<String>, usize)>,
+    /// What disclosure control did: the k reached, each quasi-identifier's coarsening and hidden
+    /// values, the information lost, the groups.
+    pub disclosure: super::disclosure::Outcome,
 }
 
 /// The report the coordinator sees before the batch is written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Report {
     /// Per form.
     pub forms: Vec<FormReport>,
@@ -94,14 +99,16 @@ pub struct Report {
     pub emails: usize,
     /// Timestamp precision.
     pub coarsen: Coarsen,
-    /// The k used.
+    /// The k asked.
     pub k: usize,
+    /// The l asked (1: none).
+    pub l: usize,
 }
 
 impl Report {
-    /// Records in groups smaller than k, over every form.
-    pub fn records_at_risk(&self) -> usize {
-        self.forms.iter().flat_map(|f| &f.small_groups).map(|(_, n)| n).sum()
+    /// Whether some form's records could not reach k (or l): too few of them.
+    pub fn short(&self) -> bool {
+        self.forms.iter().any(|f| f.disclosure.short)
     }
 }
 
@@ -159,7 +166,6 @@ enum Act {
 /// form, so each record costs one lookup per question that needs something, not per answer).
 pub struct Plan<'a> {
     form: &'a Compiled,
-    quasi: Vec<String>,
     acts: Vec<(String, Act)>,
 }
 
@@ -189,16 +195,9 @@ fn acts(form: &Compiled, scope: Option<usize>) -> Vec<(String, Act)> {
 }
 
 impl<'a> Plan<'a> {
-    /// The plan for `form`: its personal questions, free text, dates, and its top-level
-    /// quasi-identifiers.
+    /// The plan for `form`: its personal questions, free text and dates.
     pub fn new(form: &'a Compiled) -> Plan<'a> {
-        let quasi = form
-            .items
-            .iter()
-            .filter(|n| n.item.privacy == Privacy::QuasiIdentifier && n.repeat.is_none() && n.item.kind.is_question())
-            .map(|n| n.item.name.clone())
-            .collect();
-        Plan { form, quasi, acts: acts(form, None) }
+        Plan { form, acts: acts(form, None) }
     }
 
     fn personal(&self) -> Vec<String> {
@@ -222,31 +221,6 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// Appends the grouping key of `answers` over the quasi-identifiers `quasi` to `key`: the
-/// answers' text, each followed by a separator no answer holds.
-fn group_key(quasi: &[String], answers: &Map<String, J>, key: &mut String) {
-    key.clear();
-    for q in quasi {
-        match answers.get(q) {
-            Some(J::String(s)) => key.push_str(s),
-            Some(v) => key.push_str(&crate::interview::from_json(v)),
-            None => key.push('-'),
-        }
-        key.push('\u{1f}');
-    }
-}
-
-/// The groups smaller than `k`, smallest first, each as its answers and its size.
-fn small_groups(groups: HashMap<String, usize>, k: usize) -> Vec<(Vec<String>, usize)> {
-    let mut small: Vec<(Vec<String>, usize)> = groups
-        .into_iter()
-        .filter(|(_, n)| *n < k)
-        .map(|(key, n)| (key.trim_end_matches('\u{1f}').split('\u{1f}').map(str::to_string).collect(), n))
-        .collect();
-    small.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
-    small
-}
-
 /// What anonymising some records did.
 #[derive(Debug, Clone, Copy, Default)]
 struct Tally {
@@ -256,26 +230,11 @@ struct Tally {
     emails: usize,
 }
 
-/// What one thread's pass found: per plan, what it did; per form, the records in each group of
-/// quasi-identifier answers.
-struct Pass {
-    tallies: Vec<Tally>,
-    groups: Vec<HashMap<String, usize>>,
-}
-
-/// Anonymises `records` with the plan of each one's form version (by index in `plans`), and
-/// counts the groups of quasi-identifier answers with the quasi-identifiers of each form's
-/// newest version (`form_of[plan]`, `quasi[form]`).
-fn pass(
-    records: &mut [Record],
-    plans: &[(&String, Plan)],
-    form_of: &[usize],
-    quasi: &[&[String]],
-    opts: &Options,
-) -> Pass {
-    let mut out = Pass { tallies: vec![Tally::default(); plans.len()], groups: vec![HashMap::new(); quasi.len()] };
+/// Anonymises `records` with the plan of each one's form version (by index in `plans`); says
+/// what it did per plan.
+fn pass(records: &mut [Record], plans: &[(&String, Plan)], opts: &Options) -> Vec<Tally> {
+    let mut out = vec![Tally::default(); plans.len()];
     let mut last = 0;
-    let mut key = String::new();
     for rec in records {
         if plans.get(last).is_none_or(|(h, _)| **h != rec.form_hash) {
             match plans.iter().position(|(h, _)| **h == rec.form_hash) {
@@ -283,17 +242,7 @@ fn pass(
                 None => continue,
             }
         }
-        plans[last].1.apply(rec, opts, &mut out.tallies[last]);
-        let form = form_of[last];
-        if !quasi[form].is_empty() {
-            group_key(quasi[form], &rec.answers, &mut key);
-            match out.groups[form].get_mut(&key) {
-                Some(n) => *n += 1,
-                None => {
-                    out.groups[form].insert(key.clone(), 1);
-                }
-            }
-        }
+        plans[last].1.apply(rec, opts, &mut out[last]);
     }
     out
 }
@@ -342,7 +291,7 @@ fn scope(acts: &[(String, Act)], answers: &mut Map<String, J>, opts: &Options, t
 /// Anonymises `records` (each with its compiled form, by hash) and builds the report. The
 /// records are anonymised and grouped in two halves on two threads.
 pub fn anonymise(records: &mut [Record], forms: &HashMap<String, Compiled>, opts: &Options) -> Report {
-    let mut report = Report { coarsen: opts.coarsen, k: opts.k, ..Report::default() };
+    let mut report = Report { coarsen: opts.coarsen, k: opts.k, l: opts.l.max(1), ..Report::default() };
     let plans: Vec<(&String, Plan)> = forms.iter().map(|(h, f)| (h, Plan::new(f))).collect();
     // The forms (by id), and for each the plan of its newest version (that of its last record).
     let mut form_ids: Vec<&str> = plans.iter().map(|(_, p)| p.form.form.id.as_str()).collect();
@@ -361,18 +310,17 @@ pub fn anonymise(records: &mut [Record], forms: &HashMap<String, Compiled>, opts
             }
         }
     }
-    let quasi: Vec<&[String]> = newest.iter().map(|n| n.map_or(&[][..], |i| plans[i].1.quasi.as_slice())).collect();
     let half = records.len() / 2;
     let (a, b) = records.split_at_mut(half);
     let (pa, pb) = std::thread::scope(|s| {
-        let first = s.spawn(|| pass(a, &plans, &form_of, &quasi, opts));
-        let second = pass(b, &plans, &form_of, &quasi, opts);
+        let first = s.spawn(|| pass(a, &plans, opts));
+        let second = pass(b, &plans, opts);
         (first.join(), second)
     });
     let Ok(pa) = pa else { return report };
     let mut per_form: BTreeMap<usize, FormReport> = BTreeMap::new();
     for (i, (_, plan)) in plans.iter().enumerate() {
-        let (ta, tb) = (pa.tallies[i], pb.tallies[i]);
+        let (ta, tb) = (pa[i], pb[i]);
         report.phones += ta.phones + tb.phones;
         report.emails += ta.emails + tb.emails;
         if ta.records + tb.records == 0 {
@@ -381,23 +329,28 @@ pub fn anonymise(records: &mut [Record], forms: &HashMap<String, Compiled>, opts
         let fr = per_form.entry(form_of[i]).or_insert_with(|| FormReport {
             form_id: plan.form.form.id.clone(),
             personal: plan.personal(),
-            quasi: quasi[form_of[i]].to_vec(),
             ..FormReport::default()
         });
         fr.records += ta.records + tb.records;
         fr.dropped += ta.dropped + tb.dropped;
     }
-    let mut groups = pa.groups;
-    for (mine, theirs) in groups.iter_mut().zip(pb.groups) {
-        for (key, n) in theirs {
-            *mine.entry(key).or_default() += n;
-        }
-    }
+    // Disclosure control per form, over all its records, with its newest version's questions.
+    let goal = super::disclosure::Goal { k: opts.k.max(1), l: opts.l.max(1) };
     for (form, fr) in per_form.iter_mut() {
-        fr.small_groups = small_groups(std::mem::take(&mut groups[*form]), opts.k);
+        let Some(plan) = newest[*form].map(|i| &plans[i].1) else { continue };
+        let hashes: Vec<&String> =
+            plans.iter().filter(|(_, p)| form_of_id(&form_ids, p) == *form).map(|(h, _)| *h).collect();
+        let mut answers: Vec<&mut Map<String, J>> =
+            records.iter_mut().filter(|r| hashes.contains(&&r.form_hash)).map(|r| &mut r.answers).collect();
+        fr.disclosure = super::disclosure::protect(plan.form, &mut answers, goal);
+        fr.quasi = fr.disclosure.qis.iter().map(|q| q.name.clone()).collect();
     }
     report.forms = per_form.into_values().collect();
     report
+}
+
+fn form_of_id(form_ids: &[&str], plan: &Plan) -> usize {
+    form_ids.iter().position(|f| *f == plan.form.form.id).unwrap_or(0)
 }
 
 #[cfg(test)]

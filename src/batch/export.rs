@@ -197,6 +197,24 @@ pub fn write(prepared: &Prepared, signer: &Signer, dir: &Path, progress: &Atomic
     })
 }
 
+/// Refuses a selection whose records cannot reach the k (or l) asked: too few of them, even
+/// with every quasi-identifier hidden.
+pub fn check_reached(prepared: &Prepared) -> Result<()> {
+    let r = &prepared.report;
+    match r.forms.iter().find(|f| f.disclosure.short) {
+        None => Ok(()),
+        Some(f) => Err(BatchError::Said(crate::i18n::Said::new(
+            "err-k-unreachable",
+            &[
+                ("form", f.form_id.clone()),
+                ("k", r.k.to_string()),
+                ("reached", f.disclosure.k_reached.to_string()),
+                ("n", f.disclosure.records.to_string()),
+            ],
+        ))),
+    }
+}
+
 /// Everything at once, as the command line does it: the next batch number, the selection read,
 /// anonymised, written into `dir`, and the ledger updated (or the batch marked failed).
 pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Path) -> Result<(Written, Prepared)> {
@@ -210,6 +228,7 @@ pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Pa
             "there is nothing to export: no approved record with consent that an earlier batch did not carry".into(),
         ));
     }
+    check_reached(&prepared)?;
     let reexport_of = match selection {
         Selection::Again(seq) => Some(*seq),
         Selection::Next(_) | Selection::Reviewed(_) => None,

@@ -9,10 +9,12 @@
 
 pub mod anonymise;
 pub mod approved;
+pub mod disclosure;
 pub mod envelope;
 pub mod export;
 pub mod import;
 pub mod payload;
+pub mod report;
 mod validate;
 
 use crate::store::StoreError;

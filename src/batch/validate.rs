@@ -97,6 +97,13 @@ fn check_scope(form: &Compiled, repeat: Option<ItemId>, answers: &Map<String, J>
         if node.repeat != repeat {
             return Err(format!("`{name}` is answered outside its repeat"));
         }
+        // A quasi-identifier as disclosure control left it: coarsened by one of its steps, or
+        // hidden.
+        if let J::String(s) = value
+            && super::disclosure::leaves_as(form, id, s)
+        {
+            continue;
+        }
         match (node.item.kind, value) {
             (Kind::Repeat, J::Array(instances)) => {
                 for inst in instances {

@@ -31,64 +31,29 @@ pub struct ExportArgs {
     /// Timestamp precision in the batch: none, day or month.
     #[arg(long, default_value = "none")]
     coarsen: String,
-    /// The k of the k-anonymity check: combinations of quasi-identifiers shared by fewer
-    /// records are listed in the report.
-    #[arg(long, default_value_t = 5)]
-    k: usize,
+    /// Every combination of quasi-identifiers leaves shared by at least k records (answers are
+    /// coarsened, then hidden, until it holds); default: the laptop's setting (5).
+    #[arg(long)]
+    k: Option<usize>,
+    /// Every such group holds at least l distinct answers of each question marked `sensitive`.
+    #[arg(long, default_value_t = 1)]
+    l: usize,
     /// Print the anonymisation report only; write nothing.
     #[arg(long)]
     check: bool,
+    /// List every group of quasi-identifier answers in the report.
+    #[arg(long)]
+    details: bool,
+    /// Write without asking (the report is printed first; without --yes a terminal is asked).
+    #[arg(long, short = 'y')]
+    yes: bool,
 }
 
-/// Prints the anonymisation report.
-pub fn print_report(prepared: &export::Prepared) {
-    let (report, without_consent, unapproved) = (&prepared.report, prepared.without_consent, &prepared.unapproved);
-    println!("records: {}, withdrawals: {}", prepared.records.len(), prepared.tombstones.len());
-    if without_consent > 0 {
-        println!("left out: {without_consent} approved record(s) without recorded interview consent");
-    }
-    if !unapproved.is_empty() {
-        println!(
-            "left out: {} approved record(s) whose approval does not verify (approved before approvals were signed, or changed since); a supervisor approves them again: {}",
-            unapproved.len(),
-            unapproved.join(" ")
-        );
-    }
-    if !prepared.unsigned_withdrawals.is_empty() {
-        println!(
-            "left out: {} withdrawal(s) not signed (withdrawn before withdrawals were signed); a supervisor withdraws them again (`fourmi records withdraw UUID`): {}",
-            prepared.unsigned_withdrawals.len(),
-            prepared.unsigned_withdrawals.join(" ")
-        );
-    }
-    println!("timestamps: {}", report.coarsen.as_str());
-    println!("free text: {} phone number(s) and {} e-mail address(es) replaced", report.phones, report.emails);
-    for f in &report.forms {
-        println!("form {} ({} records)", f.form_id, f.records);
-        if f.personal.is_empty() {
-            println!("  personal questions: none marked");
-        } else {
-            println!("  personal questions, not exported: {} ({} answers dropped)", f.personal.join(", "), f.dropped);
-        }
-        if f.quasi.is_empty() {
-            println!("  k-anonymity: no question marked quasi_identifier");
-        } else if f.small_groups.is_empty() {
-            println!(
-                "  k-anonymity (k={}) over {}: every combination is shared by at least {0} records",
-                report.k,
-                f.quasi.join(", ")
-            );
-        } else {
-            println!(
-                "  k-anonymity (k={}) over {}: {} combination(s) shared by fewer than {0} records:",
-                report.k,
-                f.quasi.join(", "),
-                f.small_groups.len()
-            );
-            for (values, n) in &f.small_groups {
-                println!("    {n} record(s): {}", values.join(" | "));
-            }
-        }
+/// Prints the anonymisation report, in the language of the environment (`LANG=fr_...`).
+pub fn print_report(prepared: &export::Prepared, details: bool) {
+    let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+    for (_, line) in crate::batch::report::lines(prepared, &tr, details) {
+        println!("{line}");
     }
 }
 
@@ -97,10 +62,9 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
     let Some(coarsen) = Coarsen::parse(&args.coarsen) else {
         return fail(format!("--coarsen is none, day or month, not `{}`", args.coarsen));
     };
-    if args.k == 0 {
-        return fail("--k is at least 1");
+    if args.k == Some(0) || args.l == 0 {
+        return fail("--k and --l are at least 1");
     }
-    let opts = Options { coarsen, k: args.k };
     let selection = match args.reexport {
         Some(n) => Selection::Again(n),
         None => Selection::Next(RecordFilter {
@@ -114,26 +78,58 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    if args.check {
+    let k = match args.k {
+        Some(k) => k,
+        None => match store.disclosure_k() {
+            Ok(k) => k,
+            Err(e) => return fail(e),
+        },
+    };
+    let opts = Options { coarsen, k, l: args.l };
+    if args.check || !args.yes {
         let prepared = match store.export_set(&selection).map_err(Into::into).and_then(|s| export::prepare(s, &opts)) {
             Ok(p) => p,
             Err(e) => return fail(e),
         };
-        print_report(&prepared);
-        return ExitCode::SUCCESS;
+        print_report(&prepared, args.details);
+        if args.check {
+            return ExitCode::SUCCESS;
+        }
+        if args.to.is_none() {
+            return fail("say where to write the batch: --to FOLDER (or --check to see the report only)");
+        }
+        if !confirmed() {
+            return fail("nothing written: answer y to write the batch, or pass --yes");
+        }
     }
     let Some(dir) = args.to else {
         return fail("say where to write the batch: --to FOLDER (or --check to see the report only)");
     };
     match export::export(&mut store, &selection, &opts, &dir) {
         Ok((written, prepared)) => {
-            print_report(&prepared);
+            if args.yes {
+                print_report(&prepared, args.details);
+            }
             println!("written: {}", written.path.display());
             println!("sha256: {}", written.digest);
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
     }
+}
+
+/// Asks on the terminal whether to write; false without a terminal (pass --yes in scripts).
+fn confirmed() -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        eprintln!("the batch is written once confirmed: pass --yes to write without asking");
+        return false;
+    }
+    print!("Write the batch? [y/N] ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "o" | "oui")
 }
 
 /// Runs `fourmi batches`: the ledger, newest first.

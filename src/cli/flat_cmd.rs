@@ -76,6 +76,13 @@ pub struct FlatArgs {
     labels: Option<String>,
     #[command(flatten)]
     csv: CsvArgs,
+    /// Every combination of quasi-identifiers is shared by at least k records in the files
+    /// (answers coarsened, then hidden, until it holds); default: 5 (on a laptop, its setting).
+    #[arg(long)]
+    k: Option<usize>,
+    /// Every such group holds at least l distinct answers of each question marked `sensitive`.
+    #[arg(long, default_value_t = 1)]
+    l: usize,
 }
 
 /// Fills the tables from `records` and writes the files; prints what was written.
@@ -164,7 +171,30 @@ pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
         return Err(format!("no records of a form `{}` here (forms: {})", args.form, known.join(", ")));
     };
     let form = compile(definition)?;
-    write_all(&form, args, |filler| hq.each_record(&args.form, |r| filler.add(&r)).map_err(|e| e.to_string()))
+    // Disclosure control over every record of the form (batches were each protected alone;
+    // together their groups can differ).
+    let mut records = Vec::new();
+    hq.each_record(&args.form, |r| records.push(r)).map_err(|e| e.to_string())?;
+    let goal = crate::batch::disclosure::Goal { k: args.k.unwrap_or(5).max(1), l: args.l.max(1) };
+    let mut answers: Vec<&mut serde_json::Map<String, serde_json::Value>> =
+        records.iter_mut().map(|r| &mut r.answers).collect();
+    let outcome = crate::batch::disclosure::protect(&form, &mut answers, goal);
+    if outcome.short {
+        return Err(format!(
+            "k = {} cannot be reached with the {} records of {} at headquarters (the smallest group has {} even with every quasi-identifier hidden): lower --k",
+            goal.k, outcome.records, args.form, outcome.k_reached
+        ));
+    }
+    println!(
+        "k-anonymity: every combination of {} is shared by at least {} records; {:.1}% of those answers coarsened or hidden",
+        outcome.qis.iter().map(|q| q.name.as_str()).collect::<Vec<_>>().join(", "),
+        outcome.k_reached,
+        outcome.loss * 100.0
+    );
+    write_all(&form, args, |filler| {
+        records.iter().for_each(|r| filler.add(r));
+        Ok(records.len())
+    })
 }
 
 /// `fourmi records export`: this laptop's approved and exported records of the form, anonymised
@@ -177,7 +207,13 @@ pub fn laptop_export(store: &Store, args: &FlatArgs) -> Result<(), String> {
         return Err(format!("no approved record of a form `{}` on this laptop", args.form));
     };
     let form = compile(&definition)?;
-    let prepared = prepare(set, &Options::default()).map_err(|e| e.to_string())?;
+    let k = match args.k {
+        Some(k) => k,
+        None => store.disclosure_k().map_err(|e| e.to_string())?,
+    };
+    let opts = Options { k, l: args.l, ..Options::default() };
+    let prepared = prepare(set, &opts).map_err(|e| e.to_string())?;
+    crate::batch::export::check_reached(&prepared).map_err(|e| e.to_string())?;
     let records: Vec<Record> = prepared.records;
     write_all(&form, args, |filler| {
         records.iter().for_each(|r| filler.add(r));

@@ -502,14 +502,19 @@ impl Builder {
             "" => Privacy::None,
             "personal" => Privacy::Personal,
             "quasi_identifier" | "quasi" | "qi" => Privacy::QuasiIdentifier,
+            "sensitive" => Privacy::Sensitive,
             other => {
                 self.error(
                     row.pos_of("privacy"),
-                    format!("`privacy` is `personal` or `quasi_identifier`, not `{other}`"),
+                    format!("`privacy` is `personal`, `quasi_identifier` or `sensitive`, not `{other}`"),
                 );
                 Privacy::None
             }
         };
+        match super::generalise::parse(row.text("generalise")) {
+            Ok(steps) => item.generalise = steps,
+            Err(why) => self.error(row.pos_of("generalise"), why),
+        }
         self.item_rules(row, &item);
         item
     }

@@ -184,6 +184,7 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
     out.extend(translations(form));
     out.extend(settings_checks(form, &by_name));
     out.extend(privacy_lint(form));
+    out.extend(generalise_rules(form));
     out
 }
 
@@ -474,6 +475,36 @@ const PERSONAL_LABEL_PHRASES: &[&str] = &[
     "passport",
     "passeport",
 ];
+
+/// Each `generalise` step fits its question (bands for numbers, month and year for dates, a
+/// choices column that exists), and is written on a quasi-identifier, where it has an effect.
+fn generalise_rules(form: &Form) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (item, _) in form.walk() {
+        if item.generalise.is_empty() {
+            continue;
+        }
+        let pos = item.cells.get("generalise").copied().unwrap_or(item.pos);
+        let columns: Option<Vec<String>> = match &item.choices {
+            Some(super::model::ChoiceSource::List(list)) => Some(
+                form.choices
+                    .get(list)
+                    .map(|cs| cs.iter().flat_map(|c| c.extra.keys().cloned()).collect())
+                    .unwrap_or_default(),
+            ),
+            _ if item.kind.is_select() => Some(Vec::new()),
+            _ => None,
+        };
+        if let Some(p) = super::generalise::problem(&item.generalise, item.kind, columns.as_deref()) {
+            out.push(Diagnostic::error(pos, p));
+        } else if item.privacy != Privacy::QuasiIdentifier {
+            out.push(Diagnostic::warning(pos, format!(
+                "`{}` has a `generalise` column but is not a quasi-identifier: write `quasi_identifier` in its `privacy` column, or the steps have no effect", item.name
+            )));
+        }
+    }
+    out
+}
 
 /// Fields that look like they ask for a name, phone number, e-mail or location and are not
 /// marked personal (warnings that say how to mark them).

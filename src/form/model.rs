@@ -129,9 +129,31 @@ pub enum Privacy {
     None,
     /// Personal data: kept on the laptop, never exported.
     Personal,
-    /// Could identify someone in combination (age, sex, nationality, place): used by the
-    /// disclosure check.
+    /// Could identify someone in combination (age, sex, nationality, place): exports coarsen or
+    /// hide these until every combination is shared by at least k records (see `generalise`).
     QuasiIdentifier,
+    /// What must not be learnt of a group of records (incident type, perpetrator): with l-diversity
+    /// asked for, every group of quasi-identifiers holds at least l distinct answers of it.
+    Sensitive,
+}
+
+/// One step of a quasi-identifier's generalisation (the `generalise` column), each coarser than
+/// the one before; every level is computed from the answer as given. See docs/disclosure.md.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Generalise {
+    /// Numbers into bands this wide (`bands=5,10,20`: one step per width).
+    Bands(u32),
+    /// Numbers into the intervals these breaks make (`breaks=0,18,25,35,50,65`): `18-24`, `65+`.
+    Breaks(Vec<i64>),
+    /// A date or date-time to its month (`2026-11`).
+    Month,
+    /// ... or year (`2026`).
+    Year,
+    /// A choice to the value of this column of the choices sheet (`map=region`, `map=city` up a
+    /// cascade).
+    Map(String),
+    /// The answer removed (free text such as `nationality_other`).
+    Drop,
 }
 
 /// A default value: fixed text, or an expression evaluated when the item first appears.
@@ -192,6 +214,8 @@ pub struct Item {
     pub trigger: Vec<String>,
     /// Anonymisation class.
     pub privacy: Privacy,
+    /// How a quasi-identifier may be coarsened, step by step (empty: the defaults of its type).
+    pub generalise: Vec<Generalise>,
     /// Children of a group or repeat.
     pub children: Vec<Item>,
     /// Where each of its cells is, by column (for messages that point at the cell).
@@ -225,6 +249,7 @@ impl Item {
             parameters: BTreeMap::new(),
             trigger: Vec::new(),
             privacy: Privacy::None,
+            generalise: Vec::new(),
             children: Vec::new(),
             cells: BTreeMap::new(),
         }

@@ -253,6 +253,7 @@ fn canonical(lower: &str) -> Option<&'static str> {
         "video" => "video",
         "big-image" => "big-image",
         "privacy" => "privacy",
+        "generalise" | "generalize" | "generalisation" | "generalization" => "generalise",
         "form_title" | "title" => "form_title",
         "form_id" | "id_string" => "form_id",
         "version" => "version",

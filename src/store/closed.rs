@@ -52,21 +52,39 @@ impl Store {
     /// How long a monitor can reopen an interview it closed: `None` until the next interview is
     /// started (the default), or a number of minutes.
     pub fn reopen_minutes(&self) -> Result<Option<u32>> {
-        let v: Option<String> =
-            self.conn.query_row("SELECT value FROM meta WHERE key = 'reopen_minutes'", [], |r| r.get(0)).optional()?;
-        Ok(v.and_then(|v| v.parse::<u32>().ok()).filter(|&m| m > 0))
+        Ok(self.setting("reopen_minutes")?.and_then(|v| v.parse::<u32>().ok()).filter(|&m| m > 0))
     }
 
     /// Sets [`Store::reopen_minutes`] (coordinators; `None` or 0: until the next interview).
     pub fn set_reopen_minutes(&mut self, minutes: Option<u32>) -> Result<()> {
-        self.require(Role::Coordinator, "forbid-settings")?;
         let m = minutes.unwrap_or(0).min(7 * 24 * 60);
+        self.set_setting("reopen_minutes", &m.to_string(), serde_json::json!({"minutes": m}))
+    }
+
+    /// The k every export reaches on this laptop unless told otherwise (5 by default).
+    pub fn disclosure_k(&self) -> Result<usize> {
+        Ok(self.setting("disclosure_k")?.and_then(|v| v.parse::<usize>().ok()).filter(|&k| k > 0).unwrap_or(5))
+    }
+
+    /// Sets [`Store::disclosure_k`] (coordinators; 1 to 100).
+    pub fn set_disclosure_k(&mut self, k: usize) -> Result<()> {
+        let k = k.clamp(1, 100);
+        self.set_setting("disclosure_k", &k.to_string(), serde_json::json!({"k": k}))
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Writes a deployment setting (coordinators), with its audit event.
+    fn set_setting(&mut self, key: &str, value: &str, audit: serde_json::Value) -> Result<()> {
+        self.require(Role::Coordinator, "forbid-settings")?;
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('reopen_minutes', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [m.to_string()],
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
         )?;
-        append(&tx, &now(), &self.session.account, "setting reopen_minutes", None, &serde_json::json!({"minutes": m}))?;
+        append(&tx, &now(), &self.session.account, &format!("setting {key}"), None, &audit)?;
         tx.commit()?;
         Ok(())
     }

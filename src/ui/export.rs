@@ -41,6 +41,7 @@ pub struct ExportPage {
     count: Option<i64>,
     coarsen: Coarsen,
     k: usize,
+    l: usize,
     folder: String,
     again: Option<i64>,
     step: Step,
@@ -72,7 +73,8 @@ impl ExportPage {
             forms,
             count: None,
             coarsen: Coarsen::None,
-            k: 5,
+            k: store.disclosure_k().unwrap_or(5),
+            l: 1,
             folder: default_folder(),
             again: None,
             step: Step::Choose,
@@ -132,7 +134,7 @@ impl ExportPage {
 
     /// Reads and anonymises on another thread.
     fn check(&mut self, store: &Store, tr: &Tr) {
-        let opts = Options { coarsen: self.coarsen, k: self.k.max(1) };
+        let opts = Options { coarsen: self.coarsen, k: self.k.max(1), l: self.l.max(1) };
         let selection = self.selection();
         match store.reader() {
             Ok(reader) => {
@@ -151,7 +153,7 @@ impl ExportPage {
     /// Takes the next batch number here, then writes on another thread.
     fn write(&mut self, store: &mut Store, prepared: Box<Prepared>, tr: &Tr) {
         let dir = PathBuf::from(self.folder.trim());
-        if let Err(e) = check_folder(&dir) {
+        if let Err(e) = crate::batch::export::check_reached(&prepared).and_then(|()| check_folder(&dir)) {
             self.error = Some(errors::batch_message(tr, &e));
             self.step = Step::Checked(prepared);
             return;
@@ -290,8 +292,8 @@ impl ExportPage {
     }
 
     fn options(&mut self, ui: &mut egui::Ui, tr: &Tr) {
-        let before = (self.coarsen, self.k);
-        ui.horizontal_wrapped(|ui| {
+        let before = (self.coarsen, self.k, self.l);
+        ui.horizontal(|ui| {
             let l = ui.label(tr.t("export-coarsen"));
             egui::ComboBox::from_id_salt("x-coarsen")
                 .selected_text(tr.t(&format!("export-coarsen-{}", self.coarsen.as_str())))
@@ -302,10 +304,16 @@ impl ExportPage {
                 })
                 .response
                 .labelled_by(l.id);
+        });
+        ui.horizontal(|ui| {
             let l = ui.label(tr.t("export-k"));
             ui.add(egui::DragValue::new(&mut self.k).range(1..=100)).labelled_by(l.id);
         });
-        if before != (self.coarsen, self.k) && matches!(self.step, Step::Checked(_)) {
+        ui.horizontal(|ui| {
+            let l = ui.label(tr.t("export-l"));
+            ui.add(egui::DragValue::new(&mut self.l).range(1..=20)).labelled_by(l.id);
+        });
+        if before != (self.coarsen, self.k, self.l) && matches!(self.step, Step::Checked(_)) {
             self.step = Step::Choose;
         }
     }
@@ -419,69 +427,27 @@ impl ExportPage {
     }
 }
 
-/// The anonymisation report.
+/// The anonymisation report (the same lines as the command line's).
 fn report_ui(ui: &mut egui::Ui, p: &Prepared, tr: &Tr) {
-    let r = &p.report;
+    use crate::batch::report::Tone;
     ui.label(egui::RichText::new(tr.t("export-report")).strong());
-    ui.label(tr.ta(
-        "export-report-counts",
-        &[("n", (p.records.len() as i64).into()), ("w", (p.tombstones.len() as i64).into())],
-    ));
-    if p.without_consent > 0 {
-        ui.colored_label(style::HINT, tr.ta("export-report-no-consent", &[("n", p.without_consent.into())]));
-    }
-    if !p.unsigned_withdrawals.is_empty() {
-        ui.colored_label(
-            style::ERROR,
-            tr.ta("export-report-unsigned-withdrawals", &[("n", (p.unsigned_withdrawals.len() as i64).into())]),
-        );
-    }
-    if !p.unapproved.is_empty() {
-        ui.colored_label(style::ERROR, tr.ta("export-report-unapproved", &[("n", (p.unapproved.len() as i64).into())]));
-    }
-    ui.label(
-        tr.ta("export-report-scrubbed", &[("phones", (r.phones as i64).into()), ("emails", (r.emails as i64).into())]),
-    );
-    for f in &r.forms {
-        ui.add_space(4.0);
-        ui.label(
-            egui::RichText::new(
-                tr.ta("export-report-form", &[("form", f.form_id.clone().into()), ("n", (f.records as i64).into())]),
-            )
-            .strong(),
-        );
-        if f.personal.is_empty() {
-            ui.label(tr.t("export-report-no-personal"));
-        } else {
-            ui.label(tr.ta(
-                "export-report-personal",
-                &[("list", f.personal.join(", ").into()), ("n", (f.dropped as i64).into())],
-            ));
-        }
-        if f.quasi.is_empty() {
-            ui.label(tr.t("export-report-no-quasi"));
-        } else if f.small_groups.is_empty() {
-            ui.colored_label(
-                style::OK,
-                tr.ta("export-report-k-ok", &[("k", (r.k as i64).into()), ("list", f.quasi.join(", ").into())]),
-            );
-        } else {
-            ui.colored_label(
-                style::ERROR,
-                tr.ta(
-                    "export-report-k-small",
-                    &[
-                        ("k", (r.k as i64).into()),
-                        ("list", f.quasi.join(", ").into()),
-                        ("n", (f.small_groups.len() as i64).into()),
-                    ],
-                ),
-            );
-            for (values, n) in f.small_groups.iter().take(20) {
-                ui.label(format!("  {n} - {}", values.join(" | ")));
+    for (tone, text) in crate::batch::report::lines(p, tr, false) {
+        match tone {
+            Tone::Heading => {
+                ui.add_space(4.0);
+                ui.label(egui::RichText::new(text).strong());
             }
-            if f.small_groups.len() > 20 {
-                ui.label(tr.ta("export-report-more", &[("n", (f.small_groups.len() as i64 - 20).into())]));
+            Tone::Plain => {
+                ui.label(text);
+            }
+            Tone::Good => {
+                ui.colored_label(style::OK, text);
+            }
+            Tone::Bad => {
+                ui.colored_label(style::ERROR, text);
+            }
+            Tone::Data => {
+                ui.label(egui::RichText::new(text).monospace());
             }
         }
     }

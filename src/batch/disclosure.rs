@@ -1,0 +1,615 @@
+//! Disclosure control that acts: before records leave, their quasi-identifiers are coarsened by
+//! the steps each question declares (`generalise`) as far as needed, then single values are
+//! hidden (`*`, local suppression) until every combination of quasi-identifier answers is shared
+//! by at least k records, and, when asked, every such group holds at least l distinct answers of
+//! each sensitive question. Deterministic: the same records give the same output.
+//!
+//! Groups are compared as written (a hidden value is the value `*`, equal only to `*`), so that
+//! any tool computing k on the exported files finds at least the k reached here.
+//!
+//! The search: each quasi-identifier is at a level (0 = as answered, then one per declared
+//! step). Starting from level 0 everywhere, the step that puts the most records out of risk per
+//! unit of information lost is taken, while more than 2% of the records are at risk. The
+//! records still at risk then have one quasi-identifier hidden at a time, the one that leaves
+//! the fewest at risk, until none is; a group of records with everything hidden that is still
+//! too small takes records from the largest groups.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value as J};
+
+use crate::form::generalise::{name as step_name, steps};
+use crate::form::{Compiled, Generalise, Privacy};
+
+/// The value of a hidden answer, in batches and flat files.
+pub const HIDDEN: &str = "*";
+
+/// While more than this share of records is at risk, coarsening goes on (then values are hidden).
+const AT_RISK_BUDGET: f64 = 0.02;
+
+/// What is asked of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Goal {
+    /// Every combination of quasi-identifiers is shared by at least k records.
+    pub k: usize,
+    /// Every group holds at least l distinct answers of each sensitive question (1: not asked).
+    pub l: usize,
+}
+
+/// One quasi-identifier in the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct QiReport {
+    /// The question.
+    pub name: String,
+    /// The steps taken (`bands=10`: coarsened up to that step), empty when left as answered.
+    pub step: Option<String>,
+    /// How many steps it could take.
+    pub steps: usize,
+    /// Answers hidden (`*`).
+    pub hidden: usize,
+}
+
+/// What disclosure control did to one form's records.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Outcome {
+    /// Records considered.
+    pub records: usize,
+    /// The smallest group's size after (the k reached); `records` when there are no
+    /// quasi-identifiers.
+    pub k_reached: usize,
+    /// The fewest distinct answers of a sensitive question in a group (the l reached; `None`
+    /// with no sensitive question).
+    pub l_reached: Option<usize>,
+    /// Per quasi-identifier.
+    pub qis: Vec<QiReport>,
+    /// The sensitive questions.
+    pub sensitive: Vec<String>,
+    /// Share of quasi-identifier answers changed (coarsened or hidden), 0 to 1.
+    pub loss: f64,
+    /// Records whose quasi-identifiers were all hidden.
+    pub fully_hidden: usize,
+    /// The groups after, as (answers, records), smallest first.
+    pub groups: Vec<(Vec<String>, usize)>,
+    /// Why the goal could not be reached, if it was not (too few records).
+    pub short: bool,
+}
+
+/// A quasi-identifier's answers, coded: the distinct answers, each record's, and per level the
+/// coarsened value of each distinct answer.
+struct Column {
+    name: String,
+    /// Per record, the index of its answer in `values`.
+    codes: Vec<u32>,
+    /// Per level (0: as answered), for each distinct answer, the coarsened value's index in
+    /// `shown[level]`.
+    levels: Vec<Vec<u32>>,
+    /// Per level, the values as written (`None`: the answer is removed).
+    shown: Vec<Vec<Option<String>>>,
+    steps: Vec<Generalise>,
+}
+
+fn answer_text(v: Option<&J>) -> String {
+    match v {
+        None | Some(J::Null) => String::new(),
+        Some(J::String(s)) => s.clone(),
+        Some(v) => crate::interview::from_json(v),
+    }
+}
+
+/// `value` coarsened by `step` (`None`: removed); `choice_column` gives a choice's column.
+fn coarsen(step: &Generalise, value: &str, choice_column: &dyn Fn(&str, &str) -> Option<String>) -> Option<String> {
+    if value.is_empty() {
+        return Some(String::new());
+    }
+    let number = || value.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+    Some(match step {
+        Generalise::Bands(w) => match number() {
+            Some(n) => {
+                let w = f64::from(*w);
+                let low = (n / w).floor() * w;
+                if w == 1.0 { format!("{low}") } else { format!("{low}-{}", low + w - 1.0) }
+            }
+            None => value.to_string(),
+        },
+        Generalise::Breaks(b) => match number() {
+            Some(n) => match b.iter().rposition(|&x| n >= x as f64) {
+                None => format!("<{}", b[0]),
+                Some(i) if i + 1 == b.len() => format!("{}+", b[i]),
+                Some(i) => format!("{}-{}", b[i], b[i + 1] - 1),
+            },
+            None => value.to_string(),
+        },
+        Generalise::Month => value.get(..7).filter(|_| value.len() >= 7).unwrap_or(value).to_string(),
+        Generalise::Year => value.get(..4).filter(|_| value.len() >= 4).unwrap_or(value).to_string(),
+        Generalise::Map(col) => {
+            choice_column(value, col).filter(|v| !v.is_empty()).unwrap_or_else(|| value.to_string())
+        }
+        Generalise::Drop => return None,
+    })
+}
+
+impl Column {
+    fn new(form: &Compiled, id: usize, records: &[&Map<String, J>]) -> Column {
+        let item = &form.items[id].item;
+        let steps = steps(item);
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut values: Vec<String> = Vec::new();
+        let codes = records
+            .iter()
+            .map(|answers| {
+                let text = answer_text(answers.get(&item.name));
+                *index.entry(text).or_insert_with_key(|t| {
+                    values.push(t.clone());
+                    (values.len() - 1) as u32
+                })
+            })
+            .collect();
+        let list = form.choice_list(id);
+        let choice_column = |value: &str, col: &str| {
+            list.and_then(|cs| cs.iter().find(|c| c.name == value)).and_then(|c| c.extra.get(col).cloned())
+        };
+        let mut levels = vec![(0..values.len() as u32).collect::<Vec<u32>>()];
+        let mut shown = vec![values.iter().cloned().map(Some).collect::<Vec<_>>()];
+        for step in &steps {
+            let mut seen: HashMap<Option<String>, u32> = HashMap::new();
+            let mut out = Vec::new();
+            let map = values
+                .iter()
+                .map(|v| {
+                    let c = coarsen(step, v, &choice_column);
+                    *seen.entry(c).or_insert_with_key(|c| {
+                        out.push(c.clone());
+                        (out.len() - 1) as u32
+                    })
+                })
+                .collect();
+            levels.push(map);
+            shown.push(out);
+        }
+        Column { name: item.name.clone(), codes, levels, shown, steps }
+    }
+
+    /// Record `r`'s code at `level` (`hidden`: the code after every other).
+    fn code(&self, r: usize, level: usize, hidden: bool) -> u32 {
+        if hidden { self.shown[level].len() as u32 } else { self.levels[level][self.codes[r] as usize] }
+    }
+
+    fn width(&self, level: usize) -> u128 {
+        self.shown[level].len() as u128 + 1
+    }
+}
+
+/// The working state: each quasi-identifier's level, and which answers are hidden.
+struct State<'a> {
+    cols: &'a [Column],
+    levels: Vec<usize>,
+    /// Per record, a bit per quasi-identifier hidden.
+    hidden: Vec<u64>,
+    /// Per record, its sensitive answers (one per sensitive question), coded.
+    sensitive: &'a [Vec<u32>],
+    goal: Goal,
+}
+
+type Key = u128;
+
+impl State<'_> {
+    fn key(&self, r: usize, hidden: u64) -> Key {
+        let mut key: Key = 0;
+        for (q, c) in self.cols.iter().enumerate() {
+            let level = self.levels[q];
+            key = key.wrapping_mul(c.width(level)).wrapping_add(u128::from(c.code(r, level, hidden >> q & 1 == 1)));
+        }
+        key
+    }
+
+    /// The groups: per key, its records' count, and per sensitive question its distinct answers
+    /// (up to l of them).
+    fn groups(&self, keys: &[Key]) -> HashMap<Key, Group> {
+        let mut groups: HashMap<Key, Group> = HashMap::with_capacity(keys.len() / 4 + 1);
+        for (r, key) in keys.iter().enumerate() {
+            groups
+                .entry(*key)
+                .or_insert_with(|| Group::new(self.sensitive.len()))
+                .add(self.sensitive_of(r), self.goal.l);
+        }
+        groups
+    }
+
+    fn sensitive_of(&self, r: usize) -> &[u32] {
+        self.sensitive.get(r).map_or(&[], Vec::as_slice)
+    }
+
+    fn keys(&self) -> Vec<Key> {
+        (0..self.hidden.len()).map(|r| self.key(r, self.hidden[r])).collect()
+    }
+
+    fn safe(&self, g: &Group) -> bool {
+        g.count >= self.goal.k && g.distinct.iter().all(|d| d.len() >= self.goal.l)
+    }
+
+    /// How many records are in unsafe groups.
+    fn at_risk(&self) -> usize {
+        let keys = self.keys();
+        let groups = self.groups(&keys);
+        groups.values().filter(|g| !self.safe(g)).map(|g| g.count).sum()
+    }
+}
+
+#[derive(Clone)]
+struct Group {
+    count: usize,
+    distinct: Vec<Vec<u32>>,
+}
+
+impl Group {
+    fn new(sensitive: usize) -> Group {
+        Group { count: 0, distinct: vec![Vec::new(); sensitive] }
+    }
+
+    fn add(&mut self, sensitive: &[u32], l: usize) {
+        self.count += 1;
+        for (d, v) in self.distinct.iter_mut().zip(sensitive) {
+            if d.len() < l && !d.contains(v) {
+                d.push(*v);
+            }
+        }
+    }
+}
+
+static BAND: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^(-?\d+(\.\d+)?-(-?\d+(\.\d+)?)|<-?\d+|-?\d+\+)$").expect("a constant regex")
+});
+static MONTH_OR_YEAR: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"^\d{4}(-\d{2})?$").expect("a constant regex"));
+
+/// Whether `value` is what disclosure control can leave of an answer to question `id`: hidden,
+/// or coarsened by one of its steps (headquarters accepts these for quasi-identifiers).
+pub fn leaves_as(form: &Compiled, id: usize, value: &str) -> bool {
+    let item = &form.items[id].item;
+    if item.privacy != Privacy::QuasiIdentifier || form.items[id].repeat.is_some() {
+        return false;
+    }
+    if value == HIDDEN {
+        return true;
+    }
+    steps(item).iter().any(|step| match step {
+        Generalise::Bands(_) | Generalise::Breaks(_) => BAND.is_match(value),
+        Generalise::Month | Generalise::Year => MONTH_OR_YEAR.is_match(value),
+        Generalise::Map(col) => {
+            form.choice_list(id).is_some_and(|cs| cs.iter().any(|c| c.extra.get(col).is_some_and(|v| v == value)))
+        }
+        Generalise::Drop => false,
+    })
+}
+
+/// The quasi-identifiers (top level) and sensitive questions (anywhere: a question in a repeat
+/// counts as the set of its answers in the record) of `form`.
+fn questions(form: &Compiled) -> (Vec<usize>, Vec<usize>) {
+    let mut qi = Vec::new();
+    let mut sensitive = Vec::new();
+    for (id, node) in form.items.iter().enumerate() {
+        if !node.item.kind.is_question() {
+            continue;
+        }
+        match node.item.privacy {
+            Privacy::QuasiIdentifier if node.repeat.is_none() => qi.push(id),
+            Privacy::Sensitive => sensitive.push(id),
+            _ => {}
+        }
+    }
+    qi.truncate(64);
+    (qi, sensitive)
+}
+
+/// A record's answers to the sensitive question `id`, as one text (sorted, for answers in a
+/// repeat).
+fn sensitive_text(form: &Compiled, id: usize, answers: &Map<String, J>) -> String {
+    let name = &form.items[id].item.name;
+    match form.items[id].repeat {
+        None => answer_text(answers.get(name)),
+        Some(rep) => {
+            let rep_name = &form.items[rep].item.name;
+            let mut all: Vec<String> = match answers.get(rep_name) {
+                Some(J::Array(instances)) => instances
+                    .iter()
+                    .filter_map(|i| i.as_object())
+                    .map(|o| answer_text(o.get(name)))
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            all.sort();
+            all.dedup();
+            all.join(" ")
+        }
+    }
+}
+
+/// Coarsens and hides the quasi-identifiers of `records` (all of `form`) until `goal` holds,
+/// in place; says what it did.
+pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal) -> Outcome {
+    let goal = Goal { k: goal.k.max(1), l: goal.l.max(1) };
+    let (qi_ids, sens_ids) = questions(form);
+    let n = records.len();
+    let mut outcome = Outcome {
+        records: n,
+        k_reached: n,
+        sensitive: sens_ids.iter().map(|&i| form.items[i].item.name.clone()).collect(),
+        ..Outcome::default()
+    };
+    if n == 0 || qi_ids.is_empty() {
+        return outcome;
+    }
+    let view: Vec<&Map<String, J>> = records.iter().map(|r| &**r).collect();
+    let cols: Vec<Column> = qi_ids.iter().map(|&id| Column::new(form, id, &view)).collect();
+    let sensitive: Vec<Vec<u32>> = if goal.l > 1 && !sens_ids.is_empty() {
+        let mut index: Vec<HashMap<String, u32>> = vec![HashMap::new(); sens_ids.len()];
+        view.iter()
+            .map(|a| {
+                sens_ids
+                    .iter()
+                    .zip(index.iter_mut())
+                    .map(|(&id, ix)| {
+                        let t = sensitive_text(form, id, a);
+                        let next = ix.len() as u32;
+                        *ix.entry(t).or_insert(next)
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut st = State { cols: &cols, levels: vec![0; cols.len()], hidden: vec![0; n], sensitive: &sensitive, goal };
+    generalise(&mut st);
+    suppress(&mut st);
+    fill(&mut outcome, &st, records);
+    outcome
+}
+
+/// Takes generalisation steps while too many records are at risk.
+fn generalise(st: &mut State) {
+    let n = st.hidden.len();
+    let budget = (n as f64 * AT_RISK_BUDGET).floor() as usize;
+    let mut risk = st.at_risk();
+    while risk > budget {
+        let mut best: Option<(f64, usize, usize)> = None;
+        for q in 0..st.cols.len() {
+            if st.levels[q] + 1 >= st.cols[q].levels.len() {
+                continue;
+            }
+            st.levels[q] += 1;
+            let after = st.at_risk();
+            st.levels[q] -= 1;
+            // Information lost by one more step of this question: a share of its steps.
+            let cost = 1.0 / st.cols[q].levels.len() as f64;
+            let gain = risk.saturating_sub(after) as f64 / cost;
+            if after < risk && best.is_none_or(|(g, _, _)| gain > g) {
+                best = Some((gain, q, after));
+            }
+        }
+        let Some((_, q, after)) = best else { break };
+        st.levels[q] += 1;
+        risk = after;
+    }
+}
+
+/// Hides one quasi-identifier at a time in the records at risk (the one that leaves the fewest
+/// at risk), then completes a group of fully hidden records that is still too small.
+fn suppress(st: &mut State) {
+    let q_count = st.cols.len();
+    let all: u64 = if q_count == 64 { u64::MAX } else { (1u64 << q_count) - 1 };
+    for _ in 0..q_count {
+        let keys = st.keys();
+        let groups = st.groups(&keys);
+        let risky: Vec<usize> = (0..keys.len()).filter(|&r| !st.safe(&groups[&keys[r]])).collect();
+        if risky.is_empty() {
+            return;
+        }
+        // Safe groups keep their records: only the records at risk move, so a trial regroups
+        // them alone against the safe groups.
+        let mut best: Option<(usize, usize)> = None;
+        for q in 0..q_count {
+            if risky.iter().all(|&r| st.hidden[r] >> q & 1 == 1) {
+                continue;
+            }
+            let mut moved: HashMap<Key, Group> = HashMap::new();
+            for &r in &risky {
+                moved
+                    .entry(st.key(r, st.hidden[r] | 1 << q))
+                    .or_insert_with(|| Group::new(st.sensitive.len()))
+                    .add(st.sensitive_of(r), st.goal.l);
+            }
+            let left: usize = moved
+                .iter()
+                .filter(|(key, g)| {
+                    let mut merged: Group = Group::clone(g);
+                    if let Some(safe) = groups.get(key).filter(|s| st.safe(s)) {
+                        merged.count += safe.count;
+                        for (d, s) in merged.distinct.iter_mut().zip(&safe.distinct) {
+                            for v in s {
+                                if !d.contains(v) {
+                                    d.push(*v);
+                                }
+                            }
+                        }
+                    }
+                    !st.safe(&merged)
+                })
+                .map(|(_, g)| g.count)
+                .sum();
+            // Fewest left at risk; on a tie, the question with the most distinct answers.
+            let better = match best {
+                None => true,
+                Some((l, b)) => {
+                    left < l || left == l && st.cols[q].shown[st.levels[q]].len() > st.cols[b].shown[st.levels[b]].len()
+                }
+            };
+            if better {
+                best = Some((left, q));
+            }
+        }
+        let Some((_, q)) = best else { break };
+        for &r in &risky {
+            st.hidden[r] |= 1 << q;
+        }
+    }
+    // What is left at risk has everything hidden: one group. Too small, it takes records (the
+    // last of the largest groups, while they stay safe) until it is safe.
+    let keys = st.keys();
+    let mut groups = st.groups(&keys);
+    let blank = st.key(0, all);
+    if groups.get(&blank).is_none_or(|g| st.safe(g)) {
+        return;
+    }
+    let mut donors: Vec<(usize, Key)> =
+        groups.iter().filter(|(k, _)| **k != blank).map(|(k, g)| (g.count, *k)).collect();
+    donors.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, key) in donors {
+        for r in (0..keys.len()).rev() {
+            if keys[r] != key || st.hidden[r] == all {
+                continue;
+            }
+            let donor = &groups[&key];
+            let mut smaller = Group::new(st.sensitive.len());
+            smaller.count = donor.count - 1;
+            smaller.distinct = donor.distinct.clone();
+            if smaller.count < st.goal.k {
+                break;
+            }
+            // With l asked, a donor gives only what keeps it l-diverse: recount it without r.
+            if st.goal.l > 1 {
+                let mut recount = Group::new(st.sensitive.len());
+                for (r2, k2) in keys.iter().enumerate() {
+                    if *k2 == key && r2 != r && st.hidden[r2] != all {
+                        recount.add(st.sensitive_of(r2), st.goal.l);
+                    }
+                }
+                if !st.safe(&recount) {
+                    continue;
+                }
+                smaller = recount;
+            }
+            st.hidden[r] = all;
+            groups.insert(key, smaller);
+            groups.entry(blank).or_insert_with(|| Group::new(st.sensitive.len())).add(st.sensitive_of(r), st.goal.l);
+            if groups.get(&blank).is_some_and(|g| st.safe(g)) {
+                return;
+            }
+        }
+    }
+    // No group could spare a record: whole groups join it, the smallest first.
+    let mut whole: Vec<(usize, Key)> =
+        groups.iter().filter(|(k, _)| **k != blank).map(|(k, g)| (g.count, *k)).collect();
+    whole.sort();
+    for (_, key) in whole {
+        for r in 0..keys.len() {
+            if keys[r] == key && st.hidden[r] != all {
+                st.hidden[r] = all;
+                groups
+                    .entry(blank)
+                    .or_insert_with(|| Group::new(st.sensitive.len()))
+                    .add(st.sensitive_of(r), st.goal.l);
+            }
+        }
+        if groups.get(&blank).is_some_and(|g| st.safe(g)) {
+            return;
+        }
+    }
+}
+
+/// Writes the levels and hidden values into the records and the outcome.
+fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) {
+    let n = records.len();
+    let q_count = st.cols.len();
+    let mut changed = 0usize;
+    let mut group_of: HashMap<Vec<String>, usize> = HashMap::new();
+    outcome.qis = st
+        .cols
+        .iter()
+        .enumerate()
+        .map(|(q, c)| QiReport {
+            name: c.name.clone(),
+            step: (st.levels[q] > 0).then(|| step_name(&c.steps[st.levels[q] - 1])),
+            steps: c.steps.len(),
+            hidden: 0,
+        })
+        .collect();
+    let all: u64 = if q_count == 64 { u64::MAX } else { (1u64 << q_count) - 1 };
+    for (r, answers) in records.iter_mut().enumerate() {
+        let mut shown_key = Vec::with_capacity(q_count);
+        if st.hidden[r] == all {
+            outcome.fully_hidden += 1;
+        }
+        for (q, c) in st.cols.iter().enumerate() {
+            let level = st.levels[q];
+            let original = c.codes[r] as usize;
+            if st.hidden[r] >> q & 1 == 1 {
+                outcome.qis[q].hidden += 1;
+                changed += 1;
+                answers.insert(c.name.clone(), J::String(HIDDEN.into()));
+                shown_key.push(HIDDEN.to_string());
+                continue;
+            }
+            let value = &c.shown[level][c.levels[level][original] as usize];
+            if level > 0 && value.as_deref() != c.shown[0][original].as_deref() {
+                changed += 1;
+                match value {
+                    Some(v) if !v.is_empty() => {
+                        answers.insert(c.name.clone(), J::String(v.clone()));
+                    }
+                    _ => {
+                        answers.shift_remove(&c.name);
+                    }
+                }
+            }
+            shown_key.push(value.clone().unwrap_or_default());
+        }
+        *group_of.entry(shown_key).or_default() += 1;
+    }
+    outcome.loss = changed as f64 / (n * q_count) as f64;
+    let mut groups: Vec<(Vec<String>, usize)> = group_of.into_iter().collect();
+    groups.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    outcome.k_reached = groups.first().map_or(n, |g| g.1);
+    outcome.short = outcome.k_reached < st.goal.k;
+    if !st.sensitive.is_empty() {
+        let keys = st.keys();
+        let groups = st.groups(&keys);
+        let mut index: HashMap<Key, Vec<Vec<u32>>> = HashMap::new();
+        for (r, key) in keys.iter().enumerate() {
+            let e = index.entry(*key).or_insert_with(|| vec![Vec::new(); st.sensitive.len()]);
+            for (d, v) in e.iter_mut().zip(st.sensitive_of(r)) {
+                if !d.contains(v) {
+                    d.push(*v);
+                }
+            }
+        }
+        let l = index.values().flat_map(|ds| ds.iter().map(Vec::len)).min().unwrap_or(0);
+        outcome.l_reached = Some(l);
+        outcome.short |= l < st.goal.l && !groups.is_empty();
+    }
+    outcome.groups = groups;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_dates_and_choices_are_coarsened_step_by_step() {
+        let none = |_: &str, _: &str| None;
+        assert_eq!(coarsen(&Generalise::Bands(5), "27", &none).unwrap(), "25-29");
+        assert_eq!(coarsen(&Generalise::Bands(10), "27", &none).unwrap(), "20-29");
+        let breaks = Generalise::Breaks(vec![18, 25, 35, 65]);
+        assert_eq!(coarsen(&breaks, "17", &none).unwrap(), "<18");
+        assert_eq!(coarsen(&breaks, "30", &none).unwrap(), "25-34");
+        assert_eq!(coarsen(&breaks, "70", &none).unwrap(), "65+");
+        assert_eq!(coarsen(&Generalise::Month, "2026-11-28", &none).unwrap(), "2026-11");
+        assert_eq!(coarsen(&Generalise::Year, "2026-11-28T10:00", &none).unwrap(), "2026");
+        let region = |v: &str, c: &str| (c == "region" && v == "guinea").then(|| "west_africa".to_string());
+        assert_eq!(coarsen(&Generalise::Map("region".into()), "guinea", &region).unwrap(), "west_africa");
+        assert_eq!(coarsen(&Generalise::Map("region".into()), "niger", &region).unwrap(), "niger");
+        assert_eq!(coarsen(&Generalise::Drop, "Kalaban", &none), None);
+        assert_eq!(coarsen(&Generalise::Bands(5), "", &none).unwrap(), "", "no answer stays no answer");
+    }
+}
