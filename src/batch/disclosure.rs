@@ -197,9 +197,15 @@ impl State<'_> {
         let mut key: Key = 0;
         for (q, c) in self.cols.iter().enumerate() {
             let level = self.levels[q];
-            key = key.wrapping_mul(c.width(level)).wrapping_add(u128::from(c.code(r, level, hidden >> q & 1 == 1)));
+            let code = if self.dropped(q) { 0 } else { c.code(r, level, hidden >> q & 1 == 1) };
+            key = key.wrapping_mul(c.width(level)).wrapping_add(u128::from(code));
         }
         key
+    }
+
+    /// Every quasi-identifier that can be hidden (not dropped).
+    fn all(&self) -> u64 {
+        (0..self.cols.len()).filter(|&q| !self.dropped(q)).fold(0, |m, q| m | 1 << q)
     }
 
     /// The groups: per key, its records' count, and per sensitive question its distinct answers
@@ -207,12 +213,20 @@ impl State<'_> {
     fn groups(&self, keys: &[Key]) -> HashMap<Key, Group> {
         let mut groups: HashMap<Key, Group> = HashMap::with_capacity(keys.len() / 4 + 1);
         for (r, key) in keys.iter().enumerate() {
-            groups
-                .entry(*key)
-                .or_insert_with(|| Group::new(self.sensitive.len()))
-                .add(self.sensitive_of(r), self.goal.l);
+            groups.entry(*key).or_insert_with(|| Group::new(self.sens_count())).add(self.sensitive_of(r), self.goal.l);
         }
         groups
+    }
+
+    /// Whether quasi-identifier `q` is at a `drop` step (its answers removed: nothing to hide).
+    fn dropped(&self, q: usize) -> bool {
+        let level = self.levels[q];
+        level > 0 && self.cols[q].steps.get(level - 1) == Some(&Generalise::Drop)
+    }
+
+    /// How many sensitive questions are counted (none unless l > 1 is asked).
+    fn sens_count(&self) -> usize {
+        self.sensitive.first().map_or(0, Vec::len)
     }
 
     fn sensitive_of(&self, r: usize) -> &[u32] {
@@ -360,7 +374,9 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
     } else {
         Vec::new()
     };
-    let mut st = State { cols: &cols, levels: vec![0; cols.len()], hidden: vec![0; n], sensitive: &sensitive, goal };
+    // A question whose first step is `drop` (free text such as `nationality_other`) never leaves.
+    let levels = cols.iter().map(|c| usize::from(c.steps.first() == Some(&Generalise::Drop))).collect();
+    let mut st = State { cols: &cols, levels, hidden: vec![0; n], sensitive: &sensitive, goal };
     generalise(&mut st);
     suppress(&mut st);
     fill(&mut outcome, &st, records);
@@ -398,7 +414,7 @@ fn generalise(st: &mut State) {
 /// at risk), then completes a group of fully hidden records that is still too small.
 fn suppress(st: &mut State) {
     let q_count = st.cols.len();
-    let all: u64 = if q_count == 64 { u64::MAX } else { (1u64 << q_count) - 1 };
+    let all = st.all();
     for _ in 0..q_count {
         let keys = st.keys();
         let groups = st.groups(&keys);
@@ -410,14 +426,14 @@ fn suppress(st: &mut State) {
         // them alone against the safe groups.
         let mut best: Option<(usize, usize)> = None;
         for q in 0..q_count {
-            if risky.iter().all(|&r| st.hidden[r] >> q & 1 == 1) {
+            if st.dropped(q) || risky.iter().all(|&r| st.hidden[r] >> q & 1 == 1) {
                 continue;
             }
             let mut moved: HashMap<Key, Group> = HashMap::new();
             for &r in &risky {
                 moved
                     .entry(st.key(r, st.hidden[r] | 1 << q))
-                    .or_insert_with(|| Group::new(st.sensitive.len()))
+                    .or_insert_with(|| Group::new(st.sens_count()))
                     .add(st.sensitive_of(r), st.goal.l);
             }
             let left: usize = moved
@@ -471,7 +487,7 @@ fn suppress(st: &mut State) {
                 continue;
             }
             let donor = &groups[&key];
-            let mut smaller = Group::new(st.sensitive.len());
+            let mut smaller = Group::new(st.sens_count());
             smaller.count = donor.count - 1;
             smaller.distinct = donor.distinct.clone();
             if smaller.count < st.goal.k {
@@ -479,7 +495,7 @@ fn suppress(st: &mut State) {
             }
             // With l asked, a donor gives only what keeps it l-diverse: recount it without r.
             if st.goal.l > 1 {
-                let mut recount = Group::new(st.sensitive.len());
+                let mut recount = Group::new(st.sens_count());
                 for (r2, k2) in keys.iter().enumerate() {
                     if *k2 == key && r2 != r && st.hidden[r2] != all {
                         recount.add(st.sensitive_of(r2), st.goal.l);
@@ -492,7 +508,7 @@ fn suppress(st: &mut State) {
             }
             st.hidden[r] = all;
             groups.insert(key, smaller);
-            groups.entry(blank).or_insert_with(|| Group::new(st.sensitive.len())).add(st.sensitive_of(r), st.goal.l);
+            groups.entry(blank).or_insert_with(|| Group::new(st.sens_count())).add(st.sensitive_of(r), st.goal.l);
             if groups.get(&blank).is_some_and(|g| st.safe(g)) {
                 return;
             }
@@ -503,13 +519,10 @@ fn suppress(st: &mut State) {
         groups.iter().filter(|(k, _)| **k != blank).map(|(k, g)| (g.count, *k)).collect();
     whole.sort();
     for (_, key) in whole {
-        for r in 0..keys.len() {
-            if keys[r] == key && st.hidden[r] != all {
+        for (r, k) in keys.iter().enumerate() {
+            if *k == key && st.hidden[r] != all {
                 st.hidden[r] = all;
-                groups
-                    .entry(blank)
-                    .or_insert_with(|| Group::new(st.sensitive.len()))
-                    .add(st.sensitive_of(r), st.goal.l);
+                groups.entry(blank).or_insert_with(|| Group::new(st.sens_count())).add(st.sensitive_of(r), st.goal.l);
             }
         }
         if groups.get(&blank).is_some_and(|g| st.safe(g)) {
@@ -535,7 +548,7 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
             hidden: 0,
         })
         .collect();
-    let all: u64 = if q_count == 64 { u64::MAX } else { (1u64 << q_count) - 1 };
+    let all = st.all();
     for (r, answers) in records.iter_mut().enumerate() {
         let mut shown_key = Vec::with_capacity(q_count);
         if st.hidden[r] == all {
@@ -544,6 +557,13 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
         for (q, c) in st.cols.iter().enumerate() {
             let level = st.levels[q];
             let original = c.codes[r] as usize;
+            if st.dropped(q) {
+                if answers.shift_remove(&c.name).is_some() {
+                    changed += 1;
+                }
+                shown_key.push(String::new());
+                continue;
+            }
             if st.hidden[r] >> q & 1 == 1 {
                 outcome.qis[q].hidden += 1;
                 changed += 1;
@@ -577,7 +597,7 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
         let groups = st.groups(&keys);
         let mut index: HashMap<Key, Vec<Vec<u32>>> = HashMap::new();
         for (r, key) in keys.iter().enumerate() {
-            let e = index.entry(*key).or_insert_with(|| vec![Vec::new(); st.sensitive.len()]);
+            let e = index.entry(*key).or_insert_with(|| vec![Vec::new(); st.sens_count()]);
             for (d, v) in e.iter_mut().zip(st.sensitive_of(r)) {
                 if !d.contains(v) {
                     d.push(*v);

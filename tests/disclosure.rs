@@ -1,0 +1,403 @@
+//! Disclosure control that acts: exports coarsen and hide quasi-identifiers until every
+//! combination is shared by k records (and l-diversity when asked), deterministically, checked
+//! here on generated records, by an independent tool (pycanon, from PyPI) on the flat files the
+//! command line writes, and on the Bamako case study through headquarters.
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use fourmi::batch::disclosure::{Goal, HIDDEN, protect};
+use fourmi::form::Compiled;
+use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use serde_json::{Map, Value as J, json};
+
+const FORM: &str = r#"
+[settings]
+form_id = "sdc"
+version = "1"
+default_language = "English (en)"
+consent_question = "consent"
+
+[[survey]]
+type = "select_one yes_no"
+name = "consent"
+label."English (en)" = "Do you agree to take part?"
+
+[[survey]]
+type = "select_one city"
+name = "city"
+label."English (en)" = "City"
+privacy = "quasi_identifier"
+
+[[survey]]
+type = "select_one hood"
+name = "hood"
+label."English (en)" = "Neighbourhood"
+privacy = "quasi_identifier"
+generalise = "map=city"
+
+[[survey]]
+type = "integer"
+name = "age"
+label."English (en)" = "Age"
+privacy = "quasi_identifier"
+
+[[survey]]
+type = "select_one sex"
+name = "sex"
+label."English (en)" = "Sex"
+privacy = "quasi_identifier"
+
+[[survey]]
+type = "select_one country"
+name = "nationality"
+label."English (en)" = "Nationality"
+privacy = "quasi_identifier"
+generalise = "map=region"
+
+[[survey]]
+type = "text"
+name = "nationality_other"
+label."English (en)" = "Other nationality"
+privacy = "quasi_identifier"
+
+[[survey]]
+type = "select_one itype"
+name = "incident"
+label."English (en)" = "Incident"
+privacy = "sensitive"
+
+[[choices]]
+list_name = "yes_no"
+name = "yes"
+label."English (en)" = "Yes"
+[[choices]]
+list_name = "yes_no"
+name = "no"
+label."English (en)" = "No"
+[[choices]]
+list_name = "city"
+name = "bamako"
+label."English (en)" = "Bamako"
+[[choices]]
+list_name = "city"
+name = "gao"
+label."English (en)" = "Gao"
+[[choices]]
+list_name = "hood"
+name = "niamakoro"
+label."English (en)" = "Niamakoro"
+city = "bamako"
+[[choices]]
+list_name = "hood"
+name = "sotuba"
+label."English (en)" = "Sotuba"
+city = "bamako"
+[[choices]]
+list_name = "hood"
+name = "kalaban"
+label."English (en)" = "Kalaban"
+city = "bamako"
+[[choices]]
+list_name = "hood"
+name = "chateau"
+label."English (en)" = "Château"
+city = "gao"
+[[choices]]
+list_name = "sex"
+name = "female"
+label."English (en)" = "Female"
+[[choices]]
+list_name = "sex"
+name = "male"
+label."English (en)" = "Male"
+[[choices]]
+list_name = "country"
+name = "guinea"
+label."English (en)" = "Guinea"
+region = "west_africa"
+[[choices]]
+list_name = "country"
+name = "niger"
+label."English (en)" = "Niger"
+region = "west_africa"
+[[choices]]
+list_name = "country"
+name = "cameroon"
+label."English (en)" = "Cameroon"
+region = "central_africa"
+[[choices]]
+list_name = "country"
+name = "chad"
+label."English (en)" = "Chad"
+region = "central_africa"
+[[choices]]
+list_name = "itype"
+name = "extortion"
+label."English (en)" = "Extortion"
+[[choices]]
+list_name = "itype"
+name = "detention"
+label."English (en)" = "Detention"
+[[choices]]
+list_name = "itype"
+name = "robbery"
+label."English (en)" = "Robbery"
+"#;
+
+const QI: [&str; 6] = ["city", "hood", "age", "sex", "nationality", "nationality_other"];
+
+fn form() -> Compiled {
+    fourmi::form::from_definition(FORM).unwrap()
+}
+
+/// `n` respondents as a field team meets them: most in two big neighbourhoods, a few rare
+/// nationalities, ages 18 to 60, now and then an "other" nationality written out.
+fn respondents(n: usize, seed: u64) -> Vec<Map<String, J>> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let hood = ["niamakoro", "niamakoro", "sotuba", "sotuba", "kalaban", "chateau"][rng.gen_range(0..6)];
+            let city = if hood == "chateau" { "gao" } else { "bamako" };
+            let nationality = ["guinea", "guinea", "guinea", "niger", "niger", "cameroon", "chad"][rng.gen_range(0..7)];
+            let age: i64 = rng.gen_range(18..61);
+            let sex = ["female", "male"][rng.gen_range(0..2)];
+            let incident = ["extortion", "detention", "robbery"][rng.gen_range(0..3)];
+            let mut a = json!({
+                "consent": "yes", "city": city, "hood": hood, "age": age, "sex": sex,
+                "nationality": nationality, "incident": incident,
+            });
+            if rng.gen_range(0..20) == 0 {
+                a["nationality_other"] = json!(format!("written {}", rng.gen_range(0..1000)));
+            }
+            a.as_object().unwrap().clone()
+        })
+        .collect()
+}
+
+fn run(records: &mut [Map<String, J>], goal: Goal) -> fourmi::batch::disclosure::Outcome {
+    let form = form();
+    let mut refs: Vec<&mut Map<String, J>> = records.iter_mut().collect();
+    protect(&form, &mut refs, goal)
+}
+
+fn text(v: Option<&J>) -> String {
+    match v {
+        None => String::new(),
+        Some(J::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Each record's combination of quasi-identifier answers as they leave, and how many share it,
+/// counted here (equal as written: `*` equals only `*`).
+fn smallest_group(records: &[Map<String, J>]) -> usize {
+    let mut groups: HashMap<Vec<String>, usize> = HashMap::new();
+    for r in records {
+        *groups.entry(QI.iter().map(|q| text(r.get(*q))).collect()).or_default() += 1;
+    }
+    groups.values().copied().min().unwrap_or(0)
+}
+
+fn fewest_distinct_incidents(records: &[Map<String, J>]) -> usize {
+    let mut groups: HashMap<Vec<String>, Vec<String>> = HashMap::new();
+    for r in records {
+        let g = groups.entry(QI.iter().map(|q| text(r.get(*q))).collect()).or_default();
+        let i = text(r.get("incident"));
+        if !g.contains(&i) {
+            g.push(i);
+        }
+    }
+    groups.values().map(Vec::len).min().unwrap_or(0)
+}
+
+#[test]
+fn every_combination_leaves_shared_by_k_records_after_coarsening_then_hiding() {
+    let mut records = respondents(800, 1);
+    let before = records.clone();
+    let out = run(&mut records, Goal { k: 5, l: 1 });
+    assert!(!out.short);
+    assert!(out.k_reached >= 5, "{out:?}");
+    assert_eq!(smallest_group(&records), out.k_reached, "the k counted here is the k reported");
+    assert!(records.iter().all(|r| r.get("nationality_other").is_none()), "free text is dropped");
+    let age = out.qis.iter().find(|q| q.name == "age").unwrap();
+    assert!(age.step.as_deref().is_some_and(|s| s.starts_with("bands=")), "ages go into bands: {age:?}");
+    assert!(records.iter().all(|r| r["age"].as_str().is_some_and(|a| a.contains('-') || a == HIDDEN)));
+    assert!(out.loss > 0.0 && out.loss < 1.0, "{}", out.loss);
+    // What was not needed is kept: the sensitive answers, and every city (few and large).
+    assert!(records.iter().zip(&before).all(|(a, b)| a["incident"] == b["incident"]));
+    let hidden_cities = records.iter().filter(|r| r["city"] == HIDDEN).count();
+    assert!(hidden_cities * 10 < records.len(), "{hidden_cities} cities hidden");
+}
+
+#[test]
+fn records_already_k_anonymous_leave_unchanged() {
+    let mut records: Vec<Map<String, J>> = (0..30)
+        .map(|i| {
+            json!({"consent": "yes", "city": "bamako", "hood": "niamakoro", "age": 20 + i % 2, "sex": "female", "nationality": "guinea"})
+                .as_object()
+                .unwrap()
+                .clone()
+        })
+        .collect();
+    let before = records.clone();
+    let out = run(&mut records, Goal { k: 5, l: 1 });
+    assert_eq!(records, before);
+    assert_eq!((out.loss, out.k_reached), (0.0, 15));
+    assert!(out.qis.iter().all(|q| (q.step.is_none() || q.step.as_deref() == Some("drop")) && q.hidden == 0));
+}
+
+#[test]
+fn the_same_records_give_the_same_output() {
+    let mut a = respondents(500, 7);
+    let mut b = a.clone();
+    let (oa, ob) = (run(&mut a, Goal { k: 5, l: 2 }), run(&mut b, Goal { k: 5, l: 2 }));
+    assert_eq!(a, b);
+    assert_eq!(oa, ob);
+}
+
+#[test]
+fn l_diversity_holds_on_sensitive_questions_when_asked() {
+    let mut records = respondents(600, 3);
+    let out = run(&mut records, Goal { k: 5, l: 2 });
+    assert!(!out.short);
+    assert!(out.l_reached.is_some_and(|l| l >= 2), "{out:?}");
+    assert!(fewest_distinct_incidents(&records) >= 2);
+    assert!(smallest_group(&records) >= 5);
+}
+
+#[test]
+fn too_few_records_for_k_are_said_to_fall_short_with_everything_hidden() {
+    let mut records = respondents(3, 2);
+    let out = run(&mut records, Goal { k: 5, l: 1 });
+    assert!(out.short);
+    assert_eq!(out.k_reached, 3);
+    assert!(records.iter().all(|r| ["city", "hood", "age", "sex", "nationality"].iter().all(|q| r[*q] == HIDDEN)));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn whatever_the_records_k_is_reached_or_said_to_be_out_of_reach(
+        n in 0usize..80, seed in any::<u64>(), k in 1usize..7, l in 1usize..3,
+    ) {
+        let mut records = respondents(n, seed);
+        let out = run(&mut records, Goal { k, l });
+        if n == 0 {
+            prop_assert_eq!(out.records, 0);
+        } else if out.short {
+            // Short of k only when there are too few records, or too few distinct incidents.
+            prop_assert!(n < k || l > 1, "short with {} records for k = {}", n, k);
+        } else {
+            prop_assert!(smallest_group(&records) >= k);
+            if l > 1 {
+                prop_assert!(fewest_distinct_incidents(&records) >= l);
+            }
+        }
+    }
+}
+
+/// Whether python3 with pycanon (from PyPI) is here; says so when not.
+fn pycanon() -> bool {
+    let ok = Command::new("python3").args(["-c", "import pycanon, pandas"]).output().is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: python3 with pycanon is not installed (pip install pycanon)");
+    }
+    ok
+}
+
+/// A laptop with `n` approved respondents of the test form, as the command line makes it.
+fn laptop(n: usize) -> (tempfile::TempDir, impl Fn(&[&str]) -> std::process::Output) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    std::fs::write(dir.join("pass"), "a coordinator passphrase\n").unwrap();
+    std::fs::write(dir.join("form.toml"), FORM).unwrap();
+    let lines: Vec<String> = respondents(n, 11).into_iter().map(|r| J::Object(r).to_string()).collect();
+    std::fs::write(dir.join("answers.jsonl"), lines.join("\n")).unwrap();
+    let run = move |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_fourmi"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.join("data"))
+            .args(["--user", "chief", "--passphrase-file"])
+            .arg(dir.join("pass"))
+            .output()
+            .unwrap()
+    };
+    let ok = |o: std::process::Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let hq = age::x25519::Identity::generate().to_public().to_string();
+    ok(run(&["setup", "--name", "chief", "--recipient", &hq]));
+    let form = tmp.path().join("form.toml");
+    let answers = tmp.path().join("answers.jsonl");
+    let added = run(&[
+        "records",
+        "add",
+        "--form",
+        form.to_str().unwrap(),
+        "--answers",
+        answers.to_str().unwrap(),
+        "--finalize",
+    ]);
+    ok(added.clone());
+    for line in String::from_utf8_lossy(&added.stdout).lines() {
+        ok(run(&["records", "approve", line.split('\t').next().unwrap()]));
+    }
+    (tmp, run)
+}
+
+#[test]
+fn pycanon_finds_at_least_the_k_and_l_asked_in_the_flat_files() {
+    if !pycanon() {
+        return;
+    }
+    let (tmp, fourmi) = laptop(300);
+    let to = tmp.path().join("flat");
+    let out =
+        fourmi(&["records", "export", "csv", "--form", "sdc", "--k", "5", "--l", "2", "--to", to.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let script = r#"
+import sys, pandas as pd
+from pycanon import anonymity
+d = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
+qi = [q for q in ["city", "hood", "age", "sex", "nationality", "nationality_other"] if q in d.columns]
+print(anonymity.k_anonymity(d, qi), anonymity.l_diversity(d, qi, ["incident"]))
+"#;
+    let py = Command::new("python3").args(["-c", script]).arg(to.join("sdc.csv")).output().unwrap();
+    assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
+    let said = String::from_utf8_lossy(&py.stdout);
+    let nums: Vec<usize> = said.split_whitespace().map(|n| n.parse().unwrap()).collect();
+    assert!(nums[0] >= 5, "pycanon's k: {said}");
+    assert!(nums[1] >= 2, "pycanon's l: {said}");
+}
+
+#[test]
+fn the_command_line_prints_the_report_and_writes_only_once_confirmed() {
+    let (tmp, fourmi) = laptop(120);
+    let to = tmp.path().join("stick");
+    std::fs::create_dir_all(&to).unwrap();
+    let asked = fourmi(&["export", "--to", to.to_str().unwrap()]);
+    let report = String::from_utf8_lossy(&asked.stdout).into_owned();
+    assert!(!asked.status.success(), "without a terminal and without --yes nothing is written");
+    assert_eq!(std::fs::read_dir(&to).unwrap().count(), 0);
+    assert!(report.contains("k-anonymity: every combination of city, hood, age, sex, nationality"), "{report}");
+    assert!(
+        report.contains("Coarsened:") && report.contains("Hidden") && report.contains("Information lost:"),
+        "{report}"
+    );
+    assert!(report.lines().count() < 20, "under 20 lines:\n{report}");
+    let details = fourmi(&["export", "--check", "--details"]);
+    assert!(String::from_utf8_lossy(&details.stdout).contains("groups of city | hood"));
+    let french = Command::new(env!("CARGO_BIN_EXE_fourmi"))
+        .env("LANG", "fr_FR.UTF-8")
+        .args(["export", "--check", "--data-dir"])
+        .arg(tmp.path().join("data"))
+        .args(["--user", "chief", "--passphrase-file"])
+        .arg(tmp.path().join("pass"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&french.stdout).contains("Information perdue"), "the report in French");
+    let written = fourmi(&["export", "--yes", "--to", to.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    assert_eq!(std::fs::read_dir(&to).unwrap().count(), 1);
+}
