@@ -26,7 +26,7 @@ export WINEPREFIX=$WORK/prefix WINEDEBUG=-all WINEDLLOVERRIDES="bcryptprimitives
 cleanup() {
     [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null || true
     [ -n "${XVFB:-}" ] && kill "$XVFB" 2>/dev/null || true
-    "$WINE" wineserver -k 2>/dev/null || wineserver -k 2>/dev/null || true
+    "$(dirname "$WINE")/wineserver" -k 2>/dev/null || wineserver -k 2>/dev/null || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
