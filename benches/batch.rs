@@ -4,6 +4,9 @@
 //! - headquarters import (verify, decrypt, validate, merge into SQLite) against `sqlite3`'s
 //!   `.import` of the same rows as CSV into the same table (target: within 2 times).
 //!
+//! - disclosure control alone (coarsen and hide until k = 5) on the 100k records' answers
+//!   (target: within 1 second).
+//!
 //! The `age` and `sqlite3` comparisons are skipped, saying so, when the tools are missing.
 
 use std::path::{Path, PathBuf};
@@ -300,9 +303,32 @@ fn stages(b: &Bench) {
     );
 }
 
+/// Disclosure control alone: the 100k records' answers coarsened and hidden until k = 5.
+fn disclosure_alone(c: &mut Criterion, b: &Bench) {
+    let form = fourmi::form::from_definition(&b.set.forms[0].1).unwrap();
+    let answers: Vec<serde_json::Map<String, serde_json::Value>> =
+        b.set.records.iter().map(|r| r.row.answers.as_object().cloned().unwrap_or_default()).collect();
+    let mut g = c.benchmark_group("disclosure control, 100k records");
+    g.sample_size(10);
+    g.bench_function("coarsen and hide until k = 5", |bch| {
+        bch.iter_batched(
+            || answers.clone(),
+            |mut all| {
+                let mut refs: Vec<&mut serde_json::Map<String, serde_json::Value>> = all.iter_mut().collect();
+                let out = fourmi::batch::disclosure::protect(&form, &mut refs, fourmi::batch::disclosure::Goal { k: 5, l: 1 });
+                assert!(!out.short);
+                (all, out)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let b = setup();
     stages(&b);
+    disclosure_alone(c, &b);
     let prepared = prepare(b.set.clone(), &Options::default()).unwrap();
     export_vs_age(c, &b, &prepared);
     import_vs_sqlite(c, &b, &prepared);

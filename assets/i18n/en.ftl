@@ -345,6 +345,9 @@ export-report-groups = { $n ->
 ## Settings
 settings-reopen-minutes = Minutes a monitor can reopen an interview it closed
 settings-reopen-hint = 0: until the monitor starts the next interview. After that, the answers of a refused or screened-out interview are removed for good.
+settings-k = Smallest group for exports (k)
+settings-k-apply = Apply this k
+settings-k-hint = Every batch and flat file leaves with each combination of quasi-identifiers (place, age, sex, nationality...) shared by at least this many records: answers are coarsened, then hidden, until it holds. See docs/disclosure.md.
 settings-apply = Apply
 settings-saved = Saved.
 settings-saving = Saving...

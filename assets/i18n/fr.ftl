@@ -361,6 +361,9 @@ export-report-groups = { $n ->
 ## Réglages
 settings-reopen-minutes = Minutes pendant lesquelles un enquêteur peut rouvrir un entretien qu'il a clos
 settings-reopen-hint = 0 : jusqu'à ce que l'enquêteur commence l'entretien suivant. Ensuite, les réponses d'un entretien refusé ou non éligible sont effacées pour de bon.
+settings-k = Plus petit groupe à l'export (k)
+settings-k-apply = Appliquer ce k
+settings-k-hint = Chaque lot et chaque fichier plat part avec chaque combinaison de quasi-identifiants (lieu, âge, sexe, nationalité...) partagée par au moins ce nombre de fiches : les réponses sont généralisées, puis masquées, jusqu'à ce que ce soit vrai. Voir docs/disclosure.md.
 settings-apply = Appliquer
 settings-saved = Enregistré.
 settings-saving = Enregistrement...

@@ -29,6 +29,8 @@ pub struct SettingsPage {
     message: Option<(bool, String)>,
     /// Minutes a monitor can reopen an interview it closed (0: until the next one starts).
     reopen_minutes: u32,
+    /// The k every export reaches (the laptop's setting).
+    k: usize,
     /// The session's own new passphrase, twice.
     own: Zeroizing<String>,
     own_again: Zeroizing<String>,
@@ -54,6 +56,7 @@ impl SettingsPage {
             recipient: String::new(),
             message: None,
             reopen_minutes: store.reopen_minutes().ok().flatten().unwrap_or(0),
+            k: store.disclosure_k().unwrap_or(5),
             own: Zeroizing::new(String::new()),
             own_again: Zeroizing::new(String::new()),
             confirm_disable: None,
@@ -132,6 +135,18 @@ impl SettingsPage {
                     }
                 });
                 ui.colored_label(style::HINT, tr.t("settings-reopen-hint"));
+                ui.separator();
+                ui.horizontal_wrapped(|ui| {
+                    let l = ui.label(tr.t("settings-k"));
+                    ui.add(egui::DragValue::new(&mut self.k).range(1..=100)).labelled_by(l.id);
+                    if ui.button(tr.t("settings-apply")).on_hover_text(tr.t("settings-k-apply")).clicked() {
+                        let (k, done) = (self.k, tr.t("settings-saved"));
+                        go = Some(Go::Run(Job::new(tr.t("settings-saving"), Go::Settings, move |store| {
+                            store.set_disclosure_k(k).map(|()| done)
+                        })));
+                    }
+                });
+                ui.colored_label(style::HINT, tr.t("settings-k-hint"));
                 ui.separator();
                 go = go.take().or(self.recipients(ui, store, tr));
                 ui.separator();
