@@ -95,6 +95,7 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
         ));
         out.push((Tone::Plain, tr.ta("export-report-loss", &[("percent", format!("{:.1}", d.loss * 100.0).into())])));
         out.push((Tone::Plain, tr.t("export-report-preview")));
+        out.push((Tone::Data, format!("  {}", d.qis.iter().map(|q| q.name.as_str()).collect::<Vec<_>>().join(" | "))));
         for rec in p.records.iter().filter(|rec| rec.form_id == f.form_id).take(3) {
             let cells: Vec<String> = d
                 .qis
