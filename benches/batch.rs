@@ -315,7 +315,11 @@ fn disclosure_alone(c: &mut Criterion, b: &Bench) {
             || answers.clone(),
             |mut all| {
                 let mut refs: Vec<&mut serde_json::Map<String, serde_json::Value>> = all.iter_mut().collect();
-                let out = fourmi::batch::disclosure::protect(&form, &mut refs, fourmi::batch::disclosure::Goal { k: 5, l: 1 });
+                let out = fourmi::batch::disclosure::protect(
+                    &form,
+                    &mut refs,
+                    fourmi::batch::disclosure::Goal { k: 5, l: 1 },
+                );
                 assert!(!out.short);
                 (all, out)
             },

@@ -335,7 +335,7 @@ export-report-hidden = Hidden (*): { $list } ({ $all ->
     [one] one record
    *[other] { $all } records
 } with every quasi-identifier hidden).
-export-report-loss = Information lost: { $percent }% of the quasi-identifier answers were coarsened or hidden.
+export-report-loss = Information lost: { $percent }% (a hidden answer counts whole, a coarsened one by how far it was coarsened).
 export-report-preview = The first records as they will leave:
 export-report-groups = { $n ->
     [one] One group

@@ -351,7 +351,7 @@ export-report-hidden = Masqué (*) : { $list } ({ $all ->
     [one] une fiche
    *[other] { $all } fiches
 } avec tous ses quasi-identifiants masqués).
-export-report-loss = Information perdue : { $percent } % des réponses aux quasi-identifiants ont été généralisées ou masquées.
+export-report-loss = Information perdue : { $percent } % (une réponse masquée compte entière, une réponse généralisée selon le degré de généralisation).
 export-report-preview = Les premières fiches telles qu'elles partiront :
 export-report-groups = { $n ->
     [one] Un groupe

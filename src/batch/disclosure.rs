@@ -64,7 +64,8 @@ pub struct Outcome {
     pub qis: Vec<QiReport>,
     /// The sensitive questions.
     pub sensitive: Vec<String>,
-    /// Share of quasi-identifier answers changed (coarsened or hidden), 0 to 1.
+    /// Information lost, 0 to 1: over every quasi-identifier answer, 1 for one hidden or dropped,
+    /// the share of its question's steps taken for one coarsened (the precision measure).
     pub loss: f64,
     /// Records whose quasi-identifiers were all hidden.
     pub fully_hidden: usize,
@@ -201,6 +202,27 @@ impl State<'_> {
             key = key.wrapping_mul(c.width(level)).wrapping_add(u128::from(code));
         }
         key
+    }
+
+    /// Information lost (the precision measure, before dividing by the cells): 1 per hidden or
+    /// dropped answer, the share of its steps per coarsened one.
+    fn lost(&self) -> f64 {
+        let mut lost = 0.0;
+        for (q, c) in self.cols.iter().enumerate() {
+            let level = self.levels[q];
+            let share = level as f64 / (c.steps.len() + 1) as f64;
+            for r in 0..self.hidden.len() {
+                let original = c.codes[r] as usize;
+                if self.dropped(q) {
+                    lost += f64::from(u8::from(!c.shown[0][original].as_deref().unwrap_or_default().is_empty()));
+                } else if self.hidden[r] >> q & 1 == 1 {
+                    lost += 1.0;
+                } else if level > 0 && c.shown[level][c.levels[level][original] as usize] != c.shown[0][original] {
+                    lost += share;
+                }
+            }
+        }
+        lost
     }
 
     /// Every quasi-identifier that can be hidden (not dropped).
@@ -375,37 +397,51 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
         Vec::new()
     };
     // A question whose first step is `drop` (free text such as `nationality_other`) never leaves.
-    let levels = cols.iter().map(|c| usize::from(c.steps.first() == Some(&Generalise::Drop))).collect();
-    let mut st = State { cols: &cols, levels, hidden: vec![0; n], sensitive: &sensitive, goal };
-    generalise(&mut st);
-    suppress(&mut st);
-    fill(&mut outcome, &st, records);
+    let levels: Vec<usize> = cols.iter().map(|c| usize::from(c.steps.first() == Some(&Generalise::Drop))).collect();
+    // Two searches, one step at a time and several at once: the one that loses less is kept.
+    let mut best: Option<(f64, State)> = None;
+    for jumps in [false, true] {
+        let mut st =
+            State { cols: &cols, levels: Vec::clone(&levels), hidden: vec![0; n], sensitive: &sensitive, goal };
+        generalise(&mut st, jumps);
+        suppress(&mut st);
+        let lost = st.lost();
+        if best.as_ref().is_none_or(|(l, _)| lost < *l) {
+            best = Some((lost, st));
+        }
+    }
+    if let Some((_, st)) = best {
+        fill(&mut outcome, &st, records);
+    }
     outcome
 }
 
 /// Takes generalisation steps while too many records are at risk.
-fn generalise(st: &mut State) {
+fn generalise(st: &mut State, jumps: bool) {
     let n = st.hidden.len();
     let budget = (n as f64 * AT_RISK_BUDGET).floor() as usize;
     let mut risk = st.at_risk();
     while risk > budget {
-        let mut best: Option<(f64, usize, usize)> = None;
+        // Each question may go up one step or several at once (a step alone can leave every
+        // record at risk where two together put most out of it).
+        let mut best: Option<(f64, usize, usize, usize)> = None;
         for q in 0..st.cols.len() {
-            if st.levels[q] + 1 >= st.cols[q].levels.len() {
-                continue;
-            }
-            st.levels[q] += 1;
-            let after = st.at_risk();
-            st.levels[q] -= 1;
-            // Information lost by one more step of this question: a share of its steps.
-            let cost = 1.0 / st.cols[q].levels.len() as f64;
-            let gain = risk.saturating_sub(after) as f64 / cost;
-            if after < risk && best.is_none_or(|(g, _, _)| gain > g) {
-                best = Some((gain, q, after));
+            let from = st.levels[q];
+            let top = if jumps { st.cols[q].levels.len() } else { (from + 2).min(st.cols[q].levels.len()) };
+            for to in from + 1..top {
+                st.levels[q] = to;
+                let after = st.at_risk();
+                st.levels[q] = from;
+                // Information lost by these steps: a share of the question's steps.
+                let cost = (to - from) as f64 / st.cols[q].levels.len() as f64;
+                let gain = risk.saturating_sub(after) as f64 / cost;
+                if after < risk && best.is_none_or(|(g, ..)| gain > g) {
+                    best = Some((gain, q, to, after));
+                }
             }
         }
-        let Some((_, q, after)) = best else { break };
-        st.levels[q] += 1;
+        let Some((_, q, to, after)) = best else { break };
+        st.levels[q] = to;
         risk = after;
     }
 }
@@ -535,7 +571,9 @@ fn suppress(st: &mut State) {
 fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) {
     let n = records.len();
     let q_count = st.cols.len();
-    let mut changed = 0usize;
+    // Information lost: a hidden or dropped answer counts 1, a coarsened one the share of its
+    // question's steps taken (the precision measure).
+    let mut lost = 0f64;
     let mut group_of: HashMap<Vec<String>, usize> = HashMap::new();
     outcome.qis = st
         .cols
@@ -559,21 +597,21 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
             let original = c.codes[r] as usize;
             if st.dropped(q) {
                 if answers.shift_remove(&c.name).is_some() {
-                    changed += 1;
+                    lost += 1.0;
                 }
                 shown_key.push(String::new());
                 continue;
             }
             if st.hidden[r] >> q & 1 == 1 {
                 outcome.qis[q].hidden += 1;
-                changed += 1;
+                lost += 1.0;
                 answers.insert(c.name.clone(), J::String(HIDDEN.into()));
                 shown_key.push(HIDDEN.to_string());
                 continue;
             }
             let value = &c.shown[level][c.levels[level][original] as usize];
             if level > 0 && value.as_deref() != c.shown[0][original].as_deref() {
-                changed += 1;
+                lost += level as f64 / (c.steps.len() + 1) as f64;
                 match value {
                     Some(v) if !v.is_empty() => {
                         answers.insert(c.name.clone(), J::String(v.clone()));
@@ -587,7 +625,7 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
         }
         *group_of.entry(shown_key).or_default() += 1;
     }
-    outcome.loss = changed as f64 / (n * q_count) as f64;
+    outcome.loss = lost / (n * q_count) as f64;
     let mut groups: Vec<(Vec<String>, usize)> = group_of.into_iter().collect();
     groups.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     outcome.k_reached = groups.first().map_or(n, |g| g.1);
