@@ -213,6 +213,7 @@ pub fn laptop_export(store: &Store, args: &FlatArgs) -> Result<(), String> {
     };
     let opts = Options { k, l: args.l, ..Options::default() };
     let prepared = prepare(set, &opts).map_err(|e| e.to_string())?;
+    super::batch_cmd::print_report(&prepared, false);
     crate::batch::export::check_reached(&prepared).map_err(|e| e.to_string())?;
     let records: Vec<Record> = prepared.records;
     write_all(&form, args, |filler| {
