@@ -14,7 +14,9 @@
 //! the fewest at risk, until none is; a group of records with everything hidden that is still
 //! too small takes records from the largest groups.
 
-use std::collections::HashMap;
+/// A map with a fast hash (the group counts are looked up millions of times per export); its
+/// order is never used.
+type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 
 use serde_json::{Map, Value as J};
 
@@ -133,16 +135,35 @@ impl Column {
     fn new(form: &Compiled, id: usize, records: &[&Map<String, J>]) -> Column {
         let item = &form.items[id].item;
         let steps = steps(item);
-        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut index: HashMap<String, u32> = HashMap::default();
+        // Whole numbers (ages) by value, so that most answers are coded without writing them out.
+        let mut numbers: HashMap<i64, u32> = HashMap::default();
         let mut values: Vec<String> = Vec::new();
+        let mut code_of = |text: &str, index: &mut HashMap<String, u32>| match index.get(text) {
+            Some(&c) => c,
+            None => {
+                values.push(text.to_string());
+                let c = (values.len() - 1) as u32;
+                index.insert(text.to_string(), c);
+                c
+            }
+        };
         let codes = records
             .iter()
-            .map(|answers| {
-                let text = answer_text(answers.get(&item.name));
-                *index.entry(text).or_insert_with_key(|t| {
-                    values.push(t.clone());
-                    (values.len() - 1) as u32
-                })
+            .map(|answers| match answers.get(&item.name) {
+                Some(J::String(s)) => code_of(s, &mut index),
+                Some(J::Number(n)) if n.is_i64() => {
+                    let v = n.as_i64().unwrap_or_default();
+                    match numbers.get(&v) {
+                        Some(&c) => c,
+                        None => {
+                            let c = code_of(&v.to_string(), &mut index);
+                            numbers.insert(v, c);
+                            c
+                        }
+                    }
+                }
+                other => code_of(&answer_text(other), &mut index),
             })
             .collect();
         let list = form.choice_list(id);
@@ -152,7 +173,7 @@ impl Column {
         let mut levels = vec![(0..values.len() as u32).collect::<Vec<u32>>()];
         let mut shown = vec![values.iter().cloned().map(Some).collect::<Vec<_>>()];
         for step in &steps {
-            let mut seen: HashMap<Option<String>, u32> = HashMap::new();
+            let mut seen: HashMap<Option<String>, u32> = HashMap::default();
             let mut out = Vec::new();
             let map = values
                 .iter()
@@ -233,7 +254,8 @@ impl State<'_> {
     /// The groups: per key, its records' count, and per sensitive question its distinct answers
     /// (up to l of them).
     fn groups(&self, keys: &[Key]) -> HashMap<Key, Group> {
-        let mut groups: HashMap<Key, Group> = HashMap::with_capacity(keys.len() / 4 + 1);
+        let mut groups: HashMap<Key, Group> =
+            HashMap::with_capacity_and_hasher(keys.len() / 4 + 1, ahash::RandomState::new());
         for (r, key) in keys.iter().enumerate() {
             groups.entry(*key).or_insert_with(|| Group::new(self.sens_count())).add(self.sensitive_of(r), self.goal.l);
         }
@@ -379,7 +401,7 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
     let view: Vec<&Map<String, J>> = records.iter().map(|r| &**r).collect();
     let cols: Vec<Column> = qi_ids.iter().map(|&id| Column::new(form, id, &view)).collect();
     let sensitive: Vec<Vec<u32>> = if goal.l > 1 && !sens_ids.is_empty() {
-        let mut index: Vec<HashMap<String, u32>> = vec![HashMap::new(); sens_ids.len()];
+        let mut index: Vec<HashMap<String, u32>> = vec![HashMap::default(); sens_ids.len()];
         view.iter()
             .map(|a| {
                 sens_ids
@@ -465,7 +487,7 @@ fn suppress(st: &mut State) {
             if st.dropped(q) || risky.iter().all(|&r| st.hidden[r] >> q & 1 == 1) {
                 continue;
             }
-            let mut moved: HashMap<Key, Group> = HashMap::new();
+            let mut moved: HashMap<Key, Group> = HashMap::default();
             for &r in &risky {
                 moved
                     .entry(st.key(r, st.hidden[r] | 1 << q))
@@ -574,7 +596,7 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
     // Information lost: a hidden or dropped answer counts 1, a coarsened one the share of its
     // question's steps taken (the precision measure).
     let mut lost = 0f64;
-    let mut group_of: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut group_of: HashMap<Vec<String>, usize> = HashMap::default();
     outcome.qis = st
         .cols
         .iter()
@@ -633,7 +655,7 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
     if !st.sensitive.is_empty() {
         let keys = st.keys();
         let groups = st.groups(&keys);
-        let mut index: HashMap<Key, Vec<Vec<u32>>> = HashMap::new();
+        let mut index: HashMap<Key, Vec<Vec<u32>>> = HashMap::default();
         for (r, key) in keys.iter().enumerate() {
             let e = index.entry(*key).or_insert_with(|| vec![Vec::new(); st.sens_count()]);
             for (d, v) in e.iter_mut().zip(st.sensitive_of(r)) {
