@@ -401,3 +401,39 @@ fn the_command_line_prints_the_report_and_writes_only_once_confirmed() {
     assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
     assert_eq!(std::fs::read_dir(&to).unwrap().count(), 1);
 }
+
+/// An approval's digest travels in the batch, signed: plain, it would let whoever holds the batch
+/// try each possible hidden age, place or nationality until the digest matched. It is salted
+/// with a secret the laptop keeps; an approval without a salt (made before) is made again.
+#[test]
+fn an_approval_digest_cannot_be_worked_back_to_hidden_answers_and_an_unsalted_one_is_made_again() {
+    use sha2::{Digest, Sha256};
+    let (tmp, fourmi) = laptop(12);
+    let data = tmp.path().join("data");
+    let ring = fourmi::store::keyring::Keyring::load(&data.join("keyring.json")).unwrap();
+    let (key, _) = ring.open("chief", "a coordinator passphrase").unwrap();
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let conn = rusqlite::Connection::open(data.join("fourmi.db")).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";")).unwrap();
+    let (uuid, text, digest, salt): (String, String, String, String) = conn
+        .query_row(
+            "SELECT r.uuid, 'fourmi record v1,' || quote(form_hash) || ',' || quote(form_id) || ',' || quote(form_version) || ','
+                || quote(monitor) || ',' || quote(device_id) || ','
+                || quote(started_at) || ',' || quote(completed_at) || ',' || quote(language) || ','
+                || quote(consent_interview) || ',' || quote(consent_at) || ',' || quote(consent_recontact) || ','
+                || quote(answers), a.answers_sha256, a.salt
+             FROM records r JOIN approvals a ON a.uuid = r.uuid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    let plain: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_ne!(digest, plain, "the digest is not the record's plain SHA-256");
+    assert_eq!(salt.len(), 64, "a 32-byte secret salt per approval");
+    // An approval without a salt does not leave: the report says to approve it again.
+    conn.execute("UPDATE approvals SET salt = NULL WHERE uuid = ?1", [&uuid]).unwrap();
+    drop(conn);
+    let report = fourmi(&["export", "--check", "--k", "1"]);
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert!(text.contains("11 records") && text.contains("approves it again"), "{text}");
+}

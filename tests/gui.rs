@@ -650,7 +650,8 @@ fn a_coordinator_checks_the_report_then_writes_a_batch_and_sees_it_in_the_ledger
     h.run();
     click(&mut h, "Check the batch");
     wait_for(&mut h, "Before writing: what leaves the laptop");
-    assert!(visible(&h, "shared by at least 1 records (asked: 1)"));
+    assert!(visible(&h, "shared by at least one record (asked: 1)"));
+    assert!(visible(&h, "k = 1: quasi-identifiers leave as answered"), "k = 1 is said for what it is");
     click(&mut h, "Write the batch");
     wait_for(&mut h, "Batch 1 written");
     let files: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().path()).collect();

@@ -323,18 +323,26 @@ export-report-personal = Not exported (personal): { $list } ({ $n ->
     [one] one answer
    *[other] { $n } answers
 } dropped).
+export-report-k-one = k = 1: quasi-identifiers leave as answered, with no disclosure control. Only for data that stays with you.
+export-report-no-sensitive = No question of this questionnaire is marked sensitive: l is not checked.
+cli-confirm-write = Write the batch? [y/N]
+cli-confirm-needs-yes = The batch is written once confirmed: pass --yes to write without asking.
+cli-not-written = Nothing written: answer y to write the batch, or pass --yes.
 export-report-no-quasi = No question is marked quasi-identifier: no k-anonymity check.
-export-report-k-reached = k-anonymity: every combination of { $list } is shared by at least { $reached } records (asked: { $k }).
+export-report-k-reached = k-anonymity: every combination of { $list } is shared by at least { $reached ->
+    [one] one record
+   *[other] { $reached } records
+} (asked: { $k }).
 export-report-k-short = k-anonymity NOT reached: asked { $k }, and with every answer hidden the smallest group has { $reached } records ({ $n } records in all). Export more records at once, or lower k.
 export-report-l = l-diversity over { $list }: at least { $reached } distinct answers in every group (asked: { $l }).
 export-report-nothing-coarsened = Coarsened: nothing (every answer as given).
 export-report-coarsened = Coarsened: { $list }.
 export-report-nothing-hidden = Hidden: nothing.
 export-report-hidden = Hidden (*): { $list } ({ $all ->
-    [0] no record
-    [one] one record
-   *[other] { $all } records
-} with every quasi-identifier hidden).
+    [0] no record has every quasi-identifier hidden
+    [one] one record has every quasi-identifier hidden
+   *[other] { $all } records have every quasi-identifier hidden
+}).
 export-report-loss = Information lost: { $percent }% (a hidden answer counts whole, a coarsened one by how far it was coarsened).
 export-report-preview = The first records as they will leave:
 export-report-groups = { $n ->

@@ -339,18 +339,26 @@ export-report-personal = Non exporté (personnel) : { $list } ({ $n ->
     [one] une réponse
    *[other] { $n } réponses
 } retirée(s)).
+export-report-k-one = k = 1 : les quasi-identifiants partent tels que répondus, sans contrôle de divulgation. Seulement pour des données qui restent chez vous.
+export-report-no-sensitive = Aucune question de ce questionnaire n'est marquée sensible : l n'est pas vérifié.
+cli-confirm-write = Écrire le lot ? [o/N]
+cli-confirm-needs-yes = Le lot est écrit une fois confirmé : ajoutez --yes pour écrire sans question.
+cli-not-written = Rien n'a été écrit : répondez o pour écrire le lot, ou ajoutez --yes.
 export-report-no-quasi = Aucune question n'est marquée quasi-identifiante : pas de contrôle de k-anonymat.
-export-report-k-reached = k-anonymat : chaque combinaison de { $list } est partagée par au moins { $reached } fiches (demandé : { $k }).
+export-report-k-reached = k-anonymat : chaque combinaison de { $list } est partagée par au moins { $reached ->
+    [one] une fiche
+   *[other] { $reached } fiches
+} (demandé : { $k }).
 export-report-k-short = k-anonymat NON atteint : { $k } demandé, et avec toutes les réponses masquées le plus petit groupe a { $reached } fiches ({ $n } fiches en tout). Exportez plus de fiches à la fois, ou baissez k.
 export-report-l = l-diversité sur { $list } : au moins { $reached } réponses distinctes dans chaque groupe (demandé : { $l }).
 export-report-nothing-coarsened = Généralisé : rien (chaque réponse telle quelle).
 export-report-coarsened = Généralisé : { $list }.
 export-report-nothing-hidden = Masqué : rien.
 export-report-hidden = Masqué (*) : { $list } ({ $all ->
-    [0] aucune fiche
-    [one] une fiche
-   *[other] { $all } fiches
-} avec tous ses quasi-identifiants masqués).
+    [0] aucune fiche n'a tous ses quasi-identifiants masqués
+    [one] une fiche a tous ses quasi-identifiants masqués
+   *[other] { $all } fiches ont tous leurs quasi-identifiants masqués
+}).
 export-report-loss = Information perdue : { $percent } % (une réponse masquée compte entière, une réponse généralisée selon le degré de généralisation).
 export-report-preview = Les premières fiches telles qu'elles partiront :
 export-report-groups = { $n ->

@@ -113,7 +113,8 @@ impl Report {
 }
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}").expect("a constant regex")
+    // Also as people write addresses to get past filters: `ami(at)example.org`, `ami [at] x.org`.
+    Regex::new(r"(?i)[A-Za-z0-9._%+-]+\s*(@|\(at\)|\[at\])\s*[A-Za-z0-9-]+(\s*(\.|\(dot\)|\[dot\])\s*[A-Za-z0-9-]+)*\s*(\.|\(dot\)|\[dot\])\s*[A-Za-z]{2,}").expect("a constant regex")
 });
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\+|\b00)?\d[\d .()/-]{5,}\d").expect("a constant regex"));
@@ -126,7 +127,12 @@ static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
 /// dates or year ranges) in `text`; returns the text and the counts replaced, or `None` when
 /// there was nothing to replace.
 pub fn scrub(text: &str) -> Option<(String, usize, usize)> {
-    if !text.contains('@') && text.bytes().filter(u8::is_ascii_digit).count() < 8 {
+    let lower = text.to_ascii_lowercase();
+    if !text.contains('@')
+        && !lower.contains("at)")
+        && !lower.contains("at]")
+        && text.bytes().filter(u8::is_ascii_digit).count() < 8
+    {
         return None;
     }
     let mut emails = 0;
@@ -366,6 +372,8 @@ mod tests {
         assert_eq!(scrub("from 2019-2020 to 2021-2022"), None);
         assert_eq!(scrub("his number 76123456").unwrap().0, "his number [phone]");
         assert_eq!(scrub("0022376123456").unwrap().1, 1);
+        assert_eq!(scrub("write to amadou(at)gmail.com").unwrap().0, "write to [email]");
+        assert_eq!(scrub("or ami [at] example [dot] org please").unwrap().0, "or [email] please");
     }
 
     #[test]

@@ -66,6 +66,12 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
                 tr.ta("export-report-k-reached", &[("k", n(r.k)), ("reached", n(d.k_reached)), ("list", list.into())]),
             )
         });
+        if r.k <= 1 {
+            out.push((Tone::Bad, tr.t("export-report-k-one")));
+        }
+        if r.l > 1 && d.sensitive.is_empty() {
+            out.push((Tone::Bad, tr.t("export-report-no-sensitive")));
+        }
         if let Some(l) = d.l_reached.filter(|_| r.l > 1) {
             let tone = if l >= r.l { Tone::Good } else { Tone::Bad };
             out.push((
@@ -93,7 +99,9 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
                 tr.ta("export-report-hidden", &[("list", hidden.join(", ").into()), ("all", n(d.fully_hidden))])
             },
         ));
-        out.push((Tone::Plain, tr.ta("export-report-loss", &[("percent", format!("{:.1}", d.loss * 100.0).into())])));
+        let percent = format!("{:.1}", d.loss * 100.0);
+        let percent = if tr.lang() == crate::i18n::Lang::Fr { percent.replace('.', ",") } else { percent };
+        out.push((Tone::Plain, tr.ta("export-report-loss", &[("percent", percent.into())])));
         out.push((Tone::Plain, tr.t("export-report-preview")));
         out.push((Tone::Data, format!("  {}", d.qis.iter().map(|q| q.name.as_str()).collect::<Vec<_>>().join(" | "))));
         for rec in p.records.iter().filter(|rec| rec.form_id == f.form_id).take(3) {

@@ -92,14 +92,23 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
             Err(e) => return fail(e),
         };
         print_report(&prepared, args.details);
+        if prepared.report.short() {
+            // Out of reach: nothing would be written (exit 1 for scripts, --check or not).
+            return fail(export::check_reached(&prepared).err().map(|e| e.to_string()).unwrap_or_default());
+        }
         if args.check {
             return ExitCode::SUCCESS;
+        }
+        if prepared.records.is_empty() && prepared.tombstones.is_empty() {
+            return fail(
+                "there is nothing to export: no approved record with consent that an earlier batch did not carry",
+            );
         }
         if args.to.is_none() {
             return fail("say where to write the batch: --to FOLDER (or --check to see the report only)");
         }
         if !confirmed() {
-            return fail("nothing written: answer y to write the batch, or pass --yes");
+            return fail(crate::i18n::Tr::new(crate::i18n::Lang::from_env()).t("cli-not-written"));
         }
     }
     let Some(dir) = args.to else {
@@ -121,11 +130,12 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
 /// Asks on the terminal whether to write; false without a terminal (pass --yes in scripts).
 fn confirmed() -> bool {
     use std::io::{BufRead, IsTerminal, Write};
+    let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
     if !std::io::stdin().is_terminal() {
-        eprintln!("the batch is written once confirmed: pass --yes to write without asking");
+        eprintln!("{}", tr.t("cli-confirm-needs-yes"));
         return false;
     }
-    print!("Write the batch? [y/N] ");
+    print!("{} ", tr.t("cli-confirm-write"));
     let _ = std::io::stdout().flush();
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);

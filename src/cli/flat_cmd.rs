@@ -186,7 +186,7 @@ pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
         ));
     }
     println!(
-        "k-anonymity: every combination of {} is shared by at least {} records; {:.1}% of those answers coarsened or hidden",
+        "k-anonymity: every combination of {} is shared by at least {} records (information lost at headquarters' export, beyond what each batch already coarsened or hid: {:.1}%)",
         outcome.qis.iter().map(|q| q.name.as_str()).collect::<Vec<_>>().join(", "),
         outcome.k_reached,
         outcome.loss * 100.0

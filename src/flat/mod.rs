@@ -138,20 +138,42 @@ pub struct Filler<'a> {
     pub tables: Vec<Table>,
     /// Answers to questions the form has no column for (an older version's questions).
     pub unplaced: usize,
+    /// This release's secret for record keys: `_uuid` is the same for a record throughout one
+    /// set of files (so that repeat tables join) and another in every other set, so that two
+    /// releases anonymised differently cannot be joined record by record, and the key tells
+    /// nothing of the interview's time (record ids are UUIDv7, which carry it).
+    release: [u8; 32],
 }
 
 impl<'a> Filler<'a> {
     /// Empty tables for `form`.
     pub fn new(form: &'a Compiled, values: Values) -> Filler<'a> {
-        Filler { form, values, tables: tables(form), unplaced: 0 }
+        use rand::RngCore;
+        let mut release = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut release);
+        Filler { form, values, tables: tables(form), unplaced: 0, release }
+    }
+
+    /// The key that stands for record `uuid` in this release.
+    fn key(&self, uuid: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.release);
+        h.update(uuid.as_bytes());
+        let d = h.finalize();
+        let hex = |from: usize, to: usize| -> String {
+            d.iter().skip(from).take(to - from).map(|b| format!("{b:02x}")).collect()
+        };
+        format!("{}-{}-{}-{}-{}", hex(0, 4), hex(4, 6), hex(6, 8), hex(8, 10), hex(10, 16))
     }
 
     /// Adds one record's rows.
     pub fn add(&mut self, rec: &Record) {
         let index = self.tables[0].rows.len() + 1;
+        let key = self.key(&rec.uuid);
         let meta = |m: &str| -> String {
             match m {
-                "_uuid" => rec.uuid.clone(),
+                "_uuid" => key.clone(),
                 "_index" => index.to_string(),
                 "_form_version" => rec.form_version.clone(),
                 "_monitor" => rec.monitor.clone(),
@@ -167,7 +189,7 @@ impl<'a> Filler<'a> {
                 _ => String::new(),
             }
         };
-        self.scope(0, &rec.answers, &meta, &rec.uuid, &rec.uuid);
+        self.scope(0, &rec.answers, &meta, &key, &key);
     }
 
     fn scope(&mut self, table: usize, answers: &Map<String, J>, meta: &dyn Fn(&str) -> String, id: &str, record: &str) {

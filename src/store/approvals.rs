@@ -98,8 +98,11 @@ fn statement(device: &str, uuid: &str, revision: i64, answers_sha256: &str, acto
 
 /// SHA-256 of the record `uuid` as a batch carries it: its answers and every field beside them
 /// (form version, monitor, laptop, times, language, consent flags), so that an approval covers
-/// all of it.
-fn record_sha256(conn: &Connection, uuid: &str) -> Result<String> {
+/// all of it; after `salt`, a random secret the laptop keeps with the approval and never sends.
+/// Without the salt the digest would give the answers away: whoever holds a batch has the
+/// anonymised record and could try each possible hidden age, place or nationality until the
+/// digest matched.
+fn record_sha256(conn: &Connection, uuid: &str, salt: &str) -> Result<String> {
     let text: String = conn.prepare_cached(
         // SQL literals (quote()) joined by commas: one text for one record, unambiguous.
         "SELECT 'fourmi record v1,' || quote(form_hash) || ',' || quote(form_id) || ',' || quote(form_version) || ','
@@ -110,16 +113,39 @@ fn record_sha256(conn: &Connection, uuid: &str) -> Result<String> {
          FROM records WHERE uuid = ?1",
     )?
     .query_row([uuid], |r| r.get(0))?;
-    Ok(Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
+    let mut h = Sha256::new();
+    h.update(b"fourmi salted record v2\0");
+    h.update(salt.as_bytes());
+    h.update(b"\0");
+    h.update(text.as_bytes());
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A new salt: 32 random bytes, hex.
+fn new_salt() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The salt of `uuid`'s approval (`None` for an approval made before approvals were salted,
+/// which must be made again).
+fn salt_of(conn: &Connection, uuid: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT salt FROM approvals WHERE uuid = ?1", [uuid], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
 }
 
 /// Signs the approval of `uuid` as it stands on `conn` (inside the approving transaction).
 pub(super) fn sign(conn: &Connection, key: &SigningKey, device: &str, uuid: &str, actor: &str, at: &str) -> Result<()> {
     let revision: i64 = conn.query_row("SELECT revision FROM records WHERE uuid = ?1", [uuid], |r| r.get(0))?;
-    let a = Approval::sign(key, device, uuid, revision, &record_sha256(conn, uuid)?, actor, at);
+    let salt = new_salt();
+    let a = Approval::sign(key, device, uuid, revision, &record_sha256(conn, uuid, &salt)?, actor, at);
     conn.execute(
-        "INSERT OR REPLACE INTO approvals (uuid, revision, actor, at, answers_sha256, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![uuid, a.revision, a.actor, a.at, a.answers_sha256, a.signature],
+        "INSERT OR REPLACE INTO approvals (uuid, revision, actor, at, answers_sha256, signature, salt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![uuid, a.revision, a.actor, a.at, a.answers_sha256, a.signature, salt],
     )?;
     Ok(())
 }
@@ -162,7 +188,9 @@ pub struct Approval {
     pub actor: String,
     /// When.
     pub at: String,
-    /// SHA-256 of the answers as approved, as stored on the laptop (before anonymisation).
+    /// SHA-256 of the record as approved, as stored on the laptop (before anonymisation), after a
+    /// secret salt the laptop keeps: headquarters checks the signature over it, and cannot work
+    /// the hidden answers back from it.
     pub answers_sha256: String,
     /// The account's Ed25519 signature (base64).
     pub signature: String,
@@ -242,9 +270,15 @@ pub(super) fn unverified(conn: &Connection, rows: &[RecordRow]) -> Result<Vec<St
     };
     let mut bad = Vec::new();
     for row in rows {
-        let digest = record_sha256(conn, &row.uuid)?;
-        let ok = load(conn, &row.uuid)?
-            .is_some_and(|a| a.answers_sha256 == digest && a.verifies(&list, &list.device_id, &row.uuid, row.revision));
+        // An approval made before approvals were salted does not verify: it is made again.
+        let digest = match salt_of(conn, &row.uuid)? {
+            Some(salt) => Some(record_sha256(conn, &row.uuid, &salt)?),
+            None => None,
+        };
+        let ok = load(conn, &row.uuid)?.is_some_and(|a| {
+            digest.as_deref() == Some(a.answers_sha256.as_str())
+                && a.verifies(&list, &list.device_id, &row.uuid, row.revision)
+        });
         if !ok {
             bad.push(row.uuid.clone());
         }

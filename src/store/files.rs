@@ -45,6 +45,7 @@ pub fn create_private_if_missing(path: &Path) -> std::io::Result<()> {
 }
 
 fn private_options() -> OpenOptions {
+    #[cfg_attr(not(unix), expect(unused_mut, reason = "only Unix sets a mode"))]
     let mut o = OpenOptions::new();
     #[cfg(unix)]
     {

@@ -98,6 +98,9 @@ const MIGRATIONS: &[&str] = &[
     // 10: the closed interviews whose answers are still kept, found without reading every record
     // of their monitor (each new interview purges them).
     "CREATE INDEX records_closed ON records(monitor, updated_at) WHERE closed_answers IS NOT NULL;",
+    // 11: each approval's digest is salted with a secret kept here (an approval without one is
+    // made again: its plain digest would let whoever holds a batch guess hidden answers).
+    "ALTER TABLE approvals ADD COLUMN salt TEXT;",
 ];
 
 /// The schema version this build writes.

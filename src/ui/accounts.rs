@@ -85,7 +85,7 @@ impl SettingsPage {
         dir: &Path,
     ) -> Option<Go> {
         let mut go = None;
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        super::controls::page(ui, |ui| {
             ui.heading(tr.t("settings-title"));
             if let Some((error, m)) = &self.message {
                 ui.colored_label(if *error { style::ERROR } else { style::OK }, m);

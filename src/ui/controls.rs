@@ -25,3 +25,35 @@ pub fn filter_combo<T: PartialEq + Clone>(
         .response
         .labelled_by(l.id);
 }
+
+/// A screen's page: scrolls vertically, and follows the keyboard (the widget Tab moved to is
+/// brought into view).
+pub fn page<R>(ui: &mut egui::Ui, content: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let r = content(ui);
+            follow_focus(ui);
+            r
+        })
+        .inner
+}
+
+/// Scrolls the scroll area `ui` is the content of to the widget that has the keyboard, when it
+/// just got it and lies in this content outside the part shown.
+pub fn follow_focus(ui: &egui::Ui) {
+    let ctx = ui.ctx();
+    let Some(id) = ctx.memory(|m| m.focused()) else { return };
+    let memo = egui::Id::unique("fourmi-followed-focus");
+    if ctx.data(|d| d.get_temp::<egui::Id>(memo)) == Some(id) {
+        return;
+    }
+    let Some(r) = ctx.read_response(id) else { return };
+    if !ui.min_rect().expand(1.0).contains_rect(r.rect) {
+        return;
+    }
+    ctx.data_mut(|d| d.insert_temp(memo, id));
+    if !ui.clip_rect().contains_rect(r.rect) {
+        ui.scroll_to_rect(r.rect, None);
+    }
+}

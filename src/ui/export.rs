@@ -230,7 +230,7 @@ impl ExportPage {
         }
         ui.heading(tr.t("export-title"));
         ui.label(tr.t("export-intro"));
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        super::controls::page(ui, |ui| {
             match self.again {
                 Some(seq) => {
                     ui.horizontal(|ui| {

@@ -106,7 +106,7 @@ impl Home {
             }
         });
         ui.add_space(10.0);
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        super::controls::page(ui, |ui| {
             ui.label(egui::RichText::new(tr.t("home-to-finish")).strong());
             if self.mine.is_empty() {
                 ui.colored_label(style::HINT, tr.t("home-nothing-to-finish"));

@@ -76,7 +76,7 @@ impl RecordView {
             go = self.review_actions(ui, tr);
         }
         ui.separator();
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        super::controls::page(ui, |ui| {
             ui.label(egui::RichText::new(tr.t("record-answers")).strong());
             if self.answers.iter().all(|e| e.answer.is_empty()) {
                 ui.colored_label(style::HINT, tr.t("record-no-answers"));
@@ -156,9 +156,10 @@ impl RecordView {
                 go = Some(Go::Review(uuid.clone(), Review::Approve));
             }
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label(tr.t("record-comment"));
-            ui.add(egui::TextEdit::singleline(&mut self.comment).desired_width(360.0)).labelled_by(l.id);
+            let width = ui.available_width().min(360.0);
+            ui.add(egui::TextEdit::singleline(&mut self.comment).desired_width(width)).labelled_by(l.id);
             if ui.button(tr.t("record-return")).clicked() {
                 if self.comment.trim().is_empty() {
                     self.error = Some(tr.t("record-comment-needed"));

@@ -45,7 +45,7 @@ impl SetupForm {
     /// Draws the screen; returns the new store once setup succeeds.
     pub fn ui(&mut self, ui: &mut egui::Ui, tr: &mut Tr, dir: &Path) -> Option<Store> {
         let mut done = None;
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        super::controls::page(ui, |ui| {
             ui.heading(tr.t("setup-title"));
             ui.label(tr.t("setup-intro"));
             ui.add_space(8.0);

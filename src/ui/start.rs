@@ -45,7 +45,7 @@ impl StartForm {
     /// Draws the screen; returns the interview once started.
     pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, catalog: &mut Catalog, tr: &Tr) -> Option<Go> {
         let mut go = None;
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        super::controls::page(ui, |ui| {
             ui.heading(tr.t("start-title"));
             ui.label(egui::RichText::new(tr.t("start-form")).strong());
             let mut chosen = self.form;

@@ -31,7 +31,7 @@ impl Tallies {
         if let Some(e) = &self.error {
             ui.colored_label(style::ERROR, e);
         }
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        super::controls::page(ui, |ui| {
             for (by, rows) in &self.groups {
                 let key = match by {
                     TallyBy::Status => "tallies-by-status",

@@ -460,6 +460,17 @@ impl InterviewPage {
             egui::ScrollArea::vertical().auto_shrink([false, false]).show_viewport(ui, |ui, viewport| {
                 let r = self.body(ui, store, tr, &screen, viewport);
                 go = go.take().or(r);
+                super::controls::follow_focus(ui);
+                // A long text (the consent script) scrolls with the arrow keys when no box has
+                // the keyboard.
+                if !ui.ctx().egui_wants_keyboard_input() {
+                    let (down, up) =
+                        ui.input(|i| (i.key_pressed(egui::Key::ArrowDown), i.key_pressed(egui::Key::ArrowUp)));
+                    if down || up {
+                        let step = ui.text_style_height(&egui::TextStyle::Body) * 3.0;
+                        ui.scroll_with_delta(egui::vec2(0.0, if down { -step } else { step }));
+                    }
+                }
             });
         });
         go = go.or(self.keys(ui, store, tr, &screen));

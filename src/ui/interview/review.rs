@@ -26,7 +26,9 @@ pub fn jump_list(
     ui.heading(tr.t("iv-jump-title"));
     ui.colored_label(style::HINT, tr.t("iv-jump-keys"));
     let mut target = None;
-    let row = ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y;
+    // A line is a button: as tall as its text and padding, and at least as tall as any control.
+    let row = (ui.text_style_height(&egui::TextStyle::Button) + 2.0 * ui.spacing().button_padding.y)
+        .max(ui.spacing().interact_size.y);
     let spaced = row + ui.spacing().item_spacing.y;
     let mut area = egui::ScrollArea::vertical().id_salt("jump-scroll").auto_shrink([false, false]);
     if let (true, Some(c)) = (follow, cursor) {
