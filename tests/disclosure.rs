@@ -437,3 +437,48 @@ fn an_approval_digest_cannot_be_worked_back_to_hidden_answers_and_an_unsalted_on
     let text = String::from_utf8_lossy(&report.stdout);
     assert!(text.contains("11 records") && text.contains("approves it again"), "{text}");
 }
+
+/// Two sets of flat files anonymised differently (another k) cannot be joined record by record:
+/// each keys its records by its own pseudonyms, none the record's id (a UUIDv7, which carries
+/// the interview's time).
+#[test]
+fn two_flat_releases_cannot_be_joined_on_their_record_keys() {
+    let (tmp, fourmi) = laptop(60);
+    let keys = |k: &str, to: &str| -> Vec<String> {
+        let dir = tmp.path().join(to);
+        let out = fourmi(&["records", "export", "csv", "--form", "sdc", "--k", k, "--to", dir.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut r = csv::Reader::from_path(dir.join("sdc.csv")).unwrap();
+        let col = r.headers().unwrap().iter().position(|h| h == "_uuid").unwrap();
+        r.records().map(|row| row.unwrap()[col].to_string()).collect()
+    };
+    let (a, b) = (keys("5", "a"), keys("10", "b"));
+    assert_eq!(a.len(), 60);
+    assert!(a.iter().all(|k| !b.contains(k)), "no key is shared between the two releases");
+    let ids = String::from_utf8_lossy(&fourmi(&["records", "list"]).stdout).into_owned();
+    assert!(a.iter().all(|k| !ids.contains(k.as_str())), "no key is a record's id");
+}
+
+/// A batch written again carries its records anonymised exactly as the first time, whatever k
+/// is asked now: two versions of one record anonymised differently could be joined.
+#[test]
+fn a_batch_written_again_is_anonymised_as_it_first_was() {
+    let (tmp, fourmi) = laptop(60);
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let first = fourmi(&["export", "--yes", "--k", "5", "--to", a.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let again = fourmi(&["export", "--yes", "--reexport", "1", "--k", "12", "--to", b.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert!(said.contains("(asked: 5)"), "the first batch's k, not the one asked now: {said}");
+    let report = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("  "))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(report(&first), report(&again), "the same records leave the same way");
+}

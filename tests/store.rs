@@ -525,7 +525,7 @@ fn a_batch_cut_short_is_marked_failed_at_the_next_opening_and_its_temporary_file
     let file = stick.path().join("batch-1.batch");
     {
         let mut s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
-        let seq = s.begin_batch(None, &|_| file.clone()).unwrap();
+        let seq = s.begin_batch(None, "k=5 l=1 coarsen=none", &|_| file.clone()).unwrap();
         assert_eq!(seq, 1);
         std::fs::write(file.with_extension("tmp"), b"half a batch").unwrap();
         // Killed here: neither finished nor failed.
@@ -535,7 +535,7 @@ fn a_batch_cut_short_is_marked_failed_at_the_next_opening_and_its_temporary_file
         let mut s = Store::open(dir.path(), "chief", COORD_PASS).unwrap();
         // (This unlock marked batch 1 failed.) Batch 2: its file named, then killed before the
         // ledger knew.
-        s.begin_batch(None, &|_| second.clone()).unwrap();
+        s.begin_batch(None, "k=5 l=1 coarsen=none", &|_| second.clone()).unwrap();
         std::fs::write(&second, b"a whole batch").unwrap();
     }
     let s = Store::open(dir.path(), "sam", SUP_PASS).unwrap();

@@ -281,9 +281,9 @@ export-nothing = Rien à exporter : chaque fiche approuvée avec consentement es
 export-writing = Écriture : { $n } / { $total } fiches
 export-done = Lot { $seq } écrit : { $n ->
     [0] aucune fiche
-    [one] une fiche
-   *[other] { $n } fiches
-}, désormais exportée(s). Fichier : { $file }
+    [one] une fiche, désormais exportée
+   *[other] { $n } fiches, désormais exportées
+}. Fichier : { $file }
 export-another = Terminé
 export-again-of = Nouvelle écriture de ce que contenait le lot { $seq } (comme un nouveau lot).
 export-next-instead = Exporter plutôt les nouvelles fiches

@@ -64,6 +64,27 @@ pub struct Options {
     pub l: usize,
 }
 
+impl Options {
+    /// As the ledger keeps it: `k=5 l=1 coarsen=none`.
+    pub fn to_ledger(&self) -> String {
+        format!("k={} l={} coarsen={}", self.k, self.l, self.coarsen.as_str())
+    }
+
+    /// Read back from the ledger.
+    pub fn from_ledger(text: &str) -> Option<Options> {
+        let mut o = Options::default();
+        for part in text.split_whitespace() {
+            match part.split_once('=')? {
+                ("k", v) => o.k = v.parse().ok()?,
+                ("l", v) => o.l = v.parse().ok()?,
+                ("coarsen", v) => o.coarsen = Coarsen::parse(v)?,
+                _ => return None,
+            }
+        }
+        Some(o)
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options { coarsen: Coarsen::None, k: 5, l: 1 }

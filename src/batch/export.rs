@@ -197,6 +197,15 @@ pub fn write(prepared: &Prepared, signer: &Signer, dir: &Path, progress: &Atomic
     })
 }
 
+/// The options a batch is written with: for a batch written again, those it was first written
+/// with (the same records anonymised otherwise could be joined with the first), else `opts`.
+pub fn same_as_before(store: &Store, selection: &Selection, opts: &Options) -> Result<Options> {
+    match selection {
+        Selection::Again(seq) => Ok(store.batch_options(*seq)?.and_then(|o| Options::from_ledger(&o)).unwrap_or(*opts)),
+        _ => Ok(*opts),
+    }
+}
+
 /// Refuses a selection whose records cannot reach the k (or l) asked: too few of them, even
 /// with every quasi-identifier hidden.
 pub fn check_reached(prepared: &Prepared) -> Result<()> {
@@ -221,6 +230,7 @@ pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Pa
     if matches!(selection, Selection::Reviewed(_)) {
         return Err(BatchError::Io("a batch carries what no batch carried yet, or a past batch again".into()));
     }
+    let opts = &same_as_before(store, selection, opts)?;
     let set = store.export_set(selection)?;
     let prepared = prepare(set, opts)?;
     if prepared.records.is_empty() && prepared.tombstones.is_empty() {
@@ -234,7 +244,7 @@ pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Pa
         Selection::Next(_) | Selection::Reviewed(_) => None,
     };
     check_folder(dir)?;
-    let signer = signer(store, reexport_of, dir)?;
+    let signer = signer(store, reexport_of, opts, dir)?;
     let seq = signer.seq;
     match write(&prepared, &signer, dir, &AtomicUsize::new(0)) {
         Ok(w) => {
@@ -251,14 +261,14 @@ pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Pa
 /// Takes the next batch number for a batch to be written into `dir`, and what signing needs
 /// (coordinators). The ledger knows the file from now on, so that a write cut short is marked
 /// failed, and its temporary file removed, the next time the store is opened.
-pub fn signer(store: &mut Store, reexport_of: Option<i64>, dir: &Path) -> Result<Signer> {
+pub fn signer(store: &mut Store, reexport_of: Option<i64>, opts: &Options, dir: &Path) -> Result<Signer> {
     let recipients = store.recipients()?;
     if recipients.is_empty() {
         return Err(BatchError::NoRecipients);
     }
     let key = store.device_signing_key()?;
     let device_id = store.device_id().to_string();
-    let seq = store.begin_batch(reexport_of, &|seq| dir.join(file_name(&device_id, seq)))?;
+    let seq = store.begin_batch(reexport_of, &opts.to_ledger(), &|seq| dir.join(file_name(&device_id, seq)))?;
     Ok(Signer {
         device_id: store.device_id().to_string(),
         seq,

@@ -86,6 +86,11 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
         },
     };
     let opts = Options { coarsen, k, l: args.l };
+    // A batch written again is anonymised as it first was, whatever is asked now.
+    let opts = match export::same_as_before(&store, &selection, &opts) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
     if args.check || !args.yes {
         let prepared = match store.export_set(&selection).map_err(Into::into).and_then(|s| export::prepare(s, &opts)) {
             Ok(p) => p,

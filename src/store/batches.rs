@@ -111,6 +111,8 @@ pub struct BatchRow {
     pub reexport_of: Option<i64>,
     /// Why it failed.
     pub note: Option<String>,
+    /// How it was anonymised (`k=5 l=1 coarsen=none`), when recorded.
+    pub options: Option<String>,
 }
 
 fn require_coordinator(session: &Session) -> Result<()> {
@@ -239,12 +241,17 @@ impl Store {
 
     /// Takes the next batch number (coordinators): the batch is `writing` until finished or
     /// failed, into the file `file(seq)`.
-    pub fn begin_batch(&mut self, reexport_of: Option<i64>, file: &dyn Fn(i64) -> PathBuf) -> Result<i64> {
+    pub fn begin_batch(
+        &mut self,
+        reexport_of: Option<i64>,
+        options: &str,
+        file: &dyn Fn(i64) -> PathBuf,
+    ) -> Result<i64> {
         require_coordinator(&self.session)?;
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO batches (state, created_at, created_by, reexport_of) VALUES ('writing', ?1, ?2, ?3)",
-            params![now(), self.session.account, reexport_of],
+            "INSERT INTO batches (state, created_at, created_by, reexport_of, options) VALUES ('writing', ?1, ?2, ?3, ?4)",
+            params![now(), self.session.account, reexport_of, options],
         )?;
         let seq = tx.last_insert_rowid();
         tx.execute("UPDATE batches SET file = ?2 WHERE seq = ?1", params![seq, file(seq).to_string_lossy()])?;
@@ -355,10 +362,21 @@ impl Store {
         Ok(())
     }
 
+    /// How batch `seq` was anonymised, as [`Store::begin_batch`] recorded it (`None` for a batch
+    /// written before this was recorded).
+    pub fn batch_options(&self, seq: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT options FROM batches WHERE seq = ?1", [seq], |r| r.get::<_, Option<String>>(0))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?
+            .flatten())
+    }
+
     /// The ledger, newest first.
     pub fn batches(&self) -> Result<Vec<BatchRow>> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, state, created_at, created_by, file, digest, records, tombstones, reexport_of, note FROM batches ORDER BY seq DESC",
+            "SELECT seq, state, created_at, created_by, file, digest, records, tombstones, reexport_of, note, options FROM batches ORDER BY seq DESC",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(BatchRow {
@@ -372,6 +390,7 @@ impl Store {
                 tombstones: r.get(7)?,
                 reexport_of: r.get(8)?,
                 note: r.get(9)?,
+                options: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)

@@ -101,6 +101,9 @@ const MIGRATIONS: &[&str] = &[
     // 11: each approval's digest is salted with a secret kept here (an approval without one is
     // made again: its plain digest would let whoever holds a batch guess hidden answers).
     "ALTER TABLE approvals ADD COLUMN salt TEXT;",
+    // 12: how each batch was anonymised (k, l, timestamps), so that writing it again gives the
+    // very same answers (two versions of one record anonymised differently could be joined).
+    "ALTER TABLE batches ADD COLUMN options TEXT;",
 ];
 
 /// The schema version this build writes.

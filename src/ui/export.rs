@@ -158,7 +158,8 @@ impl ExportPage {
             self.step = Step::Checked(prepared);
             return;
         }
-        let signer = match signer(store, self.again, &dir) {
+        let opts = Options { coarsen: self.coarsen, k: self.k.max(1), l: self.l.max(1) };
+        let signer = match signer(store, self.again, &opts, &dir) {
             Ok(s) => s,
             Err(e) => {
                 self.error = Some(errors::batch_message(tr, &e));
@@ -422,6 +423,11 @@ impl ExportPage {
         }
         if let Some(seq) = again {
             self.again = Some(seq);
+            // Written again as it was first anonymised (the k, l and timestamps it had).
+            let first = self.ledger.iter().find(|b| b.seq == seq).and_then(|b| b.options.as_deref());
+            if let Some(o) = first.and_then(Options::from_ledger) {
+                (self.coarsen, self.k, self.l) = (o.coarsen, o.k, o.l);
+            }
             self.step = Step::Choose;
         }
     }
