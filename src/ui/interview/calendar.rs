@@ -35,7 +35,8 @@ fn moved(cursor: NaiveDate, days: i64, months: i32) -> NaiveDate {
 }
 
 /// Draws the month of `cursor` with the day `cursor` marked; `today` is offered as a shortcut.
-pub fn show(ui: &mut egui::Ui, cursor: &mut NaiveDate, today: NaiveDate, tr: &Tr) -> Picked {
+/// With `follow` (just opened), and whenever a key moves the day, the page scrolls to show it.
+pub fn show(ui: &mut egui::Ui, cursor: &mut NaiveDate, today: NaiveDate, follow: bool, tr: &Tr) -> Picked {
     use egui::{Key, Modifiers};
     let (days, months, enter, escape) = ui.input_mut(|i| {
         let mut days = 0;
@@ -60,6 +61,7 @@ pub fn show(ui: &mut egui::Ui, cursor: &mut NaiveDate, today: NaiveDate, tr: &Tr
         return Picked::Closed;
     }
     let mut picked = Picked::Nothing;
+    let stepped = days != 0 || months != 0;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal(|ui| {
             if ui.small_button("<").on_hover_text(tr.t("cal-previous")).clicked() {
@@ -85,8 +87,13 @@ pub fn show(ui: &mut egui::Ui, cursor: &mut NaiveDate, today: NaiveDate, tr: &Tr
             let mut day = first;
             while day.month() == first.month() {
                 let mark = if day == today { format!("{}*", day.day()) } else { day.day().to_string() };
-                if ui.selectable_label(day == *cursor, mark).clicked() {
+                let r = ui.selectable_label(day == *cursor, mark);
+                if r.clicked() {
                     picked = Picked::Date(day);
+                }
+                if day == *cursor && (follow || stepped) {
+                    // The day the keys are on stays in view.
+                    r.scroll_to_me(Some(egui::Align::Center));
                 }
                 column += 1;
                 if column == 7 {

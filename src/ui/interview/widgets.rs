@@ -133,9 +133,12 @@ fn select_one(ui: &mut egui::Ui, iv: &Interview, loc: &Loc, typed: Option<&Typed
     for (i, (name, label)) in choices.into_iter().enumerate() {
         ui.horizontal(|ui| {
             number(ui, i, numbered);
-            if ui.radio(current == name, egui::RichText::new(&label).size(CHOICE_SIZE)).clicked()
-                || by_keyboard == Some(i)
-            {
+            let r = ui.radio(current == name, egui::RichText::new(&label).size(CHOICE_SIZE));
+            if by_keyboard == Some(i) {
+                // Picked by typing: brought into view, so the monitor sees what was picked.
+                r.scroll_to_me(None);
+            }
+            if r.clicked() || by_keyboard == Some(i) {
                 picked = Some(name.clone());
             }
         });
@@ -247,6 +250,7 @@ fn entry(
     let mut changed = r.changed();
     if kind == Kind::Date {
         let today = chrono::Local::now().date_naive();
+        let mut opened = false;
         if ui.button(tr.t("cal-open")).clicked()
             || r.has_focus() && ui.input_mut(|i| i.consume_key(egui::Modifiers::ALT, egui::Key::ArrowDown))
         {
@@ -254,9 +258,10 @@ fn entry(
                 Some(_) => None,
                 None => Some(super::calendar::opening(&super::dates::typed(&draft.text), today)),
             };
+            opened = draft.calendar.is_some();
         }
         if let Some(cursor) = &mut draft.calendar {
-            match super::calendar::show(ui, cursor, today, tr) {
+            match super::calendar::show(ui, cursor, today, opened, tr) {
                 super::calendar::Picked::Nothing => {}
                 super::calendar::Picked::Date(d) => {
                     draft.text = d.format("%d/%m/%Y").to_string();
