@@ -849,6 +849,24 @@ fn the_next_interview_remembers_the_setting_and_begins_after_it() {
 }
 
 #[test]
+fn a_finalised_interview_s_setting_and_monitor_code_start_the_next_one_in_the_same_session() {
+    let (tmp, mut h) = ana_starts_covid();
+    answer_to_end(&mut h);
+    click(&mut h, "Finalise (Ctrl+Enter)");
+    assert!(visible(&h, "Interview finalised and saved"));
+    click(&mut h, "Lock (Ctrl+L)");
+    let first = open_store(tmp.path(), "sam").records(&Default::default()).unwrap().remove(0);
+    unlock(&mut h, "ana");
+    start_covid(&mut h);
+    let names = h.state().current_questions();
+    assert!(!names.iter().any(|n| ["monitor", "mode", "country", "city"].contains(&n.as_str())), "{names:?}");
+    let second = saved_by_ana(&mut h, tmp.path());
+    for q in ["monitor", "mode", "country", "city"] {
+        assert_eq!(second.answers[q], first.answers[q], "{q} is taken from the finalised interview");
+    }
+}
+
+#[test]
 fn the_jump_list_is_used_with_arrows_enter_and_escape_and_the_question_then_has_the_keyboard() {
     let (_tmp, mut h) = ana_starts_covid();
     answer_until(&mut h, |names| names == ["nationality"]);

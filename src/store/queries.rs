@@ -51,19 +51,24 @@ impl Store {
         select_page(&self.conn, &self.session, filter)
     }
 
-    /// The answers of the most recently started record of `form_id` this session can see (what
-    /// `${last-saved#name}` reads in the next interview), or none.
+    /// The answers of this account's most recently started interview of `form_id` (what
+    /// `${last-saved#name}` reads in the next interview, and the setting it starts with), or none.
     pub fn last_saved_answers(&self, form_id: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
-        let filter = RecordFilter { form_id: Some(form_id.to_string()), limit: 1, ..RecordFilter::default() };
-        Ok(self
-            .records(&filter)?
-            .into_iter()
-            .next()
-            .and_then(|r| match r.answers {
-                serde_json::Value::Object(m) => Some(m),
-                _ => None,
-            })
-            .unwrap_or_default())
+        // This account's own last interview of the form, whatever became of it (a monitor's
+        // finalised interviews included, which its record list does not show).
+        use rusqlite::OptionalExtension;
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT answers FROM records WHERE form_id = ?1 AND monitor = ?2 ORDER BY started_at DESC, uuid DESC LIMIT 1",
+                rusqlite::params![form_id, self.session.account],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match text.and_then(|t| serde_json::from_str(&t).ok()) {
+            Some(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        })
     }
 
     /// How many records match `filter` (ignoring its page).

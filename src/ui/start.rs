@@ -89,7 +89,10 @@ impl StartForm {
             }
             let (iv, clock) = self.iv.get_or_insert_with(|| {
                 let mut iv = interview::begin(store, compiled.clone(), &self.language);
-                if let Some(id) = compiled.id("monitor") {
+                // The monitor's code: as in its last interview, else its account's name.
+                if let Some(id) = compiled.id("monitor")
+                    && iv.raw(&Loc::top(id)).is_empty()
+                {
                     let _ = iv.set_answer(&Loc::top(id), &store.session().account, std::time::Duration::ZERO);
                 }
                 (iv, Instant::now())

@@ -107,7 +107,7 @@ pub fn begin(store: &Store, form: Arc<Compiled>, language: &str) -> Interview {
     };
     let last = store.last_saved_answers(&form.form.id).unwrap_or_default();
     let mut iv = Interview::start_after(form.clone(), info, &last);
-    for name in &SETTING[1..] {
+    for name in &SETTING {
         if let (Some(id), Some(serde_json::Value::String(v))) = (form.id(name), last.get(*name))
             && iv.raw(&Loc::top(id)).is_empty()
         {
