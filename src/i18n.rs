@@ -72,10 +72,11 @@ impl Said {
 
 impl std::fmt::Display for Said {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Where no language is chosen (the command line), the environment's (`LANG=fr_...`).
         thread_local! {
-            static ENGLISH: Tr = Tr::new(Lang::En);
+            static FROM_ENV: Tr = Tr::new(Lang::from_env());
         }
-        f.write_str(&ENGLISH.with(|tr| tr.said(self)))
+        f.write_str(&FROM_ENV.with(|tr| tr.said(self)))
     }
 }
 

@@ -454,6 +454,15 @@ fn two_flat_releases_cannot_be_joined_on_their_record_keys() {
     };
     let (a, b) = (keys("5", "a"), keys("10", "b"));
     assert_eq!(a.len(), 60);
+    // Nor row by row: each set has its records in an order of its own, and times to the day.
+    let column = |to: &str, name: &str| -> Vec<String> {
+        let mut r = csv::Reader::from_path(tmp.path().join(to).join("sdc.csv")).unwrap();
+        let col = r.headers().unwrap().iter().position(|h| h == name).unwrap();
+        r.records().map(|row| row.unwrap()[col].to_string()).collect()
+    };
+    let (ia, ib) = (column("a", "incident"), column("b", "incident"));
+    assert!(ia.iter().zip(&ib).any(|(x, y)| x != y), "the same row number is not the same record");
+    assert!(column("a", "_started_at").iter().all(|t| t.len() == 10), "interview times to the day");
     assert!(a.iter().all(|k| !b.contains(k)), "no key is shared between the two releases");
     let ids = String::from_utf8_lossy(&fourmi(&["records", "list"]).stdout).into_owned();
     assert!(a.iter().all(|k| !ids.contains(k.as_str())), "no key is a record's id");

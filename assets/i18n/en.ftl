@@ -325,6 +325,7 @@ export-report-personal = Not exported (personal): { $list } ({ $n ->
 } dropped).
 export-report-k-one = k = 1: quasi-identifiers leave as answered, with no disclosure control. Only for data that stays with you.
 export-report-no-sensitive = No question of this questionnaire is marked sensitive: l is not checked.
+cli-reexport-options = Batch { $seq } is written again as it was first anonymised ({ $options }); the options asked now are not used.
 cli-confirm-write = Write the batch? [y/N]
 cli-confirm-needs-yes = The batch is written once confirmed: pass --yes to write without asking.
 cli-not-written = Nothing written: answer y to write the batch, or pass --yes.

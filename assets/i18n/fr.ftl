@@ -341,6 +341,7 @@ export-report-personal = Non exporté (personnel) : { $list } ({ $n ->
 } retirée(s)).
 export-report-k-one = k = 1 : les quasi-identifiants partent tels que répondus, sans contrôle de divulgation. Seulement pour des données qui restent chez vous.
 export-report-no-sensitive = Aucune question de ce questionnaire n'est marquée sensible : l n'est pas vérifié.
+cli-reexport-options = Le lot { $seq } est réécrit tel qu'il a d'abord été anonymisé ({ $options }) ; les options demandées maintenant ne servent pas.
 cli-confirm-write = Écrire le lot ? [o/N]
 cli-confirm-needs-yes = Le lot est écrit une fois confirmé : ajoutez --yes pour écrire sans question.
 cli-not-written = Rien n'a été écrit : répondez o pour écrire le lot, ou ajoutez --yes.

@@ -135,7 +135,8 @@ impl Report {
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     // Also as people write addresses to get past filters: `ami(at)example.org`, `ami [at] x.org`.
-    Regex::new(r"(?i)[A-Za-z0-9._%+-]+\s*(@|\(at\)|\[at\])\s*[A-Za-z0-9-]+(\s*(\.|\(dot\)|\[dot\])\s*[A-Za-z0-9-]+)*\s*(\.|\(dot\)|\[dot\])\s*[A-Za-z]{2,}").expect("a constant regex")
+    // Also `ami at example.org`, `ami%40example.org` and full-width `＠` and `．`.
+    Regex::new(r"(?i)[A-Za-z0-9._%+-]+\s*(@|＠|%40|\(at\)|\[at\]|\s+at\s+)\s*[A-Za-z0-9-]+(\s*(\.|．|\(dot\)|\[dot\]|\s+dot\s+)\s*[A-Za-z0-9-]+)*\s*(\.|．|\(dot\)|\[dot\]|\s+dot\s+)\s*[A-Za-z]{2,}").expect("a constant regex")
 });
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\+|\b00)?\d[\d .()/-]{5,}\d").expect("a constant regex"));
@@ -149,11 +150,9 @@ static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
 /// there was nothing to replace.
 pub fn scrub(text: &str) -> Option<(String, usize, usize)> {
     let lower = text.to_ascii_lowercase();
-    if !text.contains('@')
-        && !lower.contains("at)")
-        && !lower.contains("at]")
-        && text.bytes().filter(u8::is_ascii_digit).count() < 8
-    {
+    let maybe_email =
+        text.contains('@') || text.contains('＠') || ["at)", "at]", " at ", "%40"].iter().any(|m| lower.contains(m));
+    if !maybe_email && text.bytes().filter(u8::is_ascii_digit).count() < 8 {
         return None;
     }
     let mut emails = 0;
@@ -395,6 +394,10 @@ mod tests {
         assert_eq!(scrub("0022376123456").unwrap().1, 1);
         assert_eq!(scrub("write to amadou(at)gmail.com").unwrap().0, "write to [email]");
         assert_eq!(scrub("or ami [at] example [dot] org please").unwrap().0, "or [email] please");
+        assert_eq!(scrub("fatou dot keita at gmail dot com").unwrap().0, "fatou dot [email]");
+        assert_eq!(scrub("moussa at gmail.com, amadou%40gmail.com").unwrap().0, "[email], [email]");
+        assert_eq!(scrub("Moussa＠gmail．com").unwrap().0, "[email]");
+        assert_eq!(scrub("we met at noon at the station"), None);
     }
 
     #[test]

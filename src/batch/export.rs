@@ -197,6 +197,22 @@ pub fn write(prepared: &Prepared, signer: &Signer, dir: &Path, progress: &Atomic
     })
 }
 
+impl Prepared {
+    /// Records already at headquarters, anonymised for a flat export, with their report.
+    pub fn of_records(records: Vec<Record>, report: Report) -> Prepared {
+        Prepared {
+            records,
+            tombstones: Vec::new(),
+            forms: Vec::new(),
+            report,
+            without_consent: 0,
+            unapproved: Vec::new(),
+            accounts: None,
+            unsigned_withdrawals: Vec::new(),
+        }
+    }
+}
+
 /// The options a batch is written with: for a batch written again, those it was first written
 /// with (the same records anonymised otherwise could be joined with the first), else `opts`.
 pub fn same_as_before(store: &Store, selection: &Selection, opts: &Options) -> Result<Options> {

@@ -87,10 +87,15 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
     };
     let opts = Options { coarsen, k, l: args.l };
     // A batch written again is anonymised as it first was, whatever is asked now.
+    let asked = opts;
     let opts = match export::same_as_before(&store, &selection, &opts) {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
+    if let (Some(seq), true) = (args.reexport, opts != asked) {
+        let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+        println!("{}", tr.ta("cli-reexport-options", &[("seq", seq.into()), ("options", opts.to_ledger().into())]));
+    }
     if args.check || !args.yes {
         let prepared = match store.export_set(&selection).map_err(Into::into).and_then(|s| export::prepare(s, &opts)) {
             Ok(p) => p,

@@ -83,6 +83,19 @@ pub struct FlatArgs {
     /// Every such group holds at least l distinct answers of each question marked `sensitive`.
     #[arg(long, default_value_t = 1)]
     l: usize,
+    /// Timestamp precision in the files (the interview's start and end, consent, the status
+    /// history, date-time answers): none, day or month. Exact times make records easy to find
+    /// again in another set of files.
+    #[arg(long, default_value = "day")]
+    coarsen: String,
+}
+
+impl FlatArgs {
+    fn options(&self, k: usize) -> Result<Options, String> {
+        let coarsen = crate::batch::anonymise::Coarsen::parse(&self.coarsen)
+            .ok_or_else(|| format!("--coarsen is none, day or month, not `{}`", self.coarsen))?;
+        Ok(Options { coarsen, k, l: self.l })
+    }
 }
 
 /// Fills the tables from `records` and writes the files; prints what was written.
@@ -96,6 +109,7 @@ fn write_all(
     let lang = args.labels.clone().unwrap_or_else(|| form.form.default_language.clone());
     let mut filler = Filler::new(form, values);
     let n = records(&mut filler)?;
+    filler.shuffle();
     let entries = codebook::entries(form, &filler.tables, &lang);
     let id = &form.form.id;
     let mut files: Vec<PathBuf> = Vec::new();
@@ -171,26 +185,24 @@ pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
         return Err(format!("no records of a form `{}` here (forms: {})", args.form, known.join(", ")));
     };
     let form = compile(definition)?;
-    // Disclosure control over every record of the form (batches were each protected alone;
-    // together their groups can differ).
+    // Anonymised over every record of the form (batches were each protected alone; together
+    // their groups can differ), as a batch is: timestamps coarsened, free text scrubbed,
+    // quasi-identifiers coarsened and hidden until k holds.
     let mut records = Vec::new();
     hq.each_record(&args.form, |r| records.push(r)).map_err(|e| e.to_string())?;
-    let goal = crate::batch::disclosure::Goal { k: args.k.unwrap_or(5).max(1), l: args.l.max(1) };
-    let mut answers: Vec<&mut serde_json::Map<String, serde_json::Value>> =
-        records.iter_mut().map(|r| &mut r.answers).collect();
-    let outcome = crate::batch::disclosure::protect(&form, &mut answers, goal);
-    if outcome.short {
-        return Err(format!(
-            "k = {} cannot be reached with the {} records of {} at headquarters (the smallest group has {} even with every quasi-identifier hidden): lower --k",
-            goal.k, outcome.records, args.form, outcome.k_reached
-        ));
+    let mut forms = std::collections::HashMap::new();
+    for (hash, _, def) in &versions {
+        forms.insert(hash.clone(), compile(def)?);
     }
-    println!(
-        "k-anonymity: every combination of {} is shared by at least {} records (information lost at headquarters' export, beyond what each batch already coarsened or hid: {:.1}%)",
-        outcome.qis.iter().map(|q| q.name.as_str()).collect::<Vec<_>>().join(", "),
-        outcome.k_reached,
-        outcome.loss * 100.0
-    );
+    let opts = args.options(args.k.unwrap_or(5).max(1))?;
+    let report = crate::batch::anonymise::anonymise(&mut records, &forms, &opts);
+    let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+    let prepared = crate::batch::export::Prepared::of_records(records, report);
+    for (_, line) in crate::batch::report::lines(&prepared, &tr, false) {
+        println!("{line}");
+    }
+    crate::batch::export::check_reached(&prepared).map_err(|e| e.to_string())?;
+    let records = prepared.records;
     write_all(&form, args, |filler| {
         records.iter().for_each(|r| filler.add(r));
         Ok(records.len())
@@ -211,7 +223,7 @@ pub fn laptop_export(store: &Store, args: &FlatArgs) -> Result<(), String> {
         Some(k) => k,
         None => store.disclosure_k().map_err(|e| e.to_string())?,
     };
-    let opts = Options { k, l: args.l, ..Options::default() };
+    let opts = args.options(k)?;
     let prepared = prepare(set, &opts).map_err(|e| e.to_string())?;
     super::batch_cmd::print_report(&prepared, false);
     crate::batch::export::check_reached(&prepared).map_err(|e| e.to_string())?;
