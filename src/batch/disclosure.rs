@@ -593,9 +593,6 @@ fn suppress(st: &mut State) {
 fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) {
     let n = records.len();
     let q_count = st.cols.len();
-    // Information lost: a hidden or dropped answer counts 1, a coarsened one the share of its
-    // question's steps taken (the precision measure).
-    let mut lost = 0f64;
     let mut group_of: HashMap<Vec<String>, usize> = HashMap::default();
     outcome.qis = st
         .cols
@@ -618,22 +615,18 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
             let level = st.levels[q];
             let original = c.codes[r] as usize;
             if st.dropped(q) {
-                if answers.shift_remove(&c.name).is_some() {
-                    lost += 1.0;
-                }
+                answers.shift_remove(&c.name);
                 shown_key.push(String::new());
                 continue;
             }
             if st.hidden[r] >> q & 1 == 1 {
                 outcome.qis[q].hidden += 1;
-                lost += 1.0;
                 answers.insert(c.name.clone(), J::String(HIDDEN.into()));
                 shown_key.push(HIDDEN.to_string());
                 continue;
             }
             let value = &c.shown[level][c.levels[level][original] as usize];
             if level > 0 && value.as_deref() != c.shown[0][original].as_deref() {
-                lost += level as f64 / (c.steps.len() + 1) as f64;
                 match value {
                     Some(v) if !v.is_empty() => {
                         answers.insert(c.name.clone(), J::String(v.clone()));
@@ -647,7 +640,8 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
         }
         *group_of.entry(shown_key).or_default() += 1;
     }
-    outcome.loss = lost / (n * q_count) as f64;
+    // The measure the search minimised, over every quasi-identifier answer.
+    outcome.loss = st.lost() / (n * q_count) as f64;
     let mut groups: Vec<(Vec<String>, usize)> = group_of.into_iter().collect();
     groups.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     outcome.k_reached = groups.first().map_or(n, |g| g.1);
