@@ -8,9 +8,31 @@ use fourmi::batch::BatchError;
 use fourmi::batch::anonymise::{Coarsen, Options};
 use fourmi::batch::export::export;
 use fourmi::batch::import::{Identity, import_file};
-use fourmi::store::hq::Hq;
+use fourmi::store::hq::{Database, Hq};
 use fourmi::store::{RecordFilter, Selection, Status, Store};
 use rand::{Rng, SeedableRng};
+
+mod common;
+
+thread_local! {
+    /// Whether `Headquarters::new` makes its database on PostgreSQL (see [`on_both`]).
+    static ON_POSTGRES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a headquarters test on SQLite, then again on PostgreSQL (a real server, see
+/// common/pg.rs; skipped, saying so, when none can be started).
+fn on_both(test: impl Fn()) {
+    test();
+    if common::pg::available() {
+        ON_POSTGRES.set(true);
+        let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&test));
+        ON_POSTGRES.set(false);
+        if let Err(e) = done {
+            eprintln!("(this failure is on PostgreSQL)");
+            std::panic::resume_unwind(e);
+        }
+    }
+}
 
 /// A form with a personal question, free text, quasi-identifiers, a multi-select and a repeat.
 const FORM: &str = r#"
@@ -241,10 +263,12 @@ fn ok(out: &Output) {
     assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }
 
-/// Headquarters: an identity file and a database.
+/// Headquarters: an identity file and a database, SQLite in the folder or PostgreSQL (when a
+/// test runs [`on_both`]).
 struct Headquarters {
     dir: tempfile::TempDir,
     recipient: String,
+    database: Database,
 }
 
 impl Headquarters {
@@ -255,17 +279,31 @@ impl Headquarters {
         use age::secrecy::ExposeSecret;
         let text = format!("# created: test\n# public key: {recipient}\n{}\n", identity.to_string().expose_secret());
         std::fs::write(dir.path().join("hq-identity.txt"), text).unwrap();
-        let hq = Headquarters { dir, recipient };
-        Hq::init(&hq.db_dir(), &hq.identity_file(), &hq.recipient).unwrap();
+        Headquarters::with(dir, recipient)
+    }
+    fn with(dir: tempfile::TempDir, recipient: String) -> Headquarters {
+        let database = if ON_POSTGRES.get() {
+            Database::Postgres(common::pg::database().unwrap())
+        } else {
+            Database::Embedded(dir.path().join("db"))
+        };
+        let hq = Headquarters { dir, recipient, database };
+        Hq::init_at(&hq.database, &hq.identity_file(), &hq.recipient).unwrap();
         hq
     }
     /// Another headquarters database with the same identity (batches are encrypted to it).
     fn new_with_identity_of(other: &Headquarters) -> Headquarters {
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(other.identity_file(), dir.path().join("hq-identity.txt")).unwrap();
-        let hq = Headquarters { dir, recipient: other.recipient.clone() };
-        Hq::init(&hq.db_dir(), &hq.identity_file(), &hq.recipient).unwrap();
-        hq
+        Headquarters::with(dir, other.recipient.clone())
+    }
+    /// The command line's words for this database.
+    fn cli_args(&self) -> Vec<String> {
+        let mut args = vec!["--data-dir".to_string(), self.db_dir().display().to_string()];
+        if let Database::Postgres(url) = &self.database {
+            args.extend(["--database".to_string(), url.clone()]);
+        }
+        args
     }
     fn identity_file(&self) -> PathBuf {
         self.dir.path().join("hq-identity.txt")
@@ -274,7 +312,7 @@ impl Headquarters {
         self.dir.path().join("db")
     }
     fn open(&self) -> Hq {
-        Hq::open(&self.db_dir()).unwrap()
+        Hq::open_at(&self.database).unwrap()
     }
     fn register(&self, laptop: &Laptop) {
         self.open().add_device(&laptop.device_line(), "laptop").unwrap();
@@ -306,48 +344,50 @@ fn answers(i: usize) -> serde_json::Value {
 
 #[test]
 fn approved_records_arrive_at_headquarters_field_by_field_without_personal_data() {
-    let hq = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    let ids = laptop.approved(&(0..6).map(answers).collect::<Vec<_>>());
-    let out = tempfile::tempdir().unwrap();
-    let file = laptop.export(out.path());
-    hq.register(&laptop);
-    let imported = hq.import(&file).unwrap();
-    assert_eq!((imported.seq, imported.counts.imported, imported.counts.unchanged), (1, 6, 0));
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        let ids = laptop.approved(&(0..6).map(answers).collect::<Vec<_>>());
+        let out = tempfile::tempdir().unwrap();
+        let file = laptop.export(out.path());
+        hq.register(&laptop);
+        let imported = hq.import(&file).unwrap();
+        assert_eq!((imported.seq, imported.counts.imported, imported.counts.unchanged), (1, 6, 0));
 
-    let store = laptop.open();
-    let mut at_hq = Vec::new();
-    hq.open().each_record("fieldtest", |r| at_hq.push(r)).unwrap();
-    assert_eq!(at_hq.len(), 6);
-    for r in &at_hq {
-        let local = store.record(&r.uuid).unwrap();
-        assert_eq!(local.status, Status::Exported, "exported records change status on the laptop");
-        let mut expected = local.answers.as_object().unwrap().clone();
-        assert!(expected.remove("respondent_name").is_some());
-        let story = expected["story"].as_str().unwrap().to_string();
-        assert!(story.contains("+223"));
-        expected["story"] = serde_json::json!("call me on [phone] or write to [email]");
-        assert_eq!(r.answers, expected, "answers equal, minus the personal name and the scrubbed contacts");
-        assert_eq!(
-            (&r.form_id, &r.form_version, &r.form_hash, &r.monitor, &r.device_id),
-            (&local.form_id, &local.form_version, &local.form_hash, &local.monitor, &local.device_id)
-        );
-        assert_eq!(
-            (&r.started_at, &r.completed_at, &r.language),
-            (&local.started_at, &local.completed_at, &local.language)
-        );
-        assert_eq!((r.consent_interview, r.revision), (true, local.revision));
-        let statuses: Vec<&str> = r.history.iter().map(|h| h.status.as_str()).collect();
-        assert_eq!(statuses, ["completed", "approved"]);
-    }
-    assert!(ids.iter().all(|id| at_hq.iter().any(|r| &r.uuid == id)));
-    let ledger = store.batches().unwrap();
-    assert_eq!((ledger[0].seq, ledger[0].state.as_str(), ledger[0].records), (1, "written", 6));
-    assert_eq!(store.verify_audit().unwrap(), None, "the audit chain holds the six exports");
-    let exported = store.audit_for(&ids[0]).unwrap();
-    assert!(exported.iter().any(|a| a.action == "status exported"));
-    let bytes = std::fs::read(&file).unwrap();
-    assert!(!bytes.windows(7).any(|w| w == b"Aminata"), "nothing readable in the file");
+        let store = laptop.open();
+        let mut at_hq = Vec::new();
+        hq.open().each_record("fieldtest", |r| at_hq.push(r)).unwrap();
+        assert_eq!(at_hq.len(), 6);
+        for r in &at_hq {
+            let local = store.record(&r.uuid).unwrap();
+            assert_eq!(local.status, Status::Exported, "exported records change status on the laptop");
+            let mut expected = local.answers.as_object().unwrap().clone();
+            assert!(expected.remove("respondent_name").is_some());
+            let story = expected["story"].as_str().unwrap().to_string();
+            assert!(story.contains("+223"));
+            expected["story"] = serde_json::json!("call me on [phone] or write to [email]");
+            assert_eq!(r.answers, expected, "answers equal, minus the personal name and the scrubbed contacts");
+            assert_eq!(
+                (&r.form_id, &r.form_version, &r.form_hash, &r.monitor, &r.device_id),
+                (&local.form_id, &local.form_version, &local.form_hash, &local.monitor, &local.device_id)
+            );
+            assert_eq!(
+                (&r.started_at, &r.completed_at, &r.language),
+                (&local.started_at, &local.completed_at, &local.language)
+            );
+            assert_eq!((r.consent_interview, r.revision), (true, local.revision));
+            let statuses: Vec<&str> = r.history.iter().map(|h| h.status.as_str()).collect();
+            assert_eq!(statuses, ["completed", "approved"]);
+        }
+        assert!(ids.iter().all(|id| at_hq.iter().any(|r| &r.uuid == id)));
+        let ledger = store.batches().unwrap();
+        assert_eq!((ledger[0].seq, ledger[0].state.as_str(), ledger[0].records), (1, "written", 6));
+        assert_eq!(store.verify_audit().unwrap(), None, "the audit chain holds the six exports");
+        let exported = store.audit_for(&ids[0]).unwrap();
+        assert!(exported.iter().any(|a| a.action == "status exported"));
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(!bytes.windows(7).any(|w| w == b"Aminata"), "nothing readable in the file");
+    });
 }
 
 #[test]
@@ -374,102 +414,110 @@ fn the_stock_age_tool_decrypts_a_batch_with_the_headquarters_identity() {
 
 #[test]
 fn flipped_bytes_and_truncations_anywhere_are_refused_and_import_nothing() {
-    let hq = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    laptop.approved(&[answers(1), answers(2)]);
-    let out = tempfile::tempdir().unwrap();
-    let file = laptop.export(out.path());
-    hq.register(&laptop);
-    let good = std::fs::read(&file).unwrap();
-    let bad = out.path().join("bad.batch");
-    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-    for round in 0..300 {
-        let mut bytes = good.clone();
-        if round % 10 == 9 {
-            bytes.truncate(rng.gen_range(0..good.len()));
-        } else {
-            let at = if round < 40 { rng.gen_range(0..400.min(good.len())) } else { rng.gen_range(0..good.len()) };
-            bytes[at] ^= 1 << rng.gen_range(0..8);
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        laptop.approved(&[answers(1), answers(2)]);
+        let out = tempfile::tempdir().unwrap();
+        let file = laptop.export(out.path());
+        hq.register(&laptop);
+        let good = std::fs::read(&file).unwrap();
+        let bad = out.path().join("bad.batch");
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for round in 0..300 {
+            let mut bytes = good.clone();
+            if round % 10 == 9 {
+                bytes.truncate(rng.gen_range(0..good.len()));
+            } else {
+                let at = if round < 40 { rng.gen_range(0..400.min(good.len())) } else { rng.gen_range(0..good.len()) };
+                bytes[at] ^= 1 << rng.gen_range(0..8);
+            }
+            std::fs::write(&bad, &bytes).unwrap();
+            let result = hq.import(&bad);
+            assert!(result.is_err(), "round {round}: a changed batch was accepted");
         }
-        std::fs::write(&bad, &bytes).unwrap();
-        let result = hq.import(&bad);
-        assert!(result.is_err(), "round {round}: a changed batch was accepted");
-    }
-    assert!(hq.dump().is_empty(), "nothing was imported");
-    assert_eq!(hq.import(&file).unwrap().counts.imported, 2, "the untouched file still imports");
+        assert!(hq.dump().is_empty(), "nothing was imported");
+        assert_eq!(hq.import(&file).unwrap().counts.imported, 2, "the untouched file still imports");
+    });
 }
 
 #[test]
 fn a_batch_from_an_unknown_laptop_or_for_another_headquarters_is_refused() {
-    let hq = Headquarters::new();
-    let other = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    laptop.approved(&[answers(1)]);
-    let out = tempfile::tempdir().unwrap();
-    let file = laptop.export(out.path());
-    assert!(matches!(hq.import(&file), Err(BatchError::UnknownDevice(_))));
-    other.register(&laptop);
-    let err = other.import(&file).unwrap_err();
-    assert!(matches!(err, BatchError::NotForUs(_)), "{err}");
-    assert!(err.to_string().contains("not encrypted for this headquarters"));
-    assert!(hq.dump().is_empty() && other.dump().is_empty());
+    on_both(|| {
+        let hq = Headquarters::new();
+        let other = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        laptop.approved(&[answers(1)]);
+        let out = tempfile::tempdir().unwrap();
+        let file = laptop.export(out.path());
+        assert!(matches!(hq.import(&file), Err(BatchError::UnknownDevice(_))));
+        other.register(&laptop);
+        let err = other.import(&file).unwrap_err();
+        assert!(matches!(err, BatchError::NotForUs(_)), "{err}");
+        assert!(err.to_string().contains("not encrypted for this headquarters"));
+        assert!(hq.dump().is_empty() && other.dump().is_empty());
+    });
 }
 
 #[test]
 fn importing_again_or_in_another_order_gives_the_same_database() {
-    let hq_a = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq_a.recipient));
-    let out = tempfile::tempdir().unwrap();
-    let first = laptop.approved(&[answers(1), answers(2), answers(3)]);
-    let b1 = laptop.export(&out.path().join("1"));
-    laptop.approved(&[answers(4), answers(5)]);
-    laptop.open().withdraw(&first[0]).unwrap();
-    let b2 = laptop.export(&out.path().join("2"));
-    laptop.approved(&[answers(6)]);
-    let b3 = laptop.export(&out.path().join("3"));
+    on_both(|| {
+        let hq_a = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq_a.recipient));
+        let out = tempfile::tempdir().unwrap();
+        let first = laptop.approved(&[answers(1), answers(2), answers(3)]);
+        let b1 = laptop.export(&out.path().join("1"));
+        laptop.approved(&[answers(4), answers(5)]);
+        laptop.open().withdraw(&first[0]).unwrap();
+        let b2 = laptop.export(&out.path().join("2"));
+        laptop.approved(&[answers(6)]);
+        let b3 = laptop.export(&out.path().join("3"));
 
-    hq_a.register(&laptop);
-    for f in [&b1, &b2, &b3] {
-        hq_a.import(f).unwrap();
-    }
-    let once = hq_a.dump();
-    assert_eq!(once.iter().filter(|l| l.starts_with("record ")).count(), 5, "six records, one withdrawn");
-    assert!(once.iter().any(|l| l.starts_with("tombstone ") && l.contains(&first[0])));
-    for f in [&b3, &b1, &b2] {
-        let again = hq_a.import(f).unwrap();
-        assert_eq!((again.counts.imported, again.counts.updated, again.counts.deleted), (0, 0, 0));
-    }
-    assert_eq!(hq_a.dump(), once, "importing every batch again changes nothing");
-
-    // Another headquarters with the same identity, batches one at a time in other orders.
-    for order in [[&b3, &b2, &b1], [&b2, &b3, &b1], [&b1, &b3, &b2]] {
-        let hq_b = Headquarters::new_with_identity_of(&hq_a);
-        hq_b.register(&laptop);
-        for f in order {
-            hq_b.import(f).unwrap();
+        hq_a.register(&laptop);
+        for f in [&b1, &b2, &b3] {
+            hq_a.import(f).unwrap();
         }
-        assert_eq!(hq_b.dump(), once);
-    }
+        let once = hq_a.dump();
+        assert_eq!(once.iter().filter(|l| l.starts_with("record ")).count(), 5, "six records, one withdrawn");
+        assert!(once.iter().any(|l| l.starts_with("tombstone ") && l.contains(&first[0])));
+        for f in [&b3, &b1, &b2] {
+            let again = hq_a.import(f).unwrap();
+            assert_eq!((again.counts.imported, again.counts.updated, again.counts.deleted), (0, 0, 0));
+        }
+        assert_eq!(hq_a.dump(), once, "importing every batch again changes nothing");
+
+        // Another headquarters with the same identity, batches one at a time in other orders.
+        for order in [[&b3, &b2, &b1], [&b2, &b3, &b1], [&b1, &b3, &b2]] {
+            let hq_b = Headquarters::new_with_identity_of(&hq_a);
+            hq_b.register(&laptop);
+            for f in order {
+                hq_b.import(f).unwrap();
+            }
+            assert_eq!(hq_b.dump(), once);
+        }
+    });
 }
 
 #[test]
 fn a_withdrawal_on_the_laptop_deletes_the_record_at_headquarters_after_the_next_import() {
-    let hq = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    hq.register(&laptop);
-    let out = tempfile::tempdir().unwrap();
-    let ids = laptop.approved(&[answers(1), answers(2)]);
-    hq.import(&laptop.export(&out.path().join("1"))).unwrap();
-    laptop.open().withdraw(&ids[1]).unwrap();
-    let second = hq.import(&laptop.export(&out.path().join("2"))).unwrap();
-    assert_eq!((second.counts.deleted, second.counts.imported), (1, 0));
-    let mut left = Vec::new();
-    hq.open().each_record("fieldtest", |r| left.push(r.uuid)).unwrap();
-    assert_eq!(left, vec![ids[0].clone()]);
-    // The withdrawal is carried once: the next batch has nothing to carry.
-    let mut store = laptop.open();
-    let nothing = export(&mut store, &Selection::Next(RecordFilter::default()), &AS_GIVEN, out.path());
-    assert!(nothing.is_err());
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        let out = tempfile::tempdir().unwrap();
+        let ids = laptop.approved(&[answers(1), answers(2)]);
+        hq.import(&laptop.export(&out.path().join("1"))).unwrap();
+        laptop.open().withdraw(&ids[1]).unwrap();
+        let second = hq.import(&laptop.export(&out.path().join("2"))).unwrap();
+        assert_eq!((second.counts.deleted, second.counts.imported), (1, 0));
+        let mut left = Vec::new();
+        hq.open().each_record("fieldtest", |r| left.push(r.uuid)).unwrap();
+        assert_eq!(left, vec![ids[0].clone()]);
+        // The withdrawal is carried once: the next batch has nothing to carry.
+        let mut store = laptop.open();
+        let nothing = export(&mut store, &Selection::Next(RecordFilter::default()), &AS_GIVEN, out.path());
+        assert!(nothing.is_err());
+    });
 }
 
 #[test]
@@ -509,30 +557,32 @@ fn a_reexport_carries_the_same_records_under_a_new_number() {
 
 #[test]
 fn a_second_batch_with_a_number_already_imported_is_refused_as_out_of_sequence() {
-    let hq = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    hq.register(&laptop);
-    laptop.approved(&[answers(1)]);
-    // A backup of the laptop's data, taken before the first export...
-    let backup = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(laptop.data()).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, backup.path().join(p.file_name().unwrap())).unwrap();
-    }
-    let out = tempfile::tempdir().unwrap();
-    let first = laptop.export(&out.path().join("a"));
-    hq.import(&first).unwrap();
-    // ... restored, and another batch written: it gets the same number.
-    for entry in std::fs::read_dir(backup.path()).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, laptop.data().join(p.file_name().unwrap())).unwrap();
-    }
-    laptop.approved(&[answers(2)]);
-    let second = laptop.export(&out.path().join("b"));
-    let before = hq.dump();
-    let err = hq.import(&second).unwrap_err();
-    assert!(matches!(err, BatchError::OutOfSequence { seq: 1, .. }), "{err}");
-    assert_eq!(hq.dump(), before);
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        laptop.approved(&[answers(1)]);
+        // A backup of the laptop's data, taken before the first export...
+        let backup = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(laptop.data()).unwrap() {
+            let p = entry.unwrap().path();
+            std::fs::copy(&p, backup.path().join(p.file_name().unwrap())).unwrap();
+        }
+        let out = tempfile::tempdir().unwrap();
+        let first = laptop.export(&out.path().join("a"));
+        hq.import(&first).unwrap();
+        // ... restored, and another batch written: it gets the same number.
+        for entry in std::fs::read_dir(backup.path()).unwrap() {
+            let p = entry.unwrap().path();
+            std::fs::copy(&p, laptop.data().join(p.file_name().unwrap())).unwrap();
+        }
+        laptop.approved(&[answers(2)]);
+        let second = laptop.export(&out.path().join("b"));
+        let before = hq.dump();
+        let err = hq.import(&second).unwrap_err();
+        assert!(matches!(err, BatchError::OutOfSequence { seq: 1, .. }), "{err}");
+        assert_eq!(hq.dump(), before);
+    });
 }
 
 #[test]
@@ -561,97 +611,109 @@ fn the_report_says_what_reaching_k_hid_and_timestamps_are_coarsened() {
 
 #[test]
 fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file() {
-    let hq = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    laptop.approved(&[answers(1), answers(2)]);
-    let out = tempfile::tempdir().unwrap();
-    let to = out.path().display().to_string();
-    let export = laptop.run(&["export", "--yes", "--k", "1", "--to", &to], "chief");
-    ok(&export);
-    let text = String::from_utf8_lossy(&export.stdout).into_owned();
-    assert!(text.contains("Not exported (personal): respondent_name"), "{text}");
-    let batch = text.lines().find_map(|l| l.strip_prefix("written: ")).unwrap().to_string();
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        laptop.approved(&[answers(1), answers(2)]);
+        let out = tempfile::tempdir().unwrap();
+        let to = out.path().display().to_string();
+        let export = laptop.run(&["export", "--yes", "--k", "1", "--to", &to], "chief");
+        ok(&export);
+        let text = String::from_utf8_lossy(&export.stdout).into_owned();
+        assert!(text.contains("Not exported (personal): respondent_name"), "{text}");
+        let batch = text.lines().find_map(|l| l.strip_prefix("written: ")).unwrap().to_string();
 
-    let hq_dir = out.path().join("hq");
-    let fourmi = |args: &[&str]| -> Output {
-        Command::new(env!("CARGO_BIN_EXE_fourmi")).args(args).arg("--data-dir").arg(&hq_dir).output().unwrap()
-    };
-    ok(&fourmi(&["hq", "init", "--identity", &hq.identity_file().display().to_string()]));
-    let again = fourmi(&["hq", "init", "--identity", &hq.identity_file().display().to_string()]);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("a headquarters database already exists"));
-    let line = laptop.device_line();
-    ok(&fourmi(&["hq", "devices", "add", &line, "--name", "bamako-1"]));
-    let imported = fourmi(&["hq", "import", &batch]);
-    ok(&imported);
-    assert!(String::from_utf8_lossy(&imported.stdout).contains("2 imported, 0 updated, 0 unchanged, 0 deleted"));
+        let hq_dir = out.path().join("hq");
+        let fourmi = |args: &[&str]| -> Output {
+            Command::new(env!("CARGO_BIN_EXE_fourmi")).args(args).arg("--data-dir").arg(&hq_dir).output().unwrap()
+        };
+        // On PostgreSQL, `hq init` is told the database once and writes it in the folder's hq.toml,
+        // where every later command finds it.
+        let mut init =
+            vec!["hq".to_string(), "init".into(), "--identity".into(), hq.identity_file().display().to_string()];
+        if ON_POSTGRES.get() {
+            init.extend(["--database".to_string(), common::pg::database().unwrap()]);
+        }
+        let init: Vec<&str> = init.iter().map(String::as_str).collect();
+        ok(&fourmi(&init));
+        let again = fourmi(&init);
+        assert!(String::from_utf8_lossy(&again.stderr).contains("a headquarters database already exists"));
+        let line = laptop.device_line();
+        ok(&fourmi(&["hq", "devices", "add", &line, "--name", "bamako-1"]));
+        let imported = fourmi(&["hq", "import", &batch]);
+        ok(&imported);
+        assert!(String::from_utf8_lossy(&imported.stdout).contains("2 imported, 0 updated, 0 unchanged, 0 deleted"));
 
-    let tables = fourmi(&["tables", "--hq", "--form", "fieldtest", "--by", "sex", "journey/helped", "helped"]);
-    assert!(!tables.status.success(), "a path is not a question name");
-    let tables = fourmi(&["tables", "--hq", "--form", "fieldtest", "--by", "sex", "helped"]);
-    ok(&tables);
-    assert!(
-        String::from_utf8_lossy(&tables.stdout).contains("100% (2/2)"),
-        "both respondents were helped by the police"
-    );
+        let tables = fourmi(&["tables", "--hq", "--form", "fieldtest", "--by", "sex", "journey/helped", "helped"]);
+        assert!(!tables.status.success(), "a path is not a question name");
+        let tables = fourmi(&["tables", "--hq", "--form", "fieldtest", "--by", "sex", "helped"]);
+        ok(&tables);
+        assert!(
+            String::from_utf8_lossy(&tables.stdout).contains("100% (2/2)"),
+            "both respondents were helped by the police"
+        );
 
-    let flat = out.path().join("flat");
-    ok(&fourmi(&["hq", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &flat.display().to_string()]));
-    let mut main = csv::Reader::from_path(flat.join("fieldtest.csv")).unwrap();
-    let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();
-    for h in [
-        "consent",
-        "sex",
-        "age",
-        "journey/helped",
-        "journey/helped/police",
-        "journey/helped/smuggler",
-        "journey/story",
-        "_uuid",
-    ] {
-        assert!(headers.contains(&h.to_string()), "{h} in {headers:?}");
-    }
-    assert!(!headers.iter().any(|h| h.contains("respondent_name")), "no column for personal data");
-    let rows: Vec<csv::StringRecord> = main.records().map(Result::unwrap).collect();
-    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let helped =
-        rows.iter().find(|r| &r[col("journey/helped")] == "police ngo").expect("a record helped by police and an NGO");
-    assert_eq!((&helped[col("journey/helped/police")], &helped[col("journey/helped/smuggler")]), ("1", "0"));
-    let mut rep = csv::Reader::from_path(flat.join("fieldtest-incident.csv")).unwrap();
-    let rh: Vec<String> = rep.headers().unwrap().iter().map(str::to_string).collect();
-    assert!(rh.contains(&"incident/perp/smuggler".to_string()) && rh.contains(&"_parent_uuid".to_string()));
-    let reps: Vec<csv::StringRecord> = rep.records().map(Result::unwrap).collect();
-    assert_eq!(reps.len(), 4, "two incidents per record");
-    let parent = rh.iter().position(|h| h == "_parent_uuid").unwrap();
-    assert!(rows.iter().any(|r| r[col("_uuid")] == reps[0][parent]));
-    let codebook = std::fs::read_to_string(flat.join("fieldtest-codebook.csv")).unwrap();
-    assert!(codebook.contains("fieldtest,sex,sex,Sex,select_one sex,female=Female; male=Male"), "{codebook}");
-    let dofile = std::fs::read_to_string(flat.join("fieldtest.do")).unwrap();
-    assert!(dofile.contains("rename v4 journey_helped"), "{dofile}");
-    assert!(dofile.contains("label define L2 1 `\"Female\"' 2 `\"Male\"', replace"), "{dofile}");
-    assert!(dofile.contains("save \"fieldtest-incident.dta\", replace"));
+        let flat = out.path().join("flat");
+        ok(&fourmi(&["hq", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &flat.display().to_string()]));
+        let mut main = csv::Reader::from_path(flat.join("fieldtest.csv")).unwrap();
+        let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();
+        for h in [
+            "consent",
+            "sex",
+            "age",
+            "journey/helped",
+            "journey/helped/police",
+            "journey/helped/smuggler",
+            "journey/story",
+            "_uuid",
+        ] {
+            assert!(headers.contains(&h.to_string()), "{h} in {headers:?}");
+        }
+        assert!(!headers.iter().any(|h| h.contains("respondent_name")), "no column for personal data");
+        let rows: Vec<csv::StringRecord> = main.records().map(Result::unwrap).collect();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let helped = rows
+            .iter()
+            .find(|r| &r[col("journey/helped")] == "police ngo")
+            .expect("a record helped by police and an NGO");
+        assert_eq!((&helped[col("journey/helped/police")], &helped[col("journey/helped/smuggler")]), ("1", "0"));
+        let mut rep = csv::Reader::from_path(flat.join("fieldtest-incident.csv")).unwrap();
+        let rh: Vec<String> = rep.headers().unwrap().iter().map(str::to_string).collect();
+        assert!(rh.contains(&"incident/perp/smuggler".to_string()) && rh.contains(&"_parent_uuid".to_string()));
+        let reps: Vec<csv::StringRecord> = rep.records().map(Result::unwrap).collect();
+        assert_eq!(reps.len(), 4, "two incidents per record");
+        let parent = rh.iter().position(|h| h == "_parent_uuid").unwrap();
+        assert!(rows.iter().any(|r| r[col("_uuid")] == reps[0][parent]));
+        let codebook = std::fs::read_to_string(flat.join("fieldtest-codebook.csv")).unwrap();
+        assert!(codebook.contains("fieldtest,sex,sex,Sex,select_one sex,female=Female; male=Male"), "{codebook}");
+        let dofile = std::fs::read_to_string(flat.join("fieldtest.do")).unwrap();
+        assert!(dofile.contains("rename v4 journey_helped"), "{dofile}");
+        assert!(dofile.contains("label define L2 1 `\"Female\"' 2 `\"Male\"', replace"), "{dofile}");
+        assert!(dofile.contains("save \"fieldtest-incident.dta\", replace"));
 
-    let xl = out.path().join("xl");
-    ok(&fourmi(&[
-        "hq",
-        "export",
-        "xlsx",
-        "--k",
-        "1",
-        "--form",
-        "fieldtest",
-        "--to",
-        &xl.display().to_string(),
-        "--labels",
-        "French (fr)",
-    ]));
-    use calamine::Reader;
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(xl.join("fieldtest.xlsx")).unwrap();
-    assert_eq!(wb.sheet_names(), ["fieldtest", "fieldtest-incident", "codebook"]);
-    let sheet = wb.worksheet_range("fieldtest").unwrap();
-    let sex_col = headers.iter().position(|h| h == "sex").unwrap();
-    let mut values: Vec<String> = sheet.rows().skip(1).map(|r| r[sex_col].to_string()).collect();
-    values.sort();
-    assert_eq!(values, ["Femme", "Homme"], "labels in French (rows in an order of this release's own)");
+        let xl = out.path().join("xl");
+        ok(&fourmi(&[
+            "hq",
+            "export",
+            "xlsx",
+            "--k",
+            "1",
+            "--form",
+            "fieldtest",
+            "--to",
+            &xl.display().to_string(),
+            "--labels",
+            "French (fr)",
+        ]));
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(xl.join("fieldtest.xlsx")).unwrap();
+        assert_eq!(wb.sheet_names(), ["fieldtest", "fieldtest-incident", "codebook"]);
+        let sheet = wb.worksheet_range("fieldtest").unwrap();
+        let sex_col = headers.iter().position(|h| h == "sex").unwrap();
+        let mut values: Vec<String> = sheet.rows().skip(1).map(|r| r[sex_col].to_string()).collect();
+        values.sort();
+        assert_eq!(values, ["Femme", "Homme"], "labels in French (rows in an order of this release's own)");
+    });
 }
 
 #[test]
@@ -739,58 +801,60 @@ fn a_bundled_covid_interview_with_its_metadata_round_trips() {
 
 #[test]
 fn a_batch_whose_answers_do_not_fit_the_form_is_refused() {
-    use fourmi::batch::payload::BatchLine;
-    use fourmi::store::hq::Incoming;
-    let hq = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    laptop.approved(&[answers(1)]);
-    let store = laptop.open();
-    let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
-    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
-    let line = BatchLine {
-        format: 1,
-        device_id: store.device_id().into(),
-        seq: 1,
-        created_at: "x".into(),
-        coarsen: "none".into(),
-    };
-    let header = fourmi::batch::envelope::Header {
-        format: 1,
-        device_id: store.device_id().into(),
-        seq: 1,
-        reexport_of: None,
-        created_at: "x".into(),
-        recipients: vec![],
-        payload_sha256: String::new(),
-        payload_bytes: 0,
-    };
-    for (field, value, why) in [
-        ("sex", serde_json::json!("robot"), "choice its list does not have"),
-        ("age", serde_json::json!("old"), "age"),
-        ("nowhere", serde_json::json!("x"), "not a question"),
-        ("perp", serde_json::json!(["police"]), "outside its repeat"),
-        ("age", serde_json::json!([1]), "holds a list"),
-        ("sex", serde_json::json!(["male", "female"]), "holds a list"),
-        ("consent", serde_json::json!("no"), "not answered yes"),
-    ] {
+    on_both(|| {
+        use fourmi::batch::payload::BatchLine;
+        use fourmi::store::hq::Incoming;
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        laptop.approved(&[answers(1)]);
+        let store = laptop.open();
+        let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
+        let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
+        let line = BatchLine {
+            format: 1,
+            device_id: store.device_id().into(),
+            seq: 1,
+            created_at: "x".into(),
+            coarsen: "none".into(),
+        };
+        let header = fourmi::batch::envelope::Header {
+            format: 1,
+            device_id: store.device_id().into(),
+            seq: 1,
+            reexport_of: None,
+            created_at: "x".into(),
+            recipients: vec![],
+            payload_sha256: String::new(),
+            payload_bytes: 0,
+        };
+        for (field, value, why) in [
+            ("sex", serde_json::json!("robot"), "choice its list does not have"),
+            ("age", serde_json::json!("old"), "age"),
+            ("nowhere", serde_json::json!("x"), "not a question"),
+            ("perp", serde_json::json!(["police"]), "outside its repeat"),
+            ("age", serde_json::json!([1]), "holds a list"),
+            ("sex", serde_json::json!(["male", "female"]), "holds a list"),
+            ("consent", serde_json::json!("no"), "not answered yes"),
+        ] {
+            let mut records = prepared.records.clone();
+            records[0].answers.insert(field.into(), value);
+            let bytes = fourmi::batch::payload::write(&line, None, &prepared.forms, &records, &[], |_| {});
+            let (l, incoming): (BatchLine, Incoming) = fourmi::batch::payload::read(&bytes).unwrap();
+            let err = fourmi::batch::import::validate(&header, &l, &incoming).unwrap_err();
+            assert!(err.to_string().contains(why), "{field}: {err}");
+        }
+        // The fields beside the answers are checked too.
         let mut records = prepared.records.clone();
-        records[0].answers.insert(field.into(), value);
-        let bytes = fourmi::batch::payload::write(&line, None, &prepared.forms, &records, &[], |_| {});
-        let (l, incoming): (BatchLine, Incoming) = fourmi::batch::payload::read(&bytes).unwrap();
-        let err = fourmi::batch::import::validate(&header, &l, &incoming).unwrap_err();
-        assert!(err.to_string().contains(why), "{field}: {err}");
-    }
-    // The fields beside the answers are checked too.
-    let mut records = prepared.records.clone();
-    records[0].started_at = "not a time".into();
-    let mut other = prepared.records.clone();
-    other[0].monitor = "=HYPERLINK(\"x\")".into();
-    for (records, why) in [(records, "`started_at` is not a time"), (other, "monitor is not an account name")] {
-        let bytes = fourmi::batch::payload::write(&line, None, &prepared.forms, &records, &[], |_| {});
-        let (l, incoming): (BatchLine, Incoming) = fourmi::batch::payload::read(&bytes).unwrap();
-        let err = fourmi::batch::import::validate(&header, &l, &incoming).unwrap_err();
-        assert!(err.to_string().contains(why), "{err}");
-    }
+        records[0].started_at = "not a time".into();
+        let mut other = prepared.records.clone();
+        other[0].monitor = "=HYPERLINK(\"x\")".into();
+        for (records, why) in [(records, "`started_at` is not a time"), (other, "monitor is not an account name")] {
+            let bytes = fourmi::batch::payload::write(&line, None, &prepared.forms, &records, &[], |_| {});
+            let (l, incoming): (BatchLine, Incoming) = fourmi::batch::payload::read(&bytes).unwrap();
+            let err = fourmi::batch::import::validate(&header, &l, &incoming).unwrap_err();
+            assert!(err.to_string().contains(why), "{err}");
+        }
+    });
 }
 
 #[test]
@@ -894,105 +958,111 @@ fn records_of(hq: &Headquarters, device: &str) -> Vec<String> {
 
 #[test]
 fn a_laptop_can_neither_revise_nor_withdraw_another_laptops_records_at_headquarters() {
-    let hq = Headquarters::new();
-    let a = Laptop::new(std::slice::from_ref(&hq.recipient));
-    let b = Laptop::new(std::slice::from_ref(&hq.recipient));
-    a.approved(&[answers(1), answers(2)]);
-    let out = tempfile::tempdir().unwrap();
-    hq.register(&a);
-    hq.register(&b);
-    hq.import(&a.export(&out.path().join("a"))).unwrap();
-    let a_device = a.open().device_id().to_string();
-    let before = records_of(&hq, &a_device);
-    let mut at_hq = Vec::new();
-    hq.open().each_record("fieldtest", |r| at_hq.push(r)).unwrap();
-    let b_device = b.open().device_id().to_string();
-    // B sends A's records under their ids with a higher revision, and withdrawal markers for them:
-    // they are B's own records (counted as sharing ids), and A's stay as they were.
-    let mut revised = incoming_from(&b, at_hq.clone(), Vec::new());
-    for r in &mut revised.records {
-        r.answers.insert("age".into(), serde_json::json!(99));
-    }
-    let counts = hq.open().merge(&b_device, (1, 2, None), "d1", "forged-1", &revised).unwrap();
-    assert_eq!((counts.imported, counts.updated, counts.shared_ids), (2, 0, 2));
-    let tombstones = at_hq
-        .iter()
-        .map(|r| fourmi::store::Tombstone {
-            uuid: r.uuid.clone(),
-            form_id: r.form_id.clone(),
-            withdrawn_at: "2026-01-01".into(),
-            withdrawal: None,
-        })
-        .collect();
-    let withdrawn = incoming_from(&b, Vec::new(), tombstones);
-    let counts = hq.open().merge(&b_device, (2, 2, None), "d2", "forged-2", &withdrawn).unwrap();
-    assert_eq!(counts.deleted, 2, "B withdrew its own copies");
-    assert_eq!(records_of(&hq, &a_device), before, "A's records are untouched");
-    // A's own withdrawal still works.
-    let mine = at_hq[0].clone();
-    let own = fourmi::store::hq::Incoming {
-        forms: Vec::new(),
-        records: Vec::new(),
-        tombstones: vec![fourmi::store::Tombstone {
-            uuid: mine.uuid.clone(),
-            form_id: mine.form_id.clone(),
-            withdrawn_at: "2026-01-02".into(),
-            withdrawal: None,
-        }],
-        accounts: None,
-    };
-    let counts = hq.open().merge(&a_device, (2, 2, None), "d3", "a-2", &own).unwrap();
-    assert_eq!(counts.deleted, 1);
+    on_both(|| {
+        let hq = Headquarters::new();
+        let a = Laptop::new(std::slice::from_ref(&hq.recipient));
+        let b = Laptop::new(std::slice::from_ref(&hq.recipient));
+        a.approved(&[answers(1), answers(2)]);
+        let out = tempfile::tempdir().unwrap();
+        hq.register(&a);
+        hq.register(&b);
+        hq.import(&a.export(&out.path().join("a"))).unwrap();
+        let a_device = a.open().device_id().to_string();
+        let before = records_of(&hq, &a_device);
+        let mut at_hq = Vec::new();
+        hq.open().each_record("fieldtest", |r| at_hq.push(r)).unwrap();
+        let b_device = b.open().device_id().to_string();
+        // B sends A's records under their ids with a higher revision, and withdrawal markers for them:
+        // they are B's own records (counted as sharing ids), and A's stay as they were.
+        let mut revised = incoming_from(&b, at_hq.clone(), Vec::new());
+        for r in &mut revised.records {
+            r.answers.insert("age".into(), serde_json::json!(99));
+        }
+        let counts = hq.open().merge(&b_device, (1, 2, None), "d1", "forged-1", &revised).unwrap();
+        assert_eq!((counts.imported, counts.updated, counts.shared_ids), (2, 0, 2));
+        let tombstones = at_hq
+            .iter()
+            .map(|r| fourmi::store::Tombstone {
+                uuid: r.uuid.clone(),
+                form_id: r.form_id.clone(),
+                withdrawn_at: "2026-01-01".into(),
+                withdrawal: None,
+            })
+            .collect();
+        let withdrawn = incoming_from(&b, Vec::new(), tombstones);
+        let counts = hq.open().merge(&b_device, (2, 2, None), "d2", "forged-2", &withdrawn).unwrap();
+        assert_eq!(counts.deleted, 2, "B withdrew its own copies");
+        assert_eq!(records_of(&hq, &a_device), before, "A's records are untouched");
+        // A's own withdrawal still works.
+        let mine = at_hq[0].clone();
+        let own = fourmi::store::hq::Incoming {
+            forms: Vec::new(),
+            records: Vec::new(),
+            tombstones: vec![fourmi::store::Tombstone {
+                uuid: mine.uuid.clone(),
+                form_id: mine.form_id.clone(),
+                withdrawn_at: "2026-01-02".into(),
+                withdrawal: None,
+            }],
+            accounts: None,
+        };
+        let counts = hq.open().merge(&a_device, (2, 2, None), "d3", "a-2", &own).unwrap();
+        assert_eq!(counts.deleted, 1);
+    });
 }
 
 #[test]
 fn a_record_id_another_laptop_sent_first_does_not_block_the_laptop_that_made_it() {
-    let hq = Headquarters::new();
-    let a = Laptop::new(std::slice::from_ref(&hq.recipient));
-    let b = Laptop::new(std::slice::from_ref(&hq.recipient));
-    let ids = a.approved(&[answers(1)]);
-    hq.register(&a);
-    hq.register(&b);
-    // B learned the id of A's record before A exported it, and sends a record under it.
-    let out = tempfile::tempdir().unwrap();
-    let set = a.open().export_set(&Selection::Next(RecordFilter::default())).unwrap();
-    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
-    let mut claimed = incoming_from(&b, prepared.records.clone(), Vec::new());
-    claimed.forms = prepared.forms.clone();
-    let b_device = b.open().device_id().to_string();
-    hq.open().merge(&b_device, (1, 2, None), "d", "b-1", &claimed).unwrap();
-    let counts = hq.import(&a.export(out.path())).unwrap().counts;
-    assert_eq!((counts.imported, counts.shared_ids), (1, 1), "A's record arrives, and the shared id is counted");
-    let mut found = Vec::new();
-    hq.open().each_record("fieldtest", |r| found.push((r.device_id, r.uuid))).unwrap();
-    assert!(found.contains(&(a.open().device_id().to_string(), ids[0].clone())));
+    on_both(|| {
+        let hq = Headquarters::new();
+        let a = Laptop::new(std::slice::from_ref(&hq.recipient));
+        let b = Laptop::new(std::slice::from_ref(&hq.recipient));
+        let ids = a.approved(&[answers(1)]);
+        hq.register(&a);
+        hq.register(&b);
+        // B learned the id of A's record before A exported it, and sends a record under it.
+        let out = tempfile::tempdir().unwrap();
+        let set = a.open().export_set(&Selection::Next(RecordFilter::default())).unwrap();
+        let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
+        let mut claimed = incoming_from(&b, prepared.records.clone(), Vec::new());
+        claimed.forms = prepared.forms.clone();
+        let b_device = b.open().device_id().to_string();
+        hq.open().merge(&b_device, (1, 2, None), "d", "b-1", &claimed).unwrap();
+        let counts = hq.import(&a.export(out.path())).unwrap().counts;
+        assert_eq!((counts.imported, counts.shared_ids), (1, 1), "A's record arrives, and the shared id is counted");
+        let mut found = Vec::new();
+        hq.open().each_record("fieldtest", |r| found.push((r.device_id, r.uuid))).unwrap();
+        assert!(found.contains(&(a.open().device_id().to_string(), ids[0].clone())));
+    });
 }
 
 #[test]
 fn a_withdrawal_sent_first_by_another_laptop_claims_nothing() {
-    let hq = Headquarters::new();
-    let a = Laptop::new(std::slice::from_ref(&hq.recipient));
-    let b = Laptop::new(std::slice::from_ref(&hq.recipient));
-    let ids = a.approved(&[answers(1)]);
-    hq.register(&a);
-    hq.register(&b);
-    // B learned A's record id and withdraws it before A's batch arrives.
-    let b_device = b.open().device_id().to_string();
-    let early = fourmi::store::hq::Incoming {
-        forms: Vec::new(),
-        records: Vec::new(),
-        tombstones: vec![fourmi::store::Tombstone {
-            uuid: ids[0].clone(),
-            form_id: "fieldtest".into(),
-            withdrawn_at: "x".into(),
-            withdrawal: None,
-        }],
-        accounts: None,
-    };
-    hq.open().merge(&b_device, (1, 2, None), "d", "b-1", &early).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let counts = hq.import(&a.export(out.path())).unwrap().counts;
-    assert_eq!(counts.imported, 1, "A's record arrives: B's withdrawal applies to B's records only");
+    on_both(|| {
+        let hq = Headquarters::new();
+        let a = Laptop::new(std::slice::from_ref(&hq.recipient));
+        let b = Laptop::new(std::slice::from_ref(&hq.recipient));
+        let ids = a.approved(&[answers(1)]);
+        hq.register(&a);
+        hq.register(&b);
+        // B learned A's record id and withdraws it before A's batch arrives.
+        let b_device = b.open().device_id().to_string();
+        let early = fourmi::store::hq::Incoming {
+            forms: Vec::new(),
+            records: Vec::new(),
+            tombstones: vec![fourmi::store::Tombstone {
+                uuid: ids[0].clone(),
+                form_id: "fieldtest".into(),
+                withdrawn_at: "x".into(),
+                withdrawal: None,
+            }],
+            accounts: None,
+        };
+        hq.open().merge(&b_device, (1, 2, None), "d", "b-1", &early).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let counts = hq.import(&a.export(out.path())).unwrap().counts;
+        assert_eq!(counts.imported, 1, "A's record arrives: B's withdrawal applies to B's records only");
+    });
 }
 
 #[cfg(unix)]
@@ -1066,68 +1136,77 @@ fn forged_batch(
 
 #[test]
 fn headquarters_refuses_records_that_no_supervisor_of_the_laptops_signed_list_approved() {
-    use fourmi::store::roster::{Roster, RosterEntry, public_b64};
-    let hq = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    laptop.approved(&[answers(1), answers(2)]);
-    hq.register(&laptop);
-    let out = tempfile::tempdir().unwrap();
-    let store = laptop.open();
-    let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
-    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
-    let accounts = prepared.accounts.clone().expect("the export carries the signed account list");
-    // The monitor's own key, as a monitor with the keyring and its passphrase has it.
-    let ring = fourmi::store::keyring::Keyring::load(&laptop.data().join("keyring.json")).unwrap();
-    let ana = ring.open_secrets("ana", "monitor passphrase 1").unwrap();
-    let ana = ed25519_dalek::SigningKey::from_bytes(ana.signing.as_ref().unwrap());
-    let device = store.device_id().to_string();
-    type Case = (&'static str, Vec<fourmi::store::hq::Record>, Option<(String, String)>);
-    let mut cases: Vec<Case> = Vec::new();
-    let mut none = prepared.records.clone();
-    none[0].approval = None;
-    cases.push(("no approval", none, Some(accounts.clone())));
-    cases.push(("approved by a monitor", by_monitor_again(&prepared, &ana, &device), Some(accounts.clone())));
-    let mut later = prepared.records.clone();
-    later[0].revision += 1;
-    cases.push(("a revision nobody approved", later, Some(accounts.clone())));
-    let mut list: Roster = serde_json::from_str(&accounts.0).unwrap();
-    list.entry_mut("ana").unwrap().role = fourmi::store::Role::Supervisor;
-    let promoted = list.sign(&ana);
-    cases.push(("a list the laptop did not sign", by_monitor_again(&prepared, &ana, &device), Some(promoted)));
-    cases.push(("no account list", prepared.records.clone(), None));
-    let unknown = Roster {
-        device_id: device.clone(),
-        version: 99,
-        accounts: vec![RosterEntry {
-            name: "ghost".into(),
-            role: fourmi::store::Role::Supervisor,
-            key: Some(public_b64(&ana)),
-            recipient: None,
-            disabled: false,
-        }],
-    };
-    cases.push((
-        "a list naming a ghost supervisor, signed by the monitor",
-        prepared.records.clone(),
-        Some(unknown.sign(&ana)),
-    ));
-    let before = hq.dump();
-    for (seq, (why, records, list)) in (1..).zip(&cases) {
-        let file = forged_batch(&store, &prepared, (records, &[], list.as_ref()), (2, seq), &hq.recipient, out.path());
-        let err = hq.import(&file).expect_err(why);
-        assert!(matches!(err, BatchError::Unapproved(_)), "{why}: {err}");
-        assert_eq!(hq.dump(), before, "{why}: nothing imported");
-    }
-    assert!(hq.open().devices().unwrap()[0].imported.is_empty(), "no batch number was taken");
-    // The genuine batch imports; a batch without approvals from this laptop is refused after it.
-    let genuine =
-        forged_batch(&store, &prepared, (&prepared.records, &[], Some(&accounts)), (2, 1), &hq.recipient, out.path());
-    assert_eq!(hq.import(&genuine).unwrap().counts.imported, 2);
-    let mut revised = prepared.records.clone();
-    revised[0].revision += 1;
-    let old_format = forged_batch(&store, &prepared, (&revised, &[], None), (1, 2), &hq.recipient, out.path());
-    let err = hq.import(&old_format).unwrap_err();
-    assert!(err.to_string().contains("format 1, without signed approvals"), "{err}");
+    on_both(|| {
+        use fourmi::store::roster::{Roster, RosterEntry, public_b64};
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        laptop.approved(&[answers(1), answers(2)]);
+        hq.register(&laptop);
+        let out = tempfile::tempdir().unwrap();
+        let store = laptop.open();
+        let set = store.export_set(&Selection::Next(RecordFilter::default())).unwrap();
+        let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
+        let accounts = prepared.accounts.clone().expect("the export carries the signed account list");
+        // The monitor's own key, as a monitor with the keyring and its passphrase has it.
+        let ring = fourmi::store::keyring::Keyring::load(&laptop.data().join("keyring.json")).unwrap();
+        let ana = ring.open_secrets("ana", "monitor passphrase 1").unwrap();
+        let ana = ed25519_dalek::SigningKey::from_bytes(ana.signing.as_ref().unwrap());
+        let device = store.device_id().to_string();
+        type Case = (&'static str, Vec<fourmi::store::hq::Record>, Option<(String, String)>);
+        let mut cases: Vec<Case> = Vec::new();
+        let mut none = prepared.records.clone();
+        none[0].approval = None;
+        cases.push(("no approval", none, Some(accounts.clone())));
+        cases.push(("approved by a monitor", by_monitor_again(&prepared, &ana, &device), Some(accounts.clone())));
+        let mut later = prepared.records.clone();
+        later[0].revision += 1;
+        cases.push(("a revision nobody approved", later, Some(accounts.clone())));
+        let mut list: Roster = serde_json::from_str(&accounts.0).unwrap();
+        list.entry_mut("ana").unwrap().role = fourmi::store::Role::Supervisor;
+        let promoted = list.sign(&ana);
+        cases.push(("a list the laptop did not sign", by_monitor_again(&prepared, &ana, &device), Some(promoted)));
+        cases.push(("no account list", prepared.records.clone(), None));
+        let unknown = Roster {
+            device_id: device.clone(),
+            version: 99,
+            accounts: vec![RosterEntry {
+                name: "ghost".into(),
+                role: fourmi::store::Role::Supervisor,
+                key: Some(public_b64(&ana)),
+                recipient: None,
+                disabled: false,
+            }],
+        };
+        cases.push((
+            "a list naming a ghost supervisor, signed by the monitor",
+            prepared.records.clone(),
+            Some(unknown.sign(&ana)),
+        ));
+        let before = hq.dump();
+        for (seq, (why, records, list)) in (1..).zip(&cases) {
+            let file =
+                forged_batch(&store, &prepared, (records, &[], list.as_ref()), (2, seq), &hq.recipient, out.path());
+            let err = hq.import(&file).expect_err(why);
+            assert!(matches!(err, BatchError::Unapproved(_)), "{why}: {err}");
+            assert_eq!(hq.dump(), before, "{why}: nothing imported");
+        }
+        assert!(hq.open().devices().unwrap()[0].imported.is_empty(), "no batch number was taken");
+        // The genuine batch imports; a batch without approvals from this laptop is refused after it.
+        let genuine = forged_batch(
+            &store,
+            &prepared,
+            (&prepared.records, &[], Some(&accounts)),
+            (2, 1),
+            &hq.recipient,
+            out.path(),
+        );
+        assert_eq!(hq.import(&genuine).unwrap().counts.imported, 2);
+        let mut revised = prepared.records.clone();
+        revised[0].revision += 1;
+        let old_format = forged_batch(&store, &prepared, (&revised, &[], None), (1, 2), &hq.recipient, out.path());
+        let err = hq.import(&old_format).unwrap_err();
+        assert!(err.to_string().contains("format 1, without signed approvals"), "{err}");
+    });
 }
 
 /// The records with the first one's approval signed by the monitor `ana` as `ana`.
@@ -1146,125 +1225,137 @@ fn by_monitor_again(
 
 #[test]
 fn withdrawals_go_to_headquarters_only_signed_by_a_supervisor_of_the_laptops_signed_list() {
-    let hq = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    hq.register(&laptop);
-    let out = tempfile::tempdir().unwrap();
-    let ids = laptop.approved(&[answers(1), answers(2)]);
-    hq.import(&laptop.export(&out.path().join("1"))).unwrap();
-    laptop.open().withdraw(&ids[1]).unwrap();
-    // Withdrawn before withdrawals were signed (as on a laptop from an older fourmi): left out,
-    // and said so, until a supervisor signs it.
-    let key = {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        let out = tempfile::tempdir().unwrap();
+        let ids = laptop.approved(&[answers(1), answers(2)]);
+        hq.import(&laptop.export(&out.path().join("1"))).unwrap();
+        laptop.open().withdraw(&ids[1]).unwrap();
+        // Withdrawn before withdrawals were signed (as on a laptop from an older fourmi): left out,
+        // and said so, until a supervisor signs it.
+        let key = {
+            let ring = fourmi::store::keyring::Keyring::load(&laptop.data().join("keyring.json")).unwrap();
+            let s = ring.open_secrets("chief", PASS).unwrap();
+            s.data_key.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        };
+        let conn = rusqlite::Connection::open(laptop.data().join("fourmi.db")).unwrap();
+        conn.execute_batch(&format!("PRAGMA key = \"x'{key}'\"; DELETE FROM withdrawals;")).unwrap();
+        drop(conn);
+        let set = laptop.open().export_set(&Selection::Next(RecordFilter::default())).unwrap();
+        assert_eq!((set.tombstones.len(), set.unsigned_withdrawals.clone()), (0, vec![ids[1].clone()]));
+        assert!(!laptop.open().withdrawal_verified(&ids[1]).unwrap());
+        laptop.open().withdraw(&ids[1]).unwrap();
+        let set = laptop.open().export_set(&Selection::Next(RecordFilter::default())).unwrap();
+        assert_eq!((set.tombstones.len(), set.unsigned_withdrawals.len()), (1, 0));
+        // At headquarters, a withdrawal without a signature, or signed by a monitor, is refused whole.
+        let store = laptop.open();
+        let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
         let ring = fourmi::store::keyring::Keyring::load(&laptop.data().join("keyring.json")).unwrap();
-        let s = ring.open_secrets("chief", PASS).unwrap();
-        s.data_key.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    };
-    let conn = rusqlite::Connection::open(laptop.data().join("fourmi.db")).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"x'{key}'\"; DELETE FROM withdrawals;")).unwrap();
-    drop(conn);
-    let set = laptop.open().export_set(&Selection::Next(RecordFilter::default())).unwrap();
-    assert_eq!((set.tombstones.len(), set.unsigned_withdrawals.clone()), (0, vec![ids[1].clone()]));
-    assert!(!laptop.open().withdrawal_verified(&ids[1]).unwrap());
-    laptop.open().withdraw(&ids[1]).unwrap();
-    let set = laptop.open().export_set(&Selection::Next(RecordFilter::default())).unwrap();
-    assert_eq!((set.tombstones.len(), set.unsigned_withdrawals.len()), (1, 0));
-    // At headquarters, a withdrawal without a signature, or signed by a monitor, is refused whole.
-    let store = laptop.open();
-    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
-    let ring = fourmi::store::keyring::Keyring::load(&laptop.data().join("keyring.json")).unwrap();
-    let ana = ring.open_secrets("ana", "monitor passphrase 1").unwrap();
-    let ana = ed25519_dalek::SigningKey::from_bytes(ana.signing.as_ref().unwrap());
-    let device = store.device_id().to_string();
-    let before = hq.dump();
-    let mut unsigned = prepared.clone();
-    unsigned.tombstones[0].withdrawal = None;
-    let mut by_monitor = prepared.clone();
-    by_monitor.tombstones[0].withdrawal =
-        Some(fourmi::store::Withdrawal::sign(&ana, &device, &ids[1], "ana", "2026-12-01T10:00:00.000+00:00"));
-    for (why, p) in [("unsigned", &unsigned), ("signed by a monitor", &by_monitor)] {
-        let file =
-            forged_batch(&store, p, (&[], &p.tombstones, p.accounts.as_ref()), (2, 2), &hq.recipient, out.path());
-        let err = hq.import(&file).expect_err(why);
-        assert!(err.to_string().contains("withdrawal"), "{why}: {err}");
-        assert_eq!(hq.dump(), before, "{why}");
-    }
-    let file = forged_batch(
-        &store,
-        &prepared,
-        (&[], &prepared.tombstones, prepared.accounts.as_ref()),
-        (2, 2),
-        &hq.recipient,
-        out.path(),
-    );
-    assert_eq!(hq.import(&file).unwrap().counts.deleted, 1);
+        let ana = ring.open_secrets("ana", "monitor passphrase 1").unwrap();
+        let ana = ed25519_dalek::SigningKey::from_bytes(ana.signing.as_ref().unwrap());
+        let device = store.device_id().to_string();
+        let before = hq.dump();
+        let mut unsigned = prepared.clone();
+        unsigned.tombstones[0].withdrawal = None;
+        let mut by_monitor = prepared.clone();
+        by_monitor.tombstones[0].withdrawal =
+            Some(fourmi::store::Withdrawal::sign(&ana, &device, &ids[1], "ana", "2026-12-01T10:00:00.000+00:00"));
+        for (why, p) in [("unsigned", &unsigned), ("signed by a monitor", &by_monitor)] {
+            let file =
+                forged_batch(&store, p, (&[], &p.tombstones, p.accounts.as_ref()), (2, 2), &hq.recipient, out.path());
+            let err = hq.import(&file).expect_err(why);
+            assert!(err.to_string().contains("withdrawal"), "{why}: {err}");
+            assert_eq!(hq.dump(), before, "{why}");
+        }
+        let file = forged_batch(
+            &store,
+            &prepared,
+            (&[], &prepared.tombstones, prepared.accounts.as_ref()),
+            (2, 2),
+            &hq.recipient,
+            out.path(),
+        );
+        assert_eq!(hq.import(&file).unwrap().counts.deleted, 1);
+    });
 }
 
 #[test]
 fn an_older_account_list_than_one_headquarters_has_seen_is_refused_as_a_rollback() {
-    let hq = Headquarters::new();
-    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
-    hq.register(&laptop);
-    let out = tempfile::tempdir().unwrap();
-    laptop.approved(&[answers(1)]);
-    let old_list = laptop.open().export_set(&Selection::Next(RecordFilter::default())).unwrap().accounts.unwrap();
-    hq.import(&laptop.export(&out.path().join("1"))).unwrap();
-    // The list changes (an account disabled), and a batch carries the newer list.
-    laptop.open().disable_account("ana").unwrap();
-    laptop.approved_by_coordinator(&[answers(2)]);
-    hq.import(&laptop.export(&out.path().join("2"))).unwrap();
-    // A batch signed with the laptop's key but carrying the older list (files put back).
-    let store = laptop.open();
-    let set = store.export_set(&Selection::Again(2)).unwrap();
-    let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
-    let before = hq.dump();
-    let file =
-        forged_batch(&store, &prepared, (&prepared.records, &[], Some(&old_list)), (2, 3), &hq.recipient, out.path());
-    let err = hq.import(&file).unwrap_err();
-    assert!(err.to_string().contains("older than version"), "{err}");
-    assert_eq!(hq.dump(), before);
-    // In another headquarters, the batches arrive in another order: the genuine older batch
-    // still imports after the newer one, and the rolled-back batch, arriving before batch 2,
-    // is named when batch 2 shows its list is older.
-    drop(store);
-    let hq2 = Headquarters::new_with_identity_of(&hq);
-    hq2.register(&laptop);
-    let second = out.path().join("2").read_dir().unwrap().next().unwrap().unwrap().path();
-    let first = out.path().join("1").read_dir().unwrap().next().unwrap().unwrap().path();
-    hq2.import(&file).unwrap();
-    let two = hq2.import(&second).unwrap();
-    assert_eq!(two.rolled_back.map(|(seq, _)| seq), Some(3), "batch 3 is named as the rollback");
-    hq2.import(&first).expect("a genuine older batch imports whatever the order");
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        let out = tempfile::tempdir().unwrap();
+        laptop.approved(&[answers(1)]);
+        let old_list = laptop.open().export_set(&Selection::Next(RecordFilter::default())).unwrap().accounts.unwrap();
+        hq.import(&laptop.export(&out.path().join("1"))).unwrap();
+        // The list changes (an account disabled), and a batch carries the newer list.
+        laptop.open().disable_account("ana").unwrap();
+        laptop.approved_by_coordinator(&[answers(2)]);
+        hq.import(&laptop.export(&out.path().join("2"))).unwrap();
+        // A batch signed with the laptop's key but carrying the older list (files put back).
+        let store = laptop.open();
+        let set = store.export_set(&Selection::Again(2)).unwrap();
+        let prepared = fourmi::batch::export::prepare(set, &AS_GIVEN).unwrap();
+        let before = hq.dump();
+        let file = forged_batch(
+            &store,
+            &prepared,
+            (&prepared.records, &[], Some(&old_list)),
+            (2, 3),
+            &hq.recipient,
+            out.path(),
+        );
+        let err = hq.import(&file).unwrap_err();
+        assert!(err.to_string().contains("older than version"), "{err}");
+        assert_eq!(hq.dump(), before);
+        // In another headquarters, the batches arrive in another order: the genuine older batch
+        // still imports after the newer one, and the rolled-back batch, arriving before batch 2,
+        // is named when batch 2 shows its list is older.
+        drop(store);
+        let hq2 = Headquarters::new_with_identity_of(&hq);
+        hq2.register(&laptop);
+        let second = out.path().join("2").read_dir().unwrap().next().unwrap().unwrap().path();
+        let first = out.path().join("1").read_dir().unwrap().next().unwrap().unwrap().path();
+        hq2.import(&file).unwrap();
+        let two = hq2.import(&second).unwrap();
+        assert_eq!(two.rolled_back.map(|(seq, _)| seq), Some(3), "batch 3 is named as the rollback");
+        hq2.import(&first).expect("a genuine older batch imports whatever the order");
+    });
 }
 
 #[test]
 fn headquarters_warns_when_the_newest_version_of_a_form_relabels_what_an_older_one_labelled() {
-    let hq = Headquarters::new();
-    let a = Laptop::new(std::slice::from_ref(&hq.recipient));
-    let b = Laptop::new(std::slice::from_ref(&hq.recipient));
-    hq.register(&a);
-    hq.register(&b);
-    let out = tempfile::tempdir().unwrap();
-    a.approved(&[answers(1)]);
-    hq.import(&a.export(&out.path().join("a"))).unwrap();
-    // B's version of the form swaps the labels of `female` and `male`.
-    let swapped = FORM
-        .replace("version = \"1\"", "version = \"2\"")
-        .replace("= \"Female\"", "= \"TMP\"")
-        .replace("= \"Male\"", "= \"Female\"")
-        .replace("= \"TMP\"", "= \"Male\"");
-    std::fs::write(b.path("form.toml"), swapped).unwrap();
-    b.approved(&[answers(2)]);
-    hq.import(&b.export(&out.path().join("b"))).unwrap();
-    let flat = out.path().join("flat");
-    let run = Command::new(env!("CARGO_BIN_EXE_fourmi"))
-        .args(["hq", "export", "csv", "--k", "1", "--form", "fieldtest", "--data-dir"])
-        .arg(hq.db_dir())
-        .arg("--to")
-        .arg(&flat)
-        .output()
-        .unwrap();
-    ok(&run);
-    let warned = String::from_utf8_lossy(&run.stderr);
-    assert!(warned.contains("labels otherwise") && warned.contains("`male`"), "{warned}");
+    on_both(|| {
+        let hq = Headquarters::new();
+        let a = Laptop::new(std::slice::from_ref(&hq.recipient));
+        let b = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&a);
+        hq.register(&b);
+        let out = tempfile::tempdir().unwrap();
+        a.approved(&[answers(1)]);
+        hq.import(&a.export(&out.path().join("a"))).unwrap();
+        // B's version of the form swaps the labels of `female` and `male`.
+        let swapped = FORM
+            .replace("version = \"1\"", "version = \"2\"")
+            .replace("= \"Female\"", "= \"TMP\"")
+            .replace("= \"Male\"", "= \"Female\"")
+            .replace("= \"TMP\"", "= \"Male\"");
+        std::fs::write(b.path("form.toml"), swapped).unwrap();
+        b.approved(&[answers(2)]);
+        hq.import(&b.export(&out.path().join("b"))).unwrap();
+        let flat = out.path().join("flat");
+        let run = Command::new(env!("CARGO_BIN_EXE_fourmi"))
+            .args(["hq", "export", "csv", "--k", "1", "--form", "fieldtest"])
+            .args(hq.cli_args())
+            .arg("--to")
+            .arg(&flat)
+            .output()
+            .unwrap();
+        ok(&run);
+        let warned = String::from_utf8_lossy(&run.stderr);
+        assert!(warned.contains("labels otherwise") && warned.contains("`male`"), "{warned}");
+    });
 }

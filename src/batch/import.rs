@@ -57,7 +57,7 @@ pub struct Checked {
 }
 
 /// Checks and decrypts one batch file's bytes (nothing is written).
-pub fn check(bytes: &[u8], hq: &Hq, identity: &Identity) -> Result<Checked> {
+pub fn check(bytes: &[u8], hq: &mut Hq, identity: &Identity) -> Result<Checked> {
     let opened = envelope::open(bytes)?;
     let header = &opened.header;
     let key = hq.device_key(&header.device_id)?.ok_or_else(|| BatchError::UnknownDevice(header.device_id.clone()))?;
@@ -115,9 +115,22 @@ fn peek(path: &Path) -> Option<(String, i64)> {
     envelope::open(&head).ok().map(|o| (o.header.device_id, o.header.seq))
 }
 
-/// Imports `files` in (laptop, batch number) order; each one is all or nothing.
+/// Imports `files` in (laptop, batch number) order; each one is all or nothing. Then call
+/// [`refresh_views`].
 pub fn import_files(hq: &mut Hq, identity: &Identity, files: &[PathBuf]) -> Vec<(PathBuf, Result<Imported>)> {
     let mut order: Vec<(Option<(String, i64)>, &PathBuf)> = files.iter().map(|f| (peek(f), f)).collect();
     order.sort();
     order.into_iter().map(|(_, f)| (f.clone(), import_file(hq, identity, f))).collect()
+}
+
+/// Makes the analysts' views of every form anew where its newest version changed them.
+pub fn refresh_views(hq: &mut Hq) -> Result<()> {
+    for form_id in hq.form_ids()? {
+        let Some((hash, _, definition)) = hq.form_versions(&form_id)?.pop() else { continue };
+        let form = crate::form::from_definition(&definition)
+            .map_err(|e| BatchError::Invalid(format!("the form version {hash}: {e}")))?;
+        let (views, labels) = crate::flat::views::views(&form);
+        hq.replace_views(&form_id, &views, &labels)?;
+    }
+    Ok(())
 }

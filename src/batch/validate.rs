@@ -35,8 +35,15 @@ pub fn validate(header: &Header, line: &BatchLine, incoming: &Incoming) -> Resul
             .map_err(|e| BatchError::Invalid(format!("the form version {hash}: {e}")))?;
         forms.insert(hash.clone(), compiled);
     }
+    let mut seen = std::collections::HashSet::new();
     for rec in &incoming.records {
         check_record(rec, header, &forms).map_err(|why| BatchError::Invalid(format!("record {}: {why}", rec.uuid)))?;
+        if !seen.insert(rec.uuid.as_str()) {
+            return Err(BatchError::Invalid(format!(
+                "record {} is in the batch twice (a laptop never sends that)",
+                rec.uuid
+            )));
+        }
     }
     for t in &incoming.tombstones {
         if uuid::Uuid::parse_str(&t.uuid).is_err() {

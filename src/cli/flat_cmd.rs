@@ -149,7 +149,7 @@ fn compile(definition: &str) -> Result<Compiled, String> {
 
 /// Warnings for whoever labels `form_id`'s records at headquarters with its newest version:
 /// which laptops sent it, and where it labels what an older version labelled otherwise.
-pub fn version_warnings(hq: &Hq, form_id: &str) -> Vec<String> {
+pub fn version_warnings(hq: &mut Hq, form_id: &str) -> Vec<String> {
     let Ok(versions) = hq.form_version_sources(form_id) else { return Vec::new() };
     let Some(newest) = versions.last() else { return Vec::new() };
     let Ok(new) = compile(&newest.definition) else { return Vec::new() };

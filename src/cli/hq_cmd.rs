@@ -8,10 +8,10 @@ use clap::Subcommand;
 
 use super::flat_cmd::FlatArgs;
 use super::session::{StoreArgs, fail};
-use crate::batch::import::{Identity, import_files};
-use crate::store::hq::Hq;
+use crate::batch::import::{Identity, import_files, refresh_views};
+use crate::store::hq::{Database, Hq};
 
-/// `fourmi hq ...` (the folder is `--data-dir`).
+/// `fourmi hq ...` (the folder is `--data-dir`; the database, its SQLite file or `--database`).
 #[derive(Debug, Subcommand)]
 pub enum HqCmd {
     /// Create the headquarters database; the identity is an age identity file as `age-keygen`
@@ -53,18 +53,14 @@ pub enum DevicesCmd {
     List,
 }
 
-fn hq_dir(store: &StoreArgs) -> Result<PathBuf, String> {
-    store.data_dir.clone().ok_or_else(|| "say where headquarters' database lives: --data-dir FOLDER".to_string())
-}
-
 /// Runs `fourmi hq ...`.
 pub fn run(store: &StoreArgs, cmd: HqCmd) -> ExitCode {
-    let dir = match hq_dir(store) {
+    let dir = match store.hq_database() {
         Ok(d) => d,
         Err(e) => return fail(e),
     };
     match cmd {
-        HqCmd::Init { identity } => init(&dir, &identity),
+        HqCmd::Init { identity } => init(&dir, store.data_dir.as_deref(), &identity),
         HqCmd::Devices(DevicesCmd::Add { line, name }) => with_hq(&dir, |hq| {
             let id = hq.add_device(&line.join(" "), &name).map_err(|e| e.to_string())?;
             println!("registered: {id}");
@@ -93,22 +89,32 @@ pub fn run(store: &StoreArgs, cmd: HqCmd) -> ExitCode {
     }
 }
 
-fn with_hq(dir: &Path, f: impl FnOnce(&mut Hq) -> Result<(), String>) -> ExitCode {
-    match Hq::open(dir).map_err(|e| e.to_string()).and_then(|mut hq| f(&mut hq)) {
+fn with_hq(dir: &Database, f: impl FnOnce(&mut Hq) -> Result<(), String>) -> ExitCode {
+    match Hq::open_at(dir).map_err(|e| e.to_string()).and_then(|mut hq| f(&mut hq)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }
 }
 
-fn init(dir: &Path, identity: &Path) -> ExitCode {
+fn init(place: &Database, folder: Option<&Path>, identity: &Path) -> ExitCode {
     let id = match Identity::read(identity) {
         Ok(i) => i,
         Err(e) => return fail(e),
     };
     let path = std::fs::canonicalize(identity).unwrap_or_else(|_| identity.to_path_buf());
-    match Hq::init(dir, &path, &id.recipient) {
+    match Hq::init_at(place, &path, &id.recipient) {
         Ok(_) => {
-            println!("headquarters database created in {}", dir.display());
+            if let (Database::Postgres(url), Some(folder)) = (place, folder)
+                && let Err(e) = Hq::remember_database(folder, url)
+            {
+                return fail(e);
+            }
+            println!("headquarters database created in {}", place.shown());
+            if let Database::Postgres(_) = place {
+                println!(
+                    "analysts read the views in the schema `analysis` with an account in the role fourmi_reader (CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE fourmi_reader)"
+                );
+            }
             println!("laptops encrypt to: {}", id.recipient);
             ExitCode::SUCCESS
         }
@@ -116,8 +122,8 @@ fn init(dir: &Path, identity: &Path) -> ExitCode {
     }
 }
 
-fn import(dir: &Path, files: &[PathBuf], identity: Option<&Path>) -> ExitCode {
-    let mut hq = match Hq::open(dir) {
+fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCode {
+    let mut hq = match Hq::open_at(dir) {
         Ok(h) => h,
         Err(e) => return fail(e),
     };
@@ -130,7 +136,13 @@ fn import(dir: &Path, files: &[PathBuf], identity: Option<&Path>) -> ExitCode {
         Err(e) => return fail(e),
     };
     let mut failed = 0;
-    for (file, result) in import_files(&mut hq, &identity, files) {
+    let results = import_files(&mut hq, &identity, files);
+    if results.iter().any(|(_, r)| r.is_ok())
+        && let Err(e) = refresh_views(&mut hq)
+    {
+        eprintln!("warning: the batches were imported, but the analysts' views could not be made again: {e}");
+    }
+    for (file, result) in results {
         match result {
             Ok(i) => {
                 let c = i.counts;

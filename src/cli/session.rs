@@ -20,9 +20,18 @@ pub struct StoreArgs {
     /// A file holding the passphrase (its first line), or `-` for standard input.
     #[arg(long, global = true)]
     pub passphrase_file: Option<String>,
+    /// Headquarters' PostgreSQL database, `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (default:
+    /// what `hq.toml` in the data folder says, else the folder's own SQLite file).
+    #[arg(long, global = true, env = "FOURMI_DATABASE")]
+    pub database: Option<String>,
 }
 
 impl StoreArgs {
+    /// Headquarters' database: `--database`, else the data folder's.
+    pub fn hq_database(&self) -> Result<crate::store::hq::Database, String> {
+        crate::store::hq::Database::find(self.data_dir.as_deref(), self.database.as_deref()).map_err(|e| e.to_string())
+    }
+
     /// The data folder.
     pub fn dir(&self) -> PathBuf {
         self.data_dir.clone().unwrap_or_else(store::default_dir)

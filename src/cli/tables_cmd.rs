@@ -54,15 +54,12 @@ pub struct TablesArgs {
 /// Runs `fourmi tables`.
 pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
     let data = if args.hq {
-        match store.data_dir.as_deref() {
-            Some(dir) => Hq::open(dir).map_err(|e| e.to_string()).and_then(|hq| {
-                for w in super::flat_cmd::version_warnings(&hq, &args.form) {
-                    eprintln!("warning: {w}");
-                }
-                Dataset::from_hq(&hq, &args.form).map_err(|e| e.to_string())
-            }),
-            None => Err("say where headquarters' database lives: --data-dir FOLDER".into()),
-        }
+        store.hq_database().and_then(|place| Hq::open_at(&place).map_err(|e| e.to_string())).and_then(|mut hq| {
+            for w in super::flat_cmd::version_warnings(&mut hq, &args.form) {
+                eprintln!("warning: {w}");
+            }
+            Dataset::from_hq(&mut hq, &args.form).map_err(|e| e.to_string())
+        })
     } else {
         store.open().and_then(|s| {
             if s.session().role == crate::store::Role::Monitor {

@@ -8,6 +8,7 @@
 //! column and writes a Stata do-file that applies the variable and value labels.
 
 pub mod codebook;
+pub mod views;
 pub mod write;
 
 use serde_json::{Map, Value as J};

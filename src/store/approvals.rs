@@ -118,7 +118,7 @@ fn record_sha256(conn: &Connection, uuid: &str, salt: &str) -> Result<String> {
     h.update(salt.as_bytes());
     h.update(b"\0");
     h.update(text.as_bytes());
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(super::hex(&h.finalize()))
 }
 
 /// A new salt: 32 random bytes, hex.
@@ -126,7 +126,7 @@ fn new_salt() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(&bytes)
 }
 
 /// The salt of `uuid`'s approval (`None` for an approval made before approvals were salted,

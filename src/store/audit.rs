@@ -39,7 +39,7 @@ fn hash_row(prev: &str, seq: i64, at: &str, actor: &str, action: &str, uuid: Opt
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(&h.finalize())
 }
 
 /// The end of the chain while rows are appended: read once, written back once (appending many

@@ -16,9 +16,8 @@ mod files;
 mod health;
 pub use files::{create_private, create_private_dir, write_atomically, write_parts_atomically};
 pub use health::{Finding, check_files};
-pub use hq_versions::FormVersion;
+pub use hq::versions::FormVersion;
 pub mod hq;
-mod hq_versions;
 pub mod keyring;
 mod queries;
 mod records;
@@ -234,6 +233,11 @@ impl From<rusqlite::Error> for StoreError {
 
 /// Result of a store operation.
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Bytes as lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// The store's clock: now, as the records and the audit trail write it.
 fn now() -> String {

@@ -177,6 +177,9 @@ const HQ_MIGRATIONS: &[&str] = &[
     // 5: the version of the account list each imported batch carried (batches of a laptop carry
     // lists that never get older as their numbers grow).
     "ALTER TABLE imports ADD COLUMN roster_version INTEGER;",
+    // 6: the labels of the analysts' views (see `hq::views`).
+    "CREATE TABLE labels (view TEXT NOT NULL, col TEXT NOT NULL, value TEXT, language TEXT NOT NULL, label TEXT NOT NULL);
+     CREATE INDEX labels_view ON labels(view, col);",
 ];
 
 /// Brings headquarters' database up to date.

@@ -218,7 +218,7 @@ impl Dataset {
     }
 
     /// The records of `form_id` at headquarters, with the newest version of the form.
-    pub fn from_hq(hq: &crate::store::hq::Hq, form_id: &str) -> crate::store::Result<Dataset> {
+    pub fn from_hq(hq: &mut crate::store::hq::Hq, form_id: &str) -> crate::store::Result<Dataset> {
         let versions = hq.form_versions(form_id)?;
         let (_, _, definition) = versions.last().ok_or_else(|| no_records(form_id))?;
         let form = crate::form::from_definition(definition).map_err(StoreError::Corrupt)?;

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 pub mod cli;
+pub mod pg;
 
 use fourmi::expr::{Context, ErrorKind, EvalError, EvalResult, Value};
 

@@ -3,10 +3,8 @@
 //! the newest version of a form, so a version that swaps labels (a rogue laptop's, or a careless
 //! edit) is shown to whoever writes tables and flat files.
 
-use rusqlite::params;
-
-use super::Result;
-use super::hq::Hq;
+use super::Hq;
+use crate::store::Result;
 
 /// One version of a form at headquarters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,15 +21,16 @@ pub struct FormVersion {
 
 impl Hq {
     /// The versions of `form_id`, oldest first, with the laptops that sent each.
-    pub fn form_version_sources(&self, form_id: &str) -> Result<Vec<FormVersion>> {
-        let mut laptops = self.conn().prepare(
-            "SELECT DISTINCT coalesce(nullif(d.name, ''), r.device_id) FROM records r
-             LEFT JOIN devices d USING (device_id) WHERE r.form_hash = ?1 ORDER BY 1",
-        )?;
+    pub fn form_version_sources(&mut self, form_id: &str) -> Result<Vec<FormVersion>> {
         let mut out = Vec::new();
         for (hash, version, definition) in self.form_versions(form_id)? {
-            let names = laptops.query_map(params![hash], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-            out.push(FormVersion { hash, version, definition, laptops: names });
+            let laptops = self.db.rows(
+                "SELECT DISTINCT coalesce(nullif(d.name, ''), r.device_id) FROM records r
+                 LEFT JOIN devices d USING (device_id) WHERE r.form_hash = ?1 ORDER BY 1",
+                &[&hash],
+                |r| r.get(0),
+            )?;
+            out.push(FormVersion { hash, version, definition, laptops });
         }
         Ok(out)
     }

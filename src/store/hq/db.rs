@@ -1,0 +1,296 @@
+//! One connection to headquarters' database, SQLite or PostgreSQL, and one way to run a statement
+//! on either. Statements are written once, with `?1`-style parameters (PostgreSQL is given `$1`),
+//! in the SQL both understand (`ON CONFLICT`, `coalesce`, `||`); what only one of them has (bulk
+//! loading, advisory locks, JSON operators, roles) is in the code that says which it runs on.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use crate::store::{Result, StoreError};
+
+/// A value given to a statement: text, integers, booleans and their `Option`s.
+pub(crate) trait Param: rusqlite::ToSql + postgres::types::ToSql + Sync {}
+impl<T: rusqlite::ToSql + postgres::types::ToSql + Sync> Param for T {}
+
+/// A value read from a row.
+pub(crate) trait Cell: rusqlite::types::FromSql + for<'b> postgres::types::FromSql<'b> {}
+impl<T: rusqlite::types::FromSql + for<'b> postgres::types::FromSql<'b>> Cell for T {}
+
+/// A row of a result.
+pub(crate) enum Row<'a> {
+    Lite(&'a rusqlite::Row<'a>),
+    Pg(&'a postgres::Row),
+}
+
+impl Row<'_> {
+    /// Column `i`.
+    pub(crate) fn get<T: Cell>(&self, i: usize) -> Result<T> {
+        match self {
+            Row::Lite(r) => Ok(r.get(i)?),
+            Row::Pg(r) => Ok(r.try_get(i)?),
+        }
+    }
+}
+
+/// Which database.
+pub(crate) enum Db {
+    Lite(Connection),
+    Pg(Box<Pg>),
+}
+
+/// A PostgreSQL connection and the statements it has prepared.
+pub(crate) struct Pg {
+    pub(crate) client: postgres::Client,
+    prepared: HashMap<String, postgres::Statement>,
+}
+
+/// `?1` becomes `$1` (no statement of fourmi's has a `?` elsewhere).
+fn dollars(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
+impl Pg {
+    pub(crate) fn new(client: postgres::Client) -> Pg {
+        Pg { client, prepared: HashMap::new() }
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(&dollars(sql))?;
+        self.prepared.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+fn pg_params<'a>(p: &'a [&'a dyn Param]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
+    p.iter().map(|x| *x as &(dyn postgres::types::ToSql + Sync)).collect()
+}
+
+fn lite_params<'a>(p: &'a [&'a dyn Param]) -> impl rusqlite::Params + 'a {
+    rusqlite::params_from_iter(p.iter().map(|x| *x as &dyn rusqlite::ToSql))
+}
+
+impl Db {
+    /// Whether this is PostgreSQL.
+    pub(crate) fn is_pg(&self) -> bool {
+        matches!(self, Db::Pg(_))
+    }
+
+    /// Runs one statement; the number of rows it changed.
+    pub(crate) fn exec(&mut self, sql: &str, p: &[&dyn Param]) -> Result<u64> {
+        match self {
+            Db::Lite(c) => Ok(c.prepare_cached(sql)?.execute(lite_params(p))? as u64),
+            Db::Pg(pg) => {
+                let s = pg.statement(sql)?;
+                Ok(pg.client.execute(&s, &pg_params(p))?)
+            }
+        }
+    }
+
+    /// Runs statements without parameters, one after the other.
+    pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
+        match self {
+            Db::Lite(c) => Ok(c.execute_batch(sql)?),
+            Db::Pg(pg) => Ok(pg.client.batch_execute(sql)?),
+        }
+    }
+
+    /// Every row of a query, each made into a `T` by `f`.
+    pub(crate) fn rows<T>(
+        &mut self,
+        sql: &str,
+        p: &[&dyn Param],
+        mut f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.each(sql, p, |r| {
+            out.push(f(r)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The first row of a query, if any.
+    pub(crate) fn one<T>(
+        &mut self,
+        sql: &str,
+        p: &[&dyn Param],
+        f: impl FnOnce(&Row) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match self {
+            Db::Lite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let mut rows = stmt.query(lite_params(p))?;
+                match rows.next()? {
+                    Some(r) => Ok(Some(f(&Row::Lite(r))?)),
+                    None => Ok(None),
+                }
+            }
+            Db::Pg(pg) => {
+                let s = pg.statement(sql)?;
+                match pg.client.query_opt(&s, &pg_params(p))? {
+                    Some(r) => Ok(Some(f(&Row::Pg(&r))?)),
+                    None => Ok(None),
+                }
+            }
+        }
+    }
+
+    /// Whether a query has a row.
+    pub(crate) fn exists(&mut self, sql: &str, p: &[&dyn Param]) -> Result<bool> {
+        Ok(self.one(sql, p, |_| Ok(()))?.is_some())
+    }
+
+    /// Gives every row of a query to `f`, one at a time: PostgreSQL sends them a thousand at a
+    /// time, so that memory stays the same however many there are. Not inside [`Db::begin`].
+    pub(crate) fn each(&mut self, sql: &str, p: &[&dyn Param], mut f: impl FnMut(&Row) -> Result<()>) -> Result<usize> {
+        let mut n = 0;
+        match self {
+            Db::Lite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let mut rows = stmt.query(lite_params(p))?;
+                while let Some(r) = rows.next()? {
+                    f(&Row::Lite(r))?;
+                    n += 1;
+                }
+            }
+            Db::Pg(pg) => {
+                let s = pg.statement(sql)?;
+                let params = pg_params(p);
+                let mut tx = pg.client.transaction()?;
+                let portal = tx.bind(&s, &params)?;
+                loop {
+                    let rows = tx.query_portal(&portal, 1000)?;
+                    for r in &rows {
+                        f(&Row::Pg(r))?;
+                        n += 1;
+                    }
+                    if rows.len() < 1000 {
+                        break;
+                    }
+                }
+                tx.commit()?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Begins a transaction that writes: SQLite takes its write lock now (another importer
+    /// waits for it), PostgreSQL begins one that [`Db::lock_writers`] can serialise.
+    pub(crate) fn begin(&mut self) -> Result<()> {
+        match self {
+            Db::Lite(_) => self.batch("BEGIN IMMEDIATE"),
+            Db::Pg(_) => self.batch("BEGIN"),
+        }
+    }
+
+    /// Makes the writers of this database take turns until the transaction ends (SQLite's
+    /// write lock already does this; on PostgreSQL, an advisory lock).
+    pub(crate) fn lock_writers(&mut self) -> Result<()> {
+        if self.is_pg() {
+            // Any number, the same for every fourmi writer of this database.
+            self.batch("SELECT pg_advisory_xact_lock(4604)")?;
+        }
+        Ok(())
+    }
+
+    /// Commits the transaction.
+    pub(crate) fn commit(&mut self) -> Result<()> {
+        self.batch("COMMIT")
+    }
+
+    /// Undoes the transaction (errors are left aside: the one that made us roll back is what
+    /// the caller reports).
+    pub(crate) fn rollback(&mut self) {
+        let _ = self.batch("ROLLBACK");
+    }
+
+    /// Runs `f` in a transaction that writes: all of it or none.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
+        self.begin()?;
+        match f(self).and_then(|t| self.commit().map(|()| t)) {
+            Ok(t) => Ok(t),
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        let Some(db) = e.as_db_error() else {
+            return StoreError::Db(format!(
+                "the connection to PostgreSQL failed ({e}); check that the server runs and can be reached, then try again"
+            ));
+        };
+        match db.code().code() {
+            "53100" => StoreError::DiskFull,
+            "42501" => StoreError::Db(format!(
+                "PostgreSQL refused: {} (this PostgreSQL account may not do this; connect as the account that ran `fourmi hq init`)",
+                db.message()
+            )),
+            "25006" => StoreError::ReadOnly,
+            _ => StoreError::Db(format!("PostgreSQL: {}", db.message())),
+        }
+    }
+}
+
+/// A PostgreSQL address as it may be shown: without its password.
+pub(crate) fn shown(url: &str) -> String {
+    match url.parse::<postgres::Config>() {
+        Ok(c) => {
+            let host = c
+                .get_hosts()
+                .first()
+                .map(|h| match h {
+                    postgres::config::Host::Tcp(h) => h.clone(),
+                    #[cfg(unix)]
+                    postgres::config::Host::Unix(p) => p.display().to_string(),
+                })
+                .unwrap_or_else(|| "localhost".into());
+            let port = c.get_ports().first().copied().unwrap_or(5432);
+            format!("{}@{host}:{port}/{}", c.get_user().unwrap_or(""), c.get_dbname().unwrap_or(""))
+        }
+        Err(_) => "(an address that is not a PostgreSQL one)".into(),
+    }
+}
+
+/// Connects to PostgreSQL at `url` (`postgres://user:password@host:port/database`, or the
+/// `host=... dbname=...` form).
+pub(crate) fn connect_pg(url: &str) -> Result<Pg> {
+    let config: postgres::Config = url.parse().map_err(|_| {
+        StoreError::Invalid(
+            "the database address is not a PostgreSQL one: write postgres://USER:PASSWORD@HOST:PORT/DATABASE".into(),
+        )
+    })?;
+    let client = config.connect(postgres::NoTls).map_err(|e| {
+        StoreError::Db(format!(
+            "cannot connect to PostgreSQL at {} ({}); check that the server runs, the address, the account and its password",
+            shown(url),
+            e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string())
+        ))
+    })?;
+    Ok(Pg::new(client))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shown_address_never_has_its_password() {
+        let s = shown("postgres://hq:s3cret-word@db.example.org:5433/fourmi");
+        assert_eq!(s, "hq@db.example.org:5433/fourmi");
+        assert!(!shown("host=/tmp port=5 user=a password=s3cret-word dbname=x").contains("s3cret"));
+    }
+
+    #[test]
+    fn parameters_are_numbered_the_way_postgresql_wants() {
+        assert_eq!(dollars("SELECT 1 WHERE a = ?1 AND b = ?2"), "SELECT 1 WHERE a = $1 AND b = $2");
+    }
+}

@@ -1,0 +1,303 @@
+//! Views for analysts: one per form and one per repeat, laid out as the flat export is (Kobo's
+//! column names, `group/question`, a select_multiple also as 0/1 columns), typed where the
+//! answers are sure to be of the type (quasi-identifiers may leave a batch as bands or `*`, so
+//! they stay text), and a table of labels in every language. On PostgreSQL they live in the
+//! schema `analysis`, which the role `fourmi_reader` may read and nothing else: analysts connect
+//! R, Stata, Python or Power BI with an account that is a member of it. On SQLite they are in
+//! `hq.db` itself (open it read-only). They are made again when a newer form version arrives.
+
+use super::Hq;
+use super::db::Db;
+use crate::store::{Result, StoreError};
+
+/// What a view's column holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewValue {
+    /// The answer under this name in the row's instance.
+    Answer(String, ColumnType),
+    /// 1 if the select_multiple answer under this name has the option, 0 if not.
+    Option(String, String),
+    /// A column of the record (`uuid`, `form_version`, `monitor`, ...).
+    Record(&'static str),
+    /// The row's key: the record's id, then `/repeat[n]` for each repeat.
+    Key,
+    /// The key of the row's parent.
+    ParentKey,
+    /// The number of the instance in its repeat (1 on).
+    Index,
+    /// The parent view's name.
+    ParentTable,
+    /// Whether the respondent agreed to be contacted again (1, 0, empty).
+    Recontact,
+}
+
+/// The type of an answer column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Text (choices, free text, anything coarsened).
+    Text,
+    /// A whole number.
+    Integer,
+    /// A number with decimals.
+    Decimal,
+    /// A calendar date.
+    Date,
+}
+
+/// One column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewColumn {
+    /// Its name (`group/question`).
+    pub name: String,
+    /// What it holds.
+    pub value: ViewValue,
+}
+
+/// One view: a form's records, or the instances of one of its repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    /// Its name: the form id, or `<form id>-<repeat>`.
+    pub name: String,
+    /// The repeats from the record down to this one's (empty: the records).
+    pub repeats: Vec<String>,
+    /// The parent view's name.
+    pub parent: Option<String>,
+    /// Its columns.
+    pub columns: Vec<ViewColumn>,
+}
+
+/// A label: of a column (`value` empty) or of one of its values, in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The view.
+    pub view: String,
+    /// The column.
+    pub column: String,
+    /// The value labelled (`None`: the column itself).
+    pub value: Option<String>,
+    /// The language.
+    pub language: String,
+    /// The label.
+    pub label: String,
+}
+
+/// `'text'` as an SQL literal.
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// `"name"` as an SQL identifier.
+fn ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// The names headquarters' own tables have (a view is never given one).
+const TABLES: [&str; 8] = ["meta", "devices", "imports", "forms", "records", "tombstones", "labels", "fourmi_schema"];
+
+/// The view's name as SQL, in its schema.
+fn qualified(db: &Db, name: &str) -> String {
+    match db {
+        Db::Pg(_) => format!("analysis.{}", ident(name)),
+        Db::Lite(_) if TABLES.contains(&name) => ident(&format!("form_{name}")),
+        Db::Lite(_) => ident(name),
+    }
+}
+
+/// The SQL that makes `view` of form `form_id`.
+fn sql(db: &Db, form_id: &str, view: &View) -> String {
+    let pg = db.is_pg();
+    // The instance each depth reads from: the record's answers, then each repeat's.
+    let depth = view.repeats.len();
+    let at = |d: usize| match (d, pg) {
+        (0, _) => "r.answers".to_string(),
+        (d, true) => format!("i{d}.v"),
+        (d, false) => format!("i{d}.value"),
+    };
+    let json_text = |from: &str, key: &str| {
+        if pg {
+            format!("({from} ->> {})", literal(key))
+        } else {
+            format!("json_extract({from}, {})", literal(&format!("$.\"{key}\"")))
+        }
+    };
+    let json_kind = |from: &str, key: &str| {
+        if pg {
+            format!("jsonb_typeof({from} -> {})", literal(key))
+        } else {
+            format!("json_type({from}, {})", literal(&format!("$.\"{key}\"")))
+        }
+    };
+    let key_at = |d: usize| -> String {
+        let mut k = "r.uuid".to_string();
+        for (i, rep) in view.repeats.iter().take(d).enumerate() {
+            let n = if pg { format!("i{}.n", i + 1) } else { format!("(i{}.key + 1)", i + 1) };
+            k = format!("{k} || {} || {n} || ']'", literal(&format!("/{rep}[")));
+        }
+        k
+    };
+    let here = at(depth);
+    let mut cols = Vec::new();
+    for c in &view.columns {
+        let e = match &c.value {
+            ViewValue::Answer(key, ty) => {
+                let text = json_text(&here, key);
+                let kind = json_kind(&here, key);
+                match (ty, pg) {
+                    (ColumnType::Text, true) => format!(
+                        "CASE {kind} WHEN 'array' THEN (SELECT string_agg(x, ' ') FROM jsonb_array_elements_text({here} -> {})) ELSE {text} END",
+                        literal(key)
+                    ),
+                    (ColumnType::Text, false) => format!(
+                        "CASE {kind} WHEN 'array' THEN (SELECT group_concat(value, ' ') FROM json_each({here}, {})) ELSE {text} END",
+                        literal(&format!("$.\"{key}\""))
+                    ),
+                    (ColumnType::Integer, true) => {
+                        format!("CASE {kind} WHEN 'number' THEN round(({text})::numeric)::bigint END")
+                    }
+                    (ColumnType::Integer, false) => {
+                        format!(
+                            "CASE {kind} WHEN 'integer' THEN {text} WHEN 'real' THEN CAST(round({text}) AS INTEGER) END"
+                        )
+                    }
+                    (ColumnType::Decimal, true) => {
+                        format!("CASE {kind} WHEN 'number' THEN ({text})::double precision END")
+                    }
+                    (ColumnType::Decimal, false) => format!("CASE WHEN {kind} IN ('integer', 'real') THEN {text} END"),
+                    (ColumnType::Date, true) => {
+                        format!("CASE WHEN {text} ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}$' THEN ({text})::date END")
+                    }
+                    (ColumnType::Date, false) => text,
+                }
+            }
+            ViewValue::Option(key, option) => {
+                let has = if pg {
+                    format!("({here} -> {}) ? {}", literal(key), literal(option))
+                } else {
+                    format!(
+                        "EXISTS (SELECT 1 FROM json_each({here}, {}) WHERE value = {})",
+                        literal(&format!("$.\"{key}\"")),
+                        literal(option)
+                    )
+                };
+                format!("CASE {} WHEN 'array' THEN CASE WHEN {has} THEN 1 ELSE 0 END END", json_kind(&here, key))
+            }
+            ViewValue::Record(col) => format!("r.{col}"),
+            ViewValue::Key => key_at(depth),
+            ViewValue::ParentKey => key_at(depth.saturating_sub(1)),
+            ViewValue::Index => {
+                if pg {
+                    format!("i{depth}.n")
+                } else {
+                    format!("(i{depth}.key + 1)")
+                }
+            }
+            ViewValue::ParentTable => literal(view.parent.as_deref().unwrap_or("")),
+            ViewValue::Recontact => "CASE r.consent_recontact WHEN true THEN 1 WHEN false THEN 0 END".to_string(),
+        };
+        cols.push(format!("{e} AS {}", ident(&c.name)));
+    }
+    let mut from = "records r".to_string();
+    for (i, rep) in view.repeats.iter().enumerate() {
+        let parent = at(i);
+        let d = i + 1;
+        if pg {
+            from.push_str(&format!(
+                " CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof({parent} -> {k}) WHEN 'array' THEN {parent} -> {k} ELSE '[]'::jsonb END) WITH ORDINALITY AS i{d}(v, n)",
+                k = literal(rep)
+            ));
+        } else {
+            from.push_str(&format!(" JOIN json_each({parent}, {}) AS i{d}", literal(&format!("$.\"{rep}\""))));
+        }
+    }
+    format!(
+        "CREATE VIEW {} AS SELECT {} FROM {from} WHERE r.form_id = {}",
+        qualified(db, &view.name),
+        cols.join(", "),
+        literal(form_id)
+    )
+}
+
+/// Gives the role `fourmi_reader` (made if missing) the right to read the views, and nothing
+/// else (PostgreSQL; SQLite has no roles).
+pub(super) fn create_reader_role(db: &mut Db) -> Result<()> {
+    if !db.is_pg() {
+        return Ok(());
+    }
+    db.batch(
+        "DO $$ BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fourmi_reader') THEN
+                CREATE ROLE fourmi_reader NOLOGIN;
+            END IF;
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL; -- another database's `hq init` made it at the same moment
+         END $$;
+         REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+         GRANT USAGE ON SCHEMA analysis TO fourmi_reader;
+         GRANT SELECT ON ALL TABLES IN SCHEMA analysis TO fourmi_reader;
+         ALTER DEFAULT PRIVILEGES IN SCHEMA analysis GRANT SELECT ON TABLES TO fourmi_reader;",
+    )
+    .map_err(|e| match e {
+        StoreError::Db(why) => StoreError::Db(format!(
+            "{why}. `fourmi hq init` makes the analysts' role fourmi_reader: connect as an account that may create roles (CREATEROLE)"
+        )),
+        other => other,
+    })?;
+    let name: String = db.one("SELECT current_database()", &[], |r| r.get(0))?.unwrap_or_default();
+    db.batch(&format!("GRANT CONNECT ON DATABASE {} TO fourmi_reader", ident(&name)))
+}
+
+impl Hq {
+    /// Makes form `form_id`'s views (and their labels) anew, unless they are already these.
+    pub fn replace_views(&mut self, form_id: &str, views: &[View], labels: &[Label]) -> Result<()> {
+        let statements: Vec<String> = views.iter().map(|v| sql(&self.db, form_id, v)).collect();
+        let stamp = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for s in &statements {
+                h.update(s.as_bytes());
+            }
+            for l in labels {
+                h.update(format!("{l:?}").as_bytes());
+            }
+            crate::store::hex(&h.finalize())
+        };
+        let key = format!("views:{form_id}");
+        let names: Vec<String> = views.iter().map(|v| v.name.clone()).collect();
+        self.db.write(|db| {
+            db.lock_writers()?;
+            let had: Option<String> = db.one("SELECT value FROM meta WHERE key = ?1", &[&key], |r| r.get(0))?;
+            if had.as_deref() == Some(stamp.as_str()) {
+                return Ok(());
+            }
+            let before: Option<String> =
+                db.one("SELECT value FROM meta WHERE key = ?1", &[&format!("viewnames:{form_id}")], |r| r.get(0))?;
+            for old in before.iter().flat_map(|b| b.split('\n')).filter(|n| !n.is_empty()) {
+                db.batch(&format!("DROP VIEW IF EXISTS {}", qualified(db, old)))?;
+            }
+            for (v, s) in views.iter().zip(&statements) {
+                db.batch(&format!("DROP VIEW IF EXISTS {}", qualified(db, &v.name)))?;
+                db.batch(s)?;
+                if db.is_pg() {
+                    db.batch(&format!("GRANT SELECT ON {} TO fourmi_reader", qualified(db, &v.name)))?;
+                }
+            }
+            let table = if db.is_pg() { "analysis.labels" } else { "labels" };
+            for v in views {
+                db.exec(&format!("DELETE FROM {table} WHERE view = ?1"), &[&v.name])?;
+            }
+            for l in labels {
+                db.exec(
+                    &format!("INSERT INTO {table} (view, col, value, language, label) VALUES (?1, ?2, ?3, ?4, ?5)"),
+                    &[&l.view, &l.column, &l.value, &l.language, &l.label],
+                )?;
+            }
+            for (k, v) in [(key.clone(), stamp.clone()), (format!("viewnames:{form_id}"), names.join("\n"))] {
+                db.exec(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    &[&k, &v],
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
