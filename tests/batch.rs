@@ -1359,3 +1359,227 @@ fn headquarters_warns_when_the_newest_version_of_a_form_relabels_what_an_older_o
         assert!(warned.contains("labels otherwise") && warned.contains("`male`"), "{warned}");
     });
 }
+
+/// Runs a query on headquarters' database as its owner: the views' rows as text.
+fn query(hq: &Headquarters, sql: &str) -> Vec<Vec<String>> {
+    match &hq.database {
+        Database::Embedded(dir) => {
+            let conn =
+                rusqlite::Connection::open_with_flags(dir.join("hq.db"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                    .unwrap();
+            let mut stmt = conn.prepare(sql).unwrap();
+            let n = stmt.column_count();
+            stmt.query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| match r.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Null => String::new(),
+                        rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                        rusqlite::types::ValueRef::Real(f) => f.to_string(),
+                        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                        rusqlite::types::ValueRef::Blob(_) => "blob".into(),
+                    })
+                    .collect())
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+        }
+        Database::Postgres(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            let sql = sql.replace("FROM \"", "FROM analysis.\"").replace("FROM labels", "FROM analysis.labels");
+            c.simple_query(&sql)
+                .unwrap()
+                .into_iter()
+                .filter_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => {
+                        Some((0..r.len()).map(|i| r.get(i).unwrap_or("").to_string()).collect())
+                    }
+                    _ => None,
+                })
+                .collect()
+        }
+    }
+}
+
+#[test]
+fn analysts_read_each_form_and_repeat_as_a_view_laid_out_as_the_flat_files_with_labels() {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        laptop.approved(&[answers(0), answers(1), answers(2)]);
+        let out = tempfile::tempdir().unwrap();
+        hq.import(&laptop.export(out.path())).unwrap();
+        fourmi::batch::import::refresh_views(&mut hq.open()).unwrap();
+
+        let rows = query(
+            &hq,
+            r#"SELECT sex, age, "journey/helped", "journey/helped/police", "journey/helped/smuggler", _revision, _uuid FROM "fieldtest" ORDER BY age"#,
+        );
+        assert_eq!(rows.len(), 3);
+        assert_eq!(&rows[0][..6], ["female", "20", "police ngo", "1", "0", "1"]);
+        assert_eq!(&rows[1][..2], ["male", "21"]);
+        let incidents = query(
+            &hq,
+            r#"SELECT "incident/itype", "incident/perp", "incident/perp/smuggler", _index, _parent_uuid, _parent_table_name FROM "fieldtest-incident" ORDER BY _parent_uuid, _index"#,
+        );
+        assert_eq!(incidents.len(), 6, "two incidents per record");
+        assert_eq!(&incidents[1][..4], ["detention", "police smuggler", "1", "2"]);
+        assert!(rows.iter().any(|r| r[6] == incidents[0][4]), "a repeat's rows point at their record");
+        assert_eq!(incidents[0][5], "fieldtest");
+        let labels = query(
+            &hq,
+            r#"SELECT label FROM labels WHERE view = 'fieldtest' AND col = 'sex' AND value = 'female' AND language = 'French (fr)'"#,
+        );
+        assert_eq!(labels, [["Femme"]]);
+        assert!(
+            query(&hq, r#"SELECT col FROM labels WHERE view = 'fieldtest'"#).iter().all(|r| r[0] != "respondent_name"),
+            "personal questions have no column, and no label"
+        );
+    });
+}
+
+#[test]
+fn on_postgresql_the_analysts_role_reads_the_views_and_nothing_else() {
+    if !common::pg::available() {
+        return;
+    }
+    ON_POSTGRES.set(true);
+    let hq = Headquarters::new();
+    ON_POSTGRES.set(false);
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    hq.register(&laptop);
+    laptop.approved(&[answers(0), answers(1)]);
+    let out = tempfile::tempdir().unwrap();
+    hq.import(&laptop.export(out.path())).unwrap();
+    fourmi::batch::import::refresh_views(&mut hq.open()).unwrap();
+    let Database::Postgres(url) = &hq.database else { unreachable!() };
+    let analyst = format!("analyst_{}", std::process::id());
+    let mut owner = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    owner
+        .batch_execute(&format!("DROP ROLE IF EXISTS {analyst}; CREATE ROLE {analyst} LOGIN IN ROLE fourmi_reader"))
+        .unwrap();
+
+    let mut c = common::pg::connect_as(url, &analyst).unwrap();
+    let n: i64 = c.query_one("SELECT count(*) FROM analysis.fieldtest", &[]).unwrap().get(0);
+    assert_eq!(n, 2);
+    let n: i64 = c.query_one(r#"SELECT count(*) FROM analysis."fieldtest-incident""#, &[]).unwrap().get(0);
+    assert_eq!(n, 4);
+    for attack in [
+        "SELECT count(*) FROM records",
+        "SELECT * FROM meta",
+        "SELECT * FROM devices",
+        "DELETE FROM analysis.fieldtest",
+        "UPDATE analysis.fieldtest SET sex = 'male'",
+        "INSERT INTO analysis.labels VALUES ('a', 'b', NULL, 'c', 'd')",
+        "DROP VIEW analysis.fieldtest",
+        "CREATE TABLE analysis.mine (x int)",
+        "CREATE TABLE public.mine (x int)",
+    ] {
+        let err = c.batch_execute(attack).expect_err(attack);
+        let refused =
+            [postgres::error::SqlState::INSUFFICIENT_PRIVILEGE, postgres::error::SqlState::FEATURE_NOT_SUPPORTED];
+        assert!(err.code().is_some_and(|c| refused.contains(c)), "{attack}: {err:?}");
+    }
+    let n: i64 = owner.query_one("SELECT count(*) FROM records", &[]).unwrap().get(0);
+    assert_eq!(n, 2, "nothing changed");
+}
+
+#[test]
+fn two_importers_at_once_on_overlapping_batches_give_the_database_one_would() {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        let out = tempfile::tempdir().unwrap();
+        let first = laptop.approved(&(0..40).map(answers).collect::<Vec<_>>());
+        let b1 = laptop.export(&out.path().join("1"));
+        laptop.approved(&(40..80).map(answers).collect::<Vec<_>>());
+        laptop.open().withdraw(&first[3]).unwrap();
+        let b2 = laptop.export(&out.path().join("2"));
+        laptop.approved(&(80..120).map(answers).collect::<Vec<_>>());
+        let b3 = laptop.export(&out.path().join("3"));
+        hq.register(&laptop);
+
+        let files = |order: [&PathBuf; 3]| order.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
+        let spawn = |order: [&PathBuf; 3]| {
+            Command::new(env!("CARGO_BIN_EXE_fourmi"))
+                .args(["hq", "import"])
+                .args(files(order))
+                .args(hq.cli_args())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let a = spawn([&b1, &b2, &b3]);
+        let b = spawn([&b3, &b2, &b1]);
+        let c = spawn([&b2, &b1, &b3]);
+        for p in [a, b, c] {
+            ok(&p.wait_with_output().unwrap());
+        }
+        let together = hq.dump();
+
+        let alone = Headquarters::new_with_identity_of(&hq);
+        alone.register(&laptop);
+        for f in [&b1, &b2, &b3] {
+            alone.import(f).unwrap();
+        }
+        assert_eq!(together, alone.dump(), "three importers at once, one after the other: the same database");
+        assert_eq!(together.iter().filter(|l| l.starts_with("record ")).count(), 119);
+        let devices = hq.open().devices().unwrap();
+        assert_eq!(devices[0].imported, [1, 2, 3], "each batch recorded once");
+    });
+}
+
+#[test]
+fn headquarters_writes_typed_parquet_files_that_pyarrow_reads() {
+    let python = Command::new("python3").args(["-c", "import pyarrow.parquet"]).output();
+    if !python.map(|o| o.status.success()).unwrap_or(false) {
+        eprintln!("SKIPPED: pyarrow is not installed (python3 -m pip install pyarrow)");
+        return;
+    }
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        laptop.approved(&[answers(0), answers(1), answers(2)]);
+        let out = tempfile::tempdir().unwrap();
+        hq.import(&laptop.export(out.path())).unwrap();
+        let to = out.path().join("pq");
+        let run = Command::new(env!("CARGO_BIN_EXE_fourmi"))
+            .args(["hq", "export", "parquet", "--k", "1", "--form", "fieldtest", "--to"])
+            .arg(&to)
+            .args(hq.cli_args())
+            .output()
+            .unwrap();
+        ok(&run);
+        let script = r#"
+import json, sys, pyarrow.parquet as pq
+main = pq.read_table(sys.argv[1] + "/fieldtest.parquet")
+rep = pq.read_table(sys.argv[1] + "/fieldtest-incident.parquet")
+types = {f.name: str(f.type) for f in main.schema}
+rows = main.to_pylist()
+print(json.dumps({"types": types, "rows": len(rows), "incidents": rep.num_rows,
+    "helped": sorted(r["journey/helped"] for r in rows),
+    "police": sorted(r["journey/helped/police"] for r in rows),
+    "keys": set(r["_uuid"] for r in rows) >= set(r["_parent_uuid"] for r in rep.to_pylist())}))
+"#;
+        let read = Command::new("python3").args(["-c", script]).arg(&to).output().unwrap();
+        ok(&read);
+        let got: serde_json::Value = serde_json::from_slice(&read.stdout).unwrap();
+        assert_eq!((got["rows"].as_u64(), got["incidents"].as_u64()), (Some(3), Some(6)));
+        for (col, ty) in [
+            ("sex", "string"),
+            ("age", "string"),
+            ("journey/helped/police", "int64"),
+            ("_revision", "int64"),
+            ("_uuid", "string"),
+        ] {
+            assert_eq!(got["types"][col], ty, "{col}: {}", got["types"]);
+        }
+        assert_eq!(got["police"], serde_json::json!([1, 1, 1]));
+        assert_eq!(got["helped"][0], "police ngo");
+        assert_eq!(got["keys"], true, "repeat rows point at their records");
+        assert!(to.join("fieldtest-codebook.csv").exists(), "the labels come with them");
+    });
+}

@@ -302,7 +302,11 @@ fn at_headquarters() -> &'static (Dataset, Dataset, fourmi::batch::anonymise::Re
         hq.add_device(&line, "demo").unwrap();
         let ident = fourmi::batch::import::Identity::read(&id_file).unwrap();
         fourmi::batch::import::import_file(&mut hq, &ident, &written.path).unwrap();
-        (Dataset::from_hq(&mut hq, "4mi_covid19").unwrap(), Dataset::from_hq(&mut hq, "4mi_core").unwrap(), prepared.report)
+        (
+            Dataset::from_hq(&mut hq, "4mi_covid19").unwrap(),
+            Dataset::from_hq(&mut hq, "4mi_core").unwrap(),
+            prepared.report,
+        )
     })
 }
 

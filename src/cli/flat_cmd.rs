@@ -1,4 +1,4 @@
-//! `fourmi hq export csv|xlsx` and `fourmi records export csv|xlsx`: flat files for analysis.
+//! `fourmi hq export csv|xlsx|parquet` and `fourmi records export ...`: flat files for analysis.
 
 use std::path::PathBuf;
 
@@ -18,6 +18,8 @@ pub enum FlatFormat {
     Csv,
     /// One workbook with a sheet per table and the codebook.
     Xlsx,
+    /// One Parquet file per table, typed columns, and a codebook CSV.
+    Parquet,
 }
 
 /// The CSV field separator.
@@ -61,7 +63,7 @@ impl CsvArgs {
 /// What to write.
 #[derive(Debug, Args)]
 pub struct FlatArgs {
-    /// csv or xlsx.
+    /// csv, xlsx or parquet.
     #[arg(value_enum)]
     format: FlatFormat,
     /// The form id.
@@ -128,6 +130,12 @@ fn write_all(
             let path = args.to.join(format!("{id}.xlsx"));
             write::xlsx(&filler.tables, &entries, &path)?;
             files.push(path);
+        }
+        FlatFormat::Parquet => {
+            files.extend(crate::flat::parquet::parquet_files(form, &filler.tables, &args.to)?);
+            let cb = args.to.join(format!("{id}-codebook.csv"));
+            write::codebook_csv(&entries, &cb, args.csv.style())?;
+            files.push(cb);
         }
     }
     println!("{n} record(s) of {id}");

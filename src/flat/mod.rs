@@ -8,6 +8,7 @@
 //! column and writes a Stata do-file that applies the variable and value labels.
 
 pub mod codebook;
+pub mod parquet;
 pub mod views;
 pub mod write;
 

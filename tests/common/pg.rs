@@ -88,7 +88,7 @@ fn start() -> Result<Server, String> {
         q(&data),
         q(&dir),
         q(&dir.join("log")),
-        q(&data)
+        q(&dir)
     ))
     .stdin(Stdio::piped())
     .spawn()

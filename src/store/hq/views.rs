@@ -144,7 +144,7 @@ fn sql(db: &Db, form_id: &str, view: &View) -> String {
                 let kind = json_kind(&here, key);
                 match (ty, pg) {
                     (ColumnType::Text, true) => format!(
-                        "CASE {kind} WHEN 'array' THEN (SELECT string_agg(x, ' ') FROM jsonb_array_elements_text({here} -> {})) ELSE {text} END",
+                        "CASE {kind} WHEN 'array' THEN (SELECT string_agg(value, ' ') FROM jsonb_array_elements_text({here} -> {})) ELSE {text} END",
                         literal(key)
                     ),
                     (ColumnType::Text, false) => format!(
