@@ -1166,3 +1166,58 @@ fn every_screen_fits_1024_by_600_at_text_size_1_6_with_nothing_cut_or_overlappin
         assert!(faults.is_empty(), "{faults:#?}");
     }
 }
+
+/// A file dropped on the window.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_headquarters_folder_opens_on_its_screens_and_a_dropped_batch_is_imported_with_its_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let laptop = tmp.path().join("laptop");
+    let identity = age::x25519::Identity::generate();
+    fourmi::demo::create(&laptop, "demo passphrase", &[identity.to_public().to_string()]).unwrap();
+    let mut store = Store::open(&laptop, "coordinator", "demo passphrase").unwrap();
+    let out = tmp.path().join("stick");
+    std::fs::create_dir_all(&out).unwrap();
+    let opts = fourmi::batch::anonymise::Options { k: 5, ..Default::default() };
+    let (written, _) =
+        fourmi::batch::export::export(&mut store, &fourmi::store::Selection::Next(Default::default()), &opts, &out)
+            .unwrap();
+    let line = store.device_pubkey().unwrap();
+    drop(store);
+    let hq_dir = tmp.path().join("hq");
+    let id_file = tmp.path().join("hq.txt");
+    use age::secrecy::ExposeSecret;
+    std::fs::write(&id_file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+    let mut hq = fourmi::store::hq::Hq::init(&hq_dir, &id_file, &identity.to_public().to_string()).unwrap();
+    hq.add_device(&line, "bamako-1").unwrap();
+    drop(hq);
+    let junk = out.join("notes.batch");
+    std::fs::write(&junk, "not a batch").unwrap();
+
+    let mut h = app(&hq_dir);
+    settle(&mut h);
+    assert!(visible(&h, "Headquarters") && visible(&h, "Choose batch files"), "the headquarters screens, no unlock");
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(written.path.clone())));
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(junk.clone())));
+    settle(&mut h);
+    assert!(visible(&h, "batch 1:") && visible(&h, "new, 0 updated"), "each file's result");
+    assert!(visible(&h, "notes.batch: This file is not a fourmi batch"), "a file that is not a batch says so");
+    click(&mut h, "Laptops");
+    assert!(visible(&h, "bamako-1") && visible(&h, "Numbers missing") && visible(&h, "none"));
+    click(&mut h, "Tables");
+    settle(&mut h);
+    assert!(visible(&h, "every record imported at headquarters"));
+    let mut hq = fourmi::store::hq::Hq::open(&hq_dir).unwrap();
+    assert!(hq.dump().unwrap().iter().any(|l| l.starts_with("record ")), "the records are at headquarters");
+}

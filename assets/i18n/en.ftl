@@ -499,3 +499,28 @@ tables-instances = `{ $repeat }` reports
 tables-caption-single = Share of { $units } who answered
 tables-caption-units = Multi-select: share of { $units } who answered choosing each option
 tables-caption-mentions = Multi-select: share of all mentions (every choice made)
+
+## Headquarters' screens
+hq-title = Headquarters
+hq-tab-import = Import batches
+hq-tab-laptops = Laptops
+hq-tab-tables = Tables
+hq-import-intro = Choose the batch files the coordinators sent (or drop them on this window). Each one is checked (the laptop's signature, the approvals, every answer against its form) and imported whole or not at all; importing one again changes nothing.
+hq-import-button = Choose batch files…
+hq-pick-title = Batch files to import
+hq-drop-here = Drop the files here to import them.
+hq-importing = Importing { $i } of { $n }: { $file }
+hq-imported = { $file }: batch { $seq }: { $imported } new, { $updated } updated, { $unchanged } unchanged, { $deleted } withdrawn
+hq-shared-ids = { $n ->
+    [one] One record has the id of another laptop's record: both are kept. Two laptops never make the same id: one is rogue, or was set up from a copy of the other.
+   *[other] { $n } records have the id of another laptop's record: both are kept. Two laptops never make the same id: one is rogue, or was set up from a copy of the other.
+}
+hq-rolled-back = Batch { $seq } of this laptop, imported before, carried an older account list than this one: the laptop's files were put back to an older state, which can bring back a disabled account. Check the records of batch { $seq }, and the laptop.
+hq-views-failed = The batches were imported, but the analysts' views could not be made again: { $detail }
+hq-no-laptops = No laptop is registered yet: register each with `fourmi hq devices add` and the line `fourmi device pubkey` prints on it.
+hq-laptop-name = Laptop
+hq-laptop-batches = Batches imported
+hq-laptop-last = Last number
+hq-laptop-missing = Numbers missing
+hq-none-missing = none
+tables-intro-hq = Counts and shares of a question's answers over every record imported at headquarters, with the denominator next to each percentage, as 4Mi publishes them.

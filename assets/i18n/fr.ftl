@@ -515,3 +515,28 @@ tables-instances = déclarations `{ $repeat }`
 tables-caption-single = Part des { $units } ayant répondu
 tables-caption-units = Choix multiples : part des { $units } ayant répondu qui citent chaque option
 tables-caption-mentions = Choix multiples : part de toutes les mentions (chaque choix fait)
+
+## Headquarters' screens
+hq-title = Siège
+hq-tab-import = Importer des lots
+hq-tab-laptops = Ordinateurs
+hq-tab-tables = Tableaux
+hq-import-intro = Choisissez les fichiers de lot envoyés par les coordinateurs (ou déposez-les sur cette fenêtre). Chacun est vérifié (la signature de l'ordinateur, les approbations, chaque réponse selon son formulaire) et importé en entier ou pas du tout ; l'importer de nouveau ne change rien.
+hq-import-button = Choisir des fichiers de lot…
+hq-pick-title = Fichiers de lot à importer
+hq-drop-here = Déposez les fichiers ici pour les importer.
+hq-importing = Import de { $i } sur { $n } : { $file }
+hq-imported = { $file } : lot { $seq } : { $imported } nouvelle(s), { $updated } mise(s) à jour, { $unchanged } inchangée(s), { $deleted } retirée(s)
+hq-shared-ids = { $n ->
+    [one] Une fiche porte l'identifiant d'une fiche d'un autre ordinateur : les deux sont gardées. Deux ordinateurs ne créent jamais le même identifiant : l'un est malveillant, ou a été installé depuis une copie de l'autre.
+   *[other] { $n } fiches portent l'identifiant d'une fiche d'un autre ordinateur : les deux sont gardées. Deux ordinateurs ne créent jamais le même identifiant : l'un est malveillant, ou a été installé depuis une copie de l'autre.
+}
+hq-rolled-back = Le lot { $seq } de cet ordinateur, importé avant, portait une liste de comptes plus ancienne que celui-ci : les fichiers de l'ordinateur ont été remis dans un état antérieur, ce qui peut faire revenir un compte désactivé. Vérifiez les fiches du lot { $seq }, et l'ordinateur.
+hq-views-failed = Les lots ont été importés, mais les vues des analystes n'ont pas pu être refaites : { $detail }
+hq-no-laptops = Aucun ordinateur n'est encore enregistré : enregistrez chacun avec `fourmi hq devices add` et la ligne qu'affiche `fourmi device pubkey` sur lui.
+hq-laptop-name = Ordinateur
+hq-laptop-batches = Lots importés
+hq-laptop-last = Dernier numéro
+hq-laptop-missing = Numéros manquants
+hq-none-missing = aucun
+tables-intro-hq = Effectifs et parts des réponses à une question sur toutes les fiches importées au siège, avec le dénominateur à côté de chaque pourcentage, comme 4Mi les publie.

@@ -115,12 +115,26 @@ fn peek(path: &Path) -> Option<(String, i64)> {
     envelope::open(&head).ok().map(|o| (o.header.device_id, o.header.seq))
 }
 
-/// Imports `files` in (laptop, batch number) order; each one is all or nothing. Then call
-/// [`refresh_views`].
-pub fn import_files(hq: &mut Hq, identity: &Identity, files: &[PathBuf]) -> Vec<(PathBuf, Result<Imported>)> {
+/// Imports `files` in (laptop, batch number) order; each one is all or nothing. `before_each`
+/// is told the number of each file (from 0), how many there are, and its path, before it is
+/// imported. Then call [`refresh_views`].
+pub fn import_files(
+    hq: &mut Hq,
+    identity: &Identity,
+    files: &[PathBuf],
+    mut before_each: impl FnMut(usize, usize, &Path),
+) -> Vec<(PathBuf, Result<Imported>)> {
     let mut order: Vec<(Option<(String, i64)>, &PathBuf)> = files.iter().map(|f| (peek(f), f)).collect();
     order.sort();
-    order.into_iter().map(|(_, f)| (f.clone(), import_file(hq, identity, f))).collect()
+    let n = order.len();
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, f))| {
+            before_each(i, n, f);
+            (f.clone(), import_file(hq, identity, f))
+        })
+        .collect()
 }
 
 /// Makes the analysts' views of every form anew where its newest version changed them.

@@ -136,7 +136,7 @@ fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCod
         Err(e) => return fail(e),
     };
     let mut failed = 0;
-    let results = import_files(&mut hq, &identity, files);
+    let results = import_files(&mut hq, &identity, files, |_, _, _| {});
     if results.iter().any(|(_, r)| r.is_ok())
         && let Err(e) = refresh_views(&mut hq)
     {

@@ -10,6 +10,7 @@ mod controls;
 mod errors;
 mod export;
 mod home;
+mod hq;
 mod interview;
 mod prefs;
 mod record_view;
@@ -39,6 +40,8 @@ enum Phase {
     Open(Box<workspace::Workspace>),
     /// Part of the data is missing: what, and how to restore it (nothing can be done here).
     Incomplete(crate::store::StoreError),
+    /// The folder is headquarters': its screens.
+    Headquarters(Box<hq::HqScreen>),
 }
 
 /// The fourmi desktop app.
@@ -62,6 +65,10 @@ impl App {
         let prefs = Prefs::load(&dir);
         let tr = Tr::new(prefs.lang);
         let phase = match crate::store::folder_state(&dir) {
+            _ if crate::store::hq::Database::is_in(&dir) => match crate::store::hq::Database::find(Some(&dir), None) {
+                Ok(place) => Phase::Headquarters(Box::new(hq::HqScreen::new(place, &tr))),
+                Err(e) => Phase::Incomplete(e),
+            },
             crate::store::FolderState::SetUp => Phase::Unlock(unlock::UnlockForm::default()),
             crate::store::FolderState::Fresh => Phase::Setup(setup::SetupForm::new()),
             crate::store::FolderState::Incomplete(e) => Phase::Incomplete(e),
@@ -120,6 +127,7 @@ impl App {
             Phase::Setup(f) => f.is_running(),
             Phase::Unlock(f) => f.is_opening(),
             Phase::Open(w) => w.is_busy(),
+            Phase::Headquarters(h) => h.is_busy(),
             Phase::Incomplete(_) => false,
         }
     }
@@ -230,6 +238,10 @@ impl eframe::App for App {
                     let name = w.account().to_string();
                     Some(Phase::Unlock(unlock::UnlockForm::for_account(&name, &self.tr.t("unlock-locked"))))
                 }
+            }
+            Phase::Headquarters(h) => {
+                egui::CentralPanel::default().show(ui, |ui| h.ui(ui, &self.tr));
+                None
             }
             Phase::Incomplete(e) => {
                 egui::CentralPanel::default().show(ui, |ui| {

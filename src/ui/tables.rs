@@ -25,6 +25,8 @@ pub struct TablesPage {
     filter: String,
     table: Option<Table>,
     error: Option<String>,
+    /// Headquarters' database, when the tables are over all the data there.
+    hq: Option<crate::store::hq::Database>,
 }
 
 impl TablesPage {
@@ -47,7 +49,44 @@ impl TablesPage {
             filter: String::new(),
             table: None,
             error: None,
+            hq: None,
         }
+    }
+
+    /// The tables over headquarters' data, of `forms`.
+    pub fn for_hq(place: crate::store::hq::Database, forms: Vec<String>) -> TablesPage {
+        TablesPage {
+            form: forms.first().cloned(),
+            forms,
+            loading: None,
+            data: None,
+            question: None,
+            by: None,
+            find: [String::new(), String::new()],
+            filter: String::new(),
+            table: None,
+            error: None,
+            hq: Some(place),
+        }
+    }
+
+    /// Reads the chosen form's records at headquarters on another thread when it changed.
+    fn load_hq(&mut self) {
+        let (Some(form), Some(place)) = (self.form.clone(), self.hq.clone()) else { return };
+        if self.loading.is_some() || self.data.as_ref().is_some_and(|(f, _)| *f == form) {
+            return;
+        }
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(crate::store::hq::Hq::open_at(&place).and_then(|mut hq| Dataset::from_hq(&mut hq, &form)));
+        });
+        self.loading = Some(rx);
+    }
+
+    /// Draws the tables over headquarters' data.
+    pub fn ui_hq(&mut self, ui: &mut egui::Ui, tr: &Tr) {
+        self.load_hq();
+        self.body(ui, &|f: &str| f.to_string(), tr, "tables-intro-hq");
     }
 
     /// Reads the chosen form's records on another thread when it changed.
@@ -96,13 +135,17 @@ impl TablesPage {
         tr: &Tr,
     ) -> Option<super::workspace::Go> {
         self.load(store, tr);
+        self.body(ui, &|f: &str| catalog.title(f, tr.lang().code()), tr, "tables-intro");
+        None
+    }
+
+    fn body(&mut self, ui: &mut egui::Ui, title: &dyn Fn(&str) -> String, tr: &Tr, intro: &str) {
         self.poll(tr);
         ui.heading(tr.t("tables-title"));
-        ui.label(tr.t("tables-intro"));
+        ui.label(tr.t(intro));
         let none = tr.t("tables-none");
         ui.horizontal_wrapped(|ui| {
-            let forms: Vec<(String, String)> =
-                self.forms.iter().map(|f| (f.clone(), catalog.title(f, tr.lang().code()))).collect();
+            let forms: Vec<(String, String)> = self.forms.iter().map(|f| (f.clone(), title(f))).collect();
             let before = self.form.clone();
             filter_combo(ui, "x-tables-form", &tr.t("records-form"), &none, &mut self.form, &forms);
             if before != self.form {
@@ -124,7 +167,7 @@ impl TablesPage {
             if self.forms.is_empty() {
                 ui.colored_label(style::HINT, tr.t("tables-no-records"));
             }
-            return None;
+            return;
         };
         let lang = data
             .form
@@ -174,7 +217,6 @@ impl TablesPage {
         if let Some(t) = &self.table {
             egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| show(ui, t, tr));
         }
-        None
     }
 }
 
