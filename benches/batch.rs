@@ -25,130 +25,12 @@ use fourmi::store::{Approval, ExportRecord, ExportSet, RecordRow, Role, Status, 
 
 #[path = "fixtures.rs"]
 mod fixtures;
-use fixtures::{covid, interview};
-
-const N: usize = 100_000;
-
-struct Bench {
-    set: ExportSet,
-    device: String,
-    key: SigningKey,
-    identity_file: PathBuf,
-    recipient: String,
-    dir: tempfile::TempDir,
-}
+#[path = "laptop.rs"]
+mod laptop;
+use laptop::{Bench, N};
 
 fn setup() -> Bench {
-    let definition =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("forms/4mi-covid19.toml")).unwrap();
-    let hash = fourmi::batch::sha256_hex(definition.as_bytes());
-    let f = covid();
-    let device = uuid::Uuid::new_v4().to_string();
-    let key = SigningKey::generate(&mut rand::rngs::OsRng);
-    // A supervisor `sam` in the laptop's signed account list approves every record.
-    let sam = SigningKey::generate(&mut rand::rngs::OsRng);
-    let roster = Roster {
-        device_id: device.clone(),
-        version: 1,
-        accounts: vec![RosterEntry {
-            name: "sam".into(),
-            role: Role::Supervisor,
-            key: Some(public_b64(&sam)),
-            recipient: None,
-            disabled: false,
-        }],
-    };
-    let records = (0..N)
-        .map(|i| {
-            let iv = interview(&f, i);
-            let at = format!("2026-11-{:02}T10:{:02}:00.000+00:00", 1 + i % 28, i % 60);
-            let uuid = uuid::Uuid::now_v7().to_string();
-            let approval = Approval::sign(&sam, &device, &uuid, 1, "not checked at headquarters", "sam", &at);
-            ExportRecord {
-                approval: Some(approval),
-                row: RecordRow {
-                    uuid,
-                    form_id: f.form.id.clone(),
-                    form_version: f.form.version.clone(),
-                    form_hash: hash.clone(),
-                    monitor: format!("mon{:02}", i % 20),
-                    device_id: device.clone(),
-                    started_at: at.clone(),
-                    updated_at: at.clone(),
-                    completed_at: Some(at.clone()),
-                    language: "English (en)".into(),
-                    consent_interview: Some(true),
-                    consent_at: Some(at.clone()),
-                    consent_recontact: None,
-                    status: Status::Approved,
-                    revision: 1,
-                    answers: serde_json::Value::Object(iv.answers_json()),
-                    position: None,
-                    reopenable: false,
-                },
-                history: vec![
-                    StatusChange { status: "completed".into(), at: at.clone(), by: "ana".into() },
-                    StatusChange { status: "approved".into(), at, by: "sam".into() },
-                ],
-            }
-        })
-        .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let identity = age::x25519::Identity::generate();
-    let recipient = identity.to_public().to_string();
-    use age::secrecy::ExposeSecret;
-    let identity_file = dir.path().join("hq.txt");
-    std::fs::write(&identity_file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
-    Bench {
-        set: ExportSet {
-            records,
-            tombstones: vec![],
-            forms: vec![(hash, definition)],
-            without_consent: 0,
-            unapproved: vec![],
-            accounts: Some(roster.sign(&key)),
-            unsigned_withdrawals: vec![],
-        },
-        device,
-        key,
-        identity_file,
-        recipient,
-        dir,
-    }
-}
-
-impl Bench {
-    fn signer(&self) -> Signer {
-        Signer {
-            device_id: self.device.clone(),
-            seq: 1,
-            reexport_of: None,
-            key: self.key.clone(),
-            recipients: vec![self.recipient.clone()],
-            created_at: "2026-11-28T12:00:00.000+00:00".into(),
-        }
-    }
-    /// The payload's first line for batch 1 of this laptop.
-    fn line(&self) -> fourmi::batch::payload::BatchLine {
-        fourmi::batch::payload::BatchLine {
-            format: fourmi::batch::envelope::FORMAT,
-            device_id: self.device.clone(),
-            seq: 1,
-            created_at: "x".into(),
-            coarsen: "none".into(),
-        }
-    }
-    fn device_line(&self) -> String {
-        use base64::Engine;
-        let public = base64::engine::general_purpose::STANDARD.encode(self.key.verifying_key().to_bytes());
-        format!("fourmi-device {} {public}", self.device)
-    }
-    /// A fresh headquarters database with the laptop registered.
-    fn hq(&self, at: &Path) -> Hq {
-        let mut hq = Hq::init(at, &self.identity_file, &self.recipient).unwrap();
-        hq.add_device(&self.device_line(), "bench").unwrap();
-        hq
-    }
+    Bench::new(N)
 }
 
 fn tool(name: &str) -> bool {
@@ -223,31 +105,7 @@ fn import_vs_sqlite(c: &mut Criterion, b: &Bench, prepared: &Prepared) {
     if tool("sqlite3") {
         // The same rows as the records table, as CSV, imported by sqlite3 into the same table.
         let csv_file = b.dir.path().join("records.csv");
-        let mut w = csv::Writer::from_path(&csv_file).unwrap();
-        for r in &prepared.records {
-            let answers = serde_json::Value::Object(r.answers.clone()).to_string();
-            let history = serde_json::to_string(&r.history).unwrap();
-            w.write_record([
-                r.uuid.as_str(),
-                &r.form_hash,
-                &r.form_id,
-                &r.form_version,
-                &r.monitor,
-                &r.device_id,
-                &r.started_at,
-                r.completed_at.as_deref().unwrap_or(""),
-                &r.language,
-                "1",
-                r.consent_at.as_deref().unwrap_or(""),
-                "",
-                &r.status,
-                "1",
-                &answers,
-                &history,
-            ])
-            .unwrap();
-        }
-        w.flush().unwrap();
+        laptop::rows_csv(&prepared.records, &csv_file);
         g.bench_function("sqlite3 .import of the same rows as CSV", |bch| {
             bch.iter_batched(
                 || {

@@ -5,6 +5,8 @@
 //! ends. Each test gets a database of its own. Without PostgreSQL, `database()` says so once and
 //! gives `None`.
 
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
