@@ -9,23 +9,18 @@
 //!
 //! The `age` and `sqlite3` comparisons are skipped, saying so, when the tools are missing.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group};
-use ed25519_dalek::SigningKey;
 use fourmi::batch::anonymise::Options;
-use fourmi::batch::export::{Prepared, Signer, encode, prepare};
+use fourmi::batch::export::{Prepared, encode, prepare};
 use fourmi::batch::import::{Identity, import_file};
-use fourmi::store::hq::Hq;
-use fourmi::store::roster::{Roster, RosterEntry, public_b64};
-use fourmi::store::{Approval, ExportRecord, ExportSet, RecordRow, Role, Status, StatusChange};
 
 #[path = "fixtures.rs"]
 mod fixtures;
-#[path = "laptop.rs"]
+#[path = "common/laptop.rs"]
 mod laptop;
 use laptop::{Bench, N};
 

@@ -24,7 +24,7 @@ use fourmi::store::hq::Database;
 
 #[path = "fixtures.rs"]
 mod fixtures;
-#[path = "laptop.rs"]
+#[path = "common/laptop.rs"]
 mod laptop;
 #[path = "../tests/common/pg.rs"]
 mod pg;

@@ -43,9 +43,10 @@ pub const ARGON2_PASSES: (u32, u32) = (2, 8);
 /// Argon2id lanes, at least and at most.
 pub const ARGON2_LANES: (u32, u32) = (1, 8);
 
-/// Reads a regular file of at most `limit` bytes: a FIFO, a device or a folder is refused
-/// before it is opened for reading (so nothing waits on it), and so is a larger file.
-pub fn read_regular_file(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, String> {
+/// Opens a regular file of at most `limit` bytes for reading, to be read at most that far: a
+/// FIFO, a device or a folder is refused before it is opened (so nothing waits on it), and so
+/// is a larger file.
+pub fn open_regular_file(path: &std::path::Path, limit: u64) -> Result<std::io::Take<std::fs::File>, String> {
     use std::io::Read;
     let shown = path.display();
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
@@ -55,10 +56,15 @@ pub fn read_regular_file(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, 
     if meta.len() > limit {
         return Err(format!("{shown} is larger than {} MB, the most fourmi reads in such a file", limit >> 20));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    std::fs::File::open(path).map(|f| f.take(limit + 1)).map_err(|e| format!("cannot read {shown}: {e}"))
+}
+
+/// Reads a regular file of at most `limit` bytes (see [`open_regular_file`]).
+pub fn read_regular_file(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let shown = path.display();
+    let mut bytes = Vec::new();
+    open_regular_file(path, limit)?.read_to_end(&mut bytes).map_err(|e| format!("cannot read {shown}: {e}"))?;
     if bytes.len() as u64 > limit {
         return Err(format!("{shown} is larger than {} MB, the most fourmi reads in such a file", limit >> 20));
     }

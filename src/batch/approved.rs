@@ -9,7 +9,8 @@
 
 use ed25519_dalek::VerifyingKey;
 
-use crate::store::hq::Incoming;
+use crate::store::Tombstone;
+use crate::store::hq::{Incoming, Record};
 use crate::store::roster::Roster;
 
 use super::envelope::Header;
@@ -42,6 +43,24 @@ pub struct Accounts {
 /// format 1 is still allowed from this laptop. Returns the list's version, and a batch with a
 /// higher number imported before whose list is older (that one was the rollback).
 pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, seen: Seen) -> Result<Accounts> {
+    let (list, accounts) = list(header, incoming.accounts.as_ref(), device, seen)?;
+    for rec in &incoming.records {
+        record(list.as_ref(), header, rec)?;
+    }
+    for t in &incoming.tombstones {
+        withdrawal(list.as_ref(), header, t)?;
+    }
+    Ok(accounts)
+}
+
+/// Checks the batch's account list (format 2), or that format 1 is still allowed from this
+/// laptop; the list (`None` for format 1) to check each record and withdrawal with.
+pub fn list(
+    header: &Header,
+    accounts: Option<&(String, String)>,
+    device: &VerifyingKey,
+    seen: Seen,
+) -> Result<(Option<Roster>, Accounts)> {
     if header.format < 2 {
         let newest = seen.format;
         if newest >= 2 {
@@ -50,10 +69,10 @@ pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, seen: 
                 header.format
             )));
         }
-        return Ok(Accounts::default());
+        return Ok((None, Accounts::default()));
     }
     let (list, signature) =
-        incoming.accounts.as_ref().ok_or_else(|| BatchError::Unapproved("it carries no signed account list".into()))?;
+        accounts.ok_or_else(|| BatchError::Unapproved("it carries no signed account list".into()))?;
     let list = Roster::verify(list, signature, device, &header.device_id)
         .map_err(|_| BatchError::Unapproved("its account list is not signed by the laptop".into()))?;
     if list.version < seen.accounts_version {
@@ -62,24 +81,33 @@ pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, seen: 
             list.version, seen.accounts_version
         )));
     }
-    for rec in &incoming.records {
-        let ok = rec.approval.as_ref().is_some_and(|a| a.verifies(&list, &header.device_id, &rec.uuid, rec.revision));
-        if !ok {
-            return Err(BatchError::Unapproved(format!(
-                "the record {} carries no approval signed by a supervisor or coordinator of the laptop's account list",
-                rec.uuid
-            )));
-        }
-    }
-    for t in &incoming.tombstones {
-        let ok = t.withdrawal.as_ref().is_some_and(|w| w.verifies(&list, &header.device_id, &t.uuid));
-        if !ok {
-            return Err(BatchError::Unapproved(format!(
-                "the withdrawal of {} is not signed by a supervisor or coordinator of the laptop's account list",
-                t.uuid
-            )));
-        }
-    }
     let rolled_back = seen.later.filter(|(_, v)| *v < list.version);
-    Ok(Accounts { version: Some(list.version), rolled_back })
+    let version = Some(list.version);
+    Ok((Some(list), Accounts { version, rolled_back }))
+}
+
+/// Checks a record's approval against the list (format 2).
+pub fn record(list: Option<&Roster>, header: &Header, rec: &Record) -> Result<()> {
+    let Some(list) = list else { return Ok(()) };
+    let ok = rec.approval.as_ref().is_some_and(|a| a.verifies(list, &header.device_id, &rec.uuid, rec.revision));
+    if !ok {
+        return Err(BatchError::Unapproved(format!(
+            "the record {} carries no approval signed by a supervisor or coordinator of the laptop's account list",
+            rec.uuid
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a withdrawal's signature against the list (format 2).
+pub fn withdrawal(list: Option<&Roster>, header: &Header, t: &Tombstone) -> Result<()> {
+    let Some(list) = list else { return Ok(()) };
+    let ok = t.withdrawal.as_ref().is_some_and(|w| w.verifies(list, &header.device_id, &t.uuid));
+    if !ok {
+        return Err(BatchError::Unapproved(format!(
+            "the withdrawal of {} is not signed by a supervisor or coordinator of the laptop's account list",
+            t.uuid
+        )));
+    }
+    Ok(())
 }

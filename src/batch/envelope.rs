@@ -186,34 +186,68 @@ pub fn open(bytes: &[u8]) -> Result<Opened<'_>> {
     Ok(Opened { header, header_line, signature: Signature::from_bytes(&sig), body: rest })
 }
 
+/// Reads a batch file's four text lines from `input` (each within the header's limit), leaving
+/// `input` at the age part; give them to [`open`].
+pub fn read_head(input: &mut impl std::io::BufRead) -> Result<Vec<u8>> {
+    use std::io::{BufRead, Read};
+    let mut head = Vec::new();
+    for _ in 0..4 {
+        let before = head.len();
+        (&mut *input)
+            .take(MAX_HEADER as u64 + 1)
+            .read_until(b'\n', &mut head)
+            .map_err(|e| BatchError::Io(format!("cannot read the batch file: {e}")))?;
+        if head.last() != Some(&b'\n') || head.len() - before > MAX_HEADER + 1 {
+            return Err(BatchError::NotABatch("its first lines are missing".into()));
+        }
+    }
+    Ok(head)
+}
+
+/// A reader of the plaintext of the age part `input` (each chunk is authenticated as it is read;
+/// a reading error is damage).
+pub fn decrypting<R: std::io::Read>(input: R, identity: &age::x25519::Identity) -> Result<impl std::io::Read + use<R>> {
+    let damaged = |e: &dyn std::fmt::Display| BatchError::Damaged(format!("cannot decrypt: {e}"));
+    let decryptor = age::Decryptor::new(input).map_err(|e| damaged(&e))?;
+    decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => BatchError::NotForUs(identity.to_public().to_string()),
+        other => damaged(&other),
+    })
+}
+
+/// Checks that the age part has the length and SHA-256 the signed header gives.
+pub fn check_body(header: &Header, len: u64, sha256: &str) -> Result<()> {
+    if len != header.payload_bytes {
+        return Err(BatchError::Damaged(format!(
+            "{len} bytes of encrypted data where {} were written; the file was cut short or added to",
+            header.payload_bytes
+        )));
+    }
+    if sha256 != header.payload_sha256 {
+        return Err(BatchError::Damaged("the encrypted data changed after it was written".into()));
+    }
+    Ok(())
+}
+
 impl Opened<'_> {
+    /// Checks the signature of the header with the laptop's key.
+    pub fn verify_signature(&self, key: &VerifyingKey) -> Result<()> {
+        key.verify(&signed_bytes(self.header_line), &self.signature)
+            .map_err(|_| BatchError::BadSignature(self.header.device_id.clone()))
+    }
+
     /// Checks the signature with the laptop's key, then the digest and length of the age part.
     pub fn verify(&self, key: &VerifyingKey) -> Result<()> {
-        key.verify(&signed_bytes(self.header_line), &self.signature)
-            .map_err(|_| BatchError::BadSignature(self.header.device_id.clone()))?;
-        if self.body.len() as u64 != self.header.payload_bytes {
-            return Err(BatchError::Damaged(format!(
-                "{} bytes of encrypted data where {} were written; the file was cut short or added to",
-                self.body.len(),
-                self.header.payload_bytes
-            )));
-        }
-        if sha256_hex(self.body) != self.header.payload_sha256 {
-            return Err(BatchError::Damaged("the encrypted data changed after it was written".into()));
-        }
-        Ok(())
+        self.verify_signature(key)?;
+        check_body(&self.header, self.body.len() as u64, &sha256_hex(self.body))
     }
 
     /// Decrypts the (verified) age part with `identity`.
     pub fn decrypt(&self, identity: &age::x25519::Identity) -> Result<Vec<u8>> {
-        let damaged = |e: &dyn std::fmt::Display| BatchError::Damaged(format!("cannot decrypt: {e}"));
-        let decryptor = age::Decryptor::new(self.body).map_err(|e| damaged(&e))?;
-        let mut reader = decryptor.decrypt(std::iter::once(identity as &dyn age::Identity)).map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => BatchError::NotForUs(identity.to_public().to_string()),
-            other => damaged(&other),
-        })?;
+        let mut reader = decrypting(self.body, identity)?;
         let mut out = Vec::with_capacity(self.body.len());
-        std::io::Read::read_to_end(&mut reader, &mut out).map_err(|e| damaged(&e))?;
+        std::io::Read::read_to_end(&mut reader, &mut out)
+            .map_err(|e| BatchError::Damaged(format!("cannot decrypt: {e}")))?;
         Ok(out)
     }
 }

@@ -12,9 +12,9 @@ use std::str::FromStr;
 use ed25519_dalek::VerifyingKey;
 use zeroize::Zeroizing;
 
-use crate::store::hq::{Counts, Hq, Incoming};
+use crate::store::hq::{Counts, Hq};
 
-use super::envelope::{self, Header};
+use super::envelope;
 use super::{BatchError, Result, payload, validate};
 pub use validate::validate;
 
@@ -45,41 +45,6 @@ impl Identity {
     }
 }
 
-/// A batch checked and decrypted, ready to merge.
-#[derive(Debug)]
-pub struct Checked {
-    /// Its signed header.
-    pub header: Header,
-    /// What it brings.
-    pub incoming: Incoming,
-    /// What the check of its account list found.
-    pub accounts: super::approved::Accounts,
-}
-
-/// Checks and decrypts one batch file's bytes (nothing is written).
-pub fn check(bytes: &[u8], hq: &mut Hq, identity: &Identity) -> Result<Checked> {
-    let opened = envelope::open(bytes)?;
-    let header = &opened.header;
-    let key = hq.device_key(&header.device_id)?.ok_or_else(|| BatchError::UnknownDevice(header.device_id.clone()))?;
-    let key = VerifyingKey::from_bytes(&key).map_err(|_| BatchError::UnknownDevice(header.device_id.clone()))?;
-    opened.verify(&key)?;
-    if !header.recipients.contains(&identity.recipient) {
-        return Err(BatchError::NotForUs(identity.recipient.clone()));
-    }
-    if let Some(digest) = hq.imported_digest(&header.device_id, header.seq)?
-        && digest != header.payload_sha256
-    {
-        return Err(BatchError::OutOfSequence { device: header.device_id.clone(), seq: header.seq });
-    }
-    let plain = Zeroizing::new(opened.decrypt(&identity.inner)?);
-    let (line, incoming) = payload::read(&plain)?;
-    validate::validate(header, &line, &incoming)?;
-    let (accounts_version, later) = hq.roster_versions_around(&header.device_id, header.seq)?;
-    let seen = super::approved::Seen { format: hq.device_format(&header.device_id)?, accounts_version, later };
-    let accounts = super::approved::check(header, &incoming, &key, seen)?;
-    Ok(Checked { header: opened.header.clone(), incoming, accounts })
-}
-
 /// One file imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
@@ -93,19 +58,109 @@ pub struct Imported {
     pub rolled_back: Option<(i64, u64)>,
 }
 
-/// Checks and merges one file.
+/// The age part as it is read: counted and hashed, to be checked against the signed header
+/// once read whole.
+struct Counted<R> {
+    inner: R,
+    hash: sha2::Sha256,
+    len: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        self.hash.update(buf.get(..n).unwrap_or_default());
+        self.len += n as u64;
+        Ok(n)
+    }
+}
+
+/// Checks and merges one file, streaming: the header is checked first (the laptop's signature,
+/// the recipients, the batch number), then the age part is decrypted, each line checked and
+/// merged in one transaction as it comes, and the encrypted part's length and digest compared
+/// with the signed header at its end. Any failure, wherever it is found, undoes the
+/// transaction: nothing of the file is imported. Memory stays that of a few records.
 pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Imported> {
-    let bytes = crate::limits::read_regular_file(path, crate::limits::BATCH_FILE_BYTES).map_err(BatchError::Io)?;
-    let checked = check(&bytes, hq, identity)?;
-    let h = &checked.header;
-    let counts = hq.merge(
-        &h.device_id,
-        (h.seq, h.format, checked.accounts.version),
-        &h.payload_sha256,
+    let file = crate::limits::open_regular_file(path, crate::limits::BATCH_FILE_BYTES).map_err(BatchError::Io)?;
+    let mut input = std::io::BufReader::with_capacity(1 << 20, file);
+    let head = envelope::read_head(&mut input)?;
+    let opened = envelope::open(&head)?;
+    let header = opened.header.clone();
+    let key = hq.device_key(&header.device_id)?.ok_or_else(|| BatchError::UnknownDevice(header.device_id.clone()))?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| BatchError::UnknownDevice(header.device_id.clone()))?;
+    opened.verify_signature(&key)?;
+    if !header.recipients.contains(&identity.recipient) {
+        return Err(BatchError::NotForUs(identity.recipient.clone()));
+    }
+    if let Some(digest) = hq.imported_digest(&header.device_id, header.seq)?
+        && digest != header.payload_sha256
+    {
+        return Err(BatchError::OutOfSequence { device: header.device_id.clone(), seq: header.seq });
+    }
+    let (accounts_version, later) = hq.roster_versions_around(&header.device_id, header.seq)?;
+    let seen = super::approved::Seen { format: hq.device_format(&header.device_id)?, accounts_version, later };
+
+    let mut body = Counted { inner: input, hash: <sha2::Sha256 as sha2::Digest>::new(), len: 0 };
+    let plain = envelope::decrypting(&mut body, &identity.inner)?;
+    let mut lines = payload::Lines::new(std::io::BufReader::with_capacity(1 << 20, plain));
+    match lines.next_item()? {
+        Some(payload::Item::Batch(line)) => validate::batch_line(&header, &line)?,
+        _ => return Err(BatchError::Invalid("the payload's first line is not its batch line".into())),
+    }
+    let mut accounts = None;
+    let mut forms = std::collections::HashMap::new();
+    let mut form_rows = Vec::new();
+    let mut next = lines.next_item()?;
+    loop {
+        match next {
+            Some(payload::Item::Accounts(list, signature)) => accounts = Some((list, signature)),
+            Some(payload::Item::Form(hash, definition)) => {
+                let compiled = validate::form(&hash, &definition)?;
+                form_rows.push((hash.clone(), compiled.form.id.clone(), compiled.form.version.clone(), definition));
+                forms.insert(hash, compiled);
+            }
+            _ => break,
+        }
+        next = lines.next_item()?;
+    }
+    let (list, checked) = super::approved::list(&header, accounts.as_ref(), &key, seen)?;
+    let digest = header.payload_sha256.clone();
+    let mut merge = hq.begin_merge(
+        &header.device_id,
+        (header.seq, header.format, checked.version),
+        &digest,
         &path.to_string_lossy(),
-        &checked.incoming,
+        &form_rows,
     )?;
-    Ok(Imported { device_id: h.device_id.clone(), seq: h.seq, counts, rolled_back: checked.accounts.rolled_back })
+    let mut ids = std::collections::HashSet::new();
+    while let Some(item) = next {
+        match item {
+            payload::Item::Record(rec) => {
+                validate::record(&rec, &header, &forms)?;
+                if !ids.insert(rec.uuid.clone()) {
+                    return Err(validate::twice(&rec.uuid));
+                }
+                super::approved::record(list.as_ref(), &header, &rec)?;
+                merge.record(&rec)?;
+            }
+            payload::Item::Tombstone(t) => {
+                validate::tombstone(&t)?;
+                super::approved::withdrawal(list.as_ref(), &header, &t)?;
+                merge.withdrawal(&t)?;
+            }
+            payload::Item::Batch(_) | payload::Item::Accounts(..) | payload::Item::Form(..) => {
+                return Err(BatchError::Invalid("an account list or a form after the records".into()));
+            }
+        }
+        next = lines.next_item()?;
+    }
+    // The rest of the age part (nothing, in a batch as written), then its length and digest.
+    drop(lines);
+    std::io::copy(&mut body, &mut std::io::sink()).map_err(|e| BatchError::Io(e.to_string()))?;
+    envelope::check_body(&header, body.len, &super::hex(&sha2::Digest::finalize(body.hash)))?;
+    let counts = merge.finish()?;
+    Ok(Imported { device_id: header.device_id.clone(), seq: header.seq, counts, rolled_back: checked.rolled_back })
 }
 
 /// The (device, batch number) a file says it is, from its first lines, to sort files by.

@@ -136,41 +136,126 @@ pub fn write(
     out
 }
 
-/// Reads a payload back, checking its shape: a batch line first, an end line last whose
-/// counts match.
+/// One line of a payload, as [`Lines`] gives them.
+#[derive(Debug)]
+pub enum Item {
+    /// The batch line (always first).
+    Batch(BatchLine),
+    /// The signed account list: its JSON and the laptop's signature.
+    Accounts(String, String),
+    /// A form version: hash, definition.
+    Form(String, String),
+    /// A record.
+    Record(Box<Record>),
+    /// A withdrawal.
+    Tombstone(Tombstone),
+}
+
+/// The longest payload line read (a form definition, or a record with long texts).
+pub const MAX_LINE: u64 = 64 << 20;
+
+/// Reads a payload line by line, checking its shape as it goes: a batch line first, at most one
+/// account list, an end line last whose counts match; nothing after it.
+pub struct Lines<R> {
+    input: R,
+    n: usize,
+    batch: bool,
+    accounts: bool,
+    records: usize,
+    tombstones: usize,
+    ended: bool,
+    line: Vec<u8>,
+}
+
+impl<R: std::io::BufRead> Lines<R> {
+    /// Lines of `input`.
+    pub fn new(input: R) -> Lines<R> {
+        Lines { input, n: 0, batch: false, accounts: false, records: 0, tombstones: 0, ended: false, line: Vec::new() }
+    }
+
+    /// The next item; `None` after the end line (and nothing but empty lines after it).
+    pub fn next_item(&mut self) -> Result<Option<Item>> {
+        use std::io::{BufRead, Read};
+        loop {
+            let bad = |n: usize, why: &str| BatchError::Invalid(format!("line {n} of the payload: {why}"));
+            use zeroize::Zeroize;
+            self.line.zeroize();
+            self.line.clear();
+            let read = (&mut self.input)
+                .take(MAX_LINE + 1)
+                .read_until(b'\n', &mut self.line)
+                .map_err(|e| BatchError::Damaged(format!("cannot decrypt: {e}")))?;
+            if read == 0 {
+                return if self.ended {
+                    Ok(None)
+                } else {
+                    Err(BatchError::Damaged("the payload has no end line".into()))
+                };
+            }
+            self.n += 1;
+            let n = self.n;
+            if self.line.len() as u64 > MAX_LINE {
+                return Err(bad(n, "longer than any line fourmi writes"));
+            }
+            let raw = self.line.strip_suffix(b"\n").unwrap_or(&self.line);
+            if raw.is_empty() {
+                continue;
+            }
+            if self.ended {
+                return Err(bad(n, "data after the end line"));
+            }
+            let item: In = serde_json::from_slice(raw).map_err(|e| bad(n, &e.to_string()))?;
+            return match item {
+                In::Batch(b) if n == 1 => {
+                    self.batch = true;
+                    Ok(Some(Item::Batch(b)))
+                }
+                In::Batch(_) => Err(bad(n, "a second batch line")),
+                _ if !self.batch => Err(bad(n, "the batch line is missing")),
+                In::Accounts { .. } if self.accounts => Err(bad(n, "a second account list")),
+                In::Accounts { list, signature } => {
+                    self.accounts = true;
+                    Ok(Some(Item::Accounts(list, signature)))
+                }
+                In::Form { hash, definition } => Ok(Some(Item::Form(hash, definition))),
+                In::Record(r) => {
+                    self.records += 1;
+                    Ok(Some(Item::Record(r)))
+                }
+                In::Tombstone(t) => {
+                    self.tombstones += 1;
+                    Ok(Some(Item::Tombstone(t)))
+                }
+                In::End { records, tombstones } => {
+                    if records != self.records || tombstones != self.tombstones {
+                        return Err(bad(n, "the counts do not match the lines above"));
+                    }
+                    self.ended = true;
+                    continue;
+                }
+            };
+        }
+    }
+
+    /// What is left of the input after the payload.
+    pub fn into_inner(self) -> R {
+        self.input
+    }
+}
+
+/// Reads a payload back whole, checking its shape as [`Lines`] does.
 pub fn read(bytes: &[u8]) -> Result<(BatchLine, Incoming)> {
-    let bad = |n: usize, why: &str| BatchError::Invalid(format!("line {n} of the payload: {why}"));
+    let mut lines = Lines::new(bytes);
     let mut batch = None;
     let mut incoming = Incoming::default();
-    let mut ended = false;
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let n = i + 1;
-        if raw.is_empty() {
-            continue;
-        }
-        if ended {
-            return Err(bad(n, "data after the end line"));
-        }
-        let item: In = serde_json::from_slice(raw).map_err(|e| bad(n, &e.to_string()))?;
-        match (item, &batch) {
-            (In::Batch(b), None) if n == 1 => batch = Some(b),
-            (In::Batch(_), _) => return Err(bad(n, "a second batch line")),
-            (_, None) => return Err(bad(n, "the batch line is missing")),
-            (In::Accounts { .. }, _) if incoming.accounts.is_some() => return Err(bad(n, "a second account list")),
-            (In::Accounts { list, signature }, _) => incoming.accounts = Some((list, signature)),
-            (In::Form { hash, definition }, _) => incoming.forms.push((hash, definition)),
-            (In::Record(r), _) => incoming.records.push(*r),
-            (In::Tombstone(t), _) => incoming.tombstones.push(t),
-            (In::End { records, tombstones }, _) => {
-                if records != incoming.records.len() || tombstones != incoming.tombstones.len() {
-                    return Err(bad(n, "the counts do not match the lines above"));
-                }
-                ended = true;
-            }
+    while let Some(item) = lines.next_item()? {
+        match item {
+            Item::Batch(b) => batch = Some(b),
+            Item::Accounts(list, signature) => incoming.accounts = Some((list, signature)),
+            Item::Form(hash, definition) => incoming.forms.push((hash, definition)),
+            Item::Record(r) => incoming.records.push(*r),
+            Item::Tombstone(t) => incoming.tombstones.push(t),
         }
     }
-    match batch {
-        Some(b) if ended => Ok((b, incoming)),
-        _ => Err(BatchError::Damaged("the payload has no end line".into())),
-    }
+    batch.map(|b| (b, incoming)).ok_or_else(|| BatchError::Damaged("the payload has no batch line".into()))
 }

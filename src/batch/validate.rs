@@ -23,34 +23,56 @@ static COARSE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}(-\d{
 /// Checks the payload against the signed header and every record against its form; returns the
 /// compiled forms by hash.
 pub fn validate(header: &Header, line: &BatchLine, incoming: &Incoming) -> Result<HashMap<String, Compiled>> {
-    if line.device_id != header.device_id || line.seq != header.seq || line.format != header.format {
-        return Err(BatchError::Invalid("the payload belongs to another batch than its signed header".into()));
-    }
+    batch_line(header, line)?;
     let mut forms = HashMap::new();
     for (hash, definition) in &incoming.forms {
-        if &sha256_hex(definition.as_bytes()) != hash {
-            return Err(BatchError::Invalid(format!("the form version {hash} does not match its hash")));
-        }
-        let compiled = crate::form::from_definition(definition)
-            .map_err(|e| BatchError::Invalid(format!("the form version {hash}: {e}")))?;
-        forms.insert(hash.clone(), compiled);
+        forms.insert(hash.clone(), form(hash, definition)?);
     }
     let mut seen = std::collections::HashSet::new();
     for rec in &incoming.records {
-        check_record(rec, header, &forms).map_err(|why| BatchError::Invalid(format!("record {}: {why}", rec.uuid)))?;
+        record(rec, header, &forms)?;
         if !seen.insert(rec.uuid.as_str()) {
-            return Err(BatchError::Invalid(format!(
-                "record {} is in the batch twice (a laptop never sends that)",
-                rec.uuid
-            )));
+            return Err(twice(&rec.uuid));
         }
     }
     for t in &incoming.tombstones {
-        if uuid::Uuid::parse_str(&t.uuid).is_err() {
-            return Err(BatchError::Invalid(format!("a withdrawal names `{}`, which is not a record id", t.uuid)));
-        }
+        tombstone(t)?;
     }
     Ok(forms)
+}
+
+/// The payload's batch line must repeat the signed header.
+pub fn batch_line(header: &Header, line: &BatchLine) -> Result<()> {
+    if line.device_id != header.device_id || line.seq != header.seq || line.format != header.format {
+        return Err(BatchError::Invalid("the payload belongs to another batch than its signed header".into()));
+    }
+    Ok(())
+}
+
+/// A form version: its hash must be its definition's, and it must compile.
+pub fn form(hash: &str, definition: &str) -> Result<Compiled> {
+    if sha256_hex(definition.as_bytes()) != hash {
+        return Err(BatchError::Invalid(format!("the form version {hash} does not match its hash")));
+    }
+    crate::form::from_definition(definition).map_err(|e| BatchError::Invalid(format!("the form version {hash}: {e}")))
+}
+
+/// A record against its form.
+pub fn record(rec: &Record, header: &Header, forms: &HashMap<String, Compiled>) -> Result<()> {
+    check_record(rec, header, forms).map_err(|why| BatchError::Invalid(format!("record {}: {why}", rec.uuid)))
+}
+
+/// The refusal of a batch that carries record `uuid` twice.
+pub fn twice(uuid: &str) -> BatchError {
+    BatchError::Invalid(format!("record {uuid} is in the batch twice (a laptop never sends that)"))
+}
+
+/// A withdrawal must name a record id.
+pub fn tombstone(t: &crate::store::Tombstone) -> Result<()> {
+    if uuid::Uuid::parse_str(&t.uuid).is_err() {
+        return Err(BatchError::Invalid(format!("a withdrawal names `{}`, which is not a record id", t.uuid)));
+    }
+    Ok(())
 }
 
 fn check_record(rec: &Record, header: &Header, forms: &HashMap<String, Compiled>) -> std::result::Result<(), String> {

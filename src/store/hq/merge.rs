@@ -1,7 +1,7 @@
-//! Merging one checked batch, inside the transaction [`super::Hq::merge`] opened, with the
-//! other writers waiting. The records go in one at a time on SQLite (in-process lookups cost
-//! little), and on PostgreSQL by `COPY` into a temporary table and then one statement for all of
-//! them (one round trip per row would take far longer than the data); the rules are the same:
+//! Merging one batch as it is read and checked ([`Merge`]: one transaction, the other writers
+//! waiting). The records go in one at a time on SQLite (in-process lookups cost little), and on
+//! PostgreSQL by `COPY` into a temporary table, in chunks, then one statement for all of them
+//! (one round trip per row would take far longer than the data); the rules are the same:
 //!
 //! - a record belongs to the laptop that made it: it is kept under that laptop and its id, so
 //!   only that laptop's batches revise it or withdraw it; a record of another laptop with the
@@ -11,186 +11,307 @@
 //! - only the sending laptop's own withdrawals (or old ones, whose laptop was not kept, `''`)
 //!   apply: another laptop cannot claim a record by withdrawing it first; a withdrawal stays.
 
-use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::types::{Json, Type};
-
 use super::db::Db;
-use super::{Counts, Incoming};
+use super::{Counts, Incoming, Record};
+use crate::store::batches::Tombstone;
 use crate::store::{Result, StoreError, now};
 
+/// A merge under way: records and withdrawals are given one at a time, so a batch of any size
+/// is merged in the memory of one record (PostgreSQL's rows are sent in chunks of a few
+/// megabytes). Nothing is kept unless [`Merge::finish`] is called: dropped, it is undone.
+pub struct Merge<'a> {
+    db: &'a mut Db,
+    import: Import,
+    counts: Counts,
+    /// PostgreSQL: rows not sent yet, in `COPY`'s text format.
+    pending: Vec<u8>,
+    /// PostgreSQL: the rows sent were merged into the records (withdrawals then apply).
+    merged: bool,
+    done: bool,
+}
+
 /// The import being merged.
-pub(super) struct Import<'a> {
-    pub device_id: &'a str,
+pub(super) struct Import {
+    pub device_id: String,
     pub seq: i64,
     pub format: i64,
     pub roster_version: Option<i64>,
-    pub digest: &'a str,
-    pub file: &'a str,
+    pub digest: String,
+    pub file: String,
 }
 
-pub(super) fn merge(db: &mut Db, import: &Import, batch: &Incoming) -> Result<Counts> {
-    db.lock_writers()?;
-    // Checked before the batch was decrypted, and again now that no one else writes.
-    let had: Option<String> = db.one(
-        "SELECT digest FROM imports WHERE device_id = ?1 AND seq = ?2",
-        &[&import.device_id, &import.seq],
-        |r| r.get(0),
-    )?;
-    if had.as_deref().is_some_and(|d| d != import.digest) {
-        return Err(StoreError::Invalid(format!(
-            "another batch number {} of this laptop was imported meanwhile; nothing of this one was imported",
-            import.seq
-        )));
-    }
-    for (hash, definition) in &batch.forms {
-        let (id, version) = batch
-            .records
-            .iter()
-            .find(|r| &r.form_hash == hash)
-            .map(|r| (r.form_id.as_str(), r.form_version.as_str()))
-            .unwrap_or(("", ""));
-        db.exec(
-            "INSERT INTO forms (hash, form_id, version, definition) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-            &[hash, &id, &version, definition],
-        )?;
-    }
-    let mut counts = match db {
-        Db::Lite(_) => records_one_by_one(db, import.device_id, batch)?,
-        Db::Pg(_) => records_at_once(db, import.device_id, batch)?,
-    };
-    for t in &batch.tombstones {
-        db.exec(
-            "INSERT INTO tombstones (uuid, form_id, withdrawn_at, device_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-            &[&t.uuid, &t.form_id, &t.withdrawn_at, &import.device_id],
-        )?;
-        counts.deleted +=
-            db.exec("DELETE FROM records WHERE uuid = ?1 AND device_id = ?2", &[&t.uuid, &import.device_id])? as usize;
-    }
-    let counts_json = serde_json::to_string(&counts).unwrap_or_default();
-    db.exec(
-        "INSERT INTO imports (device_id, seq, digest, file, imported_at, counts, roster_version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-        &[&import.device_id, &import.seq, &import.digest, &import.file, &now(), &counts_json, &import.roster_version],
-    )?;
-    db.exec(
-        "UPDATE devices SET format = ?2 WHERE device_id = ?1 AND format < ?2",
-        &[&import.device_id, &import.format],
-    )?;
-    if let Some(v) = import.roster_version {
-        db.exec(
-            "UPDATE devices SET roster_version = ?2 WHERE device_id = ?1 AND roster_version < ?2",
-            &[&import.device_id, &v],
-        )?;
-    }
-    Ok(counts)
-}
+/// How many bytes of rows PostgreSQL is sent at a time.
+const CHUNK: usize = 8 << 20;
 
-fn records_one_by_one(db: &mut Db, device_id: &str, batch: &Incoming) -> Result<Counts> {
-    let mut counts = Counts::default();
-    for r in &batch.records {
-        if db.exists("SELECT 1 FROM tombstones WHERE uuid = ?1 AND device_id IN (?2, '')", &[&r.uuid, &device_id])? {
-            counts.unchanged += 1;
-            continue;
+impl<'a> Merge<'a> {
+    /// Begins: takes the writers' turn, checks the batch number again, stores the forms.
+    pub(super) fn begin(
+        db: &'a mut Db,
+        import: Import,
+        forms: &[(String, String, String, String)],
+    ) -> Result<Merge<'a>> {
+        db.begin()?;
+        let mut m = Merge { db, import, counts: Counts::default(), pending: Vec::new(), merged: false, done: false };
+        m.start(forms)?;
+        Ok(m)
+    }
+
+    fn start(&mut self, forms: &[(String, String, String, String)]) -> Result<()> {
+        let db = &mut *self.db;
+        db.lock_writers()?;
+        // Checked before the batch was decrypted, and again now that no one else writes.
+        let had: Option<String> = db.one(
+            "SELECT digest FROM imports WHERE device_id = ?1 AND seq = ?2",
+            &[&self.import.device_id, &self.import.seq],
+            |r| r.get(0),
+        )?;
+        if had.as_deref().is_some_and(|d| d != self.import.digest) {
+            return Err(StoreError::Invalid(format!(
+                "another batch number {} of this laptop was imported meanwhile; nothing of this one was imported",
+                self.import.seq
+            )));
         }
-        if db.exists("SELECT 1 FROM records WHERE uuid = ?1 AND device_id <> ?2", &[&r.uuid, &device_id])? {
-            counts.shared_ids += 1;
+        for (hash, id, version, definition) in forms {
+            db.exec(
+                "INSERT INTO forms (hash, form_id, version, definition) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                &[hash, id, version, definition],
+            )?;
         }
-        let have: Option<i64> =
-            db.one("SELECT revision FROM records WHERE device_id = ?1 AND uuid = ?2", &[&device_id, &r.uuid], |x| {
-                x.get(0)
-            })?;
-        match have {
-            Some(rev) if rev >= r.revision => {
-                counts.unchanged += 1;
-                continue;
+        if let Db::Pg(pg) = db {
+            pg.client.batch_execute(
+                "CREATE TEMPORARY TABLE incoming (LIKE records INCLUDING DEFAULTS) ON COMMIT DROP;
+                 ALTER TABLE incoming ADD PRIMARY KEY (device_id, uuid)",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Merges one record.
+    pub fn record(&mut self, r: &Record) -> Result<()> {
+        if self.db.is_pg() {
+            if self.merged {
+                return Err(StoreError::Invalid("a record after the withdrawals".into()));
             }
-            Some(_) => counts.updated += 1,
-            None => counts.imported += 1,
+            copy_row(&mut self.pending, r);
+            if self.pending.len() >= CHUNK {
+                self.send()?;
+            }
+            return Ok(());
         }
-        let history = serde_json::to_string(&r.history).unwrap_or_else(|_| "[]".into());
-        let answers = serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into());
+        one_record(self.db, &self.import.device_id, r, &mut self.counts)
+    }
+
+    /// Sends PostgreSQL the rows not sent yet.
+    fn send(&mut self) -> Result<()> {
+        use std::io::Write;
+        let Db::Pg(pg) = &mut *self.db else { return Ok(()) };
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let mut w = pg.client.copy_in(&format!("COPY incoming ({COLUMNS}) FROM STDIN"))?;
+        w.write_all(&self.pending).map_err(|e| StoreError::Db(format!("sending records to PostgreSQL failed: {e}")))?;
+        w.finish()?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Applies one withdrawal (every record comes before them).
+    pub fn withdrawal(&mut self, t: &Tombstone) -> Result<()> {
+        self.merge_sent()?;
+        let device = &self.import.device_id;
+        self.db.exec(
+            "INSERT INTO tombstones (uuid, form_id, withdrawn_at, device_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            &[&t.uuid, &t.form_id, &t.withdrawn_at, device],
+        )?;
+        self.counts.deleted +=
+            self.db.exec("DELETE FROM records WHERE uuid = ?1 AND device_id = ?2", &[&t.uuid, device])? as usize;
+        Ok(())
+    }
+
+    /// PostgreSQL: sends the last rows and merges them all, once.
+    fn merge_sent(&mut self) -> Result<()> {
+        if self.db.is_pg() && !self.merged {
+            self.send()?;
+            let Db::Pg(pg) = &mut *self.db else { return Ok(()) };
+            self.counts = records_at_once(&mut pg.client, &self.import.device_id)?;
+            self.merged = true;
+        }
+        Ok(())
+    }
+
+    /// Records the import and commits; the counts of what changed.
+    pub fn finish(mut self) -> Result<Counts> {
+        self.merge_sent()?;
+        let counts = self.counts;
+        let import = &self.import;
+        let db = &mut *self.db;
+        let counts_json = serde_json::to_string(&counts).unwrap_or_default();
         db.exec(
-            "INSERT OR REPLACE INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at,
-             completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, history)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            "INSERT INTO imports (device_id, seq, digest, file, imported_at, counts, roster_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
             &[
-                &r.uuid,
-                &r.form_hash,
-                &r.form_id,
-                &r.form_version,
-                &r.monitor,
-                &r.device_id,
-                &r.started_at,
-                &r.completed_at,
-                &r.language,
-                &r.consent_interview,
-                &r.consent_at,
-                &r.consent_recontact,
-                &r.status,
-                &r.revision,
-                &answers,
-                &history,
+                &import.device_id,
+                &import.seq,
+                &import.digest,
+                &import.file,
+                &now(),
+                &counts_json,
+                &import.roster_version,
             ],
         )?;
+        db.exec(
+            "UPDATE devices SET format = ?2 WHERE device_id = ?1 AND format < ?2",
+            &[&import.device_id, &import.format],
+        )?;
+        if let Some(v) = import.roster_version {
+            db.exec(
+                "UPDATE devices SET roster_version = ?2 WHERE device_id = ?1 AND roster_version < ?2",
+                &[&import.device_id, &v],
+            )?;
+        }
+        db.commit()?;
+        self.done = true;
+        Ok(counts)
     }
-    Ok(counts)
+}
+
+impl Drop for Merge<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.db.rollback();
+        }
+    }
+}
+
+/// `s` in `COPY`'s text format (`\N` is null).
+fn copy_text(out: &mut Vec<u8>, s: Option<&str>) {
+    let Some(s) = s else {
+        out.extend_from_slice(b"\\N");
+        return;
+    };
+    for b in s.bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+fn copy_row(out: &mut Vec<u8>, r: &Record) {
+    let bool_text = |b: bool| if b { "t" } else { "f" };
+    let answers = serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into());
+    let history = serde_json::to_string(&r.history).unwrap_or_else(|_| "[]".into());
+    let revision = r.revision.to_string();
+    let cells: [Option<&str>; 16] = [
+        Some(&r.uuid),
+        Some(&r.form_hash),
+        Some(&r.form_id),
+        Some(&r.form_version),
+        Some(&r.monitor),
+        Some(&r.device_id),
+        Some(&r.started_at),
+        r.completed_at.as_deref(),
+        Some(&r.language),
+        Some(bool_text(r.consent_interview)),
+        r.consent_at.as_deref(),
+        r.consent_recontact.map(bool_text),
+        Some(&r.status),
+        Some(&revision),
+        Some(&answers),
+        Some(&history),
+    ];
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\t');
+        }
+        copy_text(out, *c);
+    }
+    out.push(b'\n');
+}
+
+/// Merges a whole batch in memory (the streaming [`Merge`] does the work).
+pub(super) fn merge(db: &mut Db, import: Import, batch: &Incoming) -> Result<Counts> {
+    let forms: Vec<(String, String, String, String)> = batch
+        .forms
+        .iter()
+        .map(|(hash, definition)| {
+            let (id, version) = batch
+                .records
+                .iter()
+                .find(|r| &r.form_hash == hash)
+                .map(|r| (r.form_id.clone(), r.form_version.clone()))
+                .unwrap_or_default();
+            (hash.clone(), id, version, definition.clone())
+        })
+        .collect();
+    let mut m = Merge::begin(db, import, &forms)?;
+    for r in &batch.records {
+        m.record(r)?;
+    }
+    for t in &batch.tombstones {
+        m.withdrawal(t)?;
+    }
+    m.finish()
+}
+
+fn one_record(db: &mut Db, device_id: &str, r: &Record, counts: &mut Counts) -> Result<()> {
+    if db.exists("SELECT 1 FROM tombstones WHERE uuid = ?1 AND device_id IN (?2, '')", &[&r.uuid, &device_id])? {
+        counts.unchanged += 1;
+        return Ok(());
+    }
+    if db.exists("SELECT 1 FROM records WHERE uuid = ?1 AND device_id <> ?2", &[&r.uuid, &device_id])? {
+        counts.shared_ids += 1;
+    }
+    let have: Option<i64> =
+        db.one("SELECT revision FROM records WHERE device_id = ?1 AND uuid = ?2", &[&device_id, &r.uuid], |x| {
+            x.get(0)
+        })?;
+    match have {
+        Some(rev) if rev >= r.revision => {
+            counts.unchanged += 1;
+            return Ok(());
+        }
+        Some(_) => counts.updated += 1,
+        None => counts.imported += 1,
+    }
+    let history = serde_json::to_string(&r.history).unwrap_or_else(|_| "[]".into());
+    let answers = serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into());
+    db.exec(
+        "INSERT OR REPLACE INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at,
+         completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, history)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        &[
+            &r.uuid,
+            &r.form_hash,
+            &r.form_id,
+            &r.form_version,
+            &r.monitor,
+            &r.device_id,
+            &r.started_at,
+            &r.completed_at,
+            &r.language,
+            &r.consent_interview,
+            &r.consent_at,
+            &r.consent_recontact,
+            &r.status,
+            &r.revision,
+            &answers,
+            &history,
+        ],
+    )?;
+    Ok(())
 }
 
 const COLUMNS: &str = "uuid, form_hash, form_id, form_version, monitor, device_id, started_at, completed_at, language,
     consent_interview, consent_at, consent_recontact, status, revision, answers, history";
 
-fn records_at_once(db: &mut Db, device_id: &str, batch: &Incoming) -> Result<Counts> {
-    let Db::Pg(pg) = db else { return Err(StoreError::Db("a PostgreSQL merge on another database".into())) };
-    pg.client.batch_execute(
-        "CREATE TEMPORARY TABLE incoming (LIKE records INCLUDING DEFAULTS) ON COMMIT DROP;
-         ALTER TABLE incoming ADD PRIMARY KEY (device_id, uuid)",
-    )?;
-    {
-        let sink = pg.client.copy_in(&format!("COPY incoming ({COLUMNS}) FROM STDIN (FORMAT binary)"))?;
-        let (t, b, i, j) = (Type::TEXT, Type::BOOL, Type::INT8, Type::JSONB);
-        let types = [
-            t.clone(),
-            t.clone(),
-            t.clone(),
-            t.clone(),
-            t.clone(),
-            t.clone(),
-            t.clone(),
-            t.clone(),
-            t.clone(),
-            b.clone(),
-            t.clone(),
-            b,
-            t,
-            i,
-            j.clone(),
-            j,
-        ];
-        let mut w = BinaryCopyInWriter::new(sink, &types);
-        for r in &batch.records {
-            w.write(&[
-                &r.uuid,
-                &r.form_hash,
-                &r.form_id,
-                &r.form_version,
-                &r.monitor,
-                &r.device_id,
-                &r.started_at,
-                &r.completed_at,
-                &r.language,
-                &r.consent_interview,
-                &r.consent_at,
-                &r.consent_recontact,
-                &r.status,
-                &r.revision,
-                &Json(&r.answers),
-                &Json(&r.history),
-            ])?;
-        }
-        w.finish()?;
-    }
+/// PostgreSQL: merges the rows sent into `incoming` into the records, at once.
+fn records_at_once(client: &mut postgres::Client, device_id: &str) -> Result<Counts> {
     let gone = "EXISTS (SELECT 1 FROM tombstones t WHERE t.uuid = i.uuid AND t.device_id IN ($1, ''))";
-    let row = pg.client.query_one(
+    let row = client.query_one(
         &format!(
             "SELECT count(*) FILTER (WHERE {gone}),
                     count(*) FILTER (WHERE NOT {gone} AND r.revision IS NULL),
@@ -210,7 +331,7 @@ fn records_at_once(db: &mut Db, device_id: &str, batch: &Incoming) -> Result<Cou
         .filter(|c| !matches!(*c, "uuid" | "device_id"))
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
-    pg.client.execute(
+    client.execute(
         &format!(
             "INSERT INTO records ({COLUMNS}) SELECT {COLUMNS} FROM incoming i WHERE NOT {gone}
              ON CONFLICT (device_id, uuid) DO UPDATE SET {} WHERE records.revision < excluded.revision",
@@ -218,6 +339,6 @@ fn records_at_once(db: &mut Db, device_id: &str, batch: &Incoming) -> Result<Cou
         ),
         &[&device_id],
     )?;
-    pg.client.batch_execute("DROP TABLE incoming")?;
+    client.batch_execute("DROP TABLE incoming")?;
     Ok(counts)
 }

@@ -23,6 +23,7 @@ use super::batches::{StatusChange, Tombstone};
 use super::now;
 use super::{Result, StoreError, files};
 use db::Db;
+pub use merge::Merge;
 
 /// A record as a batch carries it and headquarters keeps it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -405,14 +406,38 @@ impl Hq {
         batch: &Incoming,
     ) -> Result<Counts> {
         let import = merge::Import {
-            device_id,
+            device_id: device_id.to_string(),
             seq,
             format: format as i64,
             roster_version: roster_version.map(|v| v as i64),
-            digest,
-            file,
+            digest: digest.to_string(),
+            file: file.to_string(),
         };
-        self.db.write(|db| merge::merge(db, &import, batch))
+        merge::merge(&mut self.db, import, batch)
+    }
+
+    /// Begins merging one batch of format `format`, carrying the account list of version
+    /// `roster_version`, with its form versions (hash, form id, version, definition): give it
+    /// the records, then the withdrawals, then finish it (dropped unfinished, nothing is kept).
+    /// Refused, with nothing changed, when another batch with this laptop and number was
+    /// imported meanwhile.
+    pub fn begin_merge(
+        &mut self,
+        device_id: &str,
+        (seq, format, roster_version): (i64, u32, Option<u64>),
+        digest: &str,
+        file: &str,
+        forms: &[(String, String, String, String)],
+    ) -> Result<Merge<'_>> {
+        let import = merge::Import {
+            device_id: device_id.to_string(),
+            seq,
+            format: format as i64,
+            roster_version: roster_version.map(|v| v as i64),
+            digest: digest.to_string(),
+            file: file.to_string(),
+        };
+        Merge::begin(&mut self.db, import, forms)
     }
 
     /// The form versions of `form_id` (hash, version, definition), oldest first.
