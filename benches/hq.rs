@@ -58,12 +58,13 @@ fn data() -> Data {
     Data { bench, batches, csvs }
 }
 
-/// The peak resident memory (MB) of `fourmi hq import` on every batch into `place`.
-fn peak_memory(d: &Data, place: &Database, args: &[String]) -> Option<f64> {
+/// The peak resident memory (MB) and the time (s) of `fourmi hq import` on every batch into
+/// `place`, once.
+fn peak_memory(d: &Data, place: &Database, args: &[String]) -> Option<(f64, f64)> {
     drop(d.bench.hq_at(place));
     let out = Command::new("/usr/bin/time")
         .arg("-f")
-        .arg("%M")
+        .arg("%M %e")
         .arg(env!("CARGO_BIN_EXE_fourmi"))
         .args(["hq", "import"])
         .args(&d.batches)
@@ -71,8 +72,11 @@ fn peak_memory(d: &Data, place: &Database, args: &[String]) -> Option<f64> {
         .output()
         .ok()?;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let kb: f64 = String::from_utf8_lossy(&out.stderr).lines().last()?.trim().parse().ok()?;
-    Some(kb / 1024.0)
+    let text = String::from_utf8_lossy(&out.stderr);
+    let mut last = text.lines().last()?.split_whitespace();
+    let kb: f64 = last.next()?.parse().ok()?;
+    let secs: f64 = last.next()?.parse().ok()?;
+    Some((kb / 1024.0, secs))
 }
 
 fn import_all(d: &Data, place: &Database) {
@@ -90,8 +94,9 @@ fn sqlite(c: &mut Criterion, d: &Data) {
     let total = d.batches.len() * N;
     let at = tempfile::tempdir().unwrap();
     let place = Database::Embedded(at.path().join("peak"));
-    if let Some(mb) = peak_memory(d, &place, &["--data-dir".into(), at.path().join("peak").display().to_string()]) {
-        eprintln!("peak resident memory of `fourmi hq import` on {total} records into SQLite: {mb:.0} MB");
+    if let Some((mb, s)) = peak_memory(d, &place, &["--data-dir".into(), at.path().join("peak").display().to_string()])
+    {
+        eprintln!("`fourmi hq import` of {total} records into SQLite, once: peak resident memory {mb:.0} MB, {s:.1} s");
     }
     let mut g = c.benchmark_group(format!("headquarters import into SQLite, {total} records"));
     g.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(60));
@@ -162,8 +167,10 @@ fn postgres(c: &mut Criterion, d: &Data) {
     let Some(url) = pg::database() else { return };
     let total = d.batches.len() * N;
     let place = Database::Postgres(url.clone());
-    if let Some(mb) = peak_memory(d, &place, &["--database".into(), url]) {
-        eprintln!("peak resident memory of `fourmi hq import` on {total} records into PostgreSQL: {mb:.0} MB");
+    if let Some((mb, s)) = peak_memory(d, &place, &["--database".into(), url]) {
+        eprintln!(
+            "`fourmi hq import` of {total} records into PostgreSQL, once: peak resident memory {mb:.0} MB, {s:.1} s"
+        );
     }
     let mut g = c.benchmark_group(format!("headquarters import into PostgreSQL, {total} records"));
     g.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(60));

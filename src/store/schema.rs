@@ -180,6 +180,9 @@ const HQ_MIGRATIONS: &[&str] = &[
     // 6: the labels of the analysts' views (see `hq::views`).
     "CREATE TABLE labels (view TEXT NOT NULL, col TEXT NOT NULL, value TEXT, language TEXT NOT NULL, label TEXT NOT NULL);
      CREATE INDEX labels_view ON labels(view, col);",
+    // 7: a record's id across laptops (each import asks whether another laptop has it: without
+    // this, every record of a batch read the whole table).
+    "CREATE INDEX records_uuid ON records(uuid);",
 ];
 
 /// Brings headquarters' database up to date.
