@@ -227,7 +227,7 @@ impl HqScreen {
                     self.tables = Some(TablesPage::for_hq(self.place.clone(), self.forms.clone()));
                 }
                 if let Some(t) = &mut self.tables {
-                    t.ui_hq(ui, tr);
+                    super::controls::page(ui, |ui| t.ui_hq(ui, tr));
                 }
             }
         }

@@ -215,7 +215,7 @@ impl TablesPage {
             }
         }
         if let Some(t) = &self.table {
-            egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| show(ui, t, tr));
+            show(ui, t, tr);
         }
     }
 }

@@ -220,7 +220,7 @@ impl Workspace {
                 Page::Records(p) => p.ui(ui, store, catalog, tr),
                 Page::Record(p) => p.ui(ui, store, tr),
                 Page::Tallies(p) => p.ui(ui, store, tr),
-                Page::Tables(p) => p.ui(ui, store, catalog, tr),
+                Page::Tables(p) => super::controls::page(ui, |ui| p.ui(ui, store, catalog, tr)),
                 Page::Export(p) => p.ui(ui, store, catalog, tr),
                 Page::Settings(p) => p.ui(ui, store, tr, prefs, dir),
             };
