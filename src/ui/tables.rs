@@ -38,23 +38,15 @@ impl TablesPage {
         };
         let forms: Vec<String> =
             store.tally(&finished, TallyBy::Form).map(|v| v.into_iter().map(|(f, _)| f).collect()).unwrap_or_default();
-        TablesPage {
-            form: forms.first().cloned(),
-            forms,
-            loading: None,
-            data: None,
-            question: None,
-            by: None,
-            find: [String::new(), String::new()],
-            filter: String::new(),
-            table: None,
-            error: None,
-            hq: None,
-        }
+        TablesPage::of(forms, None)
     }
 
     /// The tables over headquarters' data, of `forms`.
     pub fn for_hq(place: crate::store::hq::Database, forms: Vec<String>) -> TablesPage {
+        TablesPage::of(forms, Some(place))
+    }
+
+    fn of(forms: Vec<String>, hq: Option<crate::store::hq::Database>) -> TablesPage {
         TablesPage {
             form: forms.first().cloned(),
             forms,
@@ -66,7 +58,7 @@ impl TablesPage {
             filter: String::new(),
             table: None,
             error: None,
-            hq: Some(place),
+            hq,
         }
     }
 

@@ -232,9 +232,9 @@ fn copy_row(out: &mut Vec<u8>, r: &Record) {
     out.push(b'\n');
 }
 
-/// Merges a whole batch in memory (the streaming [`Merge`] does the work).
-pub(super) fn merge(db: &mut Db, import: Import, batch: &Incoming) -> Result<Counts> {
-    let forms: Vec<(String, String, String, String)> = batch
+/// A batch's form versions as [`Merge::begin`] takes them (hash, form id, version, definition).
+pub(super) fn form_rows(batch: &Incoming) -> Vec<(String, String, String, String)> {
+    batch
         .forms
         .iter()
         .map(|(hash, definition)| {
@@ -246,15 +246,18 @@ pub(super) fn merge(db: &mut Db, import: Import, batch: &Incoming) -> Result<Cou
                 .unwrap_or_default();
             (hash.clone(), id, version, definition.clone())
         })
-        .collect();
-    let mut m = Merge::begin(db, import, &forms)?;
+        .collect()
+}
+
+/// Gives a whole batch in memory to `m`: its records, then its withdrawals.
+pub(super) fn feed(m: &mut Merge, batch: &Incoming) -> Result<()> {
     for r in &batch.records {
         m.record(r)?;
     }
     for t in &batch.tombstones {
         m.withdrawal(t)?;
     }
-    m.finish()
+    Ok(())
 }
 
 fn one_record(db: &mut Db, device_id: &str, r: &Record, counts: &mut Counts) -> Result<()> {

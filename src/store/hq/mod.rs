@@ -405,15 +405,10 @@ impl Hq {
         file: &str,
         batch: &Incoming,
     ) -> Result<Counts> {
-        let import = merge::Import {
-            device_id: device_id.to_string(),
-            seq,
-            format: format as i64,
-            roster_version: roster_version.map(|v| v as i64),
-            digest: digest.to_string(),
-            file: file.to_string(),
-        };
-        merge::merge(&mut self.db, import, batch)
+        let forms = merge::form_rows(batch);
+        let mut m = self.begin_merge(device_id, (seq, format, roster_version), digest, file, &forms)?;
+        merge::feed(&mut m, batch)?;
+        m.finish()
     }
 
     /// Begins merging one batch of format `format`, carrying the account list of version
