@@ -55,14 +55,22 @@ Xvfb :93 -screen 0 1024x600x24 >/dev/null 2>&1 & XVFB=$!
 sleep 1
 T0=$(t)
 LIBGL_ALWAYS_SOFTWARE=1 "$WINE" "$BIN/fourmi.exe" --data-dir "$($WINE winepath -w "$WORK/fresh")" >/dev/null 2>&1 & APP=$!
-for _ in $(seq 1 60); do
+# Under Wine with software rendering the first frame takes about 11 s here, and over 30 s on a
+# slower machine: wait up to 3 minutes, looking every half second.
+COLORS=0
+while [ "$(echo "$(t) - $T0 < 180" | bc)" = 1 ]; do
     sleep 0.5
+    kill -0 "$APP" 2>/dev/null || { echo "FAILED: the app exited before drawing its window" >&2; exit 1; }
     import -window root "$WORK/shot.png" 2>/dev/null || continue
     COLORS=$(convert "$WORK/shot.png" -format "%k" info:)
     [ "$COLORS" -gt 50 ] && break
 done
 echo "window drawn after $(echo "$(t) - $T0" | bc) s ($COLORS colours)"
-[ "${COLORS:-0}" -gt 50 ] || { echo "FAILED: the window is blank" >&2; exit 1; }
+if [ "${COLORS:-0}" -le 50 ]; then
+    cp "$WORK/shot.png" "${SHOT:-/tmp/fourmi-wine-window.png}" 2>/dev/null || true
+    echo "FAILED: the window is still blank after 3 minutes (the screen is in ${SHOT:-/tmp/fourmi-wine-window.png})" >&2
+    exit 1
+fi
 cp "$WORK/shot.png" "${SHOT:-/tmp/fourmi-wine-window.png}"
 kill "$APP"; wait "$APP" 2>/dev/null || true; APP=
 
