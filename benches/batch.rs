@@ -9,6 +9,10 @@
 //!
 //! The `age` and `sqlite3` comparisons are skipped, saying so, when the tools are missing.
 
+/// The binary's allocator (src/main.rs), to measure what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::Command;
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;

@@ -8,8 +8,13 @@
 //! both. Printed before: the peak resident memory of `fourmi hq import` on the 10 files
 //! (target: under 200 MB), on each database.
 //!
-//! `FOURMI_BENCH_BATCHES` sets the number of batches (default 10). PostgreSQL is the tests'
+//! `FOURMI_BENCH_BATCHES` sets the number of batches (default 10); `FOURMI_BENCH_KEEP=DIR` leaves
+//! them in DIR with a headquarters folder, to profile, and measures nothing. PostgreSQL is the tests'
 //! (`FOURMI_TEST_POSTGRES`, else a throwaway cluster); without one its half is skipped, saying so.
+
+/// The binary's allocator (src/main.rs), to measure what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -222,8 +227,23 @@ fn postgres(c: &mut Criterion, d: &Data) {
     g.finish();
 }
 
+/// With `FOURMI_BENCH_KEEP=DIR`: the batches, headquarters' identity and a headquarters
+/// folder with the laptop registered are left in DIR (to profile `fourmi hq import` on them),
+/// and nothing is measured.
+fn keep(d: &Data, dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for f in d.batches.iter().chain(&d.csvs).chain([&d.bench.identity_file]) {
+        std::fs::copy(f, dir.join(f.file_name().unwrap())).unwrap();
+    }
+    drop(d.bench.hq(&dir.join("hq")));
+    eprintln!("kept in {}: fourmi hq import --data-dir {0}/hq --identity {0}/hq.txt {0}/batch-*.batch", dir.display());
+}
+
 fn benches(c: &mut Criterion) {
     let d = data();
+    if let Some(dir) = std::env::var_os("FOURMI_BENCH_KEEP") {
+        return keep(&d, std::path::Path::new(&dir));
+    }
     postgres(c, &d);
     sqlite(c, &d);
 }

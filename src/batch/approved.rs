@@ -10,8 +10,9 @@
 use ed25519_dalek::VerifyingKey;
 
 use crate::store::Tombstone;
-use crate::store::hq::{Incoming, Record};
+use crate::store::hq::Record;
 use crate::store::roster::Roster;
+use crate::store::signatures::{Failed, Verifier};
 
 use super::envelope::Header;
 use super::{BatchError, Result};
@@ -35,22 +36,6 @@ pub struct Accounts {
     /// A batch with a higher number, imported before, whose list is older than this one's: that
     /// batch was written after the laptop's files were put back (what it brought needs checking).
     pub rolled_back: Option<(i64, u64)>,
-}
-
-/// Checks the approvals and withdrawals of `incoming` (format 2) against the laptop's account
-/// list, which must be no older than the list of a batch with a lower number (an older list is
-/// the laptop's files rolled back, bringing back a disabled account or an old key); or that
-/// format 1 is still allowed from this laptop. Returns the list's version, and a batch with a
-/// higher number imported before whose list is older (that one was the rollback).
-pub fn check(header: &Header, incoming: &Incoming, device: &VerifyingKey, seen: Seen) -> Result<Accounts> {
-    let (list, accounts) = list(header, incoming.accounts.as_ref(), device, seen)?;
-    for rec in &incoming.records {
-        record(list.as_ref(), header, rec)?;
-    }
-    for t in &incoming.tombstones {
-        withdrawal(list.as_ref(), header, t)?;
-    }
-    Ok(accounts)
 }
 
 /// Checks the batch's account list (format 2), or that format 1 is still allowed from this
@@ -86,28 +71,48 @@ pub fn list(
     Ok((Some(list), Accounts { version, rolled_back }))
 }
 
-/// Checks a record's approval against the list (format 2).
-pub fn record(list: Option<&Roster>, header: &Header, rec: &Record) -> Result<()> {
-    let Some(list) = list else { return Ok(()) };
-    let ok = rec.approval.as_ref().is_some_and(|a| a.verifies(list, &header.device_id, &rec.uuid, rec.revision));
-    if !ok {
-        return Err(BatchError::Unapproved(format!(
-            "the record {} carries no approval signed by a supervisor or coordinator of the laptop's account list",
-            rec.uuid
-        )));
+/// The check of the signatures of one batch's approvals and withdrawals (format 2; `None` for
+/// format 1, which has none), against the account list [`list`] returned.
+pub fn verifier(header: &Header, list: Option<&Roster>) -> Option<Verifier> {
+    list.map(|l| Verifier::new(l, &header.device_id))
+}
+
+/// Queues a record's approval to be verified with the next ones (by [`verified`]).
+pub fn record(verifier: Option<&mut Verifier>, rec: &Record) -> Result<()> {
+    let Some(v) = verifier else { return Ok(()) };
+    if !rec.approval.as_ref().is_some_and(|a| v.approval(&rec.uuid, rec.revision, a)) {
+        return Err(unapproved(&Failed { uuid: rec.uuid.clone(), withdrawal: false }));
     }
     Ok(())
 }
 
-/// Checks a withdrawal's signature against the list (format 2).
-pub fn withdrawal(list: Option<&Roster>, header: &Header, t: &Tombstone) -> Result<()> {
-    let Some(list) = list else { return Ok(()) };
-    let ok = t.withdrawal.as_ref().is_some_and(|w| w.verifies(list, &header.device_id, &t.uuid));
-    if !ok {
-        return Err(BatchError::Unapproved(format!(
-            "the withdrawal of {} is not signed by a supervisor or coordinator of the laptop's account list",
-            t.uuid
-        )));
+/// Queues a withdrawal's signature to be verified with the next ones (by [`verified`]).
+pub fn withdrawal(verifier: Option<&mut Verifier>, t: &Tombstone) -> Result<()> {
+    let Some(v) = verifier else { return Ok(()) };
+    if !t.withdrawal.as_ref().is_some_and(|w| v.withdrawal(&t.uuid, w)) {
+        return Err(unapproved(&Failed { uuid: t.uuid.clone(), withdrawal: true }));
     }
     Ok(())
+}
+
+/// Verifies the signatures queued: the first that does not verify refuses the batch.
+pub fn verified(verifier: Option<&mut Verifier>) -> Result<()> {
+    match verifier.map(Verifier::verify).unwrap_or_default().first() {
+        Some(failed) => Err(unapproved(failed)),
+        None => Ok(()),
+    }
+}
+
+fn unapproved(f: &Failed) -> BatchError {
+    BatchError::Unapproved(if f.withdrawal {
+        format!(
+            "the withdrawal of {} is not signed by a supervisor or coordinator of the laptop's account list",
+            f.uuid
+        )
+    } else {
+        format!(
+            "the record {} carries no approval signed by a supervisor or coordinator of the laptop's account list",
+            f.uuid
+        )
+    })
 }

@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::store::hq::{Counts, Hq};
 
+use super::checking::Checked;
 use super::envelope;
 use super::{BatchError, Result, payload, validate};
 pub use validate::validate;
@@ -133,30 +134,28 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
         &path.to_string_lossy(),
         &form_rows,
     )?;
-    let mut ids = std::collections::HashSet::new();
-    while let Some(item) = next {
-        match item {
-            payload::Item::Record(rec) => {
-                validate::record(&rec, &header, &forms)?;
-                if !ids.insert(rec.uuid.clone()) {
-                    return Err(validate::twice(&rec.uuid));
+    // Read on one thread, checked on another, merged on this one, a group at a time.
+    let checks = super::checking::Checks {
+        header: &header,
+        forms: &forms,
+        verifier: super::approved::verifier(&header, list.as_ref()),
+    };
+    let (read_tx, read) = super::checking::channel();
+    let (tx, rx) = super::checking::channel();
+    std::thread::scope(|s| {
+        s.spawn(move || super::checking::read_all(&mut lines, next, &read_tx));
+        s.spawn(move || super::checking::check_all(read, checks, &tx));
+        for group in rx {
+            for checked in group? {
+                match checked {
+                    Checked::Record(row) => merge.record(&row)?,
+                    Checked::Withdrawal(t) => merge.withdrawal(&t)?,
                 }
-                super::approved::record(list.as_ref(), &header, &rec)?;
-                merge.record(&rec)?;
-            }
-            payload::Item::Tombstone(t) => {
-                validate::tombstone(&t)?;
-                super::approved::withdrawal(list.as_ref(), &header, &t)?;
-                merge.withdrawal(&t)?;
-            }
-            payload::Item::Batch(_) | payload::Item::Accounts(..) | payload::Item::Form(..) => {
-                return Err(BatchError::Invalid("an account list or a form after the records".into()));
             }
         }
-        next = lines.next_item()?;
-    }
+        Ok::<(), BatchError>(())
+    })?;
     // The rest of the age part (nothing, in a batch as written), then its length and digest.
-    drop(lines);
     std::io::copy(&mut body, &mut std::io::sink()).map_err(|e| BatchError::Io(e.to_string()))?;
     envelope::check_body(&header, body.len, &super::hex(&sha2::Digest::finalize(body.hash)))?;
     let counts = merge.finish()?;

@@ -9,6 +9,7 @@
 
 pub mod anonymise;
 pub mod approved;
+mod checking;
 pub mod disclosure;
 pub mod envelope;
 pub mod export;

@@ -54,6 +54,13 @@ enum In {
     End { records: usize, tombstones: usize },
 }
 
+/// A line's kind alone (the rest of the line is skipped, not kept).
+#[derive(serde::Deserialize)]
+struct Kind<'a> {
+    #[serde(borrow)]
+    kind: std::borrow::Cow<'a, str>,
+}
+
 /// Records serialised per chunk: big enough to amortise the threads, small enough for a smooth
 /// progress bar and little memory in flight.
 const CHUNK: usize = 1000;
@@ -204,7 +211,13 @@ impl<R: std::io::BufRead> Lines<R> {
             if self.ended {
                 return Err(bad(n, "data after the end line"));
             }
-            let item: In = serde_json::from_slice(raw).map_err(|e| bad(n, &e.to_string()))?;
+            // Most lines are records: read as one at once (a record ignores `kind`), without the
+            // tagged enum's first pass that copies the whole line into a tree of values.
+            let item: In = match serde_json::from_slice::<Kind>(raw) {
+                Ok(k) if k.kind == "record" => serde_json::from_slice(raw).map(In::Record),
+                _ => serde_json::from_slice(raw),
+            }
+            .map_err(|e| bad(n, &e.to_string()))?;
             return match item {
                 In::Batch(b) if n == 1 => {
                     self.batch = true;

@@ -5,32 +5,17 @@
 //! supervisor or coordinator, never leaves the laptop.
 
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier};
+use ed25519_dalek::{Signer, SigningKey};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::roster::{Roster, verifying_key};
-use super::{RecordRow, Result, Role, Store, StoreError};
+use super::signatures::Verifier;
+use super::{RecordRow, Result, Store, StoreError};
 
 /// What a withdrawal signs.
-fn withdrawal_statement(device: &str, uuid: &str, actor: &str, at: &str) -> String {
+pub(super) fn withdrawal_statement(device: &str, uuid: &str, actor: &str, at: &str) -> String {
     format!("fourmi withdrawal v1\0{device}\0{uuid}\0{actor}\0{at}")
-}
-
-/// Whether `signature` (base64) over `text` is `actor`'s, and `list` names `actor` a supervisor
-/// or coordinator, not disabled.
-fn signed_by_reviewer(list: &Roster, actor: &str, text: &str, signature: &str) -> bool {
-    let key = list
-        .entry(actor)
-        .filter(|e| e.role >= Role::Supervisor && !e.disabled)
-        .and_then(|e| e.key.as_deref())
-        .and_then(verifying_key);
-    let sig =
-        base64::engine::general_purpose::STANDARD.decode(signature).ok().and_then(|s| Signature::from_slice(&s).ok());
-    match (key, sig) {
-        (Some(key), Some(sig)) => key.verify(text.as_bytes(), &sig).is_ok(),
-        _ => false,
-    }
 }
 
 /// A withdrawal as the laptop keeps it and a batch's tombstone carries it.
@@ -57,12 +42,7 @@ impl Withdrawal {
 
     /// Whether it is signed by a supervisor or coordinator of `list` for record `uuid`.
     pub fn verifies(&self, list: &Roster, device_id: &str, uuid: &str) -> bool {
-        signed_by_reviewer(
-            list,
-            &self.actor,
-            &withdrawal_statement(device_id, uuid, &self.actor, &self.at),
-            &self.signature,
-        )
+        Verifier::new(list, device_id).one(|v| v.withdrawal(uuid, self))
     }
 }
 
@@ -92,7 +72,14 @@ pub(super) fn load_withdrawal(conn: &Connection, uuid: &str) -> Result<Option<Wi
 }
 
 /// What an approval signs.
-fn statement(device: &str, uuid: &str, revision: i64, answers_sha256: &str, actor: &str, at: &str) -> String {
+pub(super) fn approval_statement(
+    device: &str,
+    uuid: &str,
+    revision: i64,
+    answers_sha256: &str,
+    actor: &str,
+    at: &str,
+) -> String {
     format!("fourmi approval v1\0{device}\0{uuid}\0{revision}\0{answers_sha256}\0{actor}\0{at}")
 }
 
@@ -208,7 +195,7 @@ impl Approval {
         actor: &str,
         at: &str,
     ) -> Approval {
-        let sig = key.sign(statement(device, uuid, revision, answers_sha256, actor, at).as_bytes());
+        let sig = key.sign(approval_statement(device, uuid, revision, answers_sha256, actor, at).as_bytes());
         Approval {
             revision,
             actor: actor.to_string(),
@@ -222,8 +209,7 @@ impl Approval {
     /// signed by an account that `list` names as a supervisor or coordinator, not disabled.
     /// (The answers' digest is checked by the caller, where it has the answers as approved.)
     pub fn verifies(&self, list: &Roster, device_id: &str, uuid: &str, revision: i64) -> bool {
-        let text = statement(device_id, uuid, self.revision, &self.answers_sha256, &self.actor, &self.at);
-        self.revision == revision && signed_by_reviewer(list, &self.actor, &text, &self.signature)
+        Verifier::new(list, device_id).one(|v| v.approval(uuid, revision, self))
     }
 }
 
@@ -268,20 +254,24 @@ pub(super) fn unverified(conn: &Connection, rows: &[RecordRow]) -> Result<Vec<St
     let Some(list) = signed_list(conn)? else {
         return Ok(rows.iter().map(|r| r.uuid.clone()).collect());
     };
-    let mut bad = Vec::new();
+    let mut bad = std::collections::HashSet::new();
+    let mut verifier = Verifier::new(&list, &list.device_id);
     for row in rows {
         // An approval made before approvals were salted does not verify: it is made again.
         let digest = match salt_of(conn, &row.uuid)? {
             Some(salt) => Some(record_sha256(conn, &row.uuid, &salt)?),
             None => None,
         };
-        let ok = load(conn, &row.uuid)?.is_some_and(|a| {
-            digest.as_deref() == Some(a.answers_sha256.as_str())
-                && a.verifies(&list, &list.device_id, &row.uuid, row.revision)
+        let queued = load(conn, &row.uuid)?.is_some_and(|a| {
+            digest.as_deref() == Some(a.answers_sha256.as_str()) && verifier.approval(&row.uuid, row.revision, &a)
         });
-        if !ok {
-            bad.push(row.uuid.clone());
+        if !queued {
+            bad.insert(row.uuid.clone());
+        }
+        if verifier.is_full() {
+            bad.extend(verifier.verify().into_iter().map(|f| f.uuid));
         }
     }
-    Ok(bad)
+    bad.extend(verifier.verify().into_iter().map(|f| f.uuid));
+    Ok(rows.iter().filter(|r| bad.contains(&r.uuid)).map(|r| r.uuid.clone()).collect())
 }

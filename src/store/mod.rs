@@ -25,6 +25,7 @@ mod rekey;
 pub mod roster;
 mod schema;
 mod search;
+pub mod signatures;
 mod tries;
 
 use std::path::{Path, PathBuf};

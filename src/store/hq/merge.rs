@@ -1,7 +1,9 @@
 //! Merging one batch as it is read and checked ([`Merge`]: one transaction, the other writers
-//! waiting). The records go in one at a time on SQLite (in-process lookups cost little), and on
-//! PostgreSQL by `COPY` into a temporary table, in chunks, then one statement for all of them
-//! (one round trip per row would take far longer than the data); the rules are the same:
+//! waiting). The records go in one at a time on SQLite (in-process lookups cost little). On
+//! PostgreSQL they are sent by `COPY` in chunks (one round trip per row would take far longer
+//! than the data): a chunk whose ids headquarters has never seen goes straight into the
+//! records, any other into a temporary table merged by one statement at the end. The rules are
+//! the same:
 //!
 //! - a record belongs to the laptop that made it: it is kept under that laptop and its id, so
 //!   only that laptop's batches revise it or withdraw it; a record of another laptop with the
@@ -23,8 +25,11 @@ pub struct Merge<'a> {
     db: &'a mut Db,
     import: Import,
     counts: Counts,
-    /// PostgreSQL: rows not sent yet, in `COPY`'s text format.
+    /// PostgreSQL: rows not sent yet, in `COPY`'s text format, and their ids.
     pending: Vec<u8>,
+    pending_ids: Vec<String>,
+    /// PostgreSQL: some rows went into the temporary table, to be merged at the end.
+    staged: bool,
     /// PostgreSQL: the rows sent were merged into the records (withdrawals then apply).
     merged: bool,
     done: bool,
@@ -40,6 +45,24 @@ pub(super) struct Import {
     pub file: String,
 }
 
+/// A record ready to be written: its answers and status history as the JSON text stored. Made
+/// by the import's checking thread, so that the merging thread only writes.
+pub struct Row {
+    /// The record.
+    pub record: Box<Record>,
+    answers: String,
+    history: String,
+}
+
+impl Row {
+    /// `record`, with its answers and history written as JSON.
+    pub fn new(record: Box<Record>) -> Row {
+        let answers = serde_json::to_string(&record.answers).unwrap_or_else(|_| "{}".into());
+        let history = serde_json::to_string(&record.history).unwrap_or_else(|_| "[]".into());
+        Row { record, answers, history }
+    }
+}
+
 /// How many bytes of rows PostgreSQL is sent at a time.
 const CHUNK: usize = 8 << 20;
 
@@ -51,7 +74,16 @@ impl<'a> Merge<'a> {
         forms: &[(String, String, String, String)],
     ) -> Result<Merge<'a>> {
         db.begin()?;
-        let mut m = Merge { db, import, counts: Counts::default(), pending: Vec::new(), merged: false, done: false };
+        let mut m = Merge {
+            db,
+            import,
+            counts: Counts::default(),
+            pending: Vec::new(),
+            pending_ids: Vec::new(),
+            staged: false,
+            merged: false,
+            done: false,
+        };
         m.start(forms)?;
         Ok(m)
     }
@@ -77,22 +109,17 @@ impl<'a> Merge<'a> {
                 &[hash, id, version, definition],
             )?;
         }
-        if let Db::Pg(pg) = db {
-            pg.client.batch_execute(
-                "CREATE TEMPORARY TABLE incoming (LIKE records INCLUDING DEFAULTS) ON COMMIT DROP;
-                 ALTER TABLE incoming ADD PRIMARY KEY (device_id, uuid)",
-            )?;
-        }
         Ok(())
     }
 
     /// Merges one record.
-    pub fn record(&mut self, r: &Record) -> Result<()> {
+    pub fn record(&mut self, r: &Row) -> Result<()> {
         if self.db.is_pg() {
             if self.merged {
                 return Err(StoreError::Invalid("a record after the withdrawals".into()));
             }
             copy_row(&mut self.pending, r);
+            self.pending_ids.push(r.record.uuid.clone());
             if self.pending.len() >= CHUNK {
                 self.send()?;
             }
@@ -101,17 +128,39 @@ impl<'a> Merge<'a> {
         one_record(self.db, &self.import.device_id, r, &mut self.counts)
     }
 
-    /// Sends PostgreSQL the rows not sent yet.
+    /// Sends PostgreSQL the rows not sent yet. Rows whose ids headquarters has never seen (no
+    /// record of any laptop, no withdrawal: nearly always) go straight into the records, as
+    /// `COPY` would load them; the others into a temporary table, merged by the rules at the end.
     fn send(&mut self) -> Result<()> {
         use std::io::Write;
         let Db::Pg(pg) = &mut *self.db else { return Ok(()) };
         if self.pending.is_empty() {
             return Ok(());
         }
-        let mut w = pg.client.copy_in(&format!("COPY incoming ({COLUMNS}) FROM STDIN"))?;
+        let seen: bool = pg
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM records WHERE uuid = ANY($1))
+                     OR EXISTS (SELECT 1 FROM tombstones WHERE uuid = ANY($1))",
+                &[&self.pending_ids],
+            )?
+            .try_get(0)?;
+        if seen && !self.staged {
+            pg.client.batch_execute(
+                "CREATE TEMPORARY TABLE incoming (LIKE records INCLUDING DEFAULTS) ON COMMIT DROP;
+                 ALTER TABLE incoming ADD PRIMARY KEY (device_id, uuid)",
+            )?;
+            self.staged = true;
+        }
+        let table = if seen { "incoming" } else { "records" };
+        let mut w = pg.client.copy_in(&format!("COPY {table} ({COLUMNS}) FROM STDIN"))?;
         w.write_all(&self.pending).map_err(|e| StoreError::Db(format!("sending records to PostgreSQL failed: {e}")))?;
         w.finish()?;
+        if !seen {
+            self.counts.imported += self.pending_ids.len();
+        }
         self.pending.clear();
+        self.pending_ids.clear();
         Ok(())
     }
 
@@ -133,7 +182,13 @@ impl<'a> Merge<'a> {
         if self.db.is_pg() && !self.merged {
             self.send()?;
             let Db::Pg(pg) = &mut *self.db else { return Ok(()) };
-            self.counts = records_at_once(&mut pg.client, &self.import.device_id)?;
+            if self.staged {
+                let staged = records_at_once(&mut pg.client, &self.import.device_id)?;
+                self.counts.imported += staged.imported;
+                self.counts.updated += staged.updated;
+                self.counts.unchanged += staged.unchanged;
+                self.counts.shared_ids += staged.shared_ids;
+            }
             self.merged = true;
         }
         Ok(())
@@ -200,10 +255,9 @@ fn copy_text(out: &mut Vec<u8>, s: Option<&str>) {
     }
 }
 
-fn copy_row(out: &mut Vec<u8>, r: &Record) {
+fn copy_row(out: &mut Vec<u8>, row: &Row) {
     let bool_text = |b: bool| if b { "t" } else { "f" };
-    let answers = serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into());
-    let history = serde_json::to_string(&r.history).unwrap_or_else(|_| "[]".into());
+    let r = &row.record;
     let revision = r.revision.to_string();
     let cells: [Option<&str>; 16] = [
         Some(&r.uuid),
@@ -220,8 +274,8 @@ fn copy_row(out: &mut Vec<u8>, r: &Record) {
         r.consent_recontact.map(bool_text),
         Some(&r.status),
         Some(&revision),
-        Some(&answers),
-        Some(&history),
+        Some(&row.answers),
+        Some(&row.history),
     ];
     for (i, c) in cells.iter().enumerate() {
         if i > 0 {
@@ -252,7 +306,7 @@ pub(super) fn form_rows(batch: &Incoming) -> Vec<(String, String, String, String
 /// Gives a whole batch in memory to `m`: its records, then its withdrawals.
 pub(super) fn feed(m: &mut Merge, batch: &Incoming) -> Result<()> {
     for r in &batch.records {
-        m.record(r)?;
+        m.record(&Row::new(Box::new(r.clone())))?;
     }
     for t in &batch.tombstones {
         m.withdrawal(t)?;
@@ -260,32 +314,44 @@ pub(super) fn feed(m: &mut Merge, batch: &Incoming) -> Result<()> {
     Ok(())
 }
 
-fn one_record(db: &mut Db, device_id: &str, r: &Record, counts: &mut Counts) -> Result<()> {
-    if db.exists("SELECT 1 FROM tombstones WHERE uuid = ?1 AND device_id IN (?2, '')", &[&r.uuid, &device_id])? {
+fn one_record(db: &mut Db, device_id: &str, row: &Row, counts: &mut Counts) -> Result<()> {
+    let r = &row.record;
+    // Withdrawn here, held by another laptop, the revision held: one lookup for the three.
+    let (withdrawn, shared, have): (bool, bool, Option<i64>) = db
+        .one(
+            "SELECT EXISTS (SELECT 1 FROM tombstones WHERE uuid = ?1 AND device_id IN (?2, '')),
+                    EXISTS (SELECT 1 FROM records WHERE uuid = ?1 AND device_id <> ?2),
+                    (SELECT revision FROM records WHERE device_id = ?2 AND uuid = ?1)",
+            &[&r.uuid, &device_id],
+            |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
+        )?
+        .unwrap_or_default();
+    if withdrawn {
         counts.unchanged += 1;
         return Ok(());
     }
-    if db.exists("SELECT 1 FROM records WHERE uuid = ?1 AND device_id <> ?2", &[&r.uuid, &device_id])? {
+    if shared {
         counts.shared_ids += 1;
     }
-    let have: Option<i64> =
-        db.one("SELECT revision FROM records WHERE device_id = ?1 AND uuid = ?2", &[&device_id, &r.uuid], |x| {
-            x.get(0)
-        })?;
-    match have {
+    // A new record is inserted; a newer revision replaces the one held.
+    let insert = match have {
         Some(rev) if rev >= r.revision => {
             counts.unchanged += 1;
             return Ok(());
         }
-        Some(_) => counts.updated += 1,
-        None => counts.imported += 1,
-    }
-    let history = serde_json::to_string(&r.history).unwrap_or_else(|_| "[]".into());
-    let answers = serde_json::to_string(&r.answers).unwrap_or_else(|_| "{}".into());
+        Some(_) => {
+            counts.updated += 1;
+            "INSERT OR REPLACE"
+        }
+        None => {
+            counts.imported += 1;
+            "INSERT"
+        }
+    };
     db.exec(
-        "INSERT OR REPLACE INTO records (uuid, form_hash, form_id, form_version, monitor, device_id, started_at,
-         completed_at, language, consent_interview, consent_at, consent_recontact, status, revision, answers, history)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        &format!(
+            "{insert} INTO records ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+        ),
         &[
             &r.uuid,
             &r.form_hash,
@@ -301,8 +367,8 @@ fn one_record(db: &mut Db, device_id: &str, r: &Record, counts: &mut Counts) -> 
             &r.consent_recontact,
             &r.status,
             &r.revision,
-            &answers,
-            &history,
+            &row.answers,
+            &row.history,
         ],
     )?;
     Ok(())
@@ -311,7 +377,7 @@ fn one_record(db: &mut Db, device_id: &str, r: &Record, counts: &mut Counts) -> 
 const COLUMNS: &str = "uuid, form_hash, form_id, form_version, monitor, device_id, started_at, completed_at, language,
     consent_interview, consent_at, consent_recontact, status, revision, answers, history";
 
-/// PostgreSQL: merges the rows sent into `incoming` into the records, at once.
+/// PostgreSQL: merges the rows staged in `incoming` into the records, at once.
 fn records_at_once(client: &mut postgres::Client, device_id: &str) -> Result<Counts> {
     let gone = "EXISTS (SELECT 1 FROM tombstones t WHERE t.uuid = i.uuid AND t.device_id IN ($1, ''))";
     let row = client.query_one(
