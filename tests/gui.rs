@@ -1220,4 +1220,17 @@ fn a_headquarters_folder_opens_on_its_screens_and_a_dropped_batch_is_imported_wi
     assert!(visible(&h, "every record imported at headquarters"));
     let mut hq = fourmi::store::hq::Hq::open(&hq_dir).unwrap();
     assert!(hq.dump().unwrap().iter().any(|l| l.starts_with("record ")), "the records are at headquarters");
+    drop(hq);
+
+    // Flat files: prepared (the report first), then written into the folder typed.
+    click(&mut h, "Flat files");
+    click(&mut h, "Prepare the files");
+    assert!(visible(&h, "Before writing") && visible(&h, "k-anonymity"), "the anonymisation report before writing");
+    let files = tmp.path().join("for analysts");
+    type_into(&mut h, "Write into the folder", &files.display().to_string());
+    click(&mut h, "Write the files");
+    assert!(visible(&h, "records written"), "what was written is said");
+    let csv = std::fs::read_dir(&files).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect::<Vec<_>>();
+    assert!(csv.iter().any(|f| f.to_string_lossy().ends_with("-codebook.csv")), "{csv:?}");
+    assert!(csv.iter().any(|f| f.to_string_lossy().ends_with(".do")), "{csv:?}");
 }

@@ -505,6 +505,26 @@ hq-title = Headquarters
 hq-tab-import = Import batches
 hq-tab-laptops = Laptops
 hq-tab-tables = Tables
+hq-tab-files = Flat files
+hq-files-intro = Every record of one form, anonymised over all of them as a batch is (timestamps coarsened, free text scrubbed, quasi-identifiers coarsened and hidden until every group has at least k records), written as files for R, Stata, Python or Excel with a codebook.
+hq-files-no-forms = No records yet: import batches first.
+hq-files-form = Form
+hq-files-check = Prepare the files
+hq-files-write = Write the files
+hq-files-format = Files
+hq-files-format-csv = CSV, a codebook and a Stata do-file
+hq-files-format-xlsx = One Excel workbook
+hq-files-format-parquet = Parquet (typed columns) and a codebook
+hq-files-values = Choices as
+hq-files-values-names = their names (codes)
+hq-files-values-labels = their labels in { $lang }
+hq-files-excel-fr = For Excel in French (semicolons, accents kept)
+hq-files-written = { $n ->
+    [one] 1 record written:
+   *[other] { $n } records written:
+}
+hq-files-unplaced = { $n } answers to questions the newest version of the form no longer has are not in the files.
+hq-files-failed = The files could not be written: { $detail }
 hq-import-intro = Choose the batch files the coordinators sent (or drop them on this window). Each one is checked (the laptop's signature, the approvals, every answer against its form) and imported whole or not at all; importing one again changes nothing.
 hq-import-button = Choose batch files…
 hq-pick-title = Batch files to import

@@ -521,6 +521,26 @@ hq-title = Siège
 hq-tab-import = Importer des lots
 hq-tab-laptops = Ordinateurs
 hq-tab-tables = Tableaux
+hq-tab-files = Fichiers à plat
+hq-files-intro = Tous les enregistrements d'un formulaire, anonymisés ensemble comme un lot (horodatages arrondis, texte libre nettoyé, quasi-identifiants regroupés puis masqués jusqu'à ce que chaque groupe compte au moins k enregistrements), écrits en fichiers pour R, Stata, Python ou Excel avec un dictionnaire des variables.
+hq-files-no-forms = Aucun enregistrement pour l'instant : importez d'abord des lots.
+hq-files-form = Formulaire
+hq-files-check = Préparer les fichiers
+hq-files-write = Écrire les fichiers
+hq-files-format = Fichiers
+hq-files-format-csv = CSV, un dictionnaire et un do-file Stata
+hq-files-format-xlsx = Un classeur Excel
+hq-files-format-parquet = Parquet (colonnes typées) et un dictionnaire
+hq-files-values = Choix écrits par
+hq-files-values-names = leurs noms (codes)
+hq-files-values-labels = leurs libellés en { $lang }
+hq-files-excel-fr = Pour Excel en français (points-virgules, accents conservés)
+hq-files-written = { $n ->
+    [one] 1 enregistrement écrit :
+   *[other] { $n } enregistrements écrits :
+}
+hq-files-unplaced = { $n } réponses à des questions que la dernière version du formulaire n'a plus ne sont pas dans les fichiers.
+hq-files-failed = Les fichiers n'ont pas pu être écrits : { $detail }
 hq-import-intro = Choisissez les fichiers de lot envoyés par les coordinateurs (ou déposez-les sur cette fenêtre). Chacun est vérifié (la signature de l'ordinateur, les approbations, chaque réponse selon son formulaire) et importé en entier ou pas du tout ; l'importer de nouveau ne change rien.
 hq-import-button = Choisir des fichiers de lot…
 hq-pick-title = Fichiers de lot à importer

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use crate::batch::anonymise::Options;
-use crate::batch::export::prepare;
-use crate::flat::{Filler, Values, codebook, write};
-use crate::form::Compiled;
-use crate::store::hq::{Hq, Record};
-use crate::store::{RecordFilter, Selection, Store};
+pub use crate::flat::release::version_warnings;
+use crate::flat::release::{Format, Layout, Release};
+use crate::flat::write;
+use crate::store::Store;
+use crate::store::hq::Hq;
 
 /// The file kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,86 +100,32 @@ impl FlatArgs {
     }
 }
 
-/// Fills the tables from `records` and writes the files; prints what was written.
-fn write_all(
-    form: &Compiled,
-    args: &FlatArgs,
-    records: impl FnOnce(&mut Filler) -> Result<usize, String>,
-) -> Result<(), String> {
-    crate::store::create_private_dir(&args.to).map_err(|e| format!("cannot create {}: {e}", args.to.display()))?;
-    let values = args.labels.clone().map_or(Values::Names, Values::Labels);
-    let lang = args.labels.clone().unwrap_or_else(|| form.form.default_language.clone());
-    let mut filler = Filler::new(form, values);
-    let n = records(&mut filler)?;
-    filler.shuffle();
-    let entries = codebook::entries(form, &filler.tables, &lang);
-    let id = &form.form.id;
-    let mut files: Vec<PathBuf> = Vec::new();
-    match args.format {
-        FlatFormat::Csv => {
-            files.extend(write::csv_files(&filler.tables, &args.to, args.csv.style())?);
-            let cb = args.to.join(format!("{id}-codebook.csv"));
-            write::codebook_csv(&entries, &cb, args.csv.style())?;
-            files.push(cb);
-            let dofile = args.to.join(format!("{id}.do"));
-            crate::store::write_atomically(&dofile, codebook::do_file(&filler.tables, &entries).as_bytes())
-                .map_err(|e| format!("cannot write {}: {e}", dofile.display()))?;
-            files.push(dofile);
-        }
-        FlatFormat::Xlsx => {
-            let path = args.to.join(format!("{id}.xlsx"));
-            write::xlsx(&filler.tables, &entries, &path)?;
-            files.push(path);
-        }
-        FlatFormat::Parquet => {
-            files.extend(crate::flat::parquet::parquet_files(form, &filler.tables, &args.to)?);
-            let cb = args.to.join(format!("{id}-codebook.csv"));
-            write::codebook_csv(&entries, &cb, args.csv.style())?;
-            files.push(cb);
-        }
+impl FlatArgs {
+    fn layout(&self) -> Layout {
+        let format = match self.format {
+            FlatFormat::Csv => Format::Csv,
+            FlatFormat::Xlsx => Format::Xlsx,
+            FlatFormat::Parquet => Format::Parquet,
+        };
+        Layout { format, labels: self.labels.clone(), csv: self.csv.style() }
     }
-    println!("{n} record(s) of {id}");
-    if filler.unplaced > 0 {
+}
+
+/// Prints the report, writes the files, prints what was written.
+fn write_all(release: &Release, args: &FlatArgs) -> Result<(), String> {
+    super::batch_cmd::print_report(&release.prepared, false);
+    let written = release.write(&args.to, &args.layout())?;
+    println!("{} record(s) of {}", written.records, release.form.form.id);
+    if written.unplaced > 0 {
         println!(
             "note: {} answer(s) to questions the newest version of the form no longer has are not in the tables",
-            filler.unplaced
+            written.unplaced
         );
     }
-    for f in files {
+    for f in written.files {
         println!("written: {}", f.display());
     }
     Ok(())
-}
-
-fn compile(definition: &str) -> Result<Compiled, String> {
-    crate::form::from_definition(definition)
-}
-
-/// Warnings for whoever labels `form_id`'s records at headquarters with its newest version:
-/// which laptops sent it, and where it labels what an older version labelled otherwise.
-pub fn version_warnings(hq: &mut Hq, form_id: &str) -> Vec<String> {
-    let Ok(versions) = hq.form_version_sources(form_id) else { return Vec::new() };
-    let Some(newest) = versions.last() else { return Vec::new() };
-    let Ok(new) = compile(&newest.definition) else { return Vec::new() };
-    let short = |h: &str| h.chars().take(8).collect::<String>();
-    let mut out = Vec::new();
-    for old in &versions[..versions.len() - 1] {
-        let Ok(before) = compile(&old.definition) else { continue };
-        let changes = crate::form::label_changes(&before.form, &new.form);
-        if !changes.is_empty() {
-            out.push(format!(
-                "every record of {form_id} is labelled with its newest version `{}` ({}, sent by {}), which labels otherwise than version `{}` ({}, sent by {}): {}; check that the newest version is one headquarters distributed",
-                newest.version,
-                short(&newest.hash),
-                newest.laptops.join(", "),
-                old.version,
-                short(&old.hash),
-                old.laptops.join(", "),
-                changes.join("; ")
-            ));
-        }
-    }
-    out
 }
 
 /// `fourmi hq export`: every record of the form at headquarters, with the newest version's columns.
@@ -187,57 +133,17 @@ pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
     for w in version_warnings(hq, &args.form) {
         eprintln!("warning: {w}");
     }
-    let versions = hq.form_versions(&args.form).map_err(|e| e.to_string())?;
-    let Some((_, _, definition)) = versions.last() else {
-        let known = hq.form_ids().map_err(|e| e.to_string())?;
-        return Err(format!("no records of a form `{}` here (forms: {})", args.form, known.join(", ")));
-    };
-    let form = compile(definition)?;
-    // Anonymised over every record of the form (batches were each protected alone; together
-    // their groups can differ), as a batch is: timestamps coarsened, free text scrubbed,
-    // quasi-identifiers coarsened and hidden until k holds.
-    let mut records = Vec::new();
-    hq.each_record(&args.form, |r| records.push(r)).map_err(|e| e.to_string())?;
-    let mut forms = std::collections::HashMap::new();
-    for (hash, _, def) in &versions {
-        forms.insert(hash.clone(), compile(def)?);
-    }
-    let opts = args.options(args.k.unwrap_or(5).max(1))?;
-    let report = crate::batch::anonymise::anonymise(&mut records, &forms, &opts);
-    let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
-    let prepared = crate::batch::export::Prepared::of_records(records, report);
-    for (_, line) in crate::batch::report::lines(&prepared, &tr, false) {
-        println!("{line}");
-    }
-    crate::batch::export::check_reached(&prepared).map_err(|e| e.to_string())?;
-    let records = prepared.records;
-    write_all(&form, args, |filler| {
-        records.iter().for_each(|r| filler.add(r));
-        Ok(records.len())
-    })
+    let release = Release::at_headquarters(hq, &args.form, &args.options(args.k.unwrap_or(5).max(1))?)?;
+    write_all(&release, args)
 }
 
 /// `fourmi records export`: this laptop's approved and exported records of the form, anonymised
 /// as a batch is (coordinators).
 pub fn laptop_export(store: &Store, args: &FlatArgs) -> Result<(), String> {
-    let filter = RecordFilter { form_id: Some(args.form.clone()), ..RecordFilter::default() };
-    let set = store.export_set(&Selection::Reviewed(filter)).map_err(|e| e.to_string())?;
-    let newest = set.records.last().map(|r| r.row.form_hash.clone());
-    let Some(definition) = newest.and_then(|h| set.forms.iter().find(|(x, _)| *x == h).map(|(_, d)| d.clone())) else {
-        return Err(format!("no approved record of a form `{}` on this laptop", args.form));
-    };
-    let form = compile(&definition)?;
     let k = match args.k {
         Some(k) => k,
         None => store.disclosure_k().map_err(|e| e.to_string())?,
     };
-    let opts = args.options(k)?;
-    let prepared = prepare(set, &opts).map_err(|e| e.to_string())?;
-    super::batch_cmd::print_report(&prepared, false);
-    crate::batch::export::check_reached(&prepared).map_err(|e| e.to_string())?;
-    let records: Vec<Record> = prepared.records;
-    write_all(&form, args, |filler| {
-        records.iter().for_each(|r| filler.add(r));
-        Ok(records.len())
-    })
+    let release = Release::on_laptop(store, &args.form, &args.options(k)?)?;
+    write_all(&release, args)
 }

@@ -9,6 +9,7 @@
 
 pub mod codebook;
 pub mod parquet;
+pub mod release;
 pub mod views;
 pub mod write;
 

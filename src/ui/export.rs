@@ -3,6 +3,7 @@
 //! signed batch into a folder with progress, off the UI thread. The ledger lists past batches,
 //! each of which can be written again.
 
+use super::folder::FolderField;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,21 +43,13 @@ pub struct ExportPage {
     coarsen: Coarsen,
     k: usize,
     l: usize,
-    folder: String,
+    folder: FolderField,
     again: Option<i64>,
     step: Step,
     ledger: Vec<BatchRow>,
     error: Option<String>,
-    /// The system's folder dialog, open on another thread.
-    picking: Option<Receiver<Option<PathBuf>>>,
     /// How many headquarters keys batches are encrypted to (read when the screen opens).
     recipients: crate::store::Result<usize>,
-}
-
-fn default_folder() -> String {
-    directories::UserDirs::new()
-        .map(|d| d.document_dir().unwrap_or(d.home_dir()).display().to_string())
-        .unwrap_or_default()
 }
 
 impl ExportPage {
@@ -75,42 +68,12 @@ impl ExportPage {
             coarsen: Coarsen::None,
             k: store.disclosure_k().unwrap_or(5),
             l: 1,
-            folder: default_folder(),
+            folder: FolderField::default(),
             again: None,
             step: Step::Choose,
             ledger: store.batches().unwrap_or_default(),
             error: None,
-            picking: None,
             recipients: store.recipients().map(|r| r.len()),
-        }
-    }
-
-    /// Opens the system's folder dialog on another thread (it waits for the user).
-    fn pick_folder(&mut self) {
-        let (tx, rx) = channel();
-        let start = PathBuf::from(self.folder.trim());
-        std::thread::spawn(move || {
-            let mut dialog = rfd::FileDialog::new();
-            if start.is_dir() {
-                dialog = dialog.set_directory(&start);
-            }
-            let _ = tx.send(dialog.pick_folder());
-        });
-        self.picking = Some(rx);
-    }
-
-    /// Takes the folder the dialog chose, if it closed.
-    fn picked(&mut self) {
-        let Some(rx) = &self.picking else { return };
-        match rx.try_recv() {
-            Ok(chosen) => {
-                if let Some(p) = chosen {
-                    self.folder = p.display().to_string();
-                }
-                self.picking = None;
-            }
-            Err(TryRecvError::Disconnected) => self.picking = None,
-            Err(TryRecvError::Empty) => {}
         }
     }
 
@@ -152,7 +115,7 @@ impl ExportPage {
 
     /// Takes the next batch number here, then writes on another thread.
     fn write(&mut self, store: &mut Store, prepared: Box<Prepared>, tr: &Tr) {
-        let dir = PathBuf::from(self.folder.trim());
+        let dir = PathBuf::from(self.folder.text.trim());
         if let Err(e) = crate::batch::export::check_reached(&prepared).and_then(|()| check_folder(&dir)) {
             self.error = Some(errors::batch_message(tr, &e));
             self.step = Step::Checked(prepared);
@@ -225,8 +188,8 @@ impl ExportPage {
     /// Draws the screen.
     pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, catalog: &mut Catalog, tr: &Tr) -> Option<Go> {
         self.poll(store, tr);
-        self.picked();
-        if self.picking.is_some() {
+        self.folder.poll();
+        if self.folder.is_picking() {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
         }
         ui.heading(tr.t("export-title"));
@@ -294,26 +257,7 @@ impl ExportPage {
 
     fn options(&mut self, ui: &mut egui::Ui, tr: &Tr) {
         let before = (self.coarsen, self.k, self.l);
-        ui.horizontal(|ui| {
-            let l = ui.label(tr.t("export-coarsen"));
-            egui::ComboBox::from_id_salt("x-coarsen")
-                .selected_text(tr.t(&format!("export-coarsen-{}", self.coarsen.as_str())))
-                .show_ui(ui, |ui| {
-                    for c in [Coarsen::None, Coarsen::Day, Coarsen::Month] {
-                        ui.selectable_value(&mut self.coarsen, c, tr.t(&format!("export-coarsen-{}", c.as_str())));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-        });
-        ui.horizontal(|ui| {
-            let l = ui.label(tr.t("export-k"));
-            ui.add(egui::DragValue::new(&mut self.k).range(1..=100)).labelled_by(l.id);
-        });
-        ui.horizontal(|ui| {
-            let l = ui.label(tr.t("export-l"));
-            ui.add(egui::DragValue::new(&mut self.l).range(1..=20)).labelled_by(l.id);
-        });
+        anonymise_options(ui, tr, &mut self.coarsen, &mut self.k, &mut self.l);
         if before != (self.coarsen, self.k, self.l) && matches!(self.step, Step::Checked(_)) {
             self.step = Step::Choose;
         }
@@ -322,7 +266,7 @@ impl ExportPage {
     fn step_ui(&mut self, ui: &mut egui::Ui, store: &mut Store, tr: &Tr) {
         ui.add_space(6.0);
         // What the buttons ask for is done once the screen is drawn.
-        let (mut pick, mut write_now) = (false, false);
+        let mut write_now = false;
         match &self.step {
             Step::Choose => {
                 if ui.button(tr.t("export-check")).clicked() {
@@ -339,14 +283,7 @@ impl ExportPage {
             Step::Checked(prepared) => {
                 report_ui(ui, prepared, tr);
                 ui.add_space(6.0);
-                ui.horizontal(|ui| {
-                    let l = ui.label(tr.t("export-folder"));
-                    ui.add(egui::TextEdit::singleline(&mut self.folder).desired_width(420.0)).labelled_by(l.id);
-                    if ui.add_enabled(self.picking.is_none(), egui::Button::new(tr.t("export-choose-folder"))).clicked()
-                    {
-                        pick = true;
-                    }
-                });
+                self.folder.ui(ui, tr);
                 let empty = prepared.records.is_empty() && prepared.tombstones.is_empty();
                 if empty {
                     ui.colored_label(style::HINT, tr.t("export-nothing"));
@@ -379,9 +316,6 @@ impl ExportPage {
                     self.step = Step::Choose;
                 }
             }
-        }
-        if pick {
-            self.pick_folder();
         }
         if write_now && let Step::Checked(p) = std::mem::replace(&mut self.step, Step::Choose) {
             self.write(store, p, tr);
@@ -433,8 +367,32 @@ impl ExportPage {
     }
 }
 
+/// How records are anonymised: timestamps, k, l (the laptop's export, headquarters' files).
+pub(super) fn anonymise_options(ui: &mut egui::Ui, tr: &Tr, coarsen: &mut Coarsen, k: &mut usize, l: &mut usize) {
+    ui.horizontal(|ui| {
+        let label = ui.label(tr.t("export-coarsen"));
+        egui::ComboBox::from_id_salt("x-coarsen")
+            .selected_text(tr.t(&format!("export-coarsen-{}", coarsen.as_str())))
+            .show_ui(ui, |ui| {
+                for c in [Coarsen::None, Coarsen::Day, Coarsen::Month] {
+                    ui.selectable_value(coarsen, c, tr.t(&format!("export-coarsen-{}", c.as_str())));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(tr.t("export-k"));
+        ui.add(egui::DragValue::new(k).range(1..=100)).labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(tr.t("export-l"));
+        ui.add(egui::DragValue::new(l).range(1..=20)).labelled_by(label.id);
+    });
+}
+
 /// The anonymisation report (the same lines as the command line's).
-fn report_ui(ui: &mut egui::Ui, p: &Prepared, tr: &Tr) {
+pub(super) fn report_ui(ui: &mut egui::Ui, p: &Prepared, tr: &Tr) {
     use crate::batch::report::Tone;
     ui.label(egui::RichText::new(tr.t("export-report")).strong());
     for (tone, text) in crate::batch::report::lines(p, tr, false) {

@@ -1,12 +1,14 @@
 //! Headquarters' screens, when the data folder is headquarters' (its `hq.db`, or `hq.toml` naming
 //! a PostgreSQL database): import batch files (the system's file dialog, or dropped on the
 //! window; a bar while they import, then each file's result), the registered laptops with their
-//! batch numbers and the numbers missing, and tables over all the data. Every database step
+//! batch numbers and the numbers missing, tables over all the data, and flat files
+//! ([`super::hq_files`]). Every database step
 //! runs on another thread with its own connection; the screens only draw.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
+use super::hq_files::FilesTab;
 use super::tables::TablesPage;
 use super::{errors, style};
 use crate::batch::import::{Identity, Imported, import_files, refresh_views};
@@ -18,6 +20,7 @@ enum Tab {
     Import,
     Laptops,
     Tables,
+    Files,
 }
 
 /// What the database thread says.
@@ -44,6 +47,7 @@ pub struct HqScreen {
     picking: Option<Receiver<Option<Vec<PathBuf>>>>,
     error: Option<String>,
     tables: Option<TablesPage>,
+    files: FilesTab,
 }
 
 /// Opens headquarters' database, with `tr`'s words for a failure.
@@ -63,7 +67,7 @@ impl HqScreen {
     /// The screens on headquarters' database `place`; the laptops are read at once.
     pub fn new(place: Database, tr: &Tr) -> HqScreen {
         let mut s = HqScreen {
-            place,
+            place: place.clone(),
             tab: Tab::Import,
             laptops: Vec::new(),
             forms: Vec::new(),
@@ -73,6 +77,7 @@ impl HqScreen {
             picking: None,
             error: None,
             tables: None,
+            files: FilesTab::new(place.clone()),
         };
         s.run(tr, |_, _, _| Vec::new());
         s
@@ -80,7 +85,7 @@ impl HqScreen {
 
     /// Whether the database thread or the file dialog is busy.
     pub fn is_busy(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || self.files.is_busy()
     }
 
     /// Runs `work` on another thread with its own connection, then reads the laptops again.
@@ -209,9 +214,12 @@ impl HqScreen {
             ui.label(egui::RichText::new(self.place.shown()).color(style::HINT));
         });
         ui.horizontal(|ui| {
-            for (tab, id) in
-                [(Tab::Import, "hq-tab-import"), (Tab::Laptops, "hq-tab-laptops"), (Tab::Tables, "hq-tab-tables")]
-            {
+            for (tab, id) in [
+                (Tab::Import, "hq-tab-import"),
+                (Tab::Laptops, "hq-tab-laptops"),
+                (Tab::Tables, "hq-tab-tables"),
+                (Tab::Files, "hq-tab-files"),
+            ] {
                 ui.selectable_value(&mut self.tab, tab, tr.t(id));
             }
         });
@@ -229,6 +237,11 @@ impl HqScreen {
                 if let Some(t) = &mut self.tables {
                     super::controls::page(ui, |ui| t.ui_hq(ui, tr));
                 }
+            }
+            Tab::Files => {
+                let forms = &self.forms;
+                let files = &mut self.files;
+                super::controls::page(ui, |ui| files.ui(ui, forms, tr));
             }
         }
     }

@@ -1,0 +1,160 @@
+//! A release of flat files: the records of one form, anonymised as a batch is (timestamps
+//! coarsened, free text scrubbed, quasi-identifiers coarsened and hidden until k holds), then
+//! written as CSV, XLSX or Parquet with a codebook. Prepared first ([`Release`], whose report is
+//! shown), written after ([`Release::write`]); the command line and headquarters' screen share it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{Filler, Values, codebook, write};
+use crate::batch::anonymise::Options;
+use crate::batch::export::{Prepared, check_reached, prepare};
+use crate::form::Compiled;
+use crate::store::hq::Hq;
+use crate::store::{RecordFilter, Selection, Store};
+
+/// The file kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One CSV file per table, a codebook CSV and a Stata do-file.
+    Csv,
+    /// One workbook with a sheet per table and the codebook.
+    Xlsx,
+    /// One Parquet file per table, typed columns, and a codebook CSV.
+    Parquet,
+}
+
+/// How the files are written.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The file kind.
+    pub format: Format,
+    /// Choice labels in this language (as the form names it) instead of choice names.
+    pub labels: Option<String>,
+    /// CSV files' byte-order mark and separator (also the codebook's, with Parquet).
+    pub csv: write::CsvStyle,
+}
+
+/// The records of one form, anonymised, ready to be written.
+pub struct Release {
+    /// The form's newest version, whose columns the files have.
+    pub form: Compiled,
+    /// The records as they will be written, and what anonymising them did.
+    pub prepared: Prepared,
+}
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// Records in the files.
+    pub records: usize,
+    /// Answers to questions the newest version of the form no longer has (not in the tables).
+    pub unplaced: usize,
+    /// The files.
+    pub files: Vec<PathBuf>,
+}
+
+fn compile(definition: &str) -> Result<Compiled, String> {
+    crate::form::from_definition(definition)
+}
+
+impl Release {
+    /// Every record of `form_id` at headquarters, with its newest version's columns, anonymised
+    /// over all of them (batches were each protected alone; together their groups can differ).
+    pub fn at_headquarters(hq: &mut Hq, form_id: &str, options: &Options) -> Result<Release, String> {
+        let versions = hq.form_versions(form_id).map_err(|e| e.to_string())?;
+        let Some((_, _, definition)) = versions.last() else {
+            let known = hq.form_ids().map_err(|e| e.to_string())?;
+            return Err(format!("no records of a form `{form_id}` here (forms: {})", known.join(", ")));
+        };
+        let form = compile(definition)?;
+        let mut records = Vec::new();
+        hq.each_record(form_id, |r| records.push(r)).map_err(|e| e.to_string())?;
+        let mut forms = HashMap::new();
+        for (hash, _, def) in &versions {
+            forms.insert(hash.clone(), compile(def)?);
+        }
+        let report = crate::batch::anonymise::anonymise(&mut records, &forms, options);
+        Ok(Release { form, prepared: Prepared::of_records(records, report) })
+    }
+
+    /// This laptop's approved and exported records of `form_id`, anonymised as a batch is.
+    pub fn on_laptop(store: &Store, form_id: &str, options: &Options) -> Result<Release, String> {
+        let filter = RecordFilter { form_id: Some(form_id.to_string()), ..RecordFilter::default() };
+        let set = store.export_set(&Selection::Reviewed(filter)).map_err(|e| e.to_string())?;
+        let newest = set.records.last().map(|r| r.row.form_hash.clone());
+        let Some(definition) = newest.and_then(|h| set.forms.iter().find(|(x, _)| *x == h).map(|(_, d)| d.clone()))
+        else {
+            return Err(format!("no approved record of a form `{form_id}` on this laptop"));
+        };
+        let form = compile(&definition)?;
+        let prepared = prepare(set, options).map_err(|e| e.to_string())?;
+        Ok(Release { form, prepared })
+    }
+
+    /// Writes the files into `to` (created if missing, owner-only), once k was reached.
+    pub fn write(&self, to: &Path, layout: &Layout) -> Result<Written, String> {
+        check_reached(&self.prepared).map_err(|e| e.to_string())?;
+        crate::store::create_private_dir(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+        let form = &self.form;
+        let values = layout.labels.clone().map_or(Values::Names, Values::Labels);
+        let lang = layout.labels.clone().unwrap_or_else(|| form.form.default_language.clone());
+        let mut filler = Filler::new(form, values);
+        self.prepared.records.iter().for_each(|r| filler.add(r));
+        filler.shuffle();
+        let entries = codebook::entries(form, &filler.tables, &lang);
+        let id = &form.form.id;
+        let mut files: Vec<PathBuf> = Vec::new();
+        match layout.format {
+            Format::Csv => {
+                files.extend(write::csv_files(&filler.tables, to, layout.csv)?);
+                let cb = to.join(format!("{id}-codebook.csv"));
+                write::codebook_csv(&entries, &cb, layout.csv)?;
+                files.push(cb);
+                let dofile = to.join(format!("{id}.do"));
+                crate::store::write_atomically(&dofile, codebook::do_file(&filler.tables, &entries).as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", dofile.display()))?;
+                files.push(dofile);
+            }
+            Format::Xlsx => {
+                let path = to.join(format!("{id}.xlsx"));
+                write::xlsx(&filler.tables, &entries, &path)?;
+                files.push(path);
+            }
+            Format::Parquet => {
+                files.extend(super::parquet::parquet_files(form, &filler.tables, to)?);
+                let cb = to.join(format!("{id}-codebook.csv"));
+                write::codebook_csv(&entries, &cb, layout.csv)?;
+                files.push(cb);
+            }
+        }
+        Ok(Written { records: self.prepared.records.len(), unplaced: filler.unplaced, files })
+    }
+}
+
+/// Warnings for whoever labels `form_id`'s records at headquarters with its newest version:
+/// which laptops sent it, and where it labels what an older version labelled otherwise.
+pub fn version_warnings(hq: &mut Hq, form_id: &str) -> Vec<String> {
+    let Ok(versions) = hq.form_version_sources(form_id) else { return Vec::new() };
+    let Some((newest, older)) = versions.split_last() else { return Vec::new() };
+    let Ok(new) = compile(&newest.definition) else { return Vec::new() };
+    let short = |h: &str| h.chars().take(8).collect::<String>();
+    let mut out = Vec::new();
+    for old in older {
+        let Ok(before) = compile(&old.definition) else { continue };
+        let changes = crate::form::label_changes(&before.form, &new.form);
+        if !changes.is_empty() {
+            out.push(format!(
+                "every record of {form_id} is labelled with its newest version `{}` ({}, sent by {}), which labels otherwise than version `{}` ({}, sent by {}): {}; check that the newest version is one headquarters distributed",
+                newest.version,
+                short(&newest.hash),
+                newest.laptops.join(", "),
+                old.version,
+                short(&old.hash),
+                old.laptops.join(", "),
+                changes.join("; ")
+            ));
+        }
+    }
+    out
+}
