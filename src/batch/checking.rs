@@ -20,8 +20,9 @@ use super::{BatchError, Result, approved, validate};
 
 /// Records and withdrawals per group handed on when no signatures are checked (format 1).
 const GROUP: usize = 256;
-/// Groups checked ahead of the merge, at most (memory stays that of a few groups).
-const AHEAD: usize = 8;
+/// Groups handed on ahead of the next stage, at most: memory stays that of a few groups (a
+/// checked group is a thousand records, parsed and written as JSON).
+const AHEAD: usize = 2;
 
 /// What the checking half needs besides the payload.
 pub struct Checks<'a> {

@@ -146,12 +146,17 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
         s.spawn(move || super::checking::read_all(&mut lines, next, &read_tx));
         s.spawn(move || super::checking::check_all(read, checks, &tx));
         for group in rx {
+            let mut rows = Vec::new();
             for checked in group? {
                 match checked {
-                    Checked::Record(row) => merge.record(&row)?,
-                    Checked::Withdrawal(t) => merge.withdrawal(&t)?,
+                    Checked::Record(row) => rows.push(row),
+                    Checked::Withdrawal(t) => {
+                        merge.records(&std::mem::take(&mut rows))?;
+                        merge.withdrawal(&t)?;
+                    }
                 }
             }
+            merge.records(&rows)?;
         }
         Ok::<(), BatchError>(())
     })?;

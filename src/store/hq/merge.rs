@@ -114,7 +114,28 @@ impl<'a> Merge<'a> {
 
     /// Merges one record.
     pub fn record(&mut self, r: &Row) -> Result<()> {
+        self.records(std::slice::from_ref(r))
+    }
+
+    /// Merges a group of records. On SQLite, a group whose ids headquarters has never seen (no
+    /// record of any laptop, no withdrawal: nearly always) is inserted without a lookup per
+    /// record.
+    pub fn records(&mut self, rows: &[Row]) -> Result<()> {
         if self.db.is_pg() {
+            return rows.iter().try_for_each(|r| self.pg_record(r));
+        }
+        if rows.len() > 1 && !lite_seen(self.db, rows)? {
+            for r in rows {
+                insert(self.db, "INSERT", r)?;
+            }
+            self.counts.imported += rows.len();
+            return Ok(());
+        }
+        rows.iter().try_for_each(|r| one_record(self.db, &self.import.device_id, r, &mut self.counts))
+    }
+
+    fn pg_record(&mut self, r: &Row) -> Result<()> {
+        {
             if self.merged {
                 return Err(StoreError::Invalid("a record after the withdrawals".into()));
             }
@@ -123,9 +144,8 @@ impl<'a> Merge<'a> {
             if self.pending.len() >= CHUNK {
                 self.send()?;
             }
-            return Ok(());
+            Ok(())
         }
-        one_record(self.db, &self.import.device_id, r, &mut self.counts)
     }
 
     /// Sends PostgreSQL the rows not sent yet. Rows whose ids headquarters has never seen (no
@@ -334,7 +354,7 @@ fn one_record(db: &mut Db, device_id: &str, row: &Row, counts: &mut Counts) -> R
         counts.shared_ids += 1;
     }
     // A new record is inserted; a newer revision replaces the one held.
-    let insert = match have {
+    let verb = match have {
         Some(rev) if rev >= r.revision => {
             counts.unchanged += 1;
             return Ok(());
@@ -348,9 +368,29 @@ fn one_record(db: &mut Db, device_id: &str, row: &Row, counts: &mut Counts) -> R
             "INSERT"
         }
     };
+    insert(db, verb, row)
+}
+
+/// SQLite: whether headquarters has any record (of any laptop) or withdrawal with an id of `rows`.
+fn lite_seen(db: &mut Db, rows: &[Row]) -> Result<bool> {
+    let ids = serde_json::to_string(&rows.iter().map(|r| r.record.uuid.as_str()).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into());
+    Ok(db
+        .one(
+            "SELECT EXISTS (SELECT 1 FROM records WHERE uuid IN (SELECT value FROM json_each(?1)))
+                 OR EXISTS (SELECT 1 FROM tombstones WHERE uuid IN (SELECT value FROM json_each(?1)))",
+            &[&ids],
+            |x| x.get(0),
+        )?
+        .unwrap_or(true))
+}
+
+/// Writes `row` into the records (`verb`: `INSERT`, or `INSERT OR REPLACE` for a newer revision).
+fn insert(db: &mut Db, verb: &str, row: &Row) -> Result<()> {
+    let r = &row.record;
     db.exec(
         &format!(
-            "{insert} INTO records ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            "{verb} INTO records ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
         ),
         &[
             &r.uuid,
