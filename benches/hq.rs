@@ -169,7 +169,7 @@ fn copy_rows(url: &str, csvs: &[PathBuf]) {
 }
 
 fn postgres(c: &mut Criterion, d: &Data) {
-    let Some(url) = pg::database() else { return };
+    let Some(url) = pg::fresh_database() else { return };
     let total = d.batches.len() * N;
     let place = Database::Postgres(url.clone());
     if let Some((mb, s)) = peak_memory(d, &place, &["--database".into(), url]) {
@@ -182,7 +182,7 @@ fn postgres(c: &mut Criterion, d: &Data) {
     g.bench_function("fourmi: verify + decrypt + validate + merge + views", |b| {
         b.iter_batched(
             || {
-                let place = Database::Postgres(pg::database().unwrap());
+                let place = Database::Postgres(pg::fresh_database().unwrap());
                 drop(d.bench.hq_at(&place));
                 place
             },
@@ -193,7 +193,7 @@ fn postgres(c: &mut Criterion, d: &Data) {
     g.bench_function("COPY of the same rows as CSV", |b| {
         b.iter_batched(
             || {
-                let url = pg::database().unwrap();
+                let url = pg::fresh_database().unwrap();
                 let place = Database::Postgres(url.clone());
                 drop(d.bench.hq_at(&place));
                 // The form the rows name (COPY does not check batches).
@@ -210,7 +210,7 @@ fn postgres(c: &mut Criterion, d: &Data) {
         )
     });
     g.finish();
-    let url = pg::database().unwrap();
+    let url = pg::fresh_database().unwrap();
     let place = Database::Postgres(url.clone());
     drop(d.bench.hq_at(&place));
     import_all(d, &place);

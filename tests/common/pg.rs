@@ -117,6 +117,21 @@ pub fn database() -> Option<String> {
     Some(format!("{} dbname={name}", server.base))
 }
 
+/// A new database, after dropping the ones this process made before (benchmarks, whose 1M-record
+/// databases would fill the disk; not for tests, which run at once, each in its own).
+#[allow(dead_code)]
+pub fn fresh_database() -> Option<String> {
+    let server = server()?;
+    let mut admin = postgres::Client::connect(&format!("{} dbname=postgres", server.base), postgres::NoTls)
+        .expect("the test server accepts connections");
+    let made = NEXT.load(Ordering::SeqCst);
+    for n in 0..made {
+        let name = format!("fourmi_t{}_{n}", std::process::id());
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).expect("dropping a database");
+    }
+    database()
+}
+
 /// Runs SQL on the test server's database `url` as `user`, for tests that play an analyst.
 pub fn connect_as(url: &str, user: &str) -> Result<postgres::Client, postgres::Error> {
     let mut parts: Vec<String> = url.split(' ').filter(|p| !p.starts_with("user=")).map(String::from).collect();
