@@ -1225,7 +1225,10 @@ fn a_headquarters_folder_opens_on_its_screens_and_a_dropped_batch_is_imported_wi
     // Flat files: prepared (the report first), then written into the folder typed.
     click(&mut h, "Flat files");
     click(&mut h, "Prepare the files");
-    assert!(visible(&h, "Before writing") && visible(&h, "k-anonymity"), "the anonymisation report before writing");
+    assert!(
+        visible(&h, "Before writing: what the files will hold") && visible(&h, "k-anonymity"),
+        "the anonymisation report before writing"
+    );
     let files = tmp.path().join("for analysts");
     type_into(&mut h, "Write into the folder", &files.display().to_string());
     click(&mut h, "Write the files");

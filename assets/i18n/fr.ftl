@@ -522,11 +522,12 @@ hq-tab-import = Importer des lots
 hq-tab-laptops = Ordinateurs
 hq-tab-tables = Tableaux
 hq-tab-files = Fichiers à plat
-hq-files-intro = Tous les enregistrements d'un formulaire, anonymisés ensemble comme un lot (horodatages arrondis, texte libre nettoyé, quasi-identifiants regroupés puis masqués jusqu'à ce que chaque groupe compte au moins k enregistrements), écrits en fichiers pour R, Stata, Python ou Excel avec un dictionnaire des variables.
-hq-files-no-forms = Aucun enregistrement pour l'instant : importez d'abord des lots.
+hq-files-intro = Toutes les fiches d'un formulaire, anonymisées ensemble comme un lot (horodatages arrondis, texte libre nettoyé, quasi-identifiants regroupés puis masqués jusqu'à ce que chaque groupe compte au moins k fiches), écrites en fichiers pour R, Stata, Python ou Excel avec un dictionnaire des variables.
+hq-files-no-forms = Aucune fiche pour l'instant : importez d'abord des lots.
 hq-files-form = Formulaire
 hq-files-check = Préparer les fichiers
 hq-files-write = Écrire les fichiers
+hq-files-report = Avant d'écrire : ce que contiendront les fichiers
 hq-files-format = Fichiers
 hq-files-format-csv = CSV, un dictionnaire et un do-file Stata
 hq-files-format-xlsx = Un classeur Excel
@@ -536,8 +537,8 @@ hq-files-values-names = leurs noms (codes)
 hq-files-values-labels = leurs libellés en { $lang }
 hq-files-excel-fr = Pour Excel en français (points-virgules, accents conservés)
 hq-files-written = { $n ->
-    [one] 1 enregistrement écrit :
-   *[other] { $n } enregistrements écrits :
+    [one] 1 fiche écrite :
+   *[other] { $n } fiches écrites :
 }
 hq-files-unplaced = { $n } réponses à des questions que la dernière version du formulaire n'a plus ne sont pas dans les fichiers.
 hq-files-failed = Les fichiers n'ont pas pu être écrits : { $detail }

@@ -281,7 +281,7 @@ impl ExportPage {
                 ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
             }
             Step::Checked(prepared) => {
-                report_ui(ui, prepared, tr);
+                report_ui(ui, prepared, "export-report", tr);
                 ui.add_space(6.0);
                 self.folder.ui(ui, tr);
                 let empty = prepared.records.is_empty() && prepared.tombstones.is_empty();
@@ -392,9 +392,10 @@ pub(super) fn anonymise_options(ui: &mut egui::Ui, tr: &Tr, coarsen: &mut Coarse
 }
 
 /// The anonymisation report (the same lines as the command line's).
-pub(super) fn report_ui(ui: &mut egui::Ui, p: &Prepared, tr: &Tr) {
+/// `heading` names what the lines are before (a batch leaving the laptop, flat files).
+pub(super) fn report_ui(ui: &mut egui::Ui, p: &Prepared, heading: &str, tr: &Tr) {
     use crate::batch::report::Tone;
-    ui.label(egui::RichText::new(tr.t("export-report")).strong());
+    ui.label(egui::RichText::new(tr.t(heading)).strong());
     for (tone, text) in crate::batch::report::lines(p, tr, false) {
         match tone {
             Tone::Heading => {

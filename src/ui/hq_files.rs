@@ -189,7 +189,7 @@ impl FilesTab {
             for w in warnings {
                 ui.colored_label(style::ERROR, w);
             }
-            export::report_ui(ui, &release.prepared, tr);
+            export::report_ui(ui, &release.prepared, "hq-files-report", tr);
             ui.add_space(6.0);
             let languages = release.form.form.languages.clone();
             self.layout_ui(ui, &languages, tr);
