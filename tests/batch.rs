@@ -713,6 +713,28 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
         let mut values: Vec<String> = sheet.rows().skip(1).map(|r| r[sex_col].to_string()).collect();
         values.sort();
         assert_eq!(values, ["Femme", "Homme"], "labels in French (rows in an order of this release's own)");
+
+        // CSV with French labels for Excel in French: the do-file reads `;` and encodes the
+        // labels the cells hold (not the choice names, which would leave every answer missing).
+        let fr = out.path().join("fr");
+        ok(&fourmi(&[
+            "hq",
+            "export",
+            "csv",
+            "--k",
+            "1",
+            "--form",
+            "fieldtest",
+            "--to",
+            &fr.display().to_string(),
+            "--labels",
+            "French (fr)",
+            "--excel-fr",
+        ]));
+        let dofile = std::fs::read_to_string(fr.join("fieldtest.do")).unwrap();
+        assert!(dofile.contains("import delimited using \"fieldtest.csv\", delimiters(\";\")"), "{dofile}");
+        assert!(dofile.contains("if sex == `\"Homme\"'"), "{dofile}");
+        assert!(!dofile.contains("if sex == `\"male\"'"), "{dofile}");
     });
 }
 
@@ -1582,4 +1604,39 @@ print(json.dumps({"types": types, "rows": len(rows), "incidents": rep.num_rows,
         assert_eq!(got["keys"], true, "repeat rows point at their records");
         assert!(to.join("fieldtest-codebook.csv").exists(), "the labels come with them");
     });
+}
+
+#[test]
+fn a_named_pipe_given_as_a_batch_is_refused_at_once_instead_of_waiting_for_a_writer() {
+    let hq = Headquarters::new();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("stick.batch");
+    if !Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: mkfifo is not available");
+        return;
+    }
+    let mut run = Command::new(env!("CARGO_BIN_EXE_fourmi"))
+        .args(["hq", "import"])
+        .arg(&fifo)
+        .args(hq.cli_args())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ended = None;
+    for _ in 0..600 {
+        if let Some(status) = run.try_wait().unwrap() {
+            ended = Some(status);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if ended.is_none() {
+        let _ = run.kill();
+    }
+    let out = run.wait_with_output().unwrap();
+    let status = ended.expect("`fourmi hq import` of a named pipe still waited after 30 s");
+    assert!(!status.success());
+    let said = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("not a regular file"), "{said}");
 }

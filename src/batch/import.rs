@@ -170,7 +170,12 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
 /// The (device, batch number) a file says it is, from its first lines, to sort files by.
 fn peek(path: &Path) -> Option<(String, i64)> {
     let mut head = Vec::new();
-    std::fs::File::open(path).ok()?.take(1 << 20).read_to_end(&mut head).ok()?;
+    // Only a regular file is opened (opening a named pipe would wait for a writer forever).
+    crate::limits::open_regular_file(path, crate::limits::BATCH_FILE_BYTES)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut head)
+        .ok()?;
     envelope::open(&head).ok().map(|o| (o.header.device_id, o.header.seq))
 }
 

@@ -165,23 +165,28 @@ fn quoted(s: &str) -> String {
 
 /// A do-file that imports each table's CSV file (in the do-file's folder), applies the labels,
 /// and saves a `.dta` beside it.
-pub fn do_file(tables: &[Table], entries: &[Entry]) -> String {
+pub fn do_file(tables: &[Table], entries: &[Entry], csv: DoCsv) -> String {
     let mut s = String::from(
         "* Written by fourmi: reads the CSV files in this folder and labels them.\n* Run it from this folder: do \"<this file>\"\n* Text cells that began with = + - or @ start with an added ' (spreadsheet formula injection).\nversion 14\nclear all\nset more off\n",
     );
+    let delimiters = match csv.separator {
+        b';' => " delimiters(\";\")",
+        b'\t' => " delimiters(tab)",
+        _ => " delimiters(\",\")",
+    };
     let mut label_n = 0;
     for t in tables {
         let cols: Vec<&Entry> = entries.iter().filter(|e| e.table == t.name).collect();
         let _ = writeln!(s, "\n* table {}", t.name);
         let _ = writeln!(
             s,
-            "import delimited using \"{}.csv\", varnames(nonames) rowrange(2) stringcols(_all) encoding(\"utf-8\") bindquote(strict) clear",
+            "import delimited using \"{}.csv\",{delimiters} varnames(nonames) rowrange(2) stringcols(_all) encoding(\"utf-8\") bindquote(strict) clear",
             t.name
         );
         for (i, e) in cols.iter().enumerate() {
             let _ = writeln!(s, "rename v{} {}", i + 1, e.stata);
         }
-        for e in &cols {
+        for (col, e) in cols.iter().enumerate() {
             let _ = writeln!(s, "label variable {} {}", e.stata, quoted(&e.label));
             if e.numeric {
                 let _ = writeln!(s, "destring {}, replace", e.stata);
@@ -189,12 +194,26 @@ pub fn do_file(tables: &[Table], entries: &[Entry]) -> String {
             if !e.pairs.is_empty() {
                 label_n += 1;
                 let lbl = format!("L{label_n}");
-                let values: Vec<String> =
-                    e.pairs.iter().enumerate().map(|(i, (_, l))| format!("{} {}", i + 1, quoted(l))).collect();
-                let _ = writeln!(s, "label define {lbl} {}, replace", values.join(" "));
+                // What the cells hold: the choices' names, or their labels; then any other value
+                // the column holds (a coarsened or hidden answer), labelled as itself, so that
+                // nothing becomes missing.
+                let mut values: Vec<(String, String)> =
+                    e.pairs.iter().map(|(n, l)| (if csv.labels { l.clone() } else { n.clone() }, l.clone())).collect();
+                let mut known: HashSet<String> = values.iter().map(|(v, _)| v.clone()).collect();
+                for row in &t.rows {
+                    if let Some(v) = row.get(col)
+                        && !v.is_empty()
+                        && known.insert(v.clone())
+                    {
+                        values.push((v.clone(), v.clone()));
+                    }
+                }
+                let define: Vec<String> =
+                    values.iter().enumerate().map(|(i, (_, l))| format!("{} {}", i + 1, quoted(l))).collect();
+                let _ = writeln!(s, "label define {lbl} {}, replace", define.join(" "));
                 let _ = writeln!(s, "generate long _fourmi_v = .");
-                for (i, (n, _)) in e.pairs.iter().enumerate() {
-                    let _ = writeln!(s, "replace _fourmi_v = {} if {} == {}", i + 1, e.stata, quoted(n));
+                for (i, (v, _)) in values.iter().enumerate() {
+                    let _ = writeln!(s, "replace _fourmi_v = {} if {} == {}", i + 1, e.stata, quoted(v));
                 }
                 let _ = writeln!(s, "order _fourmi_v, before({})", e.stata);
                 let _ = writeln!(s, "drop {}", e.stata);
@@ -206,6 +225,15 @@ pub fn do_file(tables: &[Table], entries: &[Entry]) -> String {
         let _ = writeln!(s, "save \"{}.dta\", replace", t.name);
     }
     s
+}
+
+/// How the CSV files the do-file reads were written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DoCsv {
+    /// Their field separator.
+    pub separator: u8,
+    /// Whether choices are written as their labels (else their names).
+    pub labels: bool,
 }
 
 #[cfg(test)]

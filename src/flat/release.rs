@@ -112,8 +112,16 @@ impl Release {
                 write::codebook_csv(&entries, &cb, layout.csv)?;
                 files.push(cb);
                 let dofile = to.join(format!("{id}.do"));
-                crate::store::write_atomically(&dofile, codebook::do_file(&filler.tables, &entries).as_bytes())
-                    .map_err(|e| format!("cannot write {}: {e}", dofile.display()))?;
+                crate::store::write_atomically(
+                    &dofile,
+                    codebook::do_file(
+                        &filler.tables,
+                        &entries,
+                        codebook::DoCsv { separator: layout.csv.separator, labels: layout.labels.is_some() },
+                    )
+                    .as_bytes(),
+                )
+                .map_err(|e| format!("cannot write {}: {e}", dofile.display()))?;
                 files.push(dofile);
             }
             Format::Xlsx => {

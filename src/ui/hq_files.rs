@@ -4,6 +4,7 @@
 //! anonymising and writing run on another thread with its own connection; this only draws.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use super::folder::FolderField;
@@ -18,8 +19,8 @@ use crate::store::hq::{Database, Hq};
 enum Msg {
     /// The form's records, anonymised, with the warnings about its versions.
     Prepared(Box<Release>, Vec<String>),
-    /// The files were written (or not); the release, to write again elsewhere.
-    Written(Box<Release>, Result<Written, String>),
+    /// The files were written (or not).
+    Written(Result<Written, String>),
     /// Reading or anonymising failed.
     Failed(String),
 }
@@ -36,10 +37,9 @@ pub struct FilesTab {
     labels: Option<String>,
     excel_fr: bool,
     folder: FolderField,
-    /// The version warnings of the release being written.
-    pending_warnings: Vec<String>,
     job: Option<Receiver<Msg>>,
-    release: Option<(Box<Release>, Vec<String>)>,
+    /// The release prepared (shown while it is written, and kept to write again elsewhere).
+    release: Option<(Arc<Release>, Vec<String>)>,
     written: Option<Result<Written, String>>,
     error: Option<String>,
 }
@@ -57,7 +57,6 @@ impl FilesTab {
             labels: None,
             excel_fr: false,
             folder: FolderField::default(),
-            pending_warnings: Vec::new(),
             job: None,
             release: None,
             written: None,
@@ -96,21 +95,18 @@ impl FilesTab {
     }
 
     fn write(&mut self) {
-        let Some((release, warnings)) = self.release.take() else { return };
+        let Some((release, _)) = &self.release else { return };
+        let release = Arc::clone(release);
         let to = PathBuf::from(self.folder.text.trim());
         let csv = if self.excel_fr { CsvStyle { bom: true, separator: b';' } } else { CsvStyle::default() };
         let layout = Layout { format: self.format, labels: self.labels.clone(), csv };
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let written = release.write(&to, &layout);
-            let _ = tx.send(Msg::Written(release, written));
+            let _ = tx.send(Msg::Written(release.write(&to, &layout)));
         });
-        // The warnings stay on screen while the files are written.
-        self.release = None;
         self.error = None;
         self.written = None;
         self.job = Some(rx);
-        self.pending_warnings = warnings;
     }
 
     fn poll(&mut self) {
@@ -118,11 +114,10 @@ impl FilesTab {
         let Some(rx) = &self.job else { return };
         match rx.try_recv() {
             Ok(Msg::Prepared(r, w)) => {
-                self.release = Some((r, w));
+                self.release = Some((Arc::from(r), w));
                 self.job = None;
             }
-            Ok(Msg::Written(r, w)) => {
-                self.release = Some((r, std::mem::take(&mut self.pending_warnings)));
+            Ok(Msg::Written(w)) => {
                 self.written = Some(w);
                 self.job = None;
             }
