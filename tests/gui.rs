@@ -1213,6 +1213,10 @@ fn a_headquarters_folder_opens_on_its_screens_and_a_dropped_batch_is_imported_wi
     settle(&mut h);
     assert!(visible(&h, "batch 1:") && visible(&h, "new, 0 updated"), "each file's result");
     assert!(visible(&h, "notes.batch: This file is not a fourmi batch"), "a file that is not a batch says so");
+    // A path typed, where the system has no file dialog: imported again, nothing changes.
+    type_into(&mut h, "or its path", &written.path.display().to_string());
+    click(&mut h, "Import");
+    assert!(visible(&h, "batch 1: 0 new, 0 updated"), "the typed file imported again changes nothing");
     click(&mut h, "Laptops");
     assert!(visible(&h, "bamako-1") && visible(&h, "Numbers missing") && visible(&h, "none"));
     click(&mut h, "Tables");

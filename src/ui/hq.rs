@@ -48,6 +48,8 @@ pub struct HqScreen {
     error: Option<String>,
     tables: Option<TablesPage>,
     files: FilesTab,
+    /// A batch file's path typed (where the system has no file dialog).
+    typed: String,
 }
 
 /// Opens headquarters' database, with `tr`'s words for a failure.
@@ -78,6 +80,7 @@ impl HqScreen {
             error: None,
             tables: None,
             files: FilesTab::new(place.clone()),
+            typed: String::new(),
         };
         s.run(tr, |_, _, _| Vec::new());
         s
@@ -252,6 +255,20 @@ impl HqScreen {
         let busy = self.job.is_some() || self.picking.is_some();
         if ui.add_enabled(!busy, egui::Button::new(tr.t("hq-import-button"))).clicked() {
             self.pick_files(tr);
+        }
+        // Where the system has no file dialog: a path typed (or pasted).
+        let mut import_typed = false;
+        ui.horizontal(|ui| {
+            let l = ui.label(tr.t("hq-import-typed"));
+            let field = ui.add(egui::TextEdit::singleline(&mut self.typed).desired_width(420.0)).labelled_by(l.id);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let go = ui.add_enabled(!busy && !self.typed.trim().is_empty(), egui::Button::new(tr.t("hq-import-go")));
+            import_typed = (entered || go.clicked()) && !busy && !self.typed.trim().is_empty();
+        });
+        if import_typed {
+            let file = PathBuf::from(self.typed.trim());
+            self.typed.clear();
+            self.import(vec![file], tr);
         }
         if ui.ctx().input(|i| !i.raw.hovered_files.is_empty()) {
             ui.colored_label(style::HINT, tr.t("hq-drop-here"));
