@@ -33,7 +33,7 @@ pub enum HqCmd {
         #[arg(long)]
         identity: Option<PathBuf>,
     },
-    /// Write flat files (CSV or XLSX, a codebook and a Stata do-file) for one form.
+    /// Write flat files (CSV with a codebook and a Stata do-file, XLSX, or Parquet) for one form.
     Export(FlatArgs),
 }
 
