@@ -511,6 +511,7 @@ hq-files-no-forms = No records yet: import batches first.
 hq-files-form = Form
 hq-files-check = Prepare the files
 hq-files-write = Write the files
+hq-files-writing = Writing the files...
 hq-files-report = Before writing: what the files will hold
 hq-files-format = Files
 hq-files-format-csv = CSV, a codebook and a Stata do-file

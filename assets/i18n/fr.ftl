@@ -527,6 +527,7 @@ hq-files-no-forms = Aucune fiche pour l'instant : importez d'abord des lots.
 hq-files-form = Formulaire
 hq-files-check = Préparer les fichiers
 hq-files-write = Écrire les fichiers
+hq-files-writing = Écriture des fichiers...
 hq-files-report = Avant d'écrire : ce que contiendront les fichiers
 hq-files-format = Fichiers
 hq-files-format-csv = CSV, un dictionnaire et un do-file Stata

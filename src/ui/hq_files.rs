@@ -166,9 +166,11 @@ impl FilesTab {
         ui.add_space(6.0);
         let busy = self.job.is_some();
         if busy {
+            // A job with a release prepared is its writing.
+            let doing = if self.release.is_some() { "hq-files-writing" } else { "export-checking" };
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(tr.t("export-checking"));
+                ui.label(tr.t(doing));
             });
         } else if self.release.is_none()
             && ui.button(tr.t("hq-files-check")).clicked()
