@@ -131,41 +131,75 @@ fn coarsen(step: &Generalise, value: &str, choice_column: &dyn Fn(&str, &str) ->
     })
 }
 
-impl Column {
-    fn new(form: &Compiled, id: usize, records: &[&Map<String, J>]) -> Column {
-        let item = &form.items[id].item;
-        let steps = steps(item);
-        let mut index: HashMap<String, u32> = HashMap::default();
-        // Whole numbers (ages) by value, so that most answers are coded without writing them out.
-        let mut numbers: HashMap<i64, u32> = HashMap::default();
-        let mut values: Vec<String> = Vec::new();
-        let mut code_of = |text: &str, index: &mut HashMap<String, u32>| match index.get(text) {
+/// One question's answers coded: its distinct texts in the order they first appear, and each
+/// record's code.
+#[derive(Default)]
+struct Coder {
+    index: HashMap<String, u32>,
+    /// Whole numbers (ages) by value, so that most answers are coded without writing them out.
+    numbers: HashMap<i64, u32>,
+    values: Vec<String>,
+    codes: Vec<u32>,
+}
+
+impl Coder {
+    fn code_of(&mut self, text: &str) -> u32 {
+        match self.index.get(text) {
             Some(&c) => c,
             None => {
-                values.push(text.to_string());
-                let c = (values.len() - 1) as u32;
-                index.insert(text.to_string(), c);
+                self.values.push(text.to_string());
+                let c = (self.values.len() - 1) as u32;
+                self.index.insert(text.to_string(), c);
                 c
             }
-        };
-        let codes = records
-            .iter()
-            .map(|answers| match answers.get(&item.name) {
-                Some(J::String(s)) => code_of(s, &mut index),
-                Some(J::Number(n)) if n.is_i64() => {
-                    let v = n.as_i64().unwrap_or_default();
-                    match numbers.get(&v) {
-                        Some(&c) => c,
-                        None => {
-                            let c = code_of(&v.to_string(), &mut index);
-                            numbers.insert(v, c);
-                            c
-                        }
+        }
+    }
+
+    fn add(&mut self, answer: Option<&J>) {
+        let code = match answer {
+            Some(J::String(s)) => self.code_of(s),
+            Some(J::Number(n)) if n.is_i64() => {
+                let v = n.as_i64().unwrap_or_default();
+                match self.numbers.get(&v) {
+                    Some(&c) => c,
+                    None => {
+                        let c = self.code_of(&v.to_string());
+                        self.numbers.insert(v, c);
+                        c
                     }
                 }
-                other => code_of(&answer_text(other), &mut index),
-            })
-            .collect();
+            }
+            other => self.code_of(&answer_text(other)),
+        };
+        self.codes.push(code);
+    }
+
+    /// The questions `names` of `records` coded, a record at a time (each record's answers are
+    /// read while they are in the cache).
+    fn all(names: &[&str], records: &[&Map<String, J>]) -> Vec<Coder> {
+        let mut coders: Vec<Coder> =
+            names.iter().map(|_| Coder { codes: Vec::with_capacity(records.len()), ..Coder::default() }).collect();
+        for answers in records {
+            for (coder, name) in coders.iter_mut().zip(names) {
+                coder.add(answers.get(*name));
+            }
+        }
+        coders
+    }
+
+    /// `later` (the records after this one's) coded on: the same codes as if one coder had read
+    /// them all in order.
+    fn append(&mut self, later: Coder) {
+        let renumber: Vec<u32> = later.values.iter().map(|v| self.code_of(v)).collect();
+        self.codes.extend(later.codes.iter().map(|&c| renumber[c as usize]));
+    }
+}
+
+impl Column {
+    fn new(form: &Compiled, id: usize, coder: Coder) -> Column {
+        let item = &form.items[id].item;
+        let steps = steps(item);
+        let Coder { values, codes, .. } = coder;
         let list = form.choice_list(id);
         let choice_column = |value: &str, col: &str| {
             list.and_then(|cs| cs.iter().find(|c| c.name == value)).and_then(|c| c.extra.get(col).cloned())
@@ -399,7 +433,7 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
         return outcome;
     }
     let view: Vec<&Map<String, J>> = records.iter().map(|r| &**r).collect();
-    let cols: Vec<Column> = qi_ids.iter().map(|&id| Column::new(form, id, &view)).collect();
+    let cols = columns(form, &qi_ids, &view);
     let sensitive: Vec<Vec<u32>> = if goal.l > 1 && !sens_ids.is_empty() {
         let mut index: Vec<HashMap<String, u32>> = vec![HashMap::default(); sens_ids.len()];
         view.iter()
@@ -436,6 +470,22 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
         fill(&mut outcome, &st, records);
     }
     outcome
+}
+
+/// Each quasi-identifier's column: the records are read in two halves on two threads (waiting
+/// on memory more than computing), the second half's codes continuing the first's.
+fn columns(form: &Compiled, qi_ids: &[usize], view: &[&Map<String, J>]) -> Vec<Column> {
+    let names: Vec<&str> = qi_ids.iter().map(|&id| form.items[id].item.name.as_str()).collect();
+    let (first, second) = view.split_at(view.len() / 2);
+    let (mut coders, later) = std::thread::scope(|s| {
+        let other = s.spawn(|| Coder::all(&names, second));
+        let mine = Coder::all(&names, first);
+        (mine, other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    for (coder, rest) in coders.iter_mut().zip(later) {
+        coder.append(rest);
+    }
+    qi_ids.iter().zip(coders).map(|(&id, coder)| Column::new(form, id, coder)).collect()
 }
 
 /// Takes generalisation steps while too many records are at risk.
@@ -593,7 +643,9 @@ fn suppress(st: &mut State) {
 fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) {
     let n = records.len();
     let q_count = st.cols.len();
-    let mut group_of: HashMap<Vec<String>, usize> = HashMap::default();
+    // Groups counted by their codes (one small key per record, no text), named at the end.
+    let mut by_codes: HashMap<Vec<u32>, usize> = HashMap::default();
+    let mut codes: Vec<u32> = Vec::with_capacity(q_count);
     outcome.qis = st
         .cols
         .iter()
@@ -607,7 +659,7 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
         .collect();
     let all = st.all();
     for (r, answers) in records.iter_mut().enumerate() {
-        let mut shown_key = Vec::with_capacity(q_count);
+        codes.clear();
         if st.hidden[r] == all {
             outcome.fully_hidden += 1;
         }
@@ -616,13 +668,14 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
             let original = c.codes[r] as usize;
             if st.dropped(q) {
                 answers.shift_remove(&c.name);
-                shown_key.push(String::new());
+                codes.push(0);
                 continue;
             }
-            if st.hidden[r] >> q & 1 == 1 {
+            let hidden = st.hidden[r] >> q & 1 == 1;
+            codes.push(c.code(r, level, hidden));
+            if hidden {
                 outcome.qis[q].hidden += 1;
                 answers.insert(c.name.clone(), J::String(HIDDEN.into()));
-                shown_key.push(HIDDEN.to_string());
                 continue;
             }
             let value = &c.shown[level][c.levels[level][original] as usize];
@@ -636,9 +689,34 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
                     }
                 }
             }
-            shown_key.push(value.clone().unwrap_or_default());
         }
-        *group_of.entry(shown_key).or_default() += 1;
+        match by_codes.get_mut(codes.as_slice()) {
+            Some(count) => *count += 1,
+            None => {
+                by_codes.insert(codes.clone(), 1);
+            }
+        }
+    }
+    // Each group as it leaves: its answers as text (the same text from two codes is one group).
+    let mut group_of: HashMap<Vec<String>, usize> = HashMap::default();
+    for (codes, count) in by_codes {
+        let shown = st
+            .cols
+            .iter()
+            .enumerate()
+            .zip(codes)
+            .map(|((q, c), code)| {
+                let level = st.levels[q];
+                if st.dropped(q) {
+                    String::new()
+                } else if code as usize == c.shown[level].len() {
+                    HIDDEN.to_string()
+                } else {
+                    c.shown[level][code as usize].clone().unwrap_or_default()
+                }
+            })
+            .collect();
+        *group_of.entry(shown).or_default() += count;
     }
     // The measure the search minimised, over every quasi-identifier answer.
     outcome.loss = st.lost() / (n * q_count) as f64;
@@ -668,6 +746,45 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The columns are read in two halves on two threads: the codes are those of one pass.
+        #[test]
+        fn answers_coded_in_two_halves_get_the_codes_of_one_pass(
+            rows in proptest::collection::vec(proptest::collection::vec(0u8..6, 2), 0..40),
+            cut in 0usize..40,
+        ) {
+            let answer = |v: u8| match v {
+                0 => None,
+                1 => Some(J::Null),
+                2 | 3 => Some(J::String(format!("v{v}"))),
+                _ => Some(J::from(i64::from(v) * 10)),
+            };
+            let maps: Vec<Map<String, J>> = rows
+                .iter()
+                .map(|r| {
+                    let mut m = Map::new();
+                    for (name, &v) in ["a", "b"].iter().zip(r) {
+                        if let Some(a) = answer(v) {
+                            m.insert((*name).to_string(), a);
+                        }
+                    }
+                    m
+                })
+                .collect();
+            let view: Vec<&Map<String, J>> = maps.iter().collect();
+            let cut = cut.min(view.len());
+            let whole = Coder::all(&["a", "b"], &view);
+            let mut halves = Coder::all(&["a", "b"], &view[..cut]);
+            for (h, rest) in halves.iter_mut().zip(Coder::all(&["a", "b"], &view[cut..])) {
+                h.append(rest);
+            }
+            for (w, h) in whole.iter().zip(&halves) {
+                proptest::prop_assert_eq!(&w.values, &h.values);
+                proptest::prop_assert_eq!(&w.codes, &h.codes);
+            }
+        }
+    }
 
     #[test]
     fn numbers_dates_and_choices_are_coarsened_step_by_step() {

@@ -142,7 +142,8 @@ pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &At
         created_at: signer.created_at.clone(),
         coarsen: coarsen.to_string(),
     };
-    let mut enc = envelope::Encryptor::new(&signer.recipients, prepared.records.len() * 1024)?;
+    let mut enc =
+        envelope::Encryptor::new(&signer.recipients, payload::size_estimate(&prepared.forms, &prepared.records))?;
     payload::write_to(
         &mut enc,
         &line,

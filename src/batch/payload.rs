@@ -93,14 +93,19 @@ pub fn write_to(
     }
     sink.write_all(&head)?;
     let chunks: Vec<&[Record]> = records.chunks(CHUNK).collect();
+    type Buffer = zeroize::Zeroizing<Vec<u8>>;
     std::thread::scope(|scope| -> std::io::Result<()> {
         let mut lanes = Vec::new();
         for lane in 0..2 {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<zeroize::Zeroizing<Vec<u8>>>(2);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Buffer>(2);
+            // Written buffers come back to be filled again (fresh ones of a megabyte each would
+            // be fresh pages from the system every time, a quarter of the export's time).
+            let (back, returned) = std::sync::mpsc::channel::<Buffer>();
             let mine: Vec<&[Record]> = chunks.iter().skip(lane).step_by(2).copied().collect();
             scope.spawn(move || {
                 for chunk in mine {
-                    let mut buf = zeroize::Zeroizing::new(Vec::with_capacity(chunk.len() * 1200));
+                    let mut buf = returned.try_recv().unwrap_or_default();
+                    buf.clear();
                     for r in chunk {
                         line(&mut buf, &Out::Record(r));
                     }
@@ -109,12 +114,14 @@ pub fn write_to(
                     }
                 }
             });
-            lanes.push(rx);
+            lanes.push((rx, back));
         }
         let mut done = 0;
-        for (chunk, lane) in chunks.iter().zip(lanes.iter().cycle()) {
+        for (chunk, (lane, back)) in chunks.iter().zip(lanes.iter().cycle()) {
             let buf = lane.recv().map_err(|_| std::io::Error::other("a serialising thread stopped"))?;
             sink.write_all(&buf)?;
+            // The lane may have finished: the buffer is then zeroed as it is dropped.
+            let _ = back.send(buf);
             done += chunk.len();
             progress(done);
         }
@@ -128,6 +135,17 @@ pub fn write_to(
     sink.write_all(&tail)
 }
 
+/// About how many bytes the payload of `records` and `forms` takes, from a sample of the records,
+/// generously (to reserve memory once: what is reserved and not written costs nothing).
+pub fn size_estimate(forms: &[(String, String)], records: &[Record]) -> usize {
+    let step = (records.len() / 200).max(1);
+    let sample: Vec<&Record> = records.iter().step_by(step).collect();
+    let sampled: usize = sample.iter().map(|r| serde_json::to_vec(&Out::Record(r)).map_or(0, |v| v.len() + 1)).sum();
+    let per_record = sampled / sample.len().max(1);
+    let forms: usize = forms.iter().map(|(h, d)| h.len() + d.len() * 2 + 64).sum();
+    per_record.saturating_mul(records.len()).saturating_mul(5) / 4 + forms + (64 << 10)
+}
+
 /// The payload in memory.
 pub fn write(
     batch: &BatchLine,
@@ -137,7 +155,7 @@ pub fn write(
     tombstones: &[Tombstone],
     progress: impl FnMut(usize),
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(records.len() * 1024 + 4096);
+    let mut out = Vec::with_capacity(size_estimate(forms, records));
     // Writing into memory cannot fail.
     let _ = write_to(&mut out, batch, accounts, forms, records, tombstones, progress);
     out
