@@ -622,6 +622,12 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
         let text = String::from_utf8_lossy(&export.stdout).into_owned();
         assert!(text.contains("Not exported (personal): respondent_name"), "{text}");
         let batch = text.lines().find_map(|l| l.strip_prefix("written: ")).unwrap().to_string();
+        let ledger = laptop.run(&["batches"], "chief");
+        ok(&ledger);
+        assert!(String::from_utf8_lossy(&ledger.stdout).contains("\t2 records, 0 withdrawals, "), "{ledger:?}");
+        let too_big = laptop.run(&["export", "--yes", "--k", "101", "--to", &to], "chief");
+        assert!(!too_big.status.success());
+        assert!(String::from_utf8_lossy(&too_big.stderr).contains("--k is from 1 to 100"), "{too_big:?}");
 
         let hq_dir = out.path().join("hq");
         let fourmi = |args: &[&str]| -> Output {

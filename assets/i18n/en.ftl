@@ -329,6 +329,16 @@ cli-reexport-options = Batch { $seq } is written again as it was first anonymise
 cli-confirm-write = Write the batch? [y/N]
 cli-confirm-needs-yes = The batch is written once confirmed: pass --yes to write without asking.
 cli-not-written = Nothing written: answer y to write the batch, or pass --yes.
+cli-k-l-range = --k is from 1 to { $maxk } and --l from 1 to { $maxl } (as on the export screen); nothing was written.
+cli-batch-written = { $n ->
+    [one] 1 record
+   *[other] { $n } records
+}, { $w ->
+    [one] 1 withdrawal
+   *[other] { $w } withdrawals
+}, { $file }
+cli-batch-failed = not written: { $why }
+cli-batch-again = (again: batch { $seq })
 export-report-no-quasi = No question is marked quasi-identifier: no k-anonymity check.
 export-report-k-reached = k-anonymity: every combination of { $list } is shared by at least { $reached ->
     [one] one record
@@ -420,7 +430,7 @@ err-form-id-twice = { $file }: the form_id { $id } is used by another questionna
 err-autosave-thread = The answers cannot be saved as they are typed ({ $detail }). Close the interview (it is saved then) and open it again.
 err-no-window = The window could not be opened ({ $detail }). fourmi needs a desktop session (X11 or Wayland, with OpenGL). The commands work without one: fourmi --help
 hint-iso-date = YYYY-MM-DD
-err-k-unreachable = The records of { $form } cannot reach k = { $k }: there are { $n }, and even with every quasi-identifier hidden the smallest group has { $reached }. Nothing was written. Export when more records are approved, or lower k.
+err-k-unreachable = The records of { $form } cannot reach k = { $k }: there are { $n }, and even with every quasi-identifier hidden the smallest group has { $reached }. Nothing was written. Try again once there are more records (more interviews approved, or more batches imported at headquarters), or lower k.
 err-no-recipients = There is no headquarters key to encrypt the batch to. Add one in the settings, then export.
 err-already-open = The data in { $dir } is already open in another fourmi window or command. Close it and try again.
 err-not-set-up = There is no fourmi data in { $dir } yet. Run the first-time setup.

@@ -345,6 +345,16 @@ cli-reexport-options = Le lot { $seq } est réécrit tel qu'il a d'abord été a
 cli-confirm-write = Écrire le lot ? [o/N]
 cli-confirm-needs-yes = Le lot est écrit une fois confirmé : ajoutez --yes pour écrire sans question.
 cli-not-written = Rien n'a été écrit : répondez o pour écrire le lot, ou ajoutez --yes.
+cli-k-l-range = --k va de 1 à { $maxk } et --l de 1 à { $maxl } (comme sur l'écran d'export) ; rien n'a été écrit.
+cli-batch-written = { $n ->
+    [one] 1 fiche
+   *[other] { $n } fiches
+}, { $w ->
+    [one] 1 retrait
+   *[other] { $w } retraits
+}, { $file }
+cli-batch-failed = non écrit : { $why }
+cli-batch-again = (de nouveau : lot { $seq })
 export-report-no-quasi = Aucune question n'est marquée quasi-identifiante : pas de contrôle de k-anonymat.
 export-report-k-reached = k-anonymat : chaque combinaison de { $list } est partagée par au moins { $reached ->
     [one] une fiche
@@ -436,7 +446,7 @@ err-form-id-twice = { $file } : le form_id { $id } est aussi celui d'un autre qu
 err-autosave-thread = Les réponses ne peuvent pas être enregistrées à mesure de la saisie ({ $detail }). Fermez l'entretien (il est alors enregistré) et rouvrez-le.
 err-no-window = La fenêtre n'a pas pu s'ouvrir ({ $detail }). fourmi a besoin d'une session de bureau (X11 ou Wayland, avec OpenGL). Les commandes marchent sans : fourmi --help
 hint-iso-date = AAAA-MM-JJ
-err-k-unreachable = Les fiches de { $form } ne peuvent pas atteindre k = { $k } : il y en a { $n }, et même avec tous les quasi-identifiants masqués le plus petit groupe en a { $reached }. Rien n'a été écrit. Exportez quand plus de fiches seront approuvées, ou baissez k.
+err-k-unreachable = Les fiches de { $form } ne peuvent pas atteindre k = { $k } : il y en a { $n }, et même avec tous les quasi-identifiants masqués le plus petit groupe en a { $reached }. Rien n'a été écrit. Réessayez quand il y aura plus de fiches (plus d'entretiens approuvés, ou plus de lots importés au siège), ou baissez k.
 err-no-recipients = Il n'y a aucune clé du siège pour chiffrer le lot. Ajoutez-en une dans les réglages, puis exportez.
 err-already-open = Les données de { $dir } sont déjà ouvertes dans une autre fenêtre ou commande fourmi. Fermez-la et réessayez.
 err-not-set-up = Il n'y a pas encore de données fourmi dans { $dir }. Lancez la première configuration.

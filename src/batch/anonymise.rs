@@ -85,6 +85,8 @@ impl Options {
     }
 }
 
+pub use crate::store::{MAX_K, MAX_L};
+
 impl Default for Options {
     fn default() -> Self {
         Options { coarsen: Coarsen::None, k: 5, l: 1 }

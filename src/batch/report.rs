@@ -103,28 +103,67 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
         let percent = if tr.lang() == crate::i18n::Lang::Fr { percent.replace('.', ",") } else { percent };
         out.push((Tone::Plain, tr.ta("export-report-loss", &[("percent", percent.into())])));
         out.push((Tone::Plain, tr.t("export-report-preview")));
-        out.push((Tone::Data, format!("  {}", d.qis.iter().map(|q| q.name.as_str()).collect::<Vec<_>>().join(" | "))));
+        let mut rows = vec![d.qis.iter().map(|q| q.name.clone()).collect::<Vec<_>>()];
         for rec in p.records.iter().filter(|rec| rec.form_id == f.form_id).take(3) {
-            let cells: Vec<String> = d
-                .qis
-                .iter()
-                .map(|q| match rec.answers.get(&q.name) {
-                    None => "-".to_string(),
-                    Some(serde_json::Value::String(s)) => s.clone(),
-                    Some(v) => crate::interview::from_json(v),
-                })
-                .collect();
-            out.push((Tone::Data, format!("  {}", cells.join(" | "))));
+            rows.push(
+                d.qis
+                    .iter()
+                    .map(|q| match rec.answers.get(&q.name) {
+                        None => "-".to_string(),
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(v) => crate::interview::from_json(v),
+                    })
+                    .collect(),
+            );
         }
+        out.extend(aligned(&rows).into_iter().map(|row| (Tone::Data, format!("  {row}"))));
         if details {
             out.push((
                 Tone::Plain,
                 tr.ta("export-report-groups", &[("n", n(d.groups.len())), ("list", f.quasi.join(" | ").into())]),
             ));
-            for (values, count) in &d.groups {
-                out.push((Tone::Data, format!("  {count:>6}  {}", values.join(" | "))));
+            let rows: Vec<Vec<String>> = d.groups.iter().map(|(values, _)| values.clone()).collect();
+            for ((_, count), row) in d.groups.iter().zip(aligned(&rows)) {
+                out.push((Tone::Data, format!("  {count:>6}  {row}")));
             }
         }
     }
     out
+}
+
+/// `rows` as lines whose cells line up (each column as wide as its widest cell, in characters).
+fn aligned(rows: &[Vec<String>]) -> Vec<String> {
+    let count = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(count(cell)),
+                None => widths.push(count(cell)),
+            }
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> =
+                row.iter().zip(&widths).map(|(cell, &w)| format!("{cell}{}", " ".repeat(w - count(cell)))).collect();
+            cells.join(" | ").trim_end().to_string()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn preview_cells_line_up_under_their_question() {
+        let rows = vec![
+            vec!["neighbourhood".to_string(), "age".to_string(), "sex".to_string()],
+            vec!["Kalaban Coura".to_string(), "25-29".to_string(), "f".to_string()],
+            vec!["*".to_string(), "Sénou".to_string(), "m".to_string()],
+        ];
+        let lines = super::aligned(&rows);
+        assert_eq!(lines[0], "neighbourhood | age   | sex");
+        assert_eq!(lines[1], "Kalaban Coura | 25-29 | f");
+        assert_eq!(lines[2], "*             | Sénou | m");
+    }
 }

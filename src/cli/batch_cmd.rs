@@ -32,10 +32,11 @@ pub struct ExportArgs {
     #[arg(long, default_value = "none")]
     coarsen: String,
     /// Every combination of quasi-identifiers leaves shared by at least k records (answers are
-    /// coarsened, then hidden, until it holds); default: the laptop's setting (5).
+    /// coarsened, then hidden, until it holds); 1 to 100, default: the laptop's setting (5).
     #[arg(long)]
     k: Option<usize>,
-    /// Every such group holds at least l distinct answers of each question marked `sensitive`.
+    /// Every such group holds at least l distinct answers of each question marked `sensitive`
+    /// (1 to 20; 1: not asked).
     #[arg(long, default_value_t = 1)]
     l: usize,
     /// Print the anonymisation report only; write nothing.
@@ -62,8 +63,8 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
     let Some(coarsen) = Coarsen::parse(&args.coarsen) else {
         return fail(format!("--coarsen is none, day or month, not `{}`", args.coarsen));
     };
-    if args.k == Some(0) || args.l == 0 {
-        return fail("--k and --l are at least 1");
+    if let Err(e) = super::flat_cmd::check_goal(args.k, args.l) {
+        return fail(e);
     }
     let selection = match args.reexport {
         Some(n) => Selection::Again(n),
@@ -160,13 +161,19 @@ pub fn batches(store_args: &StoreArgs) -> ExitCode {
     };
     match store.batches() {
         Ok(rows) => {
+            let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+            let n = |v: i64| v.into();
             for b in rows {
-                let again = b.reexport_of.map(|n| format!(" (again: batch {n})")).unwrap_or_default();
+                let again = b
+                    .reexport_of
+                    .map(|seq| format!(" {}", tr.ta("cli-batch-again", &[("seq", n(seq))])))
+                    .unwrap_or_default();
                 let what = match b.state.as_str() {
-                    "written" => {
-                        format!("{} records, {} withdrawals, {}", b.records, b.tombstones, b.file.unwrap_or_default())
-                    }
-                    "failed" => format!("failed: {}", b.note.unwrap_or_default()),
+                    "written" => tr.ta(
+                        "cli-batch-written",
+                        &[("n", n(b.records)), ("w", n(b.tombstones)), ("file", b.file.unwrap_or_default().into())],
+                    ),
+                    "failed" => tr.ta("cli-batch-failed", &[("why", b.note.unwrap_or_default().into())]),
                     other => other.to_string(),
                 };
                 println!("{}\t{}\t{}\t{what}{again}", b.seq, b.created_at, b.created_by);

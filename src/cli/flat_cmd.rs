@@ -79,10 +79,12 @@ pub struct FlatArgs {
     #[command(flatten)]
     csv: CsvArgs,
     /// Every combination of quasi-identifiers is shared by at least k records in the files
-    /// (answers coarsened, then hidden, until it holds); default: 5 (on a laptop, its setting).
+    /// (answers coarsened, then hidden, until it holds); 1 to 100, default: 5 (on a laptop, its
+    /// setting).
     #[arg(long)]
     k: Option<usize>,
-    /// Every such group holds at least l distinct answers of each question marked `sensitive`.
+    /// Every such group holds at least l distinct answers of each question marked `sensitive`
+    /// (1 to 20; 1: not asked).
     #[arg(long, default_value_t = 1)]
     l: usize,
     /// Timestamp precision in the files (the interview's start and end, consent, the status
@@ -92,8 +94,19 @@ pub struct FlatArgs {
     coarsen: String,
 }
 
+/// Refuses a k or an l outside what the export screen offers (1 to `MAX_K`, 1 to `MAX_L`).
+pub fn check_goal(k: Option<usize>, l: usize) -> Result<(), String> {
+    use crate::batch::anonymise::{MAX_K, MAX_L};
+    if k.is_some_and(|k| !(1..=MAX_K).contains(&k)) || !(1..=MAX_L).contains(&l) {
+        let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+        return Err(tr.ta("cli-k-l-range", &[("maxk", (MAX_K as i64).into()), ("maxl", (MAX_L as i64).into())]));
+    }
+    Ok(())
+}
+
 impl FlatArgs {
     fn options(&self, k: usize) -> Result<Options, String> {
+        check_goal(Some(k), self.l)?;
         let coarsen = crate::batch::anonymise::Coarsen::parse(&self.coarsen)
             .ok_or_else(|| format!("--coarsen is none, day or month, not `{}`", self.coarsen))?;
         Ok(Options { coarsen, k, l: self.l })

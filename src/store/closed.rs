@@ -23,6 +23,11 @@ pub(super) fn purge(tx: &rusqlite::Connection, account: &str, before: Option<&st
     Ok(())
 }
 
+/// The largest k a coordinator can ask (the deployment's setting, an export's, flat files').
+pub const MAX_K: usize = 100;
+/// The largest l (distinct sensitive answers per group) a coordinator can ask.
+pub const MAX_L: usize = 20;
+
 impl Store {
     /// Reopens an interview its monitor closed (refused or screened out) while its answers are
     /// still kept: the record is a draft again with every answer back.
@@ -68,7 +73,7 @@ impl Store {
 
     /// Sets [`Store::disclosure_k`] (coordinators; 1 to 100).
     pub fn set_disclosure_k(&mut self, k: usize) -> Result<()> {
-        let k = k.clamp(1, 100);
+        let k = k.clamp(1, MAX_K);
         self.set_setting("disclosure_k", &k.to_string(), serde_json::json!({"k": k}))
     }
 

@@ -12,6 +12,7 @@ mod audit;
 mod authority;
 mod batches;
 mod closed;
+pub use closed::{MAX_K, MAX_L};
 mod files;
 mod health;
 pub use files::{create_private, create_private_dir, write_atomically, write_parts_atomically};

@@ -138,7 +138,8 @@ impl SettingsPage {
                 ui.separator();
                 ui.horizontal_wrapped(|ui| {
                     let l = ui.label(tr.t("settings-k"));
-                    ui.add(egui::DragValue::new(&mut self.k).range(1..=100)).labelled_by(l.id);
+                    ui.add(egui::DragValue::new(&mut self.k).range(1..=crate::batch::anonymise::MAX_K))
+                        .labelled_by(l.id);
                     if ui.button(tr.t("settings-apply")).on_hover_text(tr.t("settings-k-apply")).clicked() {
                         let (k, done) = (self.k, tr.t("settings-saved"));
                         go = Some(Go::Run(Job::new(tr.t("settings-saving"), Go::Settings, move |store| {

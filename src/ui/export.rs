@@ -383,11 +383,11 @@ pub(super) fn anonymise_options(ui: &mut egui::Ui, tr: &Tr, coarsen: &mut Coarse
     });
     ui.horizontal(|ui| {
         let label = ui.label(tr.t("export-k"));
-        ui.add(egui::DragValue::new(k).range(1..=100)).labelled_by(label.id);
+        ui.add(egui::DragValue::new(k).range(1..=crate::batch::anonymise::MAX_K)).labelled_by(label.id);
     });
     ui.horizontal(|ui| {
         let label = ui.label(tr.t("export-l"));
-        ui.add(egui::DragValue::new(l).range(1..=20)).labelled_by(label.id);
+        ui.add(egui::DragValue::new(l).range(1..=crate::batch::anonymise::MAX_L)).labelled_by(label.id);
     });
 }
 
