@@ -423,18 +423,28 @@ fn flipped_bytes_and_truncations_anywhere_are_refused_and_import_nothing() {
         hq.register(&laptop);
         let good = std::fs::read(&file).unwrap();
         let bad = out.path().join("bad.batch");
+        // Where the age part starts (after the four text lines): its own header comes first.
+        let age_at = good.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(3).unwrap().0 + 1;
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         for round in 0..300 {
             let mut bytes = good.clone();
             if round % 10 == 9 {
                 bytes.truncate(rng.gen_range(0..good.len()));
             } else {
-                let at = if round < 40 { rng.gen_range(0..400.min(good.len())) } else { rng.gen_range(0..good.len()) };
+                let at = match round {
+                    0..40 => rng.gen_range(0..400.min(good.len())),
+                    40..80 => rng.gen_range(age_at..(age_at + 200).min(good.len())),
+                    _ => rng.gen_range(0..good.len()),
+                };
                 bytes[at] ^= 1 << rng.gen_range(0..8);
             }
             std::fs::write(&bad, &bytes).unwrap();
             let result = hq.import(&bad);
             assert!(result.is_err(), "round {round}: a changed batch was accepted");
+            assert!(
+                !matches!(result, Err(BatchError::NotForUs(_))),
+                "round {round}: a damaged batch was said to be for another headquarters"
+            );
         }
         assert!(hq.dump().is_empty(), "nothing was imported");
         assert_eq!(hq.import(&file).unwrap().counts.imported, 2, "the untouched file still imports");
