@@ -659,6 +659,23 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
         let imported = fourmi(&["hq", "import", &batch]);
         ok(&imported);
         assert!(String::from_utf8_lossy(&imported.stdout).contains("2 imported, 0 updated, 0 unchanged, 0 deleted"));
+        let in_french = |args: &[&str]| {
+            let out = Command::new(env!("CARGO_BIN_EXE_fourmi"))
+                .args(args)
+                .arg("--data-dir")
+                .arg(&hq_dir)
+                .env("LANG", "fr_FR.UTF-8")
+                .env_remove("LC_ALL")
+                .env_remove("LC_MESSAGES")
+                .output()
+                .unwrap();
+            ok(&out);
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        assert!(in_french(&["hq", "devices", "list"]).contains("\tbamako-1\t1 lot, dernier 1"));
+        assert!(
+            in_french(&["hq", "import", &batch]).contains(": 0 importées, 0 mises à jour, 2 inchangées, 0 retirées")
+        );
 
         let tables = fourmi(&["tables", "--hq", "--form", "fieldtest", "--by", "sex", "journey/helped", "helped"]);
         assert!(!tables.status.success(), "a path is not a question name");

@@ -339,6 +339,26 @@ cli-batch-written = { $n ->
 }, { $file }
 cli-batch-failed = not written: { $why }
 cli-batch-again = (again: batch { $seq })
+cli-hq-registered = registered: { $id }
+cli-hq-batches = { $n ->
+    [one] 1 batch
+   *[other] { $n } batches
+}, last { $last }
+cli-hq-missing = missing: { $list }
+cli-hq-created = headquarters database created in { $place }
+cli-hq-analysts = analysts read the views in the schema `analysis` with an account in the role fourmi_reader (CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE fourmi_reader)
+cli-hq-encrypt-to = laptops encrypt to: { $recipient }
+cli-hq-imported = { $file }: laptop { $device } batch { $seq }: { $imported } imported, { $updated } updated, { $unchanged } unchanged, { $deleted } deleted
+cli-hq-rolled-back = warning: { $file }: batch { $later } of laptop { $device }, imported before, carried an older account list (version { $version }) than this batch: the laptop's files were put back to an older state before batch { $later } was written, which can bring back a disabled account. Check the records batch { $later } brought, and the laptop
+cli-hq-shared-ids = warning: { $file }: { $n ->
+    [one] 1 record
+   *[other] { $n } records
+} of laptop { $device } have the id of another laptop's record; both are kept, each under its laptop. Two laptops never make the same id: one of them is rogue, or was set up from a copy of the other
+cli-hq-views-failed = warning: the batches were imported, but the analysts' views could not be made again: { $detail }
+cli-hq-not-yet = note: laptop { $device } ({ $name }): { $n ->
+    [one] batch
+   *[other] batches
+} { $list } not imported yet
 export-report-no-quasi = No question is marked quasi-identifier: no k-anonymity check.
 export-report-k-reached = k-anonymity: every combination of { $list } is shared by at least { $reached ->
     [one] one record

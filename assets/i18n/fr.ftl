@@ -355,6 +355,26 @@ cli-batch-written = { $n ->
 }, { $file }
 cli-batch-failed = non écrit : { $why }
 cli-batch-again = (de nouveau : lot { $seq })
+cli-hq-registered = enregistré : { $id }
+cli-hq-batches = { $n ->
+    [one] 1 lot
+   *[other] { $n } lots
+}, dernier { $last }
+cli-hq-missing = manquants : { $list }
+cli-hq-created = base du siège créée dans { $place }
+cli-hq-analysts = les analystes lisent les vues du schéma `analysis` avec un compte du rôle fourmi_reader (CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE fourmi_reader)
+cli-hq-encrypt-to = les ordinateurs chiffrent pour : { $recipient }
+cli-hq-imported = { $file } : ordinateur { $device } lot { $seq } : { $imported } importées, { $updated } mises à jour, { $unchanged } inchangées, { $deleted } retirées
+cli-hq-rolled-back = attention : { $file } : le lot { $later } de l'ordinateur { $device }, importé avant, portait une liste de comptes plus ancienne (version { $version }) que ce lot : les fichiers de l'ordinateur ont été remis dans un état antérieur avant l'écriture du lot { $later }, ce qui peut rétablir un compte désactivé. Vérifiez les fiches apportées par le lot { $later }, et l'ordinateur
+cli-hq-shared-ids = attention : { $file } : { $n ->
+    [one] 1 fiche
+   *[other] { $n } fiches
+} de l'ordinateur { $device } ont l'identifiant d'une fiche d'un autre ordinateur ; les deux sont gardées, chacune sous son ordinateur. Deux ordinateurs ne créent jamais le même identifiant : l'un d'eux est malveillant, ou a été installé à partir d'une copie de l'autre
+cli-hq-views-failed = attention : les lots ont été importés, mais les vues des analystes n'ont pas pu être refaites : { $detail }
+cli-hq-not-yet = note : ordinateur { $device } ({ $name }) : { $n ->
+    [one] lot
+   *[other] lots
+} { $list } pas encore importé(s)
 export-report-no-quasi = Aucune question n'est marquée quasi-identifiante : pas de contrôle de k-anonymat.
 export-report-k-reached = k-anonymat : chaque combinaison de { $list } est partagée par au moins { $reached ->
     [one] une fiche

@@ -63,30 +63,35 @@ pub fn run(store: &StoreArgs, cmd: HqCmd) -> ExitCode {
         HqCmd::Init { identity } => init(&dir, store.data_dir.as_deref(), &identity),
         HqCmd::Devices(DevicesCmd::Add { line, name }) => with_hq(&dir, |hq| {
             let id = hq.add_device(&line.join(" "), &name).map_err(|e| e.to_string())?;
-            println!("registered: {id}");
+            println!("{}", tr().ta("cli-hq-registered", &[("id", id.into())]));
             Ok(())
         }),
         HqCmd::Devices(DevicesCmd::List) => with_hq(&dir, |hq| {
+            let tr = tr();
             for d in hq.devices().map_err(|e| e.to_string())? {
                 let missing = d.missing();
                 let gap = if missing.is_empty() {
                     String::new()
                 } else {
-                    format!("\tmissing: {}", missing.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+                    let list = missing.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+                    format!("\t{}", tr.ta("cli-hq-missing", &[("list", list.into())]))
                 };
-                println!(
-                    "{}\t{}\t{} batch(es), last {}{gap}",
-                    d.device_id,
-                    d.name,
-                    d.imported.len(),
-                    d.imported.last().unwrap_or(&0)
+                let batches = tr.ta(
+                    "cli-hq-batches",
+                    &[("n", (d.imported.len() as i64).into()), ("last", (*d.imported.last().unwrap_or(&0)).into())],
                 );
+                println!("{}\t{}\t{batches}{gap}", d.device_id, d.name);
             }
             Ok(())
         }),
         HqCmd::Import { files, identity } => import(&dir, &files, identity.as_deref()),
         HqCmd::Export(args) => with_hq(&dir, |hq| super::flat_cmd::hq_export(hq, &args)),
     }
+}
+
+/// The messages in the user's language.
+fn tr() -> crate::i18n::Tr {
+    crate::i18n::Tr::new(crate::i18n::Lang::from_env())
 }
 
 fn with_hq(dir: &Database, f: impl FnOnce(&mut Hq) -> Result<(), String>) -> ExitCode {
@@ -109,13 +114,12 @@ fn init(place: &Database, folder: Option<&Path>, identity: &Path) -> ExitCode {
             {
                 return fail(e);
             }
-            println!("headquarters database created in {}", place.shown());
+            let tr = tr();
+            println!("{}", tr.ta("cli-hq-created", &[("place", place.shown().into())]));
             if let Database::Postgres(_) = place {
-                println!(
-                    "analysts read the views in the schema `analysis` with an account in the role fourmi_reader (CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE fourmi_reader)"
-                );
+                println!("{}", tr.t("cli-hq-analysts"));
             }
-            println!("laptops encrypt to: {}", id.recipient);
+            println!("{}", tr.ta("cli-hq-encrypt-to", &[("recipient", id.recipient.clone().into())]));
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
@@ -140,36 +144,46 @@ fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCod
     if results.iter().any(|(_, r)| r.is_ok())
         && let Err(e) = refresh_views(&mut hq)
     {
-        eprintln!("warning: the batches were imported, but the analysts' views could not be made again: {e}");
+        eprintln!("{}", tr().ta("cli-hq-views-failed", &[("detail", e.to_string().into())]));
     }
+    let tr = tr();
     for (file, result) in results {
+        let shown = file.display().to_string();
         match result {
             Ok(i) => {
                 let c = i.counts;
+                let n = |v: usize| (v as i64).into();
                 println!(
-                    "{}: laptop {} batch {}: {} imported, {} updated, {} unchanged, {} deleted",
-                    file.display(),
-                    i.device_id,
-                    i.seq,
-                    c.imported,
-                    c.updated,
-                    c.unchanged,
-                    c.deleted
+                    "{}",
+                    tr.ta(
+                        "cli-hq-imported",
+                        &[
+                            ("file", shown.clone().into()),
+                            ("device", i.device_id.clone().into()),
+                            ("seq", i.seq.into()),
+                            ("imported", n(c.imported)),
+                            ("updated", n(c.updated)),
+                            ("unchanged", n(c.unchanged)),
+                            ("deleted", n(c.deleted)),
+                        ],
+                    )
                 );
                 if let Some((later, version)) = i.rolled_back {
-                    eprintln!(
-                        "warning: {}: batch {later} of laptop {}, imported before, carried an older account list (version {version}) than this batch: the laptop's files were put back to an older state before batch {later} was written, which can bring back a disabled account. Check the records batch {later} brought, and the laptop",
-                        file.display(),
-                        i.device_id
-                    );
+                    let args = [
+                        ("file", shown.clone().into()),
+                        ("later", later.into()),
+                        ("device", i.device_id.clone().into()),
+                        ("version", version.to_string().into()),
+                    ];
+                    eprintln!("{}", tr.ta("cli-hq-rolled-back", &args));
                 }
                 if c.shared_ids > 0 {
-                    eprintln!(
-                        "warning: {}: {} record(s) of laptop {} have the id of another laptop's record; both are kept, each under its laptop. Two laptops never make the same id: one of them is rogue, or was set up from a copy of the other",
-                        file.display(),
-                        c.shared_ids,
-                        i.device_id
-                    );
+                    let args = [
+                        ("file", shown.clone().into()),
+                        ("n", n(c.shared_ids)),
+                        ("device", i.device_id.clone().into()),
+                    ];
+                    eprintln!("{}", tr.ta("cli-hq-shared-ids", &args));
                 }
             }
             Err(e) => {
@@ -181,7 +195,13 @@ fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCod
     if let Ok(devices) = hq.devices() {
         for d in devices.iter().filter(|d| !d.missing().is_empty()) {
             let list: Vec<String> = d.missing().iter().map(i64::to_string).collect();
-            println!("note: laptop {} ({}): batch(es) {} not imported yet", d.device_id, d.name, list.join(", "));
+            let args = [
+                ("device", d.device_id.clone().into()),
+                ("name", d.name.clone().into()),
+                ("n", (list.len() as i64).into()),
+                ("list", list.join(", ").into()),
+            ];
+            println!("{}", tr.ta("cli-hq-not-yet", &args));
         }
     }
     if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
