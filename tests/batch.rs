@@ -673,6 +673,9 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
             String::from_utf8_lossy(&out.stdout).into_owned()
         };
         assert!(in_french(&["hq", "devices", "list"]).contains("\tbamako-1\t1 lot, dernier 1"));
+        ok(&fourmi(&["hq", "devices", "add", &line, "--name", "segou-2"]));
+        ok(&fourmi(&["hq", "devices", "add", &line]));
+        assert!(in_french(&["hq", "devices", "list"]).contains("\tsegou-2\t1 lot"), "registered again: renamed");
         assert!(
             in_french(&["hq", "import", &batch]).contains(": 0 importées, 0 mises à jour, 2 inchangées, 0 retirées")
         );

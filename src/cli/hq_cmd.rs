@@ -45,7 +45,7 @@ pub enum DevicesCmd {
         /// The line: fourmi-device <id> <key> (quoted, or as three words).
         #[arg(required = true, num_args = 1..)]
         line: Vec<String>,
-        /// A name for the laptop.
+        /// A name for the laptop (a laptop registered again with a name is renamed).
         #[arg(long, default_value = "")]
         name: String,
     },

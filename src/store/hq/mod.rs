@@ -322,7 +322,13 @@ impl Hq {
             let known: Option<String> =
                 db.one("SELECT public_key FROM devices WHERE device_id = ?1", &[&id], |r| r.get(0))?;
             match known {
-                Some(k) if k == b64 => Ok(id),
+                Some(k) if k == b64 => {
+                    // The same laptop registered again with a name: it is renamed.
+                    if !name.is_empty() {
+                        db.exec("UPDATE devices SET name = ?2 WHERE device_id = ?1", &[&id, &name])?;
+                    }
+                    Ok(id)
+                }
                 Some(_) => Err(StoreError::Invalid(format!(
                     "the laptop {id} is already registered with another key; a laptop's key never changes, so check where this line comes from"
                 ))),
