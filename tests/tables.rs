@@ -142,3 +142,20 @@ fn filters_use_the_form_expressions_and_small_cells_are_hidden() {
     let with_incident = Request { filter: Some("selected(${itype}, 'robbery')".into()), ..req("sex") };
     assert_eq!(data().tabulate(&with_incident).unwrap().base[0], 1, "a record filter sees its repeats' answers");
 }
+
+#[test]
+fn answers_hidden_or_coarsened_by_disclosure_control_get_rows_and_columns_that_add_up() {
+    let mut d = data();
+    // As records reach headquarters after disclosure control: some answers hidden (`*`), one
+    // outside the choices.
+    d.records[1].insert("sex".into(), json!("*"));
+    d.records[3].insert("sex".into(), json!("other_region"));
+    let t = d.tabulate(&req("sex")).unwrap();
+    let names: Vec<&str> = t.rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["female", "male", "other_region", "*"], "the form's choices, then the others, `*` last");
+    assert_eq!(t.rows.iter().map(|r| r.counts[0]).sum::<usize>(), t.base[0], "the rows add up to the base");
+    let by = d.tabulate(&Request { by: Some("sex".into()), ..req("needs") }).unwrap();
+    let columns: Vec<&str> = by.columns.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(columns, ["", "female", "male", "*"], "a hidden breakdown answer has its column");
+    assert_eq!(by.base[1..].iter().sum::<usize>(), by.base[0], "the columns add up to All");
+}

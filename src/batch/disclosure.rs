@@ -23,8 +23,7 @@ use serde_json::{Map, Value as J};
 use crate::form::generalise::{name as step_name, steps};
 use crate::form::{Compiled, Generalise, Privacy};
 
-/// The value of a hidden answer, in batches and flat files.
-pub const HIDDEN: &str = "*";
+pub use crate::form::generalise::HIDDEN;
 
 /// While more than this share of records is at risk, coarsening goes on (then values are hidden).
 const AT_RISK_BUDGET: f64 = 0.02;

@@ -6,6 +6,10 @@
 
 use super::model::{Generalise, Item, Kind};
 
+/// The value of a hidden answer (a quasi-identifier disclosure control hid), in batches, flat
+/// files and tables.
+pub const HIDDEN: &str = "*";
+
 /// The steps written in a `generalise` cell (empty: none).
 pub fn parse(cell: &str) -> Result<Vec<Generalise>, String> {
     let mut steps = Vec::new();

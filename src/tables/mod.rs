@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value as J};
 
 use crate::expr::{Expression, MapContext, Value};
+use crate::form::generalise::HIDDEN;
 use crate::form::{Compiled, ItemId, Kind, text_in};
 
 /// Records to tabulate: the answers of each, with the form (its newest version) they follow.
@@ -258,7 +259,8 @@ impl Dataset {
         if let Some(b) = by {
             columns.extend(choices(form, b, &lang));
         }
-        let rows_def = choices(form, q, &lang);
+        let mut rows_def = choices(form, q, &lang);
+        let defined = (rows_def.len(), columns.len());
         let mut counts = vec![vec![0usize; columns.len()]; rows_def.len()];
         let mut base = vec![0usize; columns.len()];
         let mut mentions = vec![0usize; columns.len()];
@@ -278,9 +280,19 @@ impl Dataset {
             if let Some(b) = &by_name {
                 let source = if unit.contains_key(b) { unit } else { top };
                 for c in chosen(source.get(b)) {
-                    if let Some(i) = columns.iter().position(|(n, _)| n == c) {
-                        cols.push(i);
-                    }
+                    // A value outside the choices (hidden `*`, coarsened to a region) gets a
+                    // column of its own, so that the columns add up to "All".
+                    let i = match columns.iter().skip(1).position(|(n, _)| n == c) {
+                        Some(i) => i + 1,
+                        None => {
+                            columns.push((c.to_string(), c.to_string()));
+                            base.push(0);
+                            mentions.push(0);
+                            counts.iter_mut().for_each(|row| row.push(0));
+                            columns.len() - 1
+                        }
+                    };
+                    cols.push(i);
                 }
             }
             let kept = picked.iter().filter(|c| !req.exclude.iter().any(|e| e == *c)).count();
@@ -290,9 +302,16 @@ impl Dataset {
                     mentions[col] += kept;
                 }
                 for c in &picked {
-                    if let Some(r) = rows_def.iter().position(|(n, _)| n == c) {
-                        counts[r][col] += 1;
-                    }
+                    // Likewise a row of its own, so that the rows add up to the base.
+                    let r = match rows_def.iter().position(|(n, _)| n == c) {
+                        Some(r) => r,
+                        None => {
+                            rows_def.push((c.to_string(), c.to_string()));
+                            counts.push(vec![0; base.len()]);
+                            rows_def.len() - 1
+                        }
+                    };
+                    counts[r][col] += 1;
                 }
             }
         };
@@ -306,6 +325,23 @@ impl Dataset {
                 }
             }
         }
+        // The values outside the choices after them, in the order of their names, `*` last
+        // (the same table whatever the order of the records).
+        let order = |names: Vec<&String>| -> Vec<usize> {
+            let mut idx: Vec<usize> = (0..names.len()).collect();
+            idx.sort_by_key(|&i| (names[i] == HIDDEN, names[i].clone()));
+            idx
+        };
+        let extra_rows = order(rows_def.iter().skip(defined.0).map(|(n, _)| n).collect());
+        let row_order: Vec<usize> = (0..defined.0).chain(extra_rows.into_iter().map(|i| i + defined.0)).collect();
+        let rows_def: Vec<(String, String)> = row_order.iter().map(|&i| rows_def[i].clone()).collect();
+        let counts: Vec<Vec<usize>> = row_order.iter().map(|&i| counts[i].clone()).collect();
+        let extra_cols = order(columns.iter().skip(defined.1).map(|(n, _)| n).collect());
+        let col_order: Vec<usize> = (0..defined.1).chain(extra_cols.into_iter().map(|i| i + defined.1)).collect();
+        let reorder = |v: &[usize]| -> Vec<usize> { col_order.iter().map(|&c| v[c]).collect() };
+        let columns: Vec<(String, String)> = col_order.iter().map(|&c| columns[c].clone()).collect();
+        let counts: Vec<Vec<usize>> = counts.iter().map(|row| reorder(row)).collect();
+        let (base, mentions) = (reorder(&base), reorder(&mentions));
         // Breakdown columns nobody falls in are left out ("All" stays).
         let keep: Vec<bool> = base.iter().enumerate().map(|(c, b)| c == 0 || *b > 0 || mentions[c] > 0).collect();
         let pick =
