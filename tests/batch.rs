@@ -659,6 +659,10 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
         let imported = fourmi(&["hq", "import", &batch]);
         ok(&imported);
         assert!(String::from_utf8_lossy(&imported.stdout).contains("2 imported, 0 updated, 0 unchanged, 0 deleted"));
+        assert!(
+            String::from_utf8_lossy(&imported.stderr).contains("was written with k = 1: groups of fewer than 5"),
+            "a batch written with k = 1 is pointed out: {imported:?}"
+        );
         let in_french = |args: &[&str]| {
             let out = Command::new(env!("CARGO_BIN_EXE_fourmi"))
                 .args(args)
@@ -874,6 +878,7 @@ fn a_batch_whose_answers_do_not_fit_the_form_is_refused() {
             seq: 1,
             created_at: "x".into(),
             coarsen: "none".into(),
+            k: None,
         };
         let header = fourmi::batch::envelope::Header {
             format: 1,
@@ -1173,6 +1178,7 @@ fn forged_batch(
         seq,
         created_at: "2026-12-01T10:00:00.000+00:00".into(),
         coarsen: "none".into(),
+        k: None,
     };
     let plain = fourmi::batch::payload::write(&line, accounts, &prepared.forms, records, tombstones, |_| {});
     let (body, digest) = envelope::encrypt(&plain, &[recipient.to_string()]).unwrap();

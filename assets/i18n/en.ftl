@@ -350,11 +350,13 @@ cli-hq-analysts = analysts read the views in the schema `analysis` with an accou
 cli-hq-encrypt-to = laptops encrypt to: { $recipient }
 cli-hq-imported = { $file }: laptop { $device } batch { $seq }: { $imported } imported, { $updated } updated, { $unchanged } unchanged, { $deleted } deleted
 cli-hq-rolled-back = warning: { $file }: batch { $later } of laptop { $device }, imported before, carried an older account list (version { $version }) than this batch: the laptop's files were put back to an older state before batch { $later } was written, which can bring back a disabled account. Check the records batch { $later } brought, and the laptop
+hq-small-k = Written with k = { $k }: groups of fewer than 5 records in this batch can point at people, and the analysts' views show them as they came (flat files apply k again). Ask the coordinator why.
 cli-hq-shared-ids = warning: { $file }: { $n ->
     [one] 1 record
    *[other] { $n } records
 } of laptop { $device } have the id of another laptop's record; both are kept, each under its laptop. Two laptops never make the same id: one of them is rogue, or was set up from a copy of the other
 cli-hq-views-failed = warning: the batches were imported, but the analysts' views could not be made again: { $detail }
+cli-hq-small-k = warning: { $file }: batch { $seq } of laptop { $device } was written with k = { $k }: groups of fewer than 5 records in it can point at people, and the analysts' views show them as they came (headquarters' flat files apply k again). Ask the coordinator why, and keep its records among those who may see them
 cli-hq-not-yet = note: laptop { $device } ({ $name }): { $n ->
     [one] batch
    *[other] batches

@@ -366,11 +366,13 @@ cli-hq-analysts = les analystes lisent les vues du schéma `analysis` avec un co
 cli-hq-encrypt-to = les ordinateurs chiffrent pour : { $recipient }
 cli-hq-imported = { $file } : ordinateur { $device } lot { $seq } : { $imported } importées, { $updated } mises à jour, { $unchanged } inchangées, { $deleted } retirées
 cli-hq-rolled-back = attention : { $file } : le lot { $later } de l'ordinateur { $device }, importé avant, portait une liste de comptes plus ancienne (version { $version }) que ce lot : les fichiers de l'ordinateur ont été remis dans un état antérieur avant l'écriture du lot { $later }, ce qui peut rétablir un compte désactivé. Vérifiez les fiches apportées par le lot { $later }, et l'ordinateur
+hq-small-k = Écrit avec k = { $k } : des groupes de moins de 5 fiches peuvent y désigner des personnes, et les vues des analystes les montrent telles qu'elles sont arrivées (les fichiers à plat appliquent k de nouveau). Demandez au coordinateur pourquoi.
 cli-hq-shared-ids = attention : { $file } : { $n ->
     [one] 1 fiche
    *[other] { $n } fiches
 } de l'ordinateur { $device } ont l'identifiant d'une fiche d'un autre ordinateur ; les deux sont gardées, chacune sous son ordinateur. Deux ordinateurs ne créent jamais le même identifiant : l'un d'eux est malveillant, ou a été installé à partir d'une copie de l'autre
 cli-hq-views-failed = attention : les lots ont été importés, mais les vues des analystes n'ont pas pu être refaites : { $detail }
+cli-hq-small-k = attention : { $file } : le lot { $seq } de l'ordinateur { $device } a été écrit avec k = { $k } : des groupes de moins de 5 fiches peuvent y désigner des personnes, et les vues des analystes les montrent telles qu'elles sont arrivées (les fichiers à plat du siège appliquent k de nouveau). Demandez au coordinateur pourquoi, et gardez ses fiches parmi ceux qui peuvent les voir
 cli-hq-not-yet = note : ordinateur { $device } ({ $name }) : { $n ->
     [one] lot
    *[other] lots

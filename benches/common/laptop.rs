@@ -141,6 +141,7 @@ impl Bench {
             seq: 1,
             created_at: "x".into(),
             coarsen: "none".into(),
+            k: None,
         }
     }
     pub fn device_line(&self) -> String {

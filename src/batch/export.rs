@@ -141,6 +141,7 @@ pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &At
         seq: signer.seq,
         created_at: signer.created_at.clone(),
         coarsen: coarsen.to_string(),
+        k: Some(prepared.report.k),
     };
     let mut enc =
         envelope::Encryptor::new(&signer.recipients, payload::size_estimate(&prepared.forms, &prepared.records))?;

@@ -57,6 +57,16 @@ pub struct Imported {
     pub counts: Counts,
     /// A batch with a higher number, imported before, that carried an older account list.
     pub rolled_back: Option<(i64, u64)>,
+    /// The k the laptop applied (batches of older laptops do not say).
+    pub k: Option<usize>,
+}
+
+impl Imported {
+    /// The k the batch was written with, when below the default: its records may be told apart
+    /// in groups that small, and the analysts' views show them as they came.
+    pub fn small_k(&self) -> Option<usize> {
+        self.k.filter(|&k| k < crate::batch::anonymise::Options::default().k)
+    }
 }
 
 /// The age part as it is read: counted and hashed, to be checked against the signed header
@@ -117,10 +127,13 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
     }
     let plain = envelope::decrypting(&mut body, &identity.inner)?;
     let mut lines = payload::Lines::new(std::io::BufReader::with_capacity(1 << 20, plain));
-    match lines.next_item()? {
-        Some(payload::Item::Batch(line)) => validate::batch_line(&header, &line)?,
+    let k = match lines.next_item()? {
+        Some(payload::Item::Batch(line)) => {
+            validate::batch_line(&header, &line)?;
+            line.k
+        }
         _ => return Err(BatchError::Invalid("the payload's first line is not its batch line".into())),
-    }
+    };
     let mut accounts = None;
     let mut forms = std::collections::HashMap::new();
     let mut form_rows = Vec::new();
@@ -176,7 +189,7 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
     std::io::copy(&mut body, &mut std::io::sink()).map_err(|e| BatchError::Io(e.to_string()))?;
     envelope::check_body(&header, body.len, &super::hex(&sha2::Digest::finalize(body.hash)))?;
     let counts = merge.finish()?;
-    Ok(Imported { device_id: header.device_id.clone(), seq: header.seq, counts, rolled_back: checked.rolled_back })
+    Ok(Imported { device_id: header.device_id.clone(), seq: header.seq, counts, rolled_back: checked.rolled_back, k })
 }
 
 /// The (device, batch number) a file says it is, from its first lines, to sort files by.

@@ -30,6 +30,9 @@ pub struct BatchLine {
     pub created_at: String,
     /// How timestamps were coarsened (`none`, `day`, `month`).
     pub coarsen: String,
+    /// The k its records were made k-anonymous for (absent from older laptops' batches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<usize>,
 }
 
 #[derive(serde::Serialize)]

@@ -177,6 +177,15 @@ fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCod
                     ];
                     eprintln!("{}", tr.ta("cli-hq-rolled-back", &args));
                 }
+                if let Some(k) = i.small_k() {
+                    let args = [
+                        ("file", shown.clone().into()),
+                        ("seq", i.seq.into()),
+                        ("device", i.device_id.clone().into()),
+                        ("k", (k as i64).into()),
+                    ];
+                    eprintln!("{}", tr.ta("cli-hq-small-k", &args));
+                }
                 if c.shared_ids > 0 {
                     let args = [
                         ("file", shown.clone().into()),

@@ -307,6 +307,9 @@ impl HqScreen {
                     if let Some((later, _)) = i.rolled_back {
                         ui.colored_label(style::ERROR, tr.ta("hq-rolled-back", &[("seq", later.into())]));
                     }
+                    if let Some(k) = i.small_k() {
+                        ui.colored_label(style::ERROR, tr.ta("hq-small-k", &[("k", (k as i64).into())]));
+                    }
                 }
                 Err(e) => {
                     ui.colored_label(style::ERROR, format!("{name}: {e}"));
