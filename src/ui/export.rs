@@ -396,7 +396,10 @@ pub(super) fn anonymise_options(ui: &mut egui::Ui, tr: &Tr, coarsen: &mut Coarse
 pub(super) fn report_ui(ui: &mut egui::Ui, p: &Prepared, heading: &str, tr: &Tr) {
     use crate::batch::report::Tone;
     ui.label(egui::RichText::new(tr.t(heading)).strong());
-    for (tone, text) in crate::batch::report::lines(p, tr, false) {
+    let lines = crate::batch::report::lines(p, tr, false);
+    let mut i = 0;
+    while let Some((tone, text)) = lines.get(i).cloned() {
+        i += 1;
         match tone {
             Tone::Heading => {
                 ui.add_space(4.0);
@@ -412,7 +415,18 @@ pub(super) fn report_ui(ui: &mut egui::Ui, p: &Prepared, heading: &str, tr: &Tr)
                 ui.colored_label(style::ERROR, text);
             }
             Tone::Data => {
-                ui.label(egui::RichText::new(text).monospace());
+                // The rows of a preview together, unwrapped, their columns lined up (scrolled
+                // sideways when wider than the window).
+                let mut rows = vec![text];
+                while let Some((Tone::Data, more)) = lines.get(i) {
+                    rows.push(more.clone());
+                    i += 1;
+                }
+                egui::ScrollArea::horizontal().id_salt(("report-rows", i)).show(ui, |ui| {
+                    for row in rows {
+                        ui.add(egui::Label::new(egui::RichText::new(row).monospace()).extend());
+                    }
+                });
             }
         }
     }
