@@ -205,7 +205,8 @@ fn fewest_distinct_incidents(records: &[Map<String, J>]) -> usize {
     for r in records {
         let g = groups.entry(QI.iter().map(|q| text(r.get(*q))).collect()).or_default();
         let i = text(r.get("incident"));
-        if !g.contains(&i) {
+        // Unanswered is not an answer: a group whose answers are all the same tells it.
+        if !i.is_empty() && !g.contains(&i) {
             g.push(i);
         }
     }
@@ -265,6 +266,23 @@ fn l_diversity_holds_on_sensitive_questions_when_asked() {
     assert!(out.l_reached.is_some_and(|l| l >= 2), "{out:?}");
     assert!(fewest_distinct_incidents(&records) >= 2);
     assert!(smallest_group(&records) >= 5);
+}
+
+#[test]
+fn an_unanswered_sensitive_question_is_not_a_distinct_answer_for_l() {
+    // Everyone who answered reported extortion; a third did not answer.
+    let mut records = respondents(300, 5);
+    for (i, r) in records.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            r.remove("incident");
+        } else {
+            r.insert("incident".into(), json!("extortion"));
+        }
+    }
+    let out = run(&mut records, Goal { k: 5, l: 2 });
+    assert!(out.short, "l = 2 cannot hold: only one answer was given: {out:?}");
+    assert_eq!(out.l_reached, Some(1), "{out:?}");
+    assert!(fewest_distinct_incidents(&records) < 2);
 }
 
 #[test]
@@ -397,6 +415,12 @@ fn the_command_line_prints_the_report_and_writes_only_once_confirmed() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&french.stdout).contains("Information perdue"), "the report in French");
+    // l out of reach (three incident types at most): l is what is said to fail, not k.
+    let l_short = fourmi(&["export", "--yes", "--l", "4", "--to", to.to_str().unwrap()]);
+    assert!(!l_short.status.success());
+    let said = String::from_utf8_lossy(&l_short.stderr);
+    assert!(said.contains("cannot reach l = 4") && said.contains("k = 5 is reached"), "{said}");
+    assert_eq!(std::fs::read_dir(&to).unwrap().count(), 0);
     let written = fourmi(&["export", "--yes", "--to", to.to_str().unwrap()]);
     assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
     assert_eq!(std::fs::read_dir(&to).unwrap().count(), 1);

@@ -137,24 +137,34 @@ impl Report {
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     // Also as people write addresses to get past filters: `ami(at)example.org`, `ami [at] x.org`.
-    // Also `ami at example.org`, `ami%40example.org` and full-width `＠` and `．`.
-    Regex::new(r"(?i)[A-Za-z0-9._%+-]+\s*(@|＠|%40|\(at\)|\[at\]|\s+at\s+)\s*[A-Za-z0-9-]+(\s*(\.|．|\(dot\)|\[dot\]|\s+dot\s+)\s*[A-Za-z0-9-]+)*\s*(\.|．|\(dot\)|\[dot\]|\s+dot\s+)\s*[A-Za-z]{2,}").expect("a constant regex")
+    // Also `ami at example.org`, `ami%40example.org`, full-width `＠` and `．`, and addresses in
+    // any script (`مصطفى@gmail.com`, `моусса@почта.рф`).
+    Regex::new(r"(?i)[\p{L}\p{N}._%+-]+\s*(@|＠|%40|\(at\)|\[at\]|\s+at\s+)\s*[\p{L}\p{N}-]+(\s*(\.|．|\(dot\)|\[dot\]|\s+dot\s+)\s*[\p{L}\p{N}-]+)*\s*(\.|．|\(dot\)|\[dot\]|\s+dot\s+)\s*\p{L}{2,}").expect("a constant regex")
 });
-static PHONE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\+|\b00)?\d[\d .()/-]{5,}\d").expect("a constant regex"));
-static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}\s*[-/]\s*\d{4})$")
+/// Digits of any script (`\d` is Unicode: Arabic-Indic, full-width…) with the separators people
+/// type or paste between them: spaces of every kind (no-break, thin, tab), zero-width
+/// characters, dots, commas, slashes, parentheses, hyphens and dashes.
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\+|＋|\b00)?\d[\d\s\u{200B}-\u{200D}\u{2060}\u{FEFF}.,()/\-\u{2010}-\u{2015}\u{2212}]{5,}\d")
         .expect("a constant regex")
 });
+/// What is not a phone number although it has eight digits: a date, or a range of years.
+static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|(1[89]|20)\d\d\s*[-/]\s*(1[89]|20)\d\d)$",
+    )
+    .expect("a constant regex")
+});
 
-/// Replaces e-mail addresses and phone numbers (8 to 15 digits, with the usual separators; not
-/// dates or year ranges) in `text`; returns the text and the counts replaced, or `None` when
-/// there was nothing to replace.
+/// Replaces e-mail addresses and phone numbers (8 to 15 digits, of any script, with the usual
+/// separators; not dates or year ranges) in `text`; returns the text and the counts replaced,
+/// or `None` when there was nothing to replace.
 pub fn scrub(text: &str) -> Option<(String, usize, usize)> {
-    let lower = text.to_ascii_lowercase();
+    let lower = text.to_lowercase();
     let maybe_email =
         text.contains('@') || text.contains('＠') || ["at)", "at]", " at ", "%40"].iter().any(|m| lower.contains(m));
-    if !maybe_email && text.bytes().filter(u8::is_ascii_digit).count() < 8 {
+    let digits = |s: &str| s.chars().filter(|c| c.is_numeric()).count();
+    if !maybe_email && digits(text) < 8 {
         return None;
     }
     let mut emails = 0;
@@ -165,8 +175,7 @@ pub fn scrub(text: &str) -> Option<(String, usize, usize)> {
     let mut phones = 0;
     let out = PHONE.replace_all(&step, |c: &regex::Captures| {
         let m = c.get(0).map_or("", |m| m.as_str());
-        let digits = m.chars().filter(char::is_ascii_digit).count();
-        if (8..=15).contains(&digits) && !DATE_LIKE.is_match(m.trim()) {
+        if (8..=15).contains(&digits(m)) && !DATE_LIKE.is_match(m.trim()) {
             phones += 1;
             "[phone]".to_string()
         } else {
@@ -400,6 +409,30 @@ mod tests {
         assert_eq!(scrub("moussa at gmail.com, amadou%40gmail.com").unwrap().0, "[email], [email]");
         assert_eq!(scrub("Moussa＠gmail．com").unwrap().0, "[email]");
         assert_eq!(scrub("we met at noon at the station"), None);
+    }
+
+    #[test]
+    fn phone_numbers_typed_with_any_spaces_dashes_or_digits_are_scrubbed() {
+        for number in [
+            "76\u{a0}12\u{a0}34\u{a0}56",
+            "76\u{202f}12\u{202f}34\u{202f}56",
+            "76\u{2009}12\u{2009}34\u{2009}56",
+            "76\u{200b}12\u{200b}34\u{200b}56",
+            "76–12–34–56",
+            "76,12,34,56",
+            "76\t12\t34\t56",
+            "7612-3456",
+            "٧٦١٢٣٤٥٦",
+            "７６１２３４５６",
+            "+223 76-12-34-56",
+        ] {
+            let (out, phones, _) = scrub(&format!("call {number} tonight")).unwrap_or_else(|| panic!("{number:?}"));
+            assert_eq!((out.as_str(), phones), ("call [phone] tonight", 1), "{number:?}");
+        }
+        assert_eq!(scrub("write to مصطفى@gmail.com").unwrap().0, "write to [email]");
+        assert_eq!(scrub("моусса@почта.рф").unwrap().0, "[email]");
+        assert_eq!(scrub("in Libya 2017-2019, then 1998 - 2005"), None, "years stay");
+        assert_eq!(scrub("born 12/03/1990"), None, "dates stay");
     }
 
     #[test]

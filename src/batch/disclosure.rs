@@ -315,7 +315,8 @@ impl State<'_> {
     }
 
     fn safe(&self, g: &Group) -> bool {
-        g.count >= self.goal.k && g.distinct.iter().all(|d| d.len() >= self.goal.l)
+        // A group where nobody answered a sensitive question tells nothing of it.
+        g.count >= self.goal.k && g.distinct.iter().all(|d| d.is_empty() || d.len() >= self.goal.l)
     }
 
     /// How many records are in unsafe groups.
@@ -332,6 +333,10 @@ struct Group {
     distinct: Vec<Vec<u32>>,
 }
 
+/// A sensitive question left unanswered: not one of the distinct answers l counts (a group
+/// where everyone who answered gave the same answer tells it of all of them).
+const NO_ANSWER: u32 = u32::MAX;
+
 impl Group {
     fn new(sensitive: usize) -> Group {
         Group { count: 0, distinct: vec![Vec::new(); sensitive] }
@@ -340,7 +345,7 @@ impl Group {
     fn add(&mut self, sensitive: &[u32], l: usize) {
         self.count += 1;
         for (d, v) in self.distinct.iter_mut().zip(sensitive) {
-            if d.len() < l && !d.contains(v) {
+            if *v != NO_ANSWER && d.len() < l && !d.contains(v) {
                 d.push(*v);
             }
         }
@@ -442,6 +447,9 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
                     .zip(index.iter_mut())
                     .map(|(&id, ix)| {
                         let t = sensitive_text(form, id, a);
+                        if t.is_empty() {
+                            return NO_ANSWER;
+                        }
                         let next = ix.len() as u32;
                         *ix.entry(t).or_insert(next)
                     })
@@ -730,12 +738,12 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
         for (r, key) in keys.iter().enumerate() {
             let e = index.entry(*key).or_insert_with(|| vec![Vec::new(); st.sens_count()]);
             for (d, v) in e.iter_mut().zip(st.sensitive_of(r)) {
-                if !d.contains(v) {
+                if *v != NO_ANSWER && !d.contains(v) {
                     d.push(*v);
                 }
             }
         }
-        let l = index.values().flat_map(|ds| ds.iter().map(Vec::len)).min().unwrap_or(0);
+        let l = index.values().flat_map(|ds| ds.iter().map(Vec::len).filter(|&n| n > 0)).min().unwrap_or(st.goal.l);
         outcome.l_reached = Some(l);
         outcome.short |= l < st.goal.l && !groups.is_empty();
     }

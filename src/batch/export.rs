@@ -230,6 +230,17 @@ pub fn check_reached(prepared: &Prepared) -> Result<()> {
     let r = &prepared.report;
     match r.forms.iter().find(|f| f.disclosure.short) {
         None => Ok(()),
+        // k holds: l is what falls short.
+        Some(f) if f.disclosure.k_reached >= r.k => Err(BatchError::Said(crate::i18n::Said::new(
+            "err-l-unreachable",
+            &[
+                ("form", f.form_id.clone()),
+                ("l", r.l.to_string()),
+                ("reached", f.disclosure.l_reached.unwrap_or_default().to_string()),
+                ("list", f.disclosure.sensitive.join(", ")),
+                ("k", r.k.to_string()),
+            ],
+        ))),
         Some(f) => Err(BatchError::Said(crate::i18n::Said::new(
             "err-k-unreachable",
             &[

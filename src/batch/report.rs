@@ -55,7 +55,7 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
             continue;
         }
         let list = f.quasi.join(", ");
-        out.push(if d.short {
+        out.push(if d.k_reached < r.k {
             (
                 Tone::Bad,
                 tr.ta("export-report-k-short", &[("k", n(r.k)), ("reached", n(d.k_reached)), ("n", n(d.records))]),
