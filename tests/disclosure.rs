@@ -515,3 +515,42 @@ fn a_batch_written_again_is_anonymised_as_it_first_was() {
     };
     assert_eq!(report(&first), report(&again), "the same records leave the same way");
 }
+
+#[test]
+fn a_quasi_identifier_in_a_repeat_or_a_calculation_copying_one_is_pointed_out() {
+    use fourmi::form::generalise::{Unprotected, unprotected};
+    let extra = r#"
+[[survey]]
+type = "calculate"
+name = "age_copy"
+calculation = "${age}"
+
+[[survey]]
+type = "begin_repeat"
+name = "household"
+label."English (en)" = "Household"
+
+[[survey]]
+type = "integer"
+name = "member_age"
+label."English (en)" = "Age"
+privacy = "quasi_identifier"
+
+[[survey]]
+type = "end_repeat"
+"#;
+    // The extra questions before the choices (the form's survey rows come first).
+    let at = FORM.find("[[choices]]").unwrap();
+    let definition = format!("{}{extra}\n{}", &FORM[..at], &FORM[at..]);
+    let form = fourmi::form::from_definition(&definition).unwrap();
+    let gaps = unprotected(&form.form);
+    assert!(gaps.contains(&("age_copy".to_string(), Unprotected::Copies("age".into()))), "{gaps:?}");
+    assert!(gaps.contains(&("member_age".to_string(), Unprotected::InRepeat("household".into()))), "{gaps:?}");
+    assert!(unprotected(&fourmi::form::from_definition(FORM).unwrap().form).is_empty());
+    let file = tempfile::NamedTempFile::with_suffix(".toml").unwrap();
+    std::fs::write(file.path(), &definition).unwrap();
+    let checked = Command::new(env!("CARGO_BIN_EXE_fourmi")).args(["form", "check"]).arg(file.path()).output().unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&checked.stdout), String::from_utf8_lossy(&checked.stderr));
+    assert!(said.contains("`member_age` is marked quasi_identifier inside the repeat `household`"), "{said}");
+    assert!(said.contains("`age_copy` is calculated from the quasi-identifier `age`"), "{said}");
+}

@@ -378,6 +378,8 @@ cli-hq-not-yet = note : ordinateur { $device } ({ $name }) : { $n ->
    *[other] lots
 } { $list } pas encore importé(s)
 export-report-no-quasi = Aucune question n'est marquée quasi-identifiante : pas de contrôle de k-anonymat.
+export-report-unprotected-repeat = Non couvert, part tel quel (un quasi-identifiant dans une répétition) : { $list }. Posez-le hors de la répétition, ou marquez-le personnel.
+export-report-unprotected-copy = Non couvert, part tel que calculé (calculé à partir d'un quasi-identifiant) : { $list }. Marquez-le quasi_identifier ou personnel dans le formulaire.
 export-report-k-reached = k-anonymat : chaque combinaison de { $list } est partagée par au moins { $reached ->
     [one] une fiche
    *[other] { $reached } fiches

@@ -109,6 +109,9 @@ pub struct FormReport {
     /// What disclosure control did: the k reached, each quasi-identifier's coarsening and hidden
     /// values, the information lost, the groups.
     pub disclosure: super::disclosure::Outcome,
+    /// Questions whose answers tell a quasi-identifier past disclosure control (in a repeat,
+    /// calculated from one).
+    pub unprotected: Vec<(String, crate::form::generalise::Unprotected)>,
 }
 
 /// The report the coordinator sees before the batch is written.
@@ -366,6 +369,7 @@ pub fn anonymise(records: &mut [Record], forms: &HashMap<String, Compiled>, opts
         let fr = per_form.entry(form_of[i]).or_insert_with(|| FormReport {
             form_id: plan.form.form.id.clone(),
             personal: plan.personal(),
+            unprotected: crate::form::generalise::unprotected(&plan.form.form),
             ..FormReport::default()
         });
         fr.records += ta.records + tb.records;

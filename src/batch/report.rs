@@ -50,6 +50,23 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
                 tr.ta("export-report-personal", &[("list", f.personal.join(", ").into()), ("n", n(f.dropped))]),
             )
         });
+        let gaps = |repeat: bool| -> Vec<String> {
+            use crate::form::generalise::Unprotected;
+            f.unprotected
+                .iter()
+                .filter_map(|(name, how)| match how {
+                    Unprotected::InRepeat(r) if repeat => Some(format!("{name} ({r})")),
+                    Unprotected::Copies(q) if !repeat => Some(format!("{name} ({q})")),
+                    _ => None,
+                })
+                .collect()
+        };
+        for (repeat, id) in [(true, "export-report-unprotected-repeat"), (false, "export-report-unprotected-copy")] {
+            let list = gaps(repeat);
+            if !list.is_empty() {
+                out.push((Tone::Bad, tr.ta(id, &[("list", list.join(", ").into())])));
+            }
+        }
         if d.qis.is_empty() {
             out.push((Tone::Plain, tr.t("export-report-no-quasi")));
             continue;

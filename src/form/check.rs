@@ -185,6 +185,28 @@ pub fn check(form: &Form) -> Vec<Diagnostic> {
     out.extend(settings_checks(form, &by_name));
     out.extend(privacy_lint(form));
     out.extend(generalise_rules(form));
+    out.extend(disclosure_gaps(form));
+    out
+}
+
+/// Quasi-identifiers disclosure control does not cover (inside a repeat) and calculations that
+/// copy one past it (warnings that say what to do).
+fn disclosure_gaps(form: &Form) -> Vec<Diagnostic> {
+    use super::generalise::{Unprotected, unprotected};
+    let gaps = unprotected(form);
+    let mut out = Vec::new();
+    for (item, _) in form.walk() {
+        let Some((_, how)) = gaps.iter().find(|(n, _)| *n == item.name) else { continue };
+        let pos = item.cells.get("privacy").copied().unwrap_or(item.pos);
+        out.push(Diagnostic::warning(pos, match how {
+            Unprotected::InRepeat(r) => format!(
+                "`{}` is marked quasi_identifier inside the repeat `{r}`: disclosure control covers the questions outside repeats, so its answers leave as given. Ask it outside the repeat, or mark it `personal` so it never leaves", item.name
+            ),
+            Unprotected::Copies(q) => format!(
+                "`{}` is calculated from the quasi-identifier `{q}` and leaves as computed, past disclosure control: mark it `quasi_identifier` (with `generalise` steps) or `personal`", item.name
+            ),
+        }));
+    }
     out
 }
 

@@ -4,7 +4,7 @@
 //! The steps are read here; checking them against the question and applying them is the
 //! export's (see `crate::batch::disclosure`).
 
-use super::model::{Generalise, Item, Kind};
+use super::model::{Form, Generalise, Item, Kind, Privacy};
 
 /// The value of a hidden answer (a quasi-identifier disclosure control hid), in batches, flat
 /// files and tables.
@@ -138,4 +138,53 @@ mod tests {
         assert!(problem(&[Generalise::Map("zone".into())], Kind::SelectOne, Some(&cols)).unwrap().contains("`zone`"));
         assert_eq!(problem(&[Generalise::Drop], Kind::Text, None), None);
     }
+}
+
+/// How a question's answers can tell a quasi-identifier past disclosure control, which covers
+/// the quasi-identifiers outside repeats.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unprotected {
+    /// A quasi-identifier inside this repeat: its answers leave as given.
+    InRepeat(String),
+    /// A calculation from this quasi-identifier, not marked itself: it leaves as computed.
+    Copies(String),
+}
+
+/// The questions of `form` whose answers leave past disclosure control though they tell a
+/// quasi-identifier, and how.
+pub fn unprotected(form: &Form) -> Vec<(String, Unprotected)> {
+    let walk = form.walk();
+    let repeat_of = |path: &[&str]| -> Option<String> {
+        path.iter()
+            .rev()
+            .find(|c| walk.iter().any(|(i, _)| i.kind == Kind::Repeat && i.name == **c))
+            .map(|c| c.to_string())
+    };
+    let covered: Vec<&str> = walk
+        .iter()
+        .filter(|(i, p)| i.privacy == Privacy::QuasiIdentifier && repeat_of(p).is_none())
+        .map(|(i, _)| i.name.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for (item, path) in &walk {
+        match item.privacy {
+            Privacy::QuasiIdentifier => {
+                if let Some(r) = repeat_of(path) {
+                    out.push((item.name.clone(), Unprotected::InRepeat(r)));
+                }
+            }
+            Privacy::None | Privacy::Sensitive => {
+                let from = item
+                    .calculation
+                    .as_ref()
+                    .and_then(|c| c.references().iter().find(|r| covered.contains(&r.as_str())).cloned());
+                if let Some(q) = from {
+                    out.push((item.name.clone(), Unprotected::Copies(q)));
+                }
+            }
+            Privacy::Personal => {}
+        }
+    }
+    out
 }
