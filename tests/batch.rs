@@ -694,6 +694,22 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
         );
 
         let flat = out.path().join("flat");
+        let checked = fourmi(&[
+            "hq",
+            "export",
+            "csv",
+            "--k",
+            "1",
+            "--form",
+            "fieldtest",
+            "--to",
+            &flat.display().to_string(),
+            "--check",
+            "--details",
+        ]);
+        ok(&checked);
+        assert!(String::from_utf8_lossy(&checked.stdout).contains("groups of"), "--details lists the groups");
+        assert!(!flat.exists(), "--check writes nothing");
         ok(&fourmi(&["hq", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &flat.display().to_string()]));
         let mut main = csv::Reader::from_path(flat.join("fieldtest.csv")).unwrap();
         let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();

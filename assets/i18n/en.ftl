@@ -330,6 +330,16 @@ cli-confirm-write = Write the batch? [y/N]
 cli-confirm-needs-yes = The batch is written once confirmed: pass --yes to write without asking.
 cli-not-written = Nothing written: answer y to write the batch, or pass --yes.
 cli-k-l-range = --k is from 1 to { $maxk } and --l from 1 to { $maxl } (as on the export screen); nothing was written.
+cli-written = written: { $path }
+cli-sha256 = sha256: { $digest }
+cli-flat-records = { $n ->
+    [one] 1 record
+   *[other] { $n } records
+} of { $form }
+cli-flat-unplaced = note: { $n ->
+    [one] 1 answer
+   *[other] { $n } answers
+} to questions the newest version of the form no longer has are not in the tables
 cli-batch-written = { $n ->
     [one] 1 record
    *[other] { $n } records

@@ -346,6 +346,16 @@ cli-confirm-write = Écrire le lot ? [o/N]
 cli-confirm-needs-yes = Le lot est écrit une fois confirmé : ajoutez --yes pour écrire sans question.
 cli-not-written = Rien n'a été écrit : répondez o pour écrire le lot, ou ajoutez --yes.
 cli-k-l-range = --k va de 1 à { $maxk } et --l de 1 à { $maxl } (comme sur l'écran d'export) ; rien n'a été écrit.
+cli-written = écrit : { $path }
+cli-sha256 = sha256 : { $digest }
+cli-flat-records = { $n ->
+    [one] 1 fiche
+   *[other] { $n } fiches
+} de { $form }
+cli-flat-unplaced = note : { $n ->
+    [one] 1 réponse
+   *[other] { $n } réponses
+} à des questions que la version la plus récente du formulaire n'a plus ne sont pas dans les tableaux
 cli-batch-written = { $n ->
     [one] 1 fiche
    *[other] { $n } fiches

@@ -130,8 +130,9 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
             if args.yes {
                 print_report(&prepared, args.details);
             }
-            println!("written: {}", written.path.display());
-            println!("sha256: {}", written.digest);
+            println!("{}", super::written_line(&written.path));
+            let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+            println!("{}", tr.ta("cli-sha256", &[("digest", written.digest.clone().into())]));
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

@@ -92,6 +92,12 @@ pub struct FlatArgs {
     /// again in another set of files.
     #[arg(long, default_value = "day")]
     coarsen: String,
+    /// Print the report (what anonymisation does to the records) and write nothing.
+    #[arg(long)]
+    check: bool,
+    /// With the report, every group of quasi-identifiers and its size.
+    #[arg(long)]
+    details: bool,
 }
 
 /// Refuses a k or an l outside what the export screen offers (1 to `MAX_K`, 1 to `MAX_L`).
@@ -126,17 +132,22 @@ impl FlatArgs {
 
 /// Prints the report, writes the files, prints what was written.
 fn write_all(release: &Release, args: &FlatArgs) -> Result<(), String> {
-    super::batch_cmd::print_report(&release.prepared, false);
+    super::batch_cmd::print_report(&release.prepared, args.details);
+    if args.check {
+        return Ok(());
+    }
     let written = release.write(&args.to, &args.layout())?;
-    println!("{} record(s) of {}", written.records, release.form.form.id);
+    let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+    let n = |v: usize| (v as i64).into();
+    println!(
+        "{}",
+        tr.ta("cli-flat-records", &[("n", n(written.records)), ("form", release.form.form.id.clone().into())])
+    );
     if written.unplaced > 0 {
-        println!(
-            "note: {} answer(s) to questions the newest version of the form no longer has are not in the tables",
-            written.unplaced
-        );
+        println!("{}", tr.ta("cli-flat-unplaced", &[("n", n(written.unplaced))]));
     }
     for f in written.files {
-        println!("written: {}", f.display());
+        println!("{}", super::written_line(&f));
     }
     Ok(())
 }

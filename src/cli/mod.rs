@@ -159,3 +159,9 @@ pub fn version_text() -> String {
         crate::store::sqlcipher_version()
     )
 }
+
+/// `written: PATH`, in the user's language (the line scripts look for a file written).
+fn written_line(path: &std::path::Path) -> String {
+    crate::i18n::Tr::new(crate::i18n::Lang::from_env())
+        .ta("cli-written", &[("path", path.display().to_string().into())])
+}

@@ -92,7 +92,7 @@ pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
     }
     if let Some(dir) = &args.csv {
         match output::csv_files(&tables, dir, threshold, args.csv_style.style()) {
-            Ok(files) => files.iter().for_each(|f| println!("written: {}", f.display())),
+            Ok(files) => files.iter().for_each(|f| println!("{}", super::written_line(f))),
             Err(e) => return fail(e),
         }
     }
@@ -100,7 +100,7 @@ pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
         if let Err(e) = output::xlsx(&tables, path, threshold) {
             return fail(e);
         }
-        println!("written: {}", path.display());
+        println!("{}", super::written_line(path));
     }
     ExitCode::SUCCESS
 }
