@@ -554,3 +554,36 @@ type = "end_repeat"
     assert!(said.contains("`member_age` is marked quasi_identifier inside the repeat `household`"), "{said}");
     assert!(said.contains("`age_copy` is calculated from the quasi-identifier `age`"), "{said}");
 }
+
+#[test]
+fn an_exact_date_beside_an_exact_age_still_leaves_k_anonymous_with_the_date_counted() {
+    // An exact arrival date beside an exact age: each alone keeps nearly every record unique.
+    let extra = r#"
+[[survey]]
+type = "date"
+name = "arrived"
+label."English (en)" = "Arrived"
+privacy = "quasi_identifier"
+"#;
+    let at = FORM.find("[[choices]]").unwrap();
+    let definition = format!("{}{extra}\n{}", &FORM[..at], &FORM[at..]);
+    let form = fourmi::form::from_definition(&definition).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let mut records = respondents(400, 11);
+    for r in &mut records {
+        let day = rng.gen_range(0..1000);
+        r.insert(
+            "arrived".into(),
+            json!(format!("{}-{:02}-{:02}", 2019 + day / 336, 1 + day % 336 / 28, 1 + day % 28)),
+        );
+    }
+    let mut refs: Vec<&mut Map<String, J>> = records.iter_mut().collect();
+    let out = protect(&form, &mut refs, Goal { k: 5, l: 1 });
+    assert!(!out.short && out.k_reached >= 5, "{out:?}");
+    let mut groups: HashMap<Vec<String>, usize> = HashMap::new();
+    for r in &records {
+        let key = QI.iter().chain(["arrived"].iter()).map(|q| text(r.get(*q))).collect();
+        *groups.entry(key).or_default() += 1;
+    }
+    assert!(groups.values().all(|&n| n >= 5), "every combination, the date with them, is shared by 5");
+}

@@ -319,11 +319,16 @@ impl State<'_> {
         g.count >= self.goal.k && g.distinct.iter().all(|d| d.is_empty() || d.len() >= self.goal.l)
     }
 
-    /// How many records are in unsafe groups.
-    fn at_risk(&self) -> usize {
+    /// How many records are in unsafe groups, and how far those groups are from safe (the
+    /// records each lacks to reach k, at least 1): it falls as groups merge, even while every
+    /// record is still at risk.
+    fn risk_and_deficit(&self) -> (usize, usize) {
         let keys = self.keys();
         let groups = self.groups(&keys);
-        groups.values().filter(|g| !self.safe(g)).map(|g| g.count).sum()
+        groups
+            .values()
+            .filter(|g| !self.safe(g))
+            .fold((0, 0), |(risk, deficit), g| (risk + g.count, deficit + self.goal.k.saturating_sub(g.count).max(1)))
     }
 }
 
@@ -462,11 +467,17 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
     // A question whose first step is `drop` (free text such as `nationality_other`) never leaves.
     let levels: Vec<usize> = cols.iter().map(|c| usize::from(c.steps.first() == Some(&Generalise::Drop))).collect();
     // Two searches, one step at a time and several at once: the one that loses less is kept.
+    // When one stops with many records at risk (no single step helped), both are tried again
+    // taking steps that merge groups too.
     let mut best: Option<(f64, State)> = None;
-    for jumps in [false, true] {
+    let mut stuck = false;
+    for (jumps, merging) in [(false, false), (true, false), (false, true), (true, true)] {
+        if merging && !stuck {
+            break;
+        }
         let mut st =
             State { cols: &cols, levels: Vec::clone(&levels), hidden: vec![0; n], sensitive: &sensitive, goal };
-        generalise(&mut st, jumps);
+        stuck |= generalise(&mut st, jumps, merging);
         suppress(&mut st);
         let lost = st.lost();
         if best.as_ref().is_none_or(|(l, _)| lost < *l) {
@@ -495,34 +506,43 @@ fn columns(form: &Compiled, qi_ids: &[usize], view: &[&Map<String, J>]) -> Vec<C
     qi_ids.iter().zip(coders).map(|(&id, coder)| Column::new(form, id, coder)).collect()
 }
 
-/// Takes generalisation steps while too many records are at risk.
-fn generalise(st: &mut State, jumps: bool) {
+/// Takes generalisation steps while too many records are at risk; says whether it stopped with
+/// them still at risk because no step lowered the count. With `merging`, a step that lowers no
+/// count but merges groups (two questions that each keep every record unique: neither alone
+/// helps) is taken then, the one that merges most for what it costs.
+fn generalise(st: &mut State, jumps: bool, merging: bool) -> bool {
     let n = st.hidden.len();
     let budget = (n as f64 * AT_RISK_BUDGET).floor() as usize;
-    let mut risk = st.at_risk();
+    let (mut risk, mut deficit) = st.risk_and_deficit();
     while risk > budget {
         // Each question may go up one step or several at once (a step alone can leave every
         // record at risk where two together put most out of it).
-        let mut best: Option<(f64, usize, usize, usize)> = None;
+        let mut best: Option<(f64, usize, usize, usize, usize)> = None;
+        let mut best_merge: Option<(f64, usize, usize, usize, usize)> = None;
         for q in 0..st.cols.len() {
             let from = st.levels[q];
             let top = if jumps { st.cols[q].levels.len() } else { (from + 2).min(st.cols[q].levels.len()) };
             for to in from + 1..top {
                 st.levels[q] = to;
-                let after = st.at_risk();
+                let (after, after_deficit) = st.risk_and_deficit();
                 st.levels[q] = from;
                 // Information lost by these steps: a share of the question's steps.
                 let cost = (to - from) as f64 / st.cols[q].levels.len() as f64;
                 let gain = risk.saturating_sub(after) as f64 / cost;
                 if after < risk && best.is_none_or(|(g, ..)| gain > g) {
-                    best = Some((gain, q, to, after));
+                    best = Some((gain, q, to, after, after_deficit));
+                }
+                let merged = deficit.saturating_sub(after_deficit) as f64 / cost;
+                if merging && after_deficit < deficit && best_merge.is_none_or(|(g, ..)| merged > g) {
+                    best_merge = Some((merged, q, to, after, after_deficit));
                 }
             }
         }
-        let Some((_, q, to, after)) = best else { break };
+        let Some((_, q, to, after, after_deficit)) = best.or(best_merge) else { return true };
         st.levels[q] = to;
-        risk = after;
+        (risk, deficit) = (after, after_deficit);
     }
+    false
 }
 
 /// Hides one quasi-identifier at a time in the records at risk (the one that leaves the fewest
