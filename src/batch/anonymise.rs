@@ -163,10 +163,18 @@ static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
 /// separators; not dates or year ranges) in `text`; returns the text and the counts replaced,
 /// or `None` when there was nothing to replace.
 pub fn scrub(text: &str) -> Option<(String, usize, usize)> {
-    let lower = text.to_lowercase();
+    // Most answers have neither: looked for cheaply first (ASCII markers, ASCII digits, and
+    // other digits only in text that is not all ASCII).
+    let lower = text.to_ascii_lowercase();
     let maybe_email =
         text.contains('@') || text.contains('＠') || ["at)", "at]", " at ", "%40"].iter().any(|m| lower.contains(m));
-    let digits = |s: &str| s.chars().filter(|c| c.is_numeric()).count();
+    let digits = |s: &str| {
+        if s.is_ascii() {
+            s.bytes().filter(u8::is_ascii_digit).count()
+        } else {
+            s.chars().filter(|c| c.is_numeric()).count()
+        }
+    };
     if !maybe_email && digits(text) < 8 {
         return None;
     }
