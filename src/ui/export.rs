@@ -426,6 +426,8 @@ pub(super) fn report_ui(ui: &mut egui::Ui, p: &Prepared, heading: &str, tr: &Tr)
                     for row in rows {
                         ui.add(egui::Label::new(egui::RichText::new(row).monospace()).extend());
                     }
+                    // Room for the scroll bar, which is drawn over the bottom of the area.
+                    ui.add_space(10.0);
                 });
             }
         }
