@@ -148,6 +148,12 @@ label."English (en)" = "Robbery"
 
 const QI: [&str; 6] = ["city", "hood", "age", "sex", "nationality", "nationality_other"];
 
+/// The form's definition with the survey rows `extra` after its own (before the choices).
+fn with_questions(extra: &str) -> String {
+    let at = FORM.find("[[choices]]").unwrap();
+    format!("{}{extra}\n{}", &FORM[..at], &FORM[at..])
+}
+
 fn form() -> Compiled {
     fourmi::form::from_definition(FORM).unwrap()
 }
@@ -539,9 +545,7 @@ privacy = "quasi_identifier"
 [[survey]]
 type = "end_repeat"
 "#;
-    // The extra questions before the choices (the form's survey rows come first).
-    let at = FORM.find("[[choices]]").unwrap();
-    let definition = format!("{}{extra}\n{}", &FORM[..at], &FORM[at..]);
+    let definition = with_questions(extra);
     let form = fourmi::form::from_definition(&definition).unwrap();
     let gaps = unprotected(&form.form);
     assert!(gaps.contains(&("age_copy".to_string(), Unprotected::Copies("age".into()))), "{gaps:?}");
@@ -565,8 +569,7 @@ name = "arrived"
 label."English (en)" = "Arrived"
 privacy = "quasi_identifier"
 "#;
-    let at = FORM.find("[[choices]]").unwrap();
-    let definition = format!("{}{extra}\n{}", &FORM[..at], &FORM[at..]);
+    let definition = with_questions(extra);
     let form = fourmi::form::from_definition(&definition).unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     let mut records = respondents(400, 11);

@@ -52,7 +52,7 @@ pub struct ExportArgs {
 
 /// Prints the anonymisation report, in the language of the environment (`LANG=fr_...`).
 pub fn print_report(prepared: &export::Prepared, details: bool) {
-    let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+    let tr = super::tr();
     for (_, line) in crate::batch::report::lines(prepared, &tr, details) {
         println!("{line}");
     }
@@ -94,7 +94,7 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     if let (Some(seq), true) = (args.reexport, opts != asked) {
-        let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+        let tr = super::tr();
         println!("{}", tr.ta("cli-reexport-options", &[("seq", seq.into()), ("options", opts.to_ledger().into())]));
     }
     if args.check || !args.yes {
@@ -119,7 +119,7 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
             return fail("say where to write the batch: --to FOLDER (or --check to see the report only)");
         }
         if !confirmed() {
-            return fail(crate::i18n::Tr::new(crate::i18n::Lang::from_env()).t("cli-not-written"));
+            return fail(super::tr().t("cli-not-written"));
         }
     }
     let Some(dir) = args.to else {
@@ -131,7 +131,7 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
                 print_report(&prepared, args.details);
             }
             println!("{}", super::written_line(&written.path));
-            let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+            let tr = super::tr();
             println!("{}", tr.ta("cli-sha256", &[("digest", written.digest.clone().into())]));
             ExitCode::SUCCESS
         }
@@ -142,7 +142,7 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
 /// Asks on the terminal whether to write; false without a terminal (pass --yes in scripts).
 fn confirmed() -> bool {
     use std::io::{BufRead, IsTerminal, Write};
-    let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+    let tr = super::tr();
     if !std::io::stdin().is_terminal() {
         eprintln!("{}", tr.t("cli-confirm-needs-yes"));
         return false;
@@ -162,7 +162,7 @@ pub fn batches(store_args: &StoreArgs) -> ExitCode {
     };
     match store.batches() {
         Ok(rows) => {
-            let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+            let tr = super::tr();
             let n = |v: i64| v.into();
             for b in rows {
                 let again = b

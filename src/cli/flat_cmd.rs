@@ -104,7 +104,7 @@ pub struct FlatArgs {
 pub fn check_goal(k: Option<usize>, l: usize) -> Result<(), String> {
     use crate::batch::anonymise::{MAX_K, MAX_L};
     if k.is_some_and(|k| !(1..=MAX_K).contains(&k)) || !(1..=MAX_L).contains(&l) {
-        let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+        let tr = super::tr();
         return Err(tr.ta("cli-k-l-range", &[("maxk", (MAX_K as i64).into()), ("maxl", (MAX_L as i64).into())]));
     }
     Ok(())
@@ -137,7 +137,7 @@ fn write_all(release: &Release, args: &FlatArgs) -> Result<(), String> {
         return Ok(());
     }
     let written = release.write(&args.to, &args.layout())?;
-    let tr = crate::i18n::Tr::new(crate::i18n::Lang::from_env());
+    let tr = super::tr();
     let n = |v: usize| (v as i64).into();
     println!(
         "{}",

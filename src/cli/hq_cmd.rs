@@ -63,11 +63,11 @@ pub fn run(store: &StoreArgs, cmd: HqCmd) -> ExitCode {
         HqCmd::Init { identity } => init(&dir, store.data_dir.as_deref(), &identity),
         HqCmd::Devices(DevicesCmd::Add { line, name }) => with_hq(&dir, |hq| {
             let id = hq.add_device(&line.join(" "), &name).map_err(|e| e.to_string())?;
-            println!("{}", tr().ta("cli-hq-registered", &[("id", id.into())]));
+            println!("{}", super::tr().ta("cli-hq-registered", &[("id", id.into())]));
             Ok(())
         }),
         HqCmd::Devices(DevicesCmd::List) => with_hq(&dir, |hq| {
-            let tr = tr();
+            let tr = super::tr();
             for d in hq.devices().map_err(|e| e.to_string())? {
                 let missing = d.missing();
                 let gap = if missing.is_empty() {
@@ -87,11 +87,6 @@ pub fn run(store: &StoreArgs, cmd: HqCmd) -> ExitCode {
         HqCmd::Import { files, identity } => import(&dir, &files, identity.as_deref()),
         HqCmd::Export(args) => with_hq(&dir, |hq| super::flat_cmd::hq_export(hq, &args)),
     }
-}
-
-/// The messages in the user's language.
-fn tr() -> crate::i18n::Tr {
-    crate::i18n::Tr::new(crate::i18n::Lang::from_env())
 }
 
 fn with_hq(dir: &Database, f: impl FnOnce(&mut Hq) -> Result<(), String>) -> ExitCode {
@@ -114,7 +109,7 @@ fn init(place: &Database, folder: Option<&Path>, identity: &Path) -> ExitCode {
             {
                 return fail(e);
             }
-            let tr = tr();
+            let tr = super::tr();
             println!("{}", tr.ta("cli-hq-created", &[("place", place.shown().into())]));
             if let Database::Postgres(_) = place {
                 println!("{}", tr.t("cli-hq-analysts"));
@@ -144,9 +139,9 @@ fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCod
     if results.iter().any(|(_, r)| r.is_ok())
         && let Err(e) = refresh_views(&mut hq)
     {
-        eprintln!("{}", tr().ta("cli-hq-views-failed", &[("detail", e.to_string().into())]));
+        eprintln!("{}", super::tr().ta("cli-hq-views-failed", &[("detail", e.to_string().into())]));
     }
-    let tr = tr();
+    let tr = super::tr();
     for (file, result) in results {
         let shown = file.display().to_string();
         match result {

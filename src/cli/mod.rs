@@ -160,8 +160,12 @@ pub fn version_text() -> String {
     )
 }
 
+/// The messages in the user's language (from the environment: `LANG`, `LC_ALL`...).
+fn tr() -> crate::i18n::Tr {
+    crate::i18n::Tr::new(crate::i18n::Lang::from_env())
+}
+
 /// `written: PATH`, in the user's language (the line scripts look for a file written).
 fn written_line(path: &std::path::Path) -> String {
-    crate::i18n::Tr::new(crate::i18n::Lang::from_env())
-        .ta("cli-written", &[("path", path.display().to_string().into())])
+    tr().ta("cli-written", &[("path", path.display().to_string().into())])
 }
