@@ -13,6 +13,7 @@
 pub mod batch;
 pub mod cli;
 pub mod demo;
+pub mod errors;
 pub mod expr;
 pub mod flat;
 pub mod form;

@@ -166,3 +166,29 @@ fn check_says_what_is_wrong_with_a_folder_in_plain_words() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("problem:") && stdout(&out).contains("from a backup"), "{}", stdout(&out));
 }
+
+#[test]
+fn an_export_for_a_day_that_is_not_one_is_refused_in_the_users_language() {
+    let env = Env::new();
+    for day in ["2030-13-01", "2026-02-30", "31/03/2026", "2026-3-1"] {
+        let out = env.run(&["export", "--check", "--since", day], "chief");
+        assert_eq!(out.status.code(), Some(1), "{day}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains(&format!("{day} is not a date")), "{day}: {said}");
+        let fr = env.command(&["export", "--check", "--until", day], "chief").env("LANG", "fr_FR.UTF-8").output();
+        let said = String::from_utf8_lossy(&fr.unwrap().stderr).into_owned();
+        assert!(said.contains(&format!("{day} n'est pas une date")), "{day}: {said}");
+    }
+    let fine = env.run(&["export", "--check", "--since", "2026-02-28", "--until", "2026-03-31"], "chief");
+    assert!(fine.status.success(), "{}", String::from_utf8_lossy(&fine.stderr));
+}
+
+#[test]
+fn a_wrong_passphrase_is_told_in_french_to_a_french_coordinator() {
+    let env = Env::new();
+    std::fs::write(env.path("chief.pass"), "not the passphrase\n").unwrap();
+    let out = env.command(&["batches"], "chief").env("LANG", "fr_FR.UTF-8").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("phrase secrète"), "{said}");
+}

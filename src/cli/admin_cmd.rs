@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::session::{StoreArgs, fail, read_passphrase};
+use super::session::{StoreArgs, fail, read_passphrase, say};
 use crate::store::{Role, Setup, Store};
 
 /// `fourmi account ...`.
@@ -56,7 +56,7 @@ pub enum AuditCmd {
 /// `fourmi setup`.
 pub fn setup(args: &StoreArgs, name: &str, device: &str, recipients: &[String]) -> ExitCode {
     let Some(source) = args.passphrase_file.as_deref() else {
-        return fail("give the coordinator's new passphrase with --passphrase-file FILE (or - for standard input)");
+        return fail(super::tr().t("cli-need-new-passphrase"));
     };
     let pass = match read_passphrase(source) {
         Ok(p) => p,
@@ -91,13 +91,13 @@ pub fn account(args: &StoreArgs, cmd: AccountCmd) -> ExitCode {
     let result = match cmd {
         AccountCmd::Add { name, role, new_passphrase_file } => {
             let Some(role) = Role::parse(&role) else {
-                return fail(format!("`{role}` is not a role: use monitor, supervisor or coordinator"));
+                return fail(super::tr().ta("cli-not-a-role", &[("role", role.clone().into())]));
             };
             read_passphrase(&new_passphrase_file)
-                .and_then(|p| store.add_account(&name, role, &p).map_err(|e| e.to_string()))
+                .and_then(|p| store.add_account(&name, role, &p).map_err(say))
                 .map(|_| println!("added {name} ({})", role.as_str()))
         }
-        AccountCmd::List => store.accounts().map_err(|e| e.to_string()).map(|list| {
+        AccountCmd::List => store.accounts().map_err(say).map(|list| {
             for a in list {
                 println!(
                     "{}\t{}\t{}{}",
@@ -109,10 +109,10 @@ pub fn account(args: &StoreArgs, cmd: AccountCmd) -> ExitCode {
             }
         }),
         AccountCmd::Passwd { name, new_passphrase_file } => read_passphrase(&new_passphrase_file)
-            .and_then(|p| store.set_passphrase(&name, &p).map_err(|e| e.to_string()))
+            .and_then(|p| store.set_passphrase(&name, &p).map_err(say))
             .map(|_| println!("passphrase of {name} changed")),
         AccountCmd::Disable { name } => {
-            store.disable_account(&name).map_err(|e| e.to_string()).map(|_| println!("{name} is disabled"))
+            store.disable_account(&name).map_err(say).map(|_| println!("{name} is disabled"))
         }
     };
     match result {
@@ -124,7 +124,7 @@ pub fn account(args: &StoreArgs, cmd: AccountCmd) -> ExitCode {
 /// `fourmi device pubkey`.
 pub fn device(args: &StoreArgs, cmd: DeviceCmd) -> ExitCode {
     let DeviceCmd::Pubkey = cmd;
-    match args.open().and_then(|s| s.device_pubkey().map_err(|e| e.to_string())) {
+    match args.open().and_then(|s| s.device_pubkey().map_err(say)) {
         Ok(line) => {
             println!("{line}");
             ExitCode::SUCCESS
@@ -136,12 +136,12 @@ pub fn device(args: &StoreArgs, cmd: DeviceCmd) -> ExitCode {
 /// `fourmi audit verify`.
 pub fn audit(args: &StoreArgs, cmd: AuditCmd) -> ExitCode {
     let AuditCmd::Verify = cmd;
-    match args.open().and_then(|s| s.verify_audit().map_err(|e| e.to_string())) {
+    match args.open().and_then(|s| s.verify_audit().map_err(say)) {
         Ok(None) => {
             println!("the audit trail is intact");
             ExitCode::SUCCESS
         }
-        Ok(Some(b)) => fail(format!("the audit trail is broken at row {}: {}", b.seq, b.reason)),
+        Ok(Some(b)) => fail(super::tr().ta("cli-audit-broken", &[("row", b.seq.into()), ("reason", b.reason.into())])),
         Err(e) => fail(e),
     }
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::session::{StoreArgs, fail};
+use super::session::{StoreArgs, fail, say};
 use crate::batch::anonymise::{Coarsen, Options};
 use crate::batch::export;
 use crate::store::{RecordFilter, Selection};
@@ -61,7 +61,7 @@ pub fn print_report(prepared: &export::Prepared, details: bool) {
 /// Runs `fourmi export`.
 pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
     let Some(coarsen) = Coarsen::parse(&args.coarsen) else {
-        return fail(format!("--coarsen is none, day or month, not `{}`", args.coarsen));
+        return fail(super::tr().ta("cli-bad-coarsen", &[("value", args.coarsen.clone().into())]));
     };
     if let Err(e) = super::flat_cmd::check_goal(args.k, args.l) {
         return fail(e);
@@ -105,25 +105,23 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
         print_report(&prepared, args.details);
         if prepared.report.short() {
             // Out of reach: nothing would be written (exit 1 for scripts, --check or not).
-            return fail(export::check_reached(&prepared).err().map(|e| e.to_string()).unwrap_or_default());
+            return fail(export::check_reached(&prepared).err().map(say).unwrap_or_default());
         }
         if args.check {
             return ExitCode::SUCCESS;
         }
         if prepared.records.is_empty() && prepared.tombstones.is_empty() {
-            return fail(
-                "there is nothing to export: no approved record with consent that an earlier batch did not carry",
-            );
+            return fail(super::tr().t("cli-nothing-to-export"));
         }
         if args.to.is_none() {
-            return fail("say where to write the batch: --to FOLDER (or --check to see the report only)");
+            return fail(super::tr().t("cli-need-to"));
         }
         if !confirmed() {
             return fail(super::tr().t("cli-not-written"));
         }
     }
     let Some(dir) = args.to else {
-        return fail("say where to write the batch: --to FOLDER (or --check to see the report only)");
+        return fail(super::tr().t("cli-need-to"));
     };
     match export::export(&mut store, &selection, &opts, &dir) {
         Ok((written, prepared)) => {

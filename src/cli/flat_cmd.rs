@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use super::session::say;
 use crate::batch::anonymise::Options;
 pub use crate::flat::release::version_warnings;
 use crate::flat::release::{Format, Layout, Release};
@@ -166,7 +167,7 @@ pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
 pub fn laptop_export(store: &Store, args: &FlatArgs) -> Result<(), String> {
     let k = match args.k {
         Some(k) => k,
-        None => store.disclosure_k().map_err(|e| e.to_string())?,
+        None => store.disclosure_k().map_err(say)?,
     };
     let release = Release::on_laptop(store, &args.form, &args.options(k)?)?;
     write_all(&release, args)

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
+use super::session::say;
 use crate::form::{self, Format, Severity};
 
 /// `fourmi form ...`.
@@ -73,12 +74,8 @@ fn convert(input: &std::path::Path, output: &std::path::Path) -> ExitCode {
         }
     };
     let written = match out_format {
-        Format::Toml => {
-            crate::store::write_atomically(output, form::write_toml(&wb).as_bytes()).map_err(|e| e.to_string())
-        }
-        Format::Markdown => {
-            crate::store::write_atomically(output, form::write_md(&wb).as_bytes()).map_err(|e| e.to_string())
-        }
+        Format::Toml => crate::store::write_atomically(output, form::write_toml(&wb).as_bytes()).map_err(say),
+        Format::Markdown => crate::store::write_atomically(output, form::write_md(&wb).as_bytes()).map_err(say),
         Format::Spreadsheet => {
             if output.extension().is_some_and(|e| !e.eq_ignore_ascii_case("xlsx")) {
                 Err("only .xlsx spreadsheets can be written".to_string())

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use super::flat_cmd::FlatArgs;
-use super::session::{StoreArgs, fail};
+use super::session::{StoreArgs, fail, say};
 use crate::batch::import::{Identity, import_files, refresh_views};
 use crate::store::hq::{Database, Hq};
 
@@ -62,13 +62,13 @@ pub fn run(store: &StoreArgs, cmd: HqCmd) -> ExitCode {
     match cmd {
         HqCmd::Init { identity } => init(&dir, store.data_dir.as_deref(), &identity),
         HqCmd::Devices(DevicesCmd::Add { line, name }) => with_hq(&dir, |hq| {
-            let id = hq.add_device(&line.join(" "), &name).map_err(|e| e.to_string())?;
+            let id = hq.add_device(&line.join(" "), &name).map_err(say)?;
             println!("{}", super::tr().ta("cli-hq-registered", &[("id", id.into())]));
             Ok(())
         }),
         HqCmd::Devices(DevicesCmd::List) => with_hq(&dir, |hq| {
             let tr = super::tr();
-            for d in hq.devices().map_err(|e| e.to_string())? {
+            for d in hq.devices().map_err(say)? {
                 let missing = d.missing();
                 let gap = if missing.is_empty() {
                     String::new()
@@ -90,7 +90,7 @@ pub fn run(store: &StoreArgs, cmd: HqCmd) -> ExitCode {
 }
 
 fn with_hq(dir: &Database, f: impl FnOnce(&mut Hq) -> Result<(), String>) -> ExitCode {
-    match Hq::open_at(dir).map_err(|e| e.to_string()).and_then(|mut hq| f(&mut hq)) {
+    match Hq::open_at(dir).map_err(say).and_then(|mut hq| f(&mut hq)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use clap::Subcommand;
 use serde_json::{Value as J, json};
 
-use super::session::{StoreArgs, fail};
+use super::session::{StoreArgs, fail, say};
 use crate::form::{self, Compiled};
 use crate::interview::{Interview, Loc, Outcome, ProblemKind, StartInfo};
 use crate::store::{RecordFilter, Status, Store};
@@ -94,15 +94,11 @@ pub fn run(args: &StoreArgs, cmd: RecordsCmd) -> ExitCode {
         RecordsCmd::AutosaveLoop { form } => return autosave_loop(&mut store, &form),
         RecordsCmd::List { status, form, search } => list(&store, status, form, search),
         RecordsCmd::Show { uuid } => show(&store, &uuid),
-        RecordsCmd::Approve { uuid } => {
-            store.approve(&uuid).map(|_| println!("{uuid}\tapproved")).map_err(|e| e.to_string())
-        }
+        RecordsCmd::Approve { uuid } => store.approve(&uuid).map(|_| println!("{uuid}\tapproved")).map_err(say),
         RecordsCmd::Return { uuid, comment } => {
-            store.return_record(&uuid, &comment).map(|_| println!("{uuid}\treturned")).map_err(|e| e.to_string())
+            store.return_record(&uuid, &comment).map(|_| println!("{uuid}\treturned")).map_err(say)
         }
-        RecordsCmd::Withdraw { uuid } => {
-            store.withdraw(&uuid).map(|_| println!("{uuid}\twithdrawn")).map_err(|e| e.to_string())
-        }
+        RecordsCmd::Withdraw { uuid } => store.withdraw(&uuid).map(|_| println!("{uuid}\twithdrawn")).map_err(say),
         RecordsCmd::Export(args) => super::flat_cmd::laptop_export(&store, &args),
     };
     match result {
@@ -113,7 +109,7 @@ pub fn run(args: &StoreArgs, cmd: RecordsCmd) -> ExitCode {
 
 /// Loads a form for entry and stores its definition; returns the compiled form and its hash.
 fn load_form(store: &mut Store, path: &Path) -> Result<(Arc<Compiled>, String), String> {
-    let wb = form::read_workbook(path).map_err(|e| e.to_string())?;
+    let wb = form::read_workbook(path).map_err(say)?;
     let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or("form");
     let loaded = form::from_workbook(&wb, id, path.parent());
     if !loaded.is_valid() {
@@ -124,7 +120,7 @@ fn load_form(store: &mut Store, path: &Path) -> Result<(Arc<Compiled>, String), 
     }
     loaded.ready_for_interviews(&path.display().to_string())?;
     let definition = form::portable_definition(&wb, &loaded.form);
-    let hash = store.save_form(&definition, &loaded.form.id, &loaded.form.version).map_err(|e| e.to_string())?;
+    let hash = store.save_form(&definition, &loaded.form.id, &loaded.form.version).map_err(say)?;
     Ok((Arc::new(Compiled::new(loaded.form)), hash))
 }
 
@@ -218,23 +214,23 @@ fn list(store: &Store, status: Option<String>, form: Option<String>, search: Opt
         })?;
         filter.status.push(parsed);
     }
-    for r in store.records(&filter).map_err(|e| e.to_string())? {
+    for r in store.records(&filter).map_err(say)? {
         println!("{}\t{}\t{}\t{}\t{}", r.uuid, r.status.as_str(), r.form_id, r.monitor, r.updated_at);
     }
     Ok(())
 }
 
 fn show(store: &Store, uuid: &str) -> Result<(), String> {
-    let rec = store.record(uuid).map_err(|e| e.to_string())?;
+    let rec = store.record(uuid).map_err(say)?;
     let comments: Vec<J> = store
         .comments(uuid)
-        .map_err(|e| e.to_string())?
+        .map_err(say)?
         .into_iter()
         .map(|(author, at, comment)| json!({"author": author, "at": at, "comment": comment}))
         .collect();
     let corrections: Vec<J> = store
         .corrections(uuid)
-        .map_err(|e| e.to_string())?
+        .map_err(say)?
         .into_iter()
         .map(|(rev, field, old, new, author, at)| {
             json!({"revision": rev, "field": field, "old": old, "new": new, "author": author, "at": at})
@@ -255,7 +251,7 @@ fn autosave_loop(store: &mut Store, form_path: &Path) -> ExitCode {
         Err(e) => return fail(e),
     };
     let Some(target) = form.items.iter().position(|n| n.item.kind == form::Kind::Text && n.parent.is_none()) else {
-        return fail("the form has no top-level text question");
+        return fail(String::from("the form has no top-level text question"));
     };
     let mut iv = start(store, &form, None);
     let uuid = match store.create_record(&hash, &iv, &iv.clone().drain_events()) {
@@ -266,7 +262,7 @@ fn autosave_loop(store: &mut Store, form_path: &Path) -> ExitCode {
     let clock = Instant::now();
     for n in 1u64.. {
         if iv.set_answer(&Loc::top(target), &n.to_string(), clock.elapsed()).is_err() {
-            return fail("the question cannot be answered");
+            return fail(String::from("the question cannot be answered"));
         }
         let events = iv.drain_events();
         if let Err(e) = store.autosave(&uuid, &iv, &events) {

@@ -29,7 +29,7 @@ pub struct StoreArgs {
 impl StoreArgs {
     /// Headquarters' database: `--database`, else the data folder's.
     pub fn hq_database(&self) -> Result<crate::store::hq::Database, String> {
-        crate::store::hq::Database::find(self.data_dir.as_deref(), self.database.as_deref()).map_err(|e| e.to_string())
+        crate::store::hq::Database::find(self.data_dir.as_deref(), self.database.as_deref()).map_err(say)
     }
 
     /// The data folder.
@@ -45,7 +45,7 @@ impl StoreArgs {
                 .as_deref()
                 .ok_or("give the passphrase with --passphrase-file FILE (or - for standard input)")?,
         )?;
-        Store::open(&self.dir(), user, &pass).map_err(|e| e.to_string())
+        Store::open(&self.dir(), user, &pass).map_err(say)
     }
 }
 
@@ -71,8 +71,13 @@ pub fn read_passphrase(source: &str) -> Result<Zeroizing<String>, String> {
     Ok(line)
 }
 
-/// Prints `fourmi: <message>` on standard error and returns exit code 1.
-pub fn fail(msg: impl std::fmt::Display) -> std::process::ExitCode {
-    eprintln!("fourmi: {msg}");
+/// `e` in the user's language.
+pub fn say(e: impl crate::errors::Worded) -> String {
+    e.worded(&super::tr())
+}
+
+/// Prints `fourmi: <message>`, in the user's language, on standard error and returns exit code 1.
+pub fn fail(msg: impl crate::errors::Worded) -> std::process::ExitCode {
+    eprintln!("fourmi: {}", msg.worded(&super::tr()));
     std::process::ExitCode::from(1)
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::session::{StoreArgs, fail};
+use super::session::{StoreArgs, fail, say};
 use crate::store::hq::Hq;
 use crate::tables::{Dataset, Request, output};
 
@@ -54,18 +54,18 @@ pub struct TablesArgs {
 /// Runs `fourmi tables`.
 pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
     let data = if args.hq {
-        store.hq_database().and_then(|place| Hq::open_at(&place).map_err(|e| e.to_string())).and_then(|mut hq| {
+        store.hq_database().and_then(|place| Hq::open_at(&place).map_err(say)).and_then(|mut hq| {
             for w in super::flat_cmd::version_warnings(&mut hq, &args.form) {
                 eprintln!("warning: {w}");
             }
-            Dataset::from_hq(&mut hq, &args.form).map_err(|e| e.to_string())
+            Dataset::from_hq(&mut hq, &args.form).map_err(say)
         })
     } else {
         store.open().and_then(|s| {
             if s.session().role == crate::store::Role::Monitor {
                 return Err("your account cannot see every record: tables are for supervisors and coordinators".into());
             }
-            Dataset::from_store(&s, &args.form).map_err(|e| e.to_string())
+            Dataset::from_store(&s, &args.form).map_err(say)
         })
     };
     let data = match data {
@@ -111,7 +111,7 @@ pub const DEMO_PASSPHRASE: &str = "demo passphrase";
 /// Runs `fourmi demo`: a new data folder with accounts and the case-study records.
 pub fn demo(store: &StoreArgs, recipients: &[String]) -> ExitCode {
     let Some(dir) = store.data_dir.clone() else {
-        return fail("say where to put the demo data: --data-dir FOLDER (a new folder; your own data is not touched)");
+        return fail(super::tr().t("cli-demo-need-dir"));
     };
     match crate::demo::create(&dir, DEMO_PASSPHRASE, recipients) {
         Ok(summary) => {

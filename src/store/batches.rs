@@ -130,7 +130,7 @@ pub(super) fn export_set(conn: &Connection, session: &Session, selection: &Selec
                 _ => vec![Status::Approved, Status::Exported],
             };
             let filter = RecordFilter { status: statuses, limit: 0, offset: 0, ..filter.clone() };
-            if let Some((clause, args)) = filter_sql(session, &filter) {
+            if let Some((clause, args)) = filter_sql(session, &filter)? {
                 let sql = format!(
                     "SELECT {COLUMNS} FROM records{clause} AND consent_interview = 1 ORDER BY started_at, uuid"
                 );

@@ -86,7 +86,7 @@ impl Store {
 
     /// Counts of the records matching `filter`, grouped by `by`, largest first.
     pub fn tally(&self, filter: &RecordFilter, by: TallyBy) -> Result<Vec<(String, i64)>> {
-        let Some((clause, args)) = filter_sql(&self.session, filter) else {
+        let Some((clause, args)) = filter_sql(&self.session, filter)? else {
             return Ok(Vec::new());
         };
         let (key, order) = match by {
@@ -172,7 +172,17 @@ impl Reader {
 
 /// The `WHERE` clause and its arguments for `filter`, with the monitor's own limits; `None`
 /// when the session may see nothing the filter asks for.
-pub(super) fn filter_sql(session: &Session, filter: &RecordFilter) -> Option<(String, Vec<rusqlite::types::Value>)> {
+/// The filter's clause and arguments; `None` when no record can match; an error when a date is
+/// not a date.
+pub(super) fn filter_sql(
+    session: &Session,
+    filter: &RecordFilter,
+) -> Result<Option<(String, Vec<rusqlite::types::Value>)>> {
+    for d in [&filter.since, &filter.until].into_iter().flatten() {
+        if !is_day(d) {
+            return Err(super::StoreError::said("err-not-a-day", &[("value", d.chars().take(40).collect())]));
+        }
+    }
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     let mut arg = |v: String| {
@@ -188,7 +198,7 @@ pub(super) fn filter_sql(session: &Session, filter: &RecordFilter) -> Option<(St
         // A monitor also sees the interviews it closed (to reopen one closed by mistake).
         statuses.retain(|s| matches!(s, Status::Draft | Status::Returned | Status::Refused | Status::ScreenedOut));
         if statuses.is_empty() {
-            return None;
+            return Ok(None);
         }
     }
     if !statuses.is_empty() {
@@ -221,13 +231,18 @@ pub(super) fn filter_sql(session: &Session, filter: &RecordFilter) -> Option<(St
         clauses.push(format!("(uuid LIKE {p} ESCAPE '\\' OR monitor LIKE {p} ESCAPE '\\'{says})"));
     }
     let sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-    Some((sql, args))
+    Ok(Some((sql, args)))
+}
+
+/// Whether `text` is a calendar day written `YYYY-MM-DD`.
+pub fn is_day(text: &str) -> bool {
+    text.len() == 10 && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
 }
 
 /// The page of records `filter` asks for, newest first; the page is chosen from the indexes
 /// first, and only its rows are read whole.
 fn select_page(conn: &rusqlite::Connection, session: &Session, filter: &RecordFilter) -> Result<Vec<RecordRow>> {
-    let Some((clause, args)) = filter_sql(session, filter) else {
+    let Some((clause, args)) = filter_sql(session, filter)? else {
         return Ok(Vec::new());
     };
     let order = "ORDER BY started_at DESC, uuid DESC";
@@ -243,7 +258,7 @@ fn select_page(conn: &rusqlite::Connection, session: &Session, filter: &RecordFi
 
 /// How many records match `filter`, ignoring its page.
 fn count(conn: &rusqlite::Connection, session: &Session, filter: &RecordFilter) -> Result<i64> {
-    let Some((clause, args)) = filter_sql(session, filter) else {
+    let Some((clause, args)) = filter_sql(session, filter)? else {
         return Ok(0);
     };
     Ok(conn

@@ -188,6 +188,7 @@ impl ExportPage {
     /// Draws the screen.
     pub fn ui(&mut self, ui: &mut egui::Ui, store: &mut Store, catalog: &mut Catalog, tr: &Tr) -> Option<Go> {
         self.poll(store, tr);
+        self.count(store, tr);
         self.folder.poll();
         if self.folder.is_picking() {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
@@ -205,7 +206,7 @@ impl ExportPage {
                         }
                     });
                 }
-                None => self.choose(ui, store, catalog, tr),
+                None => self.choose(ui, catalog, tr),
             }
             self.options(ui, tr);
             self.step_ui(ui, store, tr);
@@ -219,7 +220,24 @@ impl ExportPage {
         None
     }
 
-    fn choose(&mut self, ui: &mut egui::Ui, store: &Store, catalog: &Catalog, tr: &Tr) {
+    /// Counts the records chosen, when the choice changed (a date that is not one is said).
+    fn count(&mut self, store: &Store, tr: &Tr) {
+        if self.count.is_some() || self.again.is_some() {
+            return;
+        }
+        match store.count_records(&self.filter()) {
+            Ok(n) => {
+                self.count = Some(n);
+                self.error = None;
+            }
+            Err(e) => {
+                self.count = Some(0);
+                self.error = Some(errors::message(tr, &e));
+            }
+        }
+    }
+
+    fn choose(&mut self, ui: &mut egui::Ui, catalog: &Catalog, tr: &Tr) {
         let before = (self.form.clone(), self.since.clone(), self.until.clone());
         let all = tr.t("records-all");
         ui.horizontal_wrapped(|ui| {
@@ -232,11 +250,9 @@ impl ExportPage {
                     .labelled_by(l.id);
             }
         });
-        if self.count.is_none() || before != (self.form.clone(), self.since.clone(), self.until.clone()) {
-            match store.count_records(&self.filter()) {
-                Ok(n) => self.count = Some(n),
-                Err(e) => self.error = Some(errors::message(tr, &e)),
-            }
+        if before != (self.form.clone(), self.since.clone(), self.until.clone()) {
+            // Counted again before the next frame is drawn.
+            self.count = None;
             if matches!(self.step, Step::Checked(_)) {
                 self.step = Step::Choose;
             }

@@ -7,7 +7,7 @@
 mod accounts;
 mod catalog;
 mod controls;
-mod errors;
+use crate::errors;
 mod export;
 mod folder;
 mod home;

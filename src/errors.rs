@@ -47,3 +47,58 @@ pub fn message(tr: &Tr, e: &StoreError) -> String {
         StoreError::Db(m) => tr.ta("err-db", &[("detail", m.clone().into())]),
     }
 }
+
+/// Anything the user is told went wrong, worded in their language.
+pub trait Worded {
+    /// The message in `tr`'s language.
+    fn worded(&self, tr: &Tr) -> String;
+}
+
+impl Worded for StoreError {
+    fn worded(&self, tr: &Tr) -> String {
+        message(tr, self)
+    }
+}
+
+impl Worded for crate::batch::BatchError {
+    fn worded(&self, tr: &Tr) -> String {
+        batch_message(tr, self)
+    }
+}
+
+impl Worded for crate::i18n::Said {
+    fn worded(&self, tr: &Tr) -> String {
+        tr.said(self)
+    }
+}
+
+/// Text already worded (a message from the bundle, or a detail with no words of ours).
+impl Worded for String {
+    fn worded(&self, _: &Tr) -> String {
+        self.clone()
+    }
+}
+
+impl Worded for crate::tables::TableError {
+    fn worded(&self, tr: &Tr) -> String {
+        tr.said(&self.said())
+    }
+}
+
+impl Worded for crate::form::LoadError {
+    fn worded(&self, tr: &Tr) -> String {
+        use crate::form::LoadError;
+        let file = |p: &std::path::Path| FluentValue::from(p.display().to_string());
+        match self {
+            LoadError::Io { path, source } => {
+                tr.ta("err-form-unreadable", &[("file", file(path)), ("detail", source.to_string().into())])
+            }
+            LoadError::UnknownFormat(path) => tr.ta("err-form-format", &[("file", file(path))]),
+            // The reader's own words (a spreadsheet or TOML library's) are the detail.
+            LoadError::Syntax { path, pos, message } => tr.ta(
+                "err-form-syntax",
+                &[("place", format!("{}:{pos}", path.display()).into()), ("detail", message.clone().into())],
+            ),
+        }
+    }
+}
