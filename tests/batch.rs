@@ -698,6 +698,7 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
             "hq",
             "export",
             "csv",
+            "--yes",
             "--k",
             "1",
             "--form",
@@ -710,7 +711,18 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
         ok(&checked);
         assert!(String::from_utf8_lossy(&checked.stdout).contains("groups of"), "--details lists the groups");
         assert!(!flat.exists(), "--check writes nothing");
-        ok(&fourmi(&["hq", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &flat.display().to_string()]));
+        ok(&fourmi(&[
+            "hq",
+            "export",
+            "csv",
+            "--yes",
+            "--k",
+            "1",
+            "--form",
+            "fieldtest",
+            "--to",
+            &flat.display().to_string(),
+        ]));
         let mut main = csv::Reader::from_path(flat.join("fieldtest.csv")).unwrap();
         let headers: Vec<String> = main.headers().unwrap().iter().map(str::to_string).collect();
         for h in [
@@ -752,6 +764,7 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
             "hq",
             "export",
             "xlsx",
+            "--yes",
             "--k",
             "1",
             "--form",
@@ -777,6 +790,7 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
             "hq",
             "export",
             "csv",
+            "--yes",
             "--k",
             "1",
             "--form",
@@ -804,7 +818,7 @@ fn the_laptop_writes_its_own_reviewed_records_as_anonymised_flat_files() {
     laptop.approved(&[answers(2)]);
     let to = out.path().join("flat");
     let run = laptop.run(
-        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &to.display().to_string()],
+        &["records", "export", "csv", "--yes", "--k", "1", "--form", "fieldtest", "--to", &to.display().to_string()],
         "chief",
     );
     ok(&run);
@@ -819,7 +833,7 @@ fn the_laptop_writes_its_own_reviewed_records_as_anonymised_flat_files() {
     let story = headers.iter().position(|h| h == "journey/story").unwrap();
     assert!(rows.iter().all(|r| r[story].contains("[phone]") && !r[story].contains("@")));
     let denied = laptop.run(
-        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &to.display().to_string()],
+        &["records", "export", "csv", "--yes", "--k", "1", "--form", "fieldtest", "--to", &to.display().to_string()],
         "ana",
     );
     assert!(!denied.status.success(), "monitors cannot write flat files");
@@ -830,6 +844,7 @@ fn the_laptop_writes_its_own_reviewed_records_as_anonymised_flat_files() {
         "records",
         "export",
         "csv",
+        "--yes",
         "--k",
         "1",
         "--form",
@@ -962,7 +977,18 @@ fn text_a_spreadsheet_would_run_as_a_formula_is_neutralised_in_csv_and_said_so_i
     laptop.approved(&[a, b]);
     let to = tempfile::tempdir().unwrap();
     let run = laptop.run(
-        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &to.path().display().to_string()],
+        &[
+            "records",
+            "export",
+            "csv",
+            "--yes",
+            "--k",
+            "1",
+            "--form",
+            "fieldtest",
+            "--to",
+            &to.path().display().to_string(),
+        ],
         "chief",
     );
     ok(&run);
@@ -993,7 +1019,7 @@ fn every_file_fourmi_writes_is_readable_by_its_owner_only() {
     let flat = out.path().join("flat");
     std::fs::create_dir_all(&flat).unwrap();
     ok(&laptop.run(
-        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &flat.display().to_string()],
+        &["records", "export", "csv", "--yes", "--k", "1", "--form", "fieldtest", "--to", &flat.display().to_string()],
         "chief",
     ));
     let _open = laptop.open();
@@ -1160,7 +1186,7 @@ fn files_already_where_an_export_writes_are_replaced_never_followed_or_kept_open
     std::fs::set_permissions(to.join("fieldtest.csv"), std::fs::Permissions::from_mode(0o644)).unwrap();
     std::os::unix::fs::symlink(&victim, to.join("fieldtest-codebook.csv")).unwrap();
     ok(&laptop.run(
-        &["records", "export", "csv", "--k", "1", "--form", "fieldtest", "--to", &to.display().to_string()],
+        &["records", "export", "csv", "--yes", "--k", "1", "--form", "fieldtest", "--to", &to.display().to_string()],
         "chief",
     ));
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me", "a planted link is not followed");
@@ -1428,7 +1454,7 @@ fn headquarters_warns_when_the_newest_version_of_a_form_relabels_what_an_older_o
         hq.import(&b.export(&out.path().join("b"))).unwrap();
         let flat = out.path().join("flat");
         let run = Command::new(env!("CARGO_BIN_EXE_fourmi"))
-            .args(["hq", "export", "csv", "--k", "1", "--form", "fieldtest"])
+            .args(["hq", "export", "csv", "--yes", "--k", "1", "--form", "fieldtest"])
             .args(hq.cli_args())
             .arg("--to")
             .arg(&flat)
@@ -1627,7 +1653,7 @@ fn headquarters_writes_typed_parquet_files_that_pyarrow_reads() {
         hq.import(&laptop.export(out.path())).unwrap();
         let to = out.path().join("pq");
         let run = Command::new(env!("CARGO_BIN_EXE_fourmi"))
-            .args(["hq", "export", "parquet", "--k", "1", "--form", "fieldtest", "--to"])
+            .args(["hq", "export", "parquet", "--yes", "--k", "1", "--form", "fieldtest", "--to"])
             .arg(&to)
             .args(hq.cli_args())
             .output()

@@ -377,8 +377,20 @@ fn pycanon_finds_at_least_the_k_and_l_asked_in_the_flat_files() {
     }
     let (tmp, fourmi) = laptop(300);
     let to = tmp.path().join("flat");
-    let out =
-        fourmi(&["records", "export", "csv", "--form", "sdc", "--k", "5", "--l", "2", "--to", to.to_str().unwrap()]);
+    let out = fourmi(&[
+        "records",
+        "export",
+        "csv",
+        "--yes",
+        "--form",
+        "sdc",
+        "--k",
+        "5",
+        "--l",
+        "2",
+        "--to",
+        to.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let script = r#"
 import sys, pandas as pd
@@ -432,6 +444,20 @@ fn the_command_line_prints_the_report_and_writes_only_once_confirmed() {
     assert_eq!(std::fs::read_dir(&to).unwrap().count(), 1);
 }
 
+#[test]
+fn flat_files_are_written_only_once_confirmed_like_a_batch() {
+    let (tmp, fourmi) = laptop(120);
+    let to = tmp.path().join("flat");
+    let asked = fourmi(&["records", "export", "csv", "--form", "sdc", "--to", to.to_str().unwrap()]);
+    assert!(!asked.status.success(), "without a terminal and without --yes nothing is written");
+    assert!(String::from_utf8_lossy(&asked.stdout).contains("Information lost:"), "the report comes first");
+    assert!(String::from_utf8_lossy(&asked.stderr).contains("pass --yes"), "{asked:?}");
+    assert!(!to.join("sdc.csv").exists());
+    let written = fourmi(&["records", "export", "csv", "--yes", "--form", "sdc", "--to", to.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    assert!(to.join("sdc.csv").exists());
+}
+
 /// An approval's digest travels in the batch, signed: plain, it would let whoever holds the batch
 /// try each possible hidden age, place or nationality until the digest matched. It is salted
 /// with a secret the laptop keeps; an approval without a salt (made before) is made again.
@@ -476,7 +502,8 @@ fn two_flat_releases_cannot_be_joined_on_their_record_keys() {
     let (tmp, fourmi) = laptop(60);
     let keys = |k: &str, to: &str| -> Vec<String> {
         let dir = tmp.path().join(to);
-        let out = fourmi(&["records", "export", "csv", "--form", "sdc", "--k", k, "--to", dir.to_str().unwrap()]);
+        let out =
+            fourmi(&["records", "export", "csv", "--yes", "--form", "sdc", "--k", k, "--to", dir.to_str().unwrap()]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let mut r = csv::Reader::from_path(dir.join("sdc.csv")).unwrap();
         let col = r.headers().unwrap().iter().position(|h| h == "_uuid").unwrap();

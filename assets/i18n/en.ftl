@@ -604,3 +604,6 @@ cli-nothing-to-export = There is nothing to export: no approved record with cons
 cli-need-to = Say where to write the batch: --to FOLDER (or --check to see the report only).
 cli-demo-need-dir = Say where to put the demo data: --data-dir FOLDER (a new folder; your own data is not touched).
 err-not-a-day = { $value } is not a date: write it as year-month-day, for example 2026-03-31.
+cli-confirm-files = Write these files? [y/N]
+cli-confirm-files-needs-yes = The files are written once confirmed: pass --yes to write without asking.
+cli-files-not-written = Nothing written: answer y to write the files, or pass --yes.

@@ -620,3 +620,6 @@ cli-nothing-to-export = Il n'y a rien à exporter : aucun enregistrement approuv
 cli-need-to = Dites où écrire le lot : --to DOSSIER (ou --check pour ne voir que le rapport).
 cli-demo-need-dir = Dites où mettre les données de démonstration : --data-dir DOSSIER (un nouveau dossier ; vos données ne sont pas touchées).
 err-not-a-day = { $value } n'est pas une date : écrivez-la année-mois-jour, par exemple 2026-03-31.
+cli-confirm-files = Écrire ces fichiers ? [o/N]
+cli-confirm-files-needs-yes = Les fichiers sont écrits une fois confirmés : ajoutez --yes pour écrire sans qu'on vous le demande.
+cli-files-not-written = Rien n'a été écrit : répondez o pour écrire les fichiers, ou ajoutez --yes.

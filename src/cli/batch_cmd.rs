@@ -116,7 +116,7 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
         if args.to.is_none() {
             return fail(super::tr().t("cli-need-to"));
         }
-        if !confirmed() {
+        if !super::session::confirmed("cli-confirm-write", "cli-confirm-needs-yes") {
             return fail(super::tr().t("cli-not-written"));
         }
     }
@@ -135,21 +135,6 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
         }
         Err(e) => fail(e),
     }
-}
-
-/// Asks on the terminal whether to write; false without a terminal (pass --yes in scripts).
-fn confirmed() -> bool {
-    use std::io::{BufRead, IsTerminal, Write};
-    let tr = super::tr();
-    if !std::io::stdin().is_terminal() {
-        eprintln!("{}", tr.t("cli-confirm-needs-yes"));
-        return false;
-    }
-    print!("{} ", tr.t("cli-confirm-write"));
-    let _ = std::io::stdout().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "o" | "oui")
 }
 
 /// Runs `fourmi batches`: the ledger, newest first.

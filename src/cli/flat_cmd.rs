@@ -99,6 +99,9 @@ pub struct FlatArgs {
     /// With the report, every group of quasi-identifiers and its size.
     #[arg(long)]
     details: bool,
+    /// Write without asking (the report is printed first; without --yes a terminal is asked).
+    #[arg(long, short = 'y')]
+    yes: bool,
 }
 
 /// Refuses a k or an l outside what the export screen offers (1 to `MAX_K`, 1 to `MAX_L`).
@@ -115,7 +118,7 @@ impl FlatArgs {
     fn options(&self, k: usize) -> Result<Options, String> {
         check_goal(Some(k), self.l)?;
         let coarsen = crate::batch::anonymise::Coarsen::parse(&self.coarsen)
-            .ok_or_else(|| format!("--coarsen is none, day or month, not `{}`", self.coarsen))?;
+            .ok_or_else(|| super::tr().ta("cli-bad-coarsen", &[("value", self.coarsen.clone().into())]))?;
         Ok(Options { coarsen, k, l: self.l })
     }
 }
@@ -136,6 +139,13 @@ fn write_all(release: &Release, args: &FlatArgs) -> Result<(), String> {
     super::batch_cmd::print_report(&release.prepared, args.details);
     if args.check {
         return Ok(());
+    }
+    if release.prepared.report.short() {
+        // Out of reach: nothing is written (the report above says why).
+        return Err(crate::batch::export::check_reached(&release.prepared).err().map(say).unwrap_or_default());
+    }
+    if !args.yes && !super::session::confirmed("cli-confirm-files", "cli-confirm-files-needs-yes") {
+        return Err(super::tr().t("cli-files-not-written"));
     }
     let written = release.write(&args.to, &args.layout())?;
     let tr = super::tr();

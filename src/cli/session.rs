@@ -71,6 +71,22 @@ pub fn read_passphrase(source: &str) -> Result<Zeroizing<String>, String> {
     Ok(line)
 }
 
+/// Asks `question` (a message id) on the terminal and whether the answer is yes; without a
+/// terminal, says `needs_yes` (pass --yes in scripts) and gives false.
+pub fn confirmed(question: &str, needs_yes: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    let tr = super::tr();
+    if !std::io::stdin().is_terminal() {
+        eprintln!("{}", tr.t(needs_yes));
+        return false;
+    }
+    print!("{} ", tr.t(question));
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "o" | "oui")
+}
+
 /// `e` in the user's language.
 pub fn say(e: impl crate::errors::Worded) -> String {
     e.worded(&super::tr())
