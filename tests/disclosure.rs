@@ -617,3 +617,147 @@ privacy = "quasi_identifier"
     }
     assert!(groups.values().all(|&n| n >= 5), "every combination, the date with them, is shared by 5");
 }
+
+/// The records' groups of quasi-identifiers, each with the sets of values its records gave to
+/// the sensitive question `values` reads (records that gave none left out).
+fn sensitive_sets(
+    records: &[Map<String, J>],
+    values: impl Fn(&Map<String, J>) -> Vec<String>,
+) -> HashMap<Vec<String>, Vec<Vec<String>>> {
+    let mut groups: HashMap<Vec<String>, Vec<Vec<String>>> = HashMap::new();
+    for r in records {
+        let set = values(r);
+        let g = groups.entry(QI.iter().map(|q| text(r.get(*q))).collect()).or_default();
+        if !set.is_empty() {
+            g.push(set);
+        }
+    }
+    groups
+}
+
+/// No value is given by every record of a group that answered, and at least `l` are given.
+fn no_value_told_of_a_whole_group(groups: &HashMap<Vec<String>, Vec<Vec<String>>>, l: usize) -> Result<(), String> {
+    for (key, sets) in groups.iter().filter(|(_, s)| !s.is_empty()) {
+        let mut all: Vec<&String> = sets.iter().flatten().collect();
+        all.sort();
+        all.dedup();
+        if all.len() < l {
+            return Err(format!("{key:?}: only {all:?}"));
+        }
+        if let Some(v) = all.iter().find(|v| sets.iter().all(|s| s.contains(v))) {
+            return Err(format!("{key:?}: every one of its {} records gave {v}", sets.len()));
+        }
+    }
+    Ok(())
+}
+
+/// Most people met report the police, with something else: sets of values all different, each
+/// holding `police`.
+fn police_and_more(i: usize) -> Vec<&'static str> {
+    let other = ["robbery", "detention", "extortion", "beating"][i % 4];
+    if i % 4 == 1 { vec![other] } else { vec!["police", other] }
+}
+
+#[test]
+fn a_value_every_record_of_a_group_gave_in_a_repeat_is_not_diversity() {
+    let extra = r#"
+[[survey]]
+type = "begin_repeat"
+name = "events"
+label."English (en)" = "Events"
+
+[[survey]]
+type = "select_one abuse"
+name = "abuser"
+label."English (en)" = "Who?"
+privacy = "sensitive"
+
+[[survey]]
+type = "end_repeat"
+"#;
+    let choices: String = ["police", "robbery", "detention", "extortion", "beating"]
+        .iter()
+        .map(|c| format!("\n[[choices]]\nlist_name = \"abuse\"\nname = \"{c}\"\nlabel.\"English (en)\" = \"{c}\"\n"))
+        .collect();
+    let form = fourmi::form::from_definition(&(with_questions(extra) + &choices)).unwrap();
+    let mut records = respondents(600, 11);
+    for (i, r) in records.iter_mut().enumerate() {
+        r.remove("incident");
+        let events: Vec<J> = police_and_more(i * 7 % 13).iter().map(|v| json!({"abuser": v})).collect();
+        r.insert("events".into(), J::Array(events));
+    }
+    let mut refs: Vec<&mut Map<String, J>> = records.iter_mut().collect();
+    let out = protect(&form, &mut refs, Goal { k: 5, l: 2 });
+    assert!(!out.short, "{out:?}");
+    let values = |r: &Map<String, J>| -> Vec<String> {
+        r.get("events")
+            .and_then(J::as_array)
+            .map(|es| es.iter().filter_map(|e| e["abuser"].as_str().map(String::from)).collect())
+            .unwrap_or_default()
+    };
+    no_value_told_of_a_whole_group(&sensitive_sets(&records, values), 2).unwrap();
+    assert!(smallest_group(&records) >= 5);
+}
+
+/// The form with `abuses`, a sensitive select_multiple.
+fn with_abuses() -> Compiled {
+    let extra = r#"
+[[survey]]
+type = "select_multiple abuse"
+name = "abuses"
+label."English (en)" = "What happened?"
+privacy = "sensitive"
+"#;
+    let choices: String = ["police", "robbery", "detention", "extortion", "beating"]
+        .iter()
+        .map(|c| format!("\n[[choices]]\nlist_name = \"abuse\"\nname = \"{c}\"\nlabel.\"English (en)\" = \"{c}\"\n"))
+        .collect();
+    fourmi::form::from_definition(&(with_questions(extra) + &choices)).unwrap()
+}
+
+fn abuses(r: &Map<String, J>) -> Vec<String> {
+    r.get("abuses")
+        .and_then(J::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .unwrap_or_default()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    #[test]
+    fn whatever_the_ticked_choices_l_holds_for_each_value_or_is_said_to_be_out_of_reach(
+        n in 0usize..120, seed in any::<u64>(), k in 1usize..6, l in 2usize..4,
+        ticks in proptest::collection::vec(0u8..32, 1..16),
+    ) {
+        let form = with_abuses();
+        let mut records = respondents(n, seed);
+        let names = ["police", "robbery", "detention", "extortion", "beating"];
+        for (i, r) in records.iter_mut().enumerate() {
+            let t = ticks[i % ticks.len()];
+            let set: Vec<&str> = names.iter().enumerate().filter(|(b, _)| t >> b & 1 == 1).map(|(_, v)| *v).collect();
+            r.remove("incident");
+            r.insert("abuses".into(), json!(set));
+        }
+        let mut refs: Vec<&mut Map<String, J>> = records.iter_mut().collect();
+        let out = protect(&form, &mut refs, Goal { k, l });
+        if !out.short && n > 0 {
+            prop_assert!(smallest_group(&records) >= k);
+            let checked = no_value_told_of_a_whole_group(&sensitive_sets(&records, abuses), l);
+            prop_assert!(checked.is_ok(), "{:?}", checked);
+        }
+    }
+}
+
+#[test]
+fn a_choice_every_record_of_a_group_ticked_is_not_diversity() {
+    let form = with_abuses();
+    let mut records = respondents(600, 11);
+    for (i, r) in records.iter_mut().enumerate() {
+        r.remove("incident");
+        r.insert("abuses".into(), json!(police_and_more(i * 7 % 13)));
+    }
+    let mut refs: Vec<&mut Map<String, J>> = records.iter_mut().collect();
+    let out = protect(&form, &mut refs, Goal { k: 5, l: 2 });
+    assert!(!out.short, "{out:?}");
+    no_value_told_of_a_whole_group(&sensitive_sets(&records, abuses), 2).unwrap();
+}

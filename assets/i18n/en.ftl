@@ -465,7 +465,7 @@ err-autosave-thread = The answers cannot be saved as they are typed ({ $detail }
 err-no-window = The window could not be opened ({ $detail }). fourmi needs a desktop session (X11 or Wayland, with OpenGL). The commands work without one: fourmi --help
 hint-iso-date = YYYY-MM-DD
 err-k-unreachable = The records of { $form } cannot reach k = { $k }: there are { $n }, and even with every quasi-identifier hidden the smallest group has { $reached }. Nothing was written. Try again once there are more records (more interviews approved, or more batches imported at headquarters), or lower k.
-err-l-unreachable = The records of { $form } cannot reach l = { $l }: even with every quasi-identifier hidden, a group has only { $reached } distinct answers to { $list } (k = { $k } is reached). Nothing was written. Lower l, or try again once there are more records.
+err-l-unreachable = The records of { $form } cannot reach l = { $l }: even with every quasi-identifier hidden, a group has only { $reached } distinct answers to { $list }, or an answer every one of its records gave (k = { $k } is reached). Nothing was written. Lower l, or try again once there are more records.
 err-no-recipients = There is no headquarters key to encrypt the batch to. Add one in the settings, then export.
 err-already-open = The data in { $dir } is already open in another fourmi window or command. Close it and try again.
 err-not-set-up = There is no fourmi data in { $dir } yet. Run the first-time setup.

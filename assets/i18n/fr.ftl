@@ -481,7 +481,7 @@ err-autosave-thread = Les réponses ne peuvent pas être enregistrées à mesure
 err-no-window = La fenêtre n'a pas pu s'ouvrir ({ $detail }). fourmi a besoin d'une session de bureau (X11 ou Wayland, avec OpenGL). Les commandes marchent sans : fourmi --help
 hint-iso-date = AAAA-MM-JJ
 err-k-unreachable = Les fiches de { $form } ne peuvent pas atteindre k = { $k } : il y en a { $n }, et même avec tous les quasi-identifiants masqués le plus petit groupe en a { $reached }. Rien n'a été écrit. Réessayez quand il y aura plus de fiches (plus d'entretiens approuvés, ou plus de lots importés au siège), ou baissez k.
-err-l-unreachable = Les fiches de { $form } ne peuvent pas atteindre l = { $l } : même avec tous les quasi-identifiants masqués, un groupe n'a que { $reached } réponses distinctes à { $list } (k = { $k } est atteint). Rien n'a été écrit. Baissez l, ou réessayez quand il y aura plus de fiches.
+err-l-unreachable = Les fiches de { $form } ne peuvent pas atteindre l = { $l } : même avec tous les quasi-identifiants masqués, un groupe n'a que { $reached } réponses distinctes à { $list }, ou une réponse que toutes ses fiches ont donnée (k = { $k } est atteint). Rien n'a été écrit. Baissez l, ou réessayez quand il y aura plus de fiches.
 err-no-recipients = Il n'y a aucune clé du siège pour chiffrer le lot. Ajoutez-en une dans les réglages, puis exportez.
 err-already-open = Les données de { $dir } sont déjà ouvertes dans une autre fenêtre ou commande fourmi. Fermez-la et réessayez.
 err-not-set-up = Il n'y a pas encore de données fourmi dans { $dir }. Lancez la première configuration.

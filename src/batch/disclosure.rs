@@ -240,8 +240,8 @@ struct State<'a> {
     levels: Vec<usize>,
     /// Per record, a bit per quasi-identifier hidden.
     hidden: Vec<u64>,
-    /// Per record, its sensitive answers (one per sensitive question), coded.
-    sensitive: &'a [Vec<u32>],
+    /// The records' sensitive answers, coded.
+    sensitive: &'a Sensitive,
     goal: Goal,
 }
 
@@ -285,14 +285,30 @@ impl State<'_> {
     }
 
     /// The groups: per key, its records' count, and per sensitive question its distinct answers
-    /// (up to l of them).
+    /// (up to l of them) and the answers all its records share.
     fn groups(&self, keys: &[Key]) -> HashMap<Key, Group> {
+        self.groups_up_to(keys, self.goal.l)
+    }
+
+    /// The groups, counting up to `cap` distinct answers.
+    fn groups_up_to(&self, keys: &[Key], cap: usize) -> HashMap<Key, Group> {
         let mut groups: HashMap<Key, Group> =
             HashMap::with_capacity_and_hasher(keys.len() / 4 + 1, ahash::RandomState::new());
         for (r, key) in keys.iter().enumerate() {
-            groups.entry(*key).or_insert_with(|| Group::new(self.sens_count())).add(self.sensitive_of(r), self.goal.l);
+            self.add(groups.entry(*key).or_insert_with(|| self.group()), r, cap);
         }
         groups
+    }
+
+    /// An empty group.
+    fn group(&self) -> Group {
+        Group::new(self.sensitive.sets.len())
+    }
+
+    /// Adds record `r` to `group`, counting up to `cap` distinct sensitive answers.
+    fn add(&self, group: &mut Group, r: usize, cap: usize) {
+        let of = self.sensitive.of.get(r).map_or(&[][..], Vec::as_slice);
+        group.add(of.iter().zip(&self.sensitive.sets).map(|(&set, sets)| sets.get(set as usize)), cap);
     }
 
     /// Whether quasi-identifier `q` is at a `drop` step (its answers removed: nothing to hide).
@@ -301,22 +317,12 @@ impl State<'_> {
         level > 0 && self.cols[q].steps.get(level - 1) == Some(&Generalise::Drop)
     }
 
-    /// How many sensitive questions are counted (none unless l > 1 is asked).
-    fn sens_count(&self) -> usize {
-        self.sensitive.first().map_or(0, Vec::len)
-    }
-
-    fn sensitive_of(&self, r: usize) -> &[u32] {
-        self.sensitive.get(r).map_or(&[], Vec::as_slice)
-    }
-
     fn keys(&self) -> Vec<Key> {
         (0..self.hidden.len()).map(|r| self.key(r, self.hidden[r])).collect()
     }
 
     fn safe(&self, g: &Group) -> bool {
-        // A group where nobody answered a sensitive question tells nothing of it.
-        g.count >= self.goal.k && g.distinct.iter().all(|d| d.is_empty() || d.len() >= self.goal.l)
+        g.count >= self.goal.k && g.diversity().all(|l| l >= self.goal.l)
     }
 
     /// How many records are in unsafe groups, and how far those groups are from safe (the
@@ -332,28 +338,111 @@ impl State<'_> {
     }
 }
 
+/// The sensitive answers of the records: per record and question, the code of the set of
+/// values it gave (a repeat's or a select_multiple's several, a single answer's one); per
+/// question, each set's values, coded. Unanswered is the empty set, code 0.
+#[derive(Default)]
+struct Sensitive {
+    of: Vec<Vec<u32>>,
+    sets: Vec<Vec<Vec<u32>>>,
+}
+
+impl Sensitive {
+    /// The sensitive answers `ids` of `records`.
+    fn code(form: &Compiled, ids: &[usize], records: &[&Map<String, J>]) -> Sensitive {
+        let mut values: Vec<HashMap<String, u32>> = vec![HashMap::default(); ids.len()];
+        let mut set_codes: Vec<HashMap<Vec<u32>, u32>> = vec![HashMap::default(); ids.len()];
+        let mut sets: Vec<Vec<Vec<u32>>> = vec![vec![Vec::new()]; ids.len()];
+        for codes in &mut set_codes {
+            codes.insert(Vec::new(), 0);
+        }
+        let of = records
+            .iter()
+            .map(|a| {
+                (0..ids.len())
+                    .map(|q| {
+                        let mut set: Vec<u32> = sensitive_values(form, ids[q], a)
+                            .into_iter()
+                            .map(|t| {
+                                let next = values[q].len() as u32;
+                                *values[q].entry(t).or_insert(next)
+                            })
+                            .collect();
+                        set.sort_unstable();
+                        set.dedup();
+                        let next = sets[q].len() as u32;
+                        *set_codes[q].entry(set).or_insert_with_key(|set| {
+                            sets[q].push(set.clone());
+                            next
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        Sensitive { of, sets }
+    }
+}
+
+/// Records sharing their quasi-identifiers: how many, and per sensitive question the distinct
+/// values its records gave (counted up to a cap) and the values every one that answered gave
+/// (`None` while nobody answered).
 #[derive(Clone)]
 struct Group {
     count: usize,
     distinct: Vec<Vec<u32>>,
+    common: Vec<Option<Vec<u32>>>,
 }
-
-/// A sensitive question left unanswered: not one of the distinct answers l counts (a group
-/// where everyone who answered gave the same answer tells it of all of them).
-const NO_ANSWER: u32 = u32::MAX;
 
 impl Group {
     fn new(sensitive: usize) -> Group {
-        Group { count: 0, distinct: vec![Vec::new(); sensitive] }
+        Group { count: 0, distinct: vec![Vec::new(); sensitive], common: vec![None; sensitive] }
     }
 
-    fn add(&mut self, sensitive: &[u32], l: usize) {
+    /// Adds a record whose sensitive answers are `sets` (one set of values per question).
+    fn add<'s>(&mut self, sets: impl Iterator<Item = Option<&'s Vec<u32>>>, cap: usize) {
         self.count += 1;
-        for (d, v) in self.distinct.iter_mut().zip(sensitive) {
-            if *v != NO_ANSWER && d.len() < l && !d.contains(v) {
-                d.push(*v);
+        for ((d, common), set) in self.distinct.iter_mut().zip(&mut self.common).zip(sets) {
+            let Some(set) = set.filter(|s| !s.is_empty()) else { continue };
+            for v in set {
+                if d.len() < cap && !d.contains(v) {
+                    d.push(*v);
+                }
+            }
+            match common {
+                None => *common = Some(set.clone()),
+                Some(c) => c.retain(|v| set.contains(v)),
             }
         }
+    }
+
+    /// Adds the records of `other`.
+    fn merge(&mut self, other: &Group) {
+        self.count += other.count;
+        for (d, o) in self.distinct.iter_mut().zip(&other.distinct) {
+            for v in o {
+                if !d.contains(v) {
+                    d.push(*v);
+                }
+            }
+        }
+        for (c, o) in self.common.iter_mut().zip(&other.common) {
+            match (c.as_mut(), o) {
+                (_, None) => {}
+                (None, Some(o)) => *c = Some(o.clone()),
+                (Some(c), Some(o)) => c.retain(|v| o.contains(v)),
+            }
+        }
+    }
+
+    /// Per sensitive question that someone in the group answered, how diverse its answers are:
+    /// the distinct values given, but 1 when a value was given by every one who answered (the
+    /// group then tells that value of each of them, whatever else they gave).
+    fn diversity(&self) -> impl Iterator<Item = usize> + '_ {
+        self.distinct.iter().zip(&self.common).filter_map(|(d, c)| match c {
+            None => None,
+            Some(c) if !c.is_empty() => Some(1),
+            Some(_) => Some(d.len()),
+        })
     }
 }
 
@@ -402,27 +491,24 @@ fn questions(form: &Compiled) -> (Vec<usize>, Vec<usize>) {
     (qi, sensitive)
 }
 
-/// A record's answers to the sensitive question `id`, as one text (sorted, for answers in a
-/// repeat).
-fn sensitive_text(form: &Compiled, id: usize, answers: &Map<String, J>) -> String {
+/// A record's answers to the sensitive question `id`: its values (a select_multiple's each, a
+/// repeat's over every instance).
+fn sensitive_values(form: &Compiled, id: usize, answers: &Map<String, J>) -> Vec<String> {
     let name = &form.items[id].item.name;
-    match form.items[id].repeat {
-        None => answer_text(answers.get(name)),
-        Some(rep) => {
-            let rep_name = &form.items[rep].item.name;
-            let mut all: Vec<String> = match answers.get(rep_name) {
-                Some(J::Array(instances)) => instances
-                    .iter()
-                    .filter_map(|i| i.as_object())
-                    .map(|o| answer_text(o.get(name)))
-                    .filter(|t| !t.is_empty())
-                    .collect(),
-                _ => Vec::new(),
-            };
-            all.sort();
-            all.dedup();
-            all.join(" ")
+    let values = |v: Option<&J>| -> Vec<String> {
+        match v {
+            Some(J::Array(items)) => items.iter().map(|i| answer_text(Some(i))).filter(|t| !t.is_empty()).collect(),
+            other => Some(answer_text(other)).filter(|t| !t.is_empty()).into_iter().collect(),
         }
+    };
+    match form.items[id].repeat {
+        None => values(answers.get(name)),
+        Some(rep) => match answers.get(&form.items[rep].item.name) {
+            Some(J::Array(instances)) => {
+                instances.iter().filter_map(|i| i.as_object()).flat_map(|o| values(o.get(name))).collect()
+            }
+            _ => Vec::new(),
+        },
     }
 }
 
@@ -443,27 +529,8 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
     }
     let view: Vec<&Map<String, J>> = records.iter().map(|r| &**r).collect();
     let cols = columns(form, &qi_ids, &view);
-    let sensitive: Vec<Vec<u32>> = if goal.l > 1 && !sens_ids.is_empty() {
-        let mut index: Vec<HashMap<String, u32>> = vec![HashMap::default(); sens_ids.len()];
-        view.iter()
-            .map(|a| {
-                sens_ids
-                    .iter()
-                    .zip(index.iter_mut())
-                    .map(|(&id, ix)| {
-                        let t = sensitive_text(form, id, a);
-                        if t.is_empty() {
-                            return NO_ANSWER;
-                        }
-                        let next = ix.len() as u32;
-                        *ix.entry(t).or_insert(next)
-                    })
-                    .collect()
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let sensitive =
+        if goal.l > 1 && !sens_ids.is_empty() { Sensitive::code(form, &sens_ids, &view) } else { Sensitive::default() };
     // A question whose first step is `drop` (free text such as `nationality_other`) never leaves.
     let levels: Vec<usize> = cols.iter().map(|c| usize::from(c.steps.first() == Some(&Generalise::Drop))).collect();
     // Two searches, one step at a time and several at once: the one that loses less is kept.
@@ -566,24 +633,14 @@ fn suppress(st: &mut State) {
             }
             let mut moved: HashMap<Key, Group> = HashMap::default();
             for &r in &risky {
-                moved
-                    .entry(st.key(r, st.hidden[r] | 1 << q))
-                    .or_insert_with(|| Group::new(st.sens_count()))
-                    .add(st.sensitive_of(r), st.goal.l);
+                st.add(moved.entry(st.key(r, st.hidden[r] | 1 << q)).or_insert_with(|| st.group()), r, st.goal.l);
             }
             let left: usize = moved
                 .iter()
                 .filter(|(key, g)| {
                     let mut merged: Group = Group::clone(g);
                     if let Some(safe) = groups.get(key).filter(|s| st.safe(s)) {
-                        merged.count += safe.count;
-                        for (d, s) in merged.distinct.iter_mut().zip(&safe.distinct) {
-                            for v in s {
-                                if !d.contains(v) {
-                                    d.push(*v);
-                                }
-                            }
-                        }
+                        merged.merge(safe);
                     }
                     !st.safe(&merged)
                 })
@@ -622,18 +679,17 @@ fn suppress(st: &mut State) {
                 continue;
             }
             let donor = &groups[&key];
-            let mut smaller = Group::new(st.sens_count());
-            smaller.count = donor.count - 1;
-            smaller.distinct = donor.distinct.clone();
+            let mut smaller = Group::clone(donor);
+            smaller.count -= 1;
             if smaller.count < st.goal.k {
                 break;
             }
             // With l asked, a donor gives only what keeps it l-diverse: recount it without r.
             if st.goal.l > 1 {
-                let mut recount = Group::new(st.sens_count());
+                let mut recount = st.group();
                 for (r2, k2) in keys.iter().enumerate() {
                     if *k2 == key && r2 != r && st.hidden[r2] != all {
-                        recount.add(st.sensitive_of(r2), st.goal.l);
+                        st.add(&mut recount, r2, st.goal.l);
                     }
                 }
                 if !st.safe(&recount) {
@@ -643,7 +699,7 @@ fn suppress(st: &mut State) {
             }
             st.hidden[r] = all;
             groups.insert(key, smaller);
-            groups.entry(blank).or_insert_with(|| Group::new(st.sens_count())).add(st.sensitive_of(r), st.goal.l);
+            st.add(groups.entry(blank).or_insert_with(|| st.group()), r, st.goal.l);
             if groups.get(&blank).is_some_and(|g| st.safe(g)) {
                 return;
             }
@@ -657,7 +713,7 @@ fn suppress(st: &mut State) {
         for (r, k) in keys.iter().enumerate() {
             if *k == key && st.hidden[r] != all {
                 st.hidden[r] = all;
-                groups.entry(blank).or_insert_with(|| Group::new(st.sens_count())).add(st.sensitive_of(r), st.goal.l);
+                st.add(groups.entry(blank).or_insert_with(|| st.group()), r, st.goal.l);
             }
         }
         if groups.get(&blank).is_some_and(|g| st.safe(g)) {
@@ -751,19 +807,9 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
     groups.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
     outcome.k_reached = groups.first().map_or(n, |g| g.1);
     outcome.short = outcome.k_reached < st.goal.k;
-    if !st.sensitive.is_empty() {
-        let keys = st.keys();
-        let groups = st.groups(&keys);
-        let mut index: HashMap<Key, Vec<Vec<u32>>> = HashMap::default();
-        for (r, key) in keys.iter().enumerate() {
-            let e = index.entry(*key).or_insert_with(|| vec![Vec::new(); st.sens_count()]);
-            for (d, v) in e.iter_mut().zip(st.sensitive_of(r)) {
-                if *v != NO_ANSWER && !d.contains(v) {
-                    d.push(*v);
-                }
-            }
-        }
-        let l = index.values().flat_map(|ds| ds.iter().map(Vec::len).filter(|&n| n > 0)).min().unwrap_or(st.goal.l);
+    if !st.sensitive.sets.is_empty() {
+        let groups = st.groups_up_to(&st.keys(), usize::MAX);
+        let l = groups.values().flat_map(Group::diversity).min().unwrap_or(st.goal.l);
         outcome.l_reached = Some(l);
         outcome.short |= l < st.goal.l && !groups.is_empty();
     }
