@@ -761,3 +761,22 @@ fn a_choice_every_record_of_a_group_ticked_is_not_diversity() {
     assert!(!out.short, "{out:?}");
     no_value_told_of_a_whole_group(&sensitive_sets(&records, abuses), 2).unwrap();
 }
+
+#[test]
+fn answers_that_arrive_hidden_count_as_lost_and_group_with_those_hidden_again() {
+    // Headquarters exports again what laptops hid: a `*` that came is an answer lost, and the
+    // same `*` as one hidden here.
+    let mut records = respondents(400, 21);
+    for r in records.iter_mut().step_by(3) {
+        r.insert("age".into(), json!(HIDDEN));
+    }
+    let came_hidden = records.iter().filter(|r| r["age"] == HIDDEN).count();
+    let out = run(&mut records, Goal { k: 5, l: 1 });
+    assert!(!out.short);
+    let age = out.qis.iter().find(|q| q.name == "age").unwrap();
+    assert!(age.hidden >= came_hidden, "{} hidden, {came_hidden} came hidden", age.hidden);
+    assert_eq!(age.hidden, records.iter().filter(|r| r["age"] == HIDDEN).count(), "the count is of the `*` that leave");
+    let floor = came_hidden as f64 / (records.len() * QI.len()) as f64;
+    assert!(out.loss >= floor, "loss {} counts the {came_hidden} ages that came hidden", out.loss);
+    assert_eq!(smallest_group(&records), out.k_reached, "the groups reported are the groups that leave");
+}

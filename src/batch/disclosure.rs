@@ -88,6 +88,9 @@ struct Column {
     /// Per level, the values as written (`None`: the answer is removed).
     shown: Vec<Vec<Option<String>>>,
     steps: Vec<Generalise>,
+    /// The code of `*` among the answers, when some came hidden (at headquarters, from a
+    /// laptop's batch): grouped with the answers hidden here.
+    star: Option<u32>,
 }
 
 fn answer_text(v: Option<&J>) -> String {
@@ -221,12 +224,23 @@ impl Column {
             levels.push(map);
             shown.push(out);
         }
-        Column { name: item.name.clone(), codes, levels, shown, steps }
+        let star = shown.first().and_then(|s| s.iter().position(|v| v.as_deref() == Some(HIDDEN))).map(|p| p as u32);
+        Column { name: item.name.clone(), codes, levels, shown, steps, star }
     }
 
     /// Record `r`'s code at `level` (`hidden`: the code after every other).
     fn code(&self, r: usize, level: usize, hidden: bool) -> u32 {
-        if hidden { self.shown[level].len() as u32 } else { self.levels[level][self.codes[r] as usize] }
+        if hidden || self.star == Some(self.codes[r]) {
+            self.shown[level].len() as u32
+        } else {
+            self.levels[level][self.codes[r] as usize]
+        }
+    }
+
+    /// Whether distinct answer `original` is `*`: hidden before it came (by the laptop that
+    /// wrote a batch headquarters exports again).
+    fn arrived_hidden(&self, original: usize) -> bool {
+        self.star == Some(original as u32)
     }
 
     fn width(&self, level: usize) -> u128 {
@@ -269,7 +283,8 @@ impl State<'_> {
                 let original = c.codes[r] as usize;
                 if self.dropped(q) {
                     lost += f64::from(u8::from(!c.shown[0][original].as_deref().unwrap_or_default().is_empty()));
-                } else if self.hidden[r] >> q & 1 == 1 {
+                } else if self.hidden[r] >> q & 1 == 1 || c.arrived_hidden(original) {
+                    // Hidden here, or before (a batch's `*` at headquarters): lost all the same.
                     lost += 1.0;
                 } else if level > 0 && c.shown[level][c.levels[level][original] as usize] != c.shown[0][original] {
                     lost += share;
@@ -756,7 +771,7 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
             }
             let hidden = st.hidden[r] >> q & 1 == 1;
             codes.push(c.code(r, level, hidden));
-            if hidden {
+            if hidden || c.arrived_hidden(original) {
                 outcome.qis[q].hidden += 1;
                 answers.insert(c.name.clone(), J::String(HIDDEN.into()));
                 continue;
