@@ -651,6 +651,14 @@ fn no_value_told_of_a_whole_group(groups: &HashMap<Vec<String>, Vec<Vec<String>>
     Ok(())
 }
 
+/// The choices of the list `abuse`, to add at the end of a definition.
+fn abuse_choices() -> String {
+    ["police", "robbery", "detention", "extortion", "beating"]
+        .iter()
+        .map(|c| format!("\n[[choices]]\nlist_name = \"abuse\"\nname = \"{c}\"\nlabel.\"English (en)\" = \"{c}\"\n"))
+        .collect()
+}
+
 /// Most people met report the police, with something else: sets of values all different, each
 /// holding `police`.
 fn police_and_more(i: usize) -> Vec<&'static str> {
@@ -675,11 +683,7 @@ privacy = "sensitive"
 [[survey]]
 type = "end_repeat"
 "#;
-    let choices: String = ["police", "robbery", "detention", "extortion", "beating"]
-        .iter()
-        .map(|c| format!("\n[[choices]]\nlist_name = \"abuse\"\nname = \"{c}\"\nlabel.\"English (en)\" = \"{c}\"\n"))
-        .collect();
-    let form = fourmi::form::from_definition(&(with_questions(extra) + &choices)).unwrap();
+    let form = fourmi::form::from_definition(&(with_questions(extra) + &abuse_choices())).unwrap();
     let mut records = respondents(600, 11);
     for (i, r) in records.iter_mut().enumerate() {
         r.remove("incident");
@@ -708,11 +712,7 @@ name = "abuses"
 label."English (en)" = "What happened?"
 privacy = "sensitive"
 "#;
-    let choices: String = ["police", "robbery", "detention", "extortion", "beating"]
-        .iter()
-        .map(|c| format!("\n[[choices]]\nlist_name = \"abuse\"\nname = \"{c}\"\nlabel.\"English (en)\" = \"{c}\"\n"))
-        .collect();
-    fourmi::form::from_definition(&(with_questions(extra) + &choices)).unwrap()
+    fourmi::form::from_definition(&(with_questions(extra) + &abuse_choices())).unwrap()
 }
 
 fn abuses(r: &Map<String, J>) -> Vec<String> {

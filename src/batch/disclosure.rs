@@ -417,15 +417,8 @@ impl Group {
     fn add<'s>(&mut self, sets: impl Iterator<Item = Option<&'s Vec<u32>>>, cap: usize) {
         self.count += 1;
         for ((d, common), set) in self.distinct.iter_mut().zip(&mut self.common).zip(sets) {
-            let Some(set) = set.filter(|s| !s.is_empty()) else { continue };
-            for v in set {
-                if d.len() < cap && !d.contains(v) {
-                    d.push(*v);
-                }
-            }
-            match common {
-                None => *common = Some(set.clone()),
-                Some(c) => c.retain(|v| set.contains(v)),
+            if let Some(set) = set.filter(|s| !s.is_empty()) {
+                Group::take(d, common, set, set, cap);
             }
         }
     }
@@ -433,19 +426,26 @@ impl Group {
     /// Adds the records of `other`.
     fn merge(&mut self, other: &Group) {
         self.count += other.count;
-        for (d, o) in self.distinct.iter_mut().zip(&other.distinct) {
-            for v in o {
-                if !d.contains(v) {
-                    d.push(*v);
-                }
+        let theirs = other.distinct.iter().zip(&other.common);
+        for ((d, common), (o, shared)) in self.distinct.iter_mut().zip(&mut self.common).zip(theirs) {
+            // A group where nobody answered brings no value.
+            if let Some(shared) = shared {
+                Group::take(d, common, o, shared, usize::MAX);
             }
         }
-        for (c, o) in self.common.iter_mut().zip(&other.common) {
-            match (c.as_mut(), o) {
-                (_, None) => {}
-                (None, Some(o)) => *c = Some(o.clone()),
-                (Some(c), Some(o)) => c.retain(|v| o.contains(v)),
+    }
+
+    /// One question's values `given` (up to `cap` distinct) and those all gave, `shared`, added
+    /// to a group's `distinct` and `common`.
+    fn take(distinct: &mut Vec<u32>, common: &mut Option<Vec<u32>>, given: &[u32], shared: &[u32], cap: usize) {
+        for v in given {
+            if distinct.len() < cap && !distinct.contains(v) {
+                distinct.push(*v);
             }
+        }
+        match common {
+            None => *common = Some(shared.to_vec()),
+            Some(c) => c.retain(|v| shared.contains(v)),
         }
     }
 

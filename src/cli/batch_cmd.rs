@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::session::{StoreArgs, fail, say};
+use super::session::{StoreArgs, fail};
 use crate::batch::anonymise::{Coarsen, Options};
 use crate::batch::export;
 use crate::store::{RecordFilter, Selection};
@@ -103,9 +103,9 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
             Err(e) => return fail(e),
         };
         print_report(&prepared, args.details);
-        if prepared.report.short() {
+        if let Err(e) = export::check_reached(&prepared) {
             // Out of reach: nothing would be written (exit 1 for scripts, --check or not).
-            return fail(export::check_reached(&prepared).err().map(say).unwrap_or_default());
+            return fail(e);
         }
         if args.check {
             return ExitCode::SUCCESS;

@@ -140,10 +140,8 @@ fn write_all(release: &Release, args: &FlatArgs) -> Result<(), String> {
     if args.check {
         return Ok(());
     }
-    if release.prepared.report.short() {
-        // Out of reach: nothing is written (the report above says why).
-        return Err(crate::batch::export::check_reached(&release.prepared).err().map(say).unwrap_or_default());
-    }
+    // Out of reach, nothing is written, and nothing is asked (the report above says why).
+    crate::batch::export::check_reached(&release.prepared).map_err(say)?;
     if !args.yes && !super::session::confirmed("cli-confirm-files", "cli-confirm-files-needs-yes") {
         return Err(super::tr().t("cli-files-not-written"));
     }

@@ -94,6 +94,6 @@ pub fn say(e: impl crate::errors::Worded) -> String {
 
 /// Prints `fourmi: <message>`, in the user's language, on standard error and returns exit code 1.
 pub fn fail(msg: impl crate::errors::Worded) -> std::process::ExitCode {
-    eprintln!("fourmi: {}", msg.worded(&super::tr()));
+    eprintln!("fourmi: {}", say(msg));
     std::process::ExitCode::from(1)
 }

@@ -251,8 +251,9 @@ impl ExportPage {
             }
         });
         if before != (self.form.clone(), self.since.clone(), self.until.clone()) {
-            // Counted again before the next frame is drawn.
+            // Counted again before the next frame, which is asked for now.
             self.count = None;
+            ui.ctx().request_repaint();
             if matches!(self.step, Step::Checked(_)) {
                 self.step = Step::Choose;
             }
