@@ -32,6 +32,18 @@ cleanup() {
 trap cleanup EXIT
 t() { date +%s.%N; }
 
+# One X server for every Wine process of this script, ready before the first one starts: Wine's
+# desktop process (explorer.exe) takes its display driver from the first program that needs it,
+# a command-line one included, and a later window joins that desktop. Started without a display
+# (or before the server answers) it has none, and the app's window is never shown.
+export DISPLAY=:93
+Xvfb :93 -screen 0 1024x600x24 >/dev/null 2>&1 & XVFB=$!
+for _ in $(seq 1 120); do
+    import -window root "$WORK/shot.png" 2>/dev/null && break
+    kill -0 "$XVFB" 2>/dev/null || { echo "FAILED: Xvfb did not start on $DISPLAY" >&2; exit 1; }
+    sleep 0.5
+done
+
 echo "== a Wine prefix"
 "$WINE" wineboot -i >/dev/null 2>&1
 USERDIR=$WINEPREFIX/drive_c/users/$(whoami)
@@ -50,17 +62,16 @@ DATA=$USERDIR/AppData/Local/fourmi/fourmi/data
 ls "$WORK/usb"
 
 echo "== the window opens"
-export DISPLAY=:93
-Xvfb :93 -screen 0 1024x600x24 >/dev/null 2>&1 & XVFB=$!
-sleep 1
+FRESH=$("$WINE" winepath -w "$WORK/fresh")
 T0=$(t)
-LIBGL_ALWAYS_SOFTWARE=1 "$WINE" "$BIN/fourmi.exe" --data-dir "$($WINE winepath -w "$WORK/fresh")" >/dev/null 2>&1 & APP=$!
-# Under Wine with software rendering the first frame takes about 11 s here, and over 30 s on a
-# slower machine: wait up to 3 minutes, looking every half second.
+LIBGL_ALWAYS_SOFTWARE=1 WINEDEBUG=fixme-all,err+all "$WINE" "$BIN/fourmi.exe" --data-dir "$FRESH" >"$WORK/app.log" 2>&1 & APP=$!
+# With the display there from the first Wine process the first frame takes under a second here
+# (about 11 s, once over 3 minutes on CI, when the desktop process had started without it): wait
+# up to 3 minutes, looking every half second.
 COLORS=0
 while [ "$(echo "$(t) - $T0 < 180" | bc)" = 1 ]; do
     sleep 0.5
-    kill -0 "$APP" 2>/dev/null || { echo "FAILED: the app exited before drawing its window" >&2; exit 1; }
+    kill -0 "$APP" 2>/dev/null || { echo "FAILED: the app exited before drawing its window:" >&2; tail -n 40 "$WORK/app.log" >&2; exit 1; }
     import -window root "$WORK/shot.png" 2>/dev/null || continue
     COLORS=$(convert "$WORK/shot.png" -format "%k" info:)
     [ "$COLORS" -gt 50 ] && break
@@ -68,7 +79,8 @@ done
 echo "window drawn after $(echo "$(t) - $T0" | bc) s ($COLORS colours)"
 if [ "${COLORS:-0}" -le 50 ]; then
     cp "$WORK/shot.png" "${SHOT:-/tmp/fourmi-wine-window.png}" 2>/dev/null || true
-    echo "FAILED: the window is still blank after 3 minutes (the screen is in ${SHOT:-/tmp/fourmi-wine-window.png})" >&2
+    echo "FAILED: the window is still blank after 3 minutes (the screen is in ${SHOT:-/tmp/fourmi-wine-window.png}); what Wine and the app said:" >&2
+    tail -n 40 "$WORK/app.log" >&2
     exit 1
 fi
 cp "$WORK/shot.png" "${SHOT:-/tmp/fourmi-wine-window.png}"
