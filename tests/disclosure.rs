@@ -525,6 +525,37 @@ fn two_flat_releases_cannot_be_joined_on_their_record_keys() {
     assert!(a.iter().all(|k| !ids.contains(k.as_str())), "no key is a record's id");
 }
 
+/// The report's preview is the files' own first rows: the records are put in the release's
+/// order before the report is made, not after.
+#[test]
+fn the_preview_shows_the_rows_the_flat_files_start_with() {
+    let (tmp, fourmi) = laptop(60);
+    let dir = tmp.path().join("files");
+    let out =
+        fourmi(&["records", "export", "csv", "--yes", "--form", "sdc", "--k", "5", "--to", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = said.lines().collect();
+    let at = lines.iter().position(|l| l.contains("The first records as they will leave")).expect(&said);
+    fn cells(l: &str) -> Vec<&str> {
+        l.split('|').map(str::trim).collect()
+    }
+    let names = cells(lines[at + 1]);
+    let shown: Vec<Vec<&str>> = lines[at + 2..at + 5].iter().map(|l| cells(l)).collect();
+    let mut r = csv::Reader::from_path(dir.join("sdc.csv")).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let cols: Vec<usize> = names.iter().map(|n| headers.iter().position(|h| h == *n).expect(n)).collect();
+    let first: Vec<Vec<String>> = r
+        .records()
+        .take(3)
+        .map(|row| {
+            let row = row.unwrap();
+            cols.iter().map(|&c| if row[c].is_empty() { "-".to_string() } else { row[c].to_string() }).collect()
+        })
+        .collect();
+    assert_eq!(shown, first, "{said}");
+}
+
 /// A batch written again carries its records anonymised exactly as the first time, whatever k
 /// is asked now: two versions of one record anonymised differently could be joined.
 #[test]

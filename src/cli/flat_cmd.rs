@@ -145,7 +145,7 @@ fn write_all(release: &Release, args: &FlatArgs) -> Result<(), String> {
     if !args.yes && !super::session::confirmed("cli-confirm-files", "cli-confirm-files-needs-yes") {
         return Err(super::tr().t("cli-files-not-written"));
     }
-    let written = release.write(&args.to, &args.layout())?;
+    let written = release.write(&args.to, &args.layout()).map_err(say)?;
     let tr = super::tr();
     let n = |v: usize| (v as i64).into();
     println!(
@@ -166,7 +166,7 @@ pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
     for w in version_warnings(hq, &args.form) {
         eprintln!("warning: {w}");
     }
-    let release = Release::at_headquarters(hq, &args.form, &args.options(args.k.unwrap_or(5).max(1))?)?;
+    let release = Release::at_headquarters(hq, &args.form, &args.options(args.k.unwrap_or(5).max(1))?).map_err(say)?;
     write_all(&release, args)
 }
 
@@ -177,6 +177,6 @@ pub fn laptop_export(store: &Store, args: &FlatArgs) -> Result<(), String> {
         Some(k) => k,
         None => store.disclosure_k().map_err(say)?,
     };
-    let release = Release::on_laptop(store, &args.form, &args.options(k)?)?;
+    let release = Release::on_laptop(store, &args.form, &args.options(k)?).map_err(say)?;
     write_all(&release, args)
 }

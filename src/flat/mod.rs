@@ -149,11 +149,8 @@ pub struct Filler<'a> {
 }
 
 impl<'a> Filler<'a> {
-    /// Empty tables for `form`.
-    pub fn new(form: &'a Compiled, values: Values) -> Filler<'a> {
-        use rand::RngCore;
-        let mut release = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut release);
+    /// Empty tables for `form`, in the release whose secret is `release` (see [`Filler`]).
+    pub fn new(form: &'a Compiled, values: Values, release: [u8; 32]) -> Filler<'a> {
         Filler { form, values, tables: tables(form), unplaced: 0, release }
     }
 
@@ -168,26 +165,6 @@ impl<'a> Filler<'a> {
             d.iter().skip(from).take(to - from).map(|b| format!("{b:02x}")).collect()
         };
         format!("{}-{}-{}-{}-{}", hex(0, 4), hex(4, 6), hex(6, 8), hex(8, 10), hex(10, 16))
-    }
-
-    /// Puts each table's rows in an order of this release's own (records in another order in
-    /// every set of files, so that two sets cannot be joined row by row), numbering the records'
-    /// `_index` in the new order. Called once every record is added.
-    pub fn shuffle(&mut self) {
-        use rand::SeedableRng;
-        use rand::seq::SliceRandom;
-        let mut rng = rand::rngs::StdRng::from_seed(self.release);
-        for t in &mut self.tables {
-            t.rows.shuffle(&mut rng);
-        }
-        let Some(main) = self.tables.first_mut() else { return };
-        if let Some(col) = main.columns.iter().position(|c| matches!(&c.source, Source::Meta(m) if *m == "_index")) {
-            for (i, row) in main.rows.iter_mut().enumerate() {
-                if let Some(cell) = row.get_mut(col) {
-                    *cell = (i + 1).to_string();
-                }
-            }
-        }
     }
 
     /// Adds one record's rows.

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Filler, Values, codebook, write};
+use crate::batch::BatchError;
 use crate::batch::anonymise::Options;
 use crate::batch::export::{Prepared, check_reached, prepare};
 use crate::form::Compiled;
@@ -39,8 +40,10 @@ pub struct Layout {
 pub struct Release {
     /// The form's newest version, whose columns the files have.
     pub form: Compiled,
-    /// The records as they will be written, and what anonymising them did.
+    /// The records in the order the files will have them, and what anonymising them did.
     pub prepared: Prepared,
+    /// This release's secret: its record keys and its order (see [`Release::new`]).
+    secret: zeroize::Zeroizing<[u8; 32]>,
 }
 
 /// What was written.
@@ -54,54 +57,74 @@ pub struct Written {
     pub files: Vec<PathBuf>,
 }
 
-fn compile(definition: &str) -> Result<Compiled, String> {
-    crate::form::from_definition(definition)
+fn compile(definition: &str) -> Result<Compiled, BatchError> {
+    crate::form::from_definition(definition).map_err(BatchError::Invalid)
+}
+
+fn no_records(id: &'static str, form: &str, known: Vec<String>) -> BatchError {
+    let known = if known.is_empty() { "-".to_string() } else { known.join(", ") };
+    BatchError::Said(crate::i18n::Said::new(id, &[("form", form.to_string()), ("known", known)]))
 }
 
 impl Release {
     /// Every record of `form_id` at headquarters, with its newest version's columns, anonymised
     /// over all of them (batches were each protected alone; together their groups can differ).
-    pub fn at_headquarters(hq: &mut Hq, form_id: &str, options: &Options) -> Result<Release, String> {
-        let versions = hq.form_versions(form_id).map_err(|e| e.to_string())?;
+    pub fn at_headquarters(hq: &mut Hq, form_id: &str, options: &Options) -> Result<Release, BatchError> {
+        let versions = hq.form_versions(form_id)?;
         let Some((_, _, definition)) = versions.last() else {
-            let known = hq.form_ids().map_err(|e| e.to_string())?;
-            return Err(format!("no records of a form `{form_id}` here (forms: {})", known.join(", ")));
+            return Err(no_records("err-flat-no-form-hq", form_id, hq.form_ids()?));
         };
         let form = compile(definition)?;
         let mut records = Vec::new();
-        hq.each_record(form_id, |r| records.push(r)).map_err(|e| e.to_string())?;
+        hq.each_record(form_id, |r| records.push(r))?;
         let mut forms = HashMap::new();
         for (hash, _, def) in &versions {
             forms.insert(hash.clone(), compile(def)?);
         }
         let report = crate::batch::anonymise::anonymise(&mut records, &forms, options);
-        Ok(Release { form, prepared: Prepared::of_records(records, report) })
+        Ok(Release::new(form, Prepared::of_records(records, report)))
     }
 
     /// This laptop's approved and exported records of `form_id`, anonymised as a batch is.
-    pub fn on_laptop(store: &Store, form_id: &str, options: &Options) -> Result<Release, String> {
+    pub fn on_laptop(store: &Store, form_id: &str, options: &Options) -> Result<Release, BatchError> {
         let filter = RecordFilter { form_id: Some(form_id.to_string()), ..RecordFilter::default() };
-        let set = store.export_set(&Selection::Reviewed(filter)).map_err(|e| e.to_string())?;
+        let set = store.export_set(&Selection::Reviewed(filter))?;
         let newest = set.records.last().map(|r| r.row.form_hash.clone());
         let Some(definition) = newest.and_then(|h| set.forms.iter().find(|(x, _)| *x == h).map(|(_, d)| d.clone()))
         else {
-            return Err(format!("no approved record of a form `{form_id}` on this laptop"));
+            return Err(no_records("err-flat-no-form-laptop", form_id, Vec::new()));
         };
         let form = compile(&definition)?;
-        let prepared = prepare(set, options).map_err(|e| e.to_string())?;
-        Ok(Release { form, prepared })
+        let prepared = prepare(set, options)?;
+        Ok(Release::new(form, prepared))
+    }
+
+    /// A release of `prepared` with a secret of its own, its records put in an order of that
+    /// secret: every set of files has the records in another order, so that two sets cannot be
+    /// joined row by row and the order tells nothing of when interviews took place; and the
+    /// report's preview shows the rows the files start with.
+    fn new(form: Compiled, mut prepared: Prepared) -> Release {
+        use rand::seq::SliceRandom;
+        use rand::{RngCore, SeedableRng};
+        let mut secret = zeroize::Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(secret.as_mut());
+        prepared.records.shuffle(&mut rand::rngs::StdRng::from_seed(*secret));
+        Release { form, prepared, secret }
     }
 
     /// Writes the files into `to` (created if missing, owner-only), once k was reached.
-    pub fn write(&self, to: &Path, layout: &Layout) -> Result<Written, String> {
-        check_reached(&self.prepared).map_err(|e| e.to_string())?;
+    pub fn write(&self, to: &Path, layout: &Layout) -> Result<Written, BatchError> {
+        check_reached(&self.prepared)?;
+        self.write_files(to, layout).map_err(BatchError::Io)
+    }
+
+    fn write_files(&self, to: &Path, layout: &Layout) -> Result<Written, String> {
         crate::store::create_private_dir(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
         let form = &self.form;
         let values = layout.labels.clone().map_or(Values::Names, Values::Labels);
         let lang = layout.labels.clone().unwrap_or_else(|| form.form.default_language.clone());
-        let mut filler = Filler::new(form, values);
+        let mut filler = Filler::new(form, values, *self.secret);
         self.prepared.records.iter().for_each(|r| filler.add(r));
-        filler.shuffle();
         let entries = codebook::entries(form, &filler.tables, &lang);
         let id = &form.form.id;
         let mut files: Vec<PathBuf> = Vec::new();

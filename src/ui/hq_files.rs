@@ -82,7 +82,7 @@ impl FilesTab {
                     let warnings = version_warnings(&mut hq, &form_id);
                     match Release::at_headquarters(&mut hq, &form_id, &options) {
                         Ok(r) => Msg::Prepared(Box::new(r), warnings),
-                        Err(e) => Msg::Failed(e),
+                        Err(e) => Msg::Failed(errors::batch_message(&tr, &e)),
                     }
                 }
             };
@@ -94,15 +94,17 @@ impl FilesTab {
         self.job = Some(rx);
     }
 
-    fn write(&mut self) {
+    fn write(&mut self, tr: &Tr) {
         let Some((release, _)) = &self.release else { return };
         let release = Arc::clone(release);
         let to = PathBuf::from(self.folder.text.trim());
         let csv = if self.excel_fr { CsvStyle { bom: true, separator: b';' } } else { CsvStyle::default() };
         let layout = Layout { format: self.format, labels: self.labels.clone(), csv };
         let (tx, rx) = channel();
+        let lang = tr.lang();
         std::thread::spawn(move || {
-            let _ = tx.send(Msg::Written(release.write(&to, &layout)));
+            let written = release.write(&to, &layout).map_err(|e| errors::batch_message(&Tr::new(lang), &e));
+            let _ = tx.send(Msg::Written(written));
         });
         self.error = None;
         self.written = None;
@@ -212,7 +214,7 @@ impl FilesTab {
             None => {}
         }
         if write_now {
-            self.write();
+            self.write(tr);
         }
     }
 
