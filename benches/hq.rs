@@ -51,9 +51,9 @@ fn data() -> Data {
         let mut set = bench.set.clone();
         set.records = bench.records((s - 1) * N..s * N);
         let prepared = prepare(set, &Options::default()).unwrap();
-        let sealed = encode(&prepared, &bench.signer_for(s as i64), "day", &AtomicUsize::new(0)).unwrap();
         let file = bench.dir.path().join(format!("batch-{s:02}.batch"));
-        std::fs::write(&file, [sealed.head, sealed.body].concat()).unwrap();
+        let mut out = std::fs::File::create(&file).unwrap();
+        encode(&prepared, &bench.signer_for(s as i64), "day", &AtomicUsize::new(0), &mut out).unwrap();
         let csv = bench.dir.path().join(format!("rows-{s:02}.csv"));
         laptop::rows_csv(&prepared.records, &csv);
         batches.push(file);

@@ -1234,7 +1234,7 @@ fn forged_batch(
         payload_sha256: String::new(),
         payload_bytes: 0,
     };
-    let head = envelope::seal(header, &key, &digest, body.len());
+    let head = envelope::seal(header, &key, &digest, body.len() as u64);
     let path = dir.join(format!("forged-{seq}-{format}-{}.batch", rand::random::<u32>()));
     std::fs::write(&path, [head, body].concat()).unwrap();
     path

@@ -72,21 +72,85 @@ fn signed_bytes(header_line: &[u8]) -> Vec<u8> {
     msg
 }
 
-/// The age part being written: encrypted as it comes, hashed as it is encrypted.
-pub struct Encryptor {
-    inner: age::stream::StreamWriter<Hashing>,
+/// Bytes of the age part handed from the encrypting thread to the writing one at a time.
+const BLOCK: usize = 1 << 20;
+
+/// Encrypts with age to `recipients` (each `age1…`) what `fill` writes, on this thread, while
+/// another hashes the age part and writes it into `out` (hashing and writing beside encrypting on
+/// one thread took half its time). Returns the age part's length and SHA-256 in hex.
+pub fn encrypt_into<W: Write + Send>(
+    recipients: &[String],
+    out: &mut W,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(u64, String)> {
+    use sha2::Digest;
+    let parsed: Vec<age::x25519::Recipient> = recipients
+        .iter()
+        .map(|r| {
+            age::x25519::Recipient::from_str(r.trim()).map_err(|_| {
+                BatchError::Said(crate::i18n::Said::new(
+                    "err-not-a-recipient",
+                    &[("recipient", r.chars().take(80).collect())],
+                ))
+            })
+        })
+        .collect::<Result<_>>()?;
+    if parsed.is_empty() {
+        return Err(BatchError::NoRecipients);
+    }
+    let fail = |e: &dyn std::fmt::Display| BatchError::Io(format!("cannot encrypt: {e}"));
+    let encryptor =
+        age::Encryptor::with_recipients(parsed.iter().map(|r| r as &dyn age::Recipient)).map_err(|e| fail(&e))?;
+    std::thread::scope(|scope| {
+        let (to_write, blocks) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        // Written blocks come back to be filled again (fresh pages from the system for every
+        // block cost more than the copy).
+        let (back, returned) = std::sync::mpsc::channel::<Vec<u8>>();
+        let writer = scope.spawn(move || -> std::io::Result<(u64, [u8; 32])> {
+            let (mut hash, mut len) = (sha2::Sha256::new(), 0u64);
+            for block in blocks {
+                hash.update(&block);
+                out.write_all(&block)?;
+                len += block.len() as u64;
+                let _ = back.send(block);
+            }
+            out.flush()?;
+            Ok((len, hash.finalize().into()))
+        });
+        let sink = Blocks { block: Vec::with_capacity(BLOCK), to_write, returned };
+        let encrypted = encryptor.wrap_output(sink).and_then(|mut enc| {
+            fill(&mut enc)?;
+            enc.finish()?.hand_over()
+        });
+        // The writer's own error (a full disk) says more than the encryption's "it stopped".
+        let written = writer.join().map_err(|_| fail(&"the writing thread stopped"))?.map_err(|e| fail(&e))?;
+        encrypted.map_err(|e| fail(&e))?;
+        Ok((written.0, super::hex(&written.1)))
+    })
 }
 
-struct Hashing {
-    out: Vec<u8>,
-    hash: sha2::Sha256,
+/// The encrypted bytes on their way to the writing thread.
+struct Blocks {
+    block: Vec<u8>,
+    to_write: std::sync::mpsc::SyncSender<Vec<u8>>,
+    returned: std::sync::mpsc::Receiver<Vec<u8>>,
 }
 
-impl Write for Hashing {
+impl Blocks {
+    fn hand_over(&mut self) -> std::io::Result<()> {
+        let mut next = self.returned.try_recv().unwrap_or_else(|_| Vec::with_capacity(BLOCK));
+        next.clear();
+        let full = std::mem::replace(&mut self.block, next);
+        self.to_write.send(full).map_err(|_| std::io::Error::other("the writing thread stopped"))
+    }
+}
+
+impl Write for Blocks {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        use sha2::Digest;
-        self.hash.update(buf);
-        self.out.extend_from_slice(buf);
+        self.block.extend_from_slice(buf);
+        if self.block.len() >= BLOCK {
+            self.hand_over()?;
+        }
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -94,62 +158,38 @@ impl Write for Hashing {
     }
 }
 
-impl Encryptor {
-    /// Starts an age file to `recipients` (each `age1…`); `size_hint` is the expected plaintext size.
-    pub fn new(recipients: &[String], size_hint: usize) -> Result<Encryptor> {
-        let parsed: Vec<age::x25519::Recipient> = recipients
-            .iter()
-            .map(|r| {
-                age::x25519::Recipient::from_str(r.trim()).map_err(|_| {
-                    BatchError::Said(crate::i18n::Said::new(
-                        "err-not-a-recipient",
-                        &[("recipient", r.chars().take(80).collect())],
-                    ))
-                })
-            })
-            .collect::<Result<_>>()?;
-        if parsed.is_empty() {
-            return Err(BatchError::NoRecipients);
-        }
-        let fail = |e: &dyn std::fmt::Display| BatchError::Io(format!("cannot encrypt: {e}"));
-        let encryptor =
-            age::Encryptor::with_recipients(parsed.iter().map(|r| r as &dyn age::Recipient)).map_err(|e| fail(&e))?;
-        let sink = Hashing { out: Vec::with_capacity(size_hint + size_hint / 4096 + 1024), hash: Default::default() };
-        Ok(Encryptor { inner: encryptor.wrap_output(sink).map_err(|e| fail(&e))? })
-    }
-
-    /// Ends the file: the age part and its SHA-256 in hex.
-    pub fn finish(self) -> Result<(Vec<u8>, String)> {
-        use sha2::Digest;
-        let sink = self.inner.finish().map_err(|e| BatchError::Io(format!("cannot encrypt: {e}")))?;
-        let digest = super::hex(&sink.hash.finalize());
-        Ok((sink.out, digest))
-    }
-}
-
-impl Write for Encryptor {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.inner.write(buf)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
 /// Encrypts `plaintext` with age to `recipients`; returns the age file and its SHA-256.
 pub fn encrypt(plaintext: &[u8], recipients: &[String]) -> Result<(Vec<u8>, String)> {
-    let mut e = Encryptor::new(recipients, plaintext.len())?;
-    e.write_all(plaintext).map_err(|err| BatchError::Io(format!("cannot encrypt: {err}")))?;
-    e.finish()
+    let mut out = Vec::with_capacity(plaintext.len() + plaintext.len() / 4096 + 1024);
+    let (_, digest) = encrypt_into(recipients, &mut out, |w| w.write_all(plaintext))?;
+    Ok((out, digest))
+}
+
+/// The header line as signed: its JSON, padded with spaces to the width it would have with the
+/// longest `payload_bytes`, so that the first lines have a length known before the age part is
+/// written (a batch is written in one pass, its first lines filled in last). A JSON reader skips
+/// the spaces; the signature covers them.
+fn header_line(header: &Header) -> String {
+    let mut widest = header.clone();
+    widest.payload_bytes = u64::MAX;
+    widest.payload_sha256 = "0".repeat(64);
+    let width = serde_json::to_string(&widest).map_or(0, |l| l.len());
+    let line = serde_json::to_string(header).unwrap_or_default();
+    format!("{line:width$}")
+}
+
+/// The length of the first lines [`seal`] writes for `header` (whatever the age part's length).
+pub fn head_len(header: Header, key: &SigningKey) -> usize {
+    seal(header, key, &"0".repeat(64), 0).len()
 }
 
 /// The file's first four lines, signed with `key`, for an age part of `body_len` bytes whose
-/// SHA-256 is `body_sha256`; the age part follows them.
-pub fn seal(mut header: Header, key: &SigningKey, body_sha256: &str, body_len: usize) -> Vec<u8> {
+/// SHA-256 is `body_sha256` (in hex); the age part follows them.
+pub fn seal(mut header: Header, key: &SigningKey, body_sha256: &str, body_len: u64) -> Vec<u8> {
     header.recipients.sort();
     header.payload_sha256 = body_sha256.to_string();
-    header.payload_bytes = body_len as u64;
-    let line = serde_json::to_string(&header).unwrap_or_default();
+    header.payload_bytes = body_len;
+    let line = header_line(&header);
     let signature = key.sign(&signed_bytes(line.as_bytes()));
     let sig = base64::engine::general_purpose::STANDARD.encode(signature.to_bytes());
     format!("{MAGIC}\n{line}\nsignature {sig}\nage\n").into_bytes()
@@ -249,5 +289,45 @@ impl Opened<'_> {
         std::io::Read::read_to_end(&mut reader, &mut out)
             .map_err(|e| BatchError::Damaged(format!("cannot decrypt: {e}")))?;
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn header(device_id: String, recipients: Vec<String>) -> Header {
+        Header {
+            format: FORMAT,
+            device_id,
+            seq: 7,
+            reexport_of: None,
+            created_at: "2026-03-31T10:00:00Z".into(),
+            recipients,
+            payload_sha256: String::new(),
+            payload_bytes: 0,
+        }
+    }
+
+    proptest! {
+        /// The first lines are written before the age part's length is known, in room made for
+        /// them: whatever that length, they fill the room exactly, and read back and verify.
+        #[test]
+        fn the_first_lines_keep_their_length_whatever_the_age_part(
+            device in "[a-z0-9-]{1,40}",
+            recipients in proptest::collection::vec("age1[a-z0-9]{10,58}", 1..4),
+            len in any::<u64>(),
+        ) {
+            let key = SigningKey::from_bytes(&[9u8; 32]);
+            let h = header(device, recipients);
+            let room = head_len(h.clone(), &key);
+            let digest = "ab".repeat(32);
+            let head = seal(h, &key, &digest, len);
+            prop_assert_eq!(head.len(), room);
+            let opened = open(&head).unwrap();
+            prop_assert_eq!(opened.header.payload_bytes, len);
+            prop_assert!(opened.verify_signature(&key.verifying_key()).is_ok());
+        }
     }
 }

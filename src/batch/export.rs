@@ -3,6 +3,7 @@
 //! the end, so a pulled USB stick never leaves a half batch that looks whole.
 
 use std::collections::HashMap;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -123,39 +124,18 @@ pub fn file_name(device_id: &str, seq: i64) -> String {
     format!("fourmi-{short}-{seq:05}.batch")
 }
 
-/// A batch file in two parts: the signed first lines, and the age part.
-pub struct Sealed {
-    /// The four signed lines.
-    pub head: Vec<u8>,
-    /// The age part.
-    pub body: Vec<u8>,
-    /// SHA-256 of the age part, as the signed header gives it.
-    pub payload_sha256: String,
-}
-
-/// The batch file; `progress` counts the records serialised and encrypted.
-pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &AtomicUsize) -> Result<Sealed> {
-    let line = BatchLine {
-        format: envelope::FORMAT,
-        device_id: signer.device_id.clone(),
-        seq: signer.seq,
-        created_at: signer.created_at.clone(),
-        coarsen: coarsen.to_string(),
-        k: Some(prepared.report.k),
-    };
-    let mut enc =
-        envelope::Encryptor::new(&signer.recipients, payload::size_estimate(&prepared.forms, &prepared.records))?;
-    payload::write_to(
-        &mut enc,
-        &line,
-        prepared.accounts.as_ref(),
-        &prepared.forms,
-        &prepared.records,
-        &prepared.tombstones,
-        |n| progress.store(n, Ordering::Relaxed),
-    )
-    .map_err(|e| BatchError::Io(format!("cannot encrypt: {e}")))?;
-    let (body, digest) = enc.finish()?;
+/// Writes the batch file into `out` in one pass (the age part is never held in memory whole):
+/// room for the signed first lines, the age part as it is encrypted, then the first lines, whose
+/// length does not depend on the age part's. `progress` counts the records serialised and
+/// encrypted. Returns the age part's SHA-256, as the signed header gives it.
+pub fn encode<W: Write + Seek + Send>(
+    prepared: &Prepared,
+    signer: &Signer,
+    coarsen: &str,
+    progress: &AtomicUsize,
+    out: &mut W,
+) -> Result<String> {
+    let io = |e: std::io::Error| BatchError::Io(format!("cannot write the batch: {e}"));
     let header = Header {
         format: envelope::FORMAT,
         device_id: signer.device_id.clone(),
@@ -166,7 +146,33 @@ pub fn encode(prepared: &Prepared, signer: &Signer, coarsen: &str, progress: &At
         payload_sha256: String::new(),
         payload_bytes: 0,
     };
-    Ok(Sealed { head: envelope::seal(header, &signer.key, &digest, body.len()), body, payload_sha256: digest })
+    let room = envelope::head_len(header.clone(), &signer.key);
+    out.write_all(&vec![b' '; room]).map_err(io)?;
+    let line = BatchLine {
+        format: envelope::FORMAT,
+        device_id: signer.device_id.clone(),
+        seq: signer.seq,
+        created_at: signer.created_at.clone(),
+        coarsen: coarsen.to_string(),
+        k: Some(prepared.report.k),
+    };
+    let (len, digest) = envelope::encrypt_into(&signer.recipients, &mut *out, |enc| {
+        payload::write_to(
+            enc,
+            &line,
+            prepared.accounts.as_ref(),
+            &prepared.forms,
+            &prepared.records,
+            &prepared.tombstones,
+            |n| progress.store(n, Ordering::Relaxed),
+        )
+    })?;
+    let head = envelope::seal(header, &signer.key, &digest, len);
+    if head.len() != room {
+        return Err(BatchError::Io("the batch's first lines did not keep their length".into()));
+    }
+    out.seek(SeekFrom::Start(0)).and_then(|_| out.write_all(&head)).and_then(|_| out.flush()).map_err(io)?;
+    Ok(digest)
 }
 
 /// Fails unless `dir` is a folder (checked before a batch number is taken, so a mistyped folder
@@ -189,11 +195,11 @@ pub fn write(prepared: &Prepared, signer: &Signer, dir: &Path, progress: &Atomic
         )));
     }
     check_folder(dir)?;
-    let sealed = encode(prepared, signer, prepared.report.coarsen.as_str(), progress)?;
-    crate::store::write_parts_atomically(&path, &[&sealed.head, &sealed.body])?;
+    let coarsen = prepared.report.coarsen.as_str();
+    let digest = crate::store::write_atomically_with(&path, |f| encode(prepared, signer, coarsen, progress, f))?;
     Ok(Written {
         path,
-        digest: sealed.payload_sha256.clone(),
+        digest,
         records: prepared.records.iter().map(|r| r.uuid.clone()).collect(),
         tombstones: prepared.tombstones.iter().map(|t| t.uuid.clone()).collect(),
     })

@@ -58,23 +58,34 @@ fn private_options() -> OpenOptions {
 /// Writes `bytes` to `path` through a temporary file that is flushed to disk and renamed, so the
 /// file is always either the old or the new content, never half of one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    write_parts_atomically(path, &[bytes])
+    write_atomically_with(path, |f| f.write_all(bytes).map_err(|e| StoreError::io(path, e)))
 }
 
-/// [`write_atomically`] for content in several parts (a header and a large body, without
-/// joining them in memory first).
-pub fn write_parts_atomically(path: &Path, parts: &[&[u8]]) -> Result<(), StoreError> {
+/// [`write_atomically`] for content that `fill` writes into the temporary file (a batch streamed
+/// as it is encrypted, without holding it in memory); if `fill` fails the temporary file is
+/// removed and nothing is renamed.
+pub fn write_atomically_with<T, E: From<StoreError>>(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> Result<T, E>,
+) -> Result<T, E> {
     let tmp = path.with_extension("tmp");
     let mut f = create_private(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
-    parts.iter().try_for_each(|p| f.write_all(p)).and_then(|_| f.sync_all()).map_err(|e| StoreError::io(&tmp, e))?;
+    let filled = fill(&mut f).and_then(|t| f.sync_all().map(|_| t).map_err(|e| StoreError::io(&tmp, e).into()));
     drop(f);
+    let t = match filled {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
     std::fs::rename(&tmp, path).map_err(|e| StoreError::io(path, e))?;
     if let Some(parent) = path.parent()
         && let Ok(d) = File::open(parent)
     {
         let _ = d.sync_all();
     }
-    Ok(())
+    Ok(t)
 }
 
 /// Holds the data folder's lock for as long as it lives.

@@ -15,7 +15,7 @@ mod closed;
 pub use closed::{MAX_K, MAX_L};
 mod files;
 mod health;
-pub use files::{create_private, create_private_dir, write_atomically, write_parts_atomically};
+pub use files::{create_private, create_private_dir, write_atomically, write_atomically_with};
 pub use health::{Finding, check_files};
 pub use hq::versions::FormVersion;
 pub mod hq;
