@@ -331,3 +331,29 @@ fn the_bamako_figures_come_back_from_headquarters_after_anonymisation_except_by_
     let guinea = table(core, "nationality", None, Some(REPORTED_IN_BAMAKO));
     assert_eq!(guinea.rows.iter().find(|r| r.name == "guinea").unwrap().counts[0], 0, "no Guinean at headquarters");
 }
+
+/// The report a coordinator reads before the demo's batch leaves (both 4Mi questionnaires) fits
+/// in under 20 lines, in English and in French.
+#[test]
+fn the_report_on_both_4mi_questionnaires_fits_in_under_20_lines_in_both_languages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let made = Command::new(env!("CARGO_BIN_EXE_fourmi")).arg("demo").arg("--data-dir").arg(&dir).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let pass = tmp.path().join("pass");
+    std::fs::write(&pass, "demo passphrase\n").unwrap();
+    for lang in ["en_GB.UTF-8", "fr_FR.UTF-8"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_fourmi"))
+            .env("LANG", lang)
+            .args(["export", "--check", "--user", "coordinator", "--passphrase-file"])
+            .arg(&pass)
+            .arg("--data-dir")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{report}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(report.contains("4mi_core") && report.contains("4mi_covid19"), "{report}");
+        assert!(report.lines().count() < 20, "under 20 lines ({lang}):\n{report}");
+    }
+}

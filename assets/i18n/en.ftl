@@ -317,7 +317,7 @@ export-report-scrubbed = Free text: { $phones ->
 export-report-form = Questionnaire { $form }: { $n ->
     [one] one record
    *[other] { $n } records
-}
+}.
 export-report-no-personal = No question is marked personal.
 export-report-personal = Not exported (personal): { $list } ({ $n ->
     [one] one answer

@@ -332,7 +332,7 @@ export-report-form = Questionnaire { $form } : { $n ->
     [0] aucune fiche
     [one] une fiche
    *[other] { $n } fiches
-}
+}.
 export-report-no-personal = Aucune question n'est marquée personnelle.
 export-report-personal = Non exporté (personnel) : { $list } ({ $n ->
     [0] aucune réponse
