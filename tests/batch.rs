@@ -451,6 +451,31 @@ fn flipped_bytes_and_truncations_anywhere_are_refused_and_import_nothing() {
     });
 }
 
+/// A batch copied half-way (a USB stick pulled out) that ends within its first lines is said to
+/// be cut short, so that the coordinator copies it again; a file that does not start like a
+/// batch is said not to be one.
+#[test]
+fn a_batch_cut_within_its_first_lines_is_said_to_be_cut_short_not_to_be_no_batch() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    laptop.approved(&[answers(1)]);
+    let out = tempfile::tempdir().unwrap();
+    let file = laptop.export(out.path());
+    hq.register(&laptop);
+    let good = std::fs::read(&file).unwrap();
+    let age_at = good.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(3).unwrap().0;
+    let cut = out.path().join("cut.batch");
+    for len in [16, 40, age_at / 2, age_at - 1, age_at] {
+        std::fs::write(&cut, &good[..len]).unwrap();
+        let err = hq.import(&cut).unwrap_err();
+        assert!(matches!(err, BatchError::Damaged(_)), "cut at {len}: {err}");
+        assert!(err.to_string().contains("cut short"), "{err}");
+    }
+    std::fs::write(&cut, b"notes about the trip\n").unwrap();
+    assert!(matches!(hq.import(&cut), Err(BatchError::NotABatch(_))));
+    assert!(hq.dump().is_empty());
+}
+
 #[test]
 fn a_batch_from_an_unknown_laptop_or_for_another_headquarters_is_refused() {
     on_both(|| {

@@ -195,6 +195,16 @@ pub fn seal(mut header: Header, key: &SigningKey, body_sha256: &str, body_len: u
     format!("{MAGIC}\n{line}\nsignature {sig}\nage\n").into_bytes()
 }
 
+/// The first lines end too soon: a batch cut short when its first line is a batch's, else
+/// something else.
+fn lines_missing(read: &[u8]) -> BatchError {
+    if read.starts_with(MAGIC.as_bytes()) {
+        BatchError::Damaged("it ends before its encrypted part: the file was cut short".into())
+    } else {
+        BatchError::NotABatch("its first lines are missing".into())
+    }
+}
+
 /// Splits a file into its parts, without trusting any of them yet.
 pub fn open(bytes: &[u8]) -> Result<Opened<'_>> {
     let not = |why: &str| BatchError::NotABatch(why.to_string());
@@ -202,7 +212,7 @@ pub fn open(bytes: &[u8]) -> Result<Opened<'_>> {
     let mut rest = bytes;
     let mut line = || -> Result<&[u8]> {
         let window = rest.get(..rest.len().min(MAX_HEADER)).unwrap_or(rest);
-        let end = window.iter().position(|&b| b == b'\n').ok_or_else(|| not("its first lines are missing"))?;
+        let end = window.iter().position(|&b| b == b'\n').ok_or_else(|| lines_missing(bytes))?;
         let (head, tail) = rest.split_at(end);
         rest = tail.get(1..).unwrap_or(&[]);
         Ok(head)
@@ -237,8 +247,11 @@ pub fn read_head(input: &mut impl std::io::BufRead) -> Result<Vec<u8>> {
             .take(MAX_HEADER as u64 + 1)
             .read_until(b'\n', &mut head)
             .map_err(|e| BatchError::Io(format!("cannot read the batch file: {e}")))?;
-        if head.last() != Some(&b'\n') || head.len() - before > MAX_HEADER + 1 {
+        if head.len() - before > MAX_HEADER {
             return Err(BatchError::NotABatch("its first lines are missing".into()));
+        }
+        if head.last() != Some(&b'\n') {
+            return Err(lines_missing(&head));
         }
     }
     Ok(head)
