@@ -580,6 +580,36 @@ fn a_batch_written_again_is_anonymised_as_it_first_was() {
     assert_eq!(report(&first), report(&again), "the same records leave the same way");
 }
 
+/// A batch some of whose records were withdrawn since is not written again: its other records,
+/// anonymised again without them, could leave hidden differently, and the two files together
+/// would undo the protection. Nothing is written, and the message says why and what to do.
+#[test]
+fn a_batch_whose_records_were_withdrawn_since_is_not_written_again_differently() {
+    let (tmp, fourmi) = laptop(60);
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let first = fourmi(&["export", "--yes", "--k", "5", "--to", a.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let list = String::from_utf8_lossy(&fourmi(&["records", "list"]).stdout).into_owned();
+    let uuid = list.split_whitespace().next().unwrap().to_string();
+    let withdrawn = fourmi(&["records", "withdraw", &uuid]);
+    assert!(withdrawn.status.success(), "{}", String::from_utf8_lossy(&withdrawn.stderr));
+    let again = fourmi(&["export", "--yes", "--reexport", "1", "--to", b.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(!again.status.success(), "refused");
+    assert!(said.contains("Batch 1 cannot be written again") && said.contains("withdrawn"), "{said}");
+    assert_eq!(std::fs::read_dir(&b).unwrap().count(), 0, "nothing written");
+    // The withdrawal itself leaves in the next batch.
+    let next = fourmi(&["export", "--yes", "--to", b.to_str().unwrap()]);
+    assert!(next.status.success(), "{}", String::from_utf8_lossy(&next.stderr));
+    assert!(
+        String::from_utf8_lossy(&next.stdout).contains("one withdrawal"),
+        "{}",
+        String::from_utf8_lossy(&next.stdout)
+    );
+}
+
 #[test]
 fn a_quasi_identifier_in_a_repeat_or_a_calculation_copying_one_is_pointed_out() {
     use fourmi::form::generalise::{Unprotected, unprotected};
@@ -801,8 +831,19 @@ fn answers_that_arrive_hidden_count_as_lost_and_group_with_those_hidden_again() 
     for r in records.iter_mut().step_by(3) {
         r.insert("age".into(), json!(HIDDEN));
     }
+    // A few came with every quasi-identifier hidden.
+    for r in records.iter_mut().step_by(50) {
+        for q in QI {
+            r.insert(q.to_string(), json!(HIDDEN));
+        }
+    }
     let came_hidden = records.iter().filter(|r| r["age"] == HIDDEN).count();
     let out = run(&mut records, Goal { k: 5, l: 1 });
+    // (`nationality_other` is free text, dropped whole.)
+    let kept = &QI[..5];
+    let all_hidden = records.iter().filter(|r| kept.iter().all(|q| r.get(*q) == Some(&json!(HIDDEN)))).count();
+    assert!(all_hidden >= 8);
+    assert_eq!(out.fully_hidden, all_hidden, "records that leave with every answer hidden, wherever it was hidden");
     assert!(!out.short);
     let age = out.qis.iter().find(|q| q.name == "age").unwrap();
     assert!(age.hidden >= came_hidden, "{} hidden, {came_hidden} came hidden", age.hidden);

@@ -494,6 +494,10 @@ err-no-account = There is no account named { $what }. Check the name.
 err-no-recipient = { $what } is not among headquarters' keys.
 err-no-record = This record was not found (it may have been deleted). { $what }
 err-no-form-version = The questionnaire this record was made with was not found ({ $what }). Ask your coordinator.
+err-reexport-changed = Batch { $seq } cannot be written again: { $n ->
+    [one] one of its records was
+   *[other] { $n } of its records were
+} withdrawn, reopened or sent again changed since. Its other records would be anonymised again without them and could leave hidden differently from the first time, and the two files together would undo the protection. If headquarters imported batch { $seq }, nothing is missing: what changed goes in the next batch. If its file is lost, tell headquarters which batch it was.
 err-no-written-batch = There is no written batch number { $what } to write again. Check the number in the list of batches.
 err-no-batch-being-written = Batch number { $what } is no longer being written. Check the list of batches.
 err-disable-self = You cannot disable the account you are using.

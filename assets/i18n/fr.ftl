@@ -510,6 +510,10 @@ err-no-account = Il n'y a pas de compte nommé { $what }. Vérifiez le nom.
 err-no-recipient = { $what } ne fait pas partie des clés du siège.
 err-no-record = Cette fiche est introuvable (elle a peut-être été effacée). { $what }
 err-no-form-version = Le questionnaire avec lequel cette fiche a été faite est introuvable ({ $what }). Demandez à votre coordinateur.
+err-reexport-changed = Le lot { $seq } ne peut pas être réécrit : { $n ->
+    [one] une de ses fiches a été retirée, rouverte ou renvoyée modifiée
+   *[other] { $n } de ses fiches ont été retirées, rouvertes ou renvoyées modifiées
+} depuis. Ses autres fiches seraient anonymisées de nouveau sans elles et pourraient partir masquées autrement que la première fois : les deux fichiers ensemble déferaient la protection. Si le siège a importé le lot { $seq }, rien ne manque : ce qui a changé part dans le prochain lot. Si son fichier est perdu, dites au siège de quel lot il s'agit.
 err-no-written-batch = Il n'y a pas de lot écrit numéro { $what } à réécrire. Vérifiez le numéro dans la liste des lots.
 err-no-batch-being-written = Le lot numéro { $what } n'est plus en cours d'écriture. Vérifiez la liste des lots.
 err-disable-self = Vous ne pouvez pas désactiver le compte que vous utilisez.

@@ -758,7 +758,9 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
     let all = st.all();
     for (r, answers) in records.iter_mut().enumerate() {
         codes.clear();
-        if st.hidden[r] == all {
+        // Every answer hidden, here or before it came (a batch headquarters exports again).
+        let arrived = st.cols.iter().enumerate().filter(|(_, c)| c.arrived_hidden(c.codes[r] as usize));
+        if arrived.fold(st.hidden[r], |m, (q, _)| m | 1 << q) & all == all {
             outcome.fully_hidden += 1;
         }
         for (q, c) in st.cols.iter().enumerate() {

@@ -160,6 +160,25 @@ pub(super) fn export_set(conn: &Connection, session: &Session, selection: &Selec
             if state.as_deref() != Some("written") {
                 return Err(StoreError::not_found("err-no-written-batch", seq.to_string()));
             }
+            // Written again, a batch's records are anonymised again, as a set: the same records
+            // give the same answers, but if some were withdrawn, reopened or sent again changed
+            // since, the others could come out hidden differently, and the two files together
+            // would undo the protection. Such a batch is not written again.
+            let changed: i64 = conn.query_row(
+                "SELECT count(*) FROM batch_items i WHERE i.seq = ?1 AND i.kind = 'record' AND (
+                     NOT EXISTS (SELECT 1 FROM records r WHERE r.uuid = i.uuid AND r.status = 'exported')
+                     OR EXISTS (SELECT 1 FROM batch_items j JOIN batches b ON b.seq = j.seq
+                                WHERE j.uuid = i.uuid AND j.kind = 'record' AND j.seq > i.seq
+                                  AND b.state = 'written' AND b.reexport_of IS NULL))",
+                [seq],
+                |r| r.get(0),
+            )?;
+            if changed > 0 {
+                return Err(StoreError::said(
+                    "err-reexport-changed",
+                    &[("seq", seq.to_string()), ("n", changed.to_string())],
+                ));
+            }
             let sql = format!(
                 "SELECT {COLUMNS} FROM records WHERE status = 'exported' AND uuid IN
                  (SELECT uuid FROM batch_items WHERE seq = ?1 AND kind = 'record') ORDER BY started_at, uuid"
