@@ -202,6 +202,20 @@ mod tests {
     }
 
     #[test]
+    fn no_french_count_says_one_where_it_may_be_zero() {
+        // A French `[one]` variant is also chosen for 0: a literal 1 in it would say "1" of
+        // nothing ("1398 fiches, 1 retrait" for no withdrawal).
+        let said_one = Lang::Fr.source().lines().filter(|l| {
+            let l = l.trim_start();
+            l.starts_with("[one]") && l.split_whitespace().any(|w| w == "1")
+        });
+        assert_eq!(said_one.collect::<Vec<_>>(), Vec::<&str>::new());
+        let tr = Tr::new(Lang::Fr);
+        let none = tr.ta("cli-batch-written", &[("n", 1398.into()), ("w", 0.into()), ("file", "f".into())]);
+        assert_eq!(none, "1398 fiches, 0 retrait, f");
+    }
+
+    #[test]
     fn counts_say_one_in_the_singular_in_both_languages() {
         let en = Tr::new(Lang::En);
         let fr = Tr::new(Lang::Fr);

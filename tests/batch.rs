@@ -678,7 +678,7 @@ fn headquarters_commands_write_kobo_style_tables_a_codebook_and_a_stata_do_file(
         let init: Vec<&str> = init.iter().map(String::as_str).collect();
         ok(&fourmi(&init));
         let again = fourmi(&init);
-        assert!(String::from_utf8_lossy(&again.stderr).contains("a headquarters database already exists"));
+        assert!(String::from_utf8_lossy(&again.stderr).contains("A headquarters database already exists"));
         let line = laptop.device_line();
         ok(&fourmi(&["hq", "devices", "add", &line, "--name", "bamako-1"]));
         let imported = fourmi(&["hq", "import", &batch]);

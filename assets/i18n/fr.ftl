@@ -349,25 +349,25 @@ cli-k-l-range = --k va de 1 à { $maxk } et --l de 1 à { $maxl } (comme sur l'�
 cli-written = écrit : { $path }
 cli-sha256 = sha256 : { $digest }
 cli-flat-records = { $n ->
-    [one] 1 fiche
+    [one] { $n } fiche
    *[other] { $n } fiches
 } de { $form }
 cli-flat-unplaced = note : { $n ->
-    [one] 1 réponse
+    [one] { $n } réponse
    *[other] { $n } réponses
 } à des questions que la version la plus récente du formulaire n'a plus ne sont pas dans les tableaux
 cli-batch-written = { $n ->
-    [one] 1 fiche
+    [one] { $n } fiche
    *[other] { $n } fiches
 }, { $w ->
-    [one] 1 retrait
+    [one] { $w } retrait
    *[other] { $w } retraits
 }, { $file }
 cli-batch-failed = non écrit : { $why }
 cli-batch-again = (de nouveau : lot { $seq })
 cli-hq-registered = enregistré : { $id }
 cli-hq-batches = { $n ->
-    [one] 1 lot
+    [one] { $n } lot
    *[other] { $n } lots
 }, dernier { $last }
 cli-hq-missing = manquants : { $list }
@@ -378,7 +378,7 @@ cli-hq-imported = { $file } : ordinateur { $device } lot { $seq } : { $imported 
 cli-hq-rolled-back = attention : { $file } : le lot { $later } de l'ordinateur { $device }, importé avant, portait une liste de comptes plus ancienne (version { $version }) que ce lot : les fichiers de l'ordinateur ont été remis dans un état antérieur avant l'écriture du lot { $later }, ce qui peut rétablir un compte désactivé. Vérifiez les fiches apportées par le lot { $later }, et l'ordinateur
 hq-small-k = Écrit avec k = { $k } : des groupes de moins de 5 fiches peuvent y désigner des personnes, et les vues des analystes les montrent telles qu'elles sont arrivées (les fichiers à plat appliquent k de nouveau). Demandez au coordinateur pourquoi.
 cli-hq-shared-ids = attention : { $file } : { $n ->
-    [one] 1 fiche
+    [one] { $n } fiche
    *[other] { $n } fiches
 } de l'ordinateur { $device } ont l'identifiant d'une fiche d'un autre ordinateur ; les deux sont gardées, chacune sous son ordinateur. Deux ordinateurs ne créent jamais le même identifiant : l'un d'eux est malveillant, ou a été installé à partir d'une copie de l'autre
 cli-hq-views-failed = attention : les lots ont été importés, mais les vues des analystes n'ont pas pu être refaites : { $detail }
@@ -458,6 +458,11 @@ settings-device-hint = Envoyez cette ligne au siège pour qu'il puisse vérifier
 err-account-exists = Un compte nommé { $name } existe déjà. Choisissez un autre nom.
 err-not-a-recipient = { $recipient } n'est pas une clé du siège : une clé publique age commence par age1 (age-keygen l'affiche après « # public key: »). Copiez-la de nouveau.
 err-secret-key-pasted = Ceci est une clé secrète age (AGE-SECRET-KEY-…) : elle doit rester au siège et ne jamais être saisie sur un ordinateur de terrain. Rien n'a été enregistré. Collez plutôt la clé publique, la ligne qui commence par age1.
+err-not-a-folder = { $dir } est un fichier, pas un dossier : choisissez le dossier où écrire (une clé USB, un dossier partagé).
+err-hq-missing = Il n'y a pas de base du siège dans { $dir } : créez-la avec `fourmi hq init --data-dir { $dir } --identity FICHIER`.
+err-hq-exists = Une base du siège existe déjà dans { $place } : importez-y, ou choisissez un autre dossier ou une autre base.
+cli-passphrase-unreadable = Impossible de lire le fichier de phrase de passe { $source } ({ $detail }).
+cli-passphrase-unreadable-stdin = Impossible de lire la phrase de passe sur l'entrée standard ({ $detail }).
 err-folder-missing = Le dossier { $dir } n'existe pas. La clé USB est-elle branchée ? Choisissez de nouveau le dossier.
 err-batch-file-exists = { $file } existe déjà : les données de cet ordinateur ont-elles été restaurées depuis une sauvegarde ? Déplacez ce fichier et exportez de nouveau.
 err-batch-not-a-batch = Ce fichier n'est pas un lot fourmi ({ $detail }).
@@ -589,7 +594,7 @@ hq-files-values-names = leurs noms (codes)
 hq-files-values-labels = leurs libellés en { $lang }
 hq-files-excel-fr = Pour Excel en français (points-virgules, accents conservés)
 hq-files-written = { $n ->
-    [one] 1 fiche écrite :
+    [one] { $n } fiche écrite :
    *[other] { $n } fiches écrites :
 }
 hq-files-unplaced = { $n } réponses à des questions que la dernière version du formulaire n'a plus ne sont pas dans les fichiers.

@@ -178,11 +178,12 @@ pub fn encode<W: Write + Seek + Send>(
 /// Fails unless `dir` is a folder (checked before a batch number is taken, so a mistyped folder
 /// or a missing USB stick does not use one up).
 pub fn check_folder(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        Ok(())
-    } else {
-        Err(BatchError::Said(crate::i18n::Said::new("err-folder-missing", &[("dir", dir.display().to_string())])))
-    }
+    let id = match dir.metadata() {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => "err-not-a-folder",
+        Err(_) => "err-folder-missing",
+    };
+    Err(BatchError::Said(crate::i18n::Said::new(id, &[("dir", dir.display().to_string())])))
 }
 
 /// Writes the batch into `dir` (a temporary file, flushed, then renamed).
@@ -269,9 +270,7 @@ pub fn export(store: &mut Store, selection: &Selection, opts: &Options, dir: &Pa
     let set = store.export_set(selection)?;
     let prepared = prepare(set, opts)?;
     if prepared.records.is_empty() && prepared.tombstones.is_empty() {
-        return Err(BatchError::Io(
-            "there is nothing to export: no approved record with consent that an earlier batch did not carry".into(),
-        ));
+        return Err(BatchError::Said(crate::i18n::Said::new("cli-nothing-to-export", &[])));
     }
     check_reached(&prepared)?;
     let reexport_of = match selection {

@@ -56,13 +56,14 @@ pub fn read_passphrase(source: &str) -> Result<Zeroizing<String>, String> {
         std::io::stdin()
             .take(1 << 16)
             .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read the passphrase from standard input: {e}"))?;
+            .map_err(|e| super::tr().ta("cli-passphrase-unreadable-stdin", &[("detail", e.to_string().into())]))?;
     } else {
-        let f = std::fs::File::open(source).map_err(|e| format!("cannot read the passphrase file {source}: {e}"))?;
+        let unreadable = |e: std::io::Error| {
+            super::tr().ta("cli-passphrase-unreadable", &[("source", source.into()), ("detail", e.to_string().into())])
+        };
+        let f = std::fs::File::open(source).map_err(unreadable)?;
         // A passphrase is one line: whatever the file (or pipe) holds past 64 KiB is not read.
-        f.take(1 << 16)
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read the passphrase file {source}: {e}"))?;
+        f.take(1 << 16).read_to_string(&mut text).map_err(unreadable)?;
     }
     let line = Zeroizing::new(text.lines().next().unwrap_or("").to_string());
     if line.is_empty() {

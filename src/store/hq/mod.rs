@@ -253,11 +253,7 @@ impl Hq {
         if let Database::Embedded(dir) = place
             && !dir.join(HQ_FILE).exists()
         {
-            return Err(StoreError::Invalid(format!(
-                "there is no headquarters database in {}; create it with `fourmi hq init --data-dir {} --identity FILE`",
-                dir.display(),
-                dir.display()
-            )));
+            return Err(StoreError::said("err-hq-missing", &[("dir", dir.display().to_string())]));
         }
         let mut hq = Hq::connect(place)?;
         if !hq.db.exists("SELECT 1 FROM meta WHERE key = 'recipient'", &[])? {
@@ -537,7 +533,5 @@ fn sorted(v: J) -> J {
 }
 
 fn already(place: &str) -> StoreError {
-    StoreError::Invalid(format!(
-        "a headquarters database already exists in {place}; import into it, or choose another folder or database"
-    ))
+    StoreError::said("err-hq-exists", &[("place", place.to_string())])
 }
