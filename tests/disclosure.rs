@@ -556,16 +556,24 @@ fn the_preview_shows_the_rows_the_flat_files_start_with() {
     assert_eq!(shown, first, "{said}");
 }
 
-/// A batch written again carries its records anonymised exactly as the first time, whatever k
-/// is asked now: two versions of one record anonymised differently could be joined.
-#[test]
-fn a_batch_written_again_is_anonymised_as_it_first_was() {
+/// A laptop of 60 records that wrote its first batch at k = 5; the output of that export, and
+/// an empty folder for another batch.
+fn first_batch()
+-> (tempfile::TempDir, impl Fn(&[&str]) -> std::process::Output, std::process::Output, std::path::PathBuf) {
     let (tmp, fourmi) = laptop(60);
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     std::fs::create_dir_all(&a).unwrap();
     std::fs::create_dir_all(&b).unwrap();
     let first = fourmi(&["export", "--yes", "--k", "5", "--to", a.to_str().unwrap()]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    (tmp, fourmi, first, b)
+}
+
+/// A batch written again carries its records anonymised exactly as the first time, whatever k
+/// is asked now: two versions of one record anonymised differently could be joined.
+#[test]
+fn a_batch_written_again_is_anonymised_as_it_first_was() {
+    let (_tmp, fourmi, first, b) = first_batch();
     let again = fourmi(&["export", "--yes", "--reexport", "1", "--k", "12", "--to", b.to_str().unwrap()]);
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     let said = String::from_utf8_lossy(&again.stdout);
@@ -585,12 +593,7 @@ fn a_batch_written_again_is_anonymised_as_it_first_was() {
 /// would undo the protection. Nothing is written, and the message says why and what to do.
 #[test]
 fn a_batch_whose_records_were_withdrawn_since_is_not_written_again_differently() {
-    let (tmp, fourmi) = laptop(60);
-    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    std::fs::create_dir_all(&a).unwrap();
-    std::fs::create_dir_all(&b).unwrap();
-    let first = fourmi(&["export", "--yes", "--k", "5", "--to", a.to_str().unwrap()]);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let (_tmp, fourmi, _, b) = first_batch();
     let list = String::from_utf8_lossy(&fourmi(&["records", "list"]).stdout).into_owned();
     let uuid = list.split_whitespace().next().unwrap().to_string();
     let withdrawn = fourmi(&["records", "withdraw", &uuid]);
