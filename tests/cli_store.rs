@@ -181,6 +181,10 @@ fn an_export_for_a_day_that_is_not_one_is_refused_in_the_users_language() {
     }
     let fine = env.run(&["export", "--check", "--since", "2026-02-28", "--until", "2026-03-31"], "chief");
     assert!(fine.status.success(), "{}", String::from_utf8_lossy(&fine.stderr));
+    // A first day after the last is said, not taken for "nothing to export".
+    let reversed = env.run(&["export", "--check", "--since", "2027-01-01", "--until", "2026-01-01"], "chief");
+    assert_eq!(reversed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&reversed.stderr).contains("the first day comes after the last"));
 }
 
 #[test]

@@ -439,6 +439,14 @@ fn the_command_line_prints_the_report_and_writes_only_once_confirmed() {
     let said = String::from_utf8_lossy(&l_short.stderr);
     assert!(said.contains("cannot reach l = 4") && said.contains("k = 5 is reached"), "{said}");
     assert_eq!(std::fs::read_dir(&to).unwrap().count(), 0);
+    let checked = fourmi(&["export", "--check", "--l", "4"]);
+    assert!(!checked.status.success());
+    let report = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        report.contains("Nothing leaves while that is out of reach"),
+        "no preview of what will not leave: {report}"
+    );
+    assert!(!report.contains("as they will leave"), "{report}");
     let written = fourmi(&["export", "--yes", "--to", to.to_str().unwrap()]);
     assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
     assert_eq!(std::fs::read_dir(&to).unwrap().count(), 1);

@@ -389,6 +389,7 @@ export-report-hidden = Hidden (*): { $list } ({ $all ->
    *[other] { $all } records have every quasi-identifier hidden
 }).
 export-report-loss = Information lost: { $percent }% (a hidden answer counts whole, a coarsened one by how far it was coarsened).
+export-report-preview-short = Nothing leaves while that is out of reach; the first records would look like this:
 export-report-preview = The first records as they will leave:
 export-report-groups = { $n ->
     [one] One group
@@ -614,6 +615,7 @@ cli-bad-coarsen = --coarsen is none, day or month, not { $value }.
 cli-nothing-to-export = There is nothing to export: no approved record with consent that an earlier batch did not carry.
 cli-need-to = Say where to write the batch: --to FOLDER (or --check to see the report only).
 cli-demo-need-dir = Say where to put the demo data: --data-dir FOLDER (a new folder; your own data is not touched).
+err-days-reversed = From { $since } to { $until } is no time at all: the first day comes after the last. Swap them.
 err-not-a-day = { $value } is not a date: write it as year-month-day, for example 2026-03-31.
 cli-confirm-files = Write these files? [y/N]
 cli-confirm-files-needs-yes = The files are written once confirmed: pass --yes to write without asking.

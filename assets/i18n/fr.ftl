@@ -405,6 +405,7 @@ export-report-hidden = Masqué (*) : { $list } ({ $all ->
    *[other] { $all } fiches ont tous leurs quasi-identifiants masqués
 }).
 export-report-loss = Information perdue : { $percent } % (une réponse masquée compte entière, une réponse généralisée selon le degré de généralisation).
+export-report-preview-short = Rien ne part tant que ce n'est pas atteint ; les premières fiches ressembleraient à ceci :
 export-report-preview = Les premières fiches telles qu'elles partiront :
 export-report-groups = { $n ->
     [one] Un groupe
@@ -461,8 +462,8 @@ err-secret-key-pasted = Ceci est une clé secrète age (AGE-SECRET-KEY-…) : el
 err-not-a-folder = { $dir } est un fichier, pas un dossier : choisissez le dossier où écrire (une clé USB, un dossier partagé).
 err-hq-missing = Il n'y a pas de base du siège dans { $dir } : créez-la avec `fourmi hq init --data-dir { $dir } --identity FICHIER`.
 err-hq-exists = Une base du siège existe déjà dans { $place } : importez-y, ou choisissez un autre dossier ou une autre base.
-cli-passphrase-unreadable = Impossible de lire le fichier de phrase de passe { $source } ({ $detail }).
-cli-passphrase-unreadable-stdin = Impossible de lire la phrase de passe sur l'entrée standard ({ $detail }).
+cli-passphrase-unreadable = Impossible de lire le fichier de phrase secrète { $source } ({ $detail }).
+cli-passphrase-unreadable-stdin = Impossible de lire la phrase secrète sur l'entrée standard ({ $detail }).
 err-folder-missing = Le dossier { $dir } n'existe pas. La clé USB est-elle branchée ? Choisissez de nouveau le dossier.
 err-batch-file-exists = { $file } existe déjà : les données de cet ordinateur ont-elles été restaurées depuis une sauvegarde ? Déplacez ce fichier et exportez de nouveau.
 err-batch-not-a-batch = Ce fichier n'est pas un lot fourmi ({ $detail }).
@@ -630,6 +631,7 @@ cli-bad-coarsen = --coarsen vaut none, day ou month, pas { $value }.
 cli-nothing-to-export = Il n'y a rien à exporter : aucun enregistrement approuvé, avec consentement, qu'un lot précédent n'ait déjà emporté.
 cli-need-to = Dites où écrire le lot : --to DOSSIER (ou --check pour ne voir que le rapport).
 cli-demo-need-dir = Dites où mettre les données de démonstration : --data-dir DOSSIER (un nouveau dossier ; vos données ne sont pas touchées).
+err-days-reversed = Du { $since } au { $until }, il n'y a aucun jour : le premier jour vient après le dernier. Inversez-les.
 err-not-a-day = { $value } n'est pas une date : écrivez-la année-mois-jour, par exemple 2026-03-31.
 cli-confirm-files = Écrire ces fichiers ? [o/N]
 cli-confirm-files-needs-yes = Les fichiers sont écrits une fois confirmés : ajoutez --yes pour écrire sans qu'on vous le demande.

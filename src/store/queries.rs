@@ -183,6 +183,14 @@ pub(super) fn filter_sql(
             return Err(super::StoreError::said("err-not-a-day", &[("value", d.chars().take(40).collect())]));
         }
     }
+    if let (Some(since), Some(until)) = (&filter.since, &filter.until)
+        && since > until
+    {
+        return Err(super::StoreError::said(
+            "err-days-reversed",
+            &[("since", since.clone()), ("until", until.clone())],
+        ));
+    }
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     let mut arg = |v: String| {
