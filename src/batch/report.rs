@@ -113,8 +113,7 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
         let percent = if tr.lang() == crate::i18n::Lang::Fr { percent.replace('.', ",") } else { percent };
         let loss = tr.ta("export-report-loss", &[("percent", percent.into())]);
         out.push((Tone::Plain, format!("{hidden} {loss}")));
-        let short = d.k_reached < r.k || d.l_reached.is_some_and(|l| r.l > 1 && l < r.l);
-        out.push((Tone::Plain, tr.t(if short { "export-report-preview-short" } else { "export-report-preview" })));
+        out.push((Tone::Plain, tr.t(if d.short { "export-report-preview-short" } else { "export-report-preview" })));
         let mut rows = vec![d.qis.iter().map(|q| q.name.clone()).collect::<Vec<_>>()];
         for rec in p.records.iter().filter(|rec| rec.form_id == f.form_id).take(3) {
             rows.push(
