@@ -863,3 +863,24 @@ fn answers_that_arrive_hidden_count_as_lost_and_group_with_those_hidden_again() 
     assert!(out.loss >= floor, "loss {} counts the {came_hidden} ages that came hidden", out.loss);
     assert_eq!(smallest_group(&records), out.k_reached, "the groups reported are the groups that leave");
 }
+
+/// The coarsening is searched over every combination of steps; the hiding that completes each
+/// is a heuristic (the fewest values to hide is a hard problem), so one k lower may lose a
+/// little more, never much: the coordinator who lowers k, or drops l, keeps more.
+#[test]
+fn asking_for_less_protection_never_loses_more_than_a_little_information() {
+    for (n, seed) in [(60, 3), (150, 4), (150, 7), (300, 0), (300, 5), (800, 1)] {
+        let records = respondents(n, seed);
+        let loss = |goal: Goal| run(&mut records.clone(), goal).loss;
+        let by_k: Vec<f64> = (2..=8).map(|k| loss(Goal { k, l: 1 })).collect();
+        for (k, pair) in (2..).zip(by_k.windows(2)) {
+            assert!(pair[0] <= pair[1] + 0.04, "{n} records: k = {k} loses {} and k = {} {}", pair[0], k + 1, pair[1]);
+        }
+        for (k, far) in (2..).zip(by_k.windows(4)) {
+            assert!(far[0] < far[3], "{n} records: k = {k} loses {} and k = {} {}", far[0], k + 3, far[3]);
+        }
+        let by_l: Vec<f64> = (1..=3).map(|l| loss(Goal { k: 5, l })).collect();
+        assert!(by_l[0] <= by_l[1] + 0.04 && by_l[1] <= by_l[2] + 0.04, "{n} records, k = 5, l = 1 to 3: {by_l:?}");
+        assert!(by_l[0] < by_l[2], "{n} records, k = 5, l = 1 to 3: {by_l:?}");
+    }
+}

@@ -7,12 +7,7 @@
 //! Groups are compared as written (a hidden value is the value `*`, equal only to `*`), so that
 //! any tool computing k on the exported files finds at least the k reached here.
 //!
-//! The search: each quasi-identifier is at a level (0 = as answered, then one per declared
-//! step). Starting from level 0 everywhere, the step that puts the most records out of risk per
-//! unit of information lost is taken, while more than 2% of the records are at risk. The
-//! records still at risk then have one quasi-identifier hidden at a time, the one that leaves
-//! the fewest at risk, until none is; a group of records with everything hidden that is still
-//! too small takes records from the largest groups.
+//! How the coarsening and hiding are chosen, with the least information lost: [`search`].
 
 /// A map with a fast hash (the group counts are looked up millions of times per export); its
 /// order is never used.
@@ -20,13 +15,12 @@ type HashMap<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
 
 use serde_json::{Map, Value as J};
 
+mod search;
+
 use crate::form::generalise::{name as step_name, steps};
 use crate::form::{Compiled, Generalise, Privacy};
 
 pub use crate::form::generalise::HIDDEN;
-
-/// While more than this share of records is at risk, coarsening goes on (then values are hidden).
-const AT_RISK_BUDGET: f64 = 0.02;
 
 /// What is asked of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +60,8 @@ pub struct Outcome {
     /// The sensitive questions.
     pub sensitive: Vec<String>,
     /// Information lost, 0 to 1: over every quasi-identifier answer, 1 for one hidden or dropped,
-    /// the share of its question's steps taken for one coarsened (the precision measure).
+    /// the share of the other answers given it cannot be told from for one coarsened (the
+    /// generalised information loss).
     pub loss: f64,
     /// Records whose quasi-identifiers were all hidden.
     pub fully_hidden: usize,
@@ -88,6 +83,13 @@ struct Column {
     /// Per level, the values as written (`None`: the answer is removed).
     shown: Vec<Vec<Option<String>>>,
     steps: Vec<Generalise>,
+    /// Per distinct answer, how many records gave it.
+    counts: Vec<usize>,
+    /// Per level, for each coarsened value, what it loses (the generalised information loss, as
+    /// ARX's "Loss" and Iyengar's measure count it): with n distinct answers given (neither
+    /// empty nor `*`), a value that covers c of them loses (c - 1) / (n - 1). A 20-year band over
+    /// ages 18 to 60 loses about half, a 5-year band a tenth, a hidden answer all of it.
+    spread: Vec<Vec<f64>>,
     /// The code of `*` among the answers, when some came hidden (at headquarters, from a
     /// laptop's batch): grouped with the answers hidden here.
     star: Option<u32>,
@@ -225,7 +227,25 @@ impl Column {
             shown.push(out);
         }
         let star = shown.first().and_then(|s| s.iter().position(|v| v.as_deref() == Some(HIDDEN))).map(|p| p as u32);
-        Column { name: item.name.clone(), codes, levels, shown, steps, star }
+        let mut counts = vec![0; values.len()];
+        for &c in &codes {
+            counts[c as usize] += 1;
+        }
+        let given: Vec<usize> =
+            (0..values.len()).filter(|&v| !values[v].is_empty() && Some(v as u32) != star).collect();
+        let spread = levels
+            .iter()
+            .zip(&shown)
+            .map(|(map, out)| {
+                let mut cover = vec![0usize; out.len()];
+                for &v in &given {
+                    cover[map[v] as usize] += 1;
+                }
+                let others = given.len().saturating_sub(1).max(1) as f64;
+                cover.iter().map(|&c| c.saturating_sub(1) as f64 / others).collect()
+            })
+            .collect();
+        Column { name: item.name.clone(), codes, levels, shown, steps, counts, spread, star }
     }
 
     /// Record `r`'s code at `level` (`hidden`: the code after every other).
@@ -243,12 +263,38 @@ impl Column {
         self.star == Some(original as u32)
     }
 
+    /// Whether the answers are removed at `level` (a `drop` step).
+    fn drops(&self, level: usize) -> bool {
+        level > 0 && self.steps.get(level - 1) == Some(&Generalise::Drop)
+    }
+
+    /// What distinct answer `original` loses at `level` when not hidden: 1 when it came hidden
+    /// (a batch's `*` at headquarters); coarsened, the share of the other answers given that it
+    /// now cannot be told from ([`Column::spread`]).
+    fn lost_of(&self, level: usize, original: usize) -> f64 {
+        if self.arrived_hidden(original) { 1.0 } else { self.spread[level][self.levels[level][original] as usize] }
+    }
+
+    /// What the column's answers lose at `level` with none hidden here (`dropped`: each answer
+    /// given counts 1).
+    fn lost_at(&self, level: usize, dropped: bool) -> f64 {
+        let value = |original: usize| {
+            if dropped {
+                f64::from(u8::from(!self.shown[0][original].as_deref().unwrap_or_default().is_empty()))
+            } else {
+                self.lost_of(level, original)
+            }
+        };
+        self.counts.iter().enumerate().map(|(original, &count)| count as f64 * value(original)).sum()
+    }
+
     fn width(&self, level: usize) -> u128 {
         self.shown[level].len() as u128 + 1
     }
 }
 
 /// The working state: each quasi-identifier's level, and which answers are hidden.
+#[derive(Clone)]
 struct State<'a> {
     cols: &'a [Column],
     levels: Vec<usize>,
@@ -272,22 +318,19 @@ impl State<'_> {
         key
     }
 
-    /// Information lost (the precision measure, before dividing by the cells): 1 per hidden or
-    /// dropped answer, the share of its steps per coarsened one.
+    /// Information lost (the generalised information loss, before dividing by the cells): 1 per
+    /// hidden or dropped answer, [`Column::spread`] per coarsened one.
     fn lost(&self) -> f64 {
-        let mut lost = 0.0;
+        let mut lost: f64 = (0..self.cols.len()).map(|q| self.cols[q].lost_at(self.levels[q], self.dropped(q))).sum();
+        // Each answer hidden here costs the rest of its 1.
         for (q, c) in self.cols.iter().enumerate() {
-            let level = self.levels[q];
-            let share = level as f64 / (c.steps.len() + 1) as f64;
-            for r in 0..self.hidden.len() {
+            if self.dropped(q) {
+                continue;
+            }
+            for (r, hidden) in self.hidden.iter().enumerate() {
                 let original = c.codes[r] as usize;
-                if self.dropped(q) {
-                    lost += f64::from(u8::from(!c.shown[0][original].as_deref().unwrap_or_default().is_empty()));
-                } else if self.hidden[r] >> q & 1 == 1 || c.arrived_hidden(original) {
-                    // Hidden here, or before (a batch's `*` at headquarters): lost all the same.
-                    lost += 1.0;
-                } else if level > 0 && c.shown[level][c.levels[level][original] as usize] != c.shown[0][original] {
-                    lost += share;
+                if hidden >> q & 1 == 1 && !c.arrived_hidden(original) {
+                    lost += 1.0 - c.lost_of(self.levels[q], original);
                 }
             }
         }
@@ -328,8 +371,7 @@ impl State<'_> {
 
     /// Whether quasi-identifier `q` is at a `drop` step (its answers removed: nothing to hide).
     fn dropped(&self, q: usize) -> bool {
-        let level = self.levels[q];
-        level > 0 && self.cols[q].steps.get(level - 1) == Some(&Generalise::Drop)
+        self.cols[q].drops(self.levels[q])
     }
 
     fn keys(&self) -> Vec<Key> {
@@ -548,27 +590,8 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
         if goal.l > 1 && !sens_ids.is_empty() { Sensitive::code(form, &sens_ids, &view) } else { Sensitive::default() };
     // A question whose first step is `drop` (free text such as `nationality_other`) never leaves.
     let levels: Vec<usize> = cols.iter().map(|c| usize::from(c.steps.first() == Some(&Generalise::Drop))).collect();
-    // Two searches, one step at a time and several at once: the one that loses less is kept.
-    // When one stops with many records at risk (no single step helped), both are tried again
-    // taking steps that merge groups too.
-    let mut best: Option<(f64, State)> = None;
-    let mut stuck = false;
-    for (jumps, merging) in [(false, false), (true, false), (false, true), (true, true)] {
-        if merging && !stuck {
-            break;
-        }
-        let mut st =
-            State { cols: &cols, levels: Vec::clone(&levels), hidden: vec![0; n], sensitive: &sensitive, goal };
-        stuck |= generalise(&mut st, jumps, merging);
-        suppress(&mut st);
-        let lost = st.lost();
-        if best.as_ref().is_none_or(|(l, _)| lost < *l) {
-            best = Some((lost, st));
-        }
-    }
-    if let Some((_, st)) = best {
-        fill(&mut outcome, &st, records);
-    }
+    let start = State { cols: &cols, levels, hidden: vec![0; n], sensitive: &sensitive, goal };
+    fill(&mut outcome, &search::least_loss(start), records);
     outcome
 }
 
@@ -586,155 +609,6 @@ fn columns(form: &Compiled, qi_ids: &[usize], view: &[&Map<String, J>]) -> Vec<C
         coder.append(rest);
     }
     qi_ids.iter().zip(coders).map(|(&id, coder)| Column::new(form, id, coder)).collect()
-}
-
-/// Takes generalisation steps while too many records are at risk; says whether it stopped with
-/// them still at risk because no step lowered the count. With `merging`, a step that lowers no
-/// count but merges groups (two questions that each keep every record unique: neither alone
-/// helps) is taken then, the one that merges most for what it costs.
-fn generalise(st: &mut State, jumps: bool, merging: bool) -> bool {
-    let n = st.hidden.len();
-    let budget = (n as f64 * AT_RISK_BUDGET).floor() as usize;
-    let (mut risk, mut deficit) = st.risk_and_deficit();
-    while risk > budget {
-        // Each question may go up one step or several at once (a step alone can leave every
-        // record at risk where two together put most out of it).
-        let mut best: Option<(f64, usize, usize, usize, usize)> = None;
-        let mut best_merge: Option<(f64, usize, usize, usize, usize)> = None;
-        for q in 0..st.cols.len() {
-            let from = st.levels[q];
-            let top = if jumps { st.cols[q].levels.len() } else { (from + 2).min(st.cols[q].levels.len()) };
-            for to in from + 1..top {
-                st.levels[q] = to;
-                let (after, after_deficit) = st.risk_and_deficit();
-                st.levels[q] = from;
-                // Information lost by these steps: a share of the question's steps.
-                let cost = (to - from) as f64 / st.cols[q].levels.len() as f64;
-                let gain = risk.saturating_sub(after) as f64 / cost;
-                if after < risk && best.is_none_or(|(g, ..)| gain > g) {
-                    best = Some((gain, q, to, after, after_deficit));
-                }
-                let merged = deficit.saturating_sub(after_deficit) as f64 / cost;
-                if merging && after_deficit < deficit && best_merge.is_none_or(|(g, ..)| merged > g) {
-                    best_merge = Some((merged, q, to, after, after_deficit));
-                }
-            }
-        }
-        let Some((_, q, to, after, after_deficit)) = best.or(best_merge) else { return true };
-        st.levels[q] = to;
-        (risk, deficit) = (after, after_deficit);
-    }
-    false
-}
-
-/// Hides one quasi-identifier at a time in the records at risk (the one that leaves the fewest
-/// at risk), then completes a group of fully hidden records that is still too small.
-fn suppress(st: &mut State) {
-    let q_count = st.cols.len();
-    let all = st.all();
-    for _ in 0..q_count {
-        let keys = st.keys();
-        let groups = st.groups(&keys);
-        let risky: Vec<usize> = (0..keys.len()).filter(|&r| !st.safe(&groups[&keys[r]])).collect();
-        if risky.is_empty() {
-            return;
-        }
-        // Safe groups keep their records: only the records at risk move, so a trial regroups
-        // them alone against the safe groups.
-        let mut best: Option<(usize, usize)> = None;
-        for q in 0..q_count {
-            if st.dropped(q) || risky.iter().all(|&r| st.hidden[r] >> q & 1 == 1) {
-                continue;
-            }
-            let mut moved: HashMap<Key, Group> = HashMap::default();
-            for &r in &risky {
-                st.add(moved.entry(st.key(r, st.hidden[r] | 1 << q)).or_insert_with(|| st.group()), r, st.goal.l);
-            }
-            let left: usize = moved
-                .iter()
-                .filter(|(key, g)| {
-                    let mut merged: Group = Group::clone(g);
-                    if let Some(safe) = groups.get(key).filter(|s| st.safe(s)) {
-                        merged.merge(safe);
-                    }
-                    !st.safe(&merged)
-                })
-                .map(|(_, g)| g.count)
-                .sum();
-            // Fewest left at risk; on a tie, the question with the most distinct answers.
-            let better = match best {
-                None => true,
-                Some((l, b)) => {
-                    left < l || left == l && st.cols[q].shown[st.levels[q]].len() > st.cols[b].shown[st.levels[b]].len()
-                }
-            };
-            if better {
-                best = Some((left, q));
-            }
-        }
-        let Some((_, q)) = best else { break };
-        for &r in &risky {
-            st.hidden[r] |= 1 << q;
-        }
-    }
-    // What is left at risk has everything hidden: one group. Too small, it takes records (the
-    // last of the largest groups, while they stay safe) until it is safe.
-    let keys = st.keys();
-    let mut groups = st.groups(&keys);
-    let blank = st.key(0, all);
-    if groups.get(&blank).is_none_or(|g| st.safe(g)) {
-        return;
-    }
-    let mut donors: Vec<(usize, Key)> =
-        groups.iter().filter(|(k, _)| **k != blank).map(|(k, g)| (g.count, *k)).collect();
-    donors.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, key) in donors {
-        for r in (0..keys.len()).rev() {
-            if keys[r] != key || st.hidden[r] == all {
-                continue;
-            }
-            let donor = &groups[&key];
-            let mut smaller = Group::clone(donor);
-            smaller.count -= 1;
-            if smaller.count < st.goal.k {
-                break;
-            }
-            // With l asked, a donor gives only what keeps it l-diverse: recount it without r.
-            if st.goal.l > 1 {
-                let mut recount = st.group();
-                for (r2, k2) in keys.iter().enumerate() {
-                    if *k2 == key && r2 != r && st.hidden[r2] != all {
-                        st.add(&mut recount, r2, st.goal.l);
-                    }
-                }
-                if !st.safe(&recount) {
-                    continue;
-                }
-                smaller = recount;
-            }
-            st.hidden[r] = all;
-            groups.insert(key, smaller);
-            st.add(groups.entry(blank).or_insert_with(|| st.group()), r, st.goal.l);
-            if groups.get(&blank).is_some_and(|g| st.safe(g)) {
-                return;
-            }
-        }
-    }
-    // No group could spare a record: whole groups join it, the smallest first.
-    let mut whole: Vec<(usize, Key)> =
-        groups.iter().filter(|(k, _)| **k != blank).map(|(k, g)| (g.count, *k)).collect();
-    whole.sort();
-    for (_, key) in whole {
-        for (r, k) in keys.iter().enumerate() {
-            if *k == key && st.hidden[r] != all {
-                st.hidden[r] = all;
-                st.add(groups.entry(blank).or_insert_with(|| st.group()), r, st.goal.l);
-            }
-        }
-        if groups.get(&blank).is_some_and(|g| st.safe(g)) {
-            return;
-        }
-    }
 }
 
 /// Writes the levels and hidden values into the records and the outcome.
