@@ -2,9 +2,9 @@
 //!
 //! Each quasi-identifier is at a level (0 = as answered, then one per declared step); a choice of
 //! levels for all of them is a node of the lattice. Every node is completed by local
-//! suppression: the records still at risk have one quasi-identifier hidden at a time, the one
-//! that leaves the fewest at risk, until none is; a group of records with everything hidden that
-//! is still too small takes records from the largest groups. What a node loses is its
+//! suppression ([`suppress`]): the records still at risk have quasi-identifiers hidden, question
+//! by question or record by record, whichever loses less; a group of records with everything
+//! hidden that is still too small takes records from the largest groups. What a node loses is its
 //! coarsening plus its hiding (the generalised information loss, [`State::lost`]).
 //!
 //! When the lattice is small enough (the bundled questionnaires' have 48 nodes or fewer), every
