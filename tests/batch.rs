@@ -1491,6 +1491,44 @@ fn headquarters_warns_when_the_newest_version_of_a_form_relabels_what_an_older_o
     });
 }
 
+/// Headquarters keeps its own register of flat releases, on either database: a release made
+/// otherwise than the form's last one is refused unless said to be new, and unsaid settings
+/// are the last release's.
+#[test]
+fn headquarters_refuses_flat_files_made_otherwise_than_its_last_release_unless_said_new() {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let a = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&a);
+        let out = tempfile::tempdir().unwrap();
+        a.approved(&[answers(1), answers(2)]);
+        hq.import(&a.export(&out.path().join("a"))).unwrap();
+        let export = |to: &str, extra: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_fourmi"))
+                .args(["hq", "export", "csv", "--yes", "--form", "fieldtest"])
+                .args(extra)
+                .args(hq.cli_args())
+                .arg("--to")
+                .arg(out.path().join(to))
+                .output()
+                .unwrap()
+        };
+        ok(&export("one", &["--k", "1"]));
+        let refused = export("two", &["--k", "2"]);
+        assert!(!refused.status.success());
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("were written on"), "{refused:?}");
+        assert!(!out.path().join("two").exists(), "nothing is written");
+        let same = export("three", &[]);
+        ok(&same);
+        assert!(String::from_utf8_lossy(&same.stdout).contains("k 1, l 1"), "{same:?}");
+        ok(&export("four", &["--k", "2", "--new-release"]));
+        let mut db = Hq::open_at(&hq.database).unwrap();
+        use fourmi::store::ReleaseRegister;
+        let options: Vec<String> = db.releases("fieldtest").unwrap().into_iter().map(|r| r.options).collect();
+        assert_eq!(options, ["k=2 l=1 coarsen=day", "k=1 l=1 coarsen=day", "k=1 l=1 coarsen=day"]);
+    });
+}
+
 /// Runs a query on headquarters' database as its owner: the views' rows as text.
 fn query(hq: &Headquarters, sql: &str) -> Vec<Vec<String>> {
     match &hq.database {

@@ -517,7 +517,7 @@ fn two_flat_releases_cannot_be_joined_on_their_record_keys() {
         let col = r.headers().unwrap().iter().position(|h| h == "_uuid").unwrap();
         r.records().map(|row| row.unwrap()[col].to_string()).collect()
     };
-    let (a, b) = (keys("5", "a"), keys("10", "b"));
+    let (a, b) = (keys("5", "a"), keys("5", "b"));
     assert_eq!(a.len(), 60);
     // Nor row by row: each set has its records in an order of its own, and times to the day.
     let column = |to: &str, name: &str| -> Vec<String> {
@@ -531,6 +531,45 @@ fn two_flat_releases_cannot_be_joined_on_their_record_keys() {
     assert!(a.iter().all(|k| !b.contains(k)), "no key is shared between the two releases");
     let ids = String::from_utf8_lossy(&fourmi(&["records", "list"]).stdout).into_owned();
     assert!(a.iter().all(|k| !ids.contains(k.as_str())), "no key is a record's id");
+}
+
+/// Two sets of flat files of the same records anonymised otherwise can be laid side by side:
+/// what one coarsened or hid, the other may show. A release made otherwise than the form's last
+/// one is refused, and writes nothing, unless its writer says the last files were never given
+/// out; unsaid settings are the last release's.
+#[test]
+fn flat_files_made_otherwise_than_the_last_release_are_refused_unless_said_to_be_a_new_release() {
+    let (tmp, fourmi) = laptop(60);
+    let export = |to: &str, extra: &[&str]| {
+        let dir = tmp.path().join(to);
+        let mut args = vec!["records", "export", "csv", "--yes", "--form", "sdc", "--to", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        (fourmi(&args), dir)
+    };
+    let said = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    let (first, _) = export("a", &["--k", "5", "--coarsen", "month"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(!said(&first).contains("Last flat files"), "the first release has none before it");
+    for other in [&["--k", "10"][..], &["--coarsen", "day"], &["--l", "2"]] {
+        let (refused, dir) = export("b", other);
+        assert!(!refused.status.success(), "{other:?}: {}", said(&refused));
+        let err = String::from_utf8_lossy(&refused.stderr);
+        assert!(err.contains("were written on") && err.contains("--new-release"), "{other:?}: {err}");
+        assert!(!dir.exists(), "nothing is written: {other:?}");
+    }
+    // Unsaid settings are the last release's.
+    let (same, dir) = export("c", &[]);
+    assert!(same.status.success(), "{}", String::from_utf8_lossy(&same.stderr));
+    assert!(said(&same).contains("k 5, l 1, timestamps to the month") && said(&same).contains("the same settings"));
+    let mut r = csv::Reader::from_path(dir.join("sdc.csv")).unwrap();
+    let col = r.headers().unwrap().iter().position(|h| h == "_started_at").unwrap();
+    assert!(r.records().all(|row| row.unwrap()[col].len() == 7), "times to the month, as the last release");
+    let (new, _) = export("d", &["--k", "10", "--new-release"]);
+    assert!(new.status.success(), "{}", String::from_utf8_lossy(&new.stderr));
+    assert!(said(&new).contains("other settings"), "{}", said(&new));
+    // The new release is the last one now.
+    let (after, _) = export("e", &["--check"]);
+    assert!(said(&after).contains("k 10, l 1, timestamps to the month") && said(&after).contains("3 releases in all"));
 }
 
 /// The report's preview is the files' own first rows: the records are put in the release's

@@ -18,6 +18,7 @@ fn app(dir: &Path) -> Harness<'static, App> {
 
 /// Replaces the text of the box labelled `label`.
 fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    scroll_to(h, label);
     h.get_by_label(label).click();
     h.run();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -31,6 +32,16 @@ fn type_into(h: &mut Harness<'_, App>, label: &str, text: &str) {
 fn click(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_label(label).click();
     settle(h);
+}
+
+/// Scrolls `label` into view, as a user does before clicking what lies below the window.
+fn scroll_to(h: &mut Harness<'_, App>, label: &str) {
+    let screen = h.ctx.content_rect();
+    let node = h.get_by_label(label);
+    if !screen.contains_rect(node.rect()) {
+        node.scroll_to_me();
+        h.run();
+    }
 }
 
 /// Lets the app settle, waiting for the work it runs on another thread (setup, an unlock, a
@@ -1240,4 +1251,36 @@ fn a_headquarters_folder_opens_on_its_screens_and_a_dropped_batch_is_imported_wi
     let csv = std::fs::read_dir(&files).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect::<Vec<_>>();
     assert!(csv.iter().any(|f| f.to_string_lossy().ends_with("-codebook.csv")), "{csv:?}");
     assert!(csv.iter().any(|f| f.to_string_lossy().ends_with(".do")), "{csv:?}");
+
+    // Files made otherwise than the last ones are refused until the writer takes the last
+    // settings or says the last files were never given out.
+    click(&mut h, "Timestamps");
+    click(&mut h, "month only");
+    click(&mut h, "Prepare the files");
+    assert!(visible(&h, "Last flat files of") && visible(&h, "other settings"), "the last release is named");
+    assert!(visible(&h, "were written on"), "why these files are refused");
+    let write_disabled = |h: &Harness<'_, App>| {
+        use egui_kittest::kittest::NodeT;
+        h.get_by_label("Write the files").accesskit_node().is_disabled()
+    };
+    assert!(write_disabled(&h), "files made otherwise are not written");
+    click(&mut h, "Use the last files' settings");
+    assert!(visible(&h, "the same settings."), "the last settings are taken: {:?}", h.root());
+    assert!(!write_disabled(&h), "files made as the last ones are written");
+    click(&mut h, "Timestamps");
+    click(&mut h, "month only");
+    click(&mut h, "Prepare the files");
+    click(&mut h, "The last files were never given to anyone: write these as a new release");
+    assert!(!write_disabled(&h), "a new release is written once said");
+    let month = tmp.path().join("by month");
+    type_into(&mut h, "Write into the folder", &month.display().to_string());
+    scroll_to(&mut h, "Write the files");
+    click(&mut h, "Write the files");
+    assert!(visible(&h, "records written"), "the new release is written: {:?}", h.root());
+    let mut hq = fourmi::store::hq::Hq::open(&hq_dir).unwrap();
+    use fourmi::store::ReleaseRegister;
+    let form = hq.form_ids().unwrap()[0].clone();
+    let releases = hq.releases(&form).unwrap();
+    assert_eq!(releases.len(), 2, "each release is registered: {releases:?}");
+    assert!(releases[0].options.contains("coarsen=month") && releases[1].options.contains("coarsen=day"));
 }

@@ -462,6 +462,12 @@ err-batch-identity = Cannot use the identity file { $detail }.
 err-batch-io = { $detail }
 err-flat-no-form-hq = There is no record of a questionnaire { $form } here (questionnaires: { $known }). Check the form id.
 err-flat-no-form-laptop = There is no approved record of a questionnaire { $form } on this laptop: approve records first, or check the form id.
+err-release-differs = Flat files of { $form } were written on { $at } with k { $k }, l { $l } and { $coarsen ->
+        [none] exact timestamps
+        [day] timestamps to the day
+        [month] timestamps to the month
+       *[other] unknown settings
+    }. Files anonymised otherwise can be laid beside them, and what one set hid the other may show. Write with the same settings; only if those files were never given to anyone, write a new release (--new-release on the command line; on the screen, the box below).
 err-table-no-records = There is no finished record of the questionnaire { $form } here yet.
 err-table-unknown = The questionnaire has no question { $question }.
 err-table-not-select = { $question } is not a choice question: tables count the choices of select_one and select_multiple questions.
@@ -567,6 +573,8 @@ hq-files-intro = Every record of one form, anonymised over all of them as a batc
 hq-files-no-forms = No records yet: import batches first.
 hq-files-form = Form
 hq-files-check = Prepare the files
+hq-files-use-earlier = Use the last files' settings
+hq-files-new-release = The last files were never given to anyone: write these as a new release
 hq-files-write = Write the files
 hq-files-writing = Writing the files...
 hq-files-report = Before writing: what the files will hold
@@ -617,6 +625,18 @@ cli-need-to = Say where to write the batch: --to FOLDER (or --check to see the r
 cli-demo-need-dir = Say where to put the demo data: --data-dir FOLDER (a new folder; your own data is not touched).
 err-days-reversed = From { $since } to { $until } is no time at all: the first day comes after the last. Swap them.
 err-not-a-day = { $value } is not a date: write it as year-month-day, for example 2026-03-31.
+release-earlier = Last flat files of { $form }: { $at }, { $records } records, k { $k }, l { $l }, { $coarsen ->
+        [none] exact timestamps
+        [day] timestamps to the day
+        [month] timestamps to the month
+       *[other] unknown settings
+    } ({ $count ->
+        [one] the only release
+       *[other] { $count } releases in all
+    }); these files are made with { $same ->
+        [yes] the same settings.
+       *[no] other settings.
+    }
 cli-confirm-files = Write these files? [y/N]
 cli-confirm-files-needs-yes = The files are written once confirmed: pass --yes to write without asking.
 cli-files-not-written = Nothing written: answer y to write the files, or pass --yes.

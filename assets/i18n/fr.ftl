@@ -478,6 +478,12 @@ err-batch-identity = Impossible d'utiliser le fichier d'identité { $detail }.
 err-batch-io = { $detail }
 err-flat-no-form-hq = Il n'y a ici aucune fiche d'un questionnaire { $form } (questionnaires : { $known }). Vérifiez l'identifiant du formulaire.
 err-flat-no-form-laptop = Il n'y a sur cet ordinateur aucune fiche approuvée d'un questionnaire { $form } : approuvez d'abord des fiches, ou vérifiez l'identifiant du formulaire.
+err-release-differs = Des fichiers plats de { $form } ont été écrits le { $at } avec k { $k }, l { $l } et { $coarsen ->
+        [none] les heures exactes
+        [day] les heures ramenées au jour
+        [month] les heures ramenées au mois
+       *[other] des réglages inconnus
+    }. Des fichiers anonymisés autrement peuvent être posés à côté, et ce que l'un a caché, l'autre peut le montrer. Écrivez avec les mêmes réglages ; seulement si ces fichiers n'ont été remis à personne, écrivez une nouvelle diffusion (--new-release en ligne de commande ; à l'écran, la case ci-dessous).
 err-table-no-records = Il n'y a encore ici aucune fiche terminée du questionnaire { $form }.
 err-table-unknown = Le questionnaire n'a pas de question { $question }.
 err-table-not-select = { $question } n'est pas une question à choix : les tableaux comptent les choix des questions select_one et select_multiple.
@@ -583,6 +589,8 @@ hq-files-intro = Toutes les fiches d'un formulaire, anonymisées ensemble comme 
 hq-files-no-forms = Aucune fiche pour l'instant : importez d'abord des lots.
 hq-files-form = Formulaire
 hq-files-check = Préparer les fichiers
+hq-files-use-earlier = Reprendre les réglages des derniers fichiers
+hq-files-new-release = Les derniers fichiers n'ont été remis à personne : écrire ceux-ci comme une nouvelle diffusion
 hq-files-write = Écrire les fichiers
 hq-files-writing = Écriture des fichiers...
 hq-files-report = Avant d'écrire : ce que contiendront les fichiers
@@ -633,6 +641,18 @@ cli-need-to = Dites où écrire le lot : --to DOSSIER (ou --check pour ne voir q
 cli-demo-need-dir = Dites où mettre les données de démonstration : --data-dir DOSSIER (un nouveau dossier ; vos données ne sont pas touchées).
 err-days-reversed = Du { $since } au { $until }, il n'y a aucun jour : le premier jour vient après le dernier. Inversez-les.
 err-not-a-day = { $value } n'est pas une date : écrivez-la année-mois-jour, par exemple 2026-03-31.
+release-earlier = Derniers fichiers plats de { $form } : { $at }, { $records } fiches, k { $k }, l { $l }, { $coarsen ->
+        [none] heures exactes
+        [day] heures ramenées au jour
+        [month] heures ramenées au mois
+       *[other] réglages inconnus
+    } ({ $count ->
+        [one] seule diffusion
+       *[other] { $count } diffusions en tout
+    }) ; ces fichiers-ci sont faits avec { $same ->
+        [yes] les mêmes réglages.
+       *[no] d'autres réglages.
+    }
 cli-confirm-files = Écrire ces fichiers ? [o/N]
 cli-confirm-files-needs-yes = Les fichiers sont écrits une fois confirmés : ajoutez --yes pour écrire sans qu'on vous le demande.
 cli-files-not-written = Rien n'a été écrit : répondez o pour écrire les fichiers, ou ajoutez --yes.

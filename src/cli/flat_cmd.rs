@@ -9,8 +9,8 @@ use crate::batch::anonymise::Options;
 pub use crate::flat::release::version_warnings;
 use crate::flat::release::{Format, Layout, Release};
 use crate::flat::write;
-use crate::store::Store;
 use crate::store::hq::Hq;
+use crate::store::{ReleaseRegister, Store};
 
 /// The file kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,19 +80,24 @@ pub struct FlatArgs {
     #[command(flatten)]
     csv: CsvArgs,
     /// Every combination of quasi-identifiers is shared by at least k records in the files
-    /// (answers coarsened, then hidden, until it holds); 1 to 100, default: 5 (on a laptop, its
-    /// setting).
+    /// (answers coarsened, then hidden, until it holds); 1 to 100. Default: the settings of the
+    /// form's last flat files, else 5 (on a laptop, its setting).
     #[arg(long)]
     k: Option<usize>,
     /// Every such group holds at least l distinct answers of each question marked `sensitive`
-    /// (1 to 20; 1: not asked).
-    #[arg(long, default_value_t = 1)]
-    l: usize,
+    /// (1 to 20; 1: not asked). Default: the last flat files' setting, else 1.
+    #[arg(long)]
+    l: Option<usize>,
     /// Timestamp precision in the files (the interview's start and end, consent, the status
     /// history, date-time answers): none, day or month. Exact times make records easy to find
-    /// again in another set of files.
-    #[arg(long, default_value = "day")]
-    coarsen: String,
+    /// again in another set of files. Default: the last flat files' setting, else day.
+    #[arg(long)]
+    coarsen: Option<String>,
+    /// Write with other settings than the form's last flat files: say so only when those files
+    /// were never given to anyone (two sets anonymised otherwise can be laid side by side, and
+    /// what one hid the other may show).
+    #[arg(long)]
+    new_release: bool,
     /// Print the report (what anonymisation does to the records) and write nothing.
     #[arg(long)]
     check: bool,
@@ -115,11 +120,30 @@ pub fn check_goal(k: Option<usize>, l: usize) -> Result<(), String> {
 }
 
 impl FlatArgs {
-    fn options(&self, k: usize) -> Result<Options, String> {
-        check_goal(Some(k), self.l)?;
-        let coarsen = crate::batch::anonymise::Coarsen::parse(&self.coarsen)
-            .ok_or_else(|| super::tr().ta("cli-bad-coarsen", &[("value", self.coarsen.clone().into())]))?;
-        Ok(Options { coarsen, k, l: self.l })
+    /// The settings asked for; what is not asked is as the form's last flat files had it
+    /// (`earlier`), else `k` and `l` 1 and timestamps to the day.
+    fn options(
+        &self,
+        earlier: Option<Option<Options>>,
+        k: impl FnOnce() -> Result<usize, String>,
+    ) -> Result<Options, String> {
+        use crate::batch::anonymise::Coarsen;
+        let before = earlier.flatten();
+        let k = match (self.k, before) {
+            (Some(k), _) => k,
+            (None, Some(b)) => b.k,
+            (None, None) => k()?,
+        };
+        let l = self.l.or(before.map(|b| b.l)).unwrap_or(1);
+        check_goal(Some(k), l)?;
+        let coarsen = match (&self.coarsen, before) {
+            (Some(c), _) => {
+                Coarsen::parse(c).ok_or_else(|| super::tr().ta("cli-bad-coarsen", &[("value", c.clone().into())]))?
+            }
+            (None, Some(b)) => b.coarsen,
+            (None, None) => Coarsen::Day,
+        };
+        Ok(Options { coarsen, k, l })
     }
 }
 
@@ -134,18 +158,23 @@ impl FlatArgs {
     }
 }
 
-/// Prints the report, writes the files, prints what was written.
-fn write_all(release: &Release, args: &FlatArgs) -> Result<(), String> {
+/// Prints the report and the form's last release, writes the files, registers them, prints what
+/// was written.
+fn write_all(release: &Release, args: &FlatArgs, register: &mut dyn ReleaseRegister) -> Result<(), String> {
     super::batch_cmd::print_report(&release.prepared, args.details);
+    if let Some(line) = release.earlier_line(&super::tr()) {
+        println!("{line}");
+    }
     if args.check {
         return Ok(());
     }
-    // Out of reach, nothing is written, and nothing is asked (the report above says why).
-    crate::batch::export::check_reached(&release.prepared).map_err(say)?;
+    // Out of reach, or made otherwise than the last release, nothing is written, and nothing is
+    // asked (the report above says why).
+    release.check(args.new_release).map_err(say)?;
     if !args.yes && !super::session::confirmed("cli-confirm-files", "cli-confirm-files-needs-yes") {
         return Err(super::tr().t("cli-files-not-written"));
     }
-    let written = release.write(&args.to, &args.layout()).map_err(say)?;
+    let written = release.write(&args.to, &args.layout(), register, args.new_release).map_err(say)?;
     let tr = super::tr();
     let n = |v: usize| (v as i64).into();
     println!(
@@ -166,17 +195,19 @@ pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
     for w in version_warnings(hq, &args.form) {
         eprintln!("warning: {w}");
     }
-    let release = Release::at_headquarters(hq, &args.form, &args.options(args.k.unwrap_or(5).max(1))?).map_err(say)?;
-    write_all(&release, args)
+    let earlier = hq.releases(&args.form).map_err(say)?;
+    let options = args.options(earlier.first().map(|e| Options::from_ledger(&e.options)), || Ok(5))?;
+    let release = Release::at_headquarters(hq, &args.form, &options).map_err(say)?;
+    write_all(&release, args, hq)
 }
 
 /// `fourmi records export`: this laptop's approved and exported records of the form, anonymised
 /// as a batch is (coordinators).
 pub fn laptop_export(store: &Store, args: &FlatArgs) -> Result<(), String> {
-    let k = match args.k {
-        Some(k) => k,
-        None => store.disclosure_k().map_err(say)?,
-    };
-    let release = Release::on_laptop(store, &args.form, &args.options(k)?).map_err(say)?;
-    write_all(&release, args)
+    let mut register = store;
+    let earlier = register.releases(&args.form).map_err(say)?;
+    let options =
+        args.options(earlier.first().map(|e| Options::from_ledger(&e.options)), || store.disclosure_k().map_err(say))?;
+    let release = Release::on_laptop(store, &args.form, &options).map_err(say)?;
+    write_all(&release, args, &mut register)
 }

@@ -12,7 +12,7 @@ use crate::batch::anonymise::Options;
 use crate::batch::export::{Prepared, check_reached, prepare};
 use crate::form::Compiled;
 use crate::store::hq::Hq;
-use crate::store::{RecordFilter, Selection, Store};
+use crate::store::{RecordFilter, ReleaseEntry, ReleaseRegister, Selection, Store};
 
 /// The file kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,10 @@ pub struct Release {
     pub form: Compiled,
     /// The records in the order the files will have them, and what anonymising them did.
     pub prepared: Prepared,
+    /// The settings the records were anonymised with.
+    pub options: Options,
+    /// The earlier releases of the form where these files are written, newest first.
+    pub earlier: Vec<ReleaseEntry>,
     /// This release's secret: its record keys and its order (see [`Release::new`]).
     secret: zeroize::Zeroizing<[u8; 32]>,
 }
@@ -82,7 +86,8 @@ impl Release {
             forms.insert(hash.clone(), compile(def)?);
         }
         let report = crate::batch::anonymise::anonymise(&mut records, &forms, options);
-        Ok(Release::new(form, Prepared::of_records(records, report)))
+        let earlier = hq.releases(form_id)?;
+        Ok(Release::new(form, Prepared::of_records(records, report), *options, earlier))
     }
 
     /// This laptop's approved and exported records of `form_id`, anonymised as a batch is.
@@ -96,25 +101,79 @@ impl Release {
         };
         let form = compile(&definition)?;
         let prepared = prepare(set, options)?;
-        Ok(Release::new(form, prepared))
+        let earlier = (&mut &*store).releases(form_id)?;
+        Ok(Release::new(form, prepared, *options, earlier))
     }
 
     /// A release of `prepared` with a secret of its own, its records put in an order of that
     /// secret: every set of files has the records in another order, so that two sets cannot be
     /// joined row by row and the order tells nothing of when interviews took place; and the
     /// report's preview shows the rows the files start with.
-    fn new(form: Compiled, mut prepared: Prepared) -> Release {
+    fn new(form: Compiled, mut prepared: Prepared, options: Options, earlier: Vec<ReleaseEntry>) -> Release {
         use rand::seq::SliceRandom;
         use rand::{RngCore, SeedableRng};
         let mut secret = zeroize::Zeroizing::new([0u8; 32]);
         rand::rngs::OsRng.fill_bytes(secret.as_mut());
         prepared.records.shuffle(&mut rand::rngs::StdRng::from_seed(*secret));
-        Release { form, prepared, secret }
+        Release { form, prepared, options, earlier, secret }
     }
 
-    /// Writes the files into `to` (created if missing, owner-only), once k was reached.
-    pub fn write(&self, to: &Path, layout: &Layout) -> Result<Written, BatchError> {
+    /// The settings of the newest earlier release, if it has any (a register entry that cannot
+    /// be read has none, and differs from every setting).
+    pub fn earlier_options(&self) -> Option<Option<Options>> {
+        self.earlier.first().map(|e| Options::from_ledger(&e.options))
+    }
+
+    /// The newest earlier release, when it was made with other settings than this one: files
+    /// anonymised otherwise can be laid beside its files, and what one coarsened or hid the
+    /// other may show.
+    pub fn differs(&self) -> Option<&ReleaseEntry> {
+        let newest = self.earlier.first()?;
+        (Options::from_ledger(&newest.options) != Some(self.options)).then_some(newest)
+    }
+
+    /// The line that names the form's newest earlier release, how many there were, and whether
+    /// this one is made with its settings.
+    pub fn earlier_line(&self, tr: &crate::i18n::Tr) -> Option<String> {
+        let last = self.earlier.first()?;
+        let mut args: Vec<(&str, fluent_bundle::FluentValue)> =
+            entry_args(&self.form.form.id, last).into_iter().map(|(k, v)| (k, v.into())).collect();
+        args.push(("same", if self.differs().is_some() { "no" } else { "yes" }.into()));
+        args.push(("count", (self.earlier.len() as i64).into()));
+        Some(tr.ta("release-earlier", &args))
+    }
+
+    /// Fails unless k was reached and, when the newest earlier release was made otherwise, the
+    /// writer says its files were never given out (`new_release`).
+    pub fn check(&self, new_release: bool) -> Result<(), BatchError> {
         check_reached(&self.prepared)?;
+        match (self.refusal(), new_release) {
+            (Some(said), false) => Err(BatchError::Said(said)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Why these files are refused unless they are a new release: the newest earlier release
+    /// was made otherwise.
+    pub fn refusal(&self) -> Option<crate::i18n::Said> {
+        let earlier = self.differs()?;
+        Some(crate::i18n::Said::new("err-release-differs", &entry_args(&self.form.form.id, earlier)))
+    }
+
+    /// Writes the files into `to` (created if missing, owner-only), once k was reached and
+    /// unless the newest earlier release was made otherwise and `new_release` (its files were
+    /// never given out) is not said. The release is registered in `register` before a file is
+    /// written: a release cut short may have left files.
+    pub fn write(
+        &self,
+        to: &Path,
+        layout: &Layout,
+        register: &mut dyn ReleaseRegister,
+        new_release: bool,
+    ) -> Result<Written, BatchError> {
+        self.check(new_release)?;
+        let records = self.prepared.records.len() as i64;
+        register.record_release(&self.form.form.id, &self.options.to_ledger(), records)?;
         self.write_files(to, layout).map_err(BatchError::Io)
     }
 
@@ -161,6 +220,24 @@ impl Release {
         }
         Ok(Written { records: self.prepared.records.len(), unplaced: filler.unplaced, files })
     }
+}
+
+/// An earlier release as messages name it: `form`, `at` (day and time), `records`, and its
+/// settings `k`, `l`, `coarsen` (`?` where the register's entry cannot be read).
+pub fn entry_args(form: &str, earlier: &ReleaseEntry) -> Vec<(&'static str, String)> {
+    let (k, l, coarsen) = match Options::from_ledger(&earlier.options) {
+        Some(o) => (o.k.to_string(), o.l.to_string(), o.coarsen.as_str().to_string()),
+        None => ("?".into(), "?".into(), "?".into()),
+    };
+    let at = earlier.at.get(..16).unwrap_or(&earlier.at).replace('T', " ");
+    vec![
+        ("form", form.to_string()),
+        ("at", at),
+        ("records", earlier.records.to_string()),
+        ("k", k),
+        ("l", l),
+        ("coarsen", coarsen),
+    ]
 }
 
 /// Warnings for whoever labels `form_id`'s records at headquarters with its newest version:

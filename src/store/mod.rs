@@ -23,6 +23,7 @@ pub mod keyring;
 mod queries;
 mod records;
 mod rekey;
+pub mod releases;
 pub mod roster;
 mod schema;
 mod search;
@@ -41,6 +42,7 @@ pub use audit::{AuditRow, ChainBreak};
 pub use batches::{BatchRow, ExportRecord, ExportSet, Selection, StatusChange, Tombstone};
 pub use queries::{Cancel, Finalised, Reader, RecordFilter, TallyBy};
 pub use records::{RecordRow, Status};
+pub use releases::{ReleaseEntry, ReleaseRegister};
 
 /// An account's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

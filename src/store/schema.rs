@@ -104,6 +104,9 @@ const MIGRATIONS: &[&str] = &[
     // 12: how each batch was anonymised (k, l, timestamps), so that writing it again gives the
     // very same answers (two versions of one record anonymised differently could be joined).
     "ALTER TABLE batches ADD COLUMN options TEXT;",
+    // 13: the register of flat releases (see `releases`): when each form's flat files were
+    // written, with which settings, over how many records.
+    "CREATE TABLE releases (id INTEGER PRIMARY KEY, form_id TEXT NOT NULL, at TEXT NOT NULL, options TEXT NOT NULL, records INTEGER NOT NULL);",
 ];
 
 /// The schema version this build writes.
@@ -183,6 +186,8 @@ const HQ_MIGRATIONS: &[&str] = &[
     // 7: a record's id across laptops (each import asks whether another laptop has it: without
     // this, every record of a batch read the whole table).
     "CREATE INDEX records_uuid ON records(uuid);",
+    // 8: the register of flat releases, as on a laptop (see `store::releases`).
+    "CREATE TABLE releases (id INTEGER PRIMARY KEY, form_id TEXT NOT NULL, at TEXT NOT NULL, options TEXT NOT NULL, records INTEGER NOT NULL);",
 ];
 
 /// Brings headquarters' database up to date.

@@ -42,6 +42,8 @@ pub struct FilesTab {
     release: Option<(Arc<Release>, Vec<String>)>,
     written: Option<Result<Written, String>>,
     error: Option<String>,
+    /// The writer says the form's last flat files, made otherwise, were never given out.
+    new_release: bool,
 }
 
 impl FilesTab {
@@ -61,6 +63,7 @@ impl FilesTab {
             release: None,
             written: None,
             error: None,
+            new_release: false,
         }
     }
 
@@ -91,6 +94,7 @@ impl FilesTab {
         self.release = None;
         self.written = None;
         self.error = None;
+        self.new_release = false;
         self.job = Some(rx);
     }
 
@@ -102,8 +106,17 @@ impl FilesTab {
         let layout = Layout { format: self.format, labels: self.labels.clone(), csv };
         let (tx, rx) = channel();
         let lang = tr.lang();
+        let place = self.place.clone();
+        let new_release = self.new_release;
         std::thread::spawn(move || {
-            let written = release.write(&to, &layout).map_err(|e| errors::batch_message(&Tr::new(lang), &e));
+            let tr = Tr::new(lang);
+            // The release is registered in headquarters' database as it is written.
+            let written = match Hq::open_at(&place) {
+                Err(e) => Err(errors::message(&tr, &e)),
+                Ok(mut hq) => {
+                    release.write(&to, &layout, &mut hq, new_release).map_err(|e| errors::batch_message(&tr, &e))
+                }
+            };
             let _ = tx.send(Msg::Written(written));
         });
         self.error = None;
@@ -184,19 +197,27 @@ impl FilesTab {
             ui.colored_label(style::ERROR, tr.ta("hq-files-failed", &[("detail", e.clone().into())]));
         }
         let mut write_now = false;
+        let mut earlier_settings = None;
         if let Some((release, warnings)) = &self.release {
+            let release = Arc::clone(release);
             for w in warnings {
                 ui.colored_label(style::ERROR, w);
             }
             export::report_ui(ui, &release.prepared, "hq-files-report", tr);
             ui.add_space(6.0);
+            earlier_settings = self.earlier_ui(ui, &release, tr);
             let languages = release.form.form.languages.clone();
             self.layout_ui(ui, &languages, tr);
             self.folder.ui(ui, tr);
-            let ready = !self.folder.text.trim().is_empty() && !busy;
+            let allowed = release.differs().is_none() || self.new_release;
+            let ready = !self.folder.text.trim().is_empty() && !busy && allowed;
             if ui.add_enabled(ready, egui::Button::new(tr.t("hq-files-write"))).clicked() {
                 write_now = true;
             }
+        }
+        if let (Some(o), Some(f)) = (earlier_settings, self.form.clone()) {
+            (self.coarsen, self.k, self.l) = (o.coarsen, o.k, o.l);
+            self.prepare(f, tr);
         }
         match &self.written {
             Some(Ok(w)) => {
@@ -216,6 +237,24 @@ impl FilesTab {
         if write_now {
             self.write(tr);
         }
+    }
+
+    /// The form's last flat files; when they were made otherwise, why these cannot simply be
+    /// written, a button that takes the last files' settings (returned when pressed), and the box
+    /// that says those files were never given out.
+    fn earlier_ui(&mut self, ui: &mut egui::Ui, release: &Release, tr: &Tr) -> Option<Options> {
+        let line = release.earlier_line(tr)?;
+        ui.label(line);
+        ui.colored_label(style::ERROR, tr.said(&release.refusal()?));
+        let mut taken = None;
+        if let Some(Some(o)) = release.earlier_options()
+            && ui.button(tr.t("hq-files-use-earlier")).clicked()
+        {
+            taken = Some(o);
+        }
+        ui.checkbox(&mut self.new_release, tr.t("hq-files-new-release"));
+        ui.add_space(6.0);
+        taken
     }
 
     fn layout_ui(&mut self, ui: &mut egui::Ui, languages: &[String], tr: &Tr) {

@@ -11,6 +11,7 @@
 
 mod db;
 mod merge;
+mod releases;
 mod schema_pg;
 pub mod versions;
 pub mod views;

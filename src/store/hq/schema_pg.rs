@@ -41,6 +41,10 @@ const STEPS: &[&str] = &[
     );
     CREATE INDEX labels_view ON analysis.labels(view, col);
     ",
+    // 2: the register of flat releases, as on SQLite (see `store::releases`).
+    "CREATE TABLE releases (
+        id BIGSERIAL PRIMARY KEY, form_id TEXT NOT NULL, at TEXT NOT NULL, options TEXT NOT NULL, records BIGINT NOT NULL
+    )",
 ];
 
 /// Brings the database up to date, one migrating process at a time.
