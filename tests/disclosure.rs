@@ -661,13 +661,18 @@ fn a_batch_whose_records_were_withdrawn_since_is_not_written_again_differently()
 }
 
 #[test]
-fn a_quasi_identifier_in_a_repeat_or_a_calculation_copying_one_is_pointed_out() {
+fn a_quasi_identifier_in_a_repeat_a_calculation_copying_one_or_a_choice_from_its_list_is_pointed_out() {
     use fourmi::form::generalise::{Unprotected, unprotected};
     let extra = r#"
 [[survey]]
 type = "calculate"
 name = "age_copy"
 calculation = "${age}"
+
+[[survey]]
+type = "select_one country"
+name = "departure"
+label."English (en)" = "Country the journey started from"
 
 [[survey]]
 type = "begin_repeat"
@@ -688,6 +693,7 @@ type = "end_repeat"
     let gaps = unprotected(&form.form);
     assert!(gaps.contains(&("age_copy".to_string(), Unprotected::Copies("age".into()))), "{gaps:?}");
     assert!(gaps.contains(&("member_age".to_string(), Unprotected::InRepeat("household".into()))), "{gaps:?}");
+    assert!(gaps.contains(&("departure".to_string(), Unprotected::SameList("nationality".into()))), "{gaps:?}");
     assert!(unprotected(&fourmi::form::from_definition(FORM).unwrap().form).is_empty());
     let file = tempfile::NamedTempFile::with_suffix(".toml").unwrap();
     std::fs::write(file.path(), &definition).unwrap();
@@ -695,6 +701,12 @@ type = "end_repeat"
     let said = format!("{}{}", String::from_utf8_lossy(&checked.stdout), String::from_utf8_lossy(&checked.stderr));
     assert!(said.contains("`member_age` is marked quasi_identifier inside the repeat `household`"), "{said}");
     assert!(said.contains("`age_copy` is calculated from the quasi-identifier `age`"), "{said}");
+    assert!(said.contains("`departure` chooses from the same list as the quasi-identifier `nationality`"), "{said}");
+    // The bundled questionnaires leave no such gap.
+    for bundled in ["forms/4mi-core.toml", "forms/4mi-covid19.toml"] {
+        let form = fourmi::form::from_definition(&std::fs::read_to_string(bundled).unwrap()).unwrap();
+        assert_eq!(unprotected(&form.form), [], "{bundled}");
+    }
 }
 
 #[test]

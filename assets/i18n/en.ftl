@@ -373,7 +373,7 @@ cli-hq-not-yet = note: laptop { $device } ({ $name }): { $n ->
 } { $list } not imported yet
 export-report-no-quasi = No question is marked quasi-identifier: no k-anonymity check.
 export-report-unprotected-repeat = Not covered, leaves as given (a quasi-identifier inside a repeat): { $list }. Ask it outside the repeat, or mark it personal.
-export-report-unprotected-copy = Not covered, leaves as computed (calculated from a quasi-identifier): { $list }. Mark it quasi_identifier or personal in the form.
+export-report-unprotected-copy = Not covered, leaves as it is (calculated from a quasi-identifier, or choosing from its list): { $list }. Mark it quasi_identifier or personal in the form (privacy none: it tells nothing of who answered).
 export-report-k-reached = k-anonymity: every combination of { $list } is shared by at least { $reached ->
     [one] one record
    *[other] { $reached } records

@@ -389,7 +389,7 @@ cli-hq-not-yet = note : ordinateur { $device } ({ $name }) : { $n ->
 } { $list } pas encore importé(s)
 export-report-no-quasi = Aucune question n'est marquée quasi-identifiante : pas de contrôle de k-anonymat.
 export-report-unprotected-repeat = Non couvert, part tel quel (un quasi-identifiant dans une répétition) : { $list }. Posez-le hors de la répétition, ou marquez-le personnel.
-export-report-unprotected-copy = Non couvert, part tel que calculé (calculé à partir d'un quasi-identifiant) : { $list }. Marquez-le quasi_identifier ou personnel dans le formulaire.
+export-report-unprotected-copy = Non couvert, part tel quel (calculé à partir d'un quasi-identifiant, ou choisi dans sa liste) : { $list }. Marquez-le quasi_identifier ou personal dans le formulaire (privacy none : il ne dit rien de qui a répondu).
 export-report-k-reached = k-anonymat : chaque combinaison de { $list } est partagée par au moins { $reached ->
     [one] une fiche
    *[other] { $reached } fiches

@@ -52,7 +52,7 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
                 .iter()
                 .filter_map(|(name, how)| match how {
                     Unprotected::InRepeat(r) if repeat => Some(format!("{name} ({r})")),
-                    Unprotected::Copies(q) if !repeat => Some(format!("{name} ({q})")),
+                    Unprotected::Copies(q) | Unprotected::SameList(q) if !repeat => Some(format!("{name} ({q})")),
                     _ => None,
                 })
                 .collect()

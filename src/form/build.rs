@@ -499,14 +499,15 @@ impl Builder {
             }
         }
         item.privacy = match row.text("privacy").trim().to_lowercase().replace('-', "_").as_str() {
-            "" => Privacy::None,
+            // `none` says it was thought of: an ordinary answer (see `generalise::unprotected`).
+            "" | "none" => Privacy::None,
             "personal" => Privacy::Personal,
             "quasi_identifier" | "quasi" | "qi" => Privacy::QuasiIdentifier,
             "sensitive" => Privacy::Sensitive,
             other => {
                 self.error(
                     row.pos_of("privacy"),
-                    format!("`privacy` is `personal`, `quasi_identifier` or `sensitive`, not `{other}`"),
+                    format!("`privacy` is `personal`, `quasi_identifier`, `sensitive` or `none`, not `{other}`"),
                 );
                 Privacy::None
             }

@@ -149,6 +149,9 @@ pub enum Unprotected {
     InRepeat(String),
     /// A calculation from this quasi-identifier, not marked itself: it leaves as computed.
     Copies(String),
+    /// A choice from the list of this quasi-identifier, with no `privacy` said (the country a
+    /// journey started from, beside nationality): it may tell the same, and leaves as given.
+    SameList(String),
 }
 
 /// The questions of `form` whose answers leave past disclosure control though they tell a
@@ -161,10 +164,10 @@ pub fn unprotected(form: &Form) -> Vec<(String, Unprotected)> {
             .find(|c| walk.iter().any(|(i, _)| i.kind == Kind::Repeat && i.name == **c))
             .map(|c| c.to_string())
     };
-    let covered: Vec<&str> = walk
+    let covered: Vec<&Item> = walk
         .iter()
         .filter(|(i, p)| i.privacy == Privacy::QuasiIdentifier && repeat_of(p).is_none())
-        .map(|(i, _)| i.name.as_str())
+        .map(|(i, _)| *i)
         .collect();
     let mut out = Vec::new();
     for (item, path) in &walk {
@@ -178,9 +181,17 @@ pub fn unprotected(form: &Form) -> Vec<(String, Unprotected)> {
                 let from = item
                     .calculation
                     .as_ref()
-                    .and_then(|c| c.references().iter().find(|r| covered.contains(&r.as_str())).cloned());
+                    .and_then(|c| c.references().iter().find(|r| covered.iter().any(|q| q.name == **r)).cloned());
+                // A question whose privacy is said (`none`) was thought of.
+                let same_list = (!item.cells.contains_key("privacy"))
+                    .then_some(item.choices.as_ref())
+                    .flatten()
+                    .and_then(|list| covered.iter().find(|q| q.choices.as_ref() == Some(list)))
+                    .map(|q| q.name.clone());
                 if let Some(q) = from {
                     out.push((item.name.clone(), Unprotected::Copies(q)));
+                } else if let Some(q) = same_list {
+                    out.push((item.name.clone(), Unprotected::SameList(q)));
                 }
             }
             Privacy::Personal => {}
