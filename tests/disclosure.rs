@@ -915,6 +915,29 @@ fn answers_that_arrive_hidden_count_as_lost_and_group_with_those_hidden_again() 
     assert_eq!(smallest_group(&records), out.k_reached, "the groups reported are the groups that leave");
 }
 
+#[test]
+fn answers_that_arrive_coarsened_leave_no_finer_with_the_rest_coarsened_alike_counted_and_reported() {
+    // Headquarters receives ages some laptops already banded (their batches), others exact.
+    let mut records = respondents(400, 31);
+    for r in records.iter_mut().step_by(2) {
+        let low = r["age"].as_i64().unwrap() / 5 * 5;
+        r.insert("age".into(), json!(format!("{low}-{}", low + 4)));
+    }
+    let banded = records.iter().filter(|r| r["age"].is_string()).count();
+    let out = run(&mut records, Goal { k: 5, l: 1 });
+    let age = out.qis.iter().find(|q| q.name == "age").unwrap();
+    assert_eq!((age.arrived, age.arrived_step.as_deref()), (banded, Some("bands=5")), "{age:?}");
+    assert!(age.step.is_some(), "the exact ages are coarsened as the bands that came: {age:?}");
+    // One column, one precision: no exact age beside the bands that came.
+    let ages: std::collections::BTreeSet<String> = records.iter().map(|r| text(r.get("age"))).collect();
+    assert!(ages.iter().all(|a| a == HIDDEN || a.contains('-')), "{ages:?}");
+    // A band that came counts as lost as the same band made here.
+    let mut exact = respondents(400, 31);
+    let made_here = run(&mut exact, Goal { k: 5, l: 1 });
+    assert!((out.loss - made_here.loss).abs() < 0.02, "came {} made here {}", out.loss, made_here.loss);
+    assert_eq!(smallest_group(&records), out.k_reached);
+}
+
 /// The coarsening is searched over every combination of steps; the hiding that completes each
 /// is a heuristic (the fewest values to hide is a hard problem), so one k lower may lose a
 /// little more, never much: the coordinator who lowers k, or drops l, keeps more.

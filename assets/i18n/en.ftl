@@ -381,6 +381,7 @@ export-report-k-reached = k-anonymity: every combination of { $list } is shared 
 export-report-k-short = k-anonymity NOT reached: asked { $k }, and with every answer hidden the smallest group has { $reached } records ({ $n } records in all). Export more records at once, or lower k.
 export-report-l = l-diversity over { $list }: at least { $reached } distinct answers in every group (asked: { $l }).
 export-report-nothing-coarsened = Coarsened: nothing (every answer as given).
+export-report-arrived = Came coarsened already (by the laptops before sending), and counted as lost: { $list }.
 export-report-coarsened = Coarsened: { $list }.
 export-report-nothing-hidden = Hidden: nothing.
 export-report-hidden = Hidden (*): { $list } ({ $all ->

@@ -397,6 +397,7 @@ export-report-k-reached = k-anonymat : chaque combinaison de { $list } est parta
 export-report-k-short = k-anonymat NON atteint : { $k } demandé, et avec toutes les réponses masquées le plus petit groupe a { $reached } fiches ({ $n } fiches en tout). Exportez plus de fiches à la fois, ou baissez k.
 export-report-l = l-diversité sur { $list } : au moins { $reached } réponses distinctes dans chaque groupe (demandé : { $l }).
 export-report-nothing-coarsened = Généralisé : rien (chaque réponse telle quelle).
+export-report-arrived = Arrivés déjà généralisés (par les ordinateurs avant l'envoi), et comptés comme perdus : { $list }.
 export-report-coarsened = Généralisé : { $list }.
 export-report-nothing-hidden = Masqué : rien.
 export-report-hidden = Masqué (*) : { $list } ({ $all ->

@@ -102,6 +102,15 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
                 tr.ta("export-report-coarsened", &[("list", coarsened.join(", ").into())])
             },
         ));
+        let arrived: Vec<String> = d
+            .qis
+            .iter()
+            .filter(|q| q.arrived > 0)
+            .map(|q| format!("{} {} ({})", q.name, q.arrived, q.arrived_step.clone().unwrap_or_default()))
+            .collect();
+        if !arrived.is_empty() {
+            out.push((Tone::Plain, tr.ta("export-report-arrived", &[("list", arrived.join(", ").into())])));
+        }
         let hidden: Vec<String> =
             d.qis.iter().filter(|q| q.hidden > 0).map(|q| format!("{} {}", q.name, q.hidden)).collect();
         let hidden = if hidden.is_empty() {

@@ -18,7 +18,7 @@ use serde_json::{Map, Value as J};
 mod search;
 
 use crate::form::generalise::{name as step_name, steps};
-use crate::form::{Compiled, Generalise, Privacy};
+use crate::form::{Choice, Compiled, Generalise, Privacy};
 
 pub use crate::form::generalise::HIDDEN;
 
@@ -42,6 +42,10 @@ pub struct QiReport {
     pub steps: usize,
     /// Answers hidden (`*`).
     pub hidden: usize,
+    /// Answers that came coarsened (at headquarters: by the laptops' batches).
+    pub arrived: usize,
+    /// The coarsest step answers came coarsened by.
+    pub arrived_step: Option<String>,
 }
 
 /// What disclosure control did to one form's records.
@@ -93,6 +97,10 @@ struct Column {
     /// The code of `*` among the answers, when some came hidden (at headquarters, from a
     /// laptop's batch): grouped with the answers hidden here.
     star: Option<u32>,
+    /// Per distinct answer, the level it came coarsened to (0: as answered; at headquarters, a
+    /// laptop's batch may have banded an age or mapped a nationality to its region): it is not
+    /// shown finer than that level, and loses at least what that level loses.
+    arrived: Vec<usize>,
 }
 
 fn answer_text(v: Option<&J>) -> String {
@@ -133,6 +141,43 @@ fn coarsen(step: &Generalise, value: &str, choice_column: &dyn Fn(&str, &str) ->
         }
         Generalise::Drop => return None,
     })
+}
+
+/// An answer that `step` coarsens into `value`, when `value` is not an answer but what `step`
+/// makes of one (a band `25-29`, a month `2019-06`, a region): headquarters receives answers a
+/// laptop's batch already coarsened.
+fn representative(step: &Generalise, value: &str, list: Option<&Vec<Choice>>) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() || v == HIDDEN {
+        return None;
+    }
+    match step {
+        Generalise::Bands(_) | Generalise::Breaks(_) => {
+            if v.parse::<f64>().is_ok() {
+                return None;
+            }
+            let low = |t: &str| t.trim().parse::<i64>().ok();
+            if let Some(t) = v.strip_prefix('<') {
+                return low(t).map(|n| (n - 1).to_string());
+            }
+            if let Some(t) = v.strip_suffix('+') {
+                return low(t).map(|n| n.to_string());
+            }
+            let (a, b) = v.get(1..)?.split_once('-').map(|(a, b)| (format!("{}{a}", &v[..1]), b))?;
+            low(b)?;
+            low(&a).map(|n| n.to_string())
+        }
+        Generalise::Month => (v.len() == 7).then(|| format!("{v}-15")),
+        Generalise::Year => (v.len() == 4).then(|| format!("{v}-06-15")),
+        Generalise::Map(col) => {
+            let list = list?;
+            if list.iter().any(|c| c.name == v) {
+                return None;
+            }
+            list.iter().find(|c| c.extra.get(col).is_some_and(|x| x == v)).map(|c| c.name.clone())
+        }
+        Generalise::Drop => None,
+    }
 }
 
 /// One question's answers coded: its distinct texts in the order they first appear, and each
@@ -208,15 +253,31 @@ impl Column {
         let choice_column = |value: &str, col: &str| {
             list.and_then(|cs| cs.iter().find(|c| c.name == value)).and_then(|c| c.extra.get(col).cloned())
         };
+        // Each answer that came coarsened, with the level it came at and an answer it could
+        // have been (which the coarser levels coarsen).
+        let came: Vec<Option<(usize, String)>> = values
+            .iter()
+            .map(|v| {
+                steps.iter().enumerate().find_map(|(j, step)| {
+                    let r = representative(step, v, list)?;
+                    (coarsen(step, &r, &choice_column).as_deref() == Some(v.as_str())).then_some((j + 1, r))
+                })
+            })
+            .collect();
         let mut levels = vec![(0..values.len() as u32).collect::<Vec<u32>>()];
         let mut shown = vec![values.iter().cloned().map(Some).collect::<Vec<_>>()];
-        for step in &steps {
+        for (j, step) in steps.iter().enumerate() {
             let mut seen: HashMap<Option<String>, u32> = HashMap::default();
             let mut out = Vec::new();
             let map = values
                 .iter()
-                .map(|v| {
-                    let c = coarsen(step, v, &choice_column);
+                .zip(&came)
+                .map(|(v, came)| {
+                    let c = match came {
+                        Some((at, r)) if j + 1 > *at => coarsen(step, r, &choice_column),
+                        Some(_) => Some(v.clone()),
+                        None => coarsen(step, v, &choice_column),
+                    };
                     *seen.entry(c).or_insert_with_key(|c| {
                         out.push(c.clone());
                         (out.len() - 1) as u32
@@ -245,7 +306,8 @@ impl Column {
                 cover.iter().map(|&c| c.saturating_sub(1) as f64 / others).collect()
             })
             .collect();
-        Column { name: item.name.clone(), codes, levels, shown, steps, counts, spread, star }
+        let arrived = came.iter().map(|c| c.as_ref().map_or(0, |(at, _)| *at)).collect();
+        Column { name: item.name.clone(), codes, levels, shown, steps, counts, spread, star, arrived }
     }
 
     /// Record `r`'s code at `level` (`hidden`: the code after every other).
@@ -263,16 +325,25 @@ impl Column {
         self.star == Some(original as u32)
     }
 
+    /// The coarsest level an answer came at (0: every answer as answered).
+    fn coarsest_arrival(&self) -> usize {
+        self.arrived.iter().zip(&self.counts).filter(|(_, n)| **n > 0).map(|(a, _)| *a).max().unwrap_or(0)
+    }
+
     /// Whether the answers are removed at `level` (a `drop` step).
     fn drops(&self, level: usize) -> bool {
         level > 0 && self.steps.get(level - 1) == Some(&Generalise::Drop)
     }
 
     /// What distinct answer `original` loses at `level` when not hidden: 1 when it came hidden
-    /// (a batch's `*` at headquarters); coarsened, the share of the other answers given that it
-    /// now cannot be told from ([`Column::spread`]).
+    /// (a batch's `*` at headquarters); coarsened, here or before it came, the share of the other
+    /// answers given that it now cannot be told from ([`Column::spread`]).
     fn lost_of(&self, level: usize, original: usize) -> f64 {
-        if self.arrived_hidden(original) { 1.0 } else { self.spread[level][self.levels[level][original] as usize] }
+        if self.arrived_hidden(original) {
+            return 1.0;
+        }
+        let level = level.max(self.arrived[original]);
+        self.spread[level][self.levels[level][original] as usize]
     }
 
     /// What the column's answers lose at `level` with none hidden here (`dropped`: each answer
@@ -589,7 +660,12 @@ pub fn protect(form: &Compiled, records: &mut [&mut Map<String, J>], goal: Goal)
     let sensitive =
         if goal.l > 1 && !sens_ids.is_empty() { Sensitive::code(form, &sens_ids, &view) } else { Sensitive::default() };
     // A question whose first step is `drop` (free text such as `nationality_other`) never leaves.
-    let levels: Vec<usize> = cols.iter().map(|c| usize::from(c.steps.first() == Some(&Generalise::Drop))).collect();
+    // One that came coarsened (a laptop banded its ages) leaves at least as coarse throughout,
+    // so that a column never mixes ages and bands.
+    let levels: Vec<usize> = cols
+        .iter()
+        .map(|c| usize::from(c.steps.first() == Some(&Generalise::Drop)).max(c.coarsest_arrival()))
+        .collect();
     let start = State { cols: &cols, levels, hidden: vec![0; n], sensitive: &sensitive, goal };
     fill(&mut outcome, &search::least_loss(start), records);
     outcome
@@ -627,6 +703,8 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
             step: (st.levels[q] > 0).then(|| step_name(&c.steps[st.levels[q] - 1])),
             steps: c.steps.len(),
             hidden: 0,
+            arrived: 0,
+            arrived_step: Some(c.coarsest_arrival()).filter(|a| *a > 0).map(|a| step_name(&c.steps[a - 1])),
         })
         .collect();
     let all = st.all();
@@ -647,6 +725,9 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
             }
             let hidden = st.hidden[r] >> q & 1 == 1;
             codes.push(c.code(r, level, hidden));
+            if c.arrived[original] > 0 {
+                outcome.qis[q].arrived += 1;
+            }
             if hidden || c.arrived_hidden(original) {
                 outcome.qis[q].hidden += 1;
                 answers.insert(c.name.clone(), J::String(HIDDEN.into()));
@@ -710,6 +791,38 @@ fn fill(outcome: &mut Outcome, st: &State, records: &mut [&mut Map<String, J>]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_a_step_already_coarsened_is_told_from_one_as_answered() {
+        let chad = Choice {
+            name: "chad".into(),
+            label: Default::default(),
+            extra: [("region".to_string(), "central_africa".to_string())].into(),
+            media: Default::default(),
+            pos: Default::default(),
+        };
+        let list = vec![chad];
+        let back = |step: &Generalise, v: &str| {
+            let none = |_: &str, _: &str| None;
+            let col = |name: &str, c: &str| list.iter().find(|x| x.name == name).and_then(|x| x.extra.get(c).cloned());
+            let r = representative(step, v, Some(&list))?;
+            let made =
+                if matches!(step, Generalise::Map(_)) { coarsen(step, &r, &col) } else { coarsen(step, &r, &none) };
+            (made.as_deref() == Some(v)).then_some(r)
+        };
+        assert_eq!(back(&Generalise::Bands(5), "25-29").as_deref(), Some("25"));
+        assert_eq!(back(&Generalise::Bands(10), "25-29"), None, "not a 10-year band");
+        assert_eq!(back(&Generalise::Bands(5), "27"), None, "an answer");
+        assert!(back(&Generalise::Breaks(vec![18, 25, 60]), "<18").is_some());
+        assert!(back(&Generalise::Breaks(vec![18, 25, 60]), "60+").is_some());
+        assert!(back(&Generalise::Breaks(vec![18, 25, 60]), "25-59").is_some());
+        assert_eq!(back(&Generalise::Month, "2019-06").as_deref(), Some("2019-06-15"));
+        assert_eq!(back(&Generalise::Month, "2019-06-03"), None);
+        assert_eq!(back(&Generalise::Map("region".into()), "central_africa").as_deref(), Some("chad"));
+        assert_eq!(back(&Generalise::Map("region".into()), "chad"), None, "a choice");
+        assert_eq!(back(&Generalise::Bands(5), "é-1"), None);
+        assert_eq!(back(&Generalise::Bands(5), HIDDEN), None);
+    }
 
     proptest::proptest! {
         /// The columns are read in two halves on two threads: the codes are those of one pass.
