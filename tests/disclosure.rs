@@ -572,6 +572,49 @@ fn flat_files_made_otherwise_than_the_last_release_are_refused_unless_said_to_be
     assert!(said(&after).contains("k 10, l 1, timestamps to the month") && said(&after).contains("3 releases in all"));
 }
 
+/// Flat files with choice labels: the preview shows the labels the files will have, an answer
+/// coarsened to a choice of another list (a neighbourhood to its city) has that choice's label,
+/// and a language the form does not have is refused, not silently replaced.
+#[test]
+fn labelled_flat_files_label_coarsened_answers_and_refuse_a_language_the_form_lacks() {
+    let (tmp, fourmi) = laptop(60);
+    let dir = tmp.path().join("labelled");
+    let out = fourmi(&[
+        "records",
+        "export",
+        "csv",
+        "--yes",
+        "--form",
+        "sdc",
+        "--k",
+        "10",
+        "--labels",
+        "en",
+        "--to",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let preview: Vec<&str> = said.lines().skip_while(|l| !l.contains("as they will leave")).skip(2).take(3).collect();
+    assert_eq!(preview.len(), 3, "{said}");
+    let codes = ["niamakoro", "sotuba", "kalaban", "chateau", "bamako", "gao", "female", "male", "guinea"];
+    for row in &preview {
+        assert!(!row.split('|').any(|c| codes.contains(&c.trim())), "a code in the preview: {row}");
+    }
+    let mut r = csv::Reader::from_path(dir.join("sdc.csv")).unwrap();
+    let col = r.headers().unwrap().iter().position(|h| h == "hood").unwrap();
+    let hoods: std::collections::BTreeSet<String> = r.records().map(|row| row.unwrap()[col].to_string()).collect();
+    let labels = ["Niamakoro", "Sotuba", "Kalaban", "Château", "Bamako", "Gao", "*", ""];
+    assert!(hoods.iter().all(|h| labels.contains(&h.as_str())), "{hoods:?}");
+    let nowhere = tmp.path().join("nowhere");
+    let to = nowhere.to_str().unwrap();
+    let refused = fourmi(&["records", "export", "csv", "--yes", "--form", "sdc", "--labels", "Klingon", "--to", to]);
+    assert!(!nowhere.exists(), "nothing is written");
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("no language Klingon") && err.contains("English (en)"), "{err}");
+}
+
 /// The report's preview is the files' own first rows: the records are put in the release's
 /// order before the report is made, not after.
 #[test]

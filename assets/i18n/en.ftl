@@ -469,6 +469,7 @@ err-release-differs = Flat files of { $form } were written on { $at } with k { $
         [month] timestamps to the month
        *[other] unknown settings
     }. Files anonymised otherwise can be laid beside them, and what one set hid the other may show. Write with the same settings; only if those files were never given to anyone, write a new release (--new-release on the command line; on the screen, the box below).
+err-labels-language = The questionnaire { $form } has no language { $lang } to label choices in (its languages: { $known }). Give one of them, as written or by its code (fr).
 err-table-no-records = There is no finished record of the questionnaire { $form } here yet.
 err-table-unknown = The questionnaire has no question { $question }.
 err-table-not-select = { $question } is not a choice question: tables count the choices of select_one and select_multiple questions.

@@ -485,6 +485,7 @@ err-release-differs = Des fichiers plats de { $form } ont été écrits le { $at
         [month] les heures ramenées au mois
        *[other] des réglages inconnus
     }. Des fichiers anonymisés autrement peuvent être posés à côté, et ce que l'un a caché, l'autre peut le montrer. Écrivez avec les mêmes réglages ; seulement si ces fichiers n'ont été remis à personne, écrivez une nouvelle diffusion (--new-release en ligne de commande ; à l'écran, la case ci-dessous).
+err-labels-language = Le questionnaire { $form } n'a pas de langue { $lang } dans laquelle étiqueter les choix (ses langues : { $known }). Donnez-en une, telle qu'écrite ou par son code (fr).
 err-table-no-records = Il n'y a encore ici aucune fiche terminée du questionnaire { $form }.
 err-table-unknown = Le questionnaire n'a pas de question { $question }.
 err-table-not-select = { $question } n'est pas une question à choix : les tableaux comptent les choix des questions select_one et select_multiple.

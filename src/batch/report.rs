@@ -20,8 +20,18 @@ pub enum Tone {
     Data,
 }
 
-/// The report's lines; `details` adds every group of quasi-identifiers.
-pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
+/// Choice labels in a language for the preview of flat files written with them (`--labels`).
+#[derive(Clone, Copy)]
+pub struct Labels<'a> {
+    /// The form whose lists label the answers.
+    pub form: &'a crate::form::Compiled,
+    /// The language, as the form names it.
+    pub lang: &'a str,
+}
+
+/// The report's lines; `details` adds every group of quasi-identifiers; the preview shows
+/// choices by their `labels` when the files will.
+pub fn lines(p: &Prepared, tr: &Tr, details: bool, labels: Option<Labels>) -> Vec<(Tone, String)> {
     let r = &p.report;
     let n = |v: usize| (v as i64).into();
     // Two sentences a line where they belong together, to keep the report short.
@@ -130,7 +140,11 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool) -> Vec<(Tone, String)> {
                     .iter()
                     .map(|q| match rec.answers.get(&q.name) {
                         None => "-".to_string(),
-                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(serde_json::Value::String(s)) => labels
+                            .filter(|l| l.form.form.id == f.form_id)
+                            .and_then(|l| l.form.answer_label(l.form.id(&q.name)?, s, l.lang))
+                            .unwrap_or(s)
+                            .to_string(),
                         Some(v) => crate::interview::from_json(v),
                     })
                     .collect(),

@@ -51,9 +51,9 @@ pub struct ExportArgs {
 }
 
 /// Prints the anonymisation report, in the language of the environment (`LANG=fr_...`).
-pub fn print_report(prepared: &export::Prepared, details: bool) {
+pub fn print_report(prepared: &export::Prepared, details: bool, labels: Option<crate::batch::report::Labels>) {
     let tr = super::tr();
-    for (_, line) in crate::batch::report::lines(prepared, &tr, details) {
+    for (_, line) in crate::batch::report::lines(prepared, &tr, details, labels) {
         println!("{line}");
     }
 }
@@ -102,7 +102,7 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
             Ok(p) => p,
             Err(e) => return fail(e),
         };
-        print_report(&prepared, args.details);
+        print_report(&prepared, args.details, None);
         if let Err(e) = export::check_reached(&prepared) {
             // Out of reach: nothing would be written (exit 1 for scripts, --check or not).
             return fail(e);
@@ -126,7 +126,7 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
     match export::export(&mut store, &selection, &opts, &dir) {
         Ok((written, prepared)) => {
             if args.yes {
-                print_report(&prepared, args.details);
+                print_report(&prepared, args.details, None);
             }
             println!("{}", super::written_line(&written.path));
             let tr = super::tr();

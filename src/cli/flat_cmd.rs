@@ -148,20 +148,22 @@ impl FlatArgs {
 }
 
 impl FlatArgs {
-    fn layout(&self) -> Layout {
+    fn layout(&self, labels: Option<String>) -> Layout {
         let format = match self.format {
             FlatFormat::Csv => Format::Csv,
             FlatFormat::Xlsx => Format::Xlsx,
             FlatFormat::Parquet => Format::Parquet,
         };
-        Layout { format, labels: self.labels.clone(), csv: self.csv.style() }
+        Layout { format, labels, csv: self.csv.style() }
     }
 }
 
 /// Prints the report and the form's last release, writes the files, registers them, prints what
 /// was written.
 fn write_all(release: &Release, args: &FlatArgs, register: &mut dyn ReleaseRegister) -> Result<(), String> {
-    super::batch_cmd::print_report(&release.prepared, args.details);
+    let labels = args.labels.as_deref().map(|l| release.language(l)).transpose().map_err(say)?;
+    let preview = labels.as_deref().map(|lang| crate::batch::report::Labels { form: &release.form, lang });
+    super::batch_cmd::print_report(&release.prepared, args.details, preview);
     if let Some(line) = release.earlier_line(&super::tr()) {
         println!("{line}");
     }
@@ -174,7 +176,7 @@ fn write_all(release: &Release, args: &FlatArgs, register: &mut dyn ReleaseRegis
     if !args.yes && !super::session::confirmed("cli-confirm-files", "cli-confirm-files-needs-yes") {
         return Err(super::tr().t("cli-files-not-written"));
     }
-    let written = release.write(&args.to, &args.layout(), register, args.new_release).map_err(say)?;
+    let written = release.write(&args.to, &args.layout(labels), register, args.new_release).map_err(say)?;
     let tr = super::tr();
     let n = |v: usize| (v as i64).into();
     println!(

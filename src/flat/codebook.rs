@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::form::{Compiled, Kind, text_in};
 
-use super::{Source, Table, choice_names};
+use super::{Source, Table};
 
 /// One column described.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,13 +82,8 @@ pub fn entries(form: &Compiled, tables: &[Table], lang: &str) -> Vec<Entry> {
     let label_of = |id: usize| -> String {
         text_in(&form.items[id].item.label, lang, default).unwrap_or(&form.items[id].item.name).to_string()
     };
-    let choice_label = |id: usize, name: &str| -> String {
-        form.choice_list(id)
-            .and_then(|cs| cs.iter().find(|c| c.name == name))
-            .and_then(|c| text_in(&c.label, lang, default))
-            .unwrap_or(name)
-            .to_string()
-    };
+    let choice_label =
+        |id: usize, name: &str| -> String { form.answer_label(id, name, lang).unwrap_or(name).to_string() };
     let mut out = Vec::new();
     for t in tables {
         let mut taken = HashSet::new();
@@ -98,10 +93,9 @@ pub fn entries(form: &Compiled, tables: &[Table], lang: &str) -> Vec<Entry> {
                 Source::Answer(id) => {
                     let item = &form.items[*id].item;
                     let pairs: Vec<(String, String)> = if item.kind == Kind::SelectOne {
-                        choice_names(form, *id)
+                        form.leaving_choices(*id)
                             .into_iter()
-                            .map(|n| (choice_label(*id, &n), n))
-                            .map(|(l, n)| (n, l))
+                            .map(|c| (c.name.clone(), choice_label(*id, &c.name)))
                             .collect()
                     } else {
                         Vec::new()

@@ -15,7 +15,7 @@ pub mod write;
 
 use serde_json::{Map, Value as J};
 
-use crate::form::{Compiled, ItemId, Kind, Privacy, text_in};
+use crate::form::{Compiled, ItemId, Kind, Privacy};
 use crate::store::hq::Record;
 
 /// What a column holds.
@@ -247,13 +247,7 @@ impl<'a> Filler<'a> {
         if !node.kind.is_select() {
             return raw;
         }
-        let list = self.form.choice_list(item);
-        let label = |name: &str| -> String {
-            list.and_then(|cs| cs.iter().find(|c| c.name == name))
-                .and_then(|c| text_in(&c.label, lang, &self.form.form.default_language))
-                .unwrap_or(name)
-                .to_string()
-        };
+        let label = |name: &str| -> String { self.form.answer_label(item, name, lang).unwrap_or(name).to_string() };
         match value {
             J::Array(names) => names.iter().filter_map(J::as_str).map(label).collect::<Vec<_>>().join("; "),
             _ => label(&raw),

@@ -132,6 +132,28 @@ impl Release {
         (Options::from_ledger(&newest.options) != Some(self.options)).then_some(newest)
     }
 
+    /// The form's language `asked` names, as the form writes it: `French (fr)`, its code `fr` or
+    /// its name `French`, in any case. Refused, with the form's languages, when it has none such.
+    pub fn language(&self, asked: &str) -> Result<String, BatchError> {
+        let want = asked.trim().to_lowercase();
+        let languages = &self.form.form.languages;
+        let found = languages.iter().find(|l| {
+            let l = l.to_lowercase();
+            let (name, code) = match l.split_once('(') {
+                Some((name, code)) => (name.trim().to_string(), code.trim_end_matches(')').trim().to_string()),
+                None => (l.trim().to_string(), String::new()),
+            };
+            l == want || name == want || (!code.is_empty() && code == want)
+        });
+        found.cloned().ok_or_else(|| {
+            let known = if languages.is_empty() { "-".to_string() } else { languages.join(", ") };
+            BatchError::Said(crate::i18n::Said::new(
+                "err-labels-language",
+                &[("form", self.form.form.id.clone()), ("lang", asked.to_string()), ("known", known)],
+            ))
+        })
+    }
+
     /// The line that names the form's newest earlier release, how many there were, and whether
     /// this one is made with its settings.
     pub fn earlier_line(&self, tr: &crate::i18n::Tr) -> Option<String> {
@@ -172,6 +194,9 @@ impl Release {
         new_release: bool,
     ) -> Result<Written, BatchError> {
         self.check(new_release)?;
+        if let Some(lang) = &layout.labels {
+            self.language(lang)?;
+        }
         let records = self.prepared.records.len() as i64;
         register.record_release(&self.form.form.id, &self.options.to_ledger(), records)?;
         self.write_files(to, layout).map_err(BatchError::Io)

@@ -132,6 +132,32 @@ impl Compiled {
     }
 }
 
+impl Compiled {
+    /// The choices an answer to `id` can leave as: its list's, then those of the lists its
+    /// `map=` steps name, as ODK's cascades name them (a neighbourhood coarsened to its city is a
+    /// choice of the list `city`); each name once.
+    pub fn leaving_choices(&self, id: ItemId) -> Vec<&super::model::Choice> {
+        let mut out: Vec<&super::model::Choice> =
+            self.choice_list(id).map(|cs| cs.iter().collect()).unwrap_or_default();
+        for step in super::generalise::steps(&self.items[id].item) {
+            let super::model::Generalise::Map(col) = step else { continue };
+            for c in self.form.choices.get(&col).into_iter().flatten() {
+                if !out.iter().any(|o| o.name == c.name) {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    /// The label in `lang` (else the form's default language) of `name` as an answer to `id`
+    /// leaves: a choice of its list, or what a `map=` step made of one.
+    pub fn answer_label(&self, id: ItemId, name: &str, lang: &str) -> Option<&str> {
+        let choice = self.leaving_choices(id).into_iter().find(|c| c.name == name)?;
+        super::model::text_in(&choice.label, lang, &self.form.default_language)
+    }
+}
+
 fn label_refs(item: &Item) -> Vec<String> {
     item.label.values().chain(item.hint.values()).flat_map(|t| super::check::text_references(t)).collect()
 }

@@ -298,7 +298,7 @@ impl ExportPage {
                 ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
             }
             Step::Checked(prepared) => {
-                report_ui(ui, prepared, "export-report", tr);
+                report_ui(ui, prepared, "export-report", tr, None);
                 ui.add_space(6.0);
                 self.folder.ui(ui, tr);
                 let empty = prepared.records.is_empty() && prepared.tombstones.is_empty();
@@ -410,10 +410,16 @@ pub(super) fn anonymise_options(ui: &mut egui::Ui, tr: &Tr, coarsen: &mut Coarse
 
 /// The anonymisation report (the same lines as the command line's).
 /// `heading` names what the lines are before (a batch leaving the laptop, flat files).
-pub(super) fn report_ui(ui: &mut egui::Ui, p: &Prepared, heading: &str, tr: &Tr) {
+pub(super) fn report_ui(
+    ui: &mut egui::Ui,
+    p: &Prepared,
+    heading: &str,
+    tr: &Tr,
+    labels: Option<crate::batch::report::Labels>,
+) {
     use crate::batch::report::Tone;
     ui.label(egui::RichText::new(tr.t(heading)).strong());
-    let lines = crate::batch::report::lines(p, tr, false);
+    let lines = crate::batch::report::lines(p, tr, false, labels);
     let mut i = 0;
     while let Some((tone, text)) = lines.get(i).cloned() {
         i += 1;

@@ -203,7 +203,9 @@ impl FilesTab {
             for w in warnings {
                 ui.colored_label(style::ERROR, w);
             }
-            export::report_ui(ui, &release.prepared, "hq-files-report", tr);
+            let lang = self.labels.clone();
+            let labels = lang.as_deref().map(|lang| crate::batch::report::Labels { form: &release.form, lang });
+            export::report_ui(ui, &release.prepared, "hq-files-report", tr, labels);
             ui.add_space(6.0);
             earlier_settings = self.earlier_ui(ui, &release, tr);
             let languages = release.form.form.languages.clone();
