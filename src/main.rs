@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// mimalloc: a headquarters import allocates and frees millions of small values on three
 /// threads, and the system allocator spent a third of the import's time on its own locks. (The
 /// benchmarks use it too, to measure what this binary does.)
@@ -20,7 +18,7 @@ fn main() -> ExitCode {
         }
         default(info)
     }));
-    let cli = fourmi::cli::Cli::parse();
+    let cli = fourmi::cli::parse_errors::parse_or_exit();
     let dir = cli.store.dir();
     match fourmi::cli::run(cli) {
         Some(code) => code,

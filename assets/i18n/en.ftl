@@ -639,6 +639,23 @@ release-earlier = Last flat files of { $form }: { $at }, { $records } records, k
         [yes] the same settings.
        *[no] other settings.
     }
+cli-parse-invalid-value = { $value } is not a value { $arg } takes{ $valid ->
+        [none] .
+       *[other] : it takes { $valid }.
+    }
+cli-parse-unknown-option = This command has no option { $arg }{ $hint ->
+        [none] .
+       *[other] ; did you mean { $hint }?
+    }
+cli-parse-unknown-command = There is no command { $arg }{ $hint ->
+        [none] .
+       *[other] ; did you mean { $hint }?
+    }
+cli-parse-missing = This command needs { $arg }.
+cli-parse-values = { $arg } was given too many or too few values.
+cli-parse-conflict = { $arg } cannot be given with { $with }.
+cli-parse-missing-command = Say which command to run.
+cli-parse-help = What each command takes: fourmi --help, fourmi COMMAND --help (in English).
 cli-confirm-files = Write these files? [y/N]
 cli-confirm-files-needs-yes = The files are written once confirmed: pass --yes to write without asking.
 cli-files-not-written = Nothing written: answer y to write the files, or pass --yes.

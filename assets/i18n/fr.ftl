@@ -655,6 +655,23 @@ release-earlier = Derniers fichiers plats de { $form } : { $at }, { $records } f
         [yes] les mêmes réglages.
        *[no] d'autres réglages.
     }
+cli-parse-invalid-value = { $value } n'est pas une valeur que prend { $arg }{ $valid ->
+        [none] .
+       *[other] : elle prend { $valid }.
+    }
+cli-parse-unknown-option = Cette commande n'a pas d'option { $arg }{ $hint ->
+        [none] .
+       *[other] ; vouliez-vous dire { $hint } ?
+    }
+cli-parse-unknown-command = Il n'y a pas de commande { $arg }{ $hint ->
+        [none] .
+       *[other] ; vouliez-vous dire { $hint } ?
+    }
+cli-parse-missing = Cette commande a besoin de { $arg }.
+cli-parse-values = { $arg } a reçu trop ou trop peu de valeurs.
+cli-parse-conflict = { $arg } ne peut pas être donné avec { $with }.
+cli-parse-missing-command = Dites quelle commande lancer.
+cli-parse-help = Ce que prend chaque commande : fourmi --help, fourmi COMMANDE --help (en anglais).
 cli-confirm-files = Écrire ces fichiers ? [o/N]
 cli-confirm-files-needs-yes = Les fichiers sont écrits une fois confirmés : ajoutez --yes pour écrire sans qu'on vous le demande.
 cli-files-not-written = Rien n'a été écrit : répondez o pour écrire les fichiers, ou ajoutez --yes.

@@ -33,11 +33,11 @@ pub struct ExportArgs {
     coarsen: String,
     /// Every combination of quasi-identifiers leaves shared by at least k records (answers are
     /// coarsened, then hidden, until it holds); 1 to 100, default: the laptop's setting (5).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     k: Option<usize>,
     /// Every such group holds at least l distinct answers of each question marked `sensitive`
     /// (1 to 20; 1: not asked).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     l: usize,
     /// Print the anonymisation report only; write nothing.
     #[arg(long)]

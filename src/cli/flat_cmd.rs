@@ -82,11 +82,11 @@ pub struct FlatArgs {
     /// Every combination of quasi-identifiers is shared by at least k records in the files
     /// (answers coarsened, then hidden, until it holds); 1 to 100. Default: the settings of the
     /// form's last flat files, else 5 (on a laptop, its setting).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     k: Option<usize>,
     /// Every such group holds at least l distinct answers of each question marked `sensitive`
     /// (1 to 20; 1: not asked). Default: the last flat files' setting, else 1.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     l: Option<usize>,
     /// Timestamp precision in the files (the interview's start and end, consent, the status
     /// history, date-time answers): none, day or month. Exact times make records easy to find

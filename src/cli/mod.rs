@@ -6,6 +6,7 @@ mod expr_cmd;
 mod flat_cmd;
 mod form_cmd;
 mod hq_cmd;
+pub mod parse_errors;
 mod records_cmd;
 mod session;
 mod tables_cmd;
