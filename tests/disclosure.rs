@@ -615,6 +615,15 @@ fn labelled_flat_files_label_coarsened_answers_and_refuse_a_language_the_form_la
     assert!(err.contains("no language Klingon") && err.contains("English (en)"), "{err}");
 }
 
+#[test]
+fn exporting_a_form_the_laptop_has_no_record_of_names_the_forms_it_has() {
+    let (_tmp, fourmi) = laptop(5);
+    let out = fourmi(&["export", "--check", "--form", "sdcc"]);
+    assert!(!out.status.success(), "a mistyped form id is not an empty batch");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no record of a questionnaire sdcc") && err.contains("sdc"), "{err}");
+}
+
 /// The report's preview is the files' own first rows: the records are put in the release's
 /// order before the report is made, not after.
 #[test]

@@ -656,6 +656,7 @@ cli-parse-values = { $arg } was given too many or too few values.
 cli-parse-conflict = { $arg } cannot be given with { $with }.
 cli-parse-missing-command = Say which command to run.
 cli-parse-help = What each command takes: fourmi --help, fourmi COMMAND --help (in English).
+cli-export-no-form = This laptop has no record of a questionnaire { $form } (its questionnaires: { $known }). Check the form id.
 cli-confirm-files = Write these files? [y/N]
 cli-confirm-files-needs-yes = The files are written once confirmed: pass --yes to write without asking.
 cli-files-not-written = Nothing written: answer y to write the files, or pass --yes.

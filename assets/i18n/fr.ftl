@@ -672,6 +672,7 @@ cli-parse-values = { $arg } a reçu trop ou trop peu de valeurs.
 cli-parse-conflict = { $arg } ne peut pas être donné avec { $with }.
 cli-parse-missing-command = Dites quelle commande lancer.
 cli-parse-help = Ce que prend chaque commande : fourmi --help, fourmi COMMANDE --help (en anglais).
+cli-export-no-form = Cet ordinateur n'a aucune fiche d'un questionnaire { $form } (ses questionnaires : { $known }). Vérifiez l'identifiant du formulaire.
 cli-confirm-files = Écrire ces fichiers ? [o/N]
 cli-confirm-files-needs-yes = Les fichiers sont écrits une fois confirmés : ajoutez --yes pour écrire sans qu'on vous le demande.
 cli-files-not-written = Rien n'a été écrit : répondez o pour écrire les fichiers, ou ajoutez --yes.

@@ -8,7 +8,7 @@ use clap::Args;
 use super::session::{StoreArgs, fail};
 use crate::batch::anonymise::{Coarsen, Options};
 use crate::batch::export;
-use crate::store::{RecordFilter, Selection};
+use crate::store::{RecordFilter, Selection, TallyBy};
 
 /// `fourmi export`.
 #[derive(Debug, Args)]
@@ -79,6 +79,19 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
+    // A form id this laptop has no record of is a mistake to say, not an empty batch.
+    if let (Some(form), None) = (&args.form, args.reexport) {
+        let known: Vec<String> = match store.tally(&RecordFilter::default(), TallyBy::Form) {
+            Ok(forms) => forms.into_iter().map(|(f, _)| f).collect(),
+            Err(e) => return fail(e),
+        };
+        if !known.contains(form) {
+            let known = if known.is_empty() { "-".to_string() } else { known.join(", ") };
+            return fail(
+                super::tr().ta("cli-export-no-form", &[("form", form.clone().into()), ("known", known.into())]),
+            );
+        }
+    }
     let k = match args.k {
         Some(k) => k,
         None => match store.disclosure_k() {
