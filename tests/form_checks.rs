@@ -224,6 +224,7 @@ fn a_recontact_question_must_be_a_yes_no_select_one() {
 
 #[test]
 fn a_newer_version_that_swaps_labels_through_another_list_or_a_new_language_is_reported() {
+    let en = fourmi::i18n::Tr::new(fourmi::i18n::Lang::En);
     let form = |md: &str| fourmi::form::from_workbook(&fourmi::form::read_md(md), "f", None).form;
     let old = form(
         "| survey |\n| | type | name | label |\n| | select_one yn | ok | OK? |\n| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n| | yn | no | No |\n",
@@ -231,14 +232,14 @@ fn a_newer_version_that_swaps_labels_through_another_list_or_a_new_language_is_r
     let other_list = form(
         "| survey |\n| | type | name | label |\n| | select_one yn2 | ok | OK? |\n| choices |\n| | list_name | name | label |\n| | yn | yes | Yes |\n| | yn | no | No |\n| | yn2 | yes | No |\n| | yn2 | no | Yes |\n",
     );
-    let changes = fourmi::form::label_changes(&old, &other_list);
+    let changes = fourmi::form::label_changes(&old, &other_list, &en);
     assert!(changes.iter().any(|c| c.contains("`yes` of `ok`") && c.contains("is now \"No\"")), "{changes:?}");
     let new_language = form(
         "| survey |\n| | type | name | label | label::French (fr) |\n| | select_one yn | ok | OK? | OK ? |\n| choices |\n| | list_name | name | label | label::French (fr) |\n| | yn | yes | Yes | Non |\n| | yn | no | No | Oui |\n",
     );
-    let changes = fourmi::form::label_changes(&old, &new_language);
+    let changes = fourmi::form::label_changes(&old, &new_language, &en);
     assert!(changes.iter().any(|c| c.contains("adds the language(s) French (fr)")), "{changes:?}");
-    assert!(fourmi::form::label_changes(&old, &old).is_empty());
+    assert!(fourmi::form::label_changes(&old, &old, &en).is_empty());
 }
 
 #[test]

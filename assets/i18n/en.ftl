@@ -470,6 +470,10 @@ err-release-differs = Flat files of { $form } were written on { $at } with k { $
        *[other] unknown settings
     }. Files anonymised otherwise can be laid beside them, and what one set hid the other may show. Write with the same settings; only if those files were never given to anyone, write a new release (--new-release on the command line; on the screen, the box below).
 err-labels-language = The questionnaire { $form } has no language { $lang } to label choices in (its languages: { $known }). Give one of them, as written or by its code (fr).
+label-change-language = it adds the language(s) { $list }, whose labels no older version has
+label-change-question = the question `{ $question }` was "{ $was }" and is now "{ $is }"
+label-change-choice = the choice `{ $choice }` of `{ $question }` was "{ $was }" and is now "{ $is }"
+warn-form-relabels = warning: every record of { $form } is labelled with its newest version `{ $new }` ({ $newhash }, sent by { $newfrom }), which labels otherwise than version `{ $old }` ({ $oldhash }, sent by { $oldfrom }): { $changes }; check that the newest version is one headquarters distributed
 err-table-no-records = There is no finished record of the questionnaire { $form } here yet.
 err-table-unknown = The questionnaire has no question { $question }.
 err-table-not-select = { $question } is not a choice question: tables count the choices of select_one and select_multiple questions.

@@ -486,6 +486,10 @@ err-release-differs = Des fichiers plats de { $form } ont été écrits le { $at
        *[other] des réglages inconnus
     }. Des fichiers anonymisés autrement peuvent être posés à côté, et ce que l'un a caché, l'autre peut le montrer. Écrivez avec les mêmes réglages ; seulement si ces fichiers n'ont été remis à personne, écrivez une nouvelle diffusion (--new-release en ligne de commande ; à l'écran, la case ci-dessous).
 err-labels-language = Le questionnaire { $form } n'a pas de langue { $lang } dans laquelle étiqueter les choix (ses langues : { $known }). Donnez-en une, telle qu'écrite ou par son code (fr).
+label-change-language = elle ajoute la ou les langues { $list }, dont aucune version plus ancienne n'a les étiquettes
+label-change-question = la question `{ $question }` était « { $was } » et est maintenant « { $is } »
+label-change-choice = le choix `{ $choice }` de `{ $question }` était « { $was } » et est maintenant « { $is } »
+warn-form-relabels = attention : toutes les fiches de { $form } sont étiquetées avec sa version la plus récente `{ $new }` ({ $newhash }, envoyée par { $newfrom }), qui étiquette autrement que la version `{ $old }` ({ $oldhash }, envoyée par { $oldfrom }) : { $changes } ; vérifiez que la version la plus récente est bien une que le siège a distribuée
 err-table-no-records = Il n'y a encore ici aucune fiche terminée du questionnaire { $form }.
 err-table-unknown = Le questionnaire n'a pas de question { $question }.
 err-table-not-select = { $question } n'est pas une question à choix : les tableaux comptent les choix des questions select_one et select_multiple.

@@ -194,8 +194,8 @@ fn write_all(release: &Release, args: &FlatArgs, register: &mut dyn ReleaseRegis
 
 /// `fourmi hq export`: every record of the form at headquarters, with the newest version's columns.
 pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
-    for w in version_warnings(hq, &args.form) {
-        eprintln!("warning: {w}");
+    for w in version_warnings(hq, &args.form, &super::tr()) {
+        eprintln!("{w}");
     }
     let earlier = hq.releases(&args.form).map_err(say)?;
     let options = args.options(earlier.first().map(|e| Options::from_ledger(&e.options)), || Ok(5))?;

@@ -55,8 +55,8 @@ pub struct TablesArgs {
 pub fn run(store: &StoreArgs, args: TablesArgs) -> ExitCode {
     let data = if args.hq {
         store.hq_database().and_then(|place| Hq::open_at(&place).map_err(say)).and_then(|mut hq| {
-            for w in super::flat_cmd::version_warnings(&mut hq, &args.form) {
-                eprintln!("warning: {w}");
+            for w in super::flat_cmd::version_warnings(&mut hq, &args.form, &super::tr()) {
+                eprintln!("{w}");
             }
             Dataset::from_hq(&mut hq, &args.form).map_err(say)
         })

@@ -267,7 +267,7 @@ pub fn entry_args(form: &str, earlier: &ReleaseEntry) -> Vec<(&'static str, Stri
 
 /// Warnings for whoever labels `form_id`'s records at headquarters with its newest version:
 /// which laptops sent it, and where it labels what an older version labelled otherwise.
-pub fn version_warnings(hq: &mut Hq, form_id: &str) -> Vec<String> {
+pub fn version_warnings(hq: &mut Hq, form_id: &str, tr: &crate::i18n::Tr) -> Vec<String> {
     let Ok(versions) = hq.form_version_sources(form_id) else { return Vec::new() };
     let Some((newest, older)) = versions.split_last() else { return Vec::new() };
     let Ok(new) = compile(&newest.definition) else { return Vec::new() };
@@ -275,18 +275,20 @@ pub fn version_warnings(hq: &mut Hq, form_id: &str) -> Vec<String> {
     let mut out = Vec::new();
     for old in older {
         let Ok(before) = compile(&old.definition) else { continue };
-        let changes = crate::form::label_changes(&before.form, &new.form);
+        let changes = crate::form::label_changes(&before.form, &new.form, tr);
         if !changes.is_empty() {
-            out.push(format!(
-                "every record of {form_id} is labelled with its newest version `{}` ({}, sent by {}), which labels otherwise than version `{}` ({}, sent by {}): {}; check that the newest version is one headquarters distributed",
-                newest.version,
-                short(&newest.hash),
-                newest.laptops.join(", "),
-                old.version,
-                short(&old.hash),
-                old.laptops.join(", "),
-                changes.join("; ")
-            ));
+            let args = [
+                ("form", form_id.to_string()),
+                ("new", newest.version.clone()),
+                ("newhash", short(&newest.hash)),
+                ("newfrom", newest.laptops.join(", ")),
+                ("old", old.version.clone()),
+                ("oldhash", short(&old.hash)),
+                ("oldfrom", old.laptops.join(", ")),
+                ("changes", changes.join("; ")),
+            ];
+            let args: Vec<(&str, fluent_bundle::FluentValue)> = args.into_iter().map(|(k, v)| (k, v.into())).collect();
+            out.push(tr.ta("warn-form-relabels", &args));
         }
     }
     out

@@ -361,14 +361,12 @@ pub fn from_definition(definition: &str) -> Result<Compiled, String> {
 /// own list, whatever the list is called), and the languages `new` adds, whose labels no older
 /// version can vouch for: what an analyst should check before labelling records of `old` with
 /// `new`.
-pub fn label_changes(old: &Form, new: &Form) -> Vec<String> {
+pub fn label_changes(old: &Form, new: &Form, tr: &crate::i18n::Tr) -> Vec<String> {
     let mut out = Vec::new();
     let added: Vec<&String> = new.languages.iter().filter(|l| !l.is_empty() && !old.languages.contains(l)).collect();
     if !added.is_empty() {
-        out.push(format!(
-            "it adds the language(s) {}, whose labels no older version has",
-            added.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
-        ));
+        let list = added.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ");
+        out.push(tr.ta("label-change-language", &[("list", list.into())]));
     }
     let mut langs: Vec<String> = new.languages.iter().filter(|l| old.languages.contains(l)).cloned().collect();
     if langs.is_empty() {
@@ -387,17 +385,21 @@ pub fn label_changes(old: &Form, new: &Form) -> Vec<String> {
         for lang in &langs {
             let (was, is) = (label(old, &b.label, lang), label(new, &item.label, lang));
             if was != is {
-                out.push(format!("the question `{}` was \"{was}\" and is now \"{is}\"", item.name));
+                let args = [("question", item.name.clone().into()), ("was", was.into()), ("is", is.into())];
+                out.push(tr.ta("label-change-question", &args));
             }
             let (Some(before), Some(now)) = (list_of(old, b), list_of(new, item)) else { continue };
             for c in &now {
                 if let Some(p) = before.iter().find(|p| p.name == c.name) {
                     let (was, is) = (label(old, &p.label, lang), label(new, &c.label, lang));
                     if was != is {
-                        out.push(format!(
-                            "the choice `{}` of `{}` was \"{was}\" and is now \"{is}\"",
-                            c.name, item.name
-                        ));
+                        let args = [
+                            ("choice", c.name.clone().into()),
+                            ("question", item.name.clone().into()),
+                            ("was", was.into()),
+                            ("is", is.into()),
+                        ];
+                        out.push(tr.ta("label-change-choice", &args));
                     }
                 }
             }

@@ -82,7 +82,7 @@ impl FilesTab {
             let msg = match Hq::open_at(&place) {
                 Err(e) => Msg::Failed(errors::message(&tr, &e)),
                 Ok(mut hq) => {
-                    let warnings = version_warnings(&mut hq, &form_id);
+                    let warnings = version_warnings(&mut hq, &form_id, &tr);
                     match Release::at_headquarters(&mut hq, &form_id, &options) {
                         Ok(r) => Msg::Prepared(Box::new(r), warnings),
                         Err(e) => Msg::Failed(errors::batch_message(&tr, &e)),
