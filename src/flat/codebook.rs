@@ -182,43 +182,66 @@ pub fn do_file(tables: &[Table], entries: &[Entry], csv: DoCsv) -> String {
         }
         for (col, e) in cols.iter().enumerate() {
             let _ = writeln!(s, "label variable {} {}", e.stata, quoted(&e.label));
-            if e.numeric {
+            let cells = || t.rows.iter().filter_map(|row| row.get(col)).filter(|v| !v.is_empty());
+            // A number column whose answers left coarsened (an age band `25-29`, a hidden `*`)
+            // is coded as an ordered category, each value labelled as itself; else a number.
+            let banded = e.numeric && cells().any(|v| v.trim().parse::<f64>().is_err());
+            if e.numeric && !banded {
                 let _ = writeln!(s, "destring {}, replace", e.stata);
             }
-            if !e.pairs.is_empty() {
+            if banded {
+                let mut values: Vec<String> = cells().cloned().collect::<HashSet<_>>().into_iter().collect();
+                values.sort_by(|a, b| band_order(a).total_cmp(&band_order(b)).then_with(|| a.cmp(b)));
                 label_n += 1;
-                let lbl = format!("L{label_n}");
+                encode(&mut s, e, &values.into_iter().map(|v| (v.clone(), v)).collect::<Vec<_>>(), label_n);
+            } else if !e.pairs.is_empty() {
                 // What the cells hold: the choices' names, or their labels; then any other value
                 // the column holds (a coarsened or hidden answer), labelled as itself, so that
                 // nothing becomes missing.
                 let mut values: Vec<(String, String)> =
                     e.pairs.iter().map(|(n, l)| (if csv.labels { l.clone() } else { n.clone() }, l.clone())).collect();
                 let mut known: HashSet<String> = values.iter().map(|(v, _)| v.clone()).collect();
-                for row in &t.rows {
-                    if let Some(v) = row.get(col)
-                        && !v.is_empty()
-                        && known.insert(v.clone())
-                    {
+                for v in cells() {
+                    if known.insert(v.clone()) {
                         values.push((v.clone(), v.clone()));
                     }
                 }
-                let define: Vec<String> =
-                    values.iter().enumerate().map(|(i, (_, l))| format!("{} {}", i + 1, quoted(l))).collect();
-                let _ = writeln!(s, "label define {lbl} {}, replace", define.join(" "));
-                let _ = writeln!(s, "generate long _fourmi_v = .");
-                for (i, (v, _)) in values.iter().enumerate() {
-                    let _ = writeln!(s, "replace _fourmi_v = {} if {} == {}", i + 1, e.stata, quoted(v));
-                }
-                let _ = writeln!(s, "order _fourmi_v, before({})", e.stata);
-                let _ = writeln!(s, "drop {}", e.stata);
-                let _ = writeln!(s, "rename _fourmi_v {}", e.stata);
-                let _ = writeln!(s, "label values {} {lbl}", e.stata);
-                let _ = writeln!(s, "label variable {} {}", e.stata, quoted(&e.label));
+                label_n += 1;
+                encode(&mut s, e, &values, label_n);
             }
         }
         let _ = writeln!(s, "save \"{}.dta\", replace", t.name);
     }
     s
+}
+
+/// Where a coarsened number sorts: by the band's lower end (`<18` before `18-24`, `60+` last),
+/// `*` and other text after every band.
+fn band_order(v: &str) -> f64 {
+    let v = v.trim();
+    let digits: String = v.trim_start_matches('<').chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    match digits.parse::<f64>() {
+        Ok(n) if v.starts_with('<') => n - 0.5,
+        Ok(n) => n,
+        Err(_) => f64::INFINITY,
+    }
+}
+
+/// Replaces the string column of `e` by numbered codes 1, 2, ... of `values` (as the cells hold
+/// them, with their labels), labelled with the value label `L<n>`.
+fn encode(s: &mut String, e: &Entry, values: &[(String, String)], n: usize) {
+    let lbl = format!("L{n}");
+    let define: Vec<String> = values.iter().enumerate().map(|(i, (_, l))| format!("{} {}", i + 1, quoted(l))).collect();
+    let _ = writeln!(s, "label define {lbl} {}, replace", define.join(" "));
+    let _ = writeln!(s, "generate long _fourmi_v = .");
+    for (i, (v, _)) in values.iter().enumerate() {
+        let _ = writeln!(s, "replace _fourmi_v = {} if {} == {}", i + 1, e.stata, quoted(v));
+    }
+    let _ = writeln!(s, "order _fourmi_v, before({})", e.stata);
+    let _ = writeln!(s, "drop {}", e.stata);
+    let _ = writeln!(s, "rename _fourmi_v {}", e.stata);
+    let _ = writeln!(s, "label values {} {lbl}", e.stata);
+    let _ = writeln!(s, "label variable {} {}", e.stata, quoted(&e.label));
 }
 
 /// How the CSV files the do-file reads were written.
@@ -244,5 +267,35 @@ mod tests {
         let long = stata_name(&"x".repeat(40), &mut taken);
         assert_eq!(long.len(), 32);
         assert_eq!(stata_name(&"x".repeat(40), &mut taken).len(), 32);
+    }
+
+    #[test]
+    fn ages_that_left_in_bands_are_an_ordered_category_and_exact_ones_numbers() {
+        let entry = |v: &str| Entry {
+            table: "t".into(),
+            variable: v.into(),
+            stata: v.into(),
+            label: v.into(),
+            kind: "integer".into(),
+            choices: String::new(),
+            pairs: Vec::new(),
+            numeric: true,
+        };
+        let rows = [["25-29", "31"], ["<18", "40"], ["60+", ""], ["*", "22"], ["18-24", "25"]];
+        let table = Table {
+            name: "t".into(),
+            repeat: None,
+            columns: Vec::new(),
+            rows: rows.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect(),
+        };
+        let csv = DoCsv { separator: b',', labels: false };
+        let s = do_file(&[table], &[entry("age"), entry("years")], csv);
+        assert!(!s.contains("destring age"), "{s}");
+        assert!(s.contains("destring years, replace"), "{s}");
+        let define = s.lines().find(|l| l.starts_with("label define")).unwrap();
+        assert_eq!(
+            define, "label define L1 1 `\"<18\"' 2 `\"18-24\"' 3 `\"25-29\"' 4 `\"60+\"' 5 `\"*\"', replace",
+            "bands in order, then the hidden"
+        );
     }
 }
