@@ -1192,6 +1192,36 @@ impl egui::DroppedFile for Dropped {
 }
 
 #[test]
+fn headquarters_registers_a_laptop_from_the_line_it_shows_and_refuses_a_garbled_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let laptop = tmp.path().join("laptop");
+    let identity = age::x25519::Identity::generate();
+    fourmi::demo::create(&laptop, "demo passphrase", &[identity.to_public().to_string()]).unwrap();
+    let line = Store::open(&laptop, "coordinator", "demo passphrase").unwrap().device_pubkey().unwrap();
+    let hq_dir = tmp.path().join("hq");
+    let id_file = tmp.path().join("hq.txt");
+    use age::secrecy::ExposeSecret;
+    std::fs::write(&id_file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+    drop(fourmi::store::hq::Hq::init(&hq_dir, &id_file, &identity.to_public().to_string()).unwrap());
+
+    let mut h = app(&hq_dir);
+    settle(&mut h);
+    click(&mut h, "Laptops");
+    assert!(visible(&h, "No laptop is registered yet"));
+    type_into(&mut h, "The laptop's line", "fourmi-device not a key");
+    click(&mut h, "Register the laptop");
+    assert!(!visible(&h, "registered: its batches"), "a garbled line registers nothing");
+    assert!(visible(&h, "No laptop is registered yet"));
+    type_into(&mut h, "The laptop's line", &line);
+    type_into(&mut h, "Its name", "gao-2");
+    click(&mut h, "Register the laptop");
+    assert!(visible(&h, "registered: its batches can be imported"), "{:?}", h.root());
+    assert!(visible(&h, "gao-2"), "the laptop is listed");
+    let mut hq = fourmi::store::hq::Hq::open(&hq_dir).unwrap();
+    assert_eq!(hq.devices().unwrap().len(), 1);
+}
+
+#[test]
 fn a_headquarters_folder_opens_on_its_screens_and_a_dropped_batch_is_imported_with_its_result() {
     let tmp = tempfile::tempdir().unwrap();
     let laptop = tmp.path().join("laptop");

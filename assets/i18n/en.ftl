@@ -612,7 +612,13 @@ hq-shared-ids = { $n ->
 }
 hq-rolled-back = Batch { $seq } of this laptop, imported before, carried an older account list than this one: the laptop's files were put back to an older state, which can bring back a disabled account. Check the records of batch { $seq }, and the laptop.
 hq-views-failed = The batches were imported, but the analysts' views could not be made again: { $detail }
-hq-no-laptops = No laptop is registered yet: register each with `fourmi hq devices add` and the line `fourmi device pubkey` prints on it.
+hq-register-title = Register a laptop
+hq-register-hint = Paste the line the laptop shows in Accounts and settings, under "This laptop" (or that `fourmi device pubkey` prints on it). A laptop registered again with a name is renamed.
+hq-register-line = The laptop's line
+hq-register-name = Its name
+hq-register-button = Register the laptop
+hq-registered = Laptop { $id } registered: its batches can be imported.
+hq-no-laptops = No laptop is registered yet: register each above with the line it shows (or with `fourmi hq devices add`).
 hq-laptop-name = Laptop
 hq-laptop-batches = Batches imported
 hq-laptop-last = Last number

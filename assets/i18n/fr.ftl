@@ -628,7 +628,13 @@ hq-shared-ids = { $n ->
 }
 hq-rolled-back = Le lot { $seq } de cet ordinateur, importé avant, portait une liste de comptes plus ancienne que celui-ci : les fichiers de l'ordinateur ont été remis dans un état antérieur, ce qui peut faire revenir un compte désactivé. Vérifiez les fiches du lot { $seq }, et l'ordinateur.
 hq-views-failed = Les lots ont été importés, mais les vues des analystes n'ont pas pu être refaites : { $detail }
-hq-no-laptops = Aucun ordinateur n'est encore enregistré : enregistrez chacun avec `fourmi hq devices add` et la ligne qu'affiche `fourmi device pubkey` sur lui.
+hq-register-title = Enregistrer un ordinateur
+hq-register-hint = Collez la ligne que l'ordinateur affiche dans Comptes et réglages, sous « Cet ordinateur » (ou que `fourmi device pubkey` y affiche). Un ordinateur enregistré à nouveau avec un nom est renommé.
+hq-register-line = La ligne de l'ordinateur
+hq-register-name = Son nom
+hq-register-button = Enregistrer l'ordinateur
+hq-registered = Ordinateur { $id } enregistré : ses lots peuvent être importés.
+hq-no-laptops = Aucun ordinateur n'est encore enregistré : enregistrez chacun ci-dessus avec la ligne qu'il affiche (ou avec `fourmi hq devices add`).
 hq-laptop-name = Ordinateur
 hq-laptop-batches = Lots importés
 hq-laptop-last = Dernier numéro

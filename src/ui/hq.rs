@@ -1,7 +1,7 @@
 //! Headquarters' screens, when the data folder is headquarters' (its `hq.db`, or `hq.toml` naming
 //! a PostgreSQL database): import batch files (the system's file dialog, or dropped on the
 //! window; a bar while they import, then each file's result), the registered laptops with their
-//! batch numbers and the numbers missing, tables over all the data, and flat files
+//! batch numbers and the numbers missing (and a laptop registered from the line it shows), tables over all the data, and flat files
 //! ([`super::hq_files`]). Every database step
 //! runs on another thread with its own connection; the screens only draw.
 
@@ -31,6 +31,8 @@ enum Msg {
     Imported(Vec<(PathBuf, Result<Imported, String>)>),
     /// The laptops and forms, read again.
     State(Vec<Device>, Vec<String>),
+    /// A laptop was registered: its id.
+    Registered(String),
     /// Something failed.
     Failed(String),
 }
@@ -50,6 +52,10 @@ pub struct HqScreen {
     files: FilesTab,
     /// A batch file's path typed (where the system has no file dialog).
     typed: String,
+    /// The laptop line typed to register it, and its name.
+    new_laptop: (String, String),
+    /// The laptop last registered here.
+    registered: Option<String>,
 }
 
 /// Opens headquarters' database, with `tr`'s words for a failure.
@@ -81,6 +87,8 @@ impl HqScreen {
             tables: None,
             files: FilesTab::new(place.clone()),
             typed: String::new(),
+            new_laptop: (String::new(), String::new()),
+            registered: None,
         };
         s.run(tr, |_, _, _| Vec::new());
         s
@@ -163,6 +171,10 @@ impl HqScreen {
                     }
                     self.forms = f;
                     self.job = None;
+                }
+                Ok(Msg::Registered(id)) => {
+                    self.registered = Some(id);
+                    self.new_laptop = (String::new(), String::new());
                 }
                 Ok(Msg::Failed(e)) => {
                     self.error = Some(e);
@@ -318,7 +330,44 @@ impl HqScreen {
         }
     }
 
+    /// Registers the laptop whose line was typed, on the database thread.
+    fn register(&mut self, tr: &Tr) {
+        let (line, name) = (self.new_laptop.0.trim().to_string(), self.new_laptop.1.trim().to_string());
+        self.error = None;
+        self.registered = None;
+        self.run(tr, move |hq, tr, _| match hq.add_device(&line, &name) {
+            Ok(id) => vec![Msg::Registered(id)],
+            Err(e) => vec![Msg::Failed(errors::message(tr, &e))],
+        });
+    }
+
+    fn register_ui(&mut self, ui: &mut egui::Ui, tr: &Tr) {
+        ui.strong(tr.t("hq-register-title"));
+        ui.label(tr.t("hq-register-hint"));
+        ui.horizontal(|ui| {
+            let l = ui.label(tr.t("hq-register-line"));
+            ui.add(egui::TextEdit::singleline(&mut self.new_laptop.0).desired_width(420.0)).labelled_by(l.id);
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label(tr.t("hq-register-name"));
+            ui.add(egui::TextEdit::singleline(&mut self.new_laptop.1).desired_width(200.0)).labelled_by(l.id);
+        });
+        let ready = !self.new_laptop.0.trim().is_empty() && self.job.is_none();
+        if ui.add_enabled(ready, egui::Button::new(tr.t("hq-register-button"))).clicked() {
+            self.register(tr);
+        }
+        if let Some(id) = &self.registered {
+            let short: String = id.chars().take(8).collect();
+            ui.colored_label(style::OK, tr.ta("hq-registered", &[("id", short.into())]));
+        }
+        if let Some(e) = &self.error {
+            ui.colored_label(style::ERROR, e);
+        }
+    }
+
     fn laptops_tab(&mut self, ui: &mut egui::Ui, tr: &Tr) {
+        self.register_ui(ui, tr);
+        ui.separator();
         if self.laptops.is_empty() {
             ui.colored_label(style::HINT, tr.t("hq-no-laptops"));
             return;
