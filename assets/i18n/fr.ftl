@@ -479,7 +479,7 @@ err-batch-identity = Impossible d'utiliser le fichier d'identité { $detail }.
 err-batch-io = { $detail }
 err-flat-no-form-hq = Il n'y a ici aucune fiche d'un questionnaire { $form } (questionnaires : { $known }). Vérifiez l'identifiant du formulaire.
 err-flat-no-form-laptop = Il n'y a sur cet ordinateur aucune fiche approuvée d'un questionnaire { $form } : approuvez d'abord des fiches, ou vérifiez l'identifiant du formulaire.
-err-release-differs = Des fichiers plats de { $form } ont été écrits le { $at } avec k { $k }, l { $l } et { $coarsen ->
+err-release-differs = Des fichiers à plat de { $form } ont été écrits le { $at } avec k { $k }, l { $l } et { $coarsen ->
         [none] les heures exactes
         [day] les heures ramenées au jour
         [month] les heures ramenées au mois
@@ -653,7 +653,7 @@ cli-need-to = Dites où écrire le lot : --to DOSSIER (ou --check pour ne voir q
 cli-demo-need-dir = Dites où mettre les données de démonstration : --data-dir DOSSIER (un nouveau dossier ; vos données ne sont pas touchées).
 err-days-reversed = Du { $since } au { $until }, il n'y a aucun jour : le premier jour vient après le dernier. Inversez-les.
 err-not-a-day = { $value } n'est pas une date : écrivez-la année-mois-jour, par exemple 2026-03-31.
-release-earlier = Derniers fichiers plats de { $form } : { $at }, { $records } fiches, k { $k }, l { $l }, { $coarsen ->
+release-earlier = Derniers fichiers à plat de { $form } : { $at }, { $records } fiches, k { $k }, l { $l }, { $coarsen ->
         [none] heures exactes
         [day] heures ramenées au jour
         [month] heures ramenées au mois
