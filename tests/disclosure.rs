@@ -727,6 +727,18 @@ name = "departure"
 label."English (en)" = "Country the journey started from"
 
 [[survey]]
+type = "select_one country"
+name = "transit"
+label."English (en)" = "Country of the worst incident"
+privacy = "sensitive"
+
+[[survey]]
+type = "select_one country"
+name = "destination"
+label."English (en)" = "Country the journey is to end in"
+privacy = "none"
+
+[[survey]]
 type = "begin_repeat"
 name = "household"
 label."English (en)" = "Household"
@@ -746,6 +758,11 @@ type = "end_repeat"
     assert!(gaps.contains(&("age_copy".to_string(), Unprotected::Copies("age".into()))), "{gaps:?}");
     assert!(gaps.contains(&("member_age".to_string(), Unprotected::InRepeat("household".into()))), "{gaps:?}");
     assert!(gaps.contains(&("departure".to_string(), Unprotected::SameList("nationality".into()))), "{gaps:?}");
+    assert!(
+        gaps.contains(&("transit".to_string(), Unprotected::SameList("nationality".into()))),
+        "sensitive is no answer"
+    );
+    assert!(!gaps.iter().any(|(n, _)| n == "destination"), "`none` says it was thought of: {gaps:?}");
     assert!(unprotected(&fourmi::form::from_definition(FORM).unwrap().form).is_empty());
     let file = tempfile::NamedTempFile::with_suffix(".toml").unwrap();
     std::fs::write(file.path(), &definition).unwrap();

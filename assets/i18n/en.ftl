@@ -381,7 +381,7 @@ export-report-k-reached = k-anonymity: every combination of { $list } is shared 
 export-report-k-short = k-anonymity NOT reached: asked { $k }, and with every answer hidden the smallest group has { $reached } records ({ $n } records in all). Export more records at once, or lower k.
 export-report-l = l-diversity over { $list }: at least { $reached } distinct answers in every group (asked: { $l }).
 export-report-nothing-coarsened = Coarsened: nothing (every answer as given).
-export-report-arrived = Came coarsened already (by the laptops before sending), and counted as lost: { $list }.
+export-report-arrived = Already coarse before this step (sent so by a laptop, or cut by the timestamp setting), and counted as lost: { $list }.
 export-report-coarsened = Coarsened: { $list }.
 export-report-nothing-hidden = Hidden: nothing.
 export-report-hidden = Hidden (*): { $list } ({ $all ->
@@ -462,13 +462,13 @@ err-batch-invalid = The batch holds data that does not fit its questionnaire ({ 
 err-batch-identity = Cannot use the identity file { $detail }.
 err-batch-io = { $detail }
 err-flat-no-form-hq = There is no record of a questionnaire { $form } here (questionnaires: { $known }). Check the form id.
-err-flat-no-form-laptop = There is no approved record of a questionnaire { $form } on this laptop: approve records first, or check the form id.
+err-flat-no-form-laptop = There is no approved record of a questionnaire { $form } on this laptop (questionnaires with records here: { $known }): approve records first, or check the form id.
 err-release-differs = Flat files of { $form } were written on { $at } with k { $k }, l { $l } and { $coarsen ->
         [none] exact timestamps
         [day] timestamps to the day
         [month] timestamps to the month
        *[other] unknown settings
-    }. Files anonymised otherwise can be laid beside them, and what one set hid the other may show. Write with the same settings; only if those files were never given to anyone, write a new release (--new-release on the command line; on the screen, the box below).
+    }. Files anonymised otherwise can be laid beside them, and what one set hid the other may show. Write with the same settings; only if those files were never given to anyone, write a new release.
 err-labels-language = The questionnaire { $form } has no language { $lang } to label choices in (its languages: { $known }). Give one of them, as written or by its code (fr).
 label-change-language = it adds the language(s) { $list }, whose labels no older version has
 label-change-question = the question `{ $question }` was "{ $was }" and is now "{ $is }"
@@ -637,6 +637,7 @@ cli-need-to = Say where to write the batch: --to FOLDER (or --check to see the r
 cli-demo-need-dir = Say where to put the demo data: --data-dir FOLDER (a new folder; your own data is not touched).
 err-days-reversed = From { $since } to { $until } is no time at all: the first day comes after the last. Swap them.
 err-not-a-day = { $value } is not a date: write it as year-month-day, for example 2026-03-31.
+cli-release-new-hint = A new release, only if the last files were never given to anyone: --new-release.
 release-earlier = Last flat files of { $form }: { $at }, { $records } records, k { $k }, l { $l }, { $coarsen ->
         [none] exact timestamps
         [day] timestamps to the day
@@ -667,6 +668,8 @@ cli-parse-conflict = { $arg } cannot be given with { $with }.
 cli-parse-missing-command = Say which command to run.
 cli-parse-help = What each command takes: fourmi --help, fourmi COMMAND --help (in English).
 cli-export-no-form = This laptop has no record of a questionnaire { $form } (its questionnaires: { $known }). Check the form id.
+cli-need-user = Say which account to unlock with: --user NAME.
+cli-need-passphrase = Give the passphrase with --passphrase-file FILE (or - for standard input).
 cli-confirm-files = Write these files? [y/N]
 cli-confirm-files-needs-yes = The files are written once confirmed: pass --yes to write without asking.
 cli-files-not-written = Nothing written: answer y to write the files, or pass --yes.

@@ -397,7 +397,7 @@ export-report-k-reached = k-anonymat : chaque combinaison de { $list } est parta
 export-report-k-short = k-anonymat NON atteint : { $k } demandé, et avec toutes les réponses masquées le plus petit groupe a { $reached } fiches ({ $n } fiches en tout). Exportez plus de fiches à la fois, ou baissez k.
 export-report-l = l-diversité sur { $list } : au moins { $reached } réponses distinctes dans chaque groupe (demandé : { $l }).
 export-report-nothing-coarsened = Généralisé : rien (chaque réponse telle quelle).
-export-report-arrived = Arrivés déjà généralisés (par les ordinateurs avant l'envoi), et comptés comme perdus : { $list }.
+export-report-arrived = Déjà généralisés avant cette étape (envoyés ainsi par un ordinateur, ou coupés par le réglage des heures), et comptés comme perdus : { $list }.
 export-report-coarsened = Généralisé : { $list }.
 export-report-nothing-hidden = Masqué : rien.
 export-report-hidden = Masqué (*) : { $list } ({ $all ->
@@ -478,13 +478,13 @@ err-batch-invalid = Le lot contient des données qui ne correspondent pas à son
 err-batch-identity = Impossible d'utiliser le fichier d'identité { $detail }.
 err-batch-io = { $detail }
 err-flat-no-form-hq = Il n'y a ici aucune fiche d'un questionnaire { $form } (questionnaires : { $known }). Vérifiez l'identifiant du formulaire.
-err-flat-no-form-laptop = Il n'y a sur cet ordinateur aucune fiche approuvée d'un questionnaire { $form } : approuvez d'abord des fiches, ou vérifiez l'identifiant du formulaire.
+err-flat-no-form-laptop = Il n'y a sur cet ordinateur aucune fiche approuvée d'un questionnaire { $form } (questionnaires qui ont des fiches ici : { $known }) : approuvez d'abord des fiches, ou vérifiez l'identifiant du formulaire.
 err-release-differs = Des fichiers à plat de { $form } ont été écrits le { $at } avec k { $k }, l { $l } et { $coarsen ->
         [none] les heures exactes
         [day] les heures ramenées au jour
         [month] les heures ramenées au mois
        *[other] des réglages inconnus
-    }. Des fichiers anonymisés autrement peuvent être posés à côté, et ce que l'un a caché, l'autre peut le montrer. Écrivez avec les mêmes réglages ; seulement si ces fichiers n'ont été remis à personne, écrivez une nouvelle diffusion (--new-release en ligne de commande ; à l'écran, la case ci-dessous).
+    }. Des fichiers anonymisés autrement peuvent être posés à côté, et ce que l'un a caché, l'autre peut le montrer. Écrivez avec les mêmes réglages ; seulement si ces fichiers n'ont été remis à personne, écrivez une nouvelle diffusion.
 err-labels-language = Le questionnaire { $form } n'a pas de langue { $lang } dans laquelle étiqueter les choix (ses langues : { $known }). Donnez-en une, telle qu'écrite ou par son code (fr).
 label-change-language = elle ajoute la ou les langues { $list }, dont aucune version plus ancienne n'a les étiquettes
 label-change-question = la question `{ $question }` était « { $was } » et est maintenant « { $is } »
@@ -653,6 +653,7 @@ cli-need-to = Dites où écrire le lot : --to DOSSIER (ou --check pour ne voir q
 cli-demo-need-dir = Dites où mettre les données de démonstration : --data-dir DOSSIER (un nouveau dossier ; vos données ne sont pas touchées).
 err-days-reversed = Du { $since } au { $until }, il n'y a aucun jour : le premier jour vient après le dernier. Inversez-les.
 err-not-a-day = { $value } n'est pas une date : écrivez-la année-mois-jour, par exemple 2026-03-31.
+cli-release-new-hint = Une nouvelle diffusion, seulement si les derniers fichiers n'ont été remis à personne : --new-release.
 release-earlier = Derniers fichiers à plat de { $form } : { $at }, { $records } fiches, k { $k }, l { $l }, { $coarsen ->
         [none] heures exactes
         [day] heures ramenées au jour
@@ -667,15 +668,15 @@ release-earlier = Derniers fichiers à plat de { $form } : { $at }, { $records }
     }
 cli-parse-invalid-value = { $value } n'est pas une valeur que prend { $arg }{ $valid ->
         [none] .
-       *[other] : elle prend { $valid }.
+       *[other] {" "}: elle prend { $valid }.
     }
 cli-parse-unknown-option = Cette commande n'a pas d'option { $arg }{ $hint ->
         [none] .
-       *[other] ; vouliez-vous dire { $hint } ?
+       *[other] {" "}; vouliez-vous dire { $hint } ?
     }
 cli-parse-unknown-command = Il n'y a pas de commande { $arg }{ $hint ->
         [none] .
-       *[other] ; vouliez-vous dire { $hint } ?
+       *[other] {" "}; vouliez-vous dire { $hint } ?
     }
 cli-parse-missing = Cette commande a besoin de { $arg }.
 cli-parse-values = { $arg } a reçu trop ou trop peu de valeurs.
@@ -683,6 +684,8 @@ cli-parse-conflict = { $arg } ne peut pas être donné avec { $with }.
 cli-parse-missing-command = Dites quelle commande lancer.
 cli-parse-help = Ce que prend chaque commande : fourmi --help, fourmi COMMANDE --help (en anglais).
 cli-export-no-form = Cet ordinateur n'a aucune fiche d'un questionnaire { $form } (ses questionnaires : { $known }). Vérifiez l'identifiant du formulaire.
+cli-need-user = Dites avec quel compte déverrouiller : --user NOM.
+cli-need-passphrase = Donnez la phrase secrète avec --passphrase-file FICHIER (ou - pour l'entrée standard).
 cli-confirm-files = Écrire ces fichiers ? [o/N]
 cli-confirm-files-needs-yes = Les fichiers sont écrits une fois confirmés : ajoutez --yes pour écrire sans qu'on vous le demande.
 cli-files-not-written = Rien n'a été écrit : répondez o pour écrire les fichiers, ou ajoutez --yes.

@@ -104,14 +104,11 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool, labels: Option<Labels>) -> Ve
         }
         let coarsened: Vec<String> =
             d.qis.iter().filter_map(|q| q.step.as_ref().map(|s| format!("{} ({s})", q.name))).collect();
-        out.push((
-            Tone::Plain,
-            if coarsened.is_empty() {
-                tr.t("export-report-nothing-coarsened")
-            } else {
-                tr.ta("export-report-coarsened", &[("list", coarsened.join(", ").into())])
-            },
-        ));
+        let mut line = if coarsened.is_empty() {
+            tr.t("export-report-nothing-coarsened")
+        } else {
+            tr.ta("export-report-coarsened", &[("list", coarsened.join(", ").into())])
+        };
         let arrived: Vec<String> = d
             .qis
             .iter()
@@ -119,8 +116,9 @@ pub fn lines(p: &Prepared, tr: &Tr, details: bool, labels: Option<Labels>) -> Ve
             .map(|q| format!("{} {} ({})", q.name, q.arrived, q.arrived_step.clone().unwrap_or_default()))
             .collect();
         if !arrived.is_empty() {
-            out.push((Tone::Plain, tr.ta("export-report-arrived", &[("list", arrived.join(", ").into())])));
+            line = format!("{line} {}", tr.ta("export-report-arrived", &[("list", arrived.join(", ").into())]));
         }
+        out.push((Tone::Plain, line));
         let hidden: Vec<String> =
             d.qis.iter().filter(|q| q.hidden > 0).map(|q| format!("{} {}", q.name, q.hidden)).collect();
         let hidden = if hidden.is_empty() {

@@ -34,11 +34,11 @@ pub struct ExportArgs {
     /// Every combination of quasi-identifiers leaves shared by at least k records (answers are
     /// coarsened, then hidden, until it holds); 1 to 100, default: the laptop's setting (5).
     #[arg(long, allow_negative_numbers = true)]
-    k: Option<usize>,
+    k: Option<i64>,
     /// Every such group holds at least l distinct answers of each question marked `sensitive`
     /// (1 to 20; 1: not asked).
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
-    l: usize,
+    l: i64,
     /// Print the anonymisation report only; write nothing.
     #[arg(long)]
     check: bool,
@@ -63,9 +63,10 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
     let Some(coarsen) = Coarsen::parse(&args.coarsen) else {
         return fail(super::tr().ta("cli-bad-coarsen", &[("value", args.coarsen.clone().into())]));
     };
-    if let Err(e) = super::flat_cmd::check_goal(args.k, args.l) {
-        return fail(e);
-    }
+    let (asked_k, l) = match super::flat_cmd::check_goal(args.k, args.l) {
+        Ok(goal) => goal,
+        Err(e) => return fail(e),
+    };
     let selection = match args.reexport {
         Some(n) => Selection::Again(n),
         None => Selection::Next(RecordFilter {
@@ -92,14 +93,14 @@ pub fn export(store_args: &StoreArgs, args: ExportArgs) -> ExitCode {
             );
         }
     }
-    let k = match args.k {
+    let k = match asked_k {
         Some(k) => k,
         None => match store.disclosure_k() {
             Ok(k) => k,
             Err(e) => return fail(e),
         },
     };
-    let opts = Options { coarsen, k, l: args.l };
+    let opts = Options { coarsen, k, l };
     // A batch written again is anonymised as it first was, whatever is asked now.
     let asked = opts;
     let opts = match export::same_as_before(&store, &selection, &opts) {

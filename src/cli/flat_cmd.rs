@@ -83,11 +83,11 @@ pub struct FlatArgs {
     /// (answers coarsened, then hidden, until it holds); 1 to 100. Default: the settings of the
     /// form's last flat files, else 5 (on a laptop, its setting).
     #[arg(long, allow_negative_numbers = true)]
-    k: Option<usize>,
+    k: Option<i64>,
     /// Every such group holds at least l distinct answers of each question marked `sensitive`
     /// (1 to 20; 1: not asked). Default: the last flat files' setting, else 1.
     #[arg(long, allow_negative_numbers = true)]
-    l: Option<usize>,
+    l: Option<i64>,
     /// Timestamp precision in the files (the interview's start and end, consent, the status
     /// history, date-time answers): none, day or month. Exact times make records easy to find
     /// again in another set of files. Default: the last flat files' setting, else day.
@@ -109,14 +109,22 @@ pub struct FlatArgs {
     yes: bool,
 }
 
-/// Refuses a k or an l outside what the export screen offers (1 to `MAX_K`, 1 to `MAX_L`).
-pub fn check_goal(k: Option<usize>, l: usize) -> Result<(), String> {
+/// Refuses a k or an l outside what the export screen offers (1 to `MAX_K`, 1 to `MAX_L`), and
+/// gives them as counts.
+pub fn check_goal(k: Option<i64>, l: i64) -> Result<(Option<usize>, usize), String> {
     use crate::batch::anonymise::{MAX_K, MAX_L};
-    if k.is_some_and(|k| !(1..=MAX_K).contains(&k)) || !(1..=MAX_L).contains(&l) {
-        let tr = super::tr();
-        return Err(tr.ta("cli-k-l-range", &[("maxk", (MAX_K as i64).into()), ("maxl", (MAX_L as i64).into())]));
+    let within = |v: i64, max: usize| usize::try_from(v).ok().filter(|v| (1..=max).contains(v));
+    let k = match k {
+        Some(k) => within(k, MAX_K).map(Some),
+        None => Some(None),
+    };
+    match (k, within(l, MAX_L)) {
+        (Some(k), Some(l)) => Ok((k, l)),
+        _ => {
+            let tr = super::tr();
+            Err(tr.ta("cli-k-l-range", &[("maxk", (MAX_K as i64).into()), ("maxl", (MAX_L as i64).into())]))
+        }
     }
-    Ok(())
 }
 
 impl FlatArgs {
@@ -129,13 +137,13 @@ impl FlatArgs {
     ) -> Result<Options, String> {
         use crate::batch::anonymise::Coarsen;
         let before = earlier.flatten();
-        let k = match (self.k, before) {
+        let (asked_k, asked_l) = check_goal(self.k, self.l.unwrap_or(1))?;
+        let k = match (asked_k, before) {
             (Some(k), _) => k,
             (None, Some(b)) => b.k,
             (None, None) => k()?,
         };
-        let l = self.l.or(before.map(|b| b.l)).unwrap_or(1);
-        check_goal(Some(k), l)?;
+        let l = if self.l.is_some() { asked_l } else { before.map_or(1, |b| b.l) };
         let coarsen = match (&self.coarsen, before) {
             (Some(c), _) => {
                 Coarsen::parse(c).ok_or_else(|| super::tr().ta("cli-bad-coarsen", &[("value", c.clone().into())]))?
@@ -168,11 +176,20 @@ fn write_all(release: &Release, args: &FlatArgs, register: &mut dyn ReleaseRegis
         println!("{line}");
     }
     if args.check {
+        // Said now, not only when writing: these settings would be refused.
+        if let Some(refusal) = release.refusal() {
+            let tr = super::tr();
+            println!("{} {}", tr.said(&refusal), tr.t("cli-release-new-hint"));
+        }
         return Ok(());
     }
     // Out of reach, or made otherwise than the last release, nothing is written, and nothing is
     // asked (the report above says why).
-    release.check(args.new_release).map_err(say)?;
+    crate::batch::export::check_reached(&release.prepared).map_err(say)?;
+    if let (Some(refusal), false) = (release.refusal(), args.new_release) {
+        let tr = super::tr();
+        return Err(format!("{} {}", tr.said(&refusal), tr.t("cli-release-new-hint")));
+    }
     if !args.yes && !super::session::confirmed("cli-confirm-files", "cli-confirm-files-needs-yes") {
         return Err(super::tr().t("cli-files-not-written"));
     }

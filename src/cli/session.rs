@@ -39,12 +39,9 @@ impl StoreArgs {
 
     /// Unlocks the store with `--user` and `--passphrase-file`.
     pub fn open(&self) -> Result<Store, String> {
-        let user = self.user.as_deref().ok_or("say which account to unlock with: --user NAME")?;
-        let pass = read_passphrase(
-            self.passphrase_file
-                .as_deref()
-                .ok_or("give the passphrase with --passphrase-file FILE (or - for standard input)")?,
-        )?;
+        let user = self.user.as_deref().ok_or_else(|| super::tr().t("cli-need-user"))?;
+        let pass =
+            read_passphrase(self.passphrase_file.as_deref().ok_or_else(|| super::tr().t("cli-need-passphrase"))?)?;
         Store::open(&self.dir(), user, &pass).map_err(say)
     }
 }

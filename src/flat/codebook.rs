@@ -29,6 +29,10 @@ pub struct Entry {
     pub numeric: bool,
 }
 
+/// What the codebook says of a number column some of whose answers left coarsened or hidden.
+pub const BANDED_NOTE: &str =
+    "some answers are bands such as 25-29, or * where hidden, by disclosure control: see the export report";
+
 /// What the codebook says of a question fourmi does not collect.
 pub const NOT_COLLECTED_NOTE: &str = "not collected on the laptop, on purpose: media, GPS traces and shapes, and phone, SIM and e-mail identifiers identify people, and 4Mi interviews are anonymous; the column is always empty";
 
@@ -87,7 +91,7 @@ pub fn entries(form: &Compiled, tables: &[Table], lang: &str) -> Vec<Entry> {
     let mut out = Vec::new();
     for t in tables {
         let mut taken = HashSet::new();
-        for c in &t.columns {
+        for (col, c) in t.columns.iter().enumerate() {
             let stata = stata_name(&c.name, &mut taken);
             let (label, kind, pairs, numeric) = match &c.source {
                 Source::Answer(id) => {
@@ -101,9 +105,15 @@ pub fn entries(form: &Compiled, tables: &[Table], lang: &str) -> Vec<Entry> {
                         Vec::new()
                     };
                     let numeric = matches!(item.kind, Kind::Integer | Kind::Decimal | Kind::Range);
+                    let coarse = numeric
+                        && t.rows
+                            .iter()
+                            .filter_map(|r| r.get(col))
+                            .any(|v| !v.is_empty() && v.trim().parse::<f64>().is_err());
                     let kind = match item.kind {
                         Kind::Text => format!("{} ({FORMULA_NOTE})", item.type_text),
                         Kind::NotCollected => format!("{} ({NOT_COLLECTED_NOTE})", item.type_text),
+                        _ if coarse => format!("{} ({BANDED_NOTE})", item.type_text),
                         _ => item.type_text.clone(),
                     };
                     (label_of(*id), kind, pairs, numeric)

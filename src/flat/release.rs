@@ -97,7 +97,8 @@ impl Release {
         let newest = set.records.last().map(|r| r.row.form_hash.clone());
         let Some(definition) = newest.and_then(|h| set.forms.iter().find(|(x, _)| *x == h).map(|(_, d)| d.clone()))
         else {
-            return Err(no_records("err-flat-no-form-laptop", form_id, Vec::new()));
+            let known = store.tally(&RecordFilter::default(), crate::store::TallyBy::Form)?;
+            return Err(no_records("err-flat-no-form-laptop", form_id, known.into_iter().map(|(f, _)| f).collect()));
         };
         let form = compile(&definition)?;
         let prepared = prepare(set, options)?;

@@ -206,7 +206,7 @@ fn disclosure_gaps(form: &Form) -> Vec<Diagnostic> {
                 "`{}` is calculated from the quasi-identifier `{q}` and leaves as computed, past disclosure control: mark it `quasi_identifier` (with `generalise` steps) or `personal`", item.name
             ),
             Unprotected::SameList(q) => format!(
-                "`{}` chooses from the same list as the quasi-identifier `{q}` and leaves as given, past disclosure control (it may tell the same, as a country of departure tells a nationality): mark it `quasi_identifier` (with the same `generalise` steps), `personal`, or `none` where it tells nothing of who answered (a destination)", item.name
+                "`{}` chooses from the same list as the quasi-identifier `{q}` and leaves as given, past disclosure control (it may tell the same, as a country of departure tells a nationality): mark it `quasi_identifier` (with the same `generalise` steps; outside a repeat), `personal`, or `none` where it tells nothing of who answered (a destination)", item.name
             ),
         }));
     }

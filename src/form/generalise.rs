@@ -149,7 +149,7 @@ pub enum Unprotected {
     InRepeat(String),
     /// A calculation from this quasi-identifier, not marked itself: it leaves as computed.
     Copies(String),
-    /// A choice from the list of this quasi-identifier, with no `privacy` said (the country a
+    /// A choice from the list of this quasi-identifier, not said to be `none` (the country a
     /// journey started from, beside nationality): it may tell the same, and leaves as given.
     SameList(String),
 }
@@ -182,8 +182,10 @@ pub fn unprotected(form: &Form) -> Vec<(String, Unprotected)> {
                     .calculation
                     .as_ref()
                     .and_then(|c| c.references().iter().find(|r| covered.iter().any(|q| q.name == **r)).cloned());
-                // A question whose privacy is said (`none`) was thought of.
-                let same_list = (!item.cells.contains_key("privacy"))
+                // A question whose privacy is said `none` was thought of (`sensitive` says what
+                // must not be learnt of a group, not that it cannot single anyone out).
+                let said_none = item.privacy == Privacy::None && item.cells.contains_key("privacy");
+                let same_list = (!said_none)
                     .then_some(item.choices.as_ref())
                     .flatten()
                     .and_then(|list| covered.iter().find(|q| q.choices.as_ref() == Some(list)))
