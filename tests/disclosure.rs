@@ -624,6 +624,20 @@ fn exporting_a_form_the_laptop_has_no_record_of_names_the_forms_it_has() {
     assert!(err.contains("no record of a questionnaire sdcc") && err.contains("sdc"), "{err}");
 }
 
+#[test]
+fn flat_files_that_cannot_all_be_written_leave_none_behind() {
+    let (tmp, fourmi) = laptop(30);
+    let dir = tmp.path().join("out");
+    std::fs::create_dir_all(dir.join("sdc.do")).unwrap();
+    let out =
+        fourmi(&["records", "export", "csv", "--yes", "--form", "sdc", "--k", "2", "--to", dir.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sdc.do"), "{}", String::from_utf8_lossy(&out.stderr));
+    let left: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left, ["sdc.do"], "no file of the failed release is left");
+}
+
 /// The report's preview is the files' own first rows: the records are put in the release's
 /// order before the report is made, not after.
 #[test]

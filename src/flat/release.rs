@@ -203,7 +203,31 @@ impl Release {
         self.write_files(to, layout).map_err(BatchError::Io)
     }
 
+    /// Writes the files into a folder of their own inside `to`, then moves each into `to`: files
+    /// cut short by a failure are removed, not left beside earlier releases.
     fn write_files(&self, to: &Path, layout: &Layout) -> Result<Written, String> {
+        crate::store::create_private_dir(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+        let partial = to.join(format!(".{}-writing", self.form.form.id));
+        let _ = std::fs::remove_dir_all(&partial);
+        let shown = |e: String| e.replace(&partial.display().to_string(), &to.display().to_string());
+        let written = self.write_files_into(&partial, layout).map_err(shown).and_then(|mut w| {
+            // Each file replaces one of the same name; a folder in the way stops them all.
+            if let Some(dir) = w.files.iter().filter_map(|f| f.file_name()).map(|n| to.join(n)).find(|d| d.is_dir()) {
+                return Err(format!("cannot write {}: a folder has that name", dir.display()));
+            }
+            for f in &mut w.files {
+                let name = f.file_name().map(PathBuf::from).unwrap_or_default();
+                let dest = to.join(name);
+                std::fs::rename(&*f, &dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+                *f = dest;
+            }
+            Ok(w)
+        });
+        let _ = std::fs::remove_dir_all(&partial);
+        written
+    }
+
+    fn write_files_into(&self, to: &Path, layout: &Layout) -> Result<Written, String> {
         crate::store::create_private_dir(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
         let form = &self.form;
         let values = layout.labels.clone().map_or(Values::Names, Values::Labels);
