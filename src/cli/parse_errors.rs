@@ -72,7 +72,7 @@ mod tests {
     use clap::Parser;
 
     fn said(args: &[&str]) -> String {
-        let e = super::super::Cli::try_parse_from(args).err().expect("refused");
+        let Err(e) = super::super::Cli::try_parse_from(args) else { panic!("{args:?} is refused") };
         message(&e).unwrap_or_else(|| e.to_string())
     }
 

@@ -163,7 +163,8 @@ fn representative(step: &Generalise, value: &str, list: Option<&Vec<Choice>>) ->
             if let Some(t) = v.strip_suffix('+') {
                 return low(t).map(|n| n.to_string());
             }
-            let (a, b) = v.get(1..)?.split_once('-').map(|(a, b)| (format!("{}{a}", &v[..1]), b))?;
+            let (head, rest) = (v.get(..1)?, v.get(1..)?);
+            let (a, b) = rest.split_once('-').map(|(a, b)| (format!("{head}{a}"), b))?;
             low(b)?;
             low(&a).map(|n| n.to_string())
         }
