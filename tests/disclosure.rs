@@ -4,6 +4,7 @@
 //! command line writes, and on the Bamako case study through headquarters.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::process::Command;
 
 use fourmi::batch::disclosure::{Goal, HIDDEN, protect};
@@ -331,6 +332,13 @@ fn pycanon() -> bool {
     ok
 }
 
+/// `records export csv --yes --form sdc --to <to>` with `extra`, on the laptop `fourmi` runs.
+fn flat_csv(fourmi: &impl Fn(&[&str]) -> std::process::Output, to: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["records", "export", "csv", "--yes", "--form", "sdc", "--to", to.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    fourmi(&args)
+}
+
 /// A laptop with `n` approved respondents of the test form, as the command line makes it.
 fn laptop(n: usize) -> (tempfile::TempDir, impl Fn(&[&str]) -> std::process::Output) {
     let tmp = tempfile::tempdir().unwrap();
@@ -542,9 +550,7 @@ fn flat_files_made_otherwise_than_the_last_release_are_refused_unless_said_to_be
     let (tmp, fourmi) = laptop(60);
     let export = |to: &str, extra: &[&str]| {
         let dir = tmp.path().join(to);
-        let mut args = vec!["records", "export", "csv", "--yes", "--form", "sdc", "--to", dir.to_str().unwrap()];
-        args.extend_from_slice(extra);
-        (fourmi(&args), dir)
+        (flat_csv(&fourmi, &dir, extra), dir)
     };
     let said = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
     let (first, _) = export("a", &["--k", "5", "--coarsen", "month"]);
@@ -579,20 +585,7 @@ fn flat_files_made_otherwise_than_the_last_release_are_refused_unless_said_to_be
 fn labelled_flat_files_label_coarsened_answers_and_refuse_a_language_the_form_lacks() {
     let (tmp, fourmi) = laptop(60);
     let dir = tmp.path().join("labelled");
-    let out = fourmi(&[
-        "records",
-        "export",
-        "csv",
-        "--yes",
-        "--form",
-        "sdc",
-        "--k",
-        "10",
-        "--labels",
-        "en",
-        "--to",
-        dir.to_str().unwrap(),
-    ]);
+    let out = flat_csv(&fourmi, &dir, &["--k", "10", "--labels", "en"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     let preview: Vec<&str> = said.lines().skip_while(|l| !l.contains("as they will leave")).skip(2).take(3).collect();
@@ -607,8 +600,7 @@ fn labelled_flat_files_label_coarsened_answers_and_refuse_a_language_the_form_la
     let labels = ["Niamakoro", "Sotuba", "Kalaban", "Château", "Bamako", "Gao", "*", ""];
     assert!(hoods.iter().all(|h| labels.contains(&h.as_str())), "{hoods:?}");
     let nowhere = tmp.path().join("nowhere");
-    let to = nowhere.to_str().unwrap();
-    let refused = fourmi(&["records", "export", "csv", "--yes", "--form", "sdc", "--labels", "Klingon", "--to", to]);
+    let refused = flat_csv(&fourmi, &nowhere, &["--labels", "Klingon"]);
     assert!(!nowhere.exists(), "nothing is written");
     assert!(!refused.status.success());
     let err = String::from_utf8_lossy(&refused.stderr);
@@ -629,8 +621,7 @@ fn flat_files_that_cannot_all_be_written_leave_none_behind() {
     let (tmp, fourmi) = laptop(30);
     let dir = tmp.path().join("out");
     std::fs::create_dir_all(dir.join("sdc.do")).unwrap();
-    let out =
-        fourmi(&["records", "export", "csv", "--yes", "--form", "sdc", "--k", "2", "--to", dir.to_str().unwrap()]);
+    let out = flat_csv(&fourmi, &dir, &["--k", "2"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("sdc.do"), "{}", String::from_utf8_lossy(&out.stderr));
     let left: Vec<String> =
