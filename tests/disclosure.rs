@@ -617,7 +617,7 @@ fn exporting_a_form_the_laptop_has_no_record_of_names_the_forms_it_has() {
 }
 
 #[test]
-fn flat_files_that_cannot_all_be_written_leave_none_behind() {
+fn flat_files_that_cannot_all_be_written_leave_none_behind_and_no_release() {
     let (tmp, fourmi) = laptop(30);
     let dir = tmp.path().join("out");
     std::fs::create_dir_all(dir.join("sdc.do")).unwrap();
@@ -627,6 +627,8 @@ fn flat_files_that_cannot_all_be_written_leave_none_behind() {
     let left: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(left, ["sdc.do"], "no file of the failed release is left");
+    let check = flat_csv(&fourmi, &dir, &["--check"]);
+    assert!(!String::from_utf8_lossy(&check.stdout).contains("Last flat files"), "a failed release is not registered");
 }
 
 /// The report's preview is the files' own first rows: the records are put in the release's

@@ -637,7 +637,7 @@ cli-need-to = Say where to write the batch: --to FOLDER (or --check to see the r
 cli-demo-need-dir = Say where to put the demo data: --data-dir FOLDER (a new folder; your own data is not touched).
 err-days-reversed = From { $since } to { $until } is no time at all: the first day comes after the last. Swap them.
 err-not-a-day = { $value } is not a date: write it as year-month-day, for example 2026-03-31.
-cli-release-new-hint = A new release, only if the last files were never given to anyone: --new-release.
+cli-release-new-hint = On the command line: --new-release.
 release-earlier = Last flat files of { $form }: { $at }, { $records } records, k { $k }, l { $l }, { $coarsen ->
         [none] exact timestamps
         [day] timestamps to the day

@@ -653,7 +653,7 @@ cli-need-to = Dites où écrire le lot : --to DOSSIER (ou --check pour ne voir q
 cli-demo-need-dir = Dites où mettre les données de démonstration : --data-dir DOSSIER (un nouveau dossier ; vos données ne sont pas touchées).
 err-days-reversed = Du { $since } au { $until }, il n'y a aucun jour : le premier jour vient après le dernier. Inversez-les.
 err-not-a-day = { $value } n'est pas une date : écrivez-la année-mois-jour, par exemple 2026-03-31.
-cli-release-new-hint = Une nouvelle diffusion, seulement si les derniers fichiers n'ont été remis à personne : --new-release.
+cli-release-new-hint = En ligne de commande : --new-release.
 release-earlier = Derniers fichiers à plat de { $form } : { $at }, { $records } fiches, k { $k }, l { $l }, { $coarsen ->
         [none] heures exactes
         [day] heures ramenées au jour

@@ -175,21 +175,17 @@ fn write_all(release: &Release, args: &FlatArgs, register: &mut dyn ReleaseRegis
     if let Some(line) = release.earlier_line(&super::tr()) {
         println!("{line}");
     }
-    if args.check {
-        // Said now, not only when writing: these settings would be refused.
-        if let Some(refusal) = release.refusal() {
-            let tr = super::tr();
-            println!("{} {}", tr.said(&refusal), tr.t("cli-release-new-hint"));
-        }
-        return Ok(());
-    }
-    // Out of reach, or made otherwise than the last release, nothing is written, and nothing is
-    // asked (the report above says why).
-    crate::batch::export::check_reached(&release.prepared).map_err(say)?;
+    // Made otherwise than the last release, nothing is written and nothing is asked; with
+    // --check too (exit 1 for scripts, as when k is out of reach).
     if let (Some(refusal), false) = (release.refusal(), args.new_release) {
         let tr = super::tr();
         return Err(format!("{} {}", tr.said(&refusal), tr.t("cli-release-new-hint")));
     }
+    if args.check {
+        return Ok(());
+    }
+    // Out of reach, nothing is written, and nothing is asked (the report above says why).
+    crate::batch::export::check_reached(&release.prepared).map_err(say)?;
     if !args.yes && !super::session::confirmed("cli-confirm-files", "cli-confirm-files-needs-yes") {
         return Err(super::tr().t("cli-files-not-written"));
     }

@@ -185,8 +185,10 @@ impl Release {
 
     /// Writes the files into `to` (created if missing, owner-only), once k was reached and
     /// unless the newest earlier release was made otherwise and `new_release` (its files were
-    /// never given out) is not said. The release is registered in `register` before a file is
-    /// written: a release cut short may have left files.
+    /// never given out) is not said. The files are made in a folder of their own inside `to`;
+    /// once they all are, the release is registered in `register`, then each file is moved into
+    /// `to`. A failure leaves neither files nor a register entry; a release cut short after its
+    /// files were made is registered (they may have been taken from the folder).
     pub fn write(
         &self,
         to: &Path,
@@ -198,33 +200,35 @@ impl Release {
         if let Some(lang) = &layout.labels {
             self.language(lang)?;
         }
-        let records = self.prepared.records.len() as i64;
-        register.record_release(&self.form.form.id, &self.options.to_ledger(), records)?;
-        self.write_files(to, layout).map_err(BatchError::Io)
-    }
-
-    /// Writes the files into a folder of their own inside `to`, then moves each into `to`: files
-    /// cut short by a failure are removed, not left beside earlier releases.
-    fn write_files(&self, to: &Path, layout: &Layout) -> Result<Written, String> {
-        crate::store::create_private_dir(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+        crate::store::create_private_dir(to)
+            .map_err(|e| BatchError::Io(format!("cannot create {}: {e}", to.display())))?;
         let partial = to.join(format!(".{}-writing", self.form.form.id));
         let _ = std::fs::remove_dir_all(&partial);
-        let shown = |e: String| e.replace(&partial.display().to_string(), &to.display().to_string());
-        let written = self.write_files_into(&partial, layout).map_err(shown).and_then(|mut w| {
-            // Each file replaces one of the same name; a folder in the way stops them all.
-            if let Some(dir) = w.files.iter().filter_map(|f| f.file_name()).map(|n| to.join(n)).find(|d| d.is_dir()) {
-                return Err(format!("cannot write {}: a folder has that name", dir.display()));
-            }
-            for f in &mut w.files {
-                let name = f.file_name().map(PathBuf::from).unwrap_or_default();
-                let dest = to.join(name);
-                std::fs::rename(&*f, &dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-                *f = dest;
-            }
-            Ok(w)
-        });
+        let written = self.write_then_move(&partial, to, layout, register);
         let _ = std::fs::remove_dir_all(&partial);
         written
+    }
+
+    fn write_then_move(
+        &self,
+        partial: &Path,
+        to: &Path,
+        layout: &Layout,
+        register: &mut dyn ReleaseRegister,
+    ) -> Result<Written, BatchError> {
+        let shown = |e: String| BatchError::Io(e.replace(&partial.display().to_string(), &to.display().to_string()));
+        let mut w = self.write_files_into(partial, layout).map_err(shown)?;
+        // Each file replaces one of the same name; a folder in the way stops them all.
+        if let Some(dir) = w.files.iter().filter_map(|f| f.file_name()).map(|n| to.join(n)).find(|d| d.is_dir()) {
+            return Err(BatchError::Io(format!("cannot write {}: a folder has that name", dir.display())));
+        }
+        register.record_release(&self.form.form.id, &self.options.to_ledger(), self.prepared.records.len() as i64)?;
+        for f in &mut w.files {
+            let dest = to.join(f.file_name().map(PathBuf::from).unwrap_or_default());
+            std::fs::rename(&*f, &dest).map_err(|e| BatchError::Io(format!("cannot write {}: {e}", dest.display())))?;
+            *f = dest;
+        }
+        Ok(w)
     }
 
     fn write_files_into(&self, to: &Path, layout: &Layout) -> Result<Written, String> {
