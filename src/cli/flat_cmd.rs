@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use super::session::say;
 use crate::batch::anonymise::Options;
 pub use crate::flat::release::version_warnings;
-use crate::flat::release::{Format, Layout, Release};
+use crate::flat::release::{Format, Layout, Release, last_settings};
 use crate::flat::write;
 use crate::store::hq::Hq;
 use crate::store::{ReleaseRegister, Store};
@@ -211,7 +211,7 @@ pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
         eprintln!("{w}");
     }
     let earlier = hq.releases(&args.form).map_err(say)?;
-    let options = args.options(earlier.first().map(|e| Options::from_ledger(&e.options)), || Ok(5))?;
+    let options = args.options(last_settings(&earlier), || Ok(5))?;
     let release = Release::at_headquarters(hq, &args.form, &options).map_err(say)?;
     write_all(&release, args, hq)
 }
@@ -221,8 +221,7 @@ pub fn hq_export(hq: &mut Hq, args: &FlatArgs) -> Result<(), String> {
 pub fn laptop_export(store: &Store, args: &FlatArgs) -> Result<(), String> {
     let mut register = store;
     let earlier = register.releases(&args.form).map_err(say)?;
-    let options =
-        args.options(earlier.first().map(|e| Options::from_ledger(&e.options)), || store.disclosure_k().map_err(say))?;
+    let options = args.options(last_settings(&earlier), || store.disclosure_k().map_err(say))?;
     let release = Release::on_laptop(store, &args.form, &options).map_err(say)?;
     write_all(&release, args, &mut register)
 }

@@ -122,7 +122,7 @@ impl Release {
     /// The settings of the newest earlier release, if it has any (a register entry that cannot
     /// be read has none, and differs from every setting).
     pub fn earlier_options(&self) -> Option<Option<Options>> {
-        self.earlier.first().map(|e| Options::from_ledger(&e.options))
+        last_settings(&self.earlier)
     }
 
     /// The newest earlier release, when it was made with other settings than this one: files
@@ -274,6 +274,12 @@ impl Release {
         }
         Ok(Written { records: self.prepared.records.len(), unplaced: filler.unplaced, files })
     }
+}
+
+/// The settings of the newest of `earlier` (newest first), if there is one (`None` inside: its
+/// entry cannot be read).
+pub fn last_settings(earlier: &[ReleaseEntry]) -> Option<Option<Options>> {
+    earlier.first().map(|e| Options::from_ledger(&e.options))
 }
 
 /// An earlier release as messages name it: `form`, `at` (day and time), `records`, and its
