@@ -447,6 +447,10 @@ err-secret-key-pasted = This is an age secret key (AGE-SECRET-KEY-…): it must 
 err-not-a-folder = { $dir } is a file, not a folder: choose the folder to write into (a USB stick, a shared folder).
 err-hq-missing = There is no headquarters database in { $dir }: create it with `fourmi hq init --data-dir { $dir } --identity FILE`.
 err-hq-exists = A headquarters database already exists in { $place }: import into it, or choose another folder or database.
+err-pg-plaintext = The database { $address } is on another computer: fourmi sends records there only encrypted (TLS), and `sslmode=disable` turns that off. Remove `sslmode=disable` from the address and turn on ssl on the server, or reach the server through an SSH tunnel (host=localhost).
+err-pg-no-tls = The PostgreSQL server { $address } does not offer TLS, and fourmi sends records to another computer only encrypted: nothing was sent. Turn on ssl in the server's postgresql.conf (with a certificate), or reach it through an SSH tunnel (host=localhost).
+err-pg-certificate = The PostgreSQL server { $address } showed a certificate that is not trusted for that name ({ $why }): nothing was sent. If the server is yours, put the certificate of the authority that signed its certificate in { $file } (or in the file PGSSLROOTCERT names) and try again; if you did not expect this, someone may be between you and the server.
+err-pg-roots-file = The root certificates file { $file } cannot be used ({ $why }): write in it the PEM certificates of the authorities that sign your PostgreSQL servers' certificates, or remove it.
 cli-passphrase-unreadable = Cannot read the passphrase file { $source } ({ $detail }).
 cli-passphrase-unreadable-stdin = Cannot read the passphrase from standard input ({ $detail }).
 err-folder-missing = The folder { $dir } does not exist. Is the USB stick plugged in? Choose the folder again.

@@ -463,6 +463,10 @@ err-secret-key-pasted = Ceci est une clé secrète age (AGE-SECRET-KEY-…) : el
 err-not-a-folder = { $dir } est un fichier, pas un dossier : choisissez le dossier où écrire (une clé USB, un dossier partagé).
 err-hq-missing = Il n'y a pas de base du siège dans { $dir } : créez-la avec `fourmi hq init --data-dir { $dir } --identity FICHIER`.
 err-hq-exists = Une base du siège existe déjà dans { $place } : importez-y, ou choisissez un autre dossier ou une autre base.
+err-pg-plaintext = La base { $address } est sur un autre ordinateur : fourmi n'y envoie les fiches que chiffrées (TLS), et `sslmode=disable` l'empêche. Retirez `sslmode=disable` de l'adresse et activez ssl sur le serveur, ou passez par un tunnel SSH (host=localhost).
+err-pg-no-tls = Le serveur PostgreSQL { $address } ne propose pas TLS, et fourmi n'envoie les fiches à un autre ordinateur que chiffrées : rien n'a été envoyé. Activez ssl dans le postgresql.conf du serveur (avec un certificat), ou passez par un tunnel SSH (host=localhost).
+err-pg-certificate = Le serveur PostgreSQL { $address } a présenté un certificat qui n'est pas reconnu pour ce nom ({ $why }) : rien n'a été envoyé. Si le serveur est le vôtre, mettez le certificat de l'autorité qui a signé le sien dans { $file } (ou dans le fichier que nomme PGSSLROOTCERT) et réessayez ; si vous ne vous y attendiez pas, quelqu'un se trouve peut-être entre vous et le serveur.
+err-pg-roots-file = Le fichier de certificats racine { $file } est inutilisable ({ $why }) : mettez-y les certificats PEM des autorités qui signent les certificats de vos serveurs PostgreSQL, ou supprimez-le.
 cli-passphrase-unreadable = Impossible de lire le fichier de phrase secrète { $source } ({ $detail }).
 cli-passphrase-unreadable-stdin = Impossible de lire la phrase secrète sur l'entrée standard ({ $detail }).
 err-folder-missing = Le dossier { $dir } n'existe pas. La clé USB est-elle branchée ? Choisissez de nouveau le dossier.

@@ -61,6 +61,18 @@ fn start() -> Result<Server, String> {
     if let Ok(url) = std::env::var("FOURMI_TEST_POSTGRES") {
         return Ok(Server { base: url, _stopper: None });
     }
+    cluster(None)
+}
+
+/// What a server that listens on this computer's network (127.0.0.1) is given: its certificate
+/// and key (PEM; `None`: it offers no TLS). It accepts connections through TLS only when it has
+/// them.
+pub struct Tcp<'a> {
+    pub tls: Option<(&'a str, &'a str)>,
+}
+
+/// Starts a throwaway cluster: on a socket only, or on 127.0.0.1 with `tcp`'s settings.
+fn cluster(tcp: Option<Tcp>) -> Result<Server, String> {
     let bin = bin_dir().ok_or("no PostgreSQL server programs (initdb, postgres) on this machine")?;
     let dir = tempfile::Builder::new().prefix("fourmi-pg-").tempdir().map_err(|e| e.to_string())?.keep();
     if is_root() {
@@ -81,11 +93,33 @@ fn start() -> Result<Server, String> {
     if !init.success() {
         return Err("initdb failed".into());
     }
-    let port = 20000 + (std::process::id() as usize % 30000);
+    let (port, listen, mut settings) = match &tcp {
+        None => (20000 + (std::process::id() as usize % 30000), "''", String::new()),
+        Some(_) => {
+            let free = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+            (free.local_addr().map_err(|e| e.to_string())?.port() as usize, "'127.0.0.1'", String::new())
+        }
+    };
+    if let Some(Tcp { tls: Some((cert, key)) }) = &tcp {
+        // Written by us, copied by the server's user (the key must be its own, readable by it only).
+        std::fs::write(dir.join("given.crt"), cert).map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("given.key"), key).map_err(|e| e.to_string())?;
+        let copied = shell(&format!(
+            "cp {d}/given.crt {d}/data/server.crt && cp {d}/given.key {d}/data/server.key && chmod 600 {d}/data/server.key \
+             && printf 'local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 0.0.0.0/0 reject\n' > {d}/data/pg_hba.conf",
+            d = q(&dir)
+        ))
+        .status()
+        .map_err(|e| e.to_string())?;
+        if !copied.success() {
+            return Err("cannot give the server its certificate".into());
+        }
+        settings = "-c ssl=on".into();
+    }
     // The server runs until our end of the shell's input closes: then it is stopped and its
     // folder removed, however this test process ends.
     let mut child = shell(&format!(
-        "{} -D {} -p {port} -k {} -c listen_addresses='' -c fsync=off -c max_connections=200 >{} 2>&1 & pid=$!; read _; kill -INT $pid; wait $pid; rm -rf {}",
+        "{} -D {} -p {port} -k {} -c listen_addresses={listen} {settings} -c fsync=off -c max_connections=200 >{} 2>&1 & pid=$!; read _; kill -INT $pid; wait $pid; rm -rf {}",
         q(&bin.join("postgres")),
         q(&data),
         q(&dir),
@@ -96,15 +130,28 @@ fn start() -> Result<Server, String> {
     .spawn()
     .map_err(|e| format!("postgres: {e}"))?;
     let stdin = child.stdin.take();
-    let base = format!("host={} port={port} user=fourmi", dir.display());
+    let socket = format!("host={} port={port} user=fourmi", dir.display());
     for _ in 0..300 {
-        if postgres::Client::connect(&format!("{base} dbname=postgres"), postgres::NoTls).is_ok() {
+        if postgres::Client::connect(&format!("{socket} dbname=postgres"), postgres::NoTls).is_ok() {
+            let base = if tcp.is_some() { format!("host=localhost port={port} user=fourmi") } else { socket };
             return Ok(Server { base, _stopper: stdin });
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
     Err(format!("the server did not start: {log}"))
+}
+
+/// A server of its own on 127.0.0.1 (see [`Tcp`]), running while the value lives: its address
+/// without a database (`host=localhost port=... user=fourmi`), or why none could be started.
+pub struct Listening {
+    pub base: String,
+    _server: Server,
+}
+
+pub fn listening(tcp: Tcp) -> Result<Listening, String> {
+    let server = cluster(Some(tcp))?;
+    Ok(Listening { base: server.base.clone(), _server: server })
 }
 
 /// The address of a new, empty database on the test server, or `None` (said once) without one.

@@ -263,12 +263,21 @@ pub(crate) fn shown(url: &str) -> String {
 /// Connects to PostgreSQL at `url` (`postgres://user:password@host:port/database`, or the
 /// `host=... dbname=...` form).
 pub(crate) fn connect_pg(url: &str) -> Result<Pg> {
-    let config: postgres::Config = url.parse().map_err(|_| {
+    let mut config: postgres::Config = url.parse().map_err(|_| {
         StoreError::Invalid(
             "the database address is not a PostgreSQL one: write postgres://USER:PASSWORD@HOST:PORT/DATABASE".into(),
         )
     })?;
-    let client = config.connect(postgres::NoTls).map_err(|e| {
+    super::tls::settle(&mut config, &shown(url))?;
+    let connected = if config.get_ssl_mode() == postgres::config::SslMode::Disable {
+        config.connect(postgres::NoTls)
+    } else {
+        config.connect(super::tls::connector()?)
+    };
+    let client = connected.map_err(|e| {
+        if let Some(refused) = super::tls::refusal(&e, &shown(url)) {
+            return refused;
+        }
         StoreError::Db(format!(
             "cannot connect to PostgreSQL at {} ({}); check that the server runs, the address, the account and its password",
             shown(url),

@@ -13,6 +13,7 @@ mod db;
 mod merge;
 mod releases;
 mod schema_pg;
+mod tls;
 pub mod versions;
 pub mod views;
 
