@@ -64,26 +64,28 @@ fn tls_server(names: &[&str]) -> Option<(String, common::pg::Listening)> {
     }
 }
 
-#[test]
-fn a_server_whose_certificate_is_trusted_is_reached_through_tls() {
-    let Some((ca, server)) = tls_server(&["localhost"]) else { return };
+/// `hq init` with `sslmode=require` on a TLS server with a certificate for `names`, the client
+/// trusting the server's authority or another one; `None` without PostgreSQL.
+fn init_on_tls_server(names: &[&str], trusting_its_authority: bool) -> Option<Output> {
+    let (ca, server) = tls_server(names)?;
     let dir = tempfile::tempdir().unwrap();
     let roots = dir.path().join("root.crt");
-    std::fs::write(&roots, ca).unwrap();
+    let trusted = if trusting_its_authority { ca } else { authority_and_server(&["localhost"]).0 };
+    std::fs::write(&roots, trusted).unwrap();
+    Some(hq_init(dir.path(), &format!("{} dbname=postgres sslmode=require", server.base), &roots))
+}
+
+#[test]
+fn a_server_whose_certificate_is_trusted_is_reached_through_tls() {
     // The server refuses connections without TLS (pg_hba: hostnossl reject).
-    let out = hq_init(dir.path(), &format!("{} dbname=postgres sslmode=require", server.base), &roots);
+    let Some(out) = init_on_tls_server(&["localhost"], true) else { return };
     assert!(out.status.success(), "{}", said(&out));
 }
 
 #[test]
 fn a_server_with_a_certificate_from_an_unknown_authority_is_refused_before_anything_is_sent() {
-    let Some((_, server)) = tls_server(&["localhost"]) else { return };
-    let dir = tempfile::tempdir().unwrap();
     // The client trusts another authority: whoever answers holds a certificate it cannot check.
-    let (other, _, _) = authority_and_server(&["localhost"]);
-    let roots = dir.path().join("root.crt");
-    std::fs::write(&roots, other).unwrap();
-    let out = hq_init(dir.path(), &format!("{} dbname=postgres sslmode=require", server.base), &roots);
+    let Some(out) = init_on_tls_server(&["localhost"], false) else { return };
     assert!(!out.status.success());
     let text = said(&out);
     assert!(text.contains("showed a certificate that is not trusted for that name"), "{text}");
@@ -92,11 +94,7 @@ fn a_server_with_a_certificate_from_an_unknown_authority_is_refused_before_anyth
 
 #[test]
 fn a_certificate_for_another_name_is_refused() {
-    let Some((ca, server)) = tls_server(&["db.example.org"]) else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let roots = dir.path().join("root.crt");
-    std::fs::write(&roots, ca).unwrap();
-    let out = hq_init(dir.path(), &format!("{} dbname=postgres sslmode=require", server.base), &roots);
+    let Some(out) = init_on_tls_server(&["db.example.org"], true) else { return };
     assert!(!out.status.success());
     assert!(said(&out).contains("not trusted for that name"), "{}", said(&out));
 }
