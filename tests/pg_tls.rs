@@ -29,6 +29,10 @@ fn authority_and_server(names: &[&str]) -> (String, String, String) {
 /// `fourmi hq init` into database `url`, with `roots` as the client's root certificates file and
 /// a home of its own (no other root.crt), in English.
 fn hq_init(dir: &Path, url: &str, roots: &Path) -> Output {
+    hq_init_in(dir, url, roots, "en_US.UTF-8")
+}
+
+fn hq_init_in(dir: &Path, url: &str, roots: &Path, lang: &str) -> Output {
     let identity = dir.join("hq-identity.txt");
     if !identity.exists() {
         let id = age::x25519::Identity::generate();
@@ -41,7 +45,7 @@ fn hq_init(dir: &Path, url: &str, roots: &Path) -> Output {
         .arg(url)
         .env("PGSSLROOTCERT", roots)
         .env("HOME", dir)
-        .env("LANG", "en_US.UTF-8")
+        .env("LANG", lang)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .output()
@@ -88,15 +92,41 @@ fn a_server_with_a_certificate_from_an_unknown_authority_is_refused_before_anyth
     let Some(out) = init_on_tls_server(&["localhost"], false) else { return };
     assert!(!out.status.success());
     let text = said(&out);
-    assert!(text.contains("showed a certificate that is not trusted for that name"), "{text}");
+    assert!(text.contains("showed a certificate signed by no authority this computer trusts"), "{text}");
     assert!(text.contains("nothing was sent"), "{text}");
+}
+
+#[test]
+fn a_self_signed_server_certificate_in_the_clients_root_file_is_trusted_with_psqls_spelling() {
+    // As PostgreSQL's documentation makes one: a certificate that signs itself, marked as an
+    // authority, for the server's name.
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let key = KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap().pem();
+    let server = match common::pg::listening(common::pg::Tcp { tls: Some((&cert, &key.serialize_pem())) }) {
+        Ok(s) => s,
+        Err(why) => return eprintln!("SKIPPED: no PostgreSQL server could be started ({why})"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let roots = dir.path().join("root.crt");
+    std::fs::write(&roots, &cert).unwrap();
+    let out = hq_init(dir.path(), &format!("{} dbname=postgres sslmode=verify-full", server.base), &roots);
+    assert!(out.status.success(), "{}", said(&out));
+    // Trusted as itself, it is still refused for another name.
+    let out = hq_init(
+        dir.path(),
+        &format!("{} dbname=postgres sslmode=require", server.base.replace("localhost", "127.0.0.1")),
+        &roots,
+    );
+    assert!(said(&out).contains("made out for another name"), "{}", said(&out));
 }
 
 #[test]
 fn a_certificate_for_another_name_is_refused() {
     let Some(out) = init_on_tls_server(&["db.example.org"], true) else { return };
     assert!(!out.status.success());
-    assert!(said(&out).contains("not trusted for that name"), "{}", said(&out));
+    assert!(said(&out).contains("showed a certificate made out for another name"), "{}", said(&out));
 }
 
 #[test]
@@ -128,6 +158,22 @@ fn an_address_that_turns_tls_off_for_another_computer_is_refused_without_connect
     let text = said(&out);
     assert!(text.contains("fourmi sends records there only encrypted"), "{text}");
     assert!(!text.contains("secret"), "the password is never shown: {text}");
+    let en_francais =
+        hq_init_in(dir.path(), "host=db.example.org password=secret sslmode=disable", &roots, "fr_FR.UTF-8");
+    let text = said(&en_francais);
+    assert!(text.contains("fourmi n'y envoie les fiches que chiffrées"), "{text}");
+    assert!(!text.contains("secret"), "{text}");
+}
+
+#[test]
+fn an_option_the_client_does_not_know_is_named_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let roots = dir.path().join("root.crt");
+    let out = hq_init_in(dir.path(), "host=db.example.org passwd=secret", &roots, "fr_FR.UTF-8");
+    assert!(!out.status.success());
+    let text = said(&out);
+    assert!(text.contains("fourmi ne comprend pas son `passwd`"), "{text}");
+    assert!(!text.contains("secret"), "{text}");
 }
 
 #[test]

@@ -240,49 +240,61 @@ impl From<postgres::Error> for StoreError {
     }
 }
 
-/// A PostgreSQL address as it may be shown: without its password.
+/// A PostgreSQL address as it may be shown: without its password, every host it names.
 pub(crate) fn shown(url: &str) -> String {
-    match url.parse::<postgres::Config>() {
+    match super::tls::spelled_for_the_client(url).parse::<postgres::Config>() {
         Ok(c) => {
-            let host = c
+            let ports = c.get_ports();
+            let port = |i: usize| ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+            let mut hosts: Vec<String> = c
                 .get_hosts()
-                .first()
-                .map(|h| match h {
-                    postgres::config::Host::Tcp(h) => h.clone(),
+                .iter()
+                .enumerate()
+                .map(|(i, h)| match h {
+                    postgres::config::Host::Tcp(h) if h.contains(':') => format!("[{h}]:{}", port(i)),
+                    postgres::config::Host::Tcp(h) => format!("{h}:{}", port(i)),
                     #[cfg(unix)]
-                    postgres::config::Host::Unix(p) => p.display().to_string(),
+                    postgres::config::Host::Unix(p) => format!("{}:{}", p.display(), port(i)),
                 })
-                .unwrap_or_else(|| "localhost".into());
-            let port = c.get_ports().first().copied().unwrap_or(5432);
-            format!("{}@{host}:{port}/{}", c.get_user().unwrap_or(""), c.get_dbname().unwrap_or(""))
+                .collect();
+            hosts.extend(c.get_hostaddrs().iter().enumerate().map(|(i, a)| match a {
+                std::net::IpAddr::V6(a) => format!("[{a}]:{}", port(i)),
+                std::net::IpAddr::V4(a) => format!("{a}:{}", port(i)),
+            }));
+            if hosts.is_empty() {
+                hosts.push(format!("localhost:{}", port(0)));
+            }
+            format!("{}@{}/{}", c.get_user().unwrap_or(""), hosts.join(","), c.get_dbname().unwrap_or(""))
         }
         Err(_) => "(an address that is not a PostgreSQL one)".into(),
     }
 }
 
 /// Connects to PostgreSQL at `url` (`postgres://user:password@host:port/database`, or the
-/// `host=... dbname=...` form).
+/// `host=... dbname=...` form; psql's `sslmode` spellings), through TLS to another computer
+/// (`tls`).
 pub(crate) fn connect_pg(url: &str) -> Result<Pg> {
-    let mut config: postgres::Config = url.parse().map_err(|_| {
-        StoreError::Invalid(
-            "the database address is not a PostgreSQL one: write postgres://USER:PASSWORD@HOST:PORT/DATABASE".into(),
-        )
+    let spelled = super::tls::spelled_for_the_client(url);
+    let mut config: postgres::Config = spelled.parse().map_err(|e: postgres::Error| {
+        // The client crate names the option it could not take between backquotes.
+        let text = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
+        match text.split('`').nth(1).filter(|o| !o.is_empty()) {
+            Some(option) => StoreError::said("err-pg-address", &[("option", option.to_string())]),
+            None => StoreError::said("err-pg-address-form", &[]),
+        }
     })?;
-    super::tls::settle(&mut config, &shown(url))?;
+    let shown = shown(url);
+    super::tls::settle(&mut config, &shown)?;
     let connected = if config.get_ssl_mode() == postgres::config::SslMode::Disable {
         config.connect(postgres::NoTls)
     } else {
         config.connect(super::tls::connector()?)
     };
     let client = connected.map_err(|e| {
-        if let Some(refused) = super::tls::refusal(&e, &shown(url)) {
-            return refused;
-        }
-        StoreError::Db(format!(
-            "cannot connect to PostgreSQL at {} ({}); check that the server runs, the address, the account and its password",
-            shown(url),
-            e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string())
-        ))
+        super::tls::refusal(&e, &shown).unwrap_or_else(|| {
+            let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string());
+            StoreError::said("err-pg-connect", &[("address", shown.clone()), ("why", why)])
+        })
     })?;
     Ok(Pg::new(client))
 }
@@ -296,6 +308,9 @@ mod tests {
         let s = shown("postgres://hq:s3cret-word@db.example.org:5433/fourmi");
         assert_eq!(s, "hq@db.example.org:5433/fourmi");
         assert!(!shown("host=/tmp port=5 user=a password=s3cret-word dbname=x").contains("s3cret"));
+        assert_eq!(shown("host=localhost,db.example.org port=5,6 user=a dbname=x"), "a@localhost:5,db.example.org:6/x");
+        assert_eq!(shown("postgres://a@[::1]:7/x"), "a@[::1]:7/x");
+        assert_eq!(shown("host=localhost hostaddr=192.0.2.2 user=a dbname=x"), "a@localhost:5432,192.0.2.2:5432/x");
     }
 
     #[test]

@@ -62,55 +62,162 @@ pub(super) fn client_roots_file() -> Option<PathBuf> {
 }
 
 /// The TLS connector: the system's roots and the client's own (a file `PGSSLROOTCERT` names must
-/// be there and readable).
+/// be there and readable). A certificate of the client's file that the server shows itself (a
+/// self-signed one, as PostgreSQL's documentation makes) is trusted for the names it holds.
 pub(super) fn connector() -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
     for cert in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(cert);
     }
-    if let Some(file) = client_roots_file() {
-        let named = std::env::var_os("PGSSLROOTCERT").is_some_and(|f| !f.is_empty());
-        if named || file.exists() {
-            let bad = |why: String| {
-                StoreError::said("err-pg-roots-file", &[("file", file.display().to_string()), ("why", why)])
-            };
-            let text = crate::limits::read_regular_text(&file, crate::limits::SMALL_FILE_BYTES)
-                .map_err(|e| bad(e.to_string()))?;
-            let mut found = 0;
-            for cert in CertificateDer::pem_slice_iter(text.as_bytes()) {
-                roots.add(cert.map_err(|e| bad(e.to_string()))?).map_err(|e| bad(e.to_string()))?;
-                found += 1;
-            }
-            if found == 0 {
-                return Err(bad("no certificate in it".into()));
-            }
-        }
+    let own = client_roots()?;
+    for cert in &own {
+        roots.add(cert.clone()).map_err(|e| roots_file_error(&e.to_string()))?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let failed = |e: &dyn std::fmt::Display| StoreError::Db(format!("TLS cannot be set up: {e}"));
+    let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|e| failed(&e))?;
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| StoreError::Db(format!("TLS cannot be set up: {e}")))?
-        .with_root_certificates(roots)
+        .map_err(|e| failed(&e))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Verifier { webpki, own }))
         .with_no_client_auth();
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
-/// What a failed connection says, when TLS is why: the server offers none, or its certificate
-/// is not trusted for its name.
-pub(super) fn refusal(e: &postgres::Error, shown: &str) -> Option<StoreError> {
-    let top = e.to_string();
-    if !top.contains("TLS") {
-        return None;
+/// Whether `PGSSLROOTCERT` names the client's root file.
+fn named_by_environment() -> bool {
+    std::env::var_os("PGSSLROOTCERT").is_some_and(|f| !f.is_empty())
+}
+
+fn roots_file_error(why: &str) -> StoreError {
+    let file = client_roots_file().map(|f| f.display().to_string()).unwrap_or_default();
+    StoreError::said("err-pg-roots-file", &[("file", file), ("why", why.to_string())])
+}
+
+/// The certificates of the client's root file (none when there is none).
+fn client_roots() -> Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let Some(file) = client_roots_file() else { return Ok(Vec::new()) };
+    if !file.exists() {
+        if named_by_environment() {
+            return Err(StoreError::said("err-pg-roots-missing", &[("file", file.display().to_string())]));
+        }
+        return Ok(Vec::new());
     }
-    let why = std::error::Error::source(e).map(ToString::to_string).unwrap_or_default();
+    let text = crate::limits::read_regular_text(&file, crate::limits::SMALL_FILE_BYTES)
+        .map_err(|e| roots_file_error(&e.to_string()))?;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(text.as_bytes())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| roots_file_error(&e.to_string()))?;
+    if certs.is_empty() {
+        return Err(roots_file_error("no certificate in it"));
+    }
+    Ok(certs)
+}
+
+/// Checks the server's certificate as the web's PKI does, and also trusts a certificate the
+/// client's own file holds itself, for the names it holds.
+#[derive(Debug)]
+struct Verifier {
+    webpki: Arc<rustls::client::WebPkiServerVerifier>,
+    own: Vec<rustls::pki_types::CertificateDer<'static>>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp_response: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        let checked = self.webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
+        if checked.is_err() && self.own.iter().any(|c| c.as_ref() == end_entity.as_ref()) {
+            let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+            rustls::client::verify_server_name(&parsed, server_name)?;
+            return Ok(rustls::client::danger::ServerCertVerified::assertion());
+        }
+        checked
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.webpki.supported_verify_schemes()
+    }
+}
+
+/// Rewrites psql's spellings of `sslmode` that the client crate does not know (`allow`,
+/// `verify-ca`, `verify-full`, any case) as the nearest it knows; certificates are always
+/// checked as `verify-full` does (see [`settle`]).
+pub(super) fn spelled_for_the_client(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    let mut out = String::with_capacity(url.len());
+    let mut at = 0;
+    for (start, _) in lower.match_indices("sslmode=") {
+        let before = lower.get(..start).and_then(|b| b.chars().last());
+        if start < at || !before.is_none_or(|c| c.is_whitespace() || c == '?' || c == '&') {
+            continue;
+        }
+        let from = start + "sslmode=".len();
+        let rest = lower.get(from..).unwrap_or("");
+        let len = rest.find(|c: char| c.is_whitespace() || c == '&').unwrap_or(rest.len());
+        let value = rest.get(..len).unwrap_or("");
+        let known = match value {
+            "disable" => "disable",
+            "allow" | "prefer" => "prefer",
+            "require" | "verify-ca" | "verify-full" => "require",
+            _ => continue,
+        };
+        out.push_str(url.get(at..from).unwrap_or(""));
+        out.push_str(known);
+        at = from + len;
+    }
+    out.push_str(url.get(at..).unwrap_or(""));
+    out
+}
+
+/// What a failed connection says, when TLS is why: the server offers none, or its certificate
+/// is not trusted: not for that name, out of its dates, or from an unknown authority.
+pub(super) fn refusal(e: &postgres::Error, shown: &str) -> Option<StoreError> {
+    use rustls::CertificateError as C;
+    let inner = std::error::Error::source(e)?;
     let address = ("address", shown.to_string());
-    if why.contains("does not support TLS") {
+    if inner.to_string().contains("does not support TLS") {
         return Some(StoreError::said("err-pg-no-tls", &[address]));
     }
+    let tls = inner.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref())?.downcast_ref::<rustls::Error>()?;
+    let key = match tls {
+        rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => "err-pg-cert-name",
+        rustls::Error::InvalidCertificate(
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
+        ) => "err-pg-cert-dates",
+        rustls::Error::InvalidCertificate(_) => "err-pg-certificate",
+        _ => return None,
+    };
     let file = client_roots_file().map(|f| f.display().to_string()).unwrap_or_else(|| "root.crt".into());
-    Some(StoreError::said("err-pg-certificate", &[address, ("why", why), ("file", file)]))
+    Some(StoreError::said(key, &[address, ("file", file)]))
 }
 
 #[cfg(test)]
@@ -139,5 +246,27 @@ mod tests {
         assert_eq!(settled("host=localhost sslmode=require").unwrap(), SslMode::Require);
         #[cfg(unix)]
         assert_eq!(settled("host=/var/run/postgresql dbname=fourmi").unwrap(), SslMode::Disable);
+    }
+
+    #[test]
+    fn psqls_spellings_of_sslmode_become_the_clients() {
+        assert_eq!(spelled_for_the_client("host=a sslmode=verify-full dbname=b"), "host=a sslmode=require dbname=b");
+        assert_eq!(
+            spelled_for_the_client("postgres://u@a/b?SSLMODE=Verify-CA&x=1"),
+            "postgres://u@a/b?SSLMODE=require&x=1"
+        );
+        assert_eq!(spelled_for_the_client("sslmode=allow"), "sslmode=prefer");
+        assert_eq!(spelled_for_the_client("host=a password=xsslmode=allow"), "host=a password=xsslmode=allow");
+        assert_eq!(spelled_for_the_client("host=a sslmode=bogus"), "host=a sslmode=bogus");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_address_is_respelled_without_panicking_and_kept_without_sslmode(url in "\\PC{0,80}") {
+            let out = spelled_for_the_client(&url);
+            if !url.to_ascii_lowercase().contains("sslmode=") {
+                proptest::prop_assert_eq!(out, url);
+            }
+        }
     }
 }
