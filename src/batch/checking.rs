@@ -20,9 +20,8 @@ use super::{BatchError, Result, approved, validate};
 
 /// Records and withdrawals per group handed on when no signatures are checked (format 1).
 const GROUP: usize = 256;
-/// Groups handed on ahead of the next stage, at most: memory stays that of a few groups (a
-/// checked group is a thousand records, parsed and written as JSON).
-const AHEAD: usize = 2;
+/// Groups read handed on ahead of the checking, at most: memory stays that of a few groups.
+pub const AHEAD: usize = 2;
 
 /// What the checking half needs besides the payload.
 pub struct Checks<'a> {
@@ -34,9 +33,14 @@ pub struct Checks<'a> {
 /// What a stage hands the next, a group at a time, or the failure that ends the import.
 pub type Groups<T> = Receiver<Result<Vec<T>>>;
 
-/// A channel for groups, a few groups ahead at most.
-pub fn channel<T>() -> (SyncSender<Result<Vec<T>>>, Groups<T>) {
-    sync_channel(AHEAD)
+/// Checked groups handed on ahead of the merge, at most: more than the rows of a chunk sent to
+/// PostgreSQL ([`crate::store::hq::CHUNK`]), so that checking goes on while one is sent (a
+/// checked row holds its answers once, as JSON text: about 12 MB).
+pub const MERGE_AHEAD: usize = 8;
+
+/// A channel for groups, `ahead` groups ahead at most.
+pub fn channel<T>(ahead: usize) -> (SyncSender<Result<Vec<T>>>, Groups<T>) {
+    sync_channel(ahead)
 }
 
 /// A record or withdrawal checked, ready to be merged.

@@ -165,8 +165,8 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
         forms: &forms,
         verifier: super::approved::verifier(&header, list.as_ref()),
     };
-    let (read_tx, read) = super::checking::channel();
-    let (tx, rx) = super::checking::channel();
+    let (read_tx, read) = super::checking::channel(super::checking::AHEAD);
+    let (tx, rx) = super::checking::channel(super::checking::MERGE_AHEAD);
     std::thread::scope(|s| {
         s.spawn(move || super::checking::read_all(&mut lines, next, &read_tx));
         s.spawn(move || super::checking::check_all(read, checks, &tx));

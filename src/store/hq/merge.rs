@@ -55,16 +55,20 @@ pub struct Row {
 }
 
 impl Row {
-    /// `record`, with its answers and history written as JSON.
-    pub fn new(record: Box<Record>) -> Row {
+    /// `record`, with its answers and history written as JSON (and taken out of `record`: a
+    /// row waiting to be merged holds them once, as text).
+    pub fn new(mut record: Box<Record>) -> Row {
         let answers = serde_json::to_string(&record.answers).unwrap_or_else(|_| "{}".into());
         let history = serde_json::to_string(&record.history).unwrap_or_else(|_| "[]".into());
+        record.answers = Default::default();
+        record.history = Default::default();
         Row { record, answers, history }
     }
 }
 
-/// How many bytes of rows PostgreSQL is sent at a time.
-const CHUNK: usize = 8 << 20;
+/// How many bytes of rows PostgreSQL is sent at a time. While a chunk is sent the next rows
+/// are checked ([`crate::batch::checking::MERGE_AHEAD`] groups of them, a chunk's worth).
+pub const CHUNK: usize = 4 << 20;
 
 impl<'a> Merge<'a> {
     /// Begins: takes the writers' turn, checks the batch number again, stores the forms.
@@ -264,15 +268,22 @@ fn copy_text(out: &mut Vec<u8>, s: Option<&str>) {
         out.extend_from_slice(b"\\N");
         return;
     };
-    for b in s.bytes() {
-        match b {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            _ => out.push(b),
-        }
+    // The runs between the bytes to escape are copied whole.
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'\\' => b"\\\\",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            _ => continue,
+        };
+        out.extend_from_slice(bytes.get(from..i).unwrap_or_default());
+        out.extend_from_slice(escaped);
+        from = i + 1;
     }
+    out.extend_from_slice(bytes.get(from..).unwrap_or_default());
 }
 
 fn copy_row(out: &mut Vec<u8>, row: &Row) {
@@ -450,4 +461,50 @@ fn records_at_once(client: &mut postgres::Client, device_id: &str) -> Result<Cou
     )?;
     client.batch_execute("DROP TABLE incoming")?;
     Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::copy_text;
+
+    /// `COPY`'s text format read back, as PostgreSQL reads the escapes `copy_text` writes.
+    fn read_back(cell: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut bytes = cell.iter();
+        while let Some(&b) = bytes.next() {
+            if b != b'\\' {
+                out.push(b);
+                continue;
+            }
+            match bytes.next() {
+                Some(b't') => out.push(b'\t'),
+                Some(b'n') => out.push(b'\n'),
+                Some(b'r') => out.push(b'\r'),
+                Some(&other) => out.push(other),
+                None => {}
+            }
+        }
+        out
+    }
+
+    proptest! {
+        /// Whatever an answer holds, its cell has no tab or line break of its own and reads back
+        /// as the answer.
+        #[test]
+        fn a_cell_reads_back_as_the_text_it_was_made_from(s in "(\\PC|[\\t\\n\\r\\\\])*") {
+            let mut cell = Vec::new();
+            copy_text(&mut cell, Some(&s));
+            prop_assert!(!cell.iter().any(|b| matches!(b, b'\t' | b'\n' | b'\r')));
+            prop_assert_eq!(read_back(&cell), s.as_bytes());
+        }
+    }
+
+    #[test]
+    fn a_missing_value_is_written_as_null() {
+        let mut cell = Vec::new();
+        copy_text(&mut cell, None);
+        assert_eq!(cell, b"\\N");
+    }
 }

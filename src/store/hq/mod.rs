@@ -25,7 +25,7 @@ use super::batches::{StatusChange, Tombstone};
 use super::now;
 use super::{Result, StoreError, files};
 use db::Db;
-pub use merge::{Merge, Row};
+pub use merge::{CHUNK, Merge, Row};
 
 /// A record as a batch carries it and headquarters keeps it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
