@@ -507,22 +507,25 @@ fn importing_again_or_in_another_order_gives_the_same_database() {
         let b2 = laptop.export(&out.path().join("2"));
         laptop.approved(&[answers(6)]);
         let b3 = laptop.export(&out.path().join("3"));
+        // Batch 3 written again: the same record, its export now in its history.
+        std::fs::create_dir_all(out.path().join("4")).unwrap();
+        let b4 = export(&mut laptop.open(), &Selection::Again(3), &AS_GIVEN, &out.path().join("4")).unwrap().0.path;
 
         hq_a.register(&laptop);
-        for f in [&b1, &b2, &b3] {
+        for f in [&b1, &b2, &b3, &b4] {
             hq_a.import(f).unwrap();
         }
         let once = hq_a.dump();
         assert_eq!(once.iter().filter(|l| l.starts_with("record ")).count(), 5, "six records, one withdrawn");
         assert!(once.iter().any(|l| l.starts_with("tombstone ") && l.contains(&first[0])));
-        for f in [&b3, &b1, &b2] {
+        for f in [&b4, &b3, &b1, &b2] {
             let again = hq_a.import(f).unwrap();
             assert_eq!((again.counts.imported, again.counts.updated, again.counts.deleted), (0, 0, 0));
         }
         assert_eq!(hq_a.dump(), once, "importing every batch again changes nothing");
 
         // Another headquarters with the same identity, batches one at a time in other orders.
-        for order in [[&b3, &b2, &b1], [&b2, &b3, &b1], [&b1, &b3, &b2]] {
+        for order in [[&b4, &b3, &b2, &b1], [&b2, &b3, &b4, &b1], [&b1, &b4, &b3, &b2]] {
             let hq_b = Headquarters::new_with_identity_of(&hq_a);
             hq_b.register(&laptop);
             for f in order {
@@ -530,6 +533,24 @@ fn importing_again_or_in_another_order_gives_the_same_database() {
             }
             assert_eq!(hq_b.dump(), once);
         }
+    });
+}
+
+#[test]
+fn a_nul_character_in_a_text_answer_arrives_as_a_replacement_character_on_both_databases() {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        let mut a = answers(1);
+        a["story"] = serde_json::json!("before\u{0}after \\u0000 kept as typed");
+        laptop.approved(&[a]);
+        let out = tempfile::tempdir().unwrap();
+        let imported = hq.import(&laptop.export(out.path())).unwrap();
+        assert_eq!(imported.counts.imported, 1);
+        let mut stories = Vec::new();
+        hq.open().each_record("fieldtest", |r| stories.push(r.answers["story"].clone())).unwrap();
+        assert_eq!(stories, [serde_json::json!("before\u{FFFD}after \\u0000 kept as typed")]);
     });
 }
 

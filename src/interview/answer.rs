@@ -75,7 +75,7 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
         }
         Kind::Decimal => {
             let n = decimal(t).ok_or(AnswerError::NotNumber)?;
-            Ok(crate::expr::num_to_string(n))
+            Ok(decimal_text(n))
         }
         Kind::Range => {
             let n = decimal(t).ok_or(AnswerError::NotNumber)?;
@@ -87,7 +87,7 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
                 let f = crate::expr::num_to_string;
                 return Err(AnswerError::OutOfRange { start: f(start), end: f(end), step: f(step) });
             }
-            Ok(crate::expr::num_to_string(n))
+            Ok(decimal_text(n))
         }
         Kind::Date | Kind::Today => parse_date(t).map(|d| d.format("%Y-%m-%d").to_string()).ok_or_else(|| {
             let parts: Vec<&str> = t.trim().split('-').collect();
@@ -145,7 +145,7 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
                 [lat, lon, rest @ ..]
                     if rest.len() <= 2 && (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon) =>
                 {
-                    Ok(parts.iter().map(|x| crate::expr::num_to_string(*x)).collect::<Vec<_>>().join(" "))
+                    Ok(parts.iter().map(|x| decimal_text(*x)).collect::<Vec<_>>().join(" "))
                 }
                 _ => Err(AnswerError::NotGeopoint),
             }
@@ -162,10 +162,25 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
     }
 }
 
-/// A decimal number as people type it (a comma is a decimal separator).
+/// A decimal number as people type it (a comma is a decimal separator), or in scientific
+/// notation (`1e-7`, as JSON may write one, `1.0E-4`, as earlier versions stored very small or
+/// large decimals).
 fn decimal(t: &str) -> Option<f64> {
-    let n = str_to_num(&t.replace(',', "."));
+    let t = t.trim().replace(',', ".");
+    let mut n = str_to_num(&t);
+    let scientific = t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().any(|b| matches!(b, b'e' | b'E'))
+        && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if !n.is_finite() && scientific {
+        n = t.parse().unwrap_or(f64::NAN);
+    }
     n.is_finite().then_some(n)
+}
+
+/// A decimal answer as stored: plain digits, never scientific notation (which XPath's
+/// `number()` does not read), as short as reads back the same number.
+fn decimal_text(n: f64) -> String {
+    if n == n.trunc() && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
 }
 
 /// The value an expression sees for a stored answer of `kind`.
@@ -174,7 +189,8 @@ pub fn typed(kind: Kind, text: &str) -> Value {
         return Value::Str(String::new());
     }
     match kind {
-        Kind::Integer | Kind::Decimal | Kind::Range => Value::Num(str_to_num(text)),
+        Kind::Integer => Value::Num(str_to_num(text)),
+        Kind::Decimal | Kind::Range => Value::Num(decimal(text).unwrap_or(f64::NAN)),
         Kind::Date | Kind::Today => parse_date(text).map_or_else(|| Value::Str(text.to_string()), Value::Date),
         Kind::DateTime | Kind::Start | Kind::End => {
             parse_datetime(text).map_or_else(|| Value::Str(text.to_string()), Value::DateTime)
@@ -189,7 +205,7 @@ pub fn to_json(kind: Kind, text: &str) -> J {
     match kind {
         Kind::Integer => text.parse::<i64>().map_or_else(|_| json!(text), |n| json!(n)),
         Kind::Decimal | Kind::Range => {
-            let n = str_to_num(text);
+            let n = decimal(text).unwrap_or(f64::NAN);
             if n.is_finite() && n == n.trunc() && n.abs() < 9e15 {
                 json!(n as i64)
             } else if n.is_finite() {
@@ -239,6 +255,33 @@ mod tests {
     }
 
     #[test]
+    fn very_small_and_very_large_decimals_are_stored_as_plain_numbers_and_read_back() {
+        let d = item(Kind::Decimal);
+        for (typed, stored) in [
+            ("0.0001", "0.0001"),
+            ("12345678.5", "12345678.5"),
+            ("1e-7", "0.0000001"),
+            ("1.0E-4", "0.0001"),
+            ("1.23456785E7", "12345678.5"),
+            ("-2,5e3", "-2500"),
+        ] {
+            assert_eq!(normalise(&d, typed, &[]), Ok(stored.to_string()), "{typed}");
+            assert_eq!(typed_value(stored), decimal(typed), "{typed}");
+        }
+        assert_eq!(to_json(Kind::Decimal, "1.0E-4"), json!(0.0001), "as an earlier version stored it");
+        for refused in ["e5", "1e", "NaN", "inf", "1e400", "1.2.3e4"] {
+            assert_eq!(normalise(&d, refused, &[]), Err(AnswerError::NotNumber), "{refused}");
+        }
+    }
+
+    fn typed_value(stored: &str) -> Option<f64> {
+        match typed(Kind::Decimal, stored) {
+            Value::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    #[test]
     fn selects_accept_only_offered_choices() {
         let offered = vec!["a".to_string(), "b".to_string()];
         assert_eq!(normalise(&item(Kind::SelectOne), "b", &offered), Ok("b".into()));
@@ -254,6 +297,7 @@ mod tests {
         assert_eq!(normalise(&item(Kind::Date), "2020-02-30", &[]), Err(AnswerError::NoSuchDate));
         assert_eq!(normalise(&item(Kind::Date), "30/02/2020", &[]), Err(AnswerError::NotDate));
         assert_eq!(normalise(&item(Kind::Geopoint), "12.6 -8.0", &[]), Ok("12.6 -8".into()));
+        assert_eq!(normalise(&item(Kind::Geopoint), "0.00005 -0.0001", &[]), Ok("0.00005 -0.0001".into()));
         assert_eq!(normalise(&item(Kind::Geopoint), "95 0", &[]), Err(AnswerError::NotGeopoint));
     }
 

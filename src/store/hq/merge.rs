@@ -9,7 +9,9 @@
 //!   only that laptop's batches revise it or withdraw it; a record of another laptop with the
 //!   same id is that laptop's own (and counted, as a sign that one of the two laptops is rogue or
 //!   was restored from another's copy);
-//! - a record is kept at its highest revision;
+//! - a record is kept at its highest revision, and at the same revision as the batch further
+//!   on carries it (a batch written again carries it with its export in its history), so the
+//!   order batches come in does not matter;
 //! - only the sending laptop's own withdrawals (or old ones, whose laptop was not kept, `''`)
 //!   apply: another laptop cannot claim a record by withdrawing it first; a withdrawal stays.
 
@@ -52,17 +54,32 @@ pub struct Row {
     pub record: Box<Record>,
     answers: String,
     history: String,
+    /// How many status changes the history holds.
+    history_len: i64,
 }
 
 impl Row {
     /// `record`, with its answers and history written as JSON (and taken out of `record`: a
     /// row waiting to be merged holds them once, as text).
     pub fn new(mut record: Box<Record>) -> Row {
+        record.answers.values_mut().for_each(without_nul);
         let answers = serde_json::to_string(&record.answers).unwrap_or_else(|_| "{}".into());
         let history = serde_json::to_string(&record.history).unwrap_or_else(|_| "[]".into());
+        let history_len = record.history.len() as i64;
         record.answers = Default::default();
         record.history = Default::default();
-        Row { record, answers, history }
+        Row { record, answers, history, history_len }
+    }
+}
+
+/// A NUL character in a text answer (never typed; pasted, or written by a tool) made U+FFFD:
+/// PostgreSQL's text cannot hold one, and both databases keep the same answers.
+fn without_nul(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => *s = s.replace('\0', "\u{FFFD}"),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(without_nul),
+        serde_json::Value::Object(map) => map.values_mut().for_each(without_nul),
+        _ => {}
     }
 }
 
@@ -348,13 +365,15 @@ pub(super) fn feed(m: &mut Merge, batch: &Incoming) -> Result<()> {
 fn one_record(db: &mut Db, device_id: &str, row: &Row, counts: &mut Counts) -> Result<()> {
     let r = &row.record;
     // Withdrawn here, held by another laptop, the revision held: one lookup for the three.
-    let (withdrawn, shared, have): (bool, bool, Option<i64>) = db
+    type Held = (bool, bool, Option<i64>, Option<i64>, Option<String>);
+    let (withdrawn, shared, have, have_len, have_history): Held = db
         .one(
             "SELECT EXISTS (SELECT 1 FROM tombstones WHERE uuid = ?1 AND device_id IN (?2, '')),
                     EXISTS (SELECT 1 FROM records WHERE uuid = ?1 AND device_id <> ?2),
-                    (SELECT revision FROM records WHERE device_id = ?2 AND uuid = ?1)",
+                    r.revision, json_array_length(r.history), r.history
+             FROM (SELECT 1) LEFT JOIN records r ON r.device_id = ?2 AND r.uuid = ?1",
             &[&r.uuid, &device_id],
-            |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
+            |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?)),
         )?
         .unwrap_or_default();
     if withdrawn {
@@ -365,8 +384,9 @@ fn one_record(db: &mut Db, device_id: &str, row: &Row, counts: &mut Counts) -> R
         counts.shared_ids += 1;
     }
     // A new record is inserted; a newer revision replaces the one held.
-    let verb = match have {
-        Some(rev) if rev >= r.revision => {
+    let held = have.map(|rev| (rev, have_len.unwrap_or(0), have_history.unwrap_or_default()));
+    let verb = match held {
+        Some(held) if !newer(&held, (r.revision, row.history_len, &row.history)) => {
             counts.unchanged += 1;
             return Ok(());
         }
@@ -380,6 +400,21 @@ fn one_record(db: &mut Db, device_id: &str, row: &Row, counts: &mut Counts) -> R
         }
     };
     insert(db, verb, row)
+}
+
+/// Whether a record of revision, history length and history `incoming` replaces the one held:
+/// a higher revision, or the same revision further on (a batch written again carries the
+/// record with its export in its history). Whatever order batches come in, the same one stays.
+fn newer(held: &(i64, i64, String), incoming: (i64, i64, &str)) -> bool {
+    (incoming.0, incoming.1, incoming.2) > (held.0, held.1, held.2.as_str())
+}
+
+/// PostgreSQL's [`newer`], of the rows `incoming` and `held`.
+fn newer_sql(held: &str, incoming: &str) -> String {
+    format!(
+        "({incoming}.revision, jsonb_array_length({incoming}.history), {incoming}.history::text)
+          > ({held}.revision, jsonb_array_length({held}.history), {held}.history::text)"
+    )
 }
 
 /// SQLite: whether headquarters has any record (of any laptop) or withdrawal with an id of `rows`.
@@ -431,12 +466,13 @@ const COLUMNS: &str = "uuid, form_hash, form_id, form_version, monitor, device_i
 /// PostgreSQL: merges the rows staged in `incoming` into the records, at once.
 fn records_at_once(client: &mut postgres::Client, device_id: &str) -> Result<Counts> {
     let gone = "EXISTS (SELECT 1 FROM tombstones t WHERE t.uuid = i.uuid AND t.device_id IN ($1, ''))";
+    let newer = newer_sql("r", "i");
     let row = client.query_one(
         &format!(
             "SELECT count(*) FILTER (WHERE {gone}),
                     count(*) FILTER (WHERE NOT {gone} AND r.revision IS NULL),
-                    count(*) FILTER (WHERE NOT {gone} AND r.revision < i.revision),
-                    count(*) FILTER (WHERE NOT {gone} AND r.revision >= i.revision),
+                    count(*) FILTER (WHERE NOT {gone} AND {newer}),
+                    count(*) FILTER (WHERE NOT {gone} AND NOT {newer}),
                     count(*) FILTER (WHERE NOT {gone} AND EXISTS
                         (SELECT 1 FROM records o WHERE o.uuid = i.uuid AND o.device_id <> $1))
              FROM incoming i LEFT JOIN records r ON r.device_id = $1 AND r.uuid = i.uuid"
@@ -454,8 +490,9 @@ fn records_at_once(client: &mut postgres::Client, device_id: &str) -> Result<Cou
     client.execute(
         &format!(
             "INSERT INTO records ({COLUMNS}) SELECT {COLUMNS} FROM incoming i WHERE NOT {gone}
-             ON CONFLICT (device_id, uuid) DO UPDATE SET {} WHERE records.revision < excluded.revision",
-            set.join(", ")
+             ON CONFLICT (device_id, uuid) DO UPDATE SET {} WHERE {}",
+            set.join(", "),
+            newer_sql("records", "excluded")
         ),
         &[&device_id],
     )?;
