@@ -70,3 +70,13 @@ pub fn read_regular_file(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, 
     }
     Ok(bytes)
 }
+
+/// The one rule for a NUL character (never typed; pasted, or written by a tool) in text from
+/// outside that is kept: it is made U+FFFD. Headquarters stores a record's text so, and a stored
+/// form definition is read so (PostgreSQL's `text` and `jsonb` cannot hold a NUL, and both of
+/// its databases keep the same text); a questionnaire holding one is refused by `form check`.
+pub fn without_nul(text: &mut String) {
+    if text.contains('\0') {
+        *text = text.replace('\0', "\u{FFFD}");
+    }
+}

@@ -554,6 +554,45 @@ fn a_nul_character_in_a_text_answer_arrives_as_a_replacement_character_on_both_d
     });
 }
 
+/// A laptop of an earlier version, whose `form check` let a NUL character into a label: its
+/// batch is imported, and the analysts' views carry the label with U+FFFD, on both databases.
+#[test]
+fn a_nul_character_in_a_form_label_from_an_older_laptop_arrives_as_a_replacement_character_in_the_views() {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        let definition = FORM.replace("= \"Robbery\"", "= \"Rob\\u0000bery\"");
+        let wb = fourmi::form::read_toml(&definition).unwrap();
+        let loaded = fourmi::form::from_workbook(&wb, "fieldtest", None);
+        assert!(loaded.diags.iter().any(|d| d.message.contains("NUL")), "refused by today's check");
+        let form = std::sync::Arc::new(fourmi::form::Compiled::new(loaded.form));
+        let mut ana = Store::open(&laptop.data(), "ana", "monitor passphrase 1").unwrap();
+        let hash = ana.save_form(&definition, "fieldtest", "1").unwrap();
+        let info = fourmi::interview::StartInfo {
+            language: String::new(),
+            device_id: "d".into(),
+            username: "ana".into(),
+            opened_at: chrono::Utc::now().fixed_offset(),
+        };
+        let mut iv = fourmi::interview::Interview::start(form, info);
+        let at = std::time::Duration::from_secs(1);
+        iv.fill(answers(1).as_object().unwrap(), at).unwrap();
+        iv.finalize(at).unwrap();
+        let uuid = ana.create_record(&hash, &iv, &[]).unwrap();
+        drop(ana);
+        laptop.open().approve(&uuid).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        assert_eq!(hq.import(&laptop.export(out.path())).unwrap().counts.imported, 1);
+        fourmi::batch::import::refresh_views(&mut hq.open()).unwrap();
+        let labels = query(
+            &hq,
+            r#"SELECT label FROM labels WHERE view = 'fieldtest-incident' AND value = 'robbery' AND language = 'English (en)'"#,
+        );
+        assert_eq!(labels, [["Rob\u{FFFD}bery"]]);
+    });
+}
+
 #[test]
 fn a_withdrawal_on_the_laptop_deletes_the_record_at_headquarters_after_the_next_import() {
     on_both(|| {

@@ -110,6 +110,18 @@ fn warnings_alone_leave_the_exit_code_at_0() {
 }
 
 #[test]
+fn a_nul_character_in_any_cell_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = "[settings]\nform_id = \"n\"\n\n[[survey]]\ntype = \"select_one yn\"\nname = \"q\"\nlabel = \"Q\"\n\n\
+                [[choices]]\nlist_name = \"yn\"\nname = \"yes\"\nlabel = \"Y\\u0000es\"\n";
+    let path = write(dir.path(), "nul.toml", form);
+    let out = fourmi(&["form", "check", &path]);
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("nul.toml:12:") && stdout.contains("`label` cell holds a NUL character"), "{stdout}");
+}
+
+#[test]
 fn garbage_files_are_refused_with_a_message_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();

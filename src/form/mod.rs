@@ -152,6 +152,11 @@ impl Loaded {
 
 /// Builds and checks a workbook; `dir` is where choice files (`select_one_from_file`) are looked for.
 pub fn from_workbook(wb: &Workbook, default_id: &str, dir: Option<&Path>) -> Loaded {
+    let nul = wb.nul_cells().into_iter().map(|c| {
+        let what = format!("the `{}` cell holds a NUL character", c.column);
+        Diagnostic::error(c.pos, format!("{what} (invisible, left by a copy and paste or a tool): delete it"))
+    });
+    let nul: Vec<Diagnostic> = nul.collect();
     let (wb, matrix_diags) = kobomatrix::expand(&wb.cleaned());
     let built = build::build(&wb, default_id);
     if let Some(fatal) = built.fatal {
@@ -160,6 +165,7 @@ pub fn from_workbook(wb: &Workbook, default_id: &str, dir: Option<&Path>) -> Loa
     let mut form = built.form;
     let mut diags = built.diags;
     diags.extend(matrix_diags);
+    diags.extend(nul);
     diags.extend(current::resolve(&mut form.items));
     diags.extend(load_choice_files(&mut form, &wb, dir));
     diags.extend(check::check(&form));
@@ -346,7 +352,10 @@ pub fn portable_definition(wb: &Workbook, form: &Form) -> String {
 
 /// Reads a stored definition back into a compiled form.
 pub fn from_definition(definition: &str) -> Result<Compiled, String> {
-    let wb = read_toml(definition).map_err(|(pos, m)| format!("{pos}: {m}"))?;
+    let mut wb = read_toml(definition).map_err(|(pos, m)| format!("{pos}: {m}"))?;
+    // Kept as older versions stored it, as headquarters keeps any text (`form check` now
+    // refuses a NUL character).
+    wb.without_nul();
     let loaded = from_workbook(&wb, "form", None);
     if !loaded.is_valid() {
         let first =

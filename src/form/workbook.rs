@@ -104,6 +104,34 @@ impl Workbook {
         }
     }
 
+    /// Its sheets: survey, choices, settings, then the others.
+    fn sheets_mut(&mut self) -> impl Iterator<Item = &mut Sheet> {
+        self.survey
+            .iter_mut()
+            .chain(self.choices.iter_mut())
+            .chain(self.settings.iter_mut())
+            .chain(self.others.iter_mut())
+    }
+
+    /// The cells holding a NUL character, outside attached files: `form check` refuses them.
+    pub fn nul_cells(&self) -> Vec<&Cell> {
+        let sheets =
+            self.survey.iter().chain(self.choices.iter()).chain(self.settings.iter()).chain(self.others.iter());
+        let read = sheets.filter(|s| !s.name.starts_with(FILE_SHEET));
+        read.flat_map(|s| s.rows.iter().flat_map(|r| r.cells.iter())).filter(|c| c.value.contains('\0')).collect()
+    }
+
+    /// Every cell with its NUL characters made U+FFFD ([`crate::limits::without_nul`]).
+    pub fn without_nul(&mut self) {
+        for sheet in self.sheets_mut() {
+            sheet
+                .rows
+                .iter_mut()
+                .flat_map(|r| r.cells.iter_mut())
+                .for_each(|c| crate::limits::without_nul(&mut c.value));
+        }
+    }
+
     /// The workbook as pyxform reads it (pyxform's `clean_text_values` and its spreadsheet
     /// readers): in every cell of every sheet, typographic quotes `‘ ’ “ ”` become `'` and `"`
     /// and non-breaking spaces plain spaces; on the survey sheet, unless the setting

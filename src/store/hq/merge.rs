@@ -17,6 +17,7 @@
 
 use super::db::Db;
 use super::{Counts, Incoming, Record};
+use crate::limits::without_nul as storable;
 use crate::store::batches::Tombstone;
 use crate::store::{Result, StoreError, now};
 
@@ -62,7 +63,17 @@ impl Row {
     /// `record`, with its answers and history written as JSON (and taken out of `record`: a
     /// row waiting to be merged holds them once, as text).
     pub fn new(mut record: Box<Record>) -> Row {
-        record.answers.values_mut().for_each(without_nul);
+        let r = &mut *record;
+        for text in
+            [&mut r.monitor, &mut r.language, &mut r.status, &mut r.started_at, &mut r.form_id, &mut r.form_version]
+        {
+            storable(text);
+        }
+        r.completed_at.iter_mut().chain(r.consent_at.iter_mut()).for_each(storable);
+        for change in &mut r.history {
+            [&mut change.status, &mut change.at, &mut change.by].into_iter().for_each(storable);
+        }
+        r.answers.values_mut().for_each(storable_json);
         let answers = serde_json::to_string(&record.answers).unwrap_or_else(|_| "{}".into());
         let history = serde_json::to_string(&record.history).unwrap_or_else(|_| "[]".into());
         let history_len = record.history.len() as i64;
@@ -72,13 +83,12 @@ impl Row {
     }
 }
 
-/// A NUL character in a text answer (never typed; pasted, or written by a tool) made U+FFFD:
-/// PostgreSQL's text cannot hold one, and both databases keep the same answers.
-fn without_nul(v: &mut serde_json::Value) {
+/// [`storable`] for every text in a JSON value.
+fn storable_json(v: &mut serde_json::Value) {
     match v {
-        serde_json::Value::String(s) if s.contains('\0') => *s = s.replace('\0', "\u{FFFD}"),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(without_nul),
-        serde_json::Value::Object(map) => map.values_mut().for_each(without_nul),
+        serde_json::Value::String(s) => storable(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(storable_json),
+        serde_json::Value::Object(map) => map.values_mut().for_each(storable_json),
         _ => {}
     }
 }
