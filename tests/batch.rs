@@ -1668,6 +1668,28 @@ fn analysts_read_each_form_and_repeat_as_a_view_laid_out_as_the_flat_files_with_
     });
 }
 
+/// The views are made in the import's own transaction: an import stopped after it committed
+/// cannot leave records without their view.
+#[test]
+fn an_import_brings_the_views_of_its_forms_with_its_records() {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        laptop.approved(&[answers(0), answers(1)]);
+        let out = tempfile::tempdir().unwrap();
+        hq.import(&laptop.export(out.path())).unwrap();
+        assert_eq!(query(&hq, r#"SELECT count(*) FROM "fieldtest""#), [["2"]]);
+        assert_eq!(
+            query(
+                &hq,
+                r#"SELECT label FROM labels WHERE view = 'fieldtest' AND col = 'sex' AND value = 'male' AND language = 'English (en)'"#
+            ),
+            [["Male"]]
+        );
+    });
+}
+
 #[test]
 fn on_postgresql_the_analysts_role_reads_the_views_and_nothing_else() {
     if !common::pg::available() {

@@ -12,6 +12,7 @@ use std::str::FromStr;
 use ed25519_dalek::VerifyingKey;
 use zeroize::Zeroizing;
 
+use crate::store::hq::views::{Label, View};
 use crate::store::hq::{Counts, Hq};
 
 use super::checking::Checked;
@@ -188,6 +189,14 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
     // The rest of the age part (nothing, in a batch as written), then its length and digest.
     std::io::copy(&mut body, &mut std::io::sink()).map_err(|e| BatchError::Io(e.to_string()))?;
     envelope::check_body(&header, body.len, &super::hex(&sha2::Digest::finalize(body.hash)))?;
+    // The views come with the records: an import stopped at any point leaves both or neither.
+    // Views that cannot be made do not keep the records out: `refresh_views`, after the
+    // imports, says why.
+    for (form_id, hash, definition) in merge.newest_forms()? {
+        if let Ok((views, labels)) = views_of(&hash, &definition) {
+            let _ = merge.replace_views(&form_id, &views, &labels);
+        }
+    }
     let counts = merge.finish()?;
     Ok(Imported { device_id: header.device_id.clone(), seq: header.seq, counts, rolled_back: checked.rolled_back, k })
 }
@@ -226,14 +235,20 @@ pub fn import_files(
         .collect()
 }
 
-/// Makes the analysts' views of every form anew where its newest version changed them.
+/// Makes the analysts' views of every form anew where its newest version changed them (each
+/// import makes its forms' own; this makes those a new release of fourmi lays out otherwise).
 pub fn refresh_views(hq: &mut Hq) -> Result<()> {
     for form_id in hq.form_ids()? {
         let Some((hash, _, definition)) = hq.form_versions(&form_id)?.pop() else { continue };
-        let form = crate::form::from_definition(&definition)
-            .map_err(|e| BatchError::Invalid(format!("the form version {hash}: {e}")))?;
-        let (views, labels) = crate::flat::views::views(&form);
+        let (views, labels) = views_of(&hash, &definition)?;
         hq.replace_views(&form_id, &views, &labels)?;
     }
     Ok(())
+}
+
+/// The views (and labels) of form version `hash`.
+fn views_of(hash: &str, definition: &str) -> Result<(Vec<View>, Vec<Label>)> {
+    let form = crate::form::from_definition(definition)
+        .map_err(|e| BatchError::Invalid(format!("the form version {hash}: {e}")))?;
+    Ok(crate::flat::views::views(&form))
 }

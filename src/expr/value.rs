@@ -106,7 +106,7 @@ pub fn str_to_num(s: &str) -> f64 {
     if t.is_empty() {
         return f64::NAN;
     }
-    if t.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '.') {
+    if t.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '.') && t.chars().any(|c| c.is_ascii_digit()) {
         let norm = if t.ends_with('.') { format!("{t}0") } else { t.to_string() };
         if let Ok(n) = norm.parse() {
             return n;

@@ -164,7 +164,7 @@ pub fn normalise(item: &Item, text: &str, offered: &[String]) -> Result<String, 
 
 /// A decimal number as people type it (a comma is a decimal separator), or in scientific
 /// notation (`1e-7`, as JSON may write one, `1.0E-4`, as earlier versions stored very small or
-/// large decimals).
+/// large decimals). Nothing else: not `.` alone, not a number too small for a double.
 fn decimal(t: &str) -> Option<f64> {
     let t = t.trim().replace(',', ".");
     let mut n = str_to_num(&t);
@@ -174,7 +174,10 @@ fn decimal(t: &str) -> Option<f64> {
     if !n.is_finite() && scientific {
         n = t.parse().unwrap_or(f64::NAN);
     }
-    n.is_finite().then_some(n)
+    // A number too small for a double (`1e-400`) is refused, not taken for 0.
+    let mantissa = t.split(['e', 'E']).next().unwrap_or_default();
+    let underflow = n == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b));
+    (n.is_finite() && !underflow).then_some(n)
 }
 
 /// A decimal answer as stored: plain digits, never scientific notation (which XPath's
@@ -219,7 +222,9 @@ pub fn to_json(kind: Kind, text: &str) -> J {
     }
 }
 
-/// Turns a JSON answer (as `records add` takes it) back into the text `normalise` expects.
+/// Turns a JSON answer (as `records add` takes it, as a record keeps it) back into the text
+/// `normalise` expects, which is also the text shown and written to flat files (a decimal in
+/// plain digits, never scientific notation).
 pub fn from_json(value: &J) -> String {
     match value {
         J::Null => String::new(),
@@ -232,6 +237,7 @@ pub fn from_json(value: &J) -> String {
                 String::new()
             }
         }
+        J::Number(n) if n.is_f64() => n.as_f64().map(decimal_text).unwrap_or_default(),
         other => other.to_string(),
     }
 }
@@ -269,8 +275,12 @@ mod tests {
             assert_eq!(typed_value(stored), decimal(typed), "{typed}");
         }
         assert_eq!(to_json(Kind::Decimal, "1.0E-4"), json!(0.0001), "as an earlier version stored it");
-        for refused in ["e5", "1e", "NaN", "inf", "1e400", "1.2.3e4"] {
+        for refused in ["e5", "1e", "NaN", "inf", "1e400", "1.2.3e4", ".", "-.", ",", "1e-400", "-0.5e-999"] {
             assert_eq!(normalise(&d, refused, &[]), Err(AnswerError::NotNumber), "{refused}");
+        }
+        assert_eq!(normalise(&d, "0e-400", &[]), Ok("0".to_string()), "zero is zero at any exponent");
+        for (kept, shown) in [(json!(1e-7), "0.0000001"), (json!(2.5e20), "250000000000000000000"), (json!(12), "12")] {
+            assert_eq!(from_json(&kept), shown, "a decimal as kept, shown and written to flat files");
         }
     }
 

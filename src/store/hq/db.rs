@@ -98,19 +98,29 @@ impl Db {
         }
     }
 
-    /// Every row of a query, each made into a `T` by `f`.
+    /// Every row of a query (a few: all are held at once), each made into a `T` by `f`; unlike
+    /// [`Db::each`], inside a transaction too.
     pub(crate) fn rows<T>(
         &mut self,
         sql: &str,
         p: &[&dyn Param],
         mut f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        self.each(sql, p, |r| {
-            out.push(f(r)?);
-            Ok(())
-        })?;
-        Ok(out)
+        match self {
+            Db::Lite(_) => {
+                let mut out = Vec::new();
+                self.each(sql, p, |r| {
+                    out.push(f(r)?);
+                    Ok(())
+                })?;
+                Ok(out)
+            }
+            // All at once (a few rows), so that it can be asked inside a transaction.
+            Db::Pg(pg) => {
+                let s = pg.statement(sql)?;
+                pg.client.query(&s, &pg_params(p))?.iter().map(|r| f(&Row::Pg(r))).collect()
+            }
+        }
     }
 
     /// The first row of a query, if any.

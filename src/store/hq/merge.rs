@@ -31,6 +31,8 @@ pub struct Merge<'a> {
     /// PostgreSQL: rows not sent yet, in `COPY`'s text format, and their ids.
     pending: Vec<u8>,
     pending_ids: Vec<String>,
+    /// The ids of the batch's forms.
+    form_ids: Vec<String>,
     /// PostgreSQL: some rows went into the temporary table, to be merged at the end.
     staged: bool,
     /// PostgreSQL: the rows sent were merged into the records (withdrawals then apply).
@@ -111,6 +113,7 @@ impl<'a> Merge<'a> {
             counts: Counts::default(),
             pending: Vec::new(),
             pending_ids: Vec::new(),
+            form_ids: Vec::new(),
             staged: false,
             merged: false,
             done: false,
@@ -135,6 +138,9 @@ impl<'a> Merge<'a> {
             )));
         }
         for (hash, id, version, definition) in forms {
+            if !self.form_ids.contains(id) {
+                self.form_ids.push(id.clone());
+            }
             db.exec(
                 "INSERT INTO forms (hash, form_id, version, definition) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                 &[hash, id, version, definition],
@@ -243,6 +249,39 @@ impl<'a> Merge<'a> {
             self.merged = true;
         }
         Ok(())
+    }
+
+    /// Once every record and withdrawal is given: the batch's forms, each with its newest
+    /// version (id, hash, definition), whose views [`Merge::replace_views`] makes before the
+    /// import is committed.
+    pub fn newest_forms(&mut self) -> Result<Vec<(String, String, String)>> {
+        self.merge_sent()?;
+        let mut out = Vec::new();
+        for id in self.form_ids.clone() {
+            if let Some((hash, _, definition)) = super::form_versions_in(self.db, &id)?.pop() {
+                out.push((id, hash, definition));
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`super::Hq::replace_views`], in this import's transaction. Views that cannot be made
+    /// are left as they were and the records are still imported ([`super::Hq::replace_views`]
+    /// after the import says why).
+    pub fn replace_views(
+        &mut self,
+        form_id: &str,
+        views: &[super::views::View],
+        labels: &[super::views::Label],
+    ) -> Result<()> {
+        self.db.batch("SAVEPOINT views")?;
+        match super::views::replace_views_in(self.db, form_id, views, labels) {
+            Ok(()) => self.db.batch("RELEASE SAVEPOINT views"),
+            Err(e) => {
+                self.db.batch("ROLLBACK TO SAVEPOINT views")?;
+                Err(e)
+            }
+        }
     }
 
     /// Records the import and commits; the counts of what changed.

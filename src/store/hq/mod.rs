@@ -441,12 +441,7 @@ impl Hq {
 
     /// The form versions of `form_id` (hash, version, definition), oldest first.
     pub fn form_versions(&mut self, form_id: &str) -> Result<Vec<(String, String, String)>> {
-        self.db.rows(
-            "SELECT f.hash, f.version, f.definition FROM forms f WHERE f.form_id = ?1
-             ORDER BY (SELECT min(started_at) FROM records r WHERE r.form_hash = f.hash), f.version",
-            &[&form_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        form_versions_in(&mut self.db, form_id)
     }
 
     /// The form ids with records.
@@ -536,4 +531,14 @@ fn sorted(v: J) -> J {
 
 fn already(place: &str) -> StoreError {
     StoreError::said("err-hq-exists", &[("place", place.to_string())])
+}
+
+/// [`Hq::form_versions`], in the transaction under way.
+fn form_versions_in(db: &mut Db, form_id: &str) -> Result<Vec<(String, String, String)>> {
+    db.rows(
+        "SELECT f.hash, f.version, f.definition FROM forms f WHERE f.form_id = ?1
+         ORDER BY (SELECT min(started_at) FROM records r WHERE r.form_hash = f.hash), f.version",
+        &[&form_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
 }

@@ -249,55 +249,59 @@ pub(super) fn create_reader_role(db: &mut Db) -> Result<()> {
 impl Hq {
     /// Makes form `form_id`'s views (and their labels) anew, unless they are already these.
     pub fn replace_views(&mut self, form_id: &str, views: &[View], labels: &[Label]) -> Result<()> {
-        let statements: Vec<String> = views.iter().map(|v| sql(&self.db, form_id, v)).collect();
-        let stamp = {
-            use sha2::{Digest, Sha256};
-            let mut h = Sha256::new();
-            for s in &statements {
-                h.update(s.as_bytes());
-            }
-            for l in labels {
-                h.update(format!("{l:?}").as_bytes());
-            }
-            crate::store::hex(&h.finalize())
-        };
-        let key = format!("views:{form_id}");
-        let names: Vec<String> = views.iter().map(|v| v.name.clone()).collect();
-        self.db.write(|db| {
-            db.lock_writers()?;
-            let had: Option<String> = db.one("SELECT value FROM meta WHERE key = ?1", &[&key], |r| r.get(0))?;
-            if had.as_deref() == Some(stamp.as_str()) {
-                return Ok(());
-            }
-            let before: Option<String> =
-                db.one("SELECT value FROM meta WHERE key = ?1", &[&format!("viewnames:{form_id}")], |r| r.get(0))?;
-            for old in before.iter().flat_map(|b| b.split('\n')).filter(|n| !n.is_empty()) {
-                db.batch(&format!("DROP VIEW IF EXISTS {}", qualified(db, old)))?;
-            }
-            for (v, s) in views.iter().zip(&statements) {
-                db.batch(&format!("DROP VIEW IF EXISTS {}", qualified(db, &v.name)))?;
-                db.batch(s)?;
-                if db.is_pg() {
-                    db.batch(&format!("GRANT SELECT ON {} TO fourmi_reader", qualified(db, &v.name)))?;
-                }
-            }
-            let table = if db.is_pg() { "analysis.labels" } else { "labels" };
-            for v in views {
-                db.exec(&format!("DELETE FROM {table} WHERE view = ?1"), &[&v.name])?;
-            }
-            for l in labels {
-                db.exec(
-                    &format!("INSERT INTO {table} (view, col, value, language, label) VALUES (?1, ?2, ?3, ?4, ?5)"),
-                    &[&l.view, &l.column, &l.value, &l.language, &l.label],
-                )?;
-            }
-            for (k, v) in [(key.clone(), stamp.clone()), (format!("viewnames:{form_id}"), names.join("\n"))] {
-                db.exec(
-                    "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    &[&k, &v],
-                )?;
-            }
-            Ok(())
-        })
+        self.db.write(|db| replace_views_in(db, form_id, views, labels))
     }
+}
+
+/// [`Hq::replace_views`] inside the transaction under way (an import's, so that the records
+/// and their views arrive together).
+pub(super) fn replace_views_in(db: &mut Db, form_id: &str, views: &[View], labels: &[Label]) -> Result<()> {
+    let statements: Vec<String> = views.iter().map(|v| sql(db, form_id, v)).collect();
+    let stamp = {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for s in &statements {
+            h.update(s.as_bytes());
+        }
+        for l in labels {
+            h.update(format!("{l:?}").as_bytes());
+        }
+        crate::store::hex(&h.finalize())
+    };
+    let key = format!("views:{form_id}");
+    let names: Vec<String> = views.iter().map(|v| v.name.clone()).collect();
+    db.lock_writers()?;
+    let had: Option<String> = db.one("SELECT value FROM meta WHERE key = ?1", &[&key], |r| r.get(0))?;
+    if had.as_deref() == Some(stamp.as_str()) {
+        return Ok(());
+    }
+    let before: Option<String> =
+        db.one("SELECT value FROM meta WHERE key = ?1", &[&format!("viewnames:{form_id}")], |r| r.get(0))?;
+    for old in before.iter().flat_map(|b| b.split('\n')).filter(|n| !n.is_empty()) {
+        db.batch(&format!("DROP VIEW IF EXISTS {}", qualified(db, old)))?;
+    }
+    for (v, s) in views.iter().zip(&statements) {
+        db.batch(&format!("DROP VIEW IF EXISTS {}", qualified(db, &v.name)))?;
+        db.batch(s)?;
+        if db.is_pg() {
+            db.batch(&format!("GRANT SELECT ON {} TO fourmi_reader", qualified(db, &v.name)))?;
+        }
+    }
+    let table = if db.is_pg() { "analysis.labels" } else { "labels" };
+    for v in views {
+        db.exec(&format!("DELETE FROM {table} WHERE view = ?1"), &[&v.name])?;
+    }
+    for l in labels {
+        db.exec(
+            &format!("INSERT INTO {table} (view, col, value, language, label) VALUES (?1, ?2, ?3, ?4, ?5)"),
+            &[&l.view, &l.column, &l.value, &l.language, &l.label],
+        )?;
+    }
+    for (k, v) in [(key.clone(), stamp.clone()), (format!("viewnames:{form_id}"), names.join("\n"))] {
+        db.exec(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&k, &v],
+        )?;
+    }
+    Ok(())
 }
