@@ -31,7 +31,7 @@ pub struct Merge<'a> {
     /// PostgreSQL: rows not sent yet, in `COPY`'s text format, and their ids.
     pending: Vec<u8>,
     pending_ids: Vec<String>,
-    /// The ids of the batch's forms.
+    /// The ids of the forms of which the batch brings a version new here.
     form_ids: Vec<String>,
     /// PostgreSQL: some rows went into the temporary table, to be merged at the end.
     staged: bool,
@@ -138,13 +138,13 @@ impl<'a> Merge<'a> {
             )));
         }
         for (hash, id, version, definition) in forms {
-            if !self.form_ids.contains(id) {
-                self.form_ids.push(id.clone());
-            }
-            db.exec(
+            let new = db.exec(
                 "INSERT INTO forms (hash, form_id, version, definition) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                 &[hash, id, version, definition],
-            )?;
+            )? > 0;
+            if new && !self.form_ids.contains(id) {
+                self.form_ids.push(id.clone());
+            }
         }
         Ok(())
     }
@@ -251,9 +251,12 @@ impl<'a> Merge<'a> {
         Ok(())
     }
 
-    /// Once every record and withdrawal is given: the batch's forms, each with its newest
-    /// version (id, hash, definition), whose views [`Merge::replace_views`] makes before the
-    /// import is committed.
+    /// Once every record and withdrawal is given: the forms of which the batch brings a version
+    /// new here, each with its newest version (id, hash, definition), whose views
+    /// [`Merge::replace_views`] makes before the import is committed. (A batch of versions
+    /// already here changes their order at most by a record older than all of a version's:
+    /// [`super::Hq::replace_views`] after the imports sees to it, sparing every import a look
+    /// at all the records.)
     pub fn newest_forms(&mut self) -> Result<Vec<(String, String, String)>> {
         self.merge_sent()?;
         let mut out = Vec::new();
