@@ -1734,6 +1734,23 @@ fn on_postgresql_the_analysts_role_reads_the_views_and_nothing_else() {
     }
     let n: i64 = owner.query_one("SELECT count(*) FROM records", &[]).unwrap().get(0);
     assert_eq!(n, 2, "nothing changed");
+
+    // Nor can the analyst hold imports up: every lock an import or opening headquarters waits
+    // for is refused to the role, and an advisory lock it takes holds nothing up.
+    for lock in ["LOCK TABLE imports IN SHARE ROW EXCLUSIVE MODE", "LOCK TABLE fourmi_schema IN SHARE ROW EXCLUSIVE MODE"] {
+        let err = c.batch_execute(&format!("BEGIN; {lock}")).expect_err(lock);
+        assert_eq!(err.code(), Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE), "{lock}: {err:?}");
+        c.batch_execute("ROLLBACK").unwrap();
+    }
+    c.batch_execute("SELECT pg_advisory_lock(k) FROM generate_series(4600, 4610) k").unwrap();
+    laptop.approved(&[answers(2)]);
+    let next = laptop.export(&out.path().join("2"));
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        s.spawn(|| done.send(hq.import(&next).map(|i| i.counts.imported).map_err(|e| e.to_string())).unwrap());
+        let imported = finished.recv_timeout(std::time::Duration::from_secs(120));
+        assert_eq!(imported.expect("the import went on while the analyst held advisory locks"), Ok(1));
+    });
 }
 
 #[test]

@@ -198,11 +198,12 @@ impl Db {
     }
 
     /// Makes the writers of this database take turns until the transaction ends (SQLite's
-    /// write lock already does this; on PostgreSQL, an advisory lock).
+    /// write lock already does this; on PostgreSQL, a lock on the import log).
     pub(crate) fn lock_writers(&mut self) -> Result<()> {
         if self.is_pg() {
-            // Any number, the same for every fourmi writer of this database.
-            self.batch("SELECT pg_advisory_xact_lock(4604)")?;
+            // A lock on a table the analysts' role has no rights on (an advisory lock, which
+            // any role may take, would let an analyst hold every import up).
+            self.batch("LOCK TABLE imports IN SHARE ROW EXCLUSIVE MODE")?;
         }
         Ok(())
     }

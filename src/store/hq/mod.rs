@@ -7,7 +7,7 @@
 //! Merging is idempotent and order-independent: a record is kept at its highest revision, a
 //! withdrawal deletes the record and stays, so that an older batch imported later cannot bring
 //! it back. Importers take turns for the merge itself (SQLite's write lock, PostgreSQL's
-//! advisory lock), so two of them at once give the database one of them would.
+//! lock on the import log), so two of them at once give the database one of them would.
 
 mod db;
 mod merge;

@@ -50,9 +50,14 @@ const STEPS: &[&str] = &[
 /// Brings the database up to date, one migrating process at a time.
 pub(crate) fn migrate(db: &mut Db) -> Result<()> {
     db.write(|db| {
-        db.batch(
-            "SELECT pg_advisory_xact_lock(4603); CREATE TABLE IF NOT EXISTS fourmi_schema (version BIGINT NOT NULL)",
-        )?;
+        // A table lock, which an analyst's role (no rights on the table) cannot take to hold
+        // headquarters up; the advisory lock only while there is no table yet.
+        let exists: bool =
+            db.one("SELECT to_regclass('fourmi_schema') IS NOT NULL", &[], |r| r.get(0))?.unwrap_or(false);
+        if !exists {
+            db.batch("SELECT pg_advisory_xact_lock(4603); CREATE TABLE IF NOT EXISTS fourmi_schema (version BIGINT NOT NULL)")?;
+        }
+        db.batch("LOCK TABLE fourmi_schema IN SHARE ROW EXCLUSIVE MODE")?;
         let current: i64 =
             db.one("SELECT max(version) FROM fourmi_schema", &[], |r| r.get::<Option<i64>>(0))?.flatten().unwrap_or(0);
         let latest = STEPS.len() as i64;

@@ -275,6 +275,10 @@ pub(super) fn replace_views_in(db: &mut Db, form_id: &str, views: &[View], label
     if had.as_deref() == Some(stamp.as_str()) {
         return Ok(());
     }
+    if db.is_pg() {
+        // Replacing a view waits for the analysts' queries on it to end: not for ever.
+        db.batch("SET LOCAL lock_timeout = '30s'")?;
+    }
     let before: Option<String> =
         db.one("SELECT value FROM meta WHERE key = ?1", &[&format!("viewnames:{form_id}")], |r| r.get(0))?;
     for old in before.iter().flat_map(|b| b.split('\n')).filter(|n| !n.is_empty()) {
@@ -302,6 +306,9 @@ pub(super) fn replace_views_in(db: &mut Db, form_id: &str, views: &[View], label
             "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             &[&k, &v],
         )?;
+    }
+    if db.is_pg() {
+        db.batch("SET LOCAL lock_timeout = 0")?;
     }
     Ok(())
 }
