@@ -1690,6 +1690,85 @@ fn an_import_brings_the_views_of_its_forms_with_its_records() {
     });
 }
 
+/// A form whose view would take the name of another form's (here the other's repeat) gets no
+/// view, and a warning naming both: the other's rows are never shown under its name.
+#[test]
+fn a_form_whose_view_would_take_the_name_of_another_forms_view_gets_none_and_a_warning_naming_both() {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        let out = tempfile::tempdir().unwrap();
+        laptop.approved(&[answers(0), answers(1)]);
+        hq.import(&laptop.export(&out.path().join("1"))).unwrap();
+        let taker = FORM.replace("form_id = \"fieldtest\"", "form_id = \"fieldtest-incident\"");
+        std::fs::write(laptop.path("form.toml"), taker).unwrap();
+        laptop.approved(&[answers(2)]);
+        assert_eq!(
+            hq.import(&laptop.export(&out.path().join("2"))).unwrap().counts.imported,
+            1,
+            "its records are kept"
+        );
+        let warned = fourmi::batch::import::refresh_views(&mut hq.open()).unwrap_err();
+        assert!(warned.contains("`fieldtest-incident`") && warned.contains("form `fieldtest`"), "{warned}");
+        assert_eq!(
+            query(&hq, r#"SELECT count(*) FROM "fieldtest-incident""#),
+            [["4"]],
+            "still the repeat of fieldtest"
+        );
+    });
+}
+
+/// Column names the database would take for one another (on SQLite names that differ only in
+/// case, on PostgreSQL names cut at 63 bytes) are told apart by a mark, and each column holds
+/// its own answers; `labels` names the columns as the view does.
+#[test]
+fn column_names_the_database_would_confuse_get_a_mark_and_each_keeps_its_own_answers() {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        let long = "a_very_long_choice_name_that_goes_on_and_on_past_what_postgresql_keeps";
+        let form = format!(
+            "[settings]\nform_id = \"names\"\nversion = \"1\"\nconsent_question = \"consent\"\n\n\
+             [[survey]]\ntype = \"select_one yes_no\"\nname = \"consent\"\nlabel = \"Agree?\"\n\n\
+             [[choices]]\nlist_name = \"yes_no\"\nname = \"yes\"\nlabel = \"Yes\"\n\n\
+             [[survey]]\ntype = \"integer\"\nname = \"N\"\nlabel = \"Big N\"\n\n\
+             [[survey]]\ntype = \"integer\"\nname = \"n\"\nlabel = \"small n\"\n\n\
+             [[survey]]\ntype = \"select_multiple l\"\nname = \"m\"\nlabel = \"M\"\n\n\
+             [[choices]]\nlist_name = \"l\"\nname = \"{long}_one\"\nlabel = \"One\"\n\n\
+             [[choices]]\nlist_name = \"l\"\nname = \"{long}_two\"\nlabel = \"Two\"\n"
+        );
+        std::fs::write(laptop.path("form.toml"), form).unwrap();
+        laptop.approved(&[serde_json::json!({"consent": "yes", "N": 7, "n": 3, "m": [format!("{long}_two")]})]);
+        let out = tempfile::tempdir().unwrap();
+        hq.import(&laptop.export(out.path())).unwrap();
+        fourmi::batch::import::refresh_views(&mut hq.open()).unwrap();
+        let column = |label: &str| {
+            let rows = query(
+                &hq,
+                &format!(
+                    "SELECT col FROM labels WHERE view = 'names' AND label = '{label}' AND (value IS NULL OR value = '')"
+                ),
+            );
+            assert_eq!(rows.len(), 1, "{label}: {rows:?}");
+            rows[0][0].clone()
+        };
+        let value = |col: &str| query(&hq, &format!(r#"SELECT "{col}" FROM "names""#))[0][0].clone();
+        let (big, small) = (column("Big N"), column("small n"));
+        assert_ne!(big, small);
+        assert_eq!((value(&big), value(&small)), ("7".to_string(), "3".to_string()));
+        let options = query(
+            &hq,
+            "SELECT col FROM labels WHERE view = 'names' AND col LIKE 'm/%' AND (value IS NULL OR value = '')",
+        );
+        assert_eq!(options.len(), 2, "{options:?}");
+        let mut got: Vec<String> = options.iter().map(|o| value(&o[0])).collect();
+        got.sort();
+        assert_eq!(got, ["0", "1"], "each option its own column");
+    });
+}
+
 #[test]
 fn on_postgresql_the_analysts_role_reads_the_views_and_nothing_else() {
     if !common::pg::available() {
@@ -1737,7 +1816,9 @@ fn on_postgresql_the_analysts_role_reads_the_views_and_nothing_else() {
 
     // Nor can the analyst hold imports up: every lock an import or opening headquarters waits
     // for is refused to the role, and an advisory lock it takes holds nothing up.
-    for lock in ["LOCK TABLE imports IN SHARE ROW EXCLUSIVE MODE", "LOCK TABLE fourmi_schema IN SHARE ROW EXCLUSIVE MODE"] {
+    for lock in
+        ["LOCK TABLE imports IN SHARE ROW EXCLUSIVE MODE", "LOCK TABLE fourmi_schema IN SHARE ROW EXCLUSIVE MODE"]
+    {
         let err = c.batch_execute(&format!("BEGIN; {lock}")).expect_err(lock);
         assert_eq!(err.code(), Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE), "{lock}: {err:?}");
         c.batch_execute("ROLLBACK").unwrap();

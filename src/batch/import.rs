@@ -237,13 +237,22 @@ pub fn import_files(
 
 /// Makes the analysts' views of every form anew where its newest version changed them (each
 /// import makes its forms' own; this makes those a new release of fourmi lays out otherwise).
-pub fn refresh_views(hq: &mut Hq) -> Result<()> {
-    for form_id in hq.form_ids()? {
-        let Some((hash, _, definition)) = hq.form_versions(&form_id)?.pop() else { continue };
-        let (views, labels) = views_of(&hash, &definition)?;
-        hq.replace_views(&form_id, &views, &labels)?;
+/// Every form is tried; the error names each form whose views could not be made.
+pub fn refresh_views(hq: &mut Hq) -> std::result::Result<(), String> {
+    let mut failed = Vec::new();
+    for form_id in hq.form_ids().map_err(|e| e.to_string())? {
+        let versions = hq.form_versions(&form_id).map_err(|e| e.to_string())?;
+        let Some((hash, _, definition)) = versions.last() else { continue };
+        let made = match views_of(hash, definition) {
+            Ok((views, labels)) => hq.replace_views(&form_id, &views, &labels).map_err(|e| e.to_string()),
+            Err(BatchError::Invalid(why)) => Err(why),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(why) = made {
+            failed.push(format!("form `{form_id}`: {why}"));
+        }
     }
-    Ok(())
+    if failed.is_empty() { Ok(()) } else { Err(failed.join("; ")) }
 }
 
 /// The views (and labels) of form version `hash`.

@@ -148,7 +148,7 @@ impl HqScreen {
             if results.iter().any(|(_, r)| r.is_ok())
                 && let Err(e) = refresh_views(hq)
             {
-                out.push(Msg::Failed(tr.ta("hq-views-failed", &[("detail", errors::batch_message(tr, &e).into())])));
+                out.push(Msg::Failed(tr.ta("hq-views-failed", &[("detail", e.into())])));
             }
             let results = results.into_iter().map(|(f, r)| (f, r.map_err(|e| errors::batch_message(tr, &e)))).collect();
             out.insert(0, Msg::Imported(results));

@@ -253,9 +253,75 @@ impl Hq {
     }
 }
 
+/// The longest name PostgreSQL keeps (it cuts longer ones, silently).
+const PG_NAME_BYTES: usize = 63;
+
+/// `names` as the database can hold them, each distinct from those before it: on PostgreSQL a
+/// name longer than it keeps is cut and given a mark of the whole name (`~` and 8 hex digits);
+/// a name the database would take for an earlier one (on SQLite, names that differ only in
+/// case; on PostgreSQL, names cut alike) is given the mark too. Others are kept as they are.
+fn database_names<'a>(pg: bool, names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let same = |n: &str| if pg { n.to_string() } else { n.to_ascii_lowercase() };
+    let marked = |n: &str| {
+        let mark = crate::store::hex(&Sha256::digest(n.as_bytes()).as_slice()[..4]);
+        let mut kept = String::new();
+        for ch in n.chars() {
+            if kept.len() + ch.len_utf8() > PG_NAME_BYTES - 9 {
+                break;
+            }
+            kept.push(ch);
+        }
+        format!("{kept}~{mark}")
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for name in names {
+        let mut n = if pg && name.len() > PG_NAME_BYTES { marked(name) } else { name.to_string() };
+        if seen.contains(&same(&n)) {
+            n = marked(name);
+        }
+        seen.insert(same(&n));
+        out.push(n);
+    }
+    out
+}
+
+/// A form's views and labels under the names the database holds them by ([`database_names`]:
+/// the views' names across the form, each view's columns).
+fn named_for(pg: bool, views: &[View], labels: &[Label]) -> (Vec<View>, Vec<Label>) {
+    use std::collections::HashMap;
+    let view_names = database_names(pg, views.iter().map(|v| v.name.as_str()));
+    let view_of: HashMap<&str, &str> =
+        views.iter().zip(&view_names).map(|(v, n)| (v.name.as_str(), n.as_str())).collect();
+    let mut column_of: HashMap<(&str, &str), String> = HashMap::new();
+    let mut named = Vec::new();
+    for (v, name) in views.iter().zip(&view_names) {
+        let cols = database_names(pg, v.columns.iter().map(|c| c.name.as_str()));
+        for (c, n) in v.columns.iter().zip(&cols) {
+            column_of.insert((v.name.as_str(), c.name.as_str()), n.clone());
+        }
+        let columns = v.columns.iter().zip(cols).map(|(c, name)| ViewColumn { name, value: c.value.clone() }).collect();
+        let parent = v.parent.as_deref().map(|p| view_of.get(p).map_or(p, |n| n).to_string());
+        named.push(View { name: name.clone(), repeats: v.repeats.clone(), parent, columns });
+    }
+    let labels = labels
+        .iter()
+        .map(|l| Label {
+            view: view_of.get(l.view.as_str()).map_or(l.view.clone(), |n| n.to_string()),
+            column: column_of.get(&(l.view.as_str(), l.column.as_str())).cloned().unwrap_or_else(|| l.column.clone()),
+            ..l.clone()
+        })
+        .collect();
+    (named, labels)
+}
+
 /// [`Hq::replace_views`] inside the transaction under way (an import's, so that the records
-/// and their views arrive together).
+/// and their views arrive together). Refused when a view would take the name of another
+/// form's (the other form's records would be shown under it).
 pub(super) fn replace_views_in(db: &mut Db, form_id: &str, views: &[View], labels: &[Label]) -> Result<()> {
+    let (views, labels) = named_for(db.is_pg(), views, labels);
+    let (views, labels) = (views.as_slice(), labels.as_slice());
     let statements: Vec<String> = views.iter().map(|v| sql(db, form_id, v)).collect();
     let stamp = {
         use sha2::{Digest, Sha256};
@@ -274,6 +340,21 @@ pub(super) fn replace_views_in(db: &mut Db, form_id: &str, views: &[View], label
     let had: Option<String> = db.one("SELECT value FROM meta WHERE key = ?1", &[&key], |r| r.get(0))?;
     if had.as_deref() == Some(stamp.as_str()) {
         return Ok(());
+    }
+    let others: Vec<(String, String)> = db.rows(
+        "SELECT key, value FROM meta WHERE key LIKE 'viewnames:%' AND key <> ?1",
+        &[&format!("viewnames:{form_id}")],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let same = |a: &str, b: &str| if db.is_pg() { a == b } else { a.eq_ignore_ascii_case(b) };
+    for (key, names) in &others {
+        let other = key.trim_start_matches("viewnames:");
+        if let Some(v) = views.iter().find(|v| names.split('\n').any(|n| same(n, &v.name))) {
+            return Err(StoreError::Invalid(format!(
+                "the views of form `{form_id}` were not made: `{}` is already the name of a view of form `{other}`; give one of the two forms another form_id",
+                v.name
+            )));
+        }
     }
     if db.is_pg() {
         // Replacing a view waits for the analysts' queries on it to end: not for ever.
