@@ -1769,6 +1769,44 @@ fn column_names_the_database_would_confuse_get_a_mark_and_each_keeps_its_own_ans
     });
 }
 
+/// A typed column of the newest version reads an older version's value it cannot take (not a
+/// day of the calendar, a number too large) as empty: the view itself always reads.
+#[test]
+fn a_typed_view_column_reads_an_older_versions_value_it_cannot_take_as_empty() {
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        let version = |v: &str, dt: &str, n: &str| {
+            format!(
+                "[settings]\nform_id = \"typed\"\nversion = \"{v}\"\nconsent_question = \"consent\"\n\n\
+                 [[survey]]\ntype = \"select_one yes_no\"\nname = \"consent\"\nlabel = \"Agree?\"\n\n\
+                 [[survey]]\ntype = \"{dt}\"\nname = \"dt\"\nlabel = \"When\"\n\n\
+                 [[survey]]\ntype = \"{n}\"\nname = \"n\"\nlabel = \"How many\"\n\n\
+                 [[choices]]\nlist_name = \"yes_no\"\nname = \"yes\"\nlabel = \"Yes\"\n"
+            )
+        };
+        let out = tempfile::tempdir().unwrap();
+        let enter = |v: &str, dt: &str, n: &str, records: &[serde_json::Value]| {
+            std::fs::write(laptop.path("form.toml"), version(v, dt, n)).unwrap();
+            laptop.approved(records);
+            hq.import(&laptop.export(&out.path().join(v))).unwrap();
+        };
+        enter("1", "date", "integer", &[serde_json::json!({"consent": "yes", "dt": "2024-02-29", "n": 4})]);
+        let odd = ["2026-13-45", "2025-02-29", "0000-01-01", "\u{662}\u{660}\u{662}\u{666}-01-01"];
+        let odd: Vec<serde_json::Value> =
+            odd.iter().map(|d| serde_json::json!({"consent": "yes", "dt": d, "n": 1e300})).collect();
+        enter("2", "text", "decimal", &odd);
+        enter("3", "date", "integer", &[serde_json::json!({"consent": "yes", "dt": "2026-01-31", "n": 2})]);
+        fourmi::batch::import::refresh_views(&mut hq.open()).unwrap();
+        assert_eq!(query(&hq, r#"SELECT count(*) FROM "typed""#), [["6"]]);
+        if matches!(hq.database, Database::Postgres(_)) {
+            assert_eq!(query(&hq, r#"SELECT count(dt), count(n) FROM "typed""#), [["2", "2"]]);
+            assert_eq!(query(&hq, r#"SELECT min(dt)::text FROM "typed""#), [["2024-02-29"]]);
+        }
+    });
+}
+
 #[test]
 fn on_postgresql_the_analysts_role_reads_the_views_and_nothing_else() {
     if !common::pg::available() {

@@ -151,21 +151,21 @@ fn sql(db: &Db, form_id: &str, view: &View) -> String {
                         "CASE {kind} WHEN 'array' THEN (SELECT group_concat(value, ' ') FROM json_each({here}, {})) ELSE {text} END",
                         literal(&format!("$.\"{key}\""))
                     ),
-                    (ColumnType::Integer, true) => {
-                        format!("CASE {kind} WHEN 'number' THEN round(({text})::numeric)::bigint END")
-                    }
+                    // Each cast only of what it can take (a value it cannot, an older
+                    // version's, would make the whole view fail): read as empty instead.
+                    (ColumnType::Integer, true) => format!(
+                        "CASE {kind} WHEN 'number' THEN CASE WHEN abs(({text})::numeric) < 9e18 THEN round(({text})::numeric)::bigint END END"
+                    ),
                     (ColumnType::Integer, false) => {
                         format!(
                             "CASE {kind} WHEN 'integer' THEN {text} WHEN 'real' THEN CAST(round({text}) AS INTEGER) END"
                         )
                     }
-                    (ColumnType::Decimal, true) => {
-                        format!("CASE {kind} WHEN 'number' THEN ({text})::double precision END")
-                    }
+                    (ColumnType::Decimal, true) => format!(
+                        "CASE {kind} WHEN 'number' THEN CASE WHEN abs(({text})::numeric) < 1e308 THEN ({text})::double precision END END"
+                    ),
                     (ColumnType::Decimal, false) => format!("CASE WHEN {kind} IN ('integer', 'real') THEN {text} END"),
-                    (ColumnType::Date, true) => {
-                        format!("CASE WHEN {text} ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}$' THEN ({text})::date END")
-                    }
+                    (ColumnType::Date, true) => pg_date(&text),
                     (ColumnType::Date, false) => text,
                 }
             }
@@ -214,6 +214,20 @@ fn sql(db: &Db, form_id: &str, view: &View) -> String {
         qualified(db, &view.name),
         cols.join(", "),
         literal(form_id)
+    )
+}
+
+/// PostgreSQL: `text` as a date where it is one (`YYYY-MM-DD`, a day the month has), else
+/// empty. `CASE` decides the order, so the cast only sees real dates.
+fn pg_date(text: &str) -> String {
+    let (y, m, d) =
+        (format!("substr({text}, 1, 4)::int"), format!("substr({text}, 6, 2)"), format!("substr({text}, 9, 2)::int"));
+    let leap = format!("(({y}) % 4 = 0 AND ({y}) % 100 <> 0) OR ({y}) % 400 = 0");
+    let days = format!(
+        "CASE WHEN {m} IN ('04', '06', '09', '11') THEN 30 WHEN {m} = '02' THEN CASE WHEN {leap} THEN 29 ELSE 28 END ELSE 31 END"
+    );
+    format!(
+        "CASE WHEN {text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN CASE WHEN {y} >= 1 AND {m}::int BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND ({days}) THEN ({text})::date END END"
     )
 }
 
