@@ -110,7 +110,7 @@ fn warnings_alone_leave_the_exit_code_at_0() {
 }
 
 #[test]
-fn a_nul_character_in_any_cell_is_refused_with_its_place() {
+fn a_nul_character_in_any_cell_or_name_is_refused_with_its_place() {
     let dir = tempfile::tempdir().unwrap();
     let form = "[settings]\nform_id = \"n\"\n\n[[survey]]\ntype = \"select_one yn\"\nname = \"q\"\nlabel = \"Q\"\n\n\
                 [[choices]]\nlist_name = \"yn\"\nname = \"yes\"\nlabel = \"Y\\u0000es\"\n";
@@ -119,6 +119,16 @@ fn a_nul_character_in_any_cell_is_refused_with_its_place() {
     let (stdout, _) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("nul.toml:12:") && stdout.contains("`label` cell holds a NUL character"), "{stdout}");
+
+    // In a column's name (here a language), in TOML and in markdown.
+    let toml = "[settings]\nform_id = \"n\"\n\n[[survey]]\ntype = \"text\"\nname = \"q\"\nlabel.\"Eng\\u0000lish (en)\" = \"Q\"\n";
+    let md = "| survey |\n| | type | name | label::Eng\u{0}lish (en) |\n| | text | q | Q |\n";
+    for path in [write(dir.path(), "header.toml", toml), write(dir.path(), "header.md", md)] {
+        let out = fourmi(&["form", "check", &path]);
+        let (stdout, _) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        assert!(stdout.contains("column name `label::Eng") && stdout.contains("holds a NUL character"), "{stdout}");
+    }
 }
 
 #[test]

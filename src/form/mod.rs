@@ -152,9 +152,11 @@ impl Loaded {
 
 /// Builds and checks a workbook; `dir` is where choice files (`select_one_from_file`) are looked for.
 pub fn from_workbook(wb: &Workbook, default_id: &str, dir: Option<&Path>) -> Loaded {
-    let nul = wb.nul_cells().into_iter().map(|c| {
-        let what = format!("the `{}` cell holds a NUL character", c.column);
-        Diagnostic::error(c.pos, format!("{what} (invisible, left by a copy and paste or a tool): delete it"))
+    let nul = wb.nul_places().into_iter().map(|(pos, what)| {
+        Diagnostic::error(
+            pos,
+            format!("{what} holds a NUL character (invisible, left by a copy and paste or a tool): delete it"),
+        )
     });
     let nul: Vec<Diagnostic> = nul.collect();
     let (wb, matrix_diags) = kobomatrix::expand(&wb.cleaned());

@@ -113,22 +113,36 @@ impl Workbook {
             .chain(self.others.iter_mut())
     }
 
-    /// The cells holding a NUL character, outside attached files: `form check` refuses them.
-    pub fn nul_cells(&self) -> Vec<&Cell> {
+    /// Where a NUL character is, outside attached files (a sheet's name, a column's, a cell),
+    /// with what holds it: `form check` refuses them.
+    pub fn nul_places(&self) -> Vec<(Pos, String)> {
         let sheets =
             self.survey.iter().chain(self.choices.iter()).chain(self.settings.iter()).chain(self.others.iter());
-        let read = sheets.filter(|s| !s.name.starts_with(FILE_SHEET));
-        read.flat_map(|s| s.rows.iter().flat_map(|r| r.cells.iter())).filter(|c| c.value.contains('\0')).collect()
+        let mut out = Vec::new();
+        for sheet in sheets.filter(|s| !s.name.starts_with(FILE_SHEET)) {
+            if sheet.name.contains('\0') {
+                out.push((sheet.header_pos, "the name of a sheet".to_string()));
+            }
+            for c in sheet.columns.iter().filter(|c| c.contains('\0')) {
+                out.push((sheet.header_pos, format!("the column name `{c}`")));
+            }
+            let cells = sheet.rows.iter().flat_map(|r| r.cells.iter());
+            out.extend(cells.filter(|c| c.value.contains('\0')).map(|c| (c.pos, format!("the `{}` cell", c.column))));
+        }
+        out
     }
 
-    /// Every cell with its NUL characters made U+FFFD ([`crate::limits::without_nul`]).
+    /// Every sheet name, column name and cell with its NUL characters made U+FFFD
+    /// ([`crate::limits::without_nul`]).
     pub fn without_nul(&mut self) {
+        use crate::limits::without_nul;
         for sheet in self.sheets_mut() {
-            sheet
-                .rows
-                .iter_mut()
-                .flat_map(|r| r.cells.iter_mut())
-                .for_each(|c| crate::limits::without_nul(&mut c.value));
+            without_nul(&mut sheet.name);
+            sheet.columns.iter_mut().for_each(without_nul);
+            for c in sheet.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+                without_nul(&mut c.column);
+                without_nul(&mut c.value);
+            }
         }
     }
 
