@@ -283,3 +283,16 @@ fn only_the_label_appearance_lets_a_question_go_without_a_label_as_in_pyxform() 
     assert!(errors(&form("label")).is_empty(), "{:?}", errors(&form("label")));
     assert!(errors(&form("list-nolabel")).iter().any(|m| m.contains("has no label")));
 }
+
+#[test]
+fn a_choice_name_with_a_space_is_flagged_where_a_select_multiple_uses_it() {
+    let md = |t: &str| {
+        format!(
+            "| survey |\n| | type | name | label |\n| | {t} drinks | d | D |\n| choices |\n| | list_name | name | label |\n| | drinks | red wine | Red wine |\n| | drinks | tea | Tea |\n"
+        )
+    };
+    let many = warnings(&md("select_multiple"));
+    assert!(many.iter().any(|w| w.contains("`red wine`") && w.contains("`red_wine`")), "{many:?}");
+    assert!(errors(&md("select_multiple")).is_empty(), "pyxform accepts the form");
+    assert!(!warnings(&md("select_one")).iter().any(|w| w.contains("`red wine`")), "a select_one records it whole");
+}

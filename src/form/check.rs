@@ -288,6 +288,19 @@ fn check_choices(form: &Form, item: &Item, by_name: &BTreeMap<&str, Vec<&Item>>,
             }
         }
     }
+    if matches!(item.kind, Kind::SelectMultiple | Kind::Rank)
+        && let Some(c) = choices.iter().find(|c| c.name.contains(char::is_whitespace))
+    {
+        out.push(Diagnostic::warning(
+            c.pos,
+            format!(
+                "the choice `{}` of list `{list}` has a space, so `{}` cannot record it (its answer is choice names separated by spaces): write `{}`",
+                c.name,
+                item.name,
+                c.name.split_whitespace().collect::<Vec<_>>().join("_")
+            ),
+        ));
+    }
     if item.or_other && item.choice_filter.is_some() {
         out.push(Diagnostic::error(
             item.pos_of("choice_filter"),
