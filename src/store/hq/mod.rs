@@ -460,8 +460,13 @@ impl Hq {
             |r| {
                 let answers: String = r.get(14)?;
                 let history: String = r.get(15)?;
+                let uuid: String = r.get(0)?;
+                // Never read as no answers: a record that cannot be read back is an error.
+                let unreadable = |e: serde_json::Error| StoreError::Db(format!("record {uuid} cannot be read back: {e}"));
+                let answers = serde_json::from_str(&answers).map_err(unreadable)?;
+                let history = serde_json::from_str(&history).map_err(unreadable)?;
                 each(Record {
-                    uuid: r.get(0)?,
+                    uuid,
                     form_hash: r.get(1)?,
                     form_id: r.get(2)?,
                     form_version: r.get(3)?,
@@ -475,8 +480,8 @@ impl Hq {
                     consent_recontact: r.get(11)?,
                     status: r.get(12)?,
                     revision: r.get(13)?,
-                    answers: serde_json::from_str(&answers).unwrap_or_default(),
-                    history: serde_json::from_str(&history).unwrap_or_default(),
+                    answers,
+                    history,
                     approval: None,
                 });
                 Ok(())

@@ -162,7 +162,7 @@ fn sql(db: &Db, form_id: &str, view: &View) -> String {
                         )
                     }
                     (ColumnType::Decimal, true) => format!(
-                        "CASE {kind} WHEN 'number' THEN CASE WHEN abs(({text})::numeric) < 1e308 THEN ({text})::double precision END END"
+                        "CASE {kind} WHEN 'number' THEN CASE WHEN abs(({text})::numeric) <= 1.7976931348623157e308 THEN ({text})::double precision END END"
                     ),
                     (ColumnType::Decimal, false) => format!("CASE WHEN {kind} IN ('integer', 'real') THEN {text} END"),
                     (ColumnType::Date, true) => pg_date(&text),
