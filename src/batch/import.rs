@@ -243,11 +243,8 @@ pub fn refresh_views(hq: &mut Hq) -> std::result::Result<(), String> {
     for form_id in hq.form_ids().map_err(|e| e.to_string())? {
         let versions = hq.form_versions(&form_id).map_err(|e| e.to_string())?;
         let Some((hash, _, definition)) = versions.last() else { continue };
-        let made = match views_of(hash, definition) {
-            Ok((views, labels)) => hq.replace_views(&form_id, &views, &labels).map_err(|e| e.to_string()),
-            Err(BatchError::Invalid(why)) => Err(why),
-            Err(e) => Err(e.to_string()),
-        };
+        let made = views_of(hash, definition)
+            .and_then(|(views, labels)| hq.replace_views(&form_id, &views, &labels).map_err(|e| e.to_string()));
         if let Err(why) = made {
             failed.push(format!("form `{form_id}`: {why}"));
         }
@@ -256,8 +253,7 @@ pub fn refresh_views(hq: &mut Hq) -> std::result::Result<(), String> {
 }
 
 /// The views (and labels) of form version `hash`.
-fn views_of(hash: &str, definition: &str) -> Result<(Vec<View>, Vec<Label>)> {
-    let form = crate::form::from_definition(definition)
-        .map_err(|e| BatchError::Invalid(format!("the form version {hash}: {e}")))?;
+fn views_of(hash: &str, definition: &str) -> std::result::Result<(Vec<View>, Vec<Label>), String> {
+    let form = crate::form::from_definition(definition).map_err(|e| format!("the form version {hash}: {e}"))?;
     Ok(crate::flat::views::views(&form))
 }

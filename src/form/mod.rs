@@ -152,13 +152,14 @@ impl Loaded {
 
 /// Builds and checks a workbook; `dir` is where choice files (`select_one_from_file`) are looked for.
 pub fn from_workbook(wb: &Workbook, default_id: &str, dir: Option<&Path>) -> Loaded {
-    let nul = wb.nul_places().into_iter().map(|(pos, what)| {
-        Diagnostic::error(
-            pos,
-            format!("{what} holds a NUL character (invisible, left by a copy and paste or a tool): delete it"),
-        )
-    });
-    let nul: Vec<Diagnostic> = nul.collect();
+    let nul: Vec<Diagnostic> = wb
+        .nul_places()
+        .into_iter()
+        .map(|(pos, what)| {
+            let why = "holds a NUL character (invisible, left by a copy and paste or a tool): delete it";
+            Diagnostic::error(pos, format!("{what} {why}"))
+        })
+        .collect();
     let (wb, matrix_diags) = kobomatrix::expand(&wb.cleaned());
     let built = build::build(&wb, default_id);
     if let Some(fatal) = built.fatal {

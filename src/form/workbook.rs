@@ -116,8 +116,7 @@ impl Workbook {
     /// Where a NUL character is, outside attached files (a sheet's name, a column's, a cell),
     /// with what holds it: `form check` refuses them.
     pub fn nul_places(&self) -> Vec<(Pos, String)> {
-        let sheets =
-            self.survey.iter().chain(self.choices.iter()).chain(self.settings.iter()).chain(self.others.iter());
+        let sheets = self.survey.iter().chain(&self.choices).chain(&self.settings).chain(&self.others);
         let mut out = Vec::new();
         for sheet in sheets.filter(|s| !s.name.starts_with(FILE_SHEET)) {
             if sheet.name.contains('\0') {
