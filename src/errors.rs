@@ -14,6 +14,24 @@ pub fn batch_message(tr: &Tr, e: &crate::batch::BatchError) -> String {
     }
 }
 
+/// The analysts' views that could not be made, form by form, in the interface language.
+pub fn views_failed(tr: &Tr, failures: &[crate::batch::import::ViewFailure]) -> String {
+    use crate::batch::import::ViewWhy;
+    let each = failures.iter().map(|f| {
+        let detail = match &f.why {
+            ViewWhy::Form { hash, detail } => {
+                tr.ta("err-view-form-unreadable", &[("hash", hash.clone().into()), ("detail", detail.clone().into())])
+            }
+            ViewWhy::Store(e) => message(tr, e),
+        };
+        match &f.form_id {
+            Some(form) => tr.ta("hq-view-failure", &[("form", form.clone().into()), ("detail", detail.into())]),
+            None => tr.ta("hq-view-forms-unlisted", &[("detail", detail.into())]),
+        }
+    });
+    each.collect::<Vec<_>>().join("; ")
+}
+
 /// The message for `e` in the interface language.
 pub fn message(tr: &Tr, e: &StoreError) -> String {
     let dir = |p: &std::path::Path| FluentValue::from(p.display().to_string());

@@ -1709,8 +1709,16 @@ fn a_form_whose_view_would_take_the_name_of_another_forms_view_gets_none_and_a_w
             1,
             "its records are kept"
         );
-        let warned = fourmi::batch::import::refresh_views(&mut hq.open()).unwrap_err();
-        assert!(warned.contains("`fieldtest-incident`") && warned.contains("form `fieldtest`"), "{warned}");
+        let failures = fourmi::batch::import::refresh_views(&mut hq.open()).unwrap_err();
+        let warned = fourmi::errors::views_failed(&fourmi::i18n::Tr::new(fourmi::i18n::Lang::En), &failures);
+        assert!(
+            warned.contains("form fieldtest-incident:")
+                && warned.contains("`fieldtest-incident`")
+                && warned.contains("a view of form fieldtest;"),
+            "{warned}"
+        );
+        let fr = fourmi::errors::views_failed(&fourmi::i18n::Tr::new(fourmi::i18n::Lang::Fr), &failures);
+        assert!(fr.contains("formulaire fieldtest-incident :"), "in French too: {fr}");
         assert_eq!(
             query(&hq, r#"SELECT count(*) FROM "fieldtest-incident""#),
             [["4"]],
@@ -1874,6 +1882,64 @@ fn on_postgresql_the_analysts_role_reads_the_views_and_nothing_else() {
         s.spawn(|| done.send(hq.import(&next).map(|i| i.counts.imported).map_err(|e| e.to_string())).unwrap());
         let imported = finished.recv_timeout(std::time::Duration::from_secs(120));
         assert_eq!(imported.expect("the import went on while the analyst held advisory locks"), Ok(1));
+    });
+}
+
+/// Holds headquarters' writers' turn (as an import under way does) until dropped.
+fn hold_writers(hq: &Headquarters) -> Box<dyn std::any::Any> {
+    match &hq.database {
+        Database::Embedded(dir) => {
+            let conn = rusqlite::Connection::open(dir.join("hq.db")).unwrap();
+            conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+            Box::new(conn)
+        }
+        Database::Postgres(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            c.batch_execute("BEGIN; LOCK TABLE imports IN SHARE ROW EXCLUSIVE MODE").unwrap();
+            Box::new(c)
+        }
+    }
+}
+
+/// An import that finds another at work says it waits for it (rather than seeming to hang),
+/// then imports once the other is done.
+#[test]
+fn an_import_that_must_wait_for_another_says_so_then_imports_when_it_is_done() {
+    use std::io::BufRead;
+    on_both(|| {
+        let hq = Headquarters::new();
+        let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+        hq.register(&laptop);
+        laptop.approved(&[answers(0)]);
+        let out = tempfile::tempdir().unwrap();
+        let batch = laptop.export(out.path());
+        let other = hold_writers(&hq);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fourmi"))
+            .args(["hq", "import"])
+            .arg(&batch)
+            .args(hq.cli_args())
+            .env("LANG", "fr_FR.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut said = String::new();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        stderr.read_line(&mut said).unwrap();
+        assert!(said.contains("un autre import") && said.contains("attente"), "{said}");
+        assert!(child.try_wait().unwrap().is_none(), "it waits");
+        drop(other);
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+        let done = child.wait_with_output().unwrap();
+        assert!(done.status.success(), "{}\n{rest}", String::from_utf8_lossy(&done.stdout));
+        assert_eq!(
+            query(&hq, r#"SELECT count(*) FROM "fieldtest""#),
+            [["1"]],
+            "imported once the other was done: {rest}"
+        );
     });
 }
 

@@ -366,6 +366,13 @@ cli-hq-shared-ids = warning: { $file }: { $n ->
    *[other] { $n } records
 } of laptop { $device } have the id of another laptop's record; both are kept, each under its laptop. Two laptops never make the same id: one of them is rogue, or was set up from a copy of the other
 cli-hq-views-failed = warning: the batches were imported, but the analysts' views could not be made again: { $detail }
+cli-hq-waiting = another import (or another change of headquarters' data) is under way: waiting for it to finish…
+hq-view-failure = form { $form }: { $detail }
+hq-view-forms-unlisted = the forms could not be listed: { $detail }
+err-view-form-unreadable = its newest version ({ $hash }) stored here cannot be read ({ $detail }); import a batch carrying a version written with this release of fourmi
+err-view-name-taken = its view would be named `{ $view }`, which is already a view of form { $other }; give one of the two forms another form_id
+err-xlsx-rows = The table { $table } has { $rows } rows, more than an Excel sheet holds (1,048,575 below its header); nothing was written. Export it as CSV or Parquet instead.
+err-xlsx-cell = The answer in column { $column } of the table { $table } (row { $row }) is { $chars } characters long, more than an Excel cell holds (32,767); nothing was written. Export it as CSV or Parquet instead, which keep it whole.
 cli-hq-small-k = warning: { $file }: batch { $seq } of laptop { $device } was written with k = { $k }: groups of fewer than 5 records in it can point at people, and the analysts' views show them as they came (headquarters' flat files apply k again). Ask the coordinator why, and keep its records among those who may see them
 cli-hq-not-yet = note: laptop { $device } ({ $name }): { $n ->
     [one] batch
@@ -615,6 +622,7 @@ hq-import-go = Import
 hq-pick-title = Batch files to import
 hq-drop-here = Drop the files here to import them.
 hq-importing = Importing { $i } of { $n }: { $file }
+hq-waiting = Another import (or another change of headquarters' data) is under way: this one starts when it finishes.
 hq-imported = { $file }: batch { $seq }: { $imported } new, { $updated } updated, { $unchanged } unchanged, { $deleted } withdrawn
 hq-shared-ids = { $n ->
     [one] One record has the id of another laptop's record: both are kept. Two laptops never make the same id: one is rogue, or was set up from a copy of the other.

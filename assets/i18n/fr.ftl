@@ -382,6 +382,13 @@ cli-hq-shared-ids = attention : { $file } : { $n ->
    *[other] { $n } fiches
 } de l'ordinateur { $device } ont l'identifiant d'une fiche d'un autre ordinateur ; les deux sont gardées, chacune sous son ordinateur. Deux ordinateurs ne créent jamais le même identifiant : l'un d'eux est malveillant, ou a été installé à partir d'une copie de l'autre
 cli-hq-views-failed = attention : les lots ont été importés, mais les vues des analystes n'ont pas pu être refaites : { $detail }
+cli-hq-waiting = un autre import (ou une autre modification des données du siège) est en cours : attente de sa fin…
+hq-view-failure = formulaire { $form } : { $detail }
+hq-view-forms-unlisted = les formulaires n'ont pas pu être listés : { $detail }
+err-view-form-unreadable = sa version la plus récente ({ $hash }) enregistrée ici ne peut pas être lue ({ $detail }) ; importez un lot portant une version écrite avec cette version de fourmi
+err-view-name-taken = sa vue s'appellerait `{ $view }`, qui est déjà une vue du formulaire { $other } ; donnez à l'un des deux formulaires un autre form_id
+err-xlsx-rows = La table { $table } a { $rows } lignes, plus qu'une feuille Excel n'en contient (1 048 575 sous son en-tête) ; rien n'a été écrit. Exportez-la plutôt en CSV ou en Parquet.
+err-xlsx-cell = La réponse de la colonne { $column } de la table { $table } (ligne { $row }) fait { $chars } caractères, plus qu'une cellule Excel n'en contient (32 767) ; rien n'a été écrit. Exportez plutôt en CSV ou en Parquet, qui la gardent entière.
 cli-hq-small-k = attention : { $file } : le lot { $seq } de l'ordinateur { $device } a été écrit avec k = { $k } : des groupes de moins de 5 fiches peuvent y désigner des personnes, et les vues des analystes les montrent telles qu'elles sont arrivées (les fichiers à plat du siège appliquent k de nouveau). Demandez au coordinateur pourquoi, et gardez ses fiches parmi ceux qui peuvent les voir
 cli-hq-not-yet = note : ordinateur { $device } ({ $name }) : { $n ->
     [one] lot
@@ -631,6 +638,7 @@ hq-import-go = Importer
 hq-pick-title = Fichiers de lot à importer
 hq-drop-here = Déposez les fichiers ici pour les importer.
 hq-importing = Import de { $i } sur { $n } : { $file }
+hq-waiting = Un autre import (ou une autre modification des données du siège) est en cours : celui-ci commencera à sa fin.
 hq-imported = { $file } : lot { $seq } : { $imported } nouvelle(s), { $updated } mise(s) à jour, { $unchanged } inchangée(s), { $deleted } retirée(s)
 hq-shared-ids = { $n ->
     [one] Une fiche porte l'identifiant d'une fiche d'un autre ordinateur : les deux sont gardées. Deux ordinateurs ne créent jamais le même identifiant : l'un est malveillant, ou a été installé depuis une copie de l'autre.

@@ -235,25 +235,51 @@ pub fn import_files(
         .collect()
 }
 
+/// Why the analysts' views of a form could not be made (worded by [`crate::errors::views_failed`]).
+#[derive(Debug)]
+pub struct ViewFailure {
+    /// The form, or none when the forms could not even be listed.
+    pub form_id: Option<String>,
+    /// What stopped them.
+    pub why: ViewWhy,
+}
+
+/// What stopped a form's views.
+#[derive(Debug)]
+pub enum ViewWhy {
+    /// Its stored newest version cannot be read.
+    Form {
+        /// The version's hash.
+        hash: String,
+        /// The form reader's words.
+        detail: String,
+    },
+    /// The database refused them.
+    Store(crate::store::StoreError),
+}
+
 /// Makes the analysts' views of every form anew where its newest version changed them (each
 /// import makes its forms' own; this makes those a new release of fourmi lays out otherwise).
-/// Every form is tried; the error names each form whose views could not be made.
-pub fn refresh_views(hq: &mut Hq) -> std::result::Result<(), String> {
+/// Every form is tried; the failures name each form whose views could not be made.
+pub fn refresh_views(hq: &mut Hq) -> std::result::Result<(), Vec<ViewFailure>> {
+    let store = |form_id: Option<&String>, e| ViewFailure { form_id: form_id.cloned(), why: ViewWhy::Store(e) };
     let mut failed = Vec::new();
-    for form_id in hq.form_ids().map_err(|e| e.to_string())? {
-        let versions = hq.form_versions(&form_id).map_err(|e| e.to_string())?;
-        let Some((hash, _, definition)) = versions.last() else { continue };
-        let made = views_of(hash, definition)
-            .and_then(|(views, labels)| hq.replace_views(&form_id, &views, &labels).map_err(|e| e.to_string()));
+    for form_id in hq.form_ids().map_err(|e| vec![store(None, e)])? {
+        let made = hq.form_versions(&form_id).map_err(ViewWhy::Store).and_then(|versions| {
+            let Some((hash, _, definition)) = versions.last() else { return Ok(()) };
+            let (views, labels) = views_of(hash, definition)?;
+            hq.replace_views(&form_id, &views, &labels).map_err(ViewWhy::Store)
+        });
         if let Err(why) = made {
-            failed.push(format!("form `{form_id}`: {why}"));
+            failed.push(ViewFailure { form_id: Some(form_id), why });
         }
     }
-    if failed.is_empty() { Ok(()) } else { Err(failed.join("; ")) }
+    if failed.is_empty() { Ok(()) } else { Err(failed) }
 }
 
 /// The views (and labels) of form version `hash`.
-fn views_of(hash: &str, definition: &str) -> std::result::Result<(Vec<View>, Vec<Label>), String> {
-    let form = crate::form::from_definition(definition).map_err(|e| format!("the form version {hash}: {e}"))?;
+fn views_of(hash: &str, definition: &str) -> std::result::Result<(Vec<View>, Vec<Label>), ViewWhy> {
+    let form =
+        crate::form::from_definition(definition).map_err(|detail| ViewWhy::Form { hash: hash.to_string(), detail })?;
     Ok(crate::flat::views::views(&form))
 }

@@ -135,11 +135,13 @@ fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCod
         Err(e) => return fail(e),
     };
     let mut failed = 0;
+    hq.when_waiting(|| eprintln!("{}", super::tr().t("cli-hq-waiting")));
     let results = import_files(&mut hq, &identity, files, |_, _, _| {});
     if results.iter().any(|(_, r)| r.is_ok())
         && let Err(e) = refresh_views(&mut hq)
     {
-        eprintln!("{}", super::tr().ta("cli-hq-views-failed", &[("detail", e.to_string().into())]));
+        let tr = super::tr();
+        eprintln!("{}", tr.ta("cli-hq-views-failed", &[("detail", crate::errors::views_failed(&tr, &e).into())]));
     }
     let tr = super::tr();
     for (file, result) in results {

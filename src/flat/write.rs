@@ -114,6 +114,35 @@ fn sheet_name(name: &str, taken: &mut Vec<String>) -> String {
     candidate
 }
 
+/// The most rows of data a sheet holds (Excel's 1,048,576 less the header), and characters a cell.
+const XLSX_ROWS: usize = 1_048_575;
+const XLSX_CELL_CHARS: usize = 32_767;
+
+/// Refuses a table Excel would cut, naming what does not fit (in the environment's language:
+/// these errors are text) and what to write instead.
+fn fits_excel(t: &Table) -> Result<(), String> {
+    use crate::i18n::Said;
+    if t.rows.len() > XLSX_ROWS {
+        let n = t.rows.len().to_string();
+        return Err(Said::new("err-xlsx-rows", &[("table", t.name.clone()), ("rows", n)]).to_string());
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        if let Some((c, v)) =
+            row.iter().enumerate().find(|(_, v)| v.len() > XLSX_CELL_CHARS && v.chars().count() > XLSX_CELL_CHARS)
+        {
+            let column = t.columns.get(c).map(|c| c.name.clone()).unwrap_or_default();
+            let args = [
+                ("table", t.name.clone()),
+                ("column", column),
+                ("row", (r + 1).to_string()),
+                ("chars", v.chars().count().to_string()),
+            ];
+            return Err(Said::new("err-xlsx-cell", &args).to_string());
+        }
+    }
+    Ok(())
+}
+
 /// Writes one workbook: a sheet per table, then the codebook.
 pub fn xlsx(tables: &[Table], entries: &[Entry], path: &Path) -> Result<(), String> {
     use rust_xlsxwriter::{Format, Workbook};
@@ -122,6 +151,7 @@ pub fn xlsx(tables: &[Table], entries: &[Entry], path: &Path) -> Result<(), Stri
     let mut taken = Vec::new();
     let e = |e: rust_xlsxwriter::XlsxError| io(path, e);
     for t in tables {
+        fits_excel(t)?;
         let numeric: Vec<bool> = entries.iter().filter(|e| e.table == t.name).map(|e| e.numeric).collect();
         let sheet = wb.add_worksheet();
         sheet.set_name(sheet_name(&t.name, &mut taken)).map_err(e)?;
@@ -158,6 +188,26 @@ pub fn xlsx(tables: &[Table], entries: &[Entry], path: &Path) -> Result<(), Stri
 #[cfg(test)]
 mod tests {
     use super::spreadsheet_safe;
+    use crate::flat::{Column, Source, Table};
+
+    #[test]
+    fn an_answer_longer_than_an_excel_cell_is_refused_naming_its_column_and_nothing_is_written() {
+        let column = |name: &str| Column { name: name.into(), source: Source::Meta("_uuid") };
+        let table = Table {
+            name: "survey".into(),
+            repeat: None,
+            columns: vec![column("_uuid"), column("story")],
+            rows: vec![vec!["a".into(), "short".into()], vec!["b".into(), "é".repeat(32_768)]],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.xlsx");
+        let e = super::xlsx(std::slice::from_ref(&table), &[], &path).unwrap_err();
+        assert!(e.contains("story") && e.contains("survey") && e.contains("32768") && e.contains("CSV"), "{e}");
+        assert!(!path.exists());
+        let mut fits = table;
+        fits.rows[1][1] = "é".repeat(32_767);
+        super::xlsx(&[fits], &[], &path).unwrap();
+    }
 
     #[test]
     fn formulas_in_any_disguise_are_neutralised_and_numbers_are_not() {

@@ -27,6 +27,8 @@ enum Tab {
 enum Msg {
     /// File `i` of `n` is being imported.
     Progress(usize, usize, PathBuf),
+    /// The import waits for another one (or another change of the data) to finish.
+    Waiting,
     /// Each file's result.
     Imported(Vec<(PathBuf, Result<Imported, String>)>),
     /// The laptops and forms, read again.
@@ -45,6 +47,8 @@ pub struct HqScreen {
     forms: Vec<String>,
     job: Option<Receiver<Msg>>,
     progress: Option<(usize, usize, PathBuf)>,
+    /// The import under way waits for another one to finish.
+    waiting: bool,
     results: Vec<(PathBuf, Result<Imported, String>)>,
     picking: Option<Receiver<Option<Vec<PathBuf>>>>,
     error: Option<String>,
@@ -81,6 +85,7 @@ impl HqScreen {
             forms: Vec::new(),
             job: None,
             progress: None,
+            waiting: false,
             results: Vec::new(),
             picking: None,
             error: None,
@@ -141,6 +146,10 @@ impl HqScreen {
                 Ok(i) => i,
                 Err(e) => return vec![Msg::Failed(e)],
             };
+            let waits = tx.clone();
+            hq.when_waiting(move || {
+                let _ = waits.send(Msg::Waiting);
+            });
             let results = import_files(hq, &identity, &files, |i, n, f| {
                 let _ = tx.send(Msg::Progress(i, n, f.to_path_buf()));
             });
@@ -148,7 +157,7 @@ impl HqScreen {
             if results.iter().any(|(_, r)| r.is_ok())
                 && let Err(e) = refresh_views(hq)
             {
-                out.push(Msg::Failed(tr.ta("hq-views-failed", &[("detail", e.into())])));
+                out.push(Msg::Failed(tr.ta("hq-views-failed", &[("detail", errors::views_failed(tr, &e).into())])));
             }
             let results = results.into_iter().map(|(f, r)| (f, r.map_err(|e| errors::batch_message(tr, &e)))).collect();
             out.insert(0, Msg::Imported(results));
@@ -159,10 +168,15 @@ impl HqScreen {
     fn poll(&mut self, tr: &Tr) {
         while let Some(rx) = &self.job {
             match rx.try_recv() {
-                Ok(Msg::Progress(i, n, f)) => self.progress = Some((i, n, f)),
+                Ok(Msg::Progress(i, n, f)) => {
+                    self.progress = Some((i, n, f));
+                    self.waiting = false;
+                }
+                Ok(Msg::Waiting) => self.waiting = true,
                 Ok(Msg::Imported(r)) => {
                     self.results = r;
                     self.progress = None;
+                    self.waiting = false;
                 }
                 Ok(Msg::State(d, f)) => {
                     self.laptops = d;
@@ -291,6 +305,9 @@ impl HqScreen {
                 "hq-importing",
                 &[("i", (*i as i64 + 1).into()), ("n", (*n as i64).into()), ("file", name.into())],
             )));
+            if self.waiting {
+                ui.colored_label(style::HINT, tr.t("hq-waiting"));
+            }
         } else if self.job.is_some() {
             ui.horizontal(|ui| {
                 ui.spinner();

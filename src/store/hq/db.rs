@@ -33,6 +33,9 @@ impl Row<'_> {
     }
 }
 
+/// How long a writer waits on SQLite for another to finish before giving up.
+pub(crate) const WAIT_FOR_WRITERS: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Which database.
 pub(crate) enum Db {
     Lite(Connection),
@@ -194,6 +197,41 @@ impl Db {
         match self {
             Db::Lite(_) => self.batch("BEGIN IMMEDIATE"),
             Db::Pg(_) => self.batch("BEGIN"),
+        }
+    }
+
+    /// Begins a transaction that writes and takes the writers' turn ([`Db::lock_writers`]),
+    /// calling `waiting` first when another writer has it (then it waits, as long as
+    /// [`WAIT_FOR_WRITERS`] on SQLite, for good on PostgreSQL).
+    pub(crate) fn begin_writing(&mut self, waiting: Option<&mut (dyn FnMut() + Send)>) -> Result<()> {
+        match self {
+            Db::Lite(c) => {
+                c.busy_timeout(std::time::Duration::ZERO)?;
+                let busy = |e: &rusqlite::Error| e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy);
+                let began = match c.execute_batch("BEGIN IMMEDIATE") {
+                    Err(e) if busy(&e) => {
+                        waiting.into_iter().for_each(|w| w());
+                        c.busy_timeout(WAIT_FOR_WRITERS)?;
+                        c.execute_batch("BEGIN IMMEDIATE")
+                    }
+                    other => other,
+                };
+                c.busy_timeout(WAIT_FOR_WRITERS)?;
+                Ok(began?)
+            }
+            Db::Pg(pg) => {
+                pg.client.batch_execute("BEGIN; SAVEPOINT turn")?;
+                let taken = pg.client.batch_execute("LOCK TABLE imports IN SHARE ROW EXCLUSIVE MODE NOWAIT");
+                match taken {
+                    Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+                        pg.client.batch_execute("ROLLBACK TO SAVEPOINT turn")?;
+                        waiting.into_iter().for_each(|w| w());
+                        self.lock_writers()?;
+                    }
+                    other => other?,
+                }
+                self.batch("RELEASE SAVEPOINT turn")
+            }
         }
     }
 

@@ -105,8 +105,12 @@ impl<'a> Merge<'a> {
         db: &'a mut Db,
         import: Import,
         forms: &[(String, String, String, String)],
+        waiting: Option<&mut (dyn FnMut() + Send)>,
     ) -> Result<Merge<'a>> {
-        db.begin()?;
+        if let Err(e) = db.begin_writing(waiting) {
+            db.rollback();
+            return Err(e);
+        }
         let mut m = Merge {
             db,
             import,
@@ -124,7 +128,6 @@ impl<'a> Merge<'a> {
 
     fn start(&mut self, forms: &[(String, String, String, String)]) -> Result<()> {
         let db = &mut *self.db;
-        db.lock_writers()?;
         // Checked before the batch was decrypted, and again now that no one else writes.
         let had: Option<String> = db.one(
             "SELECT digest FROM imports WHERE device_id = ?1 AND seq = ?2",

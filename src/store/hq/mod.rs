@@ -195,6 +195,8 @@ impl Database {
 pub struct Hq {
     db: Db,
     place: Database,
+    /// Called when an import waits for another writer to finish.
+    waiting: Option<Box<dyn FnMut() + Send>>,
 }
 
 impl Hq {
@@ -274,7 +276,7 @@ impl Hq {
                 files::create_private_if_missing(&path).map_err(|e| StoreError::io(&path, e))?;
                 let mut conn = rusqlite::Connection::open(&path)?;
                 // Another importer waits for the write lock rather than failing at once.
-                conn.busy_timeout(std::time::Duration::from_secs(600))?;
+                conn.busy_timeout(db::WAIT_FOR_WRITERS)?;
                 conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
                 super::schema::migrate_hq(&mut conn)?;
                 Db::Lite(conn)
@@ -284,7 +286,7 @@ impl Hq {
         if db.is_pg() {
             schema_pg::migrate(&mut db)?;
         }
-        Ok(Hq { db, place: place.clone() })
+        Ok(Hq { db, place: place.clone(), waiting: None })
     }
 
     /// Where it is.
@@ -436,7 +438,14 @@ impl Hq {
             digest: digest.to_string(),
             file: file.to_string(),
         };
-        Merge::begin(&mut self.db, import, forms)
+        let waiting = self.waiting.as_mut().map(|w| &mut **w as &mut (dyn FnMut() + Send));
+        Merge::begin(&mut self.db, import, forms, waiting)
+    }
+
+    /// Has `f` called whenever an import has to wait for another import (or another change of
+    /// headquarters' data) to finish, before it waits.
+    pub fn when_waiting(&mut self, f: impl FnMut() + Send + 'static) {
+        self.waiting = Some(Box::new(f));
     }
 
     /// The form versions of `form_id` (hash, version, definition), oldest first.

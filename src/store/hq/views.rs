@@ -364,10 +364,10 @@ pub(super) fn replace_views_in(db: &mut Db, form_id: &str, views: &[View], label
     for (key, names) in &others {
         let other = key.trim_start_matches("viewnames:");
         if let Some(v) = views.iter().find(|v| names.split('\n').any(|n| same(n, &v.name))) {
-            return Err(StoreError::Invalid(format!(
-                "the views of form `{form_id}` were not made: `{}` is already the name of a view of form `{other}`; give one of the two forms another form_id",
-                v.name
-            )));
+            return Err(StoreError::said(
+                "err-view-name-taken",
+                &[("view", v.name.clone()), ("other", other.to_string())],
+            ));
         }
     }
     if db.is_pg() {
