@@ -2076,3 +2076,18 @@ fn a_named_pipe_given_as_a_batch_is_refused_at_once_instead_of_waiting_for_a_wri
     let said = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("not a regular file"), "{said}");
 }
+
+/// A laptop key of small order (with which anyone could sign that laptop's batches) is not
+/// registered.
+#[test]
+fn a_laptop_key_of_small_order_is_not_registered() {
+    use base64::Engine;
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let line = format!(
+        "fourmi-device 8982b341-bc20-4906-b7ba-33160391b2dc {}",
+        base64::engine::general_purpose::STANDARD.encode(identity)
+    );
+    let e = fourmi::store::hq::parse_device_line(&line).unwrap_err();
+    assert!(e.to_string().contains("is not a device line"), "{e}");
+}

@@ -198,6 +198,7 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
         }
     }
     let counts = merge.finish()?;
+    hq.checkpoint_soon();
     Ok(Imported { device_id: header.device_id.clone(), seq: header.seq, counts, rolled_back: checked.rolled_back, k })
 }
 

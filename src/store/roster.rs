@@ -43,10 +43,10 @@ pub fn public_b64(key: &SigningKey) -> String {
     base64::engine::general_purpose::STANDARD.encode(key.verifying_key().to_bytes())
 }
 
-/// A base64 Ed25519 public key.
+/// A base64 Ed25519 public key; none for a key of small order (anyone could sign for it).
 pub fn verifying_key(b64: &str) -> Option<VerifyingKey> {
     let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).ok()?;
-    VerifyingKey::from_bytes(&bytes.try_into().ok()?).ok()
+    VerifyingKey::from_bytes(&bytes.try_into().ok()?).ok().filter(|k| !k.is_weak())
 }
 
 const TAMPERED: &str = "the laptop's signed account list does not verify: someone changed fourmi's files outside fourmi. Nothing was opened; keep a copy of this folder and tell your coordinator and headquarters";
