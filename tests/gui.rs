@@ -1221,6 +1221,49 @@ fn headquarters_registers_a_laptop_from_the_line_it_shows_and_refuses_a_garbled_
     assert_eq!(hq.devices().unwrap().len(), 1);
 }
 
+/// An import dropped while another writes at headquarters says it waits, then imports.
+#[test]
+fn a_batch_dropped_while_another_import_runs_says_it_waits_then_is_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let laptop = tmp.path().join("laptop");
+    let identity = age::x25519::Identity::generate();
+    fourmi::demo::create(&laptop, "demo passphrase", &[identity.to_public().to_string()]).unwrap();
+    let mut store = Store::open(&laptop, "coordinator", "demo passphrase").unwrap();
+    let out = tmp.path().join("stick");
+    std::fs::create_dir_all(&out).unwrap();
+    let opts = fourmi::batch::anonymise::Options { k: 5, ..Default::default() };
+    let (written, _) =
+        fourmi::batch::export::export(&mut store, &fourmi::store::Selection::Next(Default::default()), &opts, &out)
+            .unwrap();
+    let line = store.device_pubkey().unwrap();
+    drop(store);
+    let hq_dir = tmp.path().join("hq");
+    let id_file = tmp.path().join("hq.txt");
+    use age::secrecy::ExposeSecret;
+    std::fs::write(&id_file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
+    let mut hq = fourmi::store::hq::Hq::init(&hq_dir, &id_file, &identity.to_public().to_string()).unwrap();
+    hq.add_device(&line, "bamako-1").unwrap();
+    drop(hq);
+
+    let mut h = app(&hq_dir);
+    settle(&mut h);
+    // Another writer holds headquarters' database, as an import under way does.
+    let other = rusqlite::Connection::open(hq_dir.join("hq.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(written.path.clone())));
+    let waits = (0..800).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+        visible(&h, "Another import")
+    });
+    assert!(waits, "the screen says the import waits: {:?}", h.root());
+    assert!(!visible(&h, "batch 1:"), "nothing imported yet");
+    other.execute_batch("ROLLBACK").unwrap();
+    settle(&mut h);
+    assert!(visible(&h, "batch 1:") && visible(&h, "new, 0 updated"), "imported once the other was done");
+    assert!(!visible(&h, "Another import"), "no longer waiting");
+}
+
 #[test]
 fn a_headquarters_folder_opens_on_its_screens_and_a_dropped_batch_is_imported_with_its_result() {
     let tmp = tempfile::tempdir().unwrap();
