@@ -87,7 +87,7 @@ fn peak_memory(d: &Data, place: &Database, args: &[String]) -> Option<(f64, f64)
 fn import_all(d: &Data, place: &Database) {
     let mut hq = fourmi::store::hq::Hq::open_at(place).unwrap();
     let identity = Identity::read(&d.bench.identity_file).unwrap();
-    for (f, r) in import_files(&mut hq, &identity, &d.batches, |_, _, _| {}) {
+    for (f, r) in import_files(&mut hq, &identity, &d.batches, |_, _, _| {}, |_, _| {}) {
         assert_eq!(r.unwrap_or_else(|e| panic!("{}: {e}", f.display())).counts.imported, N);
     }
     refresh_views(&mut hq).unwrap();
@@ -200,7 +200,7 @@ fn postgres(c: &mut Criterion, d: &Data) {
                 let mut hq = fourmi::store::hq::Hq::open_at(&place).unwrap();
                 let identity = Identity::read(&d.bench.identity_file).unwrap();
                 let first: Vec<PathBuf> = d.batches.iter().take(1).cloned().collect();
-                let _ = import_files(&mut hq, &identity, &first, |_, _, _| {});
+                let _ = import_files(&mut hq, &identity, &first, |_, _, _| {}, |_, _| {});
                 let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
                 c.batch_execute("DELETE FROM records").unwrap();
                 url

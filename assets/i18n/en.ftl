@@ -365,14 +365,16 @@ cli-hq-shared-ids = warning: { $file }: { $n ->
     [one] 1 record
    *[other] { $n } records
 } of laptop { $device } have the id of another laptop's record; both are kept, each under its laptop. Two laptops never make the same id: one of them is rogue, or was set up from a copy of the other
-cli-hq-views-failed = warning: the batches were imported, but the analysts' views could not be made again: { $detail }
+cli-hq-views-failed = warning: the batches were imported, but some of the analysts' views could not be made: { $detail }
 cli-hq-waiting = another import (or another change of headquarters' data) is under way: waiting for it to finish…
 hq-view-failure = form { $form }: { $detail }
 hq-view-forms-unlisted = the forms could not be listed: { $detail }
 err-view-form-unreadable = its newest version ({ $hash }) stored here cannot be read ({ $detail }); import a batch carrying a version written with this release of fourmi
 err-view-name-taken = its view would be named `{ $view }`, which is already a view of form { $other }; give one of the two forms another form_id
+err-device-line = `{ $line }` is not a device line: copy the whole line `fourmi device pubkey` prints on the laptop (fourmi-device <id> <key>).
+err-device-weak-key = The key in the line of laptop { $device } is one anyone could sign with (a point of small order): it was not registered. That laptop's key was not made by fourmi; do not import its batches, and ask whoever gave you the line where it comes from.
 err-xlsx-rows = The table { $table } has { $rows } rows, more than an Excel sheet holds (1,048,575 below its header); nothing was written. Export it as CSV or Parquet instead.
-err-xlsx-cell = The answer in column { $column } of the table { $table } (row { $row }) is { $chars } characters long, more than an Excel cell holds (32,767); nothing was written. Export it as CSV or Parquet instead, which keep it whole.
+err-xlsx-cell = The answer in column { $column } of the table { $table } (record { $record }) is { $chars } characters long, more than an Excel cell holds (32,767); nothing was written. Export it as CSV or Parquet instead, which keep it whole.
 cli-hq-small-k = warning: { $file }: batch { $seq } of laptop { $device } was written with k = { $k }: groups of fewer than 5 records in it can point at people, and the analysts' views show them as they came (headquarters' flat files apply k again). Ask the coordinator why, and keep its records among those who may see them
 cli-hq-not-yet = note: laptop { $device } ({ $name }): { $n ->
     [one] batch
@@ -629,7 +631,7 @@ hq-shared-ids = { $n ->
    *[other] { $n } records have the id of another laptop's record: both are kept. Two laptops never make the same id: one is rogue, or was set up from a copy of the other.
 }
 hq-rolled-back = Batch { $seq } of this laptop, imported before, carried an older account list than this one: the laptop's files were put back to an older state, which can bring back a disabled account. Check the records of batch { $seq }, and the laptop.
-hq-views-failed = The batches were imported, but the analysts' views could not be made again: { $detail }
+hq-views-failed = The batches were imported, but some of the analysts' views could not be made: { $detail }
 hq-register-title = Register a laptop
 hq-register-hint = Paste the line the laptop shows in Accounts and settings, under "This laptop" (or that `fourmi device pubkey` prints on it). A laptop registered again with a name is renamed.
 hq-register-line = The laptop's line

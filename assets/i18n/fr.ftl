@@ -374,21 +374,35 @@ cli-hq-missing = manquants : { $list }
 cli-hq-created = base du siège créée dans { $place }
 cli-hq-analysts = les analystes lisent les vues du schéma `analysis` avec un compte du rôle fourmi_reader (CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE fourmi_reader)
 cli-hq-encrypt-to = les ordinateurs chiffrent pour : { $recipient }
-cli-hq-imported = { $file } : ordinateur { $device } lot { $seq } : { $imported } importées, { $updated } mises à jour, { $unchanged } inchangées, { $deleted } retirées
+cli-hq-imported = { $file } : ordinateur { $device } lot { $seq } : { $imported ->
+    [one] { $imported } importée
+   *[other] { $imported } importées
+}, { $updated ->
+    [one] { $updated } mise à jour
+   *[other] { $updated } mises à jour
+}, { $unchanged ->
+    [one] { $unchanged } inchangée
+   *[other] { $unchanged } inchangées
+}, { $deleted ->
+    [one] { $deleted } retirée
+   *[other] { $deleted } retirées
+}
 cli-hq-rolled-back = attention : { $file } : le lot { $later } de l'ordinateur { $device }, importé avant, portait une liste de comptes plus ancienne (version { $version }) que ce lot : les fichiers de l'ordinateur ont été remis dans un état antérieur avant l'écriture du lot { $later }, ce qui peut rétablir un compte désactivé. Vérifiez les fiches apportées par le lot { $later }, et l'ordinateur
 hq-small-k = Écrit avec k = { $k } : des groupes de moins de 5 fiches peuvent y désigner des personnes, et les vues des analystes les montrent telles qu'elles sont arrivées (les fichiers à plat appliquent k de nouveau). Demandez au coordinateur pourquoi.
 cli-hq-shared-ids = attention : { $file } : { $n ->
     [one] { $n } fiche
    *[other] { $n } fiches
 } de l'ordinateur { $device } ont l'identifiant d'une fiche d'un autre ordinateur ; les deux sont gardées, chacune sous son ordinateur. Deux ordinateurs ne créent jamais le même identifiant : l'un d'eux est malveillant, ou a été installé à partir d'une copie de l'autre
-cli-hq-views-failed = attention : les lots ont été importés, mais les vues des analystes n'ont pas pu être refaites : { $detail }
+cli-hq-views-failed = attention : les lots ont été importés, mais certaines vues des analystes n'ont pas pu être faites : { $detail }
 cli-hq-waiting = un autre import (ou une autre modification des données du siège) est en cours : attente de sa fin…
 hq-view-failure = formulaire { $form } : { $detail }
 hq-view-forms-unlisted = les formulaires n'ont pas pu être listés : { $detail }
 err-view-form-unreadable = sa version la plus récente ({ $hash }) enregistrée ici ne peut pas être lue ({ $detail }) ; importez un lot portant une version écrite avec cette version de fourmi
 err-view-name-taken = sa vue s'appellerait `{ $view }`, qui est déjà une vue du formulaire { $other } ; donnez à l'un des deux formulaires un autre form_id
+err-device-line = `{ $line }` n'est pas une ligne d'ordinateur : copiez la ligne entière que `fourmi device pubkey` affiche sur l'ordinateur (fourmi-device <id> <clé>).
+err-device-weak-key = La clé de la ligne de l'ordinateur { $device } est une clé avec laquelle n'importe qui pourrait signer (un point de petit ordre) : elle n'a pas été enregistrée. Cette clé n'a pas été faite par fourmi ; n'importez pas ses lots et demandez à qui vous a donné la ligne d'où elle vient.
 err-xlsx-rows = La table { $table } a { $rows } lignes, plus qu'une feuille Excel n'en contient (1 048 575 sous son en-tête) ; rien n'a été écrit. Exportez-la plutôt en CSV ou en Parquet.
-err-xlsx-cell = La réponse de la colonne { $column } de la table { $table } (ligne { $row }) fait { $chars } caractères, plus qu'une cellule Excel n'en contient (32 767) ; rien n'a été écrit. Exportez plutôt en CSV ou en Parquet, qui la gardent entière.
+err-xlsx-cell = La réponse de la colonne { $column } de la table { $table } (fiche { $record }) fait { $chars } caractères, plus qu'une cellule Excel n'en contient (32 767) ; rien n'a été écrit. Exportez plutôt en CSV ou en Parquet, qui la gardent entière.
 cli-hq-small-k = attention : { $file } : le lot { $seq } de l'ordinateur { $device } a été écrit avec k = { $k } : des groupes de moins de 5 fiches peuvent y désigner des personnes, et les vues des analystes les montrent telles qu'elles sont arrivées (les fichiers à plat du siège appliquent k de nouveau). Demandez au coordinateur pourquoi, et gardez ses fiches parmi ceux qui peuvent les voir
 cli-hq-not-yet = note : ordinateur { $device } ({ $name }) : { $n ->
     [one] lot
@@ -645,7 +659,7 @@ hq-shared-ids = { $n ->
    *[other] { $n } fiches portent l'identifiant d'une fiche d'un autre ordinateur : les deux sont gardées. Deux ordinateurs ne créent jamais le même identifiant : l'un est malveillant, ou a été installé depuis une copie de l'autre.
 }
 hq-rolled-back = Le lot { $seq } de cet ordinateur, importé avant, portait une liste de comptes plus ancienne que celui-ci : les fichiers de l'ordinateur ont été remis dans un état antérieur, ce qui peut faire revenir un compte désactivé. Vérifiez les fiches du lot { $seq }, et l'ordinateur.
-hq-views-failed = Les lots ont été importés, mais les vues des analystes n'ont pas pu être refaites : { $detail }
+hq-views-failed = Les lots ont été importés, mais certaines vues des analystes n'ont pas pu être faites : { $detail }
 hq-register-title = Enregistrer un ordinateur
 hq-register-hint = Collez la ligne que l'ordinateur affiche dans Comptes et réglages, sous « Cet ordinateur » (ou que `fourmi device pubkey` y affiche). Un ordinateur enregistré à nouveau avec un nom est renommé.
 hq-register-line = La ligne de l'ordinateur

@@ -198,7 +198,6 @@ pub fn import_file(hq: &mut Hq, identity: &Identity, path: &Path) -> Result<Impo
         }
     }
     let counts = merge.finish()?;
-    hq.checkpoint_soon();
     Ok(Imported { device_id: header.device_id.clone(), seq: header.seq, counts, rolled_back: checked.rolled_back, k })
 }
 
@@ -216,12 +215,13 @@ fn peek(path: &Path) -> Option<(String, i64)> {
 
 /// Imports `files` in (laptop, batch number) order; each one is all or nothing. `before_each`
 /// is told the number of each file (from 0), how many there are, and its path, before it is
-/// imported. Then call [`refresh_views`].
+/// imported, and `after_each` its result once it is. Then call [`refresh_views`].
 pub fn import_files(
     hq: &mut Hq,
     identity: &Identity,
     files: &[PathBuf],
     mut before_each: impl FnMut(usize, usize, &Path),
+    mut after_each: impl FnMut(&Path, &Result<Imported>),
 ) -> Vec<(PathBuf, Result<Imported>)> {
     let mut order: Vec<(Option<(String, i64)>, &PathBuf)> = files.iter().map(|f| (peek(f), f)).collect();
     order.sort();
@@ -231,7 +231,9 @@ pub fn import_files(
         .enumerate()
         .map(|(i, (_, f))| {
             before_each(i, n, f);
-            (f.clone(), import_file(hq, identity, f))
+            let result = import_file(hq, identity, f);
+            after_each(f, &result);
+            (f.clone(), result)
         })
         .collect()
 }

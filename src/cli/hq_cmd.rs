@@ -136,67 +136,24 @@ fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCod
     };
     let mut failed = 0;
     hq.when_waiting(|| eprintln!("{}", super::tr().t("cli-hq-waiting")));
-    let results = import_files(&mut hq, &identity, files, |_, _, _| {});
+    let tr = super::tr();
+    // Each batch's result as soon as it is imported (an operator sees the import go on, and
+    // what was saved before an interruption).
+    let results = import_files(
+        &mut hq,
+        &identity,
+        files,
+        |_, _, _| {},
+        |file, result| {
+            if !report_import(&tr, file, result) {
+                failed += 1;
+            }
+        },
+    );
     if results.iter().any(|(_, r)| r.is_ok())
         && let Err(e) = refresh_views(&mut hq)
     {
-        let tr = super::tr();
         eprintln!("{}", tr.ta("cli-hq-views-failed", &[("detail", crate::errors::views_failed(&tr, &e).into())]));
-    }
-    let tr = super::tr();
-    for (file, result) in results {
-        let shown = file.display().to_string();
-        match result {
-            Ok(i) => {
-                let c = i.counts;
-                let n = |v: usize| (v as i64).into();
-                println!(
-                    "{}",
-                    tr.ta(
-                        "cli-hq-imported",
-                        &[
-                            ("file", shown.clone().into()),
-                            ("device", i.device_id.clone().into()),
-                            ("seq", i.seq.into()),
-                            ("imported", n(c.imported)),
-                            ("updated", n(c.updated)),
-                            ("unchanged", n(c.unchanged)),
-                            ("deleted", n(c.deleted)),
-                        ],
-                    )
-                );
-                if let Some((later, version)) = i.rolled_back {
-                    let args = [
-                        ("file", shown.clone().into()),
-                        ("later", later.into()),
-                        ("device", i.device_id.clone().into()),
-                        ("version", version.to_string().into()),
-                    ];
-                    eprintln!("{}", tr.ta("cli-hq-rolled-back", &args));
-                }
-                if let Some(k) = i.small_k() {
-                    let args = [
-                        ("file", shown.clone().into()),
-                        ("seq", i.seq.into()),
-                        ("device", i.device_id.clone().into()),
-                        ("k", (k as i64).into()),
-                    ];
-                    eprintln!("{}", tr.ta("cli-hq-small-k", &args));
-                }
-                if c.shared_ids > 0 {
-                    let args = [
-                        ("file", shown.clone().into()),
-                        ("n", n(c.shared_ids)),
-                        ("device", i.device_id.clone().into()),
-                    ];
-                    eprintln!("{}", tr.ta("cli-hq-shared-ids", &args));
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("fourmi: {}: {e}", file.display());
-            }
-        }
     }
     if let Ok(devices) = hq.devices() {
         for d in devices.iter().filter(|d| !d.missing().is_empty()) {
@@ -211,4 +168,62 @@ fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCod
         }
     }
     if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Prints what importing `file` did; whether it was imported.
+fn report_import(
+    tr: &crate::i18n::Tr,
+    file: &std::path::Path,
+    result: &Result<crate::batch::import::Imported, crate::batch::BatchError>,
+) -> bool {
+    let shown = file.display().to_string();
+    match result {
+        Ok(i) => {
+            let c = i.counts;
+            let n = |v: usize| (v as i64).into();
+            println!(
+                "{}",
+                tr.ta(
+                    "cli-hq-imported",
+                    &[
+                        ("file", shown.clone().into()),
+                        ("device", i.device_id.clone().into()),
+                        ("seq", i.seq.into()),
+                        ("imported", n(c.imported)),
+                        ("updated", n(c.updated)),
+                        ("unchanged", n(c.unchanged)),
+                        ("deleted", n(c.deleted)),
+                    ],
+                )
+            );
+            if let Some((later, version)) = i.rolled_back {
+                let args = [
+                    ("file", shown.clone().into()),
+                    ("later", later.into()),
+                    ("device", i.device_id.clone().into()),
+                    ("version", version.to_string().into()),
+                ];
+                eprintln!("{}", tr.ta("cli-hq-rolled-back", &args));
+            }
+            if let Some(k) = i.small_k() {
+                let args = [
+                    ("file", shown.clone().into()),
+                    ("seq", i.seq.into()),
+                    ("device", i.device_id.clone().into()),
+                    ("k", (k as i64).into()),
+                ];
+                eprintln!("{}", tr.ta("cli-hq-small-k", &args));
+            }
+            if c.shared_ids > 0 {
+                let args =
+                    [("file", shown.clone().into()), ("n", n(c.shared_ids)), ("device", i.device_id.clone().into())];
+                eprintln!("{}", tr.ta("cli-hq-shared-ids", &args));
+            }
+            true
+        }
+        Err(e) => {
+            eprintln!("fourmi: {}: {e}", file.display());
+            false
+        }
+    }
 }

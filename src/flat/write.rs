@@ -131,10 +131,18 @@ fn fits_excel(t: &Table) -> Result<(), String> {
             row.iter().enumerate().find(|(_, v)| v.len() > XLSX_CELL_CHARS && v.chars().count() > XLSX_CELL_CHARS)
         {
             let column = t.columns.get(c).map(|c| c.name.clone()).unwrap_or_default();
+            // The record's id finds it whatever order the rows come in (a repeat's rows name
+            // the record they belong to); else the row's number.
+            let id = ["_submission_uuid", "_uuid"]
+                .iter()
+                .find_map(|key| t.columns.iter().position(|c| c.name == *key))
+                .and_then(|i| row.get(i))
+                .filter(|id| !id.is_empty());
+            let record = id.cloned().unwrap_or_else(|| (r + 1).to_string());
             let args = [
                 ("table", t.name.clone()),
                 ("column", column),
-                ("row", (r + 1).to_string()),
+                ("record", record),
                 ("chars", v.chars().count().to_string()),
             ];
             return Err(Said::new("err-xlsx-cell", &args).to_string());
@@ -203,6 +211,7 @@ mod tests {
         let path = dir.path().join("out.xlsx");
         let e = super::xlsx(std::slice::from_ref(&table), &[], &path).unwrap_err();
         assert!(e.contains("story") && e.contains("survey") && e.contains("32768") && e.contains("CSV"), "{e}");
+        assert!(e.contains("record b"), "the record is named by its id: {e}");
         assert!(!path.exists());
         let mut fits = table;
         fits.rows[1][1] = "é".repeat(32_767);

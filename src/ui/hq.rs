@@ -150,9 +150,10 @@ impl HqScreen {
             hq.when_waiting(move || {
                 let _ = waits.send(Msg::Waiting);
             });
-            let results = import_files(hq, &identity, &files, |i, n, f| {
+            let progress = |i, n, f: &std::path::Path| {
                 let _ = tx.send(Msg::Progress(i, n, f.to_path_buf()));
-            });
+            };
+            let results = import_files(hq, &identity, &files, progress, |_, _| {});
             let mut out: Vec<Msg> = Vec::new();
             if results.iter().any(|(_, r)| r.is_ok())
                 && let Err(e) = refresh_views(hq)

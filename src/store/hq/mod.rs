@@ -119,12 +119,8 @@ impl Device {
 /// Parses the line `fourmi device pubkey` prints: `fourmi-device <device id> <public key>`.
 pub fn parse_device_line(line: &str) -> Result<(String, [u8; 32])> {
     use base64::Engine;
-    let bad = || {
-        StoreError::Invalid(format!(
-            "`{}` is not a device line: copy the whole line `fourmi device pubkey` prints on the laptop (fourmi-device <id> <key>)",
-            line.trim()
-        ))
-    };
+    let shown: String = line.trim().chars().take(200).collect();
+    let bad = || StoreError::said("err-device-line", &[("line", shown.clone())]);
     let parts: Vec<&str> = line.split_whitespace().collect();
     let [tag, id, key] = parts.as_slice() else { return Err(bad()) };
     if *tag != "fourmi-device" || uuid::Uuid::parse_str(id).is_err() {
@@ -133,7 +129,10 @@ pub fn parse_device_line(line: &str) -> Result<(String, [u8; 32])> {
     let bytes = base64::engine::general_purpose::STANDARD.decode(key).map_err(|_| bad())?;
     let key: [u8; 32] = bytes.try_into().map_err(|_| bad())?;
     // A key of small order would let anyone sign this laptop's batches.
-    ed25519_dalek::VerifyingKey::from_bytes(&key).ok().filter(|k| !k.is_weak()).ok_or_else(bad)?;
+    let key_of = ed25519_dalek::VerifyingKey::from_bytes(&key).map_err(|_| bad())?;
+    if key_of.is_weak() {
+        return Err(StoreError::said("err-device-weak-key", &[("device", id.to_string())]));
+    }
     Ok((id.to_string(), key))
 }
 
@@ -198,17 +197,6 @@ pub struct Hq {
     place: Database,
     /// Called when an import waits for another writer to finish.
     waiting: Option<Box<dyn FnMut() + Send>>,
-    /// SQLite: the checkpoint under way on its own connection (see [`Hq::checkpoint_soon`]).
-    checkpoint: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for Hq {
-    fn drop(&mut self) {
-        // The last connection to close copies the rest of the log into the file.
-        if let Some(c) = self.checkpoint.take() {
-            let _ = c.join();
-        }
-    }
 }
 
 impl Hq {
@@ -290,9 +278,6 @@ impl Hq {
                 // Another importer waits for the write lock rather than failing at once.
                 conn.busy_timeout(db::WAIT_FOR_WRITERS)?;
                 conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-                // Imports are copied from the log into the file by `checkpoint_soon`, while the
-                // next one is read and checked, not by the commit that ends them.
-                conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
                 // The records' indexes take random ids: with SQLite's 2 MB page cache an import
                 // reads and spills their pages all along (a quarter of its processor time was
                 // the kernel's).
@@ -305,7 +290,7 @@ impl Hq {
         if db.is_pg() {
             schema_pg::migrate(&mut db)?;
         }
-        Ok(Hq { db, place: place.clone(), waiting: None, checkpoint: None })
+        Ok(Hq { db, place: place.clone(), waiting: None })
     }
 
     /// Where it is.
@@ -515,28 +500,6 @@ impl Hq {
                 Ok(())
             },
         )
-    }
-
-    /// SQLite: starts copying what was committed from the write-ahead log into the database
-    /// file, on a connection and a thread of its own, unless a copy is still under way (the
-    /// next one takes what it left). An import's commit would otherwise do it before the next
-    /// batch could be read and checked. Nothing to do on PostgreSQL.
-    pub fn checkpoint_soon(&mut self) {
-        let Database::Embedded(dir) = &self.place else { return };
-        if self.checkpoint.as_ref().is_some_and(|c| !c.is_finished()) {
-            return;
-        }
-        if let Some(c) = self.checkpoint.take() {
-            let _ = c.join();
-        }
-        let path = dir.join(HQ_FILE);
-        self.checkpoint = Some(std::thread::spawn(move || {
-            // A failed copy leaves the log as it is (durable): the next one, or closing, copies it.
-            if let Ok(conn) = rusqlite::Connection::open(&path) {
-                let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
-                let _ = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
-            }
-        }));
     }
 
     /// Every record and withdrawal as text lines, sorted, answers with their keys in order: two
