@@ -2089,3 +2089,24 @@ fn a_laptop_key_of_small_order_is_not_registered() {
     let e = fourmi::store::hq::parse_device_line(&line).unwrap_err();
     assert!(e.to_string().contains("anyone could sign with"), "{e}");
 }
+
+/// `hq import` says which batch numbers of a laptop are missing, naming a laptop registered
+/// without a name by its id alone.
+#[test]
+fn a_missing_batch_of_a_laptop_registered_without_a_name_is_noted_with_its_id_alone() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    let out = tempfile::tempdir().unwrap();
+    let fourmi =
+        |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_fourmi")).args(args).args(hq.cli_args()).output().unwrap();
+    ok(&fourmi(&["hq", "devices", "add", &laptop.device_line()]));
+    laptop.approved(&[answers(0)]);
+    laptop.export(&out.path().join("1"));
+    laptop.approved(&[answers(1)]);
+    let second = laptop.export(&out.path().join("2"));
+    let run = fourmi(&["hq", "import", &second.display().to_string()]);
+    ok(&run);
+    let said = String::from_utf8_lossy(&run.stdout);
+    let device = laptop.open().device_id().to_string();
+    assert!(said.contains(&format!("note: laptop {device}: batch 1 not imported yet")), "{said}");
+}

@@ -376,7 +376,7 @@ err-device-weak-key = The key in the line of laptop { $device } is one anyone co
 err-xlsx-rows = The table { $table } has { $rows } rows, more than an Excel sheet holds (1,048,575 below its header); nothing was written. Export it as CSV or Parquet instead.
 err-xlsx-cell = The answer in column { $column } of the table { $table } (record { $record }) is { $chars } characters long, more than an Excel cell holds (32,767); nothing was written. Export it as CSV or Parquet instead, which keep it whole.
 cli-hq-small-k = warning: { $file }: batch { $seq } of laptop { $device } was written with k = { $k }: groups of fewer than 5 records in it can point at people, and the analysts' views show them as they came (headquarters' flat files apply k again). Ask the coordinator why, and keep its records among those who may see them
-cli-hq-not-yet = note: laptop { $device } ({ $name }): { $n ->
+cli-hq-not-yet = note: laptop { $laptop }: { $n ->
     [one] batch
    *[other] batches
 } { $list } not imported yet

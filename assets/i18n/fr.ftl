@@ -404,7 +404,7 @@ err-device-weak-key = La clé de la ligne de l'ordinateur { $device } est une cl
 err-xlsx-rows = La table { $table } a { $rows } lignes, plus qu'une feuille Excel n'en contient (1 048 575 sous son en-tête) ; rien n'a été écrit. Exportez-la plutôt en CSV ou en Parquet.
 err-xlsx-cell = La réponse de la colonne { $column } de la table { $table } (fiche { $record }) fait { $chars } caractères, plus qu'une cellule Excel n'en contient (32 767) ; rien n'a été écrit. Exportez plutôt en CSV ou en Parquet, qui la gardent entière.
 cli-hq-small-k = attention : { $file } : le lot { $seq } de l'ordinateur { $device } a été écrit avec k = { $k } : des groupes de moins de 5 fiches peuvent y désigner des personnes, et les vues des analystes les montrent telles qu'elles sont arrivées (les fichiers à plat du siège appliquent k de nouveau). Demandez au coordinateur pourquoi, et gardez ses fiches parmi ceux qui peuvent les voir
-cli-hq-not-yet = note : ordinateur { $device } ({ $name }) : { $n ->
+cli-hq-not-yet = note : ordinateur { $laptop } : { $n ->
     [one] lot
    *[other] lots
 } { $list } pas encore importé(s)

@@ -159,8 +159,12 @@ fn import(dir: &Database, files: &[PathBuf], identity: Option<&Path>) -> ExitCod
         for d in devices.iter().filter(|d| !d.missing().is_empty()) {
             let list: Vec<String> = d.missing().iter().map(i64::to_string).collect();
             let args = [
-                ("device", d.device_id.clone().into()),
-                ("name", d.name.clone().into()),
+                // A laptop registered without a name is its id alone.
+                (
+                    "laptop",
+                    if d.name.is_empty() { d.device_id.clone() } else { format!("{} ({})", d.device_id, d.name) }
+                        .into(),
+                ),
                 ("n", (list.len() as i64).into()),
                 ("list", list.join(", ").into()),
             ];
