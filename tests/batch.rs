@@ -2110,3 +2110,36 @@ fn a_missing_batch_of_a_laptop_registered_without_a_name_is_noted_with_its_id_al
     let device = laptop.open().device_id().to_string();
     assert!(said.contains(&format!("note: laptop {device}: batch 1 not imported yet")), "{said}");
 }
+
+/// An XLSX export refused for an answer longer than an Excel cell leaves nothing behind, not
+/// even the folder it would have made, and says to write CSV instead, which keeps it whole.
+#[test]
+fn an_xlsx_export_refused_for_an_answer_excel_cannot_hold_leaves_no_folder() {
+    let hq = Headquarters::new();
+    let laptop = Laptop::new(std::slice::from_ref(&hq.recipient));
+    hq.register(&laptop);
+    let out = tempfile::tempdir().unwrap();
+    let mut long = answers(0);
+    long["story"] = serde_json::json!("word ".repeat(8_000));
+    laptop.approved(&[long]);
+    hq.import(&laptop.export(&out.path().join("1"))).unwrap();
+    let export = |format: &str, to: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_fourmi"))
+            .args(["hq", "export", format, "--yes", "--k", "1", "--form", "fieldtest"])
+            .args(hq.cli_args())
+            .arg("--to")
+            .arg(to)
+            .output()
+            .unwrap()
+    };
+    let to = out.path().join("for-excel");
+    let run = export("xlsx", &to);
+    assert!(!run.status.success());
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(said.contains("story") && said.contains("CSV"), "{said}");
+    assert!(!to.exists(), "no folder left behind");
+    let csv = out.path().join("csv");
+    ok(&export("csv", &csv));
+    let written = std::fs::read_to_string(csv.join("fieldtest.csv")).unwrap();
+    assert!(written.contains(&"word ".repeat(8_000).trim_end().to_string()), "kept whole");
+}

@@ -327,7 +327,7 @@ export-report-k-one = k = 1: quasi-identifiers leave as answered, with no disclo
 export-report-no-sensitive = No question of this questionnaire is marked sensitive: l is not checked.
 cli-reexport-options = Batch { $seq } is written again as it was first anonymised ({ $options }); the options asked now are not used.
 cli-confirm-write = Write the batch? [y/N]
-cli-confirm-needs-yes = The batch is written once confirmed: pass --yes to write without asking.
+cli-confirm-needs-yes = The batch is written once confirmed, and there is no terminal to ask on (an answer piped in is not taken as one): pass --yes to write without asking.
 cli-not-written = Nothing written: answer y to write the batch, or pass --yes.
 cli-k-l-range = --k is from 1 to { $maxk } and --l from 1 to { $maxl } (as on the export screen); nothing was written.
 cli-written = written: { $path }
@@ -691,5 +691,5 @@ cli-export-no-form = This laptop has no record of a questionnaire { $form } (its
 cli-need-user = Say which account to unlock with: --user NAME.
 cli-need-passphrase = Give the passphrase with --passphrase-file FILE (or - for standard input).
 cli-confirm-files = Write these files? [y/N]
-cli-confirm-files-needs-yes = The files are written once confirmed: pass --yes to write without asking.
+cli-confirm-files-needs-yes = The files are written once confirmed, and there is no terminal to ask on (an answer piped in is not taken as one): pass --yes to write without asking.
 cli-files-not-written = Nothing written: answer y to write the files, or pass --yes.

@@ -343,7 +343,7 @@ export-report-k-one = k = 1 : les quasi-identifiants partent tels que répondus,
 export-report-no-sensitive = Aucune question de ce questionnaire n'est marquée sensible : l n'est pas vérifié.
 cli-reexport-options = Le lot { $seq } est réécrit tel qu'il a d'abord été anonymisé ({ $options }) ; les options demandées maintenant ne servent pas.
 cli-confirm-write = Écrire le lot ? [o/N]
-cli-confirm-needs-yes = Le lot est écrit une fois confirmé : ajoutez --yes pour écrire sans question.
+cli-confirm-needs-yes = Le lot est écrit une fois confirmé, et il n'y a pas de terminal où le demander (une réponse envoyée par un tube n'en tient pas lieu) : ajoutez --yes pour écrire sans question.
 cli-not-written = Rien n'a été écrit : répondez o pour écrire le lot, ou ajoutez --yes.
 cli-k-l-range = --k va de 1 à { $maxk } et --l de 1 à { $maxl } (comme sur l'écran d'export) ; rien n'a été écrit.
 cli-written = écrit : { $path }
@@ -719,5 +719,5 @@ cli-export-no-form = Cet ordinateur n'a aucune fiche d'un questionnaire { $form 
 cli-need-user = Dites avec quel compte déverrouiller : --user NOM.
 cli-need-passphrase = Donnez la phrase secrète avec --passphrase-file FICHIER (ou - pour l'entrée standard).
 cli-confirm-files = Écrire ces fichiers ? [o/N]
-cli-confirm-files-needs-yes = Les fichiers sont écrits une fois confirmés : ajoutez --yes pour écrire sans qu'on vous le demande.
+cli-confirm-files-needs-yes = Les fichiers sont écrits une fois confirmés, et il n'y a pas de terminal où le demander (une réponse envoyée par un tube n'en tient pas lieu) : ajoutez --yes pour écrire sans qu'on vous le demande.
 cli-files-not-written = Rien n'a été écrit : répondez o pour écrire les fichiers, ou ajoutez --yes.

@@ -200,12 +200,17 @@ impl Release {
         if let Some(lang) = &layout.labels {
             self.language(lang)?;
         }
+        let made = !to.exists();
         crate::store::create_private_dir(to)
             .map_err(|e| BatchError::Io(format!("cannot create {}: {e}", to.display())))?;
         let partial = to.join(format!(".{}-writing", self.form.form.id));
         let _ = std::fs::remove_dir_all(&partial);
         let written = self.write_then_move(&partial, to, layout, register);
         let _ = std::fs::remove_dir_all(&partial);
+        if made && written.is_err() {
+            // Nothing was written: the folder made for the files goes too (only if empty).
+            let _ = std::fs::remove_dir(to);
+        }
         written
     }
 
