@@ -1221,9 +1221,9 @@ fn headquarters_registers_a_laptop_from_the_line_it_shows_and_refuses_a_garbled_
     assert_eq!(hq.devices().unwrap().len(), 1);
 }
 
-/// An import dropped while another writes at headquarters says it waits, then imports.
-#[test]
-fn a_batch_dropped_while_another_import_runs_says_it_waits_then_is_imported() {
+/// A headquarters folder with the demo laptop registered (as `bamako-1`), and that laptop's
+/// first batch written beside it (not imported): the folder, the headquarters folder, the batch.
+fn headquarters_with_a_batch() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let laptop = tmp.path().join("laptop");
     let identity = age::x25519::Identity::generate();
@@ -1244,13 +1244,20 @@ fn a_batch_dropped_while_another_import_runs_says_it_waits_then_is_imported() {
     let mut hq = fourmi::store::hq::Hq::init(&hq_dir, &id_file, &identity.to_public().to_string()).unwrap();
     hq.add_device(&line, "bamako-1").unwrap();
     drop(hq);
+    (tmp, hq_dir, written.path)
+}
+
+/// An import dropped while another writes at headquarters says it waits, then imports.
+#[test]
+fn a_batch_dropped_while_another_import_runs_says_it_waits_then_is_imported() {
+    let (_tmp, hq_dir, batch) = headquarters_with_a_batch();
 
     let mut h = app(&hq_dir);
     settle(&mut h);
     // Another writer holds headquarters' database, as an import under way does.
     let other = rusqlite::Connection::open(hq_dir.join("hq.db")).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
-    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(written.path.clone())));
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(batch.clone())));
     let waits = (0..800).any(|_| {
         std::thread::sleep(std::time::Duration::from_millis(10));
         h.step();
@@ -1266,39 +1273,21 @@ fn a_batch_dropped_while_another_import_runs_says_it_waits_then_is_imported() {
 
 #[test]
 fn a_headquarters_folder_opens_on_its_screens_and_a_dropped_batch_is_imported_with_its_result() {
-    let tmp = tempfile::tempdir().unwrap();
-    let laptop = tmp.path().join("laptop");
-    let identity = age::x25519::Identity::generate();
-    fourmi::demo::create(&laptop, "demo passphrase", &[identity.to_public().to_string()]).unwrap();
-    let mut store = Store::open(&laptop, "coordinator", "demo passphrase").unwrap();
-    let out = tmp.path().join("stick");
-    std::fs::create_dir_all(&out).unwrap();
-    let opts = fourmi::batch::anonymise::Options { k: 5, ..Default::default() };
-    let (written, _) =
-        fourmi::batch::export::export(&mut store, &fourmi::store::Selection::Next(Default::default()), &opts, &out)
-            .unwrap();
-    let line = store.device_pubkey().unwrap();
-    drop(store);
-    let hq_dir = tmp.path().join("hq");
-    let id_file = tmp.path().join("hq.txt");
-    use age::secrecy::ExposeSecret;
-    std::fs::write(&id_file, format!("{}\n", identity.to_string().expose_secret())).unwrap();
-    let mut hq = fourmi::store::hq::Hq::init(&hq_dir, &id_file, &identity.to_public().to_string()).unwrap();
-    hq.add_device(&line, "bamako-1").unwrap();
-    drop(hq);
+    let (tmp, hq_dir, batch) = headquarters_with_a_batch();
+    let out = batch.parent().unwrap().to_path_buf();
     let junk = out.join("notes.batch");
     std::fs::write(&junk, "not a batch").unwrap();
 
     let mut h = app(&hq_dir);
     settle(&mut h);
     assert!(visible(&h, "Headquarters") && visible(&h, "Choose batch files"), "the headquarters screens, no unlock");
-    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(written.path.clone())));
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(batch.clone())));
     h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(junk.clone())));
     settle(&mut h);
     assert!(visible(&h, "batch 1:") && visible(&h, "new, 0 updated"), "each file's result");
     assert!(visible(&h, "notes.batch: This file is not a fourmi batch"), "a file that is not a batch says so");
     // A path typed, where the system has no file dialog: imported again, nothing changes.
-    type_into(&mut h, "or its path", &written.path.display().to_string());
+    type_into(&mut h, "or its path", &batch.display().to_string());
     click(&mut h, "Import");
     assert!(visible(&h, "batch 1: 0 new, 0 updated"), "the typed file imported again changes nothing");
     click(&mut h, "Laptops");
