@@ -265,9 +265,8 @@ pub enum ViewWhy {
 /// import makes its forms' own; this makes those a new release of fourmi lays out otherwise).
 /// Every form is tried; the failures name each form whose views could not be made.
 pub fn refresh_views(hq: &mut Hq) -> std::result::Result<(), Vec<ViewFailure>> {
-    let store = |form_id: Option<&String>, e| ViewFailure { form_id: form_id.cloned(), why: ViewWhy::Store(e) };
     let mut failed = Vec::new();
-    for form_id in hq.form_ids().map_err(|e| vec![store(None, e)])? {
+    for form_id in hq.form_ids().map_err(|e| vec![ViewFailure { form_id: None, why: ViewWhy::Store(e) }])? {
         let made = hq.form_versions(&form_id).map_err(ViewWhy::Store).and_then(|versions| {
             let Some((hash, _, definition)) = versions.last() else { return Ok(()) };
             let (views, labels) = views_of(hash, definition)?;
